@@ -1,0 +1,36 @@
+//! Devices of the kasir till: receipt printers (serial, USB printer class, TCP 9100, file,
+//! simulated), the cash drawer, printer status, serial barcode scanners and the
+//! keyboard-wedge detector.
+//!
+//! This crate moves bytes and reads statuses; it knows nothing of sales, receipts or the
+//! database. Nothing here panics on a device fault, and nothing blocks forever.
+//!
+//! `escpos` 0.20 is used by the receipts crate to build documents; a few of its commands are
+//! wrong, and the correct bytes live in [`commands`]: the drawer kick lacks its timing
+//! bytes, the real-time status request has a stray trailing `00`, and `partial_cut()` cuts
+//! fully.
+
+pub mod commands;
+mod devices;
+mod error;
+mod job;
+mod scanner;
+mod status;
+mod transport;
+mod uri;
+mod wedge;
+
+pub use devices::{list_devices, DeviceInfo, DeviceKind};
+pub use error::HardwareError;
+pub use job::{kick_drawer, send_job, send_job_with, JobOptions, DEFAULT_CHUNK};
+pub use scanner::{
+    parse_scan_line, spawn_serial_scanner, ScanReject, ScannerConfig, ScannerEvent, ScannerHandle,
+    SimScanner, Suffix, MAX_CODE_LEN,
+};
+pub use status::{query_status, PrinterState, PrinterStatus, DEFAULT_STATUS_TIMEOUT};
+pub use transport::{
+    open, sim_printer, EscposDriver, FileTransport, SerialTransport, SimPrinter, SimPrinterHandle,
+    SimState, TcpTransport, Transport, UsbLpTransport, DEFAULT_WRITE_TIMEOUT,
+};
+pub use uri::{FlowControl, PrinterUri, DEFAULT_BAUD, DEFAULT_TCP_PORT, SUPPORTED_BAUDS};
+pub use wedge::{classify, KeyEvent, WedgeDetector, WedgeOutput, DEFAULT_MAX_GAP, DEFAULT_MIN_LEN};

@@ -1,0 +1,476 @@
+//! The command line: the same services as the till, for the back office and scripts.
+//!
+//! Exit 0 on success; on a refusal a one-line reason on stderr, a non-zero exit, and nothing
+//! changed. `--json` prints one JSON document on stdout.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::domain::cart::{Cart, Tender};
+use crate::domain::money::{format_qty, format_rupiah};
+use crate::domain::user::Actor;
+use crate::error::{KasirError, Result};
+use crate::i18n::Lang;
+use crate::service::checkout::parse_tender;
+use crate::service::{demo, Shop, SystemClock};
+use crate::store::{OpenMode, Store};
+
+#[derive(Parser, Debug)]
+#[command(name = "kasir", version, about = "Kasir Koperasi: till, stock and books for a village cooperative")]
+pub struct Cli {
+    /// Shop database file (default: kasir.db in the platform data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Language of messages: id (Bahasa Indonesia) or en.
+    #[arg(long, global = true, value_name = "id|en")]
+    pub lang: Option<String>,
+    /// Print one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Log to stderr as well as to the log file.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Start the till on a demo shop (created on first use) with a simulated printer and scanner.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create an empty shop.
+    Init {
+        #[arg(long, default_value = "Koperasi Desa Merah Putih")]
+        name: String,
+        /// Admin PIN for the first user `admin`.
+        #[arg(long, default_value = "9999")]
+        admin_pin: String,
+    },
+    /// Create the demo shop.
+    Demo,
+    /// Products, units, barcodes, prices.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+    /// Members (anggota).
+    #[command(subcommand)]
+    Members(MembersCmd),
+    /// Ring and commit one sale: CODE[*QTY]… and TENDER:AMOUNT (cash, qris, transfer, kasbon).
+    Sale {
+        #[arg(long, default_value = "cli")]
+        till: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
+        #[arg(long)]
+        member: Option<String>,
+        /// A tender as TENDER:AMOUNT[:REFERENCE]; may repeat.
+        #[arg(long = "pay", value_name = "TENDER:AMOUNT")]
+        pay: Vec<String>,
+        /// Items as CODE or CODE*QTY (QTY*CODE works too); TENDER:AMOUNT here counts as --pay.
+        #[arg(required = true)]
+        items: Vec<String>,
+    },
+    /// Sales of a day, or one sale.
+    #[command(subcommand)]
+    Sales(SalesCmd),
+    /// Stock on hand (per batch where tracked), or the stock card of a product.
+    #[command(args_conflicts_with_subcommands = true)]
+    Stock {
+        /// Barcode or SKU; all products when absent.
+        code: Option<String>,
+        #[command(subcommand)]
+        sub: Option<StockCmd>,
+    },
+    /// Goods received from a CSV: code,qty,unit,cost,batch,expiry.
+    Receive {
+        file: PathBuf,
+        #[arg(long)]
+        supplier: Option<String>,
+    },
+    /// Online backup of the shop database.
+    Backup { file: PathBuf },
+    /// Integrity check: SQLite, audit chain, stock = moves.
+    Check,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogCmd {
+    Import { file: PathBuf },
+    Export { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MembersCmd {
+    Import { file: PathBuf },
+    Export { file: PathBuf },
+    Show { number: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SalesCmd {
+    /// Every sale of a day (default today).
+    List {
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+    Show { number: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StockCmd {
+    /// The stock card (kartu stok) of a product.
+    Moves { code: String },
+}
+
+/// Where the shop lives when `--db` is not given.
+pub fn data_dir() -> PathBuf {
+    directories::ProjectDirs::from("id", "Koperasi", "kasir")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn default_db(demo: bool) -> PathBuf {
+    data_dir().join(if demo { "demo.db" } else { "kasir.db" })
+}
+
+fn init_logging(db: &Path, verbose: bool) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::prelude::*;
+    let dir = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("logs");
+    let file = std::fs::create_dir_all(&dir).ok().and_then(|_| {
+        tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .filename_prefix("kasir")
+            .filename_suffix("log")
+            .max_log_files(14)
+            .build(&dir)
+            .ok()
+    });
+    let (file_layer, guard) = match file {
+        Some(appender) => {
+            let (w, g) = tracing_appender::non_blocking(appender);
+            (Some(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(w)), Some(g))
+        }
+        None => (None, None),
+    };
+    let stderr_layer = verbose.then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::EnvFilter::try_from_env("KASIR_LOG").unwrap_or_else(|_| "info".into()))
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
+    guard
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    if let Some(l) = &cli.lang {
+        if Lang::parse(l).is_none() {
+            eprintln!("kasir: bahasa \"{l}\" tidak dikenal (id, en) / unknown language \"{l}\" (id, en)");
+            return ExitCode::from(2);
+        }
+    }
+    let db = cli.db.clone().unwrap_or_else(|| default_db(cli.demo));
+    let _guard = init_logging(&db, cli.verbose);
+    match run(cli, &db, lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::warn!(error = %e, "command refused");
+            eprintln!("kasir: {}", e.message(lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(db: &Path) -> Result<Shop> {
+    Ok(Shop::new(Store::open(db, OpenMode::Existing)?, Arc::new(SystemClock)))
+}
+
+fn create(db: &Path) -> Result<Shop> {
+    if let Some(dir) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let store = Store::open(db, OpenMode::CreateNew);
+    match store {
+        Ok(s) => Ok(Shop::new(s, Arc::new(SystemClock))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Create a shop, removing the half-made file if building it fails.
+fn create_with(db: &Path, build: impl FnOnce(&mut Shop) -> Result<()>) -> Result<Shop> {
+    let mut shop = create(db)?;
+    if let Err(e) = build(&mut shop) {
+        drop(shop);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        return Err(e);
+    }
+    Ok(shop)
+}
+
+fn progress_bar(json: bool, what: &'static str) -> impl FnMut(u64, u64) {
+    let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_message(what);
+        b
+    });
+    move |done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+            if done >= total {
+                b.finish_and_clear();
+            }
+        }
+    }
+}
+
+fn print_json(v: serde_json::Value) {
+    println!("{v}");
+}
+
+fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
+    let json = cli.json;
+    let Some(command) = cli.command else {
+        let shop = if cli.demo && !db.exists() {
+            create_with(db, |s| demo::build(s, &mut progress_bar(false, "demo")))?
+        } else {
+            open(db)?
+        };
+        return crate::ui::run(shop, crate::ui::TillOptions { demo: cli.demo, lang: cli.lang.as_deref().and_then(Lang::parse) });
+    };
+    match command {
+        Command::Init { name, admin_pin } => {
+            let shop = create_with(db, |s| {
+                demo::init_settings(s, &name)?;
+                s.add_user(&Actor::back_office(), "admin", "Admin", crate::domain::user::Role::Admin, &admin_pin)?;
+                Ok(())
+            })?;
+            done(json, lang, json!({"created": shop.store.path()}), &format!("{} {}", lang.pick("Toko baru dibuat:", "New shop created:"), db.display()));
+        }
+        Command::Demo => {
+            let shop = create_with(db, |s| demo::build(s, &mut progress_bar(json, "demo")))?;
+            let products = crate::store::catalog::count(shop.store.conn())?;
+            done(
+                json,
+                lang,
+                json!({"created": db, "products": products, "users": demo::DEMO_USERS.iter().map(|u| json!({"username": u.0, "role": u.2, "pin": u.3})).collect::<Vec<_>>()}),
+                &format!("{} {} ({products} {})", lang.pick("Toko demo dibuat:", "Demo shop created:"), db.display(), lang.pick("produk", "products")),
+            );
+        }
+        Command::Catalog(CatalogCmd::Import { file }) => {
+            let mut shop = open(db)?;
+            let f = std::fs::File::open(&file)?;
+            let n = shop.import_catalog(&Actor::back_office(), std::io::BufReader::new(f), &mut progress_bar(json, "katalog"))?;
+            done(json, lang, json!({"imported": n}), &format!("{n} {}", lang.pick("produk diimpor", "products imported")));
+        }
+        Command::Catalog(CatalogCmd::Export { file }) => {
+            let shop = open(db)?;
+            let n = write_atomically(&file, |w| shop.export_catalog(w))?;
+            done(json, lang, json!({"exported": n, "file": file}), &format!("{n} {} → {}", lang.pick("produk", "products"), file.display()));
+        }
+        Command::Members(MembersCmd::Import { file }) => {
+            let mut shop = open(db)?;
+            let f = std::fs::File::open(&file)?;
+            let n = shop.import_members(&Actor::back_office(), std::io::BufReader::new(f))?;
+            done(json, lang, json!({"imported": n}), &format!("{n} {}", lang.pick("anggota diimpor", "members imported")));
+        }
+        Command::Members(MembersCmd::Export { file }) => {
+            let shop = open(db)?;
+            let n = write_atomically(&file, |w| shop.export_members(w))?;
+            done(json, lang, json!({"exported": n, "file": file}), &format!("{n} {} → {}", lang.pick("anggota", "members"), file.display()));
+        }
+        Command::Members(MembersCmd::Show { number }) => {
+            let shop = open(db)?;
+            let m = shop.member(&number)?;
+            let text = format!(
+                "{} {}\n{}: {}\nNIK: {}\n{}: {}\n{}: {}\n{}: {}",
+                m.number,
+                m.name,
+                lang.pick("HP", "Phone"),
+                m.phone.clone().unwrap_or_default(),
+                m.nik.clone().unwrap_or_default(),
+                lang.pick("Limit kasbon", "Credit limit"),
+                format_rupiah(m.kasbon_limit),
+                lang.pick("Saldo kasbon", "Credit balance"),
+                format_rupiah(m.kasbon_balance),
+                lang.pick("Sisa limit", "Available"),
+                format_rupiah(m.cart_member().kasbon_available()),
+            );
+            done(json, lang, serde_json::to_value(&m).unwrap_or_default(), &text);
+        }
+        Command::Sale { till, user, pin, member, pay, items } => {
+            let mut shop = open(db)?;
+            let actor = match (user, pin) {
+                (Some(u), Some(p)) => shop.login(&u, &p)?,
+                (None, None) => Actor::back_office(),
+                _ => {
+                    return Err(KasirError::invalid(
+                        "--user dan --pin harus diberikan berdua",
+                        "--user and --pin go together",
+                    ))
+                }
+            };
+            let mut tenders: Vec<Tender> = pay.iter().map(|p| parse_tender(p)).collect::<Result<_>>()?;
+            let mut cart = Cart::default();
+            if let Some(m) = &member {
+                shop.attach_member(&mut cart, Some(m))?;
+            }
+            for item in &items {
+                if looks_like_tender(item) {
+                    tenders.push(parse_tender(item)?);
+                } else {
+                    shop.scan_into(&mut cart, item)?;
+                }
+            }
+            let sale = shop.checkout(&actor, &till, &cart, &tenders)?;
+            let receipt = shop.receipt_text(&sale, false, lang)?;
+            if json {
+                print_json(json!({"sale": sale, "receipt": receipt}));
+            } else {
+                println!("{receipt}");
+                println!("{} {}", lang.pick("No. transaksi:", "Sale number:"), sale.number);
+            }
+        }
+        Command::Sales(SalesCmd::List { date }) => {
+            let shop = open(db)?;
+            let date = date.unwrap_or_else(|| shop.now().date());
+            let sales = shop.sales_on(date)?;
+            if json {
+                print_json(json!({"date": date, "sales": sales}));
+            } else {
+                for s in &sales {
+                    println!(
+                        "{}  {}  {:<8} {:>14}  {}",
+                        s.number,
+                        &s.created_at[11..16],
+                        s.business_unit,
+                        format_rupiah(s.payable),
+                        s.member_number.clone().unwrap_or_default()
+                    );
+                }
+                let total: rust_decimal::Decimal = sales.iter().map(|s| s.payable).sum();
+                println!("{} {}: {}", sales.len(), lang.pick("transaksi, total", "sales, total"), format_rupiah(total));
+            }
+        }
+        Command::Sales(SalesCmd::Show { number }) => {
+            let shop = open(db)?;
+            let sale = shop.sale(&number)?;
+            let receipt = shop.receipt_text(&sale, true, lang)?;
+            if json {
+                print_json(json!({"sale": sale, "receipt": receipt}));
+            } else {
+                println!("{receipt}");
+            }
+        }
+        Command::Stock { code, sub } => {
+            let shop = open(db)?;
+            match sub {
+                Some(StockCmd::Moves { code }) => {
+                    let card = shop.stock_card(&code)?;
+                    if json {
+                        print_json(json!({"code": code, "moves": card}));
+                    } else {
+                        for m in &card {
+                            println!(
+                                "{}  {:<9} {:>10} {:>10}  {}{}",
+                                m.at,
+                                m.kind,
+                                format_qty(m.qty),
+                                format_qty(m.balance),
+                                m.reference.clone().unwrap_or_default(),
+                                m.batch.as_ref().map(|b| format!(" batch {b}")).unwrap_or_default()
+                            );
+                        }
+                    }
+                }
+                None => {
+                    let rows = shop.stock(code.as_deref())?;
+                    if json {
+                        print_json(json!({"stock": rows}));
+                    } else {
+                        for r in &rows {
+                            println!("{:<12} {:<44} {:>10} {}", r.sku, r.name, format_qty(r.on_hand), r.base_unit);
+                            for b in &r.batches {
+                                println!(
+                                    "{:<12}   batch {:<14} {} {:>10}",
+                                    "",
+                                    b.batch_no,
+                                    b.expiry.clone().unwrap_or_default(),
+                                    format_qty(b.on_hand)
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Command::Receive { file, supplier } => {
+            let mut shop = open(db)?;
+            let f = std::fs::File::open(&file)?;
+            let lines = crate::service::stock::parse_receipt(std::io::BufReader::new(f))?;
+            let n = shop.receive(&Actor::back_office(), &lines, supplier.as_deref())?;
+            done(json, lang, json!({"received": n}), &format!("{n} {}", lang.pick("baris barang diterima", "lines received")));
+        }
+        Command::Backup { file } => {
+            let shop = open(db)?;
+            shop.backup(&file)?;
+            done(json, lang, json!({"backup": file}), &format!("{} {}", lang.pick("Cadangan dibuat:", "Backup written:"), file.display()));
+        }
+        Command::Check => {
+            let shop = open(db)?;
+            let report = shop.check()?;
+            let ok = report.problems.is_empty();
+            if json {
+                print_json(serde_json::to_value(&report).unwrap_or_default());
+            } else if ok {
+                println!("{}", lang.pick("OK: database utuh, jejak audit utuh, stok = mutasi", "OK: database intact, audit chain intact, stock = moves"));
+            } else {
+                for p in &report.problems {
+                    println!("{}", p.get(lang));
+                }
+            }
+            if !ok {
+                return Err(KasirError::DbCorrupt(report.problems.iter().map(|p| p.en.clone()).collect::<Vec<_>>().join("; ")));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn looks_like_tender(s: &str) -> bool {
+    s.split_once(':').is_some_and(|(k, _)| crate::domain::cart::TenderKind::parse(&k.to_ascii_lowercase()).is_some())
+}
+
+fn done(json: bool, _lang: Lang, value: serde_json::Value, text: &str) {
+    if json {
+        print_json(value);
+    } else {
+        println!("{text}");
+    }
+}
+
+/// Write a file through a temporary sibling, so a failed export leaves no half file.
+fn write_atomically<T>(file: &Path, f: impl FnOnce(&mut std::fs::File) -> Result<T>) -> Result<T> {
+    let tmp = file.with_extension("tmp-kasir");
+    let mut out = std::fs::File::create(&tmp)?;
+    let result = f(&mut out).and_then(|v| {
+        out.sync_all()?;
+        std::fs::rename(&tmp, file)?;
+        Ok(v)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,557 @@
+//! The cart a cashier builds and the settlement of its payment.
+//!
+//! Pure: lines carry copies of the product data they were priced from, so repricing after a
+//! member is attached or a quantity changes needs no lookup.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::catalog::{text_enum, BusinessUnit, DrugClass, PriceTier, TaxClass, UnitPrices};
+use super::money::{round_cash_down, round_money, round_rupiah};
+
+/// Largest quantity of one selling unit on one line; anything above is a typing or scanning slip.
+pub const MAX_LINE_QTY: Decimal = Decimal::from_parts(9999, 0, 0, false, 0);
+
+text_enum! {
+    /// How a customer pays.
+    TenderKind { Cash = "cash", Qris = "qris", Transfer = "transfer", Kasbon = "kasbon" }
+}
+
+/// One payment within a sale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tender {
+    pub kind: TenderKind,
+    pub amount: Decimal,
+    pub reference: Option<String>,
+}
+
+/// The member a cart is sold to, as far as pricing and kasbon need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartMember {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub kasbon_limit: Decimal,
+    pub kasbon_balance: Decimal,
+}
+
+impl CartMember {
+    /// Kasbon the member may still take.
+    pub fn kasbon_available(&self) -> Decimal {
+        (self.kasbon_limit - self.kasbon_balance).max(Decimal::ZERO)
+    }
+}
+
+/// What the cart needs to know about the item being added.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemRef {
+    pub product_id: i64,
+    pub unit_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub factor: Decimal,
+    pub prices: UnitPricesData,
+    pub tax_class: TaxClass,
+    pub business_unit: BusinessUnit,
+    pub drug_class: DrugClass,
+    pub weighed: bool,
+    pub batch_tracked: bool,
+}
+
+/// Serializable copy of [`UnitPrices`] kept on a line so drafts survive a restart.
+pub type UnitPricesData = UnitPrices;
+
+/// A line of the cart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub item: ItemRef,
+    pub qty: Decimal,
+    pub unit_price: Decimal,
+    pub tier: PriceTier,
+    /// A supervisor-approved unit price replacing the tiers.
+    pub price_override: Option<Decimal>,
+    /// Discount on the whole line, in rupiah.
+    pub discount: Decimal,
+}
+
+impl CartLine {
+    /// qty × unit price − discount, in whole rupiah.
+    pub fn amount(&self) -> Decimal {
+        round_rupiah(self.qty * self.unit_price) - self.discount
+    }
+    /// The quantity in the product's base unit.
+    pub fn base_qty(&self) -> Decimal {
+        self.qty * self.item.factor
+    }
+}
+
+/// Why the cart refused a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartError {
+    QtyNotPositive,
+    QtyTooLarge,
+    /// Only weighed items may be sold in fractions.
+    QtyNotWhole,
+    QtyTooPrecise,
+    NoSuchLine,
+}
+
+/// Why a payment was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayError {
+    EmptyCart,
+    TenderNotPositive,
+    /// Non-cash tenders add up to more than the total: nothing gives change for them.
+    NonCashOverpays { total: Decimal, non_cash: Decimal },
+    /// Cash is short of what is due in cash.
+    CashShort { due: Decimal, given: Decimal },
+    /// Nothing paid the rest.
+    Underpaid { remaining: Decimal },
+    KasbonNeedsMember,
+    KasbonOverLimit { available: Decimal, asked: Decimal },
+}
+
+/// Totals of the cart before payment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Totals {
+    /// Σ qty × price before discounts.
+    pub gross: Decimal,
+    pub discount: Decimal,
+    /// Σ line amounts: what is owed before cash rounding.
+    pub total: Decimal,
+    /// PPN contained in the total (zero unless the coop is PKP).
+    pub ppn: Decimal,
+    pub lines: usize,
+}
+
+/// How a paid cart was settled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settlement {
+    pub total: Decimal,
+    /// Cash rounding given to the customer (≥ 0, < step).
+    pub rounding: Decimal,
+    /// What the customer owes after rounding.
+    pub payable: Decimal,
+    pub tenders: Vec<Tender>,
+    pub change: Decimal,
+}
+
+/// Tax settings of the coop.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaxRule {
+    /// Whether the coop is a PKP (registered for PPN).
+    pub pkp: bool,
+    /// Effective PPN on the tax-inclusive price, in percent (11 for 12% on DPP 11/12).
+    pub effective_percent: Decimal,
+}
+
+impl TaxRule {
+    /// PPN contained in a tax-inclusive amount P: P × r / (100 + r).
+    pub fn ppn_in(&self, amount: Decimal, class: TaxClass) -> Decimal {
+        if !self.pkp || class == TaxClass::Exempt {
+            return Decimal::ZERO;
+        }
+        let r = self.effective_percent;
+        round_money(amount * r / (Decimal::ONE_HUNDRED + r))
+    }
+}
+
+/// The cart.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cart {
+    pub lines: Vec<CartLine>,
+    pub member: Option<CartMember>,
+}
+
+fn check_qty(qty: Decimal, weighed: bool) -> Result<(), CartError> {
+    if qty <= Decimal::ZERO {
+        return Err(CartError::QtyNotPositive);
+    }
+    if qty > MAX_LINE_QTY {
+        return Err(CartError::QtyTooLarge);
+    }
+    if qty.normalize().scale() > 3 {
+        return Err(CartError::QtyTooPrecise);
+    }
+    if !weighed && qty.fract() != Decimal::ZERO {
+        return Err(CartError::QtyNotWhole);
+    }
+    Ok(())
+}
+
+impl Cart {
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Add `qty` of an item. Scanning the same unit again adds to its line (unless that line
+    /// carries an override or discount). Returns the index of the line touched.
+    pub fn add(&mut self, item: ItemRef, qty: Decimal) -> Result<usize, CartError> {
+        check_qty(qty, item.weighed)?;
+        let same = self.lines.iter().rposition(|l| {
+            l.item.unit_id == item.unit_id
+                && l.price_override.is_none()
+                && l.discount.is_zero()
+                && !item.weighed
+        });
+        if let Some(i) = same {
+            let new_qty = self.lines[i].qty + qty;
+            check_qty(new_qty, item.weighed)?;
+            self.lines[i].qty = new_qty;
+            self.reprice(i);
+            return Ok(i);
+        }
+        let (unit_price, tier) = item.prices.resolve(qty, self.member.is_some());
+        self.lines.push(CartLine {
+            item,
+            qty,
+            unit_price,
+            tier,
+            price_override: None,
+            discount: Decimal::ZERO,
+        });
+        Ok(self.lines.len() - 1)
+    }
+
+    /// Change the quantity of a line.
+    pub fn set_qty(&mut self, line: usize, qty: Decimal) -> Result<(), CartError> {
+        let l = self.lines.get(line).ok_or(CartError::NoSuchLine)?;
+        check_qty(qty, l.item.weighed)?;
+        self.lines[line].qty = qty;
+        self.reprice(line);
+        Ok(())
+    }
+
+    /// Remove a line.
+    pub fn remove(&mut self, line: usize) -> Result<CartLine, CartError> {
+        if line >= self.lines.len() {
+            return Err(CartError::NoSuchLine);
+        }
+        Ok(self.lines.remove(line))
+    }
+
+    /// Attach or detach the member; every line re-resolves its tier.
+    pub fn set_member(&mut self, member: Option<CartMember>) {
+        self.member = member;
+        for i in 0..self.lines.len() {
+            self.reprice(i);
+        }
+    }
+
+    fn reprice(&mut self, i: usize) {
+        let member = self.member.is_some();
+        let l = &mut self.lines[i];
+        if let Some(p) = l.price_override {
+            l.unit_price = p;
+            return;
+        }
+        let (price, tier) = l.item.prices.resolve(l.qty, member);
+        l.unit_price = price;
+        l.tier = tier;
+    }
+
+    /// Totals before payment.
+    pub fn totals(&self, tax: TaxRule) -> Totals {
+        let mut t = Totals {
+            gross: Decimal::ZERO,
+            discount: Decimal::ZERO,
+            total: Decimal::ZERO,
+            ppn: Decimal::ZERO,
+            lines: self.lines.len(),
+        };
+        for l in &self.lines {
+            let amount = l.amount();
+            t.gross += amount + l.discount;
+            t.discount += l.discount;
+            t.total += amount;
+            t.ppn += tax.ppn_in(amount, l.item.tax_class);
+        }
+        t
+    }
+
+    /// Check the tenders against the total and work out rounding and change.
+    ///
+    /// Cash rounding (down to `step`, never against the customer) applies to the part paid in
+    /// cash; non-cash tenders are exact and may not exceed the total.
+    pub fn settle(&self, tenders: &[Tender], step: Decimal) -> Result<Settlement, PayError> {
+        if self.is_empty() {
+            return Err(PayError::EmptyCart);
+        }
+        if tenders.iter().any(|t| t.amount <= Decimal::ZERO) {
+            return Err(PayError::TenderNotPositive);
+        }
+        let total: Decimal = self.lines.iter().map(CartLine::amount).sum();
+        let sum = |k: TenderKind| -> Decimal {
+            tenders
+                .iter()
+                .filter(|t| t.kind == k)
+                .map(|t| t.amount)
+                .sum()
+        };
+        let kasbon = sum(TenderKind::Kasbon);
+        if kasbon > Decimal::ZERO {
+            let member = self.member.as_ref().ok_or(PayError::KasbonNeedsMember)?;
+            if kasbon > member.kasbon_available() {
+                return Err(PayError::KasbonOverLimit {
+                    available: member.kasbon_available(),
+                    asked: kasbon,
+                });
+            }
+        }
+        let non_cash = kasbon + sum(TenderKind::Qris) + sum(TenderKind::Transfer);
+        if non_cash > total {
+            return Err(PayError::NonCashOverpays { total, non_cash });
+        }
+        let remaining = total - non_cash;
+        let cash = sum(TenderKind::Cash);
+        let has_cash = tenders.iter().any(|t| t.kind == TenderKind::Cash);
+        let (rounding, cash_due) = if has_cash {
+            let due = round_cash_down(remaining, step);
+            (remaining - due, due)
+        } else {
+            (Decimal::ZERO, remaining)
+        };
+        if has_cash && cash < cash_due {
+            return Err(PayError::CashShort {
+                due: cash_due,
+                given: cash,
+            });
+        }
+        if !has_cash && remaining > Decimal::ZERO {
+            return Err(PayError::Underpaid { remaining });
+        }
+        Ok(Settlement {
+            total,
+            rounding,
+            payable: total - rounding,
+            tenders: tenders.to_vec(),
+            change: if has_cash {
+                cash - cash_due
+            } else {
+                Decimal::ZERO
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+
+    pub fn item(id: i64, umum: Decimal, anggota: Decimal, weighed: bool) -> ItemRef {
+        ItemRef {
+            product_id: id,
+            unit_id: id,
+            sku: format!("SKU{id}"),
+            name: format!("Barang {id}"),
+            unit: if weighed { "kg".into() } else { "pcs".into() },
+            factor: Decimal::ONE,
+            prices: UnitPrices {
+                umum,
+                anggota,
+                grosir: Some(umum - dec!(200)),
+                grosir_min_qty: Some(dec!(10)),
+            },
+            tax_class: TaxClass::Ppn,
+            business_unit: BusinessUnit::Sembako,
+            drug_class: DrugClass::None,
+            weighed,
+            batch_tracked: false,
+        }
+    }
+
+    fn member(limit: Decimal, balance: Decimal) -> CartMember {
+        CartMember {
+            id: 1,
+            number: "A0001".into(),
+            name: "Siti".into(),
+            kasbon_limit: limit,
+            kasbon_balance: balance,
+        }
+    }
+
+    fn cash(a: Decimal) -> Tender {
+        Tender {
+            kind: TenderKind::Cash,
+            amount: a,
+            reference: None,
+        }
+    }
+
+    const NO_TAX: TaxRule = TaxRule {
+        pkp: false,
+        effective_percent: dec!(11),
+    };
+
+    #[test]
+    fn scanning_twice_adds_to_the_line_and_grosir_kicks_in() {
+        let mut c = Cart::default();
+        c.add(item(1, dec!(3500), dec!(3400), false), dec!(9))
+            .unwrap();
+        assert_eq!(c.lines[0].tier, PriceTier::Umum);
+        c.add(item(1, dec!(3500), dec!(3400), false), dec!(1))
+            .unwrap();
+        assert_eq!(c.lines.len(), 1);
+        assert_eq!(c.lines[0].qty, dec!(10));
+        assert_eq!(c.lines[0].tier, PriceTier::Grosir);
+        assert_eq!(c.totals(NO_TAX).total, dec!(33000));
+    }
+
+    #[test]
+    fn attaching_a_member_reprices_every_line() {
+        let mut c = Cart::default();
+        c.add(item(1, dec!(3500), dec!(3400), false), dec!(2))
+            .unwrap();
+        c.add(item(2, dec!(18000), dec!(17500), false), dec!(1))
+            .unwrap();
+        assert_eq!(c.totals(NO_TAX).total, dec!(25000));
+        c.set_member(Some(member(dec!(0), dec!(0))));
+        assert_eq!(c.totals(NO_TAX).total, dec!(24300));
+        c.set_member(None);
+        assert_eq!(c.totals(NO_TAX).total, dec!(25000));
+    }
+
+    #[test]
+    fn bad_quantities_are_refused_and_change_nothing() {
+        let mut c = Cart::default();
+        let it = item(1, dec!(3500), dec!(3400), false);
+        assert_eq!(c.add(it.clone(), dec!(0)), Err(CartError::QtyNotPositive));
+        assert_eq!(c.add(it.clone(), dec!(-2)), Err(CartError::QtyNotPositive));
+        assert_eq!(c.add(it.clone(), dec!(100000)), Err(CartError::QtyTooLarge));
+        assert_eq!(c.add(it.clone(), dec!(1.5)), Err(CartError::QtyNotWhole));
+        assert!(c.is_empty());
+        let egg = item(2, dec!(30000), dec!(29000), true);
+        c.add(egg, dec!(1.25)).unwrap();
+        assert_eq!(c.totals(NO_TAX).total, dec!(37500));
+        assert_eq!(c.set_qty(0, dec!(0.0001)), Err(CartError::QtyTooPrecise));
+        assert_eq!(c.lines[0].qty, dec!(1.25));
+    }
+
+    #[test]
+    fn ppn_only_when_pkp_and_only_on_taxable_goods() {
+        let mut c = Cart::default();
+        c.add(item(1, dec!(11100), dec!(11100), false), dec!(1))
+            .unwrap();
+        let mut rice = item(2, dec!(75000), dec!(75000), false);
+        rice.tax_class = TaxClass::Exempt;
+        c.add(rice, dec!(1)).unwrap();
+        assert_eq!(c.totals(NO_TAX).ppn, dec!(0));
+        let pkp = TaxRule {
+            pkp: true,
+            ..NO_TAX
+        };
+        assert_eq!(c.totals(pkp).ppn, dec!(1100));
+    }
+
+    #[test]
+    fn cash_payment_rounds_down_and_gives_change() {
+        let mut c = Cart::default();
+        c.add(item(1, dec!(37350), dec!(37350), false), dec!(1))
+            .unwrap();
+        let s = c.settle(&[cash(dec!(50000))], dec!(100)).unwrap();
+        assert_eq!(s.rounding, dec!(50));
+        assert_eq!(s.payable, dec!(37300));
+        assert_eq!(s.change, dec!(12700));
+        assert_eq!(
+            c.settle(&[cash(dec!(37000))], dec!(100)),
+            Err(PayError::CashShort {
+                due: dec!(37300),
+                given: dec!(37000)
+            })
+        );
+        let qris = Tender {
+            kind: TenderKind::Qris,
+            amount: dec!(37350),
+            reference: Some("QR1".into()),
+        };
+        let s = c.settle(&[qris], dec!(100)).unwrap();
+        assert_eq!((s.rounding, s.change), (dec!(0), dec!(0)));
+    }
+
+    #[test]
+    fn kasbon_needs_a_member_within_limit() {
+        let mut c = Cart::default();
+        c.add(item(1, dec!(100000), dec!(100000), false), dec!(1))
+            .unwrap();
+        let kasbon = Tender {
+            kind: TenderKind::Kasbon,
+            amount: dec!(100000),
+            reference: None,
+        };
+        assert_eq!(
+            c.settle(std::slice::from_ref(&kasbon), dec!(100)),
+            Err(PayError::KasbonNeedsMember)
+        );
+        c.set_member(Some(member(dec!(500000), dec!(450000))));
+        assert_eq!(
+            c.settle(std::slice::from_ref(&kasbon), dec!(100)),
+            Err(PayError::KasbonOverLimit {
+                available: dec!(50000),
+                asked: dec!(100000)
+            })
+        );
+        c.set_member(Some(member(dec!(500000), dec!(400000))));
+        assert!(c.settle(&[kasbon], dec!(100)).is_ok());
+    }
+
+    #[test]
+    fn split_tender_and_refusals() {
+        let mut c = Cart::default();
+        assert_eq!(
+            c.settle(&[cash(dec!(1000))], dec!(100)),
+            Err(PayError::EmptyCart)
+        );
+        c.add(item(1, dec!(37350), dec!(37350), false), dec!(1))
+            .unwrap();
+        let qris = |a| Tender {
+            kind: TenderKind::Qris,
+            amount: a,
+            reference: None,
+        };
+        let s = c
+            .settle(&[qris(dec!(20000)), cash(dec!(20000))], dec!(100))
+            .unwrap();
+        assert_eq!((s.rounding, s.change), (dec!(50), dec!(2700)));
+        assert!(matches!(
+            c.settle(&[qris(dec!(40000))], dec!(100)),
+            Err(PayError::NonCashOverpays { .. })
+        ));
+        assert_eq!(
+            c.settle(&[qris(dec!(30000))], dec!(100)),
+            Err(PayError::Underpaid {
+                remaining: dec!(7350)
+            })
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn total_is_sum_of_lines_minus_rounding(
+            lines in prop::collection::vec((1i64..2_000_00, 1i64..20, any::<bool>()), 1..30),
+            step in prop::sample::select(vec![1i64, 100, 500, 1000]),
+            member in any::<bool>(),
+        ) {
+            let mut c = Cart::default();
+            for (i, (price, qty, _)) in lines.iter().enumerate() {
+                let p = Decimal::from(*price);
+                c.add(item(i as i64, p, (p - dec!(100)).max(dec!(1)), false), Decimal::from(*qty)).unwrap();
+            }
+            if member { c.set_member(Some(member_for_test())); }
+            let totals = c.totals(NO_TAX);
+            let sum: Decimal = c.lines.iter().map(|l| l.amount()).sum();
+            prop_assert_eq!(totals.total, sum);
+            let given = totals.total + dec!(100000);
+            let s = c.settle(&[cash(given)], Decimal::from(step)).unwrap();
+            prop_assert_eq!(s.payable, sum - s.rounding);
+            prop_assert!(s.rounding >= Decimal::ZERO && s.rounding < Decimal::from(step));
+            prop_assert_eq!(s.change, given - s.payable);
+        }
+    }
+
+    fn member_for_test() -> CartMember {
+        member(dec!(0), dec!(0))
+    }
+}

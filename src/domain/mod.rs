@@ -1,0 +1,7 @@
+//! Pure shop rules: no I/O, no clock reads. Everything here takes its inputs as data.
+
+pub mod barcode;
+pub mod cart;
+pub mod catalog;
+pub mod money;
+pub mod user;

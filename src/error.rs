@@ -1,0 +1,274 @@
+//! Every refusal the shop can give, with its message in the user's language.
+
+use rust_decimal::Decimal;
+
+use crate::domain::barcode::CodeError;
+use crate::domain::cart::{CartError, PayError};
+use crate::domain::money::format_rupiah as rp;
+use crate::domain::user::Role;
+use crate::i18n::{Bilingual, Lang};
+
+/// Result with [`KasirError`].
+pub type Result<T, E = KasirError> = std::result::Result<T, E>;
+
+/// A refusal or failure, shown to a person through [`KasirError::message`].
+#[derive(Debug, thiserror::Error)]
+pub enum KasirError {
+    #[error("unknown code {0}")]
+    UnknownCode(String),
+    #[error("bad code {0}: {1:?}")]
+    BadCode(String, CodeError),
+    #[error("bad quantity in {0}")]
+    BadQtyEntry(String),
+    #[error("cart: {0:?}")]
+    Cart(CartError),
+    #[error("payment: {0:?}")]
+    Pay(PayError),
+    #[error("wrong PIN")]
+    WrongPin { attempts_left: u32 },
+    #[error("user locked")]
+    LockedOut { minutes: i64 },
+    #[error("unknown user {0}")]
+    UnknownUser(String),
+    #[error("{role} may not {action}")]
+    NotAllowed { role: Role, action: &'static str },
+    #[error("no member {0}")]
+    NoSuchMember(String),
+    #[error("no sale {0}")]
+    NoSuchSale(String),
+    #[error("{0} is already in the catalog")]
+    Duplicate(String),
+    #[error("import line {line}: {}", reason.en)]
+    Import { line: usize, reason: Bilingual },
+    #[error("batch {batch} expired on {expiry}")]
+    ExpiredBatch { product: String, batch: String, expiry: String },
+    #[error("not enough stock of {product}")]
+    NotEnoughBatchStock { product: String, available: Decimal },
+    #[error("{0}")]
+    Invalid(Bilingual),
+    #[error("{0} is a directory")]
+    DbIsDirectory(String),
+    #[error("{0} is not a kasir database")]
+    NotKasirDb(String),
+    #[error("database schema {found} is newer than this program ({supported})")]
+    DbTooNew { found: i64, supported: i64 },
+    #[error("{0} already exists")]
+    DbExists(String),
+    #[error("no shop at {0}")]
+    NoDb(String),
+    #[error("database damaged: {0}")]
+    DbCorrupt(String),
+    #[error("database busy")]
+    Busy,
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("csv: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+impl From<CartError> for KasirError {
+    fn from(e: CartError) -> Self {
+        KasirError::Cart(e)
+    }
+}
+
+impl From<PayError> for KasirError {
+    fn from(e: PayError) -> Self {
+        KasirError::Pay(e)
+    }
+}
+
+impl KasirError {
+    /// Shorthand for a refusal written in both languages.
+    pub fn invalid(id: impl Into<String>, en: impl Into<String>) -> Self {
+        KasirError::Invalid(Bilingual::new(id, en))
+    }
+
+    /// The message for a person, in their language, on one line.
+    pub fn message(&self, lang: Lang) -> String {
+        use KasirError::*;
+        let l = |id: String, en: String| lang.pick(&id, &en).to_string();
+        match self {
+            UnknownCode(c) => l(
+                format!("Kode {c} tidak dikenal: barang belum terdaftar di katalog"),
+                format!("Unknown code {c}: the item is not in the catalog"),
+            ),
+            BadCode(c, CodeError::BadCheckDigit) => l(
+                format!("Kode {c} salah (digit cek tidak cocok) — scan ulang"),
+                format!("Code {c} is wrong (check digit does not match) — scan again"),
+            ),
+            BadCode(_, CodeError::Empty) => l("Kode kosong".into(), "Empty code".into()),
+            BadCode(_, CodeError::TooLong) => l(
+                "Kode terlalu panjang — scan ulang".into(),
+                "Code too long — scan again".into(),
+            ),
+            BadCode(_, CodeError::Garbage) => l(
+                "Kode tidak terbaca (karakter aneh) — scan ulang".into(),
+                "Unreadable code (stray characters) — scan again".into(),
+            ),
+            BadQtyEntry(e) => l(
+                format!("Jumlah tidak valid di \"{e}\""),
+                format!("Invalid quantity in \"{e}\""),
+            ),
+            Cart(e) => cart_message(e, lang),
+            Pay(e) => pay_message(e, lang),
+            WrongPin { attempts_left } => l(
+                format!("PIN salah. Sisa percobaan: {attempts_left}"),
+                format!("Wrong PIN. Attempts left: {attempts_left}"),
+            ),
+            LockedOut { minutes } => l(
+                format!("Terlalu banyak PIN salah. Coba lagi dalam {minutes} menit"),
+                format!("Too many wrong PINs. Try again in {minutes} minutes"),
+            ),
+            UnknownUser(u) => l(
+                format!("Pengguna {u} tidak ada"),
+                format!("No user named {u}"),
+            ),
+            NotAllowed { role, action } => l(
+                format!("Peran {role} tidak berwenang untuk {action}"),
+                format!("Role {role} is not allowed to {action}"),
+            ),
+            NoSuchMember(m) => l(
+                format!("Anggota {m} tidak ditemukan"),
+                format!("Member {m} not found"),
+            ),
+            NoSuchSale(s) => l(
+                format!("Transaksi {s} tidak ditemukan"),
+                format!("Sale {s} not found"),
+            ),
+            Duplicate(what) => l(
+                format!("{what} sudah ada"),
+                format!("{what} already exists"),
+            ),
+            Import { line, reason } => l(
+                format!("Baris {line}: {} — tidak ada yang diimpor", reason.id),
+                format!("Line {line}: {} — nothing was imported", reason.en),
+            ),
+            ExpiredBatch {
+                product,
+                batch,
+                expiry,
+            } => l(
+                format!("{product}: batch {batch} kedaluwarsa {expiry} — tidak boleh dijual"),
+                format!("{product}: batch {batch} expired on {expiry} — may not be sold"),
+            ),
+            NotEnoughBatchStock { product, available } => l(
+                format!(
+                    "{product}: stok batch yang belum kedaluwarsa hanya {}",
+                    crate::domain::money::format_qty(*available)
+                ),
+                format!(
+                    "{product}: only {} in unexpired batches",
+                    crate::domain::money::format_qty(*available)
+                ),
+            ),
+            Invalid(b) => b.get(lang).to_string(),
+            DbIsDirectory(p) => l(
+                format!("{p} adalah folder, bukan file database"),
+                format!("{p} is a folder, not a database file"),
+            ),
+            NotKasirDb(p) => l(
+                format!("{p} bukan database kasir — tidak dibuka"),
+                format!("{p} is not a kasir database — not opened"),
+            ),
+            DbTooNew { found, supported } => l(
+                format!("Database versi {found} lebih baru dari program ini (versi {supported}); perbarui aplikasi"),
+                format!("Database version {found} is newer than this program (version {supported}); update the application"),
+            ),
+            DbExists(p) => l(
+                format!("{p} sudah ada — tidak ditimpa"),
+                format!("{p} already exists — not overwritten"),
+            ),
+            NoDb(p) => l(
+                format!("Belum ada toko di {p}: jalankan `kasir init` atau `kasir demo`"),
+                format!("No shop at {p}: run `kasir init` or `kasir demo`"),
+            ),
+            DbCorrupt(d) => l(
+                format!("Database rusak ({d}) — pulihkan dari cadangan terakhir"),
+                format!("Database damaged ({d}) — restore the last backup"),
+            ),
+            Busy => l(
+                "Database sedang dipakai, coba lagi".into(),
+                "Database busy, try again".into(),
+            ),
+            Db(e) => l(format!("Kesalahan database: {e}"), format!("Database error: {e}")),
+            Io(e) => l(format!("Kesalahan file: {e}"), format!("File error: {e}")),
+            Csv(e) => l(format!("CSV tidak valid: {e}"), format!("Invalid CSV: {e}")),
+        }
+    }
+}
+
+fn cart_message(e: &CartError, lang: Lang) -> String {
+    let (id, en) = match e {
+        CartError::QtyNotPositive => ("Jumlah harus lebih dari 0", "Quantity must be above 0"),
+        CartError::QtyTooLarge => (
+            "Jumlah terlalu besar (maks. 9.999 per baris)",
+            "Quantity too large (max 9,999 per line)",
+        ),
+        CartError::QtyNotWhole => (
+            "Barang ini dijual utuh, jumlah harus bilangan bulat",
+            "This item sells whole: the quantity must be a whole number",
+        ),
+        CartError::QtyTooPrecise => (
+            "Jumlah paling teliti 3 angka di belakang koma",
+            "Quantity may have at most 3 decimals",
+        ),
+        CartError::NoSuchLine => ("Baris tidak ada", "No such line"),
+    };
+    lang.pick(id, en).to_string()
+}
+
+fn pay_message(e: &PayError, lang: Lang) -> String {
+    match e {
+        PayError::EmptyCart => lang
+            .pick("Keranjang kosong", "The cart is empty")
+            .to_string(),
+        PayError::TenderNotPositive => lang
+            .pick("Nominal bayar harus lebih dari 0", "Payment amounts must be above 0")
+            .to_string(),
+        PayError::NonCashOverpays { total, non_cash } => match lang {
+            Lang::Id => format!(
+                "Pembayaran non-tunai {} melebihi total {}",
+                rp(*non_cash),
+                rp(*total)
+            ),
+            Lang::En => format!(
+                "Non-cash payments {} exceed the total {}",
+                rp(*non_cash),
+                rp(*total)
+            ),
+        },
+        PayError::CashShort { due, given } => match lang {
+            Lang::Id => format!(
+                "Uang kurang: harus {} tunai, diterima {}",
+                rp(*due),
+                rp(*given)
+            ),
+            Lang::En => format!("Not enough cash: {} due, {} given", rp(*due), rp(*given)),
+        },
+        PayError::Underpaid { remaining } => match lang {
+            Lang::Id => format!("Masih kurang {}", rp(*remaining)),
+            Lang::En => format!("{} still to pay", rp(*remaining)),
+        },
+        PayError::KasbonNeedsMember => lang
+            .pick(
+                "Kasbon hanya untuk anggota — pilih anggota dulu (F3)",
+                "Store credit is for members only — choose a member first (F3)",
+            )
+            .to_string(),
+        PayError::KasbonOverLimit { available, asked } => match lang {
+            Lang::Id => format!(
+                "Kasbon {} melebihi sisa limit anggota {}",
+                rp(*asked),
+                rp(*available)
+            ),
+            Lang::En => format!(
+                "Store credit {} is above the member's remaining limit {}",
+                rp(*asked),
+                rp(*available)
+            ),
+        },
+    }
+}

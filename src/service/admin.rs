@@ -1,0 +1,68 @@
+//! Backup and integrity checks.
+
+use std::path::Path;
+
+use super::Shop;
+use crate::error::{KasirError, Result};
+use crate::i18n::Bilingual;
+use crate::store::{audit, stock};
+
+/// What `check` found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckReport {
+    pub integrity: bool,
+    pub audit_chain: bool,
+    pub stock_matches_moves: bool,
+    pub problems: Vec<Bilingual>,
+}
+
+impl Shop {
+    /// Copy the live database to `file` with SQLite's online backup (the till may keep
+    /// selling meanwhile). The copy is owner-only.
+    pub fn backup(&self, file: &Path) -> Result<()> {
+        if file.exists() {
+            return Err(KasirError::DbExists(file.display().to_string()));
+        }
+        let mut dst = rusqlite::Connection::open(file)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+        }
+        let b = rusqlite::backup::Backup::new(self.store.conn(), &mut dst)?;
+        b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    /// SQLite integrity, the audit chain, and stock = Σ moves.
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut problems = Vec::new();
+        let integrity = match self.store.integrity_check() {
+            Ok(()) => true,
+            Err(e) => {
+                problems.push(Bilingual::new(e.message(crate::i18n::Lang::Id), e.message(crate::i18n::Lang::En)));
+                false
+            }
+        };
+        let broken = audit::verify(self.store.conn())?;
+        if let Some(id) = broken {
+            problems.push(Bilingual::new(
+                format!("Jejak audit rusak mulai baris {id}: ada catatan yang diubah atau dihapus"),
+                format!("Audit chain broken at row {id}: an entry was edited or deleted"),
+            ));
+        }
+        let mismatches = stock::mismatches(self.store.conn())?;
+        for (sku, cached, sum) in &mismatches {
+            problems.push(Bilingual::new(
+                format!("Stok {sku}: tercatat {cached}, jumlah mutasi {sum}"),
+                format!("Stock {sku}: recorded {cached}, sum of moves {sum}"),
+            ));
+        }
+        Ok(CheckReport {
+            integrity,
+            audit_chain: broken.is_none(),
+            stock_matches_moves: mismatches.is_empty(),
+            problems,
+        })
+    }
+}

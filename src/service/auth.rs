@@ -1,0 +1,123 @@
+//! PIN login with lockout, and role checks every service calls.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand_core::OsRng;
+use chrono::NaiveDateTime;
+
+use super::{stamp, Shop};
+use crate::domain::user::{Actor, Permission, Role};
+use crate::error::{KasirError, Result};
+use crate::store::{audit, users};
+
+/// Wrong PINs in a row before the user is locked out.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// How long a lockout lasts.
+pub const LOCKOUT_MINUTES: i64 = 5;
+
+/// Hash a PIN with argon2 and a random salt.
+pub fn hash_pin(pin: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| KasirError::invalid(format!("PIN gagal di-hash: {e}"), format!("Could not hash PIN: {e}")))
+}
+
+fn pin_matches(pin: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A PIN must be 4–8 digits.
+pub fn valid_pin(pin: &str) -> bool {
+    (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Refuse unless the actor's role may do `p`. `action` names it for the message.
+pub fn require(actor: &Actor, p: Permission, action: &'static str) -> Result<()> {
+    if actor.role.may(p) {
+        Ok(())
+    } else {
+        Err(KasirError::NotAllowed {
+            role: actor.role,
+            action,
+        })
+    }
+}
+
+impl Shop {
+    /// Add a user (admin only).
+    pub fn add_user(&mut self, actor: &Actor, username: &str, name: &str, role: Role, pin: &str) -> Result<i64> {
+        require(actor, Permission::ManageUsers, "tambah pengguna")?;
+        if !valid_pin(pin) {
+            return Err(KasirError::invalid(
+                "PIN harus 4–8 angka",
+                "The PIN must be 4–8 digits",
+            ));
+        }
+        let hash = hash_pin(pin)?;
+        self.store.write(|tx| users::insert(tx, username, name, role, &hash))
+    }
+
+    /// Check a user's PIN. Wrong PINs count towards a lockout; the right one resets it.
+    pub fn login(&mut self, username: &str, pin: &str) -> Result<Actor> {
+        let now = self.now();
+        let user = users::by_username(self.store.conn(), username)?
+            .ok_or_else(|| KasirError::UnknownUser(username.to_string()))?;
+        if let Some(until) = user
+            .locked_until
+            .as_deref()
+            .and_then(|u| NaiveDateTime::parse_from_str(u, "%Y-%m-%d %H:%M:%S").ok())
+        {
+            if until > now {
+                let minutes = ((until - now).num_seconds() + 59) / 60;
+                return Err(KasirError::LockedOut { minutes });
+            }
+        }
+        if pin_matches(pin, &user.pin_hash) {
+            if user.failed_attempts != 0 || user.locked_until.is_some() {
+                self.store.write(|tx| users::set_failures(tx, user.id, 0, None))?;
+            }
+            return Ok(Actor {
+                user_id: Some(user.id),
+                username: user.username,
+                name: user.name,
+                role: user.role,
+            });
+        }
+        let failed = user.failed_attempts + 1;
+        let at = stamp(now);
+        let locked = (failed >= MAX_ATTEMPTS)
+            .then(|| stamp(now + chrono::Duration::minutes(LOCKOUT_MINUTES)));
+        self.store.write(|tx| {
+            users::set_failures(tx, user.id, if locked.is_some() { 0 } else { failed }, locked.as_deref())?;
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: Some(user.id),
+                    actor: &user.username,
+                    action: if locked.is_some() { "login_locked" } else { "login_failed" },
+                    detail: &format!("attempt {failed}"),
+                    approver: None,
+                },
+            )
+        })?;
+        if locked.is_some() {
+            Err(KasirError::LockedOut {
+                minutes: LOCKOUT_MINUTES,
+            })
+        } else {
+            Err(KasirError::WrongPin {
+                attempts_left: (MAX_ATTEMPTS - failed) as u32,
+            })
+        }
+    }
+
+    /// Active users, for the login screen.
+    pub fn users(&self) -> Result<Vec<users::UserRow>> {
+        users::list(self.store.conn())
+    }
+}

@@ -1,0 +1,232 @@
+//! Checkout: a paid cart becomes a sale in one transaction — header, lines with cost,
+//! tenders, stock moves (FEFO for batch-tracked goods), and the member's kasbon.
+
+use rusqlite::Transaction;
+use rust_decimal::Decimal;
+
+use super::{day, new_uuid, stamp, Shop};
+use crate::domain::barcode::parse_entry;
+use crate::domain::cart::{Cart, CartLine, PayError, Tender, TenderKind};
+use crate::domain::money::round_money;
+use crate::domain::user::{Actor, Permission};
+use crate::error::{KasirError, Result};
+use crate::store::sales::{self as q, NewLine, NewSale, SaleRecord};
+use crate::store::stock::{self as stock, MoveKind, NewMove};
+use crate::store::members;
+
+impl Shop {
+    /// Add what the cashier scanned or typed (`code` or `qty*code`) to the cart.
+    pub fn scan_into(&self, cart: &mut Cart, entry: &str) -> Result<usize> {
+        let e = parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
+        let item = self.find_item(&e.code)?;
+        Ok(cart.add(item, e.qty.unwrap_or(Decimal::ONE))?)
+    }
+
+    /// Attach a member by number (prices re-resolve), or detach with `None`.
+    pub fn attach_member(&self, cart: &mut Cart, number: Option<&str>) -> Result<()> {
+        match number {
+            Some(n) => cart.set_member(Some(self.member(n)?.cart_member())),
+            None => cart.set_member(None),
+        }
+        Ok(())
+    }
+
+    /// Commit a paid cart on `till`. Nothing is written unless all of it is.
+    pub fn checkout(&mut self, actor: &Actor, till: &str, cart: &Cart, tenders: &[Tender]) -> Result<SaleRecord> {
+        super::auth::require(actor, Permission::Sell, "menjual")?;
+        let settings = self.settings()?;
+        let settlement = cart.settle(tenders, settings.rounding_step)?;
+        let totals = cart.totals(settings.tax());
+        let now = self.now();
+        let today = now.date();
+        let unit = match self.till_unit(till)? {
+            Some(u) => u,
+            None => cart.lines[0].item.business_unit,
+        };
+        let number = self.store.write(|tx| {
+            // The member's balance may have moved since the cart was built (another till).
+            if let Some(m) = &cart.member {
+                let fresh = members::by_id(tx, m.id)?.ok_or_else(|| KasirError::NoSuchMember(m.number.clone()))?;
+                let kasbon: Decimal = tenders.iter().filter(|t| t.kind == TenderKind::Kasbon).map(|t| t.amount).sum();
+                let available = fresh.cart_member().kasbon_available();
+                if kasbon > available {
+                    return Err(PayError::KasbonOverLimit { available, asked: kasbon }.into());
+                }
+            }
+            let date = day(today);
+            let seq = q::count_for_till_day(tx, till, &date)? + 1;
+            let number = format!("{}-{}-{:04}", till, today.format("%Y%m%d"), seq);
+            let at = stamp(now);
+            let sale_id = q::insert(
+                tx,
+                &NewSale {
+                    uuid: &new_uuid(),
+                    number: &number,
+                    till,
+                    business_unit: unit.as_str(),
+                    business_date: &date,
+                    created_at: &at,
+                    user_id: actor.user_id,
+                    cashier: &actor.name,
+                    member_id: cart.member.as_ref().map(|m| m.id),
+                    gross: totals.gross,
+                    discount: totals.discount,
+                    total: settlement.total,
+                    rounding: settlement.rounding,
+                    payable: settlement.payable,
+                    ppn: totals.ppn,
+                    change: settlement.change,
+                },
+            )?;
+            for (i, line) in cart.lines.iter().enumerate() {
+                let cost = take_stock(tx, line, today, &at, actor.user_id, sale_id)?;
+                q::insert_line(
+                    tx,
+                    sale_id,
+                    &NewLine {
+                        line_no: i as i64 + 1,
+                        product_id: line.item.product_id,
+                        unit_id: line.item.unit_id,
+                        name: &line.item.name,
+                        unit: &line.item.unit,
+                        qty: line.qty,
+                        base_qty: line.base_qty(),
+                        unit_price: line.unit_price,
+                        tier: line.tier.as_str(),
+                        discount: line.discount,
+                        amount: line.amount(),
+                        tax_class: line.item.tax_class.as_str(),
+                        ppn: settings.tax().ppn_in(line.amount(), line.item.tax_class),
+                        cost,
+                        business_unit: line.item.business_unit.as_str(),
+                    },
+                )?;
+            }
+            for t in &settlement.tenders {
+                q::insert_tender(tx, sale_id, t.kind.as_str(), t.amount, t.reference.as_deref())?;
+                if t.kind == TenderKind::Kasbon {
+                    if let Some(m) = &cart.member {
+                        members::add_kasbon(tx, m.id, t.amount)?;
+                    }
+                }
+            }
+            Ok(number)
+        })?;
+        self.sale(&number)
+    }
+
+    /// A sale by number.
+    pub fn sale(&self, number: &str) -> Result<SaleRecord> {
+        q::by_number(self.store.conn(), number.trim())?.ok_or_else(|| KasirError::NoSuchSale(number.trim().to_string()))
+    }
+
+    /// Every sale of a business day.
+    pub fn sales_on(&self, date: chrono::NaiveDate) -> Result<Vec<SaleRecord>> {
+        q::by_date(self.store.conn(), &day(date))
+    }
+}
+
+/// Take a line's stock out and return its cost. Batch-tracked goods are taken first expiry
+/// first; expired batches are never sold.
+fn take_stock(
+    tx: &Transaction,
+    line: &CartLine,
+    today: chrono::NaiveDate,
+    at: &str,
+    user_id: Option<i64>,
+    sale_id: i64,
+) -> Result<Decimal> {
+    let product = line.item.product_id;
+    let base = line.base_qty();
+    let (on_hand, value, last_cost) = stock::position(tx, product)?;
+    let cost_of = |q: Decimal, on_hand: Decimal, value: Decimal| -> Decimal {
+        if on_hand > Decimal::ZERO && value > Decimal::ZERO {
+            if q >= on_hand {
+                value + round_money((q - on_hand) * last_cost)
+            } else {
+                round_money(value * q / on_hand)
+            }
+        } else {
+            round_money(q * last_cost)
+        }
+    };
+    let mv = |batch_id: Option<i64>, qty: Decimal, cost: Decimal| NewMove {
+        product_id: product,
+        batch_id,
+        kind: MoveKind::Sale,
+        qty: -qty,
+        value: -cost,
+        at,
+        user_id,
+        ref_type: Some("sale"),
+        ref_id: Some(sale_id),
+        note: None,
+    };
+    if !line.item.batch_tracked {
+        let cost = cost_of(base, on_hand, value);
+        stock::record(tx, &mv(None, base, cost))?;
+        return Ok(cost);
+    }
+    let today_s = day(today);
+    let batches = stock::batches_with_stock(tx, product)?;
+    let (fresh, expired): (Vec<_>, Vec<_>) = batches
+        .into_iter()
+        .partition(|b| b.expiry.as_deref().is_none_or(|e| e >= today_s.as_str()));
+    let available: Decimal = fresh.iter().map(|b| b.on_hand).sum();
+    if available < base {
+        return Err(match expired.first() {
+            Some(b) => KasirError::ExpiredBatch {
+                product: line.item.name.clone(),
+                batch: b.batch_no.clone(),
+                expiry: b.expiry.clone().unwrap_or_default(),
+            },
+            None => KasirError::NotEnoughBatchStock {
+                product: line.item.name.clone(),
+                available: available / line.item.factor,
+            },
+        });
+    }
+    let mut left = base;
+    let mut total_cost = Decimal::ZERO;
+    let (mut on_hand, mut value) = (on_hand, value);
+    for b in fresh {
+        if left.is_zero() {
+            break;
+        }
+        let take = left.min(b.on_hand);
+        let cost = cost_of(take, on_hand, value);
+        stock::record(tx, &mv(Some(b.id), take, cost))?;
+        on_hand -= take;
+        value -= cost;
+        total_cost += cost;
+        left -= take;
+    }
+    Ok(total_cost)
+}
+
+/// Parse `TENDER:AMOUNT[:REF]` as given on the command line.
+pub fn parse_tender(s: &str) -> Result<Tender> {
+    let mut parts = s.splitn(3, ':');
+    let kind = parts.next().unwrap_or("");
+    let amount = parts.next().unwrap_or("");
+    let kind = TenderKind::parse(&kind.to_ascii_lowercase()).ok_or_else(|| {
+        KasirError::invalid(
+            format!("Cara bayar \"{kind}\" tidak dikenal (cash, qris, transfer, kasbon)"),
+            format!("Unknown tender \"{kind}\" (cash, qris, transfer, kasbon)"),
+        )
+    })?;
+    let amount = crate::domain::money::parse_amount(amount)
+        .filter(|a| *a > Decimal::ZERO)
+        .ok_or_else(|| {
+            KasirError::invalid(
+                format!("Nominal bayar \"{amount}\" tidak sah"),
+                format!("Payment amount \"{amount}\" is not valid"),
+            )
+        })?;
+    Ok(Tender {
+        kind,
+        amount,
+        reference: parts.next().map(str::to_string),
+    })
+}
+

@@ -1,0 +1,173 @@
+//! Use cases shared by the till and the CLI. Each takes the shop (store + clock) and the
+//! acting user, checks the role, and runs in one transaction.
+
+pub mod admin;
+pub mod auth;
+pub mod catalog;
+pub mod checkout;
+pub mod demo;
+pub mod members;
+pub mod receipt;
+pub mod stock;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use crate::domain::cart::TaxRule;
+use crate::domain::catalog::BusinessUnit;
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::store::{settings, Store};
+
+/// Where "now" comes from; tests use a fixed clock.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> NaiveDateTime;
+}
+
+/// The machine's local time.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> NaiveDateTime {
+        chrono::Local::now().naive_local()
+    }
+}
+
+/// A clock that says what it is told.
+pub struct FixedClock(Mutex<NaiveDateTime>);
+
+impl FixedClock {
+    pub fn new(at: NaiveDateTime) -> Self {
+        FixedClock(Mutex::new(at))
+    }
+    pub fn set(&self, at: NaiveDateTime) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = at;
+        }
+    }
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Ok(mut g) = self.0.lock() {
+            *g += by;
+        }
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> NaiveDateTime {
+        self.0.lock().map(|g| *g).unwrap_or_default()
+    }
+}
+
+/// The shop: its store and its clock.
+pub struct Shop {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Timestamps as stored: local time, second precision.
+pub fn stamp(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Dates as stored.
+pub fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The shop's settings with their defaults.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ShopSettings {
+    pub name: String,
+    pub address: String,
+    pub npwp: Option<String>,
+    pub pkp: bool,
+    pub ppn_percent: Decimal,
+    pub rounding_step: Decimal,
+    pub lang: Lang,
+    pub footer: String,
+    pub printer: String,
+    pub paper: String,
+}
+
+impl ShopSettings {
+    pub fn tax(&self) -> TaxRule {
+        TaxRule {
+            pkp: self.pkp,
+            effective_percent: self.ppn_percent,
+        }
+    }
+}
+
+impl Shop {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Shop { store, clock }
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock.now()
+    }
+
+    /// Settings with defaults for anything unset.
+    pub fn settings(&self) -> Result<ShopSettings> {
+        let get = |k: &str| settings::get(self.store.conn(), k);
+        Ok(ShopSettings {
+            name: get("shop.name")?.unwrap_or_else(|| "Koperasi".into()),
+            address: get("shop.address")?.unwrap_or_default(),
+            npwp: get("shop.npwp")?.filter(|s| !s.is_empty()),
+            pkp: get("tax.pkp")?.is_some_and(|v| v == "true"),
+            ppn_percent: get("tax.ppn_percent")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(Decimal::from(11)),
+            rounding_step: get("cash.rounding_step")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(Decimal::ONE_HUNDRED),
+            lang: get("ui.lang")?
+                .and_then(|v| Lang::parse(&v))
+                .unwrap_or_default(),
+            footer: get("receipt.footer")?.unwrap_or_default(),
+            printer: get("printer.uri")?.unwrap_or_else(|| "sim".into()),
+            paper: get("printer.paper")?.unwrap_or_else(|| "58".into()),
+        })
+    }
+
+    /// Change one setting (admin only).
+    pub fn set_setting(&mut self, actor: &crate::domain::user::Actor, key: &str, value: &str) -> Result<()> {
+        auth::require(actor, crate::domain::user::Permission::ManageUsers, "ubah pengaturan")?;
+        let at = stamp(self.now());
+        self.store.write(|tx| {
+            settings::set(tx, key, value)?;
+            crate::store::audit::append(
+                tx,
+                &crate::store::audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "setting",
+                    detail: &format!("{key}={value}"),
+                    approver: None,
+                },
+            )
+        })
+    }
+
+    /// The business unit a till sells for, if the till is registered.
+    pub fn till_unit(&self, till: &str) -> Result<Option<BusinessUnit>> {
+        Ok(settings::get(self.store.conn(), &format!("till.{till}.unit"))?
+            .and_then(|v| BusinessUnit::parse(&v)))
+    }
+}
+
+/// A new UUIDv7 for records that may leave this machine.
+pub fn new_uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula (`=`, `+`, `-`, `@` first).
+pub fn safe_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}

@@ -1,0 +1,110 @@
+//! Members (anggota) and their kasbon balances.
+
+use rusqlite::{params, Connection, Row};
+use rust_decimal::Decimal;
+
+use super::{minor, opt};
+use crate::domain::money::money_from_minor as money;
+use crate::error::Result;
+
+/// A member as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MemberRow {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub nik: Option<String>,
+    pub kasbon_limit: Decimal,
+    pub kasbon_balance: Decimal,
+}
+
+impl MemberRow {
+    /// The member as a cart needs it.
+    pub fn cart_member(&self) -> crate::domain::cart::CartMember {
+        crate::domain::cart::CartMember {
+            id: self.id,
+            number: self.number.clone(),
+            name: self.name.clone(),
+            kasbon_limit: self.kasbon_limit,
+            kasbon_balance: self.kasbon_balance,
+        }
+    }
+}
+
+const COLS: &str = "id, number, name, phone, nik, kasbon_limit, kasbon_balance";
+
+fn row(r: &Row) -> rusqlite::Result<MemberRow> {
+    Ok(MemberRow {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        name: r.get(2)?,
+        phone: r.get(3)?,
+        nik: r.get(4)?,
+        kasbon_limit: money(r.get(5)?),
+        kasbon_balance: money(r.get(6)?),
+    })
+}
+
+/// Insert a member or update the one with the same number (the balance is kept).
+#[allow(clippy::too_many_arguments)]
+pub fn upsert(
+    c: &Connection,
+    uuid: &str,
+    number: &str,
+    name: &str,
+    phone: Option<&str>,
+    nik: Option<&str>,
+    kasbon_limit: Decimal,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO members(uuid, number, name, phone, nik, kasbon_limit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(number) DO UPDATE SET name = excluded.name, phone = excluded.phone,
+             nik = excluded.nik, kasbon_limit = excluded.kasbon_limit, active = 1",
+        params![uuid, number, name, phone, nik, minor(kasbon_limit)?],
+    )?;
+    Ok(())
+}
+
+pub fn by_number(c: &Connection, number: &str) -> Result<Option<MemberRow>> {
+    opt(c.query_row(
+        &format!("SELECT {COLS} FROM members WHERE number = ?1 COLLATE NOCASE AND active = 1"),
+        [number],
+        row,
+    ))
+}
+
+pub fn by_id(c: &Connection, id: i64) -> Result<Option<MemberRow>> {
+    opt(c.query_row(&format!("SELECT {COLS} FROM members WHERE id = ?1"), [id], row))
+}
+
+/// Members whose number, name or phone contains `needle`.
+pub fn search(c: &Connection, needle: &str, limit: usize) -> Result<Vec<MemberRow>> {
+    let like = format!("%{}%", needle.replace(['%', '_'], ""));
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {COLS} FROM members WHERE active = 1 AND
+         (number LIKE ?1 OR name LIKE ?1 OR phone LIKE ?1) ORDER BY number LIMIT ?2"
+    ))?;
+    let rows = st
+        .query_map(params![like, limit as i64], row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn all(c: &Connection) -> Result<Vec<MemberRow>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {COLS} FROM members WHERE active = 1 ORDER BY number"
+    ))?;
+    let rows = st.query_map([], row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Add `delta` to the member's kasbon balance (positive: credit taken).
+pub fn add_kasbon(c: &Connection, member_id: i64, delta: Decimal) -> Result<()> {
+    c.execute(
+        "UPDATE members SET kasbon_balance = kasbon_balance + ?2 WHERE id = ?1",
+        params![member_id, minor(delta)?],
+    )?;
+    Ok(())
+}

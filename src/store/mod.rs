@@ -1,0 +1,298 @@
+//! The SQLite store: schema, migrations and every query. No other module writes SQL.
+//!
+//! One file, WAL, `synchronous=FULL`, foreign keys on, a busy timeout, and immediate write
+//! transactions so two tills on one file queue instead of failing.
+
+pub mod catalog;
+pub mod members;
+pub mod sales;
+pub mod settings;
+pub mod stock;
+pub mod users;
+pub mod audit;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+
+use crate::error::{KasirError, Result};
+
+/// `PRAGMA application_id` of a kasir database ("KSIR").
+pub const APPLICATION_ID: i32 = 0x4B53_4952;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("schema_v1.sql"))])
+}
+
+/// Schema version this program writes.
+pub fn schema_version() -> i64 {
+    1
+}
+
+/// An open kasir database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Whether [`Store::open`] may create a new file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The shop must exist.
+    Existing,
+    /// Create a new, empty shop; refuse if the file exists.
+    CreateNew,
+}
+
+impl Store {
+    /// Open (or create) the shop database at `path`, refusing anything that is not a kasir
+    /// database of this or an older schema.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(KasirError::DbIsDirectory(shown));
+        }
+        let exists = path.exists();
+        match (mode, exists) {
+            (OpenMode::Existing, false) => return Err(KasirError::NoDb(shown)),
+            (OpenMode::CreateNew, true) => return Err(KasirError::DbExists(shown)),
+            (OpenMode::CreateNew, false) => create_private_file(path)?,
+            (OpenMode::Existing, true) => {}
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.check_identity(mode, &shown)?;
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A private in-memory shop, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn check_identity(&self, mode: OpenMode, shown: &str) -> Result<()> {
+        let not_kasir = |_| KasirError::NotKasirDb(shown.to_string());
+        let app_id: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(not_kasir)?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(not_kasir)?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(not_kasir)?;
+        match mode {
+            OpenMode::CreateNew => Ok(()),
+            OpenMode::Existing if app_id != APPLICATION_ID || tables == 0 => {
+                Err(KasirError::NotKasirDb(shown.to_string()))
+            }
+            OpenMode::Existing if version > schema_version() => Err(KasirError::DbTooNew {
+                found: version,
+                supported: schema_version(),
+            }),
+            OpenMode::Existing => Ok(()),
+        }
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(Duration::from_secs(10))?;
+        self.conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))?;
+        self.conn.execute_batch(
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+        )?;
+        self.conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        migrations()
+            .to_latest(&mut self.conn)
+            .map_err(|e| KasirError::DbCorrupt(e.to_string()))?;
+        self.conn
+            .execute_batch(&format!("PRAGMA application_id={APPLICATION_ID}"))?;
+        Ok(())
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Read-only access for queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Run `f` in one immediate write transaction: all of it is committed, or none.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(busy)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(busy)?;
+        Ok(out)
+    }
+
+    /// SQLite's own integrity check; `Ok(())` when it says "ok".
+    pub fn integrity_check(&self) -> Result<()> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if rows.len() == 1 && rows[0] == "ok" {
+            Ok(())
+        } else {
+            Err(KasirError::DbCorrupt(rows.join("; ")))
+        }
+    }
+}
+
+fn busy(e: rusqlite::Error) -> KasirError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            KasirError::Busy
+        }
+        _ => KasirError::Db(e),
+    }
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    Ok(())
+}
+
+/// `query_row` that maps "no rows" to `None`.
+pub(crate) fn opt<T>(r: rusqlite::Result<T>) -> Result<Option<T>> {
+    Ok(r.optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_directories_foreign_files_and_newer_schemas() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            Store::open(dir.path(), OpenMode::Existing),
+            Err(KasirError::DbIsDirectory(_))
+        ));
+        let text = dir.path().join("notes.txt");
+        std::fs::write(&text, "bukan database, hanya catatan belanja\n".repeat(200)).unwrap();
+        assert!(matches!(
+            Store::open(&text, OpenMode::Existing),
+            Err(KasirError::NotKasirDb(_))
+        ));
+        assert_eq!(
+            std::fs::read(&text).unwrap().len(),
+            "bukan database, hanya catatan belanja\n".len() * 200
+        );
+        let other = dir.path().join("other.db");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE t(x)")
+            .unwrap();
+        assert!(matches!(
+            Store::open(&other, OpenMode::Existing),
+            Err(KasirError::NotKasirDb(_))
+        ));
+        let db = dir.path().join("kasir.db");
+        drop(Store::open(&db, OpenMode::CreateNew).unwrap());
+        assert!(matches!(
+            Store::open(&db, OpenMode::CreateNew),
+            Err(KasirError::DbExists(_))
+        ));
+        Connection::open(&db)
+            .unwrap()
+            .execute_batch("PRAGMA user_version=99")
+            .unwrap();
+        assert!(matches!(
+            Store::open(&db, OpenMode::Existing),
+            Err(KasirError::DbTooNew { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn new_store_is_wal_with_full_sync_and_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        let s = Store::open(&db, OpenMode::CreateNew).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = s
+            .conn()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        let fk: i64 = s
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = std::fs::metadata(&db).unwrap().permissions().mode();
+            assert_eq!(perms & 0o077, 0, "database readable by others: {perms:o}");
+        }
+        s.integrity_check().unwrap();
+    }
+}
+
+/// Decimal money → stored minor units; amounts finer than 1/100 rupiah are refused.
+pub(crate) fn minor(d: rust_decimal::Decimal) -> Result<i64> {
+    crate::domain::money::money_to_minor(d).ok_or_else(|| {
+        KasirError::invalid(
+            format!("Nominal {d} terlalu teliti atau terlalu besar"),
+            format!("Amount {d} is too precise or too large"),
+        )
+    })
+}
+
+/// Decimal quantity → stored thousandths; finer quantities are refused.
+pub(crate) fn milli(d: rust_decimal::Decimal) -> Result<i64> {
+    crate::domain::money::qty_to_milli(d).ok_or_else(|| {
+        KasirError::invalid(
+            format!("Jumlah {d} terlalu teliti atau terlalu besar"),
+            format!("Quantity {d} is too precise or too large"),
+        )
+    })
+}

@@ -1,0 +1,31 @@
+//! Shop settings: a key/value table with typed accessors in the service layer.
+
+use rusqlite::{params, Connection};
+
+use super::opt;
+use crate::error::Result;
+
+pub fn get(c: &Connection, key: &str) -> Result<Option<String>> {
+    opt(c.query_row(
+        "SELECT value FROM settings WHERE key = ?1",
+        [key],
+        |r| r.get(0),
+    ))
+}
+
+pub fn set(c: &Connection, key: &str, value: &str) -> Result<()> {
+    c.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub fn all(c: &Connection) -> Result<Vec<(String, String)>> {
+    let mut st = c.prepare("SELECT key, value FROM settings ORDER BY key")?;
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,290 @@
+//! Stock moves (append-only) and the balances cached from them.
+
+use rusqlite::{params, Connection};
+use rust_decimal::Decimal;
+
+use super::{milli, minor, opt};
+use crate::domain::money::{money_from_minor as money, qty_from_milli as qty};
+use crate::error::Result;
+
+/// Why stock moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveKind {
+    Sale,
+    Return,
+    Receipt,
+    Opname,
+    WriteOff,
+    Transfer,
+}
+
+impl MoveKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveKind::Sale => "sale",
+            MoveKind::Return => "return",
+            MoveKind::Receipt => "receipt",
+            MoveKind::Opname => "opname",
+            MoveKind::WriteOff => "writeoff",
+            MoveKind::Transfer => "transfer",
+        }
+    }
+}
+
+/// A move to record. `qty` in base units (negative: out), `value` at cost (same sign).
+pub struct NewMove<'a> {
+    pub product_id: i64,
+    pub batch_id: Option<i64>,
+    pub kind: MoveKind,
+    pub qty: Decimal,
+    pub value: Decimal,
+    pub at: &'a str,
+    pub user_id: Option<i64>,
+    pub ref_type: Option<&'a str>,
+    pub ref_id: Option<i64>,
+    pub note: Option<&'a str>,
+}
+
+/// Record a move and update the cached balances in the same transaction.
+pub fn record(c: &Connection, m: &NewMove) -> Result<()> {
+    let q = milli(m.qty)?;
+    let v = minor(m.value)?;
+    c.prepare_cached(
+        "INSERT INTO stock_moves(product_id, batch_id, kind, qty, value, at, user_id, ref_type, ref_id, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        m.product_id,
+        m.batch_id,
+        m.kind.as_str(),
+        q,
+        v,
+        m.at,
+        m.user_id,
+        m.ref_type,
+        m.ref_id,
+        m.note
+    ])?;
+    c.prepare_cached(
+        "UPDATE products SET on_hand = on_hand + ?2, stock_value = stock_value + ?3 WHERE id = ?1",
+    )?
+    .execute(params![m.product_id, q, v])?;
+    if let Some(b) = m.batch_id {
+        c.prepare_cached("UPDATE batches SET on_hand = on_hand + ?2 WHERE id = ?1")?
+            .execute(params![b, q])?;
+    }
+    Ok(())
+}
+
+/// On hand (base units), stock value at cost, and the last known cost per base unit.
+pub fn position(c: &Connection, product_id: i64) -> Result<(Decimal, Decimal, Decimal)> {
+    let (q, v, last): (i64, i64, i64) = c
+        .prepare_cached("SELECT on_hand, stock_value, last_cost FROM products WHERE id = ?1")?
+        .query_row([product_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok((qty(q), money(v), money(last)))
+}
+
+/// Set the last known cost per base unit (after a receipt).
+pub fn set_last_cost(c: &Connection, product_id: i64, cost: Decimal) -> Result<()> {
+    c.execute(
+        "UPDATE products SET last_cost = ?2 WHERE id = ?1",
+        params![product_id, minor(cost)?],
+    )?;
+    Ok(())
+}
+
+/// A batch of a batch-tracked product.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BatchRow {
+    pub id: i64,
+    pub batch_no: String,
+    pub expiry: Option<String>,
+    pub on_hand: Decimal,
+}
+
+/// Batches with stock, first expiry first (FEFO order; undated batches last).
+pub fn batches_with_stock(c: &Connection, product_id: i64) -> Result<Vec<BatchRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, batch_no, expiry, on_hand FROM batches WHERE product_id = ?1 AND on_hand > 0
+         ORDER BY expiry IS NULL, expiry, id",
+    )?;
+    let rows = st
+        .query_map([product_id], |r| {
+            Ok(BatchRow {
+                id: r.get(0)?,
+                batch_no: r.get(1)?,
+                expiry: r.get(2)?,
+                on_hand: qty(r.get(3)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The id of a product's batch, created if new. An existing batch keeps its expiry unless
+/// it had none.
+pub fn batch_id(c: &Connection, product_id: i64, batch_no: &str, expiry: Option<&str>) -> Result<i64> {
+    c.execute(
+        "INSERT INTO batches(product_id, batch_no, expiry) VALUES (?1, ?2, ?3)
+         ON CONFLICT(product_id, batch_no) DO UPDATE SET expiry = coalesce(batches.expiry, excluded.expiry)",
+        params![product_id, batch_no, expiry],
+    )?;
+    Ok(c.query_row(
+        "SELECT id FROM batches WHERE product_id = ?1 AND batch_no = ?2",
+        params![product_id, batch_no],
+        |r| r.get(0),
+    )?)
+}
+
+/// Stock of one product for the `stock` report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StockRow {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    pub on_hand: Decimal,
+    pub value: Decimal,
+    pub min_stock: Decimal,
+    pub batches: Vec<BatchRow>,
+}
+
+const STOCK_COLS: &str =
+    "id, sku, name, business_unit, base_unit, on_hand, stock_value, min_stock, batch_tracked";
+
+fn stock_row(c: &Connection, r: &rusqlite::Row) -> Result<StockRow> {
+    let id: i64 = r.get(0)?;
+    let tracked: bool = r.get(8)?;
+    Ok(StockRow {
+        product_id: id,
+        sku: r.get(1)?,
+        name: r.get(2)?,
+        business_unit: r.get(3)?,
+        base_unit: r.get(4)?,
+        on_hand: qty(r.get(5)?),
+        value: money(r.get(6)?),
+        min_stock: qty(r.get(7)?),
+        batches: if tracked {
+            batches_with_stock(c, id)?
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// Stock of every active product.
+pub fn all(c: &Connection) -> Result<Vec<StockRow>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {STOCK_COLS} FROM products WHERE active = 1 ORDER BY sku"
+    ))?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(stock_row(c, r)?);
+    }
+    Ok(out)
+}
+
+/// Stock of one product.
+pub fn of_product(c: &Connection, product_id: i64) -> Result<Option<StockRow>> {
+    let mut st = c.prepare(&format!("SELECT {STOCK_COLS} FROM products WHERE id = ?1"))?;
+    let mut rows = st.query([product_id])?;
+    match rows.next()? {
+        Some(r) => Ok(Some(stock_row(c, r)?)),
+        None => Ok(None),
+    }
+}
+
+/// One line of a stock card.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MoveRow {
+    pub at: String,
+    pub kind: String,
+    pub batch: Option<String>,
+    pub qty: Decimal,
+    pub value: Decimal,
+    pub balance: Decimal,
+    pub reference: Option<String>,
+    pub user: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Every move of a product in order, with the running balance.
+pub fn card(c: &Connection, product_id: i64) -> Result<Vec<MoveRow>> {
+    let mut st = c.prepare(
+        "SELECT m.at, m.kind, b.batch_no, m.qty, m.value,
+                CASE m.ref_type WHEN 'sale' THEN (SELECT number FROM sales WHERE id = m.ref_id)
+                     ELSE m.ref_type || ' ' || m.ref_id END,
+                u.username, m.note
+         FROM stock_moves m LEFT JOIN batches b ON b.id = m.batch_id
+         LEFT JOIN users u ON u.id = m.user_id WHERE m.product_id = ?1 ORDER BY m.id",
+    )?;
+    let mut balance = Decimal::ZERO;
+    let rows = st
+        .query_map([product_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, kind, batch, q, v, reference, user, note)| {
+            balance += qty(q);
+            MoveRow {
+                at,
+                kind,
+                batch,
+                qty: qty(q),
+                value: money(v),
+                balance,
+                reference,
+                user,
+                note,
+            }
+        })
+        .collect())
+}
+
+/// Products (and batches) whose cached balance differs from the sum of their moves:
+/// (sku, cached, sum of moves). Empty when the books agree.
+pub fn mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
+    let mut st = c.prepare(
+        "SELECT p.sku, p.on_hand, coalesce((SELECT sum(qty) FROM stock_moves WHERE product_id = p.id), 0)
+         FROM products p
+         UNION ALL
+         SELECT p.sku || '/' || b.batch_no, b.on_hand,
+                coalesce((SELECT sum(qty) FROM stock_moves WHERE batch_id = b.id), 0)
+         FROM batches b JOIN products p ON p.id = b.product_id",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(s, a, b)| (s, qty(a), qty(b)))
+        .collect())
+}
+
+/// A product id by SKU or barcode.
+pub fn product_id_by_code(c: &Connection, code: &str) -> Result<Option<i64>> {
+    opt(c.query_row(
+        "SELECT id FROM products WHERE sku = ?1 COLLATE NOCASE
+         UNION ALL
+         SELECT pu.product_id FROM barcodes b JOIN product_units pu ON pu.id = b.unit_id WHERE b.code = ?1
+         LIMIT 1",
+        [code],
+        |r| r.get(0),
+    ))
+}

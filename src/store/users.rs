@@ -1,0 +1,67 @@
+//! Users and their PIN hashes.
+
+use rusqlite::{params, Connection, Row};
+
+use super::opt;
+use crate::domain::user::Role;
+use crate::error::Result;
+
+/// A user row.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(skip)]
+    pub pin_hash: String,
+    pub failed_attempts: i64,
+    pub locked_until: Option<String>,
+}
+
+fn row(r: &Row) -> rusqlite::Result<UserRow> {
+    let role: String = r.get(3)?;
+    Ok(UserRow {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        name: r.get(2)?,
+        role: Role::parse(&role).unwrap_or(Role::Kasir),
+        pin_hash: r.get(4)?,
+        failed_attempts: r.get(5)?,
+        locked_until: r.get(6)?,
+    })
+}
+
+const COLS: &str = "id, username, name, role, pin_hash, failed_attempts, locked_until";
+
+pub fn insert(c: &Connection, username: &str, name: &str, role: Role, pin_hash: &str) -> Result<i64> {
+    c.execute(
+        "INSERT INTO users(username, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
+        params![username, name, role.as_str(), pin_hash],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn by_username(c: &Connection, username: &str) -> Result<Option<UserRow>> {
+    opt(c.query_row(
+        &format!("SELECT {COLS} FROM users WHERE username = ?1 AND active = 1"),
+        [username],
+        row,
+    ))
+}
+
+pub fn list(c: &Connection) -> Result<Vec<UserRow>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {COLS} FROM users WHERE active = 1 ORDER BY role, username"
+    ))?;
+    let rows = st.query_map([], row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn set_failures(c: &Connection, id: i64, failed: i64, locked_until: Option<&str>) -> Result<()> {
+    c.execute(
+        "UPDATE users SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
+        params![id, failed, locked_until],
+    )?;
+    Ok(())
+}
