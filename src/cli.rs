@@ -21,7 +21,11 @@ use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
 #[derive(Parser, Debug)]
-#[command(name = "kasir", version, about = "Kasir Koperasi: till, stock and books for a village cooperative")]
+#[command(
+    name = "kasir",
+    version,
+    about = "Kasir Koperasi: till, stock and books for a village cooperative"
+)]
 pub struct Cli {
     /// Shop database file (default: kasir.db in the platform data directory).
     #[arg(long, global = true, value_name = "PATH")]
@@ -120,7 +124,9 @@ pub enum SalesCmd {
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
     },
-    Show { number: String },
+    Show {
+        number: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,7 +148,11 @@ fn default_db(demo: bool) -> PathBuf {
 
 fn init_logging(db: &Path, verbose: bool) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::prelude::*;
-    let dir = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("logs");
+    let dir = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("logs");
     let file = std::fs::create_dir_all(&dir).ok().and_then(|_| {
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
@@ -155,13 +165,24 @@ fn init_logging(db: &Path, verbose: bool) -> Option<tracing_appender::non_blocki
     let (file_layer, guard) = match file {
         Some(appender) => {
             let (w, g) = tracing_appender::non_blocking(appender);
-            (Some(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(w)), Some(g))
+            (
+                Some(
+                    tracing_subscriber::fmt::layer()
+                        .with_ansi(false)
+                        .with_writer(w),
+                ),
+                Some(g),
+            )
         }
         None => (None, None),
     };
-    let stderr_layer = verbose.then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
+    let stderr_layer =
+        verbose.then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
     let _ = tracing_subscriber::registry()
-        .with(tracing_subscriber::EnvFilter::try_from_env("KASIR_LOG").unwrap_or_else(|_| "info".into()))
+        .with(
+            tracing_subscriber::EnvFilter::try_from_env("KASIR_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with(file_layer)
         .with(stderr_layer)
         .try_init();
@@ -171,10 +192,16 @@ fn init_logging(db: &Path, verbose: bool) -> Option<tracing_appender::non_blocki
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let lang = cli.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let lang = cli
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_default();
     if let Some(l) = &cli.lang {
         if Lang::parse(l).is_none() {
-            eprintln!("kasir: bahasa \"{l}\" tidak dikenal (id, en) / unknown language \"{l}\" (id, en)");
+            eprintln!(
+                "kasir: bahasa \"{l}\" tidak dikenal (id, en) / unknown language \"{l}\" (id, en)"
+            );
             return ExitCode::from(2);
         }
     }
@@ -191,7 +218,10 @@ pub fn main() -> ExitCode {
 }
 
 fn open(db: &Path) -> Result<Shop> {
-    Ok(Shop::new(Store::open(db, OpenMode::Existing)?, Arc::new(SystemClock)))
+    Ok(Shop::new(
+        Store::open(db, OpenMode::Existing)?,
+        Arc::new(SystemClock),
+    ))
 }
 
 fn create(db: &Path) -> Result<Shop> {
@@ -247,16 +277,37 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         } else {
             open(db)?
         };
-        return crate::ui::run(shop, crate::ui::TillOptions { demo: cli.demo, lang: cli.lang.as_deref().and_then(Lang::parse) });
+        return crate::ui::run(
+            shop,
+            crate::ui::TillOptions {
+                demo: cli.demo,
+                lang: cli.lang.as_deref().and_then(Lang::parse),
+            },
+        );
     };
     match command {
         Command::Init { name, admin_pin } => {
             let shop = create_with(db, |s| {
                 demo::init_settings(s, &name)?;
-                s.add_user(&Actor::back_office(), "admin", "Admin", crate::domain::user::Role::Admin, &admin_pin)?;
+                s.add_user(
+                    &Actor::back_office(),
+                    "admin",
+                    "Admin",
+                    crate::domain::user::Role::Admin,
+                    &admin_pin,
+                )?;
                 Ok(())
             })?;
-            done(json, lang, json!({"created": shop.store.path()}), &format!("{} {}", lang.pick("Toko baru dibuat:", "New shop created:"), db.display()));
+            done(
+                json,
+                lang,
+                json!({"created": shop.store.path()}),
+                &format!(
+                    "{} {}",
+                    lang.pick("Toko baru dibuat:", "New shop created:"),
+                    db.display()
+                ),
+            );
         }
         Command::Demo => {
             let shop = create_with(db, |s| demo::build(s, &mut progress_bar(json, "demo")))?;
@@ -265,30 +316,67 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 json,
                 lang,
                 json!({"created": db, "products": products, "users": demo::DEMO_USERS.iter().map(|u| json!({"username": u.0, "role": u.2, "pin": u.3})).collect::<Vec<_>>()}),
-                &format!("{} {} ({products} {})", lang.pick("Toko demo dibuat:", "Demo shop created:"), db.display(), lang.pick("produk", "products")),
+                &format!(
+                    "{} {} ({products} {})",
+                    lang.pick("Toko demo dibuat:", "Demo shop created:"),
+                    db.display(),
+                    lang.pick("produk", "products")
+                ),
             );
         }
         Command::Catalog(CatalogCmd::Import { file }) => {
             let mut shop = open(db)?;
             let f = std::fs::File::open(&file)?;
-            let n = shop.import_catalog(&Actor::back_office(), std::io::BufReader::new(f), &mut progress_bar(json, "katalog"))?;
-            done(json, lang, json!({"imported": n}), &format!("{n} {}", lang.pick("produk diimpor", "products imported")));
+            let n = shop.import_catalog(
+                &Actor::back_office(),
+                std::io::BufReader::new(f),
+                &mut progress_bar(json, "katalog"),
+            )?;
+            done(
+                json,
+                lang,
+                json!({"imported": n}),
+                &format!("{n} {}", lang.pick("produk diimpor", "products imported")),
+            );
         }
         Command::Catalog(CatalogCmd::Export { file }) => {
             let shop = open(db)?;
             let n = write_atomically(&file, |w| shop.export_catalog(w))?;
-            done(json, lang, json!({"exported": n, "file": file}), &format!("{n} {} → {}", lang.pick("produk", "products"), file.display()));
+            done(
+                json,
+                lang,
+                json!({"exported": n, "file": file}),
+                &format!(
+                    "{n} {} → {}",
+                    lang.pick("produk", "products"),
+                    file.display()
+                ),
+            );
         }
         Command::Members(MembersCmd::Import { file }) => {
             let mut shop = open(db)?;
             let f = std::fs::File::open(&file)?;
             let n = shop.import_members(&Actor::back_office(), std::io::BufReader::new(f))?;
-            done(json, lang, json!({"imported": n}), &format!("{n} {}", lang.pick("anggota diimpor", "members imported")));
+            done(
+                json,
+                lang,
+                json!({"imported": n}),
+                &format!("{n} {}", lang.pick("anggota diimpor", "members imported")),
+            );
         }
         Command::Members(MembersCmd::Export { file }) => {
             let shop = open(db)?;
             let n = write_atomically(&file, |w| shop.export_members(w))?;
-            done(json, lang, json!({"exported": n, "file": file}), &format!("{n} {} → {}", lang.pick("anggota", "members"), file.display()));
+            done(
+                json,
+                lang,
+                json!({"exported": n, "file": file}),
+                &format!(
+                    "{n} {} → {}",
+                    lang.pick("anggota", "members"),
+                    file.display()
+                ),
+            );
         }
         Command::Members(MembersCmd::Show { number }) => {
             let shop = open(db)?;
@@ -307,9 +395,21 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 lang.pick("Sisa limit", "Available"),
                 format_rupiah(m.cart_member().kasbon_available()),
             );
-            done(json, lang, serde_json::to_value(&m).unwrap_or_default(), &text);
+            done(
+                json,
+                lang,
+                serde_json::to_value(&m).unwrap_or_default(),
+                &text,
+            );
         }
-        Command::Sale { till, user, pin, member, pay, items } => {
+        Command::Sale {
+            till,
+            user,
+            pin,
+            member,
+            pay,
+            items,
+        } => {
             let mut shop = open(db)?;
             let actor = match (user, pin) {
                 (Some(u), Some(p)) => shop.login(&u, &p)?,
@@ -321,7 +421,8 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                     ))
                 }
             };
-            let mut tenders: Vec<Tender> = pay.iter().map(|p| parse_tender(p)).collect::<Result<_>>()?;
+            let mut tenders: Vec<Tender> =
+                pay.iter().map(|p| parse_tender(p)).collect::<Result<_>>()?;
             let mut cart = Cart::default();
             if let Some(m) = &member {
                 shop.attach_member(&mut cart, Some(m))?;
@@ -339,7 +440,11 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 print_json(json!({"sale": sale, "receipt": receipt}));
             } else {
                 println!("{receipt}");
-                println!("{} {}", lang.pick("No. transaksi:", "Sale number:"), sale.number);
+                println!(
+                    "{} {}",
+                    lang.pick("No. transaksi:", "Sale number:"),
+                    sale.number
+                );
             }
         }
         Command::Sales(SalesCmd::List { date }) => {
@@ -360,7 +465,12 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                     );
                 }
                 let total: rust_decimal::Decimal = sales.iter().map(|s| s.payable).sum();
-                println!("{} {}: {}", sales.len(), lang.pick("transaksi, total", "sales, total"), format_rupiah(total));
+                println!(
+                    "{} {}: {}",
+                    sales.len(),
+                    lang.pick("transaksi, total", "sales, total"),
+                    format_rupiah(total)
+                );
             }
         }
         Command::Sales(SalesCmd::Show { number }) => {
@@ -389,7 +499,10 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                                 format_qty(m.qty),
                                 format_qty(m.balance),
                                 m.reference.clone().unwrap_or_default(),
-                                m.batch.as_ref().map(|b| format!(" batch {b}")).unwrap_or_default()
+                                m.batch
+                                    .as_ref()
+                                    .map(|b| format!(" batch {b}"))
+                                    .unwrap_or_default()
                             );
                         }
                     }
@@ -400,7 +513,13 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                         print_json(json!({"stock": rows}));
                     } else {
                         for r in &rows {
-                            println!("{:<12} {:<44} {:>10} {}", r.sku, r.name, format_qty(r.on_hand), r.base_unit);
+                            println!(
+                                "{:<12} {:<44} {:>10} {}",
+                                r.sku,
+                                r.name,
+                                format_qty(r.on_hand),
+                                r.base_unit
+                            );
                             for b in &r.batches {
                                 println!(
                                     "{:<12}   batch {:<14} {} {:>10}",
@@ -420,12 +539,29 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             let f = std::fs::File::open(&file)?;
             let lines = crate::service::stock::parse_receipt(std::io::BufReader::new(f))?;
             let n = shop.receive(&Actor::back_office(), &lines, supplier.as_deref())?;
-            done(json, lang, json!({"received": n}), &format!("{n} {}", lang.pick("baris barang diterima", "lines received")));
+            done(
+                json,
+                lang,
+                json!({"received": n}),
+                &format!(
+                    "{n} {}",
+                    lang.pick("baris barang diterima", "lines received")
+                ),
+            );
         }
         Command::Backup { file } => {
             let shop = open(db)?;
             shop.backup(&file)?;
-            done(json, lang, json!({"backup": file}), &format!("{} {}", lang.pick("Cadangan dibuat:", "Backup written:"), file.display()));
+            done(
+                json,
+                lang,
+                json!({"backup": file}),
+                &format!(
+                    "{} {}",
+                    lang.pick("Cadangan dibuat:", "Backup written:"),
+                    file.display()
+                ),
+            );
         }
         Command::Check => {
             let shop = open(db)?;
@@ -434,14 +570,27 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             if json {
                 print_json(serde_json::to_value(&report).unwrap_or_default());
             } else if ok {
-                println!("{}", lang.pick("OK: database utuh, jejak audit utuh, stok = mutasi", "OK: database intact, audit chain intact, stock = moves"));
+                println!(
+                    "{}",
+                    lang.pick(
+                        "OK: database utuh, jejak audit utuh, stok = mutasi",
+                        "OK: database intact, audit chain intact, stock = moves"
+                    )
+                );
             } else {
                 for p in &report.problems {
                     println!("{}", p.get(lang));
                 }
             }
             if !ok {
-                return Err(KasirError::DbCorrupt(report.problems.iter().map(|p| p.en.clone()).collect::<Vec<_>>().join("; ")));
+                return Err(KasirError::DbCorrupt(
+                    report
+                        .problems
+                        .iter()
+                        .map(|p| p.en.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ));
             }
         }
     }
@@ -449,7 +598,9 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
 }
 
 fn looks_like_tender(s: &str) -> bool {
-    s.split_once(':').is_some_and(|(k, _)| crate::domain::cart::TenderKind::parse(&k.to_ascii_lowercase()).is_some())
+    s.split_once(':').is_some_and(|(k, _)| {
+        crate::domain::cart::TenderKind::parse(&k.to_ascii_lowercase()).is_some()
+    })
 }
 
 fn done(json: bool, _lang: Lang, value: serde_json::Value, text: &str) {

@@ -41,7 +41,11 @@ pub enum KasirError {
     #[error("import line {line}: {}", reason.en)]
     Import { line: usize, reason: Bilingual },
     #[error("batch {batch} expired on {expiry}")]
-    ExpiredBatch { product: String, batch: String, expiry: String },
+    ExpiredBatch {
+        product: String,
+        batch: String,
+        expiry: String,
+    },
     #[error("not enough stock of {product}")]
     NotEnoughBatchStock { product: String, available: Decimal },
     #[error("{0}")]
@@ -226,7 +230,10 @@ fn pay_message(e: &PayError, lang: Lang) -> String {
             .pick("Keranjang kosong", "The cart is empty")
             .to_string(),
         PayError::TenderNotPositive => lang
-            .pick("Nominal bayar harus lebih dari 0", "Payment amounts must be above 0")
+            .pick(
+                "Nominal bayar harus lebih dari 0",
+                "Payment amounts must be above 0",
+            )
             .to_string(),
         PayError::NonCashOverpays { total, non_cash } => match lang {
             Lang::Id => format!(

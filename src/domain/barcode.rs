@@ -150,7 +150,10 @@ mod tests {
             })
         );
         assert_eq!(parse_entry("1,5*TLR").map(|e| e.qty), Ok(Some(dec!(1.5))));
-        assert_eq!(parse_entry("8991234567891*2").map(|e| (e.qty, e.code)), Ok((Some(dec!(2)), "8991234567891".into())));
+        assert_eq!(
+            parse_entry("8991234567891*2").map(|e| (e.qty, e.code)),
+            Ok((Some(dec!(2)), "8991234567891".into()))
+        );
         assert_eq!(parse_entry("BRS-PW5*2").map(|e| e.qty), Ok(Some(dec!(2))));
         assert_eq!(parse_entry("x*y"), Err(EntryError::BadQty));
         assert_eq!(parse_entry(" 899 ").map(|e| e.qty), Ok(None));

@@ -82,7 +82,10 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
         Some(rest) => (true, rest),
         None => (false, t),
     };
-    if !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return None;
     }
     let normalized = if t.contains(',') {
@@ -126,7 +129,10 @@ pub fn parse_qty(text: &str) -> Option<Decimal> {
     if t.is_empty() || t.len() > 20 {
         return None;
     }
-    if !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == '-') {
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == '-')
+    {
         return None;
     }
     t.replace(',', ".").parse().ok()

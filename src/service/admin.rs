@@ -40,7 +40,10 @@ impl Shop {
         let integrity = match self.store.integrity_check() {
             Ok(()) => true,
             Err(e) => {
-                problems.push(Bilingual::new(e.message(crate::i18n::Lang::Id), e.message(crate::i18n::Lang::En)));
+                problems.push(Bilingual::new(
+                    e.message(crate::i18n::Lang::Id),
+                    e.message(crate::i18n::Lang::En),
+                ));
                 false
             }
         };

@@ -2,8 +2,8 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use rand_core::OsRng;
 use chrono::NaiveDateTime;
+use rand_core::OsRng;
 
 use super::{stamp, Shop};
 use crate::domain::user::{Actor, Permission, Role};
@@ -21,12 +21,21 @@ pub fn hash_pin(pin: &str) -> Result<String> {
     Argon2::default()
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| KasirError::invalid(format!("PIN gagal di-hash: {e}"), format!("Could not hash PIN: {e}")))
+        .map_err(|e| {
+            KasirError::invalid(
+                format!("PIN gagal di-hash: {e}"),
+                format!("Could not hash PIN: {e}"),
+            )
+        })
 }
 
 fn pin_matches(pin: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -49,7 +58,14 @@ pub fn require(actor: &Actor, p: Permission, action: &'static str) -> Result<()>
 
 impl Shop {
     /// Add a user (admin only).
-    pub fn add_user(&mut self, actor: &Actor, username: &str, name: &str, role: Role, pin: &str) -> Result<i64> {
+    pub fn add_user(
+        &mut self,
+        actor: &Actor,
+        username: &str,
+        name: &str,
+        role: Role,
+        pin: &str,
+    ) -> Result<i64> {
         require(actor, Permission::ManageUsers, "tambah pengguna")?;
         if !valid_pin(pin) {
             return Err(KasirError::invalid(
@@ -58,7 +74,8 @@ impl Shop {
             ));
         }
         let hash = hash_pin(pin)?;
-        self.store.write(|tx| users::insert(tx, username, name, role, &hash))
+        self.store
+            .write(|tx| users::insert(tx, username, name, role, &hash))
     }
 
     /// Check a user's PIN. Wrong PINs count towards a lockout; the right one resets it.
@@ -78,7 +95,8 @@ impl Shop {
         }
         if pin_matches(pin, &user.pin_hash) {
             if user.failed_attempts != 0 || user.locked_until.is_some() {
-                self.store.write(|tx| users::set_failures(tx, user.id, 0, None))?;
+                self.store
+                    .write(|tx| users::set_failures(tx, user.id, 0, None))?;
             }
             return Ok(Actor {
                 user_id: Some(user.id),
@@ -92,14 +110,23 @@ impl Shop {
         let locked = (failed >= MAX_ATTEMPTS)
             .then(|| stamp(now + chrono::Duration::minutes(LOCKOUT_MINUTES)));
         self.store.write(|tx| {
-            users::set_failures(tx, user.id, if locked.is_some() { 0 } else { failed }, locked.as_deref())?;
+            users::set_failures(
+                tx,
+                user.id,
+                if locked.is_some() { 0 } else { failed },
+                locked.as_deref(),
+            )?;
             audit::append(
                 tx,
                 &audit::AuditEntry {
                     at: &at,
                     user_id: Some(user.id),
                     actor: &user.username,
-                    action: if locked.is_some() { "login_locked" } else { "login_failed" },
+                    action: if locked.is_some() {
+                        "login_locked"
+                    } else {
+                        "login_failed"
+                    },
                     detail: &format!("attempt {failed}"),
                     approver: None,
                 },

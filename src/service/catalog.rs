@@ -17,9 +17,25 @@ use crate::store::catalog::{self as q, ProductRecord, UnitRecord};
 
 /// Columns of a catalog CSV, in the order `catalog export` writes them.
 pub const CATALOG_COLUMNS: &[&str] = &[
-    "sku", "name", "business_unit", "base_unit", "tax_class", "drug_class", "batch_tracked",
-    "weighed", "unit", "factor", "barcodes", "price_umum", "price_anggota", "price_grosir",
-    "grosir_min_qty", "cost", "min_stock", "nie", "het",
+    "sku",
+    "name",
+    "business_unit",
+    "base_unit",
+    "tax_class",
+    "drug_class",
+    "batch_tracked",
+    "weighed",
+    "unit",
+    "factor",
+    "barcodes",
+    "price_umum",
+    "price_anggota",
+    "price_grosir",
+    "grosir_min_qty",
+    "cost",
+    "min_stock",
+    "nie",
+    "het",
 ];
 
 /// A CSV reader over `input` whose rows are looked up by column name.
@@ -102,7 +118,9 @@ impl Row {
             .unwrap_or("")
     }
     pub(crate) fn opt_text(&self, col: &str) -> Option<String> {
-        Some(self.text(col)).filter(|s| !s.is_empty()).map(str::to_string)
+        Some(self.text(col))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     }
     pub(crate) fn required(&self, col: &str) -> Result<String> {
         self.opt_text(col).ok_or_else(|| {
@@ -116,7 +134,11 @@ impl Row {
         match self.opt_text(col) {
             None => Ok(None),
             Some(t) => match parse_amount(&t) {
-                Some(v) if v >= Decimal::ZERO && crate::domain::money::money_to_minor(v).is_some() => Ok(Some(v)),
+                Some(v)
+                    if v >= Decimal::ZERO && crate::domain::money::money_to_minor(v).is_some() =>
+                {
+                    Ok(Some(v))
+                }
                 _ => Err(self.err(
                     format!("{col} \"{t}\" bukan nominal rupiah yang sah"),
                     format!("{col} \"{t}\" is not a valid rupiah amount"),
@@ -128,7 +150,11 @@ impl Row {
         match self.opt_text(col) {
             None => Ok(None),
             Some(t) => match parse_qty(&t) {
-                Some(v) if v >= Decimal::ZERO && crate::domain::money::qty_to_milli(v).is_some() => Ok(Some(v)),
+                Some(v)
+                    if v >= Decimal::ZERO && crate::domain::money::qty_to_milli(v).is_some() =>
+                {
+                    Ok(Some(v))
+                }
                 _ => Err(self.err(
                     format!("{col} \"{t}\" bukan jumlah yang sah"),
                     format!("{col} \"{t}\" is not a valid quantity"),
@@ -146,7 +172,12 @@ impl Row {
             )),
         }
     }
-    pub(crate) fn parsed<T>(&self, col: &str, parse: impl Fn(&str) -> Option<T>, allowed: &str) -> Result<T> {
+    pub(crate) fn parsed<T>(
+        &self,
+        col: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        allowed: &str,
+    ) -> Result<T> {
         let t = self.text(col);
         parse(t).ok_or_else(|| {
             self.err(
@@ -163,7 +194,18 @@ fn names<T: Copy>(all: &[T], f: impl Fn(T) -> &'static str) -> String {
 
 /// Parse and check a whole catalog CSV; the first bad row stops it.
 pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
-    let mut rows = CsvRows::new(input, &["sku", "name", "business_unit", "base_unit", "unit", "factor", "price_umum"])?;
+    let mut rows = CsvRows::new(
+        input,
+        &[
+            "sku",
+            "name",
+            "business_unit",
+            "base_unit",
+            "unit",
+            "factor",
+            "price_umum",
+        ],
+    )?;
     let mut products: Vec<ProductRecord> = Vec::new();
     let mut by_sku: HashMap<String, usize> = HashMap::new();
     let mut seen_codes: HashSet<String> = HashSet::new();
@@ -171,12 +213,19 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
         let (_, r) = row?;
         let sku = r.required("sku")?;
         if sku.len() > 40 || classify(&sku).is_err() && !sku.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(r.err(format!("SKU \"{sku}\" tidak sah"), format!("SKU \"{sku}\" is not valid")));
+            return Err(r.err(
+                format!("SKU \"{sku}\" tidak sah"),
+                format!("SKU \"{sku}\" is not valid"),
+            ));
         }
         let product = ProductRecord {
             sku: sku.clone(),
             name: r.required("name")?,
-            business_unit: r.parsed("business_unit", BusinessUnit::parse, &names(BusinessUnit::ALL, BusinessUnit::as_str))?,
+            business_unit: r.parsed(
+                "business_unit",
+                BusinessUnit::parse,
+                &names(BusinessUnit::ALL, BusinessUnit::as_str),
+            )?,
             base_unit: r.required("base_unit")?,
             tax_class: match r.opt_text("tax_class") {
                 None => TaxClass::Ppn,
@@ -184,7 +233,11 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
             },
             drug_class: match r.opt_text("drug_class") {
                 None => DrugClass::None,
-                Some(_) => r.parsed("drug_class", DrugClass::parse, &names(DrugClass::ALL, DrugClass::as_str))?,
+                Some(_) => r.parsed(
+                    "drug_class",
+                    DrugClass::parse,
+                    &names(DrugClass::ALL, DrugClass::as_str),
+                )?,
             },
             batch_tracked: r.flag("batch_tracked")?,
             weighed: r.flag("weighed")?,
@@ -194,10 +247,13 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
             het: r.amount("het")?,
             units: Vec::new(),
         };
-        let factor = r.qty("factor")?.filter(|f| *f > Decimal::ZERO).ok_or_else(|| {
-            r.err("factor harus lebih dari 0", "factor must be above 0")
-        })?;
-        let umum = r.amount("price_umum")?.ok_or_else(|| r.err("price_umum kosong", "price_umum is empty"))?;
+        let factor = r
+            .qty("factor")?
+            .filter(|f| *f > Decimal::ZERO)
+            .ok_or_else(|| r.err("factor harus lebih dari 0", "factor must be above 0"))?;
+        let umum = r
+            .amount("price_umum")?
+            .ok_or_else(|| r.err("price_umum kosong", "price_umum is empty"))?;
         let anggota = r.amount("price_anggota")?.unwrap_or(umum);
         let grosir = r.amount("price_grosir")?;
         let grosir_min_qty = r.qty("grosir_min_qty")?;
@@ -207,20 +263,38 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
                 "price_grosir and grosir_min_qty go together",
             ));
         }
-        if [Some(umum), Some(anggota), grosir].iter().flatten().any(|p| p.fract() != Decimal::ZERO) {
-            return Err(r.err("harga jual harus rupiah bulat", "selling prices must be whole rupiah"));
+        if [Some(umum), Some(anggota), grosir]
+            .iter()
+            .flatten()
+            .any(|p| p.fract() != Decimal::ZERO)
+        {
+            return Err(r.err(
+                "harga jual harus rupiah bulat",
+                "selling prices must be whole rupiah",
+            ));
         }
         if let Some(het) = product.het {
             if umum > het * factor {
                 return Err(r.err(
-                    format!("harga {} di atas HET {} per {}", umum, het, product.base_unit),
-                    format!("price {} is above the HET {} per {}", umum, het, product.base_unit),
+                    format!(
+                        "harga {} di atas HET {} per {}",
+                        umum, het, product.base_unit
+                    ),
+                    format!(
+                        "price {} is above the HET {} per {}",
+                        umum, het, product.base_unit
+                    ),
                 ));
             }
         }
         let unit = r.required("unit")?;
         let mut barcodes = Vec::new();
-        for code in r.text("barcodes").split('|').map(str::trim).filter(|c| !c.is_empty()) {
+        for code in r
+            .text("barcodes")
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             match classify(code) {
                 Ok(CodeKind::Sku) if code.bytes().all(|b| b.is_ascii_digit()) => {}
                 Ok(_) => {}
@@ -231,7 +305,10 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
                     ))
                 }
                 Err(_) => {
-                    return Err(r.err(format!("barcode \"{code}\" tidak sah"), format!("barcode \"{code}\" is not valid")))
+                    return Err(r.err(
+                        format!("barcode \"{code}\" tidak sah"),
+                        format!("barcode \"{code}\" is not valid"),
+                    ))
                 }
             }
             if !seen_codes.insert(code.to_string()) {
@@ -245,13 +322,21 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
         let unit_rec = UnitRecord {
             unit: unit.clone(),
             factor,
-            prices: UnitPrices { umum, anggota, grosir, grosir_min_qty },
+            prices: UnitPrices {
+                umum,
+                anggota,
+                grosir,
+                grosir_min_qty,
+            },
             barcodes,
         };
         match by_sku.get(&sku) {
             Some(&i) => {
                 let existing = &mut products[i];
-                let same = ProductRecord { units: Vec::new(), ..existing.clone() } == product;
+                let same = ProductRecord {
+                    units: Vec::new(),
+                    ..existing.clone()
+                } == product;
                 if !same {
                     return Err(r.err(
                         format!("data produk {sku} berbeda dari baris sebelumnya"),
@@ -268,7 +353,10 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
             }
             None => {
                 by_sku.insert(sku, products.len());
-                products.push(ProductRecord { units: vec![unit_rec], ..product });
+                products.push(ProductRecord {
+                    units: vec![unit_rec],
+                    ..product
+                });
             }
         }
     }
@@ -397,11 +485,31 @@ mod tests {
     #[test]
     fn bad_rows_name_their_line() {
         let cases = [
-            ("X1,Nama,sembako,pcs,ppn,none,0,0,pcs,1,8991234567892,3500,,,,1000,,,", 2, "check digit"),
-            ("X1,Nama,warung,pcs,ppn,none,0,0,pcs,1,,3500,,,,1000,,,", 2, "business_unit"),
-            ("X1,Nama,sembako,pcs,ppn,none,0,0,pcs,0,,3500,,,,1000,,,", 2, "factor"),
-            ("X1,Nama,sembako,pcs,ppn,none,0,0,pcs,1,,abc,,,,1000,,,", 2, "price_umum"),
-            ("X1,Nama,apotek,tablet,ppn,keras,1,0,strip,10,,60000,,,,100,,,500", 2, "HET"),
+            (
+                "X1,Nama,sembako,pcs,ppn,none,0,0,pcs,1,8991234567892,3500,,,,1000,,,",
+                2,
+                "check digit",
+            ),
+            (
+                "X1,Nama,warung,pcs,ppn,none,0,0,pcs,1,,3500,,,,1000,,,",
+                2,
+                "business_unit",
+            ),
+            (
+                "X1,Nama,sembako,pcs,ppn,none,0,0,pcs,0,,3500,,,,1000,,,",
+                2,
+                "factor",
+            ),
+            (
+                "X1,Nama,sembako,pcs,ppn,none,0,0,pcs,1,,abc,,,,1000,,,",
+                2,
+                "price_umum",
+            ),
+            (
+                "X1,Nama,apotek,tablet,ppn,keras,1,0,strip,10,,60000,,,,100,,,500",
+                2,
+                "HET",
+            ),
         ];
         for (row, line, word) in cases {
             let err = parse_catalog(format!("{HEAD}{row}\n").as_bytes()).unwrap_err();
@@ -417,6 +525,9 @@ mod tests {
             "{HEAD}A,Nama,sembako,pcs,ppn,none,0,0,pcs,1,8991234567891,1000,,,,500,,,\n\
              B,Nama,sembako,pcs,ppn,none,0,0,pcs,1,8991234567891,1000,,,,500,,,\n"
         );
-        assert!(matches!(parse_catalog(dup.as_bytes()), Err(KasirError::Import { line: 3, .. })));
+        assert!(matches!(
+            parse_catalog(dup.as_bytes()),
+            Err(KasirError::Import { line: 3, .. })
+        ));
     }
 }

@@ -10,14 +10,15 @@ use crate::domain::cart::{Cart, CartLine, PayError, Tender, TenderKind};
 use crate::domain::money::round_money;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
+use crate::store::members;
 use crate::store::sales::{self as q, NewLine, NewSale, SaleRecord};
 use crate::store::stock::{self as stock, MoveKind, NewMove};
-use crate::store::members;
 
 impl Shop {
     /// Add what the cashier scanned or typed (`code` or `qty*code`) to the cart.
     pub fn scan_into(&self, cart: &mut Cart, entry: &str) -> Result<usize> {
-        let e = parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
+        let e =
+            parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
         let item = self.find_item(&e.code)?;
         Ok(cart.add(item, e.qty.unwrap_or(Decimal::ONE))?)
     }
@@ -32,7 +33,13 @@ impl Shop {
     }
 
     /// Commit a paid cart on `till`. Nothing is written unless all of it is.
-    pub fn checkout(&mut self, actor: &Actor, till: &str, cart: &Cart, tenders: &[Tender]) -> Result<SaleRecord> {
+    pub fn checkout(
+        &mut self,
+        actor: &Actor,
+        till: &str,
+        cart: &Cart,
+        tenders: &[Tender],
+    ) -> Result<SaleRecord> {
         super::auth::require(actor, Permission::Sell, "menjual")?;
         let settings = self.settings()?;
         let settlement = cart.settle(tenders, settings.rounding_step)?;
@@ -46,11 +53,20 @@ impl Shop {
         let number = self.store.write(|tx| {
             // The member's balance may have moved since the cart was built (another till).
             if let Some(m) = &cart.member {
-                let fresh = members::by_id(tx, m.id)?.ok_or_else(|| KasirError::NoSuchMember(m.number.clone()))?;
-                let kasbon: Decimal = tenders.iter().filter(|t| t.kind == TenderKind::Kasbon).map(|t| t.amount).sum();
+                let fresh = members::by_id(tx, m.id)?
+                    .ok_or_else(|| KasirError::NoSuchMember(m.number.clone()))?;
+                let kasbon: Decimal = tenders
+                    .iter()
+                    .filter(|t| t.kind == TenderKind::Kasbon)
+                    .map(|t| t.amount)
+                    .sum();
                 let available = fresh.cart_member().kasbon_available();
                 if kasbon > available {
-                    return Err(PayError::KasbonOverLimit { available, asked: kasbon }.into());
+                    return Err(PayError::KasbonOverLimit {
+                        available,
+                        asked: kasbon,
+                    }
+                    .into());
                 }
             }
             let date = day(today);
@@ -103,7 +119,13 @@ impl Shop {
                 )?;
             }
             for t in &settlement.tenders {
-                q::insert_tender(tx, sale_id, t.kind.as_str(), t.amount, t.reference.as_deref())?;
+                q::insert_tender(
+                    tx,
+                    sale_id,
+                    t.kind.as_str(),
+                    t.amount,
+                    t.reference.as_deref(),
+                )?;
                 if t.kind == TenderKind::Kasbon {
                     if let Some(m) = &cart.member {
                         members::add_kasbon(tx, m.id, t.amount)?;
@@ -117,7 +139,8 @@ impl Shop {
 
     /// A sale by number.
     pub fn sale(&self, number: &str) -> Result<SaleRecord> {
-        q::by_number(self.store.conn(), number.trim())?.ok_or_else(|| KasirError::NoSuchSale(number.trim().to_string()))
+        q::by_number(self.store.conn(), number.trim())?
+            .ok_or_else(|| KasirError::NoSuchSale(number.trim().to_string()))
     }
 
     /// Every sale of a business day.
@@ -229,4 +252,3 @@ pub fn parse_tender(s: &str) -> Result<Tender> {
         reference: parts.next().map(str::to_string),
     })
 }
-

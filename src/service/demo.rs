@@ -47,7 +47,10 @@ pub fn build(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> 
     shop.store.write(|tx| {
         for (k, v) in [
             ("shop.address", "Jl. Raya Sukamaju No. 12, Kab. Bogor"),
-            ("receipt.footer", "Terima kasih - Koperasi milik kita bersama"),
+            (
+                "receipt.footer",
+                "Terima kasih - Koperasi milik kita bersama",
+            ),
             ("till.sembako-1.unit", "sembako"),
             ("till.apotek-1.unit", "apotek"),
             ("till.cli.unit", "sembako"),

@@ -29,7 +29,11 @@ pub fn parse_members(input: impl Read) -> Result<Vec<MemberImport>> {
     while let Some(row) = rows.next_row() {
         let (_, r) = row?;
         let number = r.required("number")?;
-        if number.len() > 20 || !number.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/') {
+        if number.len() > 20
+            || !number
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
+        {
             return Err(r.err(
                 format!("nomor anggota \"{number}\" tidak sah"),
                 format!("member number \"{number}\" is not valid"),
@@ -97,7 +101,14 @@ impl Shop {
     pub fn export_members(&self, out: impl Write) -> Result<usize> {
         let members = q::all(self.store.conn())?;
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(["number", "name", "phone", "nik", "kasbon_limit", "kasbon_balance"])?;
+        w.write_record([
+            "number",
+            "name",
+            "phone",
+            "nik",
+            "kasbon_limit",
+            "kasbon_balance",
+        ])?;
         for m in &members {
             w.write_record([
                 safe_cell(&m.number),
@@ -131,7 +142,10 @@ mod tests {
     #[test]
     fn member_rows_are_checked() {
         let ok = "number,name,phone,nik,kasbon_limit\nA0001,Siti Aminah,081234567890,3201014506850001,500000\n";
-        assert_eq!(parse_members(ok.as_bytes()).unwrap()[0].kasbon_limit, Decimal::from(500000));
+        assert_eq!(
+            parse_members(ok.as_bytes()).unwrap()[0].kasbon_limit,
+            Decimal::from(500000)
+        );
         for bad in [
             "A0001,Siti,0812,,0",
             "A0001,Siti,081234567890,12345,0",
@@ -140,7 +154,13 @@ mod tests {
             "A0001,Siti,,,-5",
         ] {
             let csv = format!("number,name,phone,nik,kasbon_limit\n{bad}\n");
-            assert!(matches!(parse_members(csv.as_bytes()), Err(KasirError::Import { line: 2, .. })), "{bad}");
+            assert!(
+                matches!(
+                    parse_members(csv.as_bytes()),
+                    Err(KasirError::Import { line: 2, .. })
+                ),
+                "{bad}"
+            );
         }
     }
 }

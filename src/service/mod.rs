@@ -133,8 +133,17 @@ impl Shop {
     }
 
     /// Change one setting (admin only).
-    pub fn set_setting(&mut self, actor: &crate::domain::user::Actor, key: &str, value: &str) -> Result<()> {
-        auth::require(actor, crate::domain::user::Permission::ManageUsers, "ubah pengaturan")?;
+    pub fn set_setting(
+        &mut self,
+        actor: &crate::domain::user::Actor,
+        key: &str,
+        value: &str,
+    ) -> Result<()> {
+        auth::require(
+            actor,
+            crate::domain::user::Permission::ManageUsers,
+            "ubah pengaturan",
+        )?;
         let at = stamp(self.now());
         self.store.write(|tx| {
             settings::set(tx, key, value)?;
@@ -154,8 +163,10 @@ impl Shop {
 
     /// The business unit a till sells for, if the till is registered.
     pub fn till_unit(&self, till: &str) -> Result<Option<BusinessUnit>> {
-        Ok(settings::get(self.store.conn(), &format!("till.{till}.unit"))?
-            .and_then(|v| BusinessUnit::parse(&v)))
+        Ok(
+            settings::get(self.store.conn(), &format!("till.{till}.unit"))?
+                .and_then(|v| BusinessUnit::parse(&v)),
+        )
     }
 }
 

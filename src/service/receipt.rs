@@ -100,6 +100,10 @@ impl Shop {
     /// A sale's receipt as plain text.
     pub fn receipt_text(&self, sale: &SaleRecord, copy: bool, lang: Lang) -> Result<String> {
         let r = self.receipt(sale, copy, lang)?;
-        Ok(kasir_receipts::receipt_text(&r, self.paper()?, lang.receipts()))
+        Ok(kasir_receipts::receipt_text(
+            &r,
+            self.paper()?,
+            lang.receipts(),
+        ))
     }
 }

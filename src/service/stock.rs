@@ -34,9 +34,10 @@ pub fn parse_receipt(input: impl Read) -> Result<Vec<ReceiptLine>> {
     let mut out = Vec::new();
     while let Some(row) = rows.next_row() {
         let (line, r) = row?;
-        let qty = r.qty("qty")?.filter(|q| *q > Decimal::ZERO).ok_or_else(|| {
-            r.err("qty harus lebih dari 0", "qty must be above 0")
-        })?;
+        let qty = r
+            .qty("qty")?
+            .filter(|q| *q > Decimal::ZERO)
+            .ok_or_else(|| r.err("qty harus lebih dari 0", "qty must be above 0"))?;
         let expiry = match r.opt_text("expiry") {
             None => None,
             Some(t) => Some(NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| {
@@ -62,7 +63,12 @@ pub fn parse_receipt(input: impl Read) -> Result<Vec<ReceiptLine>> {
 impl Shop {
     /// Receive goods: every line or none. Stock value grows by qty × cost, so the moving
     /// average follows.
-    pub fn receive(&mut self, actor: &Actor, lines: &[ReceiptLine], supplier: Option<&str>) -> Result<usize> {
+    pub fn receive(
+        &mut self,
+        actor: &Actor,
+        lines: &[ReceiptLine],
+        supplier: Option<&str>,
+    ) -> Result<usize> {
         super::auth::require(actor, Permission::ReceiveStock, "terima barang")?;
         let at = stamp(self.now());
         let mut resolved = Vec::with_capacity(lines.len());
@@ -72,16 +78,20 @@ impl Shop {
                 reason: crate::i18n::Bilingual::new(id, en),
             };
             let item = self.find_item(&l.code).map_err(|e| {
-                line_err(e.message(crate::i18n::Lang::Id), e.message(crate::i18n::Lang::En))
+                line_err(
+                    e.message(crate::i18n::Lang::Id),
+                    e.message(crate::i18n::Lang::En),
+                )
             })?;
             let item = match &l.unit {
-                Some(u) if *u != item.unit => cat::item_by_unit(self.store.conn(), item.product_id, u)?
-                    .ok_or_else(|| {
+                Some(u) if *u != item.unit => {
+                    cat::item_by_unit(self.store.conn(), item.product_id, u)?.ok_or_else(|| {
                         line_err(
                             format!("{} tidak punya satuan {u}", item.name),
                             format!("{} has no unit {u}", item.name),
                         )
-                    })?,
+                    })?
+                }
                 _ => item,
             };
             if item.batch_tracked && (l.batch.is_none() || l.expiry.is_none()) {

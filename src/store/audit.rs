@@ -88,13 +88,31 @@ pub fn verify(c: &Connection) -> Result<Option<i64>> {
     Ok(None)
 }
 
-/// The last `n` entries, newest first: (at, actor, action, detail, approver).
-pub fn recent(c: &Connection, n: i64) -> Result<Vec<(String, String, String, String, Option<String>)>> {
+/// An audit entry as read back.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+    pub approver: Option<String>,
+}
+
+/// The last `n` entries, newest first.
+pub fn recent(c: &Connection, n: i64) -> Result<Vec<AuditRow>> {
     let mut st = c.prepare(
         "SELECT at, actor, action, detail, approver FROM audit_log ORDER BY id DESC LIMIT ?1",
     )?;
     let rows = st
-        .query_map([n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([n], |r| {
+            Ok(AuditRow {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                detail: r.get(3)?,
+                approver: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection, Row};
 use rust_decimal::Decimal;
 
-use super::{minor, milli, opt};
+use super::{milli, minor, opt};
 use crate::domain::cart::ItemRef;
 use crate::domain::catalog::{BusinessUnit, DrugClass, TaxClass, UnitPrices};
 use crate::domain::money::{money_from_minor as money, qty_from_milli as qty};
@@ -250,5 +250,9 @@ pub fn all(c: &Connection) -> Result<Vec<ProductRecord>> {
 
 /// Number of active products.
 pub fn count(c: &Connection) -> Result<i64> {
-    Ok(c.query_row("SELECT count(*) FROM products WHERE active = 1", [], |r| r.get(0))?)
+    Ok(
+        c.query_row("SELECT count(*) FROM products WHERE active = 1", [], |r| {
+            r.get(0)
+        })?,
+    )
 }

@@ -76,7 +76,11 @@ pub fn by_number(c: &Connection, number: &str) -> Result<Option<MemberRow>> {
 }
 
 pub fn by_id(c: &Connection, id: i64) -> Result<Option<MemberRow>> {
-    opt(c.query_row(&format!("SELECT {COLS} FROM members WHERE id = ?1"), [id], row))
+    opt(c.query_row(
+        &format!("SELECT {COLS} FROM members WHERE id = ?1"),
+        [id],
+        row,
+    ))
 }
 
 /// Members whose number, name or phone contains `needle`.

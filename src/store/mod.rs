@@ -3,13 +3,13 @@
 //! One file, WAL, `synchronous=FULL`, foreign keys on, a busy timeout, and immediate write
 //! transactions so two tills on one file queue instead of failing.
 
+pub mod audit;
 pub mod catalog;
 pub mod members;
 pub mod sales;
 pub mod settings;
 pub mod stock;
 pub mod users;
-pub mod audit;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,12 +23,18 @@ use crate::error::{KasirError, Result};
 pub const APPLICATION_ID: i32 = 0x4B53_4952;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema_v1.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("schema_v1.sql")),
+        M::up(include_str!("schema_v2_till.sql")),
+        M::up(include_str!("schema_v3_print.sql")),
+        M::up(include_str!("schema_v4_stock.sql")),
+        M::up(include_str!("schema_v5_ledger.sql")),
+    ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    1
+    5
 }
 
 /// An open kasir database.
@@ -203,6 +209,26 @@ pub(crate) fn opt<T>(r: rusqlite::Result<T>) -> Result<Option<T>> {
     Ok(r.optional()?)
 }
 
+/// Decimal money → stored minor units; amounts finer than 1/100 rupiah are refused.
+pub(crate) fn minor(d: rust_decimal::Decimal) -> Result<i64> {
+    crate::domain::money::money_to_minor(d).ok_or_else(|| {
+        KasirError::invalid(
+            format!("Nominal {d} terlalu teliti atau terlalu besar"),
+            format!("Amount {d} is too precise or too large"),
+        )
+    })
+}
+
+/// Decimal quantity → stored thousandths; finer quantities are refused.
+pub(crate) fn milli(d: rust_decimal::Decimal) -> Result<i64> {
+    crate::domain::money::qty_to_milli(d).ok_or_else(|| {
+        KasirError::invalid(
+            format!("Jumlah {d} terlalu teliti atau terlalu besar"),
+            format!("Quantity {d} is too precise or too large"),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,24 +301,4 @@ mod tests {
         }
         s.integrity_check().unwrap();
     }
-}
-
-/// Decimal money → stored minor units; amounts finer than 1/100 rupiah are refused.
-pub(crate) fn minor(d: rust_decimal::Decimal) -> Result<i64> {
-    crate::domain::money::money_to_minor(d).ok_or_else(|| {
-        KasirError::invalid(
-            format!("Nominal {d} terlalu teliti atau terlalu besar"),
-            format!("Amount {d} is too precise or too large"),
-        )
-    })
-}
-
-/// Decimal quantity → stored thousandths; finer quantities are refused.
-pub(crate) fn milli(d: rust_decimal::Decimal) -> Result<i64> {
-    crate::domain::money::qty_to_milli(d).ok_or_else(|| {
-        KasirError::invalid(
-            format!("Jumlah {d} terlalu teliti atau terlalu besar"),
-            format!("Quantity {d} is too precise or too large"),
-        )
-    })
 }

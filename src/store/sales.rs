@@ -48,9 +48,10 @@ pub struct NewLine<'a> {
 
 /// The number of sales a till has made on a day (for the next sale number).
 pub fn count_for_till_day(c: &Connection, till: &str, date: &str) -> Result<i64> {
-    Ok(c
-        .prepare_cached("SELECT count(*) FROM sales WHERE till = ?1 AND business_date = ?2")?
-        .query_row(params![till, date], |r| r.get(0))?)
+    Ok(
+        c.prepare_cached("SELECT count(*) FROM sales WHERE till = ?1 AND business_date = ?2")?
+            .query_row(params![till, date], |r| r.get(0))?,
+    )
 }
 
 pub fn insert(c: &Connection, s: &NewSale) -> Result<i64> {

@@ -123,7 +123,12 @@ pub fn batches_with_stock(c: &Connection, product_id: i64) -> Result<Vec<BatchRo
 
 /// The id of a product's batch, created if new. An existing batch keeps its expiry unless
 /// it had none.
-pub fn batch_id(c: &Connection, product_id: i64, batch_no: &str, expiry: Option<&str>) -> Result<i64> {
+pub fn batch_id(
+    c: &Connection,
+    product_id: i64,
+    batch_no: &str,
+    expiry: Option<&str>,
+) -> Result<i64> {
     c.execute(
         "INSERT INTO batches(product_id, batch_no, expiry) VALUES (?1, ?2, ?3)
          ON CONFLICT(product_id, batch_no) DO UPDATE SET expiry = coalesce(batches.expiry, excluded.expiry)",
@@ -267,7 +272,11 @@ pub fn mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
     )?;
     let rows = st
         .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows

@@ -34,7 +34,13 @@ fn row(r: &Row) -> rusqlite::Result<UserRow> {
 
 const COLS: &str = "id, username, name, role, pin_hash, failed_attempts, locked_until";
 
-pub fn insert(c: &Connection, username: &str, name: &str, role: Role, pin_hash: &str) -> Result<i64> {
+pub fn insert(
+    c: &Connection,
+    username: &str,
+    name: &str,
+    role: Role,
+    pin_hash: &str,
+) -> Result<i64> {
     c.execute(
         "INSERT INTO users(username, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
         params![username, name, role.as_str(), pin_hash],
@@ -58,7 +64,12 @@ pub fn list(c: &Connection) -> Result<Vec<UserRow>> {
     Ok(rows)
 }
 
-pub fn set_failures(c: &Connection, id: i64, failed: i64, locked_until: Option<&str>) -> Result<()> {
+pub fn set_failures(
+    c: &Connection,
+    id: i64,
+    failed: i64,
+    locked_until: Option<&str>,
+) -> Result<()> {
     c.execute(
         "UPDATE users SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
         params![id, failed, locked_until],

@@ -40,7 +40,12 @@ pub fn run(shop: Shop, opts: TillOptions) -> Result<()> {
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| crate::KasirError::invalid(format!("Layar tidak bisa dibuka: {e}"), format!("Cannot open the window: {e}")))
+    .map_err(|e| {
+        crate::KasirError::invalid(
+            format!("Layar tidak bisa dibuka: {e}"),
+            format!("Cannot open the window: {e}"),
+        )
+    })
 }
 
 /// A message in the status line.
@@ -61,7 +66,11 @@ pub struct PayState {
 /// Where the till is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
-    Login { user: usize, pin: String, error: Option<String> },
+    Login {
+        user: usize,
+        pin: String,
+        error: Option<String>,
+    },
     Selling,
 }
 
@@ -104,7 +113,11 @@ impl TillApp {
             lang: opts.lang.unwrap_or(settings.lang),
             till: "sembako-1".into(),
             users,
-            screen: Screen::Login { user: 0, pin: String::new(), error: None },
+            screen: Screen::Login {
+                user: 0,
+                pin: String::new(),
+                error: None,
+            },
             actor: None,
             cart: Cart::default(),
             scan_text: String::new(),
@@ -120,7 +133,11 @@ impl TillApp {
         if error {
             tracing::info!(%text, "till refused");
         }
-        self.notice = Some(Notice { text, error, at: Instant::now() });
+        self.notice = Some(Notice {
+            text,
+            error,
+            at: Instant::now(),
+        });
     }
 
     /// Apply one action. Every change of state goes through here.
@@ -135,8 +152,12 @@ impl TillApp {
                 }
             }
             Action::Login => {
-                let Screen::Login { user, pin, .. } = &self.screen else { return };
-                let Some(u) = self.users.get(*user) else { return };
+                let Screen::Login { user, pin, .. } = &self.screen else {
+                    return;
+                };
+                let Some(u) = self.users.get(*user) else {
+                    return;
+                };
                 let (username, pin) = (u.username.clone(), pin.clone());
                 match self.shop.login(&username, &pin) {
                     Ok(actor) => {
@@ -155,7 +176,11 @@ impl TillApp {
             Action::Logout => {
                 self.actor = None;
                 self.pay = None;
-                self.screen = Screen::Login { user: 0, pin: String::new(), error: None };
+                self.screen = Screen::Login {
+                    user: 0,
+                    pin: String::new(),
+                    error: None,
+                };
             }
             Action::Scan(text) => {
                 let text = text.trim().to_string();
@@ -166,7 +191,12 @@ impl TillApp {
                 match self.shop.scan_into(&mut self.cart, &text) {
                     Ok(i) => {
                         let l = &self.cart.lines[i];
-                        let msg = format!("{} × {} {}", crate::domain::money::format_qty(l.qty), l.item.unit, l.item.name);
+                        let msg = format!(
+                            "{} × {} {}",
+                            crate::domain::money::format_qty(l.qty),
+                            l.item.unit,
+                            l.item.name
+                        );
                         self.notify(msg, false);
                     }
                     Err(e) => self.notify(e.message(lang), true),
@@ -182,7 +212,11 @@ impl TillApp {
             }
             Action::OpenPay => {
                 if self.cart.is_empty() {
-                    self.notify(crate::KasirError::from(crate::domain::cart::PayError::EmptyCart).message(lang), true);
+                    self.notify(
+                        crate::KasirError::from(crate::domain::cart::PayError::EmptyCart)
+                            .message(lang),
+                        true,
+                    );
                 } else {
                     self.pay = Some(PayState::default());
                 }
@@ -200,11 +234,17 @@ impl TillApp {
 
     fn pay_cash(&mut self, cash: Decimal) {
         let lang = self.lang;
-        let Some(actor) = self.actor.clone() else { return };
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
         if self.pay.is_none() {
             return;
         }
-        let tenders = [Tender { kind: TenderKind::Cash, amount: cash, reference: None }];
+        let tenders = [Tender {
+            kind: TenderKind::Cash,
+            amount: cash,
+            reference: None,
+        }];
         match self.shop.checkout(&actor, &self.till, &self.cart, &tenders) {
             Ok(sale) => {
                 tracing::info!(number = %sale.number, total = %sale.payable, "sale committed");
