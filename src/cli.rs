@@ -98,6 +98,9 @@ pub enum Command {
         #[arg(long)]
         supplier: Option<String>,
     },
+    /// Cashier shifts.
+    #[command(subcommand)]
+    Shift(ShiftCmd),
     /// Online backup of the shop database.
     Backup { file: PathBuf },
     /// Integrity check: SQLite, audit chain, stock = moves.
@@ -126,6 +129,25 @@ pub enum SalesCmd {
     },
     Show {
         number: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ShiftCmd {
+    /// Open a shift with its float (the cash in the drawer at the start).
+    Open {
+        #[arg(long, default_value = "cli")]
+        till: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
+        /// The float in rupiah; with --count it may be left out.
+        #[arg(long, value_name = "AMOUNT")]
+        float: Option<String>,
+        /// The float counted by denomination: DENOM*N…
+        #[arg(long, value_name = "DENOM*N", num_args = 1..)]
+        count: Vec<String>,
     },
 }
 
@@ -411,16 +433,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             items,
         } => {
             let mut shop = open(db)?;
-            let actor = match (user, pin) {
-                (Some(u), Some(p)) => shop.login(&u, &p)?,
-                (None, None) => Actor::back_office(),
-                _ => {
-                    return Err(KasirError::invalid(
-                        "--user dan --pin harus diberikan berdua",
-                        "--user and --pin go together",
-                    ))
-                }
-            };
+            let actor = actor_from(&mut shop, user, pin)?;
             let mut tenders: Vec<Tender> =
                 pay.iter().map(|p| parse_tender(p)).collect::<Result<_>>()?;
             let mut cart = Cart::default();
@@ -549,6 +562,44 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 ),
             );
         }
+        Command::Shift(ShiftCmd::Open {
+            till,
+            user,
+            pin,
+            float,
+            count,
+        }) => {
+            let mut shop = open(db)?;
+            let actor = actor_from(&mut shop, user, pin)?;
+            let count = crate::domain::cash::CashCount::parse(&count).map_err(|e| {
+                KasirError::invalid(
+                    format!("Hitungan kas tidak sah: {e:?}"),
+                    format!("Invalid cash count: {e:?}"),
+                )
+            })?;
+            let float = match float {
+                Some(f) => crate::domain::money::parse_amount(&f).ok_or_else(|| {
+                    KasirError::invalid(
+                        format!("Modal \"{f}\" tidak sah"),
+                        format!("Float \"{f}\" is not valid"),
+                    )
+                })?,
+                None => count.total(),
+            };
+            let shift = shop.open_shift(&actor, &till, float, &count)?;
+            done(
+                json,
+                lang,
+                serde_json::to_value(&shift).unwrap_or_default(),
+                &format!(
+                    "{} {} — {} {}",
+                    lang.pick("Shift dibuka di", "Shift opened on"),
+                    shift.till,
+                    lang.pick("modal", "float"),
+                    format_rupiah(shift.opening_float)
+                ),
+            );
+        }
         Command::Backup { file } => {
             let shop = open(db)?;
             shop.backup(&file)?;
@@ -595,6 +646,18 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The user named by `--user/--pin`, or the back office when neither is given.
+fn actor_from(shop: &mut Shop, user: Option<String>, pin: Option<String>) -> Result<Actor> {
+    match (user, pin) {
+        (Some(u), Some(p)) => shop.login(&u, &p),
+        (None, None) => Ok(Actor::back_office()),
+        _ => Err(KasirError::invalid(
+            "--user dan --pin harus diberikan berdua",
+            "--user and --pin go together",
+        )),
+    }
 }
 
 fn looks_like_tender(s: &str) -> bool {

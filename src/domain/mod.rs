@@ -2,6 +2,7 @@
 
 pub mod barcode;
 pub mod cart;
+pub mod cash;
 pub mod catalog;
 pub mod money;
 pub mod user;

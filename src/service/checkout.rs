@@ -41,6 +41,7 @@ impl Shop {
         tenders: &[Tender],
     ) -> Result<SaleRecord> {
         super::auth::require(actor, Permission::Sell, "menjual")?;
+        let shift = self.require_shift(till)?;
         let settings = self.settings()?;
         let settlement = cart.settle(tenders, settings.rounding_step)?;
         let totals = cart.totals(settings.tax());
@@ -79,6 +80,7 @@ impl Shop {
                     uuid: &new_uuid(),
                     number: &number,
                     till,
+                    shift_id: Some(shift.id),
                     business_unit: unit.as_str(),
                     business_date: &date,
                     created_at: &at,

@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod demo;
 pub mod members;
 pub mod receipt;
+pub mod shift;
 pub mod stock;
 
 use std::sync::{Arc, Mutex};

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod members;
 pub mod sales;
 pub mod settings;
+pub mod shifts;
 pub mod stock;
 pub mod users;
 

@@ -12,6 +12,7 @@ pub struct NewSale<'a> {
     pub uuid: &'a str,
     pub number: &'a str,
     pub till: &'a str,
+    pub shift_id: Option<i64>,
     pub business_unit: &'a str,
     pub business_date: &'a str,
     pub created_at: &'a str,
@@ -57,8 +58,9 @@ pub fn count_for_till_day(c: &Connection, till: &str, date: &str) -> Result<i64>
 pub fn insert(c: &Connection, s: &NewSale) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO sales(uuid, number, till, business_unit, business_date, created_at, user_id,
-                           cashier, member_id, gross, discount, total, rounding, payable, ppn, change_given)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                           cashier, member_id, gross, discount, total, rounding, payable, ppn, change_given,
+                           shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         s.uuid,
@@ -77,6 +79,7 @@ pub fn insert(c: &Connection, s: &NewSale) -> Result<i64> {
         minor(s.payable)?,
         minor(s.ppn)?,
         minor(s.change)?,
+        s.shift_id,
     ])?;
     Ok(c.last_insert_rowid())
 }

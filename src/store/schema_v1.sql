@@ -78,11 +78,36 @@ CREATE TABLE members (
 CREATE INDEX members_name ON members(name COLLATE NOCASE);
 CREATE INDEX members_phone ON members(phone);
 
+CREATE TABLE shifts (
+    id            INTEGER PRIMARY KEY,
+    uuid          TEXT NOT NULL UNIQUE,
+    till          TEXT NOT NULL,
+    business_unit TEXT NOT NULL,
+    user_id       INTEGER REFERENCES users(id),
+    cashier       TEXT NOT NULL,
+    opened_at     TEXT NOT NULL,
+    opening_float INTEGER NOT NULL CHECK (opening_float >= 0),
+    status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),
+    closed_at     TEXT
+) STRICT;
+-- at most one open shift per till
+CREATE UNIQUE INDEX shifts_open_per_till ON shifts(till) WHERE status = 'open';
+
+-- Cash counted by denomination: at opening (the float) and at closing.
+CREATE TABLE cash_counts (
+    id       INTEGER PRIMARY KEY,
+    shift_id INTEGER NOT NULL REFERENCES shifts(id),
+    stage    TEXT NOT NULL CHECK (stage IN ('open','close')),
+    denom    INTEGER NOT NULL,
+    count    INTEGER NOT NULL CHECK (count >= 0)
+) STRICT;
+
 CREATE TABLE sales (
     id            INTEGER PRIMARY KEY,
     uuid          TEXT NOT NULL UNIQUE,
     number        TEXT NOT NULL UNIQUE,
     till          TEXT NOT NULL,
+    shift_id      INTEGER REFERENCES shifts(id),
     business_unit TEXT NOT NULL,
     business_date TEXT NOT NULL,
     created_at    TEXT NOT NULL,

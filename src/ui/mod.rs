@@ -161,6 +161,16 @@ impl TillApp {
                 let (username, pin) = (u.username.clone(), pin.clone());
                 match self.shop.login(&username, &pin) {
                     Ok(actor) => {
+                        if let Ok(None) = self.shop.current_shift(&self.till) {
+                            if let Err(e) = self.shop.open_shift(
+                                &actor,
+                                &self.till,
+                                Decimal::ZERO,
+                                &Default::default(),
+                            ) {
+                                self.notify(e.message(lang), true);
+                            }
+                        }
                         self.actor = Some(actor);
                         self.screen = Screen::Selling;
                         self.notice = None;

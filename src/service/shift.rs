@@ -1,0 +1,95 @@
+//! Opening a cashier shift with a counted float. (Closing, X/Z reports: see the day-close
+//! work in `service`.)
+
+use rust_decimal::Decimal;
+
+use super::{new_uuid, stamp, Shop};
+use crate::domain::cash::CashCount;
+use crate::domain::money::format_rupiah;
+use crate::domain::user::{Actor, Permission};
+use crate::error::{KasirError, Result};
+use crate::store::shifts::{self as q, NewShift, ShiftRow};
+
+impl Shop {
+    /// Open a shift on `till` with its float; `count` (may be empty) is the float counted by
+    /// denomination and must add up to it. One open shift per till.
+    pub fn open_shift(
+        &mut self,
+        actor: &Actor,
+        till: &str,
+        float: Decimal,
+        count: &CashCount,
+    ) -> Result<ShiftRow> {
+        super::auth::require(actor, Permission::Sell, "membuka shift")?;
+        if float < Decimal::ZERO {
+            return Err(KasirError::invalid(
+                "Modal awal tidak boleh negatif",
+                "The float cannot be negative",
+            ));
+        }
+        if !count.pieces.is_empty() && count.total() != float {
+            return Err(KasirError::invalid(
+                format!(
+                    "Hitungan pecahan {} tidak sama dengan modal {}",
+                    format_rupiah(count.total()),
+                    format_rupiah(float)
+                ),
+                format!(
+                    "The count by denomination {} does not match the float {}",
+                    format_rupiah(count.total()),
+                    format_rupiah(float)
+                ),
+            ));
+        }
+        if let Some(open) = q::open_on(self.store.conn(), till)? {
+            return Err(KasirError::invalid(
+                format!(
+                    "Shift di {till} masih terbuka (dibuka {} oleh {})",
+                    open.opened_at, open.cashier
+                ),
+                format!(
+                    "A shift on {till} is still open (opened {} by {})",
+                    open.opened_at, open.cashier
+                ),
+            ));
+        }
+        let unit = self
+            .till_unit(till)?
+            .map(|u| u.as_str())
+            .unwrap_or("sembako");
+        let at = stamp(self.now());
+        let id = self.store.write(|tx| {
+            let id = q::insert(
+                tx,
+                &NewShift {
+                    uuid: &new_uuid(),
+                    till,
+                    business_unit: unit,
+                    user_id: actor.user_id,
+                    cashier: &actor.name,
+                    opened_at: &at,
+                    opening_float: float,
+                },
+            )?;
+            q::insert_count(tx, id, "open", count)?;
+            Ok(id)
+        })?;
+        q::by_id(self.store.conn(), id)?
+            .ok_or_else(|| KasirError::invalid("Shift hilang", "Shift vanished"))
+    }
+
+    /// The open shift of a till.
+    pub fn current_shift(&self, till: &str) -> Result<Option<ShiftRow>> {
+        q::open_on(self.store.conn(), till)
+    }
+
+    /// The open shift of a till, or a refusal telling the cashier to open one.
+    pub fn require_shift(&self, till: &str) -> Result<ShiftRow> {
+        self.current_shift(till)?.ok_or_else(|| {
+            KasirError::invalid(
+                format!("Belum ada shift terbuka di {till}: buka shift dulu (kasir shift open --till {till} --float JUMLAH)"),
+                format!("No open shift on {till}: open one first (kasir shift open --till {till} --float AMOUNT)"),
+            )
+        })
+    }
+}
