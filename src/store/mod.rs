@@ -30,12 +30,14 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v3_print.sql")),
         M::up(include_str!("schema_v4_stock.sql")),
         M::up(include_str!("schema_v5_ledger.sql")),
+        M::up(include_str!("schema_v6_perf.sql")),
+        M::up(include_str!("schema_v7_reliability.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    5
+    7
 }
 
 /// An open kasir database.

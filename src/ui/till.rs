@@ -45,10 +45,11 @@ pub fn login_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                     .desired_width(160.0)
                     .font(egui::TextStyle::Heading),
             );
+            // Read Enter before taking focus back: lost_focus() asks the live focus state.
+            let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             if ui.memory(|m| m.focused().is_none()) {
                 resp.request_focus();
             }
-            let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             if ui
                 .add_sized([160.0, 36.0], egui::Button::new(t(lang, "login.enter")))
                 .clicked()
@@ -307,6 +308,7 @@ fn pay_dialog(
                     .desired_width(240.0)
                     .font(egui::TextStyle::Heading),
             );
+            let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             if !resp.has_focus()
                 && ui.memory(|m| {
                     m.focused().is_none() || m.focused() == Some(egui::Id::unique(SCAN_ID))
@@ -340,7 +342,6 @@ fn pay_dialog(
             if let Some(e) = &pay.error {
                 ui.colored_label(Color32::from_rgb(200, 40, 40), e.as_str());
             }
-            let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             ui.horizontal(|ui| {
                 let confirm = ui
                     .add_sized([150.0, 40.0], egui::Button::new(t(lang, "pay.confirm")))

@@ -1,0 +1,231 @@
+//! Every bad input gets a clear one-line message in the user's language and changes nothing.
+
+mod common;
+use common::*;
+
+fn assert_unchanged(
+    db: &std::path::Path,
+    before: &(serde_json::Value, serde_json::Value, serde_json::Value),
+) {
+    assert_eq!(&snapshot(db), before, "a refusal changed the data");
+}
+
+#[test]
+fn bad_sales_are_refused_in_both_languages_and_change_nothing() {
+    let (_dir, db) = demo_shop();
+    ok(&db, &["sale", "cash:5000", "8991234567891"]);
+    let before = snapshot(&db);
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["sale", "cash:5000", "8991234567884"],
+            "tidak dikenal",
+            "Unknown code",
+        ),
+        (
+            &["sale", "cash:5000", "8991234567892"],
+            "digit cek",
+            "check digit",
+        ),
+        (
+            &["sale", "cash:5000", "8991234567891*0"],
+            "lebih dari 0",
+            "above 0",
+        ),
+        (
+            &["sale", "cash:5000", "8991234567891*-2"],
+            "lebih dari 0",
+            "above 0",
+        ),
+        (
+            &["sale", "cash:99999999", "8991234567891*100000"],
+            "terlalu besar",
+            "too large",
+        ),
+        (
+            &["sale", "cash:5000", "8991234567891*1.5"],
+            "bilangan bulat",
+            "whole number",
+        ),
+        (
+            &["sale", "cash:3000", "8991234567891"],
+            "Uang kurang",
+            "Not enough cash",
+        ),
+        (
+            &["sale", "kasbon:3500", "8991234567891"],
+            "hanya untuk anggota",
+            "members only",
+        ),
+        (
+            &["sale", "--member", "A0001", "kasbon:2000000", "BRS-PW5*5"],
+            "melebihi sisa limit",
+            "above the member's remaining limit",
+        ),
+        (
+            &["sale", "--member", "Z9999", "cash:5000", "8991234567891"],
+            "tidak ditemukan",
+            "not found",
+        ),
+        (
+            &[
+                "sale",
+                "--user",
+                "siti",
+                "--pin",
+                "0000",
+                "cash:5000",
+                "8991234567891",
+            ],
+            "PIN salah",
+            "Wrong PIN",
+        ),
+        (
+            &["sale", "bitcoin:5000", "8991234567891"],
+            "tidak dikenal",
+            "Unknown",
+        ),
+        (
+            &["sale", "cash:5000", "\u{1b}[31m899"],
+            "tidak terbaca",
+            "Unreadable",
+        ),
+    ];
+    for (args, id, en) in cases {
+        let msg = refused(&db, args);
+        assert!(msg.contains(id), "id message for {args:?}: {msg}");
+        let mut with_en = vec!["--lang", "en"];
+        with_en.extend_from_slice(args);
+        let msg = refused(&db, &with_en);
+        assert!(msg.contains(en), "en message for {args:?}: {msg}");
+        assert_unchanged(&db, &before);
+    }
+}
+
+#[test]
+fn wrong_pins_lock_the_user_out() {
+    let (_dir, db) = demo_shop();
+    for left in (1..=4).rev() {
+        let msg = refused(
+            &db,
+            &[
+                "--lang",
+                "en",
+                "sale",
+                "--user",
+                "siti",
+                "--pin",
+                "0000",
+                "cash:5000",
+                "8991234567891",
+            ],
+        );
+        assert!(msg.contains(&format!("Attempts left: {left}")), "{msg}");
+    }
+    let msg = refused(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "sale",
+            "--user",
+            "siti",
+            "--pin",
+            "0000",
+            "cash:5000",
+            "8991234567891",
+        ],
+    );
+    assert!(msg.contains("Too many wrong PINs"), "{msg}");
+    // Even the right PIN waits out the lockout.
+    let msg = refused(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "sale",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+            "cash:5000",
+            "8991234567891",
+        ],
+    );
+    assert!(msg.contains("Try again in"), "{msg}");
+}
+
+#[test]
+fn a_bad_csv_row_imports_nothing_and_names_its_line() {
+    let (dir, db) = demo_shop();
+    let before = snapshot(&db);
+    let cat_before = dir.path().join("before.csv");
+    ok(&db, &["catalog", "export", cat_before.to_str().unwrap()]);
+    let csv = dir.path().join("new.csv");
+    std::fs::write(
+        &csv,
+        "sku,name,business_unit,base_unit,tax_class,drug_class,batch_tracked,weighed,unit,factor,barcodes,price_umum,price_anggota,price_grosir,grosir_min_qty,cost,min_stock,nie,het\n\
+         NEW-1,Kerupuk Udang 250 g,sembako,pcs,ppn,none,0,0,pcs,1,8990000000013,12000,11500,,,9000,10,,\n\
+         NEW-2,Keripik Singkong,sembako,pcs,ppn,none,0,0,pcs,1,8990000000020,9000,8800,,,7000,10,,\n\
+         NEW-3,Rempeyek Kacang,sembako,pcs,ppn,none,0,0,pcs,1,8990000000037,abc,8800,,,7000,10,,\n",
+    )
+    .unwrap();
+    let msg = refused(&db, &["catalog", "import", csv.to_str().unwrap()]);
+    assert!(
+        msg.contains("Baris 4") && msg.contains("price_umum"),
+        "{msg}"
+    );
+    let msg = refused(
+        &db,
+        &["--lang", "en", "catalog", "import", csv.to_str().unwrap()],
+    );
+    assert!(
+        msg.contains("Line 4") && msg.contains("nothing was imported"),
+        "{msg}"
+    );
+    let cat_after = dir.path().join("after.csv");
+    ok(&db, &["catalog", "export", cat_after.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read(&cat_before).unwrap(),
+        std::fs::read(&cat_after).unwrap()
+    );
+    refused(&db, &["sale", "cash:20000", "8990000000013"]);
+    assert_unchanged(&db, &before);
+
+    let members = dir.path().join("members.csv");
+    std::fs::write(&members, "number,name,phone,nik,kasbon_limit\nB0001,Joko,081234567890,,100000\nB0002,Tini,12,,100000\n").unwrap();
+    let msg = refused(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "members",
+            "import",
+            members.to_str().unwrap(),
+        ],
+    );
+    assert!(msg.contains("Line 3") && msg.contains("phone"), "{msg}");
+    refused(&db, &["members", "show", "B0001"]);
+}
+
+#[test]
+fn a_directory_or_a_foreign_file_is_not_opened_as_a_shop() {
+    let dir = tempfile::tempdir().unwrap();
+    let msg = refused(dir.path(), &["--lang", "en", "sales", "list"]);
+    assert!(msg.contains("is a folder"), "{msg}");
+    let notes = dir.path().join("notes.db");
+    std::fs::write(&notes, b"catatan belanja, bukan database").unwrap();
+    let msg = refused(&notes, &["sales", "list"]);
+    assert!(msg.contains("bukan database kasir"), "{msg}");
+    assert_eq!(
+        std::fs::read(&notes).unwrap(),
+        b"catatan belanja, bukan database"
+    );
+    let missing = dir.path().join("none.db");
+    let msg = refused(&missing, &["--lang", "en", "stock"]);
+    assert!(msg.contains("kasir init"), "{msg}");
+    assert!(!missing.exists());
+    let db = dir.path().join("shop.db");
+    ok(&db, &["init"]);
+    let msg = refused(&db, &["--lang", "en", "demo"]);
+    assert!(msg.contains("already exists"), "{msg}");
+}

@@ -1,0 +1,83 @@
+//! Helpers for tests that run the real `kasir` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_kasir")
+}
+
+/// Run `kasir --db DB ARGS…`.
+pub fn kasir(db: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("KASIR_LOG", "warn")
+        .output()
+        .expect("run kasir")
+}
+
+/// Run and require success; returns stdout.
+pub fn ok(db: &Path, args: &[&str]) -> String {
+    let out = kasir(db, args);
+    assert!(
+        out.status.success(),
+        "kasir {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Run and require a refusal; returns the one-line message on stderr.
+pub fn refused(db: &Path, args: &[&str]) -> String {
+    let out = kasir(db, args);
+    assert!(
+        !out.status.success(),
+        "kasir {args:?} should have been refused, stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one-line reason expected, got: {err}"
+    );
+    err
+}
+
+/// Run with --json and parse stdout.
+pub fn json(db: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = ok(db, &all);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON from {args:?}: {e}\n{out}"))
+}
+
+/// A demo shop in a fresh temp dir, with a shift open on the `cli` till.
+pub fn demo_shop() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("shop.db");
+    ok(&db, &["demo"]);
+    ok(&db, &["shift", "open", "--float", "200000"]);
+    (dir, db)
+}
+
+/// On-hand quantity (base units) of a product, as the CLI reports it.
+pub fn on_hand(db: &Path, code: &str) -> String {
+    let v = json(db, &["stock", code]);
+    v["stock"][0]["on_hand"]
+        .as_str()
+        .expect("on_hand")
+        .to_string()
+}
+
+/// Everything a refusal must leave unchanged: every sale of today and all stock.
+pub fn snapshot(db: &Path) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+    (
+        json(db, &["sales", "list"]),
+        json(db, &["stock"]),
+        json(db, &["members", "show", "A0001"]),
+    )
+}
