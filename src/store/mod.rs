@@ -32,12 +32,16 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v5_ledger.sql")),
         M::up(include_str!("schema_v6_perf.sql")),
         M::up(include_str!("schema_v7_reliability.sql")),
+        M::up(include_str!("schema_v8_print.sql")),
+        M::up(include_str!("schema_v9_stock.sql")),
+        M::up(include_str!("schema_v10_ledger.sql")),
+        M::up(include_str!("schema_v11_till.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    7
+    11
 }
 
 /// An open kasir database.
@@ -276,6 +280,16 @@ mod tests {
             Store::open(&db, OpenMode::Existing),
             Err(KasirError::DbTooNew { found: 99, .. })
         ));
+    }
+
+    #[test]
+    fn schema_version_is_the_last_migration() {
+        let s = Store::open_in_memory().unwrap();
+        let v: i64 = s
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, schema_version());
     }
 
     #[test]
