@@ -220,6 +220,18 @@ fn cart_message(e: &CartError, lang: Lang) -> String {
             "Quantity may have at most 3 decimals",
         ),
         CartError::NoSuchLine => ("Baris tidak ada", "No such line"),
+        CartError::BadDiscount => (
+            "Diskon harus rupiah utuh, tidak negatif, dan tidak melebihi harga baris",
+            "A discount must be whole rupiah, not negative and not above the line's amount",
+        ),
+        CartError::BadPrice => (
+            "Harga harus rupiah utuh dan tidak negatif",
+            "A price must be whole rupiah and not negative",
+        ),
+        CartError::OtherProduct => (
+            "Satuan itu milik barang lain",
+            "That unit belongs to another product",
+        ),
     };
     lang.pick(id, en).to_string()
 }

@@ -95,6 +95,12 @@ pub enum CartError {
     QtyNotWhole,
     QtyTooPrecise,
     NoSuchLine,
+    /// A discount below zero or above the line's amount.
+    BadDiscount,
+    /// A price override below zero.
+    BadPrice,
+    /// The unit chosen belongs to another product.
+    OtherProduct,
 }
 
 /// Why a payment was refused.
@@ -242,6 +248,45 @@ impl Cart {
         Ok(self.lines.remove(line))
     }
 
+    /// Give a discount in rupiah on a whole line (0 removes it). At most the line's amount.
+    pub fn set_discount(&mut self, line: usize, discount: Decimal) -> Result<(), CartError> {
+        let l = self.lines.get_mut(line).ok_or(CartError::NoSuchLine)?;
+        let gross = round_rupiah(l.qty * l.unit_price);
+        if discount < Decimal::ZERO || discount > gross || round_rupiah(discount) != discount {
+            return Err(CartError::BadDiscount);
+        }
+        l.discount = discount;
+        Ok(())
+    }
+
+    /// Replace a line's unit price (a supervisor's price override), or go back to the tiers
+    /// with `None`.
+    pub fn override_price(&mut self, line: usize, price: Option<Decimal>) -> Result<(), CartError> {
+        let l = self.lines.get_mut(line).ok_or(CartError::NoSuchLine)?;
+        if price.is_some_and(|p| p < Decimal::ZERO || round_rupiah(p) != p) {
+            return Err(CartError::BadPrice);
+        }
+        l.price_override = price;
+        l.discount = Decimal::ZERO;
+        self.reprice(line);
+        Ok(())
+    }
+
+    /// Sell a line in another unit of the same product (pcs → dus), keeping the quantity.
+    pub fn set_unit(&mut self, line: usize, item: ItemRef) -> Result<(), CartError> {
+        let l = self.lines.get(line).ok_or(CartError::NoSuchLine)?;
+        if l.item.product_id != item.product_id {
+            return Err(CartError::OtherProduct);
+        }
+        check_qty(l.qty, item.weighed)?;
+        let l = &mut self.lines[line];
+        l.item = item;
+        l.price_override = None;
+        l.discount = Decimal::ZERO;
+        self.reprice(line);
+        Ok(())
+    }
+
     /// Attach or detach the member; every line re-resolves its tier.
     pub fn set_member(&mut self, member: Option<CartMember>) {
         self.member = member;
@@ -286,6 +331,17 @@ impl Cart {
     /// Cash rounding (down to `step`, never against the customer) applies to the part paid in
     /// cash; non-cash tenders are exact and may not exceed the total.
     pub fn settle(&self, tenders: &[Tender], step: Decimal) -> Result<Settlement, PayError> {
+        self.settle_with(tenders, step, false)
+    }
+
+    /// [`Cart::settle`], where `over_limit_approved` lets kasbon go above the member's limit
+    /// (a supervisor approved it; the caller records who).
+    pub fn settle_with(
+        &self,
+        tenders: &[Tender],
+        step: Decimal,
+        over_limit_approved: bool,
+    ) -> Result<Settlement, PayError> {
         if self.is_empty() {
             return Err(PayError::EmptyCart);
         }
@@ -303,7 +359,7 @@ impl Cart {
         let kasbon = sum(TenderKind::Kasbon);
         if kasbon > Decimal::ZERO {
             let member = self.member.as_ref().ok_or(PayError::KasbonNeedsMember)?;
-            if kasbon > member.kasbon_available() {
+            if kasbon > member.kasbon_available() && !over_limit_approved {
                 return Err(PayError::KasbonOverLimit {
                     available: member.kasbon_available(),
                     asked: kasbon,

@@ -40,10 +40,27 @@ impl Shop {
         cart: &Cart,
         tenders: &[Tender],
     ) -> Result<SaleRecord> {
+        self.checkout_approved(actor, till, cart, tenders, None)
+    }
+
+    /// [`Shop::checkout`] where `kasbon_approver`, a supervisor, lets the member's kasbon go
+    /// above the limit; the approval is in the audit log with the sale.
+    pub fn checkout_approved(
+        &mut self,
+        actor: &Actor,
+        till: &str,
+        cart: &Cart,
+        tenders: &[Tender],
+        kasbon_approver: Option<&Actor>,
+    ) -> Result<SaleRecord> {
         super::auth::require(actor, Permission::Sell, "menjual")?;
+        if let Some(a) = kasbon_approver {
+            super::auth::require(a, Permission::Supervise, "menyetujui kasbon di atas limit")?;
+        }
+        let over_limit_ok = kasbon_approver.is_some();
         let shift = self.require_shift(till)?;
         let settings = self.settings()?;
-        let settlement = cart.settle(tenders, settings.rounding_step)?;
+        let settlement = cart.settle_with(tenders, settings.rounding_step, over_limit_ok)?;
         let totals = cart.totals(settings.tax());
         let now = self.now();
         let today = now.date();
@@ -62,7 +79,7 @@ impl Shop {
                     .map(|t| t.amount)
                     .sum();
                 let available = fresh.cart_member().kasbon_available();
-                if kasbon > available {
+                if kasbon > available && !over_limit_ok {
                     return Err(PayError::KasbonOverLimit {
                         available,
                         asked: kasbon,
@@ -133,6 +150,20 @@ impl Shop {
                         members::add_kasbon(tx, m.id, t.amount)?;
                     }
                 }
+            }
+            crate::store::till::clear_draft(tx, till)?;
+            if let (Some(a), Some(m)) = (kasbon_approver, &cart.member) {
+                crate::store::audit::append(
+                    tx,
+                    &crate::store::audit::AuditEntry {
+                        at: &at,
+                        user_id: actor.user_id,
+                        actor: &actor.username,
+                        action: "kasbon_over_limit",
+                        detail: &format!("{number} {} {}", m.number, settlement.total),
+                        approver: Some(&a.username),
+                    },
+                )?;
             }
             Ok(number)
         })?;

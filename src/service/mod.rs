@@ -10,6 +10,7 @@ pub mod members;
 pub mod receipt;
 pub mod shift;
 pub mod stock;
+pub mod till;
 
 use std::sync::{Arc, Mutex};
 

@@ -256,3 +256,35 @@ pub fn count(c: &Connection) -> Result<i64> {
         })?,
     )
 }
+
+/// Every selling unit of a product, smallest first (to change a cart line's unit).
+pub fn units_of(c: &Connection, product_id: i64) -> Result<Vec<ItemRef>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {ITEM_COLS} FROM products p JOIN product_units pu ON pu.product_id = p.id
+         WHERE p.id = ?1 ORDER BY pu.factor, pu.id"
+    ))?;
+    let rows = st
+        .query_map([product_id], item_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Set one tier's price of a selling unit.
+pub fn set_unit_price(
+    c: &Connection,
+    unit_id: i64,
+    tier: crate::domain::catalog::PriceTier,
+    price: Decimal,
+) -> Result<()> {
+    use crate::domain::catalog::PriceTier;
+    let column = match tier {
+        PriceTier::Umum => "price_umum",
+        PriceTier::Anggota => "price_anggota",
+        PriceTier::Grosir => "price_grosir",
+    };
+    c.execute(
+        &format!("UPDATE product_units SET {column} = ?1 WHERE id = ?2"),
+        params![minor(price)?, unit_id],
+    )?;
+    Ok(())
+}

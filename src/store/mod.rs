@@ -10,6 +10,7 @@ pub mod sales;
 pub mod settings;
 pub mod shifts;
 pub mod stock;
+pub mod till;
 pub mod users;
 
 use std::path::{Path, PathBuf};
