@@ -72,6 +72,22 @@ pub enum KasirError {
     Csv(#[from] csv::Error),
 }
 
+impl From<crate::domain::cash::CountError> for KasirError {
+    fn from(e: crate::domain::cash::CountError) -> Self {
+        use crate::domain::cash::CountError;
+        match e {
+            CountError::UnknownDenomination(d) => KasirError::invalid(
+                format!("{d} bukan pecahan rupiah (100, 200, 500, 1.000 … 100.000)"),
+                format!("{d} is not a rupiah note or coin (100, 200, 500, 1,000 … 100,000)"),
+            ),
+            CountError::BadCount(c) => KasirError::invalid(
+                format!("Hitungan \"{c}\" tidak sah: tulis PECAHAN*JUMLAH, mis. 50000*2"),
+                format!("Count \"{c}\" is not valid: write DENOM*PIECES, e.g. 50000*2"),
+            ),
+        }
+    }
+}
+
 impl From<CartError> for KasirError {
     fn from(e: CartError) -> Self {
         KasirError::Cart(e)

@@ -126,6 +126,128 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("pay.rounding", "Pembulatan", "Rounding"),
     ("pay.payable", "Dibayar", "To pay"),
     ("pay.done", "Transaksi tersimpan", "Sale saved"),
+    ("till.discount", "Diskon", "Discount"),
+    ("till.kasbon_left", "Sisa kasbon", "Credit left"),
+    ("till.detach_member", "Lepas anggota", "Remove member"),
+    ("till.no_line", "Belum ada barang di keranjang", "There is no item in the cart"),
+    ("till.no_shift", "Belum ada shift", "No shift open"),
+    ("till.shift", "Shift", "Shift"),
+    ("till.scanner", "Scanner", "Scanner"),
+    (
+        "till.draft_restored",
+        "Keranjang yang belum selesai dipulihkan setelah till berhenti",
+        "The unfinished cart was restored after the till stopped",
+    ),
+    (
+        "till.scan_blocked",
+        "Scan diabaikan: selesaikan atau batalkan dialog ini dulu (Esc)",
+        "Scan ignored: finish or cancel this dialog first (Esc)",
+    ),
+    ("key.help", "Bantuan", "Help"),
+    ("key.search", "Cari barang", "Find item"),
+    ("key.member", "Anggota", "Member"),
+    ("key.qty", "Jumlah / satuan", "Qty / unit"),
+    ("key.hold", "Tahan / panggil", "Hold / recall"),
+    ("key.discount", "Diskon baris", "Line discount"),
+    ("key.price", "Ubah harga", "Price override"),
+    ("key.void_line", "Batal baris", "Void line"),
+    ("key.void_sale", "Batal transaksi", "Void sale"),
+    ("key.receipt", "Struk terakhir", "Last receipt"),
+    ("key.pay", "Bayar", "Pay"),
+    ("key.close", "Tutup dialog", "Close dialog"),
+    ("help.title", "Bantuan", "Help"),
+    (
+        "help.intro",
+        "Scan barang atau ketik kode lalu Enter. Tombol:",
+        "Scan an item or type its code and Enter. Keys:",
+    ),
+    (
+        "help.qty",
+        "Jumlah cepat: ketik 3*kode. Diskon, ubah harga dan pembatalan perlu PIN supervisor.",
+        "Quick quantity: type 3*code. Discounts, price overrides and voids need a supervisor's PIN.",
+    ),
+    ("search.title", "Cari barang", "Find item"),
+    (
+        "search.hint",
+        "Nama, SKU atau barcode",
+        "Name, SKU or barcode",
+    ),
+    ("search.nothing", "Tidak ditemukan", "Nothing found"),
+    ("member.title", "Anggota", "Member"),
+    (
+        "member.hint",
+        "Nomor anggota, nama atau nomor HP",
+        "Member number, name or phone",
+    ),
+    ("qty.title", "Jumlah dan satuan", "Quantity and unit"),
+    ("hold.title", "Transaksi ditahan", "Held sales"),
+    ("hold.done", "Transaksi ditahan — F5 untuk memanggil", "Sale held — F5 to recall"),
+    ("hold.none", "Tidak ada transaksi yang ditahan", "No sale is on hold"),
+    ("hold.recalled", "Transaksi dipanggil kembali", "Held sale recalled"),
+    (
+        "hold.cart_busy",
+        "Selesaikan atau tahan keranjang ini dulu",
+        "Finish or hold this cart first",
+    ),
+    ("override.supervisor", "Persetujuan supervisor", "Supervisor approval"),
+    ("override.approve", "Setujui", "Approve"),
+    ("override.approved_by", "Disetujui oleh", "Approved by"),
+    ("override.discount_amount", "Diskon (Rp)", "Discount (Rp)"),
+    ("override.new_price", "Harga baru (Rp)", "New price (Rp)"),
+    ("override.done", "Disetujui dan dicatat", "Approved and recorded"),
+    ("override.whole_sale", "Seluruh transaksi", "The whole sale"),
+    ("pay.bad_amount", "Nominal tidak valid:", "Invalid amount:"),
+    ("pay.cash_due", "Tunai yang harus dibayar", "Cash due"),
+    ("pay.reference", "Ref.", "Ref."),
+    ("receipt.none", "Belum ada struk", "No receipt yet"),
+    ("scanner.wedge", "keyboard", "keyboard"),
+    ("scanner.connected", "tersambung", "connected"),
+    ("scanner.disconnected", "terputus", "disconnected"),
+    ("scanner.sim", "simulasi", "simulated"),
+    ("scanner.simulate", "Scan simulasi", "Simulated scan"),
+    ("scanner.warning", "Scanner", "Scanner"),
+    ("shift.open_title", "Buka shift", "Open shift"),
+    (
+        "shift.count_hint",
+        "Hitung modal awal di laci per pecahan",
+        "Count the float in the drawer by denomination",
+    ),
+    ("shift.float", "Modal awal", "Float"),
+    ("shift.open", "Buka shift (Enter)", "Open shift (Enter)"),
+    ("shift.opened", "Shift dibuka dengan modal", "Shift opened with a float of"),
+    ("menu.selling", "Kasir", "Till"),
+    ("menu.products", "Produk", "Products"),
+    ("menu.members", "Anggota", "Members"),
+    ("menu.settings", "Pengaturan", "Settings"),
+    ("back.sku", "SKU", "SKU"),
+    ("back.umum", "Umum", "Public"),
+    ("back.anggota", "Anggota", "Member"),
+    ("back.grosir", "Grosir", "Wholesale"),
+    ("back.edit_price", "Ubah harga", "Edit price"),
+    ("back.save", "Simpan", "Save"),
+    ("back.saved", "Tersimpan", "Saved"),
+    (
+        "back.not_allowed",
+        "Peran Anda tidak boleh membuka layar ini",
+        "Your role may not open this screen",
+    ),
+    ("back.number", "Nomor", "Number"),
+    ("back.name", "Nama", "Name"),
+    ("back.phone", "HP", "Phone"),
+    ("back.kasbon_limit", "Limit kasbon", "Credit limit"),
+    ("back.kasbon_balance", "Kasbon berjalan", "Credit owed"),
+    ("settings.name", "Nama koperasi", "Coop name"),
+    ("settings.address", "Alamat", "Address"),
+    ("settings.rounding", "Pembulatan tunai (Rp)", "Cash rounding step (Rp)"),
+    ("settings.printer", "Printer (sim, file:, serial:, usb:, tcp:)", "Printer (sim, file:, serial:, usb:, tcp:)"),
+    ("settings.scanner", "Port scanner serial (kosong: keyboard)", "Serial scanner port (empty: keyboard)"),
+    ("settings.counter", "Konter ini", "This counter"),
+    ("settings.paper", "Kertas", "Paper"),
+    ("settings.pkp", "PKP", "PKP"),
+    ("settings.pkp_hint", "Koperasi terdaftar PKP (PPN 11%)", "The coop is registered for PPN (11%)"),
+    ("settings.lang", "Bahasa", "Language"),
+    ("settings.bad_printer", "Alamat printer tidak dikenal", "Unknown printer address"),
+    ("settings.bad_value", "Nilai tidak valid", "Invalid value"),
     (
         "receipt.thanks",
         "Terima kasih atas kunjungan Anda",
@@ -164,5 +286,40 @@ mod tests {
         }
         assert_eq!(t(Lang::Id, "pay.cash"), "Tunai");
         assert_eq!(t(Lang::En, "pay.cash"), "Cash");
+    }
+
+    /// Every `t(lang, "…")` key the till's screens use is in the table (in both languages).
+    #[test]
+    fn every_key_the_screens_use_is_translated() {
+        let sources = [
+            include_str!("ui/mod.rs"),
+            include_str!("ui/login.rs"),
+            include_str!("ui/selling.rs"),
+            include_str!("ui/dialogs.rs"),
+            include_str!("ui/pay.rs"),
+            include_str!("ui/backoffice.rs"),
+            include_str!("ui/input.rs"),
+        ];
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for src in sources {
+            for (i, _) in src.match_indices('"') {
+                let rest = &src[i + 1..];
+                let Some(end) = rest.find('"') else { continue };
+                let word = &rest[..end];
+                let prefix = word.split('.').next().unwrap_or("");
+                let is_key = word.contains('.')
+                    && word.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+                    && TABLE.iter().any(|(k, _, _)| k.starts_with(&format!("{prefix}.")));
+                if is_key && !matches!(word, "till.default" | "scanner.port") {
+                    seen += 1;
+                    if !table().contains_key(word) {
+                        missing.push(word.to_string());
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "the scan found only {seen} keys");
+        assert!(missing.is_empty(), "untranslated keys: {missing:?}");
     }
 }

@@ -42,6 +42,10 @@ pub struct Cli {
     /// Start the till on a demo shop (created on first use) with a simulated printer and scanner.
     #[arg(long)]
     pub demo: bool,
+    /// Which till (counter) this window is, e.g. sembako-1 or apotek-1 (default: the
+    /// `till.default` setting, else sembako-1).
+    #[arg(long, value_name = "TILL")]
+    pub till: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -304,6 +308,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             crate::ui::TillOptions {
                 demo: cli.demo,
                 lang: cli.lang.as_deref().and_then(Lang::parse),
+                till: cli.till,
             },
         );
     };
@@ -571,12 +576,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         }) => {
             let mut shop = open(db)?;
             let actor = actor_from(&mut shop, user, pin)?;
-            let count = crate::domain::cash::CashCount::parse(&count).map_err(|e| {
-                KasirError::invalid(
-                    format!("Hitungan kas tidak sah: {e:?}"),
-                    format!("Invalid cash count: {e:?}"),
-                )
-            })?;
+            let count = crate::domain::cash::CashCount::parse(&count)?;
             let float = match float {
                 Some(f) => crate::domain::money::parse_amount(&f).ok_or_else(|| {
                     KasirError::invalid(

@@ -91,6 +91,8 @@ pub struct ShopSettings {
     pub footer: String,
     pub printer: String,
     pub paper: String,
+    /// Serial port of a serial / CDC-ACM scanner; none: keyboard wedge only.
+    pub scanner: Option<String>,
 }
 
 impl ShopSettings {
@@ -131,6 +133,7 @@ impl Shop {
             footer: get("receipt.footer")?.unwrap_or_default(),
             printer: get("printer.uri")?.unwrap_or_else(|| "sim".into()),
             paper: get("printer.paper")?.unwrap_or_else(|| "58".into()),
+            scanner: get("scanner.port")?.filter(|s| !s.trim().is_empty()),
         })
     }
 

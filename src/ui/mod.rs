@@ -1,25 +1,48 @@
 //! The till: egui screens. Screens draw and return actions; [`TillApp::apply`] is the one
 //! place state changes, through the services. No SQL and no shop rules here.
 
-mod till;
+mod backoffice;
+mod dialogs;
+mod input;
+mod login;
+mod pay;
+mod selling;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use eframe::egui;
 use rust_decimal::Decimal;
 
-use crate::domain::cart::{Cart, Tender, TenderKind};
-use crate::domain::user::Actor;
-use crate::error::Result;
+use crate::domain::cart::{Cart, ItemRef, PayError, Tender, TenderKind};
+use crate::domain::catalog::{BusinessUnit, PriceTier};
+use crate::domain::money::{format_qty, format_rupiah, parse_amount, parse_qty, round_cash_down};
+use crate::domain::user::{Actor, Permission, Role};
+use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
-use crate::service::Shop;
+use crate::service::till::Override;
+use crate::service::{Shop, ShopSettings};
+use crate::store::members::MemberRow;
 use crate::store::sales::SaleRecord;
+use crate::store::shifts::ShiftRow;
+use crate::store::till::HeldRow;
+
+pub use input::ScanSource;
+pub use selling::quick_cash;
+
+/// Ids of the fields tests and the focus rule look for.
+pub const SCAN_ID: &str = "scan_field";
+pub const PIN_ID: &str = "pin_field";
+pub const CASH_ID: &str = "cash_field";
+pub const SEARCH_ID: &str = "search_field";
 
 /// How the till was started.
 #[derive(Debug, Clone, Default)]
 pub struct TillOptions {
     pub demo: bool,
     pub lang: Option<Lang>,
+    /// Which till (counter) this machine is; default from the `till.default` setting, else
+    /// `sembako-1`.
+    pub till: Option<String>,
 }
 
 /// Start the till window.
@@ -41,7 +64,7 @@ pub fn run(shop: Shop, opts: TillOptions) -> Result<()> {
         }),
     )
     .map_err(|e| {
-        crate::KasirError::invalid(
+        KasirError::invalid(
             format!("Layar tidak bisa dibuka: {e}"),
             format!("Cannot open the window: {e}"),
         )
@@ -56,10 +79,114 @@ pub struct Notice {
     pub at: Instant,
 }
 
-/// The payment dialog's state.
+/// The payment dialog's state: one field per tender.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PayState {
-    pub cash_text: String,
+    pub cash: String,
+    pub qris: String,
+    pub qris_ref: String,
+    pub transfer: String,
+    pub transfer_ref: String,
+    pub kasbon: String,
+    pub error: Option<String>,
+    /// Kasbon above the limit was asked: a supervisor must approve.
+    pub needs_approval: bool,
+    pub approval: Approval,
+    pub approver: Option<Actor>,
+}
+
+/// A supervisor's name and PIN being typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Approval {
+    pub user: usize,
+    pub pin: String,
+    pub error: Option<String>,
+}
+
+/// What a supervisor is asked to approve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverrideKind {
+    Discount,
+    Price,
+    VoidLine,
+    VoidSale,
+}
+
+/// A dialog over the selling screen; at most one is open, Esc closes it with no side effect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    Help,
+    Search {
+        query: String,
+        results: Vec<ItemRef>,
+        selected: usize,
+    },
+    Member {
+        query: String,
+        results: Vec<MemberRow>,
+        selected: usize,
+    },
+    Qty {
+        line: usize,
+        text: String,
+        units: Vec<ItemRef>,
+        unit: usize,
+        error: Option<String>,
+    },
+    Held {
+        rows: Vec<HeldRow>,
+        selected: usize,
+    },
+    Supervise {
+        kind: OverrideKind,
+        line: usize,
+        amount: String,
+        approval: Approval,
+    },
+    Pay(PayState),
+    Receipt {
+        title: String,
+        text: String,
+    },
+}
+
+/// Back-office screens, by role.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Back {
+    Products {
+        query: String,
+        results: Vec<ItemRef>,
+        edit: Option<PriceEdit>,
+    },
+    Members {
+        query: String,
+        results: Vec<MemberRow>,
+    },
+    Settings(SettingsForm),
+}
+
+/// A price being edited on the products screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceEdit {
+    pub row: usize,
+    pub umum: String,
+    pub anggota: String,
+    pub grosir: String,
+    pub error: Option<String>,
+}
+
+/// The settings screen's fields.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingsForm {
+    pub name: String,
+    pub address: String,
+    pub unit: String,
+    pub rounding: String,
+    pub pkp: bool,
+    pub printer: String,
+    pub paper: String,
+    pub scanner: String,
+    pub lang: String,
     pub error: Option<String>,
 }
 
@@ -71,59 +198,134 @@ pub enum Screen {
         pin: String,
         error: Option<String>,
     },
+    /// Count the float by denomination before the first sale.
+    OpenShift {
+        counts: Vec<String>,
+        error: Option<String>,
+    },
     Selling,
+    Back(Back),
+}
+
+/// Which back-office screen to go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackKind {
+    Products,
+    Members,
+    Settings,
 }
 
 /// Something the cashier asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     SelectUser(usize),
+    PinKey(char),
+    PinBack,
     Login,
     Logout,
-    Scan(String),
-    SetQty(usize, Decimal),
-    RemoveLine(usize),
-    OpenPay,
-    ClosePay,
-    Pay { cash: Decimal },
     ToggleLang,
+    OpenShift,
+    /// A code typed into the scan field and Enter.
+    Scan(String),
+    /// A code from a scanner (wedge burst or serial), whatever has the focus.
+    ScanBurst(String),
+    SelectLine(usize),
+    Help,
+    OpenSearch,
+    SearchChanged,
+    PickItem(usize),
+    OpenMember,
+    MemberChanged,
+    PickMember(usize),
+    DetachMember,
+    OpenQty,
+    ApplyQty,
+    HoldOrRecall,
+    Recall(i64),
+    AskSupervisor(OverrideKind),
+    Approve,
+    OpenPay,
+    Pay,
+    PayCash(Decimal),
+    ApproveKasbon,
+    ShowLastReceipt,
+    CloseDialog,
+    GoBack(BackKind),
+    GoSelling,
+    ProductsSearch,
+    EditPrice(usize),
+    SavePrice,
+    MembersSearch,
+    SaveSettings,
+    SimScan,
 }
 
 /// The till's state.
 pub struct TillApp {
     pub shop: Shop,
+    pub settings: ShopSettings,
     pub lang: Lang,
     pub till: String,
+    pub unit: BusinessUnit,
     pub users: Vec<crate::store::users::UserRow>,
     pub screen: Screen,
     pub actor: Option<Actor>,
+    pub shift: Option<ShiftRow>,
     pub cart: Cart,
+    /// The line F4, discounts and voids act on (the last one scanned by default).
+    pub selected: Option<usize>,
     pub scan_text: String,
-    pub pay: Option<PayState>,
+    pub dialog: Option<Dialog>,
+    /// The last committed sale: its change stays on screen until the next scan.
     pub last_sale: Option<SaleRecord>,
+    pub show_change: bool,
     pub notice: Option<Notice>,
+    pub scans: ScanSource,
     pub demo: bool,
+}
+
+/// The login screen starts on the first cashier: the person who logs in most often.
+fn first_cashier(users: &[crate::store::users::UserRow]) -> usize {
+    users.iter().position(|u| u.role == Role::Kasir).unwrap_or(0)
+}
+
+fn err_text(e: &KasirError, lang: Lang) -> String {
+    e.message(lang)
 }
 
 impl TillApp {
     pub fn new(shop: Shop, opts: &TillOptions) -> Result<Self> {
         let settings = shop.settings()?;
         let users = shop.users()?;
+        let till = match &opts.till {
+            Some(t) => t.clone(),
+            None => crate::store::settings::get(shop.store.conn(), "till.default")?
+                .unwrap_or_else(|| "sembako-1".into()),
+        };
+        let unit = shop.till_unit(&till)?.unwrap_or(BusinessUnit::Sembako);
+        let scans = ScanSource::from_settings(&settings, opts.demo);
+        let cashier = first_cashier(&users);
         Ok(TillApp {
             lang: opts.lang.unwrap_or(settings.lang),
-            till: "sembako-1".into(),
+            settings,
+            till,
+            unit,
             users,
             screen: Screen::Login {
-                user: 0,
+                user: cashier,
                 pin: String::new(),
                 error: None,
             },
             actor: None,
+            shift: None,
             cart: Cart::default(),
+            selected: None,
             scan_text: String::new(),
-            pay: None,
+            dialog: None,
             last_sale: None,
+            show_change: false,
             notice: None,
+            scans,
             demo: opts.demo,
             shop,
         })
@@ -140,8 +342,33 @@ impl TillApp {
         });
     }
 
-    /// Apply one action. Every change of state goes through here.
+    fn may(&self, p: Permission) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.role.may(p))
+    }
+
+    /// The line actions apply to: the selected one, else the last.
+    fn current_line(&self) -> Option<usize> {
+        match self.selected {
+            Some(i) if i < self.cart.lines.len() => Some(i),
+            _ => self.cart.lines.len().checked_sub(1),
+        }
+    }
+
+    /// Apply one action. Every change of state goes through here; the draft cart is saved
+    /// after any action that changed it.
     pub fn apply(&mut self, action: Action) {
+        let before = (!matches!(action, Action::Pay | Action::PayCash(_))).then(|| self.cart.clone());
+        self.apply_inner(action);
+        if let Some(before) = before {
+            if before != self.cart && self.actor.is_some() {
+                if let Err(e) = self.shop.save_draft(&self.till, &self.cart) {
+                    self.notify(err_text(&e, self.lang), true);
+                }
+            }
+        }
+    }
+
+    fn apply_inner(&mut self, action: Action) {
         let lang = self.lang;
         match action {
             Action::SelectUser(i) => {
@@ -151,137 +378,814 @@ impl TillApp {
                     *error = None;
                 }
             }
-            Action::Login => {
-                let Screen::Login { user, pin, .. } = &self.screen else {
-                    return;
-                };
-                let Some(u) = self.users.get(*user) else {
-                    return;
-                };
-                let (username, pin) = (u.username.clone(), pin.clone());
-                match self.shop.login(&username, &pin) {
-                    Ok(actor) => {
-                        if let Ok(None) = self.shop.current_shift(&self.till) {
-                            if let Err(e) = self.shop.open_shift(
-                                &actor,
-                                &self.till,
-                                Decimal::ZERO,
-                                &Default::default(),
-                            ) {
-                                self.notify(e.message(lang), true);
-                            }
-                        }
-                        self.actor = Some(actor);
-                        self.screen = Screen::Selling;
-                        self.notice = None;
-                    }
-                    Err(e) => {
-                        if let Screen::Login { pin, error, .. } = &mut self.screen {
-                            pin.clear();
-                            *error = Some(e.message(lang));
-                        }
+            Action::PinKey(c) => {
+                if let Screen::Login { pin, .. } = &mut self.screen {
+                    if pin.len() < 12 {
+                        pin.push(c);
                     }
                 }
             }
+            Action::PinBack => {
+                if let Screen::Login { pin, .. } = &mut self.screen {
+                    pin.pop();
+                }
+            }
+            Action::Login => self.login(),
             Action::Logout => {
                 self.actor = None;
-                self.pay = None;
+                self.dialog = None;
+                self.shift = None;
+                self.cart = Cart::default();
                 self.screen = Screen::Login {
-                    user: 0,
+                    user: first_cashier(&self.users),
                     pin: String::new(),
                     error: None,
                 };
             }
-            Action::Scan(text) => {
-                let text = text.trim().to_string();
-                if text.is_empty() {
-                    return;
-                }
-                self.last_sale = None;
-                match self.shop.scan_into(&mut self.cart, &text) {
-                    Ok(i) => {
-                        let l = &self.cart.lines[i];
-                        let msg = format!(
-                            "{} × {} {}",
-                            crate::domain::money::format_qty(l.qty),
-                            l.item.unit,
-                            l.item.name
-                        );
-                        self.notify(msg, false);
-                    }
-                    Err(e) => self.notify(e.message(lang), true),
-                }
-            }
-            Action::SetQty(i, q) => {
-                if let Err(e) = self.cart.set_qty(i, q) {
-                    self.notify(crate::KasirError::from(e).message(lang), true);
-                }
-            }
-            Action::RemoveLine(i) => {
-                let _ = self.cart.remove(i);
-            }
-            Action::OpenPay => {
-                if self.cart.is_empty() {
-                    self.notify(
-                        crate::KasirError::from(crate::domain::cart::PayError::EmptyCart)
-                            .message(lang),
-                        true,
-                    );
-                } else {
-                    self.pay = Some(PayState::default());
-                }
-            }
-            Action::ClosePay => self.pay = None,
-            Action::Pay { cash } => self.pay_cash(cash),
             Action::ToggleLang => {
                 self.lang = match self.lang {
                     Lang::Id => Lang::En,
                     Lang::En => Lang::Id,
                 }
             }
+            Action::OpenShift => self.open_shift(),
+            Action::Scan(text) => self.scan(&text),
+            Action::ScanBurst(code) => self.scan_burst(code),
+            Action::SelectLine(i) => {
+                if i < self.cart.lines.len() {
+                    self.selected = Some(i);
+                }
+            }
+            Action::Help => self.dialog = Some(Dialog::Help),
+            Action::OpenSearch => {
+                self.dialog = Some(Dialog::Search {
+                    query: String::new(),
+                    results: Vec::new(),
+                    selected: 0,
+                })
+            }
+            Action::SearchChanged => {
+                if let Some(Dialog::Search {
+                    query,
+                    results,
+                    selected,
+                }) = &mut self.dialog
+                {
+                    *results = if query.trim().is_empty() {
+                        Vec::new()
+                    } else {
+                        self.shop.find_items(query, 50).unwrap_or_default()
+                    };
+                    *selected = 0;
+                }
+            }
+            Action::PickItem(i) => {
+                let Some(Dialog::Search { results, .. }) = &self.dialog else {
+                    return;
+                };
+                let Some(item) = results.get(i).cloned() else {
+                    return;
+                };
+                self.dialog = None;
+                self.show_change = false;
+                match self.cart.add(item, Decimal::ONE) {
+                    Ok(i) => self.added(i),
+                    Err(e) => self.notify(err_text(&e.into(), lang), true),
+                }
+            }
+            Action::OpenMember => {
+                self.dialog = Some(Dialog::Member {
+                    query: String::new(),
+                    results: Vec::new(),
+                    selected: 0,
+                })
+            }
+            Action::MemberChanged => {
+                if let Some(Dialog::Member {
+                    query,
+                    results,
+                    selected,
+                }) = &mut self.dialog
+                {
+                    *results = if query.trim().is_empty() {
+                        Vec::new()
+                    } else {
+                        self.shop.search_members(query, 30).unwrap_or_default()
+                    };
+                    *selected = 0;
+                }
+            }
+            Action::PickMember(i) => {
+                let Some(Dialog::Member { results, .. }) = &self.dialog else {
+                    return;
+                };
+                let Some(m) = results.get(i).cloned() else {
+                    return;
+                };
+                self.dialog = None;
+                match self.shop.attach_member(&mut self.cart, Some(&m.number)) {
+                    Ok(()) => self.notify(
+                        format!("{}: {} {}", t(lang, "till.member"), m.number, m.name),
+                        false,
+                    ),
+                    Err(e) => self.notify(err_text(&e, lang), true),
+                }
+            }
+            Action::DetachMember => {
+                self.cart.set_member(None);
+                self.dialog = None;
+            }
+            Action::OpenQty => match self.current_line() {
+                Some(line) => {
+                    let l = &self.cart.lines[line];
+                    let units = self.shop.units_of(l.item.product_id).unwrap_or_default();
+                    let unit = units
+                        .iter()
+                        .position(|u| u.unit_id == l.item.unit_id)
+                        .unwrap_or(0);
+                    self.dialog = Some(Dialog::Qty {
+                        line,
+                        text: format_qty(l.qty),
+                        units,
+                        unit,
+                        error: None,
+                    });
+                }
+                None => self.notify(t(lang, "till.no_line").into(), true),
+            },
+            Action::ApplyQty => self.apply_qty(),
+            Action::HoldOrRecall => self.hold_or_recall(),
+            Action::Recall(id) => self.recall(id),
+            Action::AskSupervisor(kind) => {
+                let line = self.current_line();
+                if line.is_none() && kind != OverrideKind::VoidSale || self.cart.is_empty() {
+                    self.notify(t(lang, "till.no_line").into(), true);
+                    return;
+                }
+                self.dialog = Some(Dialog::Supervise {
+                    kind,
+                    line: line.unwrap_or(0),
+                    amount: String::new(),
+                    approval: Approval {
+                        user: self.first_supervisor(),
+                        ..Default::default()
+                    },
+                });
+            }
+            Action::Approve => self.approve(),
+            Action::OpenPay => {
+                if self.cart.is_empty() {
+                    self.notify(err_text(&PayError::EmptyCart.into(), lang), true);
+                } else {
+                    self.dialog = Some(Dialog::Pay(PayState {
+                        approval: Approval {
+                            user: self.first_supervisor(),
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    }));
+                }
+            }
+            Action::Pay => self.pay(None),
+            Action::PayCash(c) => self.pay(Some(c)),
+            Action::ApproveKasbon => self.approve_kasbon(),
+            Action::ShowLastReceipt => self.show_last_receipt(),
+            Action::CloseDialog => self.dialog = None,
+            Action::GoBack(kind) => self.go_back(kind),
+            Action::GoSelling => {
+                if self.may(Permission::Sell) {
+                    self.after_login_screen();
+                }
+            }
+            Action::ProductsSearch => {
+                if let Screen::Back(Back::Products { query, results, edit }) = &mut self.screen {
+                    *results = self.shop.find_items(query, 100).unwrap_or_default();
+                    *edit = None;
+                }
+            }
+            Action::EditPrice(row) => {
+                if let Screen::Back(Back::Products { results, edit, .. }) = &mut self.screen {
+                    if let Some(item) = results.get(row) {
+                        *edit = Some(PriceEdit {
+                            row,
+                            umum: item.prices.umum.to_string(),
+                            anggota: item.prices.anggota.to_string(),
+                            grosir: item.prices.grosir.map(|g| g.to_string()).unwrap_or_default(),
+                            error: None,
+                        });
+                    }
+                }
+            }
+            Action::SavePrice => self.save_price(),
+            Action::MembersSearch => {
+                if let Screen::Back(Back::Members { query, results }) = &mut self.screen {
+                    *results = self.shop.search_members(query, 200).unwrap_or_default();
+                }
+            }
+            Action::SaveSettings => self.save_settings(),
+            Action::SimScan => self.scans.simulate_scan(),
         }
     }
 
-    fn pay_cash(&mut self, cash: Decimal) {
+    fn first_supervisor(&self) -> usize {
+        self.users
+            .iter()
+            .position(|u| u.role.may(Permission::Supervise) && u.role != Role::Admin)
+            .or_else(|| self.users.iter().position(|u| u.role.may(Permission::Supervise)))
+            .unwrap_or(0)
+    }
+
+    fn login(&mut self) {
         let lang = self.lang;
-        let Some(actor) = self.actor.clone() else {
+        let Screen::Login { user, pin, .. } = &self.screen else {
             return;
         };
-        if self.pay.is_none() {
+        let Some(u) = self.users.get(*user) else {
             return;
-        }
-        let tenders = [Tender {
-            kind: TenderKind::Cash,
-            amount: cash,
-            reference: None,
-        }];
-        match self.shop.checkout(&actor, &self.till, &self.cart, &tenders) {
-            Ok(sale) => {
-                tracing::info!(number = %sale.number, total = %sale.payable, "sale committed");
-                self.cart = Cart::default();
-                self.pay = None;
-                self.notify(format!("{} {}", t(lang, "pay.done"), sale.number), false);
-                self.last_sale = Some(sale);
+        };
+        let (username, pin) = (u.username.clone(), pin.clone());
+        match self.shop.login(&username, &pin) {
+            Ok(actor) => {
+                tracing::info!(user = %actor.username, till = %self.till, "logged in");
+                self.actor = Some(actor);
+                self.notice = None;
+                self.after_login_screen();
             }
             Err(e) => {
-                if let Some(p) = &mut self.pay {
-                    p.error = Some(e.message(lang));
+                if let Screen::Login { pin, error, .. } = &mut self.screen {
+                    pin.clear();
+                    *error = Some(err_text(&e, lang));
                 }
             }
         }
     }
 
+    /// Selling when the role sells (after the float is counted), else the back office.
+    fn after_login_screen(&mut self) {
+        let lang = self.lang;
+        if !self.may(Permission::Sell) {
+            let kind = if self.may(Permission::ManageCatalog) {
+                BackKind::Products
+            } else {
+                BackKind::Members
+            };
+            self.go_back(kind);
+            return;
+        }
+        match self.shop.current_shift(&self.till) {
+            Ok(Some(s)) => {
+                self.shift = Some(s);
+                self.screen = Screen::Selling;
+                self.restore_draft();
+            }
+            Ok(None) => {
+                self.screen = Screen::OpenShift {
+                    counts: vec![String::new(); crate::domain::cash::DENOMINATIONS.len()],
+                    error: None,
+                }
+            }
+            Err(e) => self.notify(err_text(&e, lang), true),
+        }
+    }
+
+    fn restore_draft(&mut self) {
+        let lang = self.lang;
+        match self.shop.load_draft(&self.till) {
+            Ok(Some(cart)) if !cart.is_empty() => {
+                let n = cart.lines.len();
+                self.cart = cart;
+                self.selected = None;
+                self.notify(format!("{} ({n} {})", t(lang, "till.draft_restored"), t(lang, "till.lines")), false);
+            }
+            Ok(_) => {}
+            Err(e) => self.notify(err_text(&e, lang), true),
+        }
+    }
+
+    fn open_shift(&mut self) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Screen::OpenShift { counts, .. } = &self.screen else {
+            return;
+        };
+        let mut entries = Vec::new();
+        for (d, n) in crate::domain::cash::DENOMINATIONS.iter().zip(counts) {
+            if !n.trim().is_empty() && n.trim() != "0" {
+                entries.push(format!("{d}*{}", n.trim()));
+            }
+        }
+        let result = crate::domain::cash::CashCount::parse(&entries)
+            .map_err(KasirError::from)
+            .and_then(|count| {
+                let float = count.total();
+                self.shop.open_shift(&actor, &self.till, float, &count)
+            });
+        match result {
+            Ok(shift) => {
+                self.notify(
+                    format!(
+                        "{} {}",
+                        t(lang, "shift.opened"),
+                        format_rupiah(shift.opening_float)
+                    ),
+                    false,
+                );
+                self.shift = Some(shift);
+                self.screen = Screen::Selling;
+                self.restore_draft();
+            }
+            Err(e) => {
+                if let Screen::OpenShift { error, .. } = &mut self.screen {
+                    *error = Some(err_text(&e, lang));
+                }
+            }
+        }
+    }
+
+    fn added(&mut self, i: usize) {
+        self.selected = Some(i);
+        let l = &self.cart.lines[i];
+        let msg = format!(
+            "{} × {} {} — {}",
+            format_qty(l.qty),
+            l.item.unit,
+            l.item.name,
+            format_rupiah(l.amount())
+        );
+        self.notify(msg, false);
+    }
+
+    fn scan(&mut self, text: &str) {
+        let text = text.trim();
+        if text.is_empty() || self.screen != Screen::Selling {
+            return;
+        }
+        self.show_change = false;
+        match self.shop.scan_into(&mut self.cart, text) {
+            Ok(i) => self.added(i),
+            Err(e) => self.notify(err_text(&e, self.lang), true),
+        }
+    }
+
+    /// A scanner read a code. While money is being taken (payment, a supervisor's PIN) it is
+    /// refused, so the total cannot change under the customer; any other dialog closes.
+    fn scan_burst(&mut self, code: String) {
+        if self.screen != Screen::Selling {
+            return;
+        }
+        match &self.dialog {
+            Some(Dialog::Pay(_) | Dialog::Supervise { .. }) => {
+                let msg = format!("{} ({code})", t(self.lang, "till.scan_blocked"));
+                self.notify(msg, true);
+            }
+            _ => {
+                self.dialog = None;
+                self.scan(&code);
+            }
+        }
+    }
+
+    fn apply_qty(&mut self) {
+        let lang = self.lang;
+        let Some(Dialog::Qty {
+            line,
+            text,
+            units,
+            unit,
+            error,
+        }) = &mut self.dialog
+        else {
+            return;
+        };
+        let line = *line;
+        let Some(qty) = parse_qty(text) else {
+            *error = Some(err_text(&KasirError::BadQtyEntry(text.clone()), lang));
+            return;
+        };
+        let mut next = self.cart.clone();
+        let result = (|| {
+            if let Some(u) = units.get(*unit) {
+                if next.lines.get(line).is_some_and(|l| l.item.unit_id != u.unit_id) {
+                    next.set_unit(line, u.clone())?;
+                }
+            }
+            next.set_qty(line, qty)
+        })();
+        match result {
+            Ok(()) => {
+                self.cart = next;
+                self.dialog = None;
+                self.added(line);
+            }
+            Err(e) => *error = Some(err_text(&e.into(), lang)),
+        }
+    }
+
+    fn hold_or_recall(&mut self) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        if self.cart.is_empty() {
+            match self.shop.held_carts(&self.till) {
+                Ok(rows) if rows.is_empty() => self.notify(t(lang, "hold.none").into(), true),
+                Ok(rows) => self.dialog = Some(Dialog::Held { rows, selected: 0 }),
+                Err(e) => self.notify(err_text(&e, lang), true),
+            }
+            return;
+        }
+        match self.shop.hold_cart(&actor, &self.till, &self.cart) {
+            Ok(_) => {
+                self.cart = Cart::default();
+                self.selected = None;
+                self.notify(t(lang, "hold.done").into(), false);
+            }
+            Err(e) => self.notify(err_text(&e, lang), true),
+        }
+    }
+
+    fn recall(&mut self, id: i64) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        if !self.cart.is_empty() {
+            self.notify(t(lang, "hold.cart_busy").into(), true);
+            return;
+        }
+        match self.shop.recall_cart(&actor, &self.till, id) {
+            Ok(cart) => {
+                self.cart = cart;
+                self.dialog = None;
+                self.selected = None;
+                self.show_change = false;
+                self.notify(t(lang, "hold.recalled").into(), false);
+            }
+            Err(e) => self.notify(err_text(&e, lang), true),
+        }
+    }
+
+    fn approve(&mut self) {
+        let lang = self.lang;
+        let Some(cashier) = self.actor.clone() else {
+            return;
+        };
+        let Some(Dialog::Supervise {
+            kind,
+            line,
+            amount,
+            approval,
+        }) = &mut self.dialog
+        else {
+            return;
+        };
+        let what = match kind {
+            OverrideKind::Discount | OverrideKind::Price => {
+                let Some(a) = parse_amount(amount) else {
+                    approval.error = Some(t(lang, "pay.bad_amount").into());
+                    return;
+                };
+                if *kind == OverrideKind::Discount {
+                    Override::Discount {
+                        line: *line,
+                        amount: a,
+                    }
+                } else {
+                    Override::Price {
+                        line: *line,
+                        price: a,
+                    }
+                }
+            }
+            OverrideKind::VoidLine => Override::VoidLine { line: *line },
+            OverrideKind::VoidSale => Override::VoidSale,
+        };
+        let Some(u) = self.users.get(approval.user) else {
+            return;
+        };
+        let username = u.username.clone();
+        let pin = std::mem::take(&mut approval.pin);
+        let result = self.shop.supervisor(&username, &pin).and_then(|sup| {
+            self.shop
+                .apply_override(&cashier, &sup, &self.till, &mut self.cart, &what)
+        });
+        match result {
+            Ok(()) => {
+                self.dialog = None;
+                self.selected = None;
+                self.notify(format!("{} ({username})", t(lang, "override.done")), false);
+            }
+            Err(e) => {
+                if let Some(Dialog::Supervise { approval, .. }) = &mut self.dialog {
+                    approval.error = Some(err_text(&e, lang));
+                }
+            }
+        }
+    }
+
+    /// The tenders typed in the payment dialog. An empty cash field pays the rest in cash,
+    /// exactly (after rounding).
+    fn tenders(&self, pay: &PayState, quick_cash: Option<Decimal>) -> Result<Vec<Tender>> {
+        let lang = self.lang;
+        let bad = |what: &str| {
+            KasirError::invalid(
+                format!("{} {what}", t(Lang::Id, "pay.bad_amount")),
+                format!("{} {what}", t(Lang::En, "pay.bad_amount")),
+            )
+        };
+        let field = |text: &str, what: &str| -> Result<Option<Decimal>> {
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            parse_amount(text).map(Some).ok_or_else(|| bad(what))
+        };
+        let mut out = Vec::new();
+        let reference = |r: &str| (!r.trim().is_empty()).then(|| r.trim().to_string());
+        for (kind, text, r, label) in [
+            (TenderKind::Qris, &pay.qris, Some(&pay.qris_ref), "pay.qris"),
+            (TenderKind::Transfer, &pay.transfer, Some(&pay.transfer_ref), "pay.transfer"),
+            (TenderKind::Kasbon, &pay.kasbon, None, "pay.kasbon"),
+        ] {
+            if let Some(a) = field(text, t(lang, label))? {
+                out.push(Tender {
+                    kind,
+                    amount: a,
+                    reference: r.and_then(|r| reference(r)),
+                });
+            }
+        }
+        let non_cash: Decimal = out.iter().map(|t| t.amount).sum();
+        let total = self.cart.totals(self.settings.tax()).total;
+        let cash = match quick_cash {
+            Some(c) => Some(c),
+            None => match field(&pay.cash, t(lang, "pay.cash"))? {
+                Some(c) => Some(c),
+                None if non_cash < total => {
+                    Some(round_cash_down(total - non_cash, self.settings.rounding_step))
+                }
+                None => None,
+            },
+        };
+        if let Some(c) = cash {
+            out.push(Tender {
+                kind: TenderKind::Cash,
+                amount: c,
+                reference: None,
+            });
+        }
+        Ok(out)
+    }
+
+    fn pay(&mut self, quick_cash: Option<Decimal>) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Some(Dialog::Pay(pay)) = &self.dialog else {
+            return;
+        };
+        let tenders = match self.tenders(pay, quick_cash) {
+            Ok(t) => t,
+            Err(e) => {
+                if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                    p.error = Some(err_text(&e, lang));
+                }
+                return;
+            }
+        };
+        let approver = pay.approver.clone();
+        match self
+            .shop
+            .checkout_approved(&actor, &self.till, &self.cart, &tenders, approver.as_ref())
+        {
+            Ok(sale) => {
+                tracing::info!(number = %sale.number, total = %sale.payable, "sale committed");
+                self.cart = Cart::default();
+                self.selected = None;
+                self.dialog = None;
+                self.show_change = true;
+                self.notify(format!("{} {}", t(lang, "pay.done"), sale.number), false);
+                self.last_sale = Some(sale);
+            }
+            Err(e) => {
+                let over = matches!(e, KasirError::Pay(PayError::KasbonOverLimit { .. }));
+                if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                    p.error = Some(err_text(&e, lang));
+                    p.needs_approval |= over;
+                }
+            }
+        }
+    }
+
+    fn approve_kasbon(&mut self) {
+        let lang = self.lang;
+        let Some(Dialog::Pay(pay)) = &mut self.dialog else {
+            return;
+        };
+        let Some(u) = self.users.get(pay.approval.user) else {
+            return;
+        };
+        let username = u.username.clone();
+        let pin = std::mem::take(&mut pay.approval.pin);
+        match self.shop.supervisor(&username, &pin) {
+            Ok(sup) => {
+                if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                    p.approver = Some(sup);
+                    p.needs_approval = false;
+                    p.error = None;
+                }
+                self.pay(None);
+            }
+            Err(e) => {
+                if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                    p.approval.error = Some(err_text(&e, lang));
+                }
+            }
+        }
+    }
+
+    fn show_last_receipt(&mut self) {
+        let lang = self.lang;
+        let Some(sale) = &self.last_sale else {
+            self.notify(t(lang, "receipt.none").into(), true);
+            return;
+        };
+        match self.shop.receipt_text(sale, true, lang) {
+            Ok(text) => {
+                self.dialog = Some(Dialog::Receipt {
+                    title: sale.number.clone(),
+                    text,
+                })
+            }
+            Err(e) => self.notify(err_text(&e, lang), true),
+        }
+    }
+
+    fn go_back(&mut self, kind: BackKind) {
+        let lang = self.lang;
+        let allowed = match kind {
+            BackKind::Products => true,
+            BackKind::Members => self.may(Permission::Sell) || self.may(Permission::ManageMembers),
+            BackKind::Settings => self.may(Permission::ManageUsers),
+        };
+        if !allowed {
+            self.notify(t(lang, "back.not_allowed").into(), true);
+            return;
+        }
+        self.dialog = None;
+        self.screen = Screen::Back(match kind {
+            BackKind::Products => Back::Products {
+                query: String::new(),
+                results: self.shop.find_items("", 100).unwrap_or_default(),
+                edit: None,
+            },
+            BackKind::Members => Back::Members {
+                query: String::new(),
+                results: self.shop.search_members("", 200).unwrap_or_default(),
+            },
+            BackKind::Settings => Back::Settings(SettingsForm {
+                name: self.settings.name.clone(),
+                address: self.settings.address.clone(),
+                unit: self.unit.as_str().into(),
+                rounding: self.settings.rounding_step.to_string(),
+                pkp: self.settings.pkp,
+                printer: self.settings.printer.clone(),
+                paper: self.settings.paper.clone(),
+                scanner: crate::store::settings::get(self.shop.store.conn(), "scanner.port")
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+                lang: self.settings.lang.code().into(),
+                error: None,
+            }),
+        });
+    }
+
+    fn save_price(&mut self) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Screen::Back(Back::Products { results, edit: Some(edit), .. }) = &mut self.screen
+        else {
+            return;
+        };
+        let Some(item) = results.get(edit.row).cloned() else {
+            return;
+        };
+        let mut changes = Vec::new();
+        for (tier, text, old) in [
+            (PriceTier::Umum, &edit.umum, Some(item.prices.umum)),
+            (PriceTier::Anggota, &edit.anggota, Some(item.prices.anggota)),
+            (PriceTier::Grosir, &edit.grosir, item.prices.grosir),
+        ] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            match parse_amount(text) {
+                Some(p) if Some(p) != old => changes.push((tier, p)),
+                Some(_) => {}
+                None => {
+                    edit.error = Some(t(lang, "pay.bad_amount").into());
+                    return;
+                }
+            }
+        }
+        for (tier, price) in changes {
+            if let Err(e) = self.shop.set_price(&actor, &item, tier, price) {
+                if let Screen::Back(Back::Products { edit: Some(edit), .. }) = &mut self.screen {
+                    edit.error = Some(err_text(&e, lang));
+                }
+                return;
+            }
+        }
+        self.notify(t(lang, "back.saved").into(), false);
+        self.apply_inner(Action::ProductsSearch);
+    }
+
+    fn save_settings(&mut self) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Screen::Back(Back::Settings(form)) = &mut self.screen else {
+            return;
+        };
+        let rounding = parse_amount(&form.rounding).filter(|r| *r > Decimal::ZERO);
+        let printer_ok = form.printer.trim().parse::<kasir_hardware::PrinterUri>().is_ok();
+        let error = if rounding.is_none() {
+            Some(t(lang, "pay.bad_amount").to_string())
+        } else if !printer_ok {
+            Some(format!("{}: {}", t(lang, "settings.bad_printer"), form.printer))
+        } else if BusinessUnit::parse(&form.unit).is_none() || Lang::parse(&form.lang).is_none() {
+            Some(t(lang, "settings.bad_value").to_string())
+        } else {
+            None
+        };
+        if error.is_some() {
+            form.error = error;
+            return;
+        }
+        let pairs = [
+            ("shop.name".to_string(), form.name.trim().to_string()),
+            ("shop.address".into(), form.address.trim().into()),
+            (format!("till.{}.unit", self.till), form.unit.clone()),
+            ("cash.rounding_step".into(), rounding.unwrap_or(Decimal::ONE_HUNDRED).to_string()),
+            ("tax.pkp".into(), form.pkp.to_string()),
+            ("printer.uri".into(), form.printer.trim().into()),
+            ("printer.paper".into(), form.paper.clone()),
+            ("scanner.port".into(), form.scanner.trim().into()),
+            ("ui.lang".into(), form.lang.clone()),
+        ];
+        for (k, v) in &pairs {
+            let current = crate::store::settings::get(self.shop.store.conn(), k).ok().flatten();
+            if current.as_deref() == Some(v.as_str()) || (current.is_none() && v.is_empty()) {
+                continue;
+            }
+            if let Err(e) = self.shop.set_setting(&actor, k, v) {
+                if let Screen::Back(Back::Settings(form)) = &mut self.screen {
+                    form.error = Some(err_text(&e, lang));
+                }
+                return;
+            }
+        }
+        match self.shop.settings() {
+            Ok(s) => {
+                self.scans = ScanSource::from_settings(&s, self.demo);
+                self.settings = s;
+            }
+            Err(e) => self.notify(err_text(&e, lang), true),
+        }
+        if let Ok(Some(u)) = self.shop.till_unit(&self.till) {
+            self.unit = u;
+        }
+        self.notify(t(lang, "back.saved").into(), false);
+    }
+
     /// Draw one frame and apply what the cashier did.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
-        let actions = match &self.screen {
-            Screen::Login { .. } => till::login_ui(self, ui),
-            Screen::Selling => till::selling_ui(self, ui),
-        };
+        let mut actions = Vec::new();
+        if self.screen == Screen::Selling {
+            actions.extend(self.scans.poll(ui.ctx(), self.lang, &mut self.notice));
+        }
+        actions.extend(match &self.screen {
+            Screen::Login { .. } => login::login_ui(self, ui),
+            Screen::OpenShift { .. } => login::open_shift_ui(self, ui),
+            Screen::Selling => selling::selling_ui(self, ui),
+            Screen::Back(_) => backoffice::back_ui(self, ui),
+        });
         for a in actions {
             self.apply(a);
         }
         // X11 without an input method: an enabled IME swallows every key (DESIGN.md).
         ui.ctx().output_mut(|o| o.ime = None);
+        if let Some(n) = &self.notice {
+            if n.at.elapsed() > Duration::from_secs(30) && !n.error {
+                self.notice = None;
+            }
+        }
     }
 }
 

@@ -1,0 +1,233 @@
+//! Back-office screens reachable by role: products (search, edit prices — audited),
+//! members (search, kasbon), settings (admin).
+
+use eframe::egui::{self, RichText};
+
+use super::login::{submitted, ERROR};
+use super::selling::status_bar;
+use super::{Action, Back, BackKind, Screen, TillApp};
+use crate::domain::money::{format_qty, format_rupiah};
+use crate::domain::user::Permission;
+use crate::i18n::t;
+
+pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
+    let lang = app.lang;
+    let mut actions = Vec::new();
+    let may_sell = app.may(Permission::Sell);
+    let may_edit = app.may(Permission::ManageCatalog);
+    let may_settings = app.may(Permission::ManageUsers);
+    let current = match &app.screen {
+        Screen::Back(Back::Products { .. }) => Some(BackKind::Products),
+        Screen::Back(Back::Members { .. }) => Some(BackKind::Members),
+        Screen::Back(Back::Settings(_)) => Some(BackKind::Settings),
+        _ => None,
+    };
+    egui::Panel::top("menu").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong(&app.settings.name);
+            ui.separator();
+            if may_sell && ui.selectable_label(false, t(lang, "menu.selling")).clicked() {
+                actions.push(Action::GoSelling);
+            }
+            for (kind, key, show) in [
+                (BackKind::Products, "menu.products", true),
+                (BackKind::Members, "menu.members", true),
+                (BackKind::Settings, "menu.settings", may_settings),
+            ] {
+                if show
+                    && ui
+                        .selectable_label(current == Some(kind), t(lang, key))
+                        .clicked()
+                {
+                    actions.push(Action::GoBack(kind));
+                }
+            }
+        });
+    });
+    actions.extend(status_bar(app, ui));
+    let notice = app.notice.clone();
+    egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(n) = &notice {
+            ui.colored_label(if n.error { ERROR } else { super::login::GOOD }, &n.text);
+        }
+        match &mut app.screen {
+            Screen::Back(Back::Products {
+                query,
+                results,
+                edit,
+            }) => {
+                ui.heading(t(lang, "menu.products"));
+                ui.horizontal(|ui| {
+                    let resp = ui.add(
+                        egui::TextEdit::singleline(query)
+                            .id(egui::Id::unique("products_search"))
+                            .hint_text(t(lang, "search.hint"))
+                            .desired_width(400.0),
+                    );
+                    if resp.changed() || submitted(ui, &resp) {
+                        actions.push(Action::ProductsSearch);
+                    }
+                });
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    egui::Grid::new("products")
+                        .striped(true)
+                        .num_columns(7)
+                        .show(ui, |ui| {
+                            for h in [
+                                "back.sku",
+                                "till.item",
+                                "till.unit",
+                                "back.umum",
+                                "back.anggota",
+                                "back.grosir",
+                                "",
+                            ] {
+                                if h.is_empty() {
+                                    ui.label("");
+                                } else {
+                                    ui.strong(t(lang, h));
+                                }
+                            }
+                            ui.end_row();
+                            for (i, item) in results.iter().enumerate() {
+                                ui.label(&item.sku);
+                                ui.label(&item.name);
+                                ui.label(format!("{} (×{})", item.unit, format_qty(item.factor)));
+                                match edit.as_mut().filter(|e| e.row == i) {
+                                    Some(e) => {
+                                        for text in [&mut e.umum, &mut e.anggota, &mut e.grosir] {
+                                            ui.add(
+                                                egui::TextEdit::singleline(text)
+                                                    .desired_width(90.0),
+                                            );
+                                        }
+                                        if ui.button(t(lang, "back.save")).clicked() {
+                                            actions.push(Action::SavePrice);
+                                        }
+                                    }
+                                    None => {
+                                        ui.label(format_rupiah(item.prices.umum));
+                                        ui.label(format_rupiah(item.prices.anggota));
+                                        ui.label(
+                                            item.prices
+                                                .grosir
+                                                .map(format_rupiah)
+                                                .unwrap_or_else(|| "-".into()),
+                                        );
+                                        if may_edit && ui.button(t(lang, "back.edit_price")).clicked()
+                                        {
+                                            actions.push(Action::EditPrice(i));
+                                        }
+                                    }
+                                }
+                                ui.end_row();
+                            }
+                        });
+                    if let Some(e) = edit.as_ref().and_then(|e| e.error.as_ref()) {
+                        ui.colored_label(ERROR, e);
+                    }
+                });
+            }
+            Screen::Back(Back::Members { query, results }) => {
+                ui.heading(t(lang, "menu.members"));
+                let resp = ui.add(
+                    egui::TextEdit::singleline(query)
+                        .id(egui::Id::unique("members_search"))
+                        .hint_text(t(lang, "member.hint"))
+                        .desired_width(400.0),
+                );
+                if resp.changed() || submitted(ui, &resp) {
+                    actions.push(Action::MembersSearch);
+                }
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    egui::Grid::new("members")
+                        .striped(true)
+                        .num_columns(6)
+                        .show(ui, |ui| {
+                            for h in [
+                                "back.number",
+                                "back.name",
+                                "back.phone",
+                                "back.kasbon_limit",
+                                "back.kasbon_balance",
+                                "till.kasbon_left",
+                            ] {
+                                ui.strong(t(lang, h));
+                            }
+                            ui.end_row();
+                            for m in results.iter() {
+                                ui.label(&m.number);
+                                ui.label(&m.name);
+                                ui.label(m.phone.as_deref().unwrap_or("-"));
+                                ui.label(format_rupiah(m.kasbon_limit));
+                                ui.label(format_rupiah(m.kasbon_balance));
+                                ui.label(format_rupiah(m.cart_member().kasbon_available()));
+                                ui.end_row();
+                            }
+                        });
+                });
+            }
+            Screen::Back(Back::Settings(form)) => {
+                ui.heading(t(lang, "menu.settings"));
+                egui::Grid::new("settings")
+                    .num_columns(2)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        for (key, field) in [
+                            ("settings.name", &mut form.name),
+                            ("settings.address", &mut form.address),
+                            ("settings.rounding", &mut form.rounding),
+                            ("settings.printer", &mut form.printer),
+                            ("settings.scanner", &mut form.scanner),
+                        ] {
+                            ui.label(t(lang, key));
+                            ui.add(egui::TextEdit::singleline(field).desired_width(360.0));
+                            ui.end_row();
+                        }
+                        ui.label(t(lang, "settings.counter"));
+                        ui.horizontal(|ui| {
+                            for u in ["sembako", "apotek"] {
+                                if ui.selectable_label(form.unit == u, u).clicked() {
+                                    form.unit = u.into();
+                                }
+                            }
+                        });
+                        ui.end_row();
+                        ui.label(t(lang, "settings.paper"));
+                        ui.horizontal(|ui| {
+                            for p in ["58", "80"] {
+                                if ui.selectable_label(form.paper == p, format!("{p} mm")).clicked()
+                                {
+                                    form.paper = p.into();
+                                }
+                            }
+                        });
+                        ui.end_row();
+                        ui.label(t(lang, "settings.pkp"));
+                        ui.checkbox(&mut form.pkp, t(lang, "settings.pkp_hint"));
+                        ui.end_row();
+                        ui.label(t(lang, "settings.lang"));
+                        ui.horizontal(|ui| {
+                            for (code, name) in [("id", "Bahasa Indonesia"), ("en", "English")] {
+                                if ui.selectable_label(form.lang == code, name).clicked() {
+                                    form.lang = code.into();
+                                }
+                            }
+                        });
+                        ui.end_row();
+                    });
+                if let Some(e) = &form.error {
+                    ui.colored_label(ERROR, e);
+                }
+                if ui
+                    .add_sized([200.0, 40.0], egui::Button::new(RichText::new(t(lang, "back.save"))))
+                    .clicked()
+                {
+                    actions.push(Action::SaveSettings);
+                }
+            }
+            _ => {}
+        }
+    });
+    actions
+}

@@ -1,0 +1,314 @@
+//! Dialogs over the selling screen: help, product search, member lookup, quantity and unit,
+//! held sales, supervisor approval, receipt preview. Esc closes any of them unchanged.
+
+use eframe::egui::{self, Key, RichText};
+
+use super::login::{focus_if_free, submitted, ERROR};
+use super::selling::HOTKEYS;
+use super::{Action, Approval, Dialog, OverrideKind, TillApp, SEARCH_ID};
+use crate::domain::money::{format_qty, format_rupiah};
+use crate::domain::user::Permission;
+use crate::i18n::{t, Lang};
+use crate::store::users::UserRow;
+
+fn window(title: &str) -> egui::Window<'_> {
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+}
+
+/// Up/Down move a list selection; Enter picks it.
+fn list_keys(ui: &egui::Ui, selected: &mut usize, len: usize) -> bool {
+    ui.input(|i| {
+        if i.key_pressed(Key::ArrowDown) && *selected + 1 < len {
+            *selected += 1;
+        }
+        if i.key_pressed(Key::ArrowUp) && *selected > 0 {
+            *selected -= 1;
+        }
+    });
+    false
+}
+
+pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    let lang = app.lang;
+    let users = app.users.clone();
+    let cart_line = |i: usize| {
+        app.cart
+            .lines
+            .get(i)
+            .map(|l| format!("{} — {} {}", l.item.name, format_qty(l.qty), l.item.unit))
+    };
+    let line_names: Vec<Option<String>> = (0..app.cart.lines.len()).map(cart_line).collect();
+    let Some(dialog) = app.dialog.as_mut() else {
+        return;
+    };
+    let ctx = ui.ctx().clone();
+    match dialog {
+        Dialog::Help => {
+            window(t(lang, "help.title")).show(&ctx, |ui| {
+                ui.label(t(lang, "help.intro"));
+                egui::Grid::new("help").num_columns(2).show(ui, |ui| {
+                    for (k, what) in HOTKEYS {
+                        ui.strong(*k);
+                        ui.label(t(lang, what));
+                        ui.end_row();
+                    }
+                });
+                ui.label(t(lang, "help.qty"));
+                if ui.button(t(lang, "pay.cancel")).clicked() {
+                    actions.push(Action::CloseDialog);
+                }
+            });
+        }
+        Dialog::Search {
+            query,
+            results,
+            selected,
+        } => {
+            window(t(lang, "search.title")).show(&ctx, |ui| {
+                ui.set_min_width(560.0);
+                let resp = ui.add(
+                    egui::TextEdit::singleline(query)
+                        .id(egui::Id::unique(SEARCH_ID))
+                        .hint_text(t(lang, "search.hint"))
+                        .desired_width(540.0)
+                        .font(egui::TextStyle::Heading),
+                );
+                if resp.changed() {
+                    actions.push(Action::SearchChanged);
+                }
+                let enter = submitted(ui, &resp);
+                focus_if_free(ui, &resp);
+                list_keys(ui, selected, results.len());
+                if enter && !results.is_empty() {
+                    actions.push(Action::PickItem(*selected));
+                }
+                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+                    for (i, item) in results.iter().enumerate() {
+                        let label = format!(
+                            "{}  ·  {}  ·  {}  ·  {}",
+                            item.name,
+                            item.unit,
+                            format_rupiah(item.prices.umum),
+                            item.sku
+                        );
+                        if ui
+                            .add(egui::Button::selectable(i == *selected, label))
+                            .clicked()
+                        {
+                            actions.push(Action::PickItem(i));
+                        }
+                    }
+                    if results.is_empty() && !query.trim().is_empty() {
+                        ui.label(t(lang, "search.nothing"));
+                    }
+                });
+            });
+        }
+        Dialog::Member {
+            query,
+            results,
+            selected,
+        } => {
+            window(t(lang, "member.title")).show(&ctx, |ui| {
+                ui.set_min_width(520.0);
+                let resp = ui.add(
+                    egui::TextEdit::singleline(query)
+                        .id(egui::Id::unique("member_field"))
+                        .hint_text(t(lang, "member.hint"))
+                        .desired_width(500.0)
+                        .font(egui::TextStyle::Heading),
+                );
+                if resp.changed() {
+                    actions.push(Action::MemberChanged);
+                }
+                let enter = submitted(ui, &resp);
+                focus_if_free(ui, &resp);
+                list_keys(ui, selected, results.len());
+                if enter && !results.is_empty() {
+                    actions.push(Action::PickMember(*selected));
+                }
+                for (i, m) in results.iter().enumerate() {
+                    let label = format!(
+                        "{}  {}  ·  {}  ·  {} {}",
+                        m.number,
+                        m.name,
+                        m.phone.as_deref().unwrap_or("-"),
+                        t(lang, "till.kasbon_left"),
+                        format_rupiah(m.cart_member().kasbon_available())
+                    );
+                    if ui
+                        .add(egui::Button::selectable(i == *selected, label))
+                        .clicked()
+                    {
+                        actions.push(Action::PickMember(i));
+                    }
+                }
+                if results.is_empty() && !query.trim().is_empty() {
+                    ui.label(t(lang, "search.nothing"));
+                }
+            });
+        }
+        Dialog::Qty {
+            line,
+            text,
+            units,
+            unit,
+            error,
+        } => {
+            let name = line_names.get(*line).cloned().flatten().unwrap_or_default();
+            window(t(lang, "qty.title")).show(&ctx, |ui| {
+                ui.label(RichText::new(name).strong());
+                ui.horizontal(|ui| {
+                    ui.label(t(lang, "till.qty"));
+                    let resp = ui.add(
+                        egui::TextEdit::singleline(text)
+                            .id(egui::Id::unique("qty_field"))
+                            .desired_width(120.0)
+                            .font(egui::TextStyle::Heading),
+                    );
+                    if submitted(ui, &resp) {
+                        actions.push(Action::ApplyQty);
+                    }
+                    focus_if_free(ui, &resp);
+                });
+                if units.len() > 1 {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(t(lang, "till.unit"));
+                        for (i, u) in units.iter().enumerate() {
+                            let label = format!("{} ({})", u.unit, format_rupiah(u.prices.umum));
+                            if ui.selectable_label(*unit == i, label).clicked() {
+                                *unit = i;
+                            }
+                        }
+                    });
+                }
+                if let Some(e) = error {
+                    ui.colored_label(ERROR, e.as_str());
+                }
+                ui.horizontal(|ui| {
+                    if ui.button(t(lang, "pay.confirm")).clicked() {
+                        actions.push(Action::ApplyQty);
+                    }
+                    if ui.button(t(lang, "pay.cancel")).clicked() {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            });
+        }
+        Dialog::Held { rows, selected } => {
+            window(t(lang, "hold.title")).show(&ctx, |ui| {
+                list_keys(ui, selected, rows.len());
+                if ui.input(|i| i.key_pressed(Key::Enter)) {
+                    if let Some(r) = rows.get(*selected) {
+                        actions.push(Action::Recall(r.id));
+                    }
+                }
+                for (i, r) in rows.iter().enumerate() {
+                    let label = format!(
+                        "{}  ·  {} {}  ·  {}  ·  {}",
+                        r.label,
+                        r.lines,
+                        t(lang, "till.lines"),
+                        format_rupiah(r.total),
+                        r.created_at.get(11..16).unwrap_or("")
+                    );
+                    if ui
+                        .add(egui::Button::selectable(i == *selected, label))
+                        .clicked()
+                    {
+                        actions.push(Action::Recall(r.id));
+                    }
+                }
+            });
+        }
+        Dialog::Supervise {
+            kind,
+            line,
+            amount,
+            approval,
+        } => {
+            let title = match kind {
+                OverrideKind::Discount => t(lang, "key.discount"),
+                OverrideKind::Price => t(lang, "key.price"),
+                OverrideKind::VoidLine => t(lang, "key.void_line"),
+                OverrideKind::VoidSale => t(lang, "key.void_sale"),
+            };
+            let what = match kind {
+                OverrideKind::VoidSale => t(lang, "override.whole_sale").to_string(),
+                _ => line_names.get(*line).cloned().flatten().unwrap_or_default(),
+            };
+            let needs_amount = matches!(kind, OverrideKind::Discount | OverrideKind::Price);
+            window(title).show(&ctx, |ui| {
+                ui.label(RichText::new(what).strong());
+                if needs_amount {
+                    ui.horizontal(|ui| {
+                        ui.label(if *kind == OverrideKind::Discount {
+                            t(lang, "override.discount_amount")
+                        } else {
+                            t(lang, "override.new_price")
+                        });
+                        let resp = ui.add(
+                            egui::TextEdit::singleline(amount)
+                                .id(egui::Id::unique("override_amount"))
+                                .desired_width(140.0),
+                        );
+                        focus_if_free(ui, &resp);
+                    });
+                }
+                if supervisor_ui(lang, ui, &users, approval) {
+                    actions.push(Action::Approve);
+                }
+            });
+        }
+        Dialog::Receipt { title, text } => {
+            window(title).show(&ctx, |ui| {
+                egui::ScrollArea::vertical().max_height(480.0).show(ui, |ui| {
+                    ui.label(RichText::new(text.as_str()).monospace());
+                });
+                if ui.button(t(lang, "pay.cancel")).clicked() {
+                    actions.push(Action::CloseDialog);
+                }
+            });
+        }
+        Dialog::Pay(_) => {}
+    }
+}
+
+/// Supervisor picker and PIN; true when the approval is submitted.
+pub(super) fn supervisor_ui(
+    lang: Lang,
+    ui: &mut egui::Ui,
+    users: &[UserRow],
+    approval: &mut Approval,
+) -> bool {
+    ui.label(t(lang, "override.supervisor"));
+    ui.horizontal_wrapped(|ui| {
+        for (i, u) in users.iter().enumerate() {
+            if u.role.may(Permission::Supervise)
+                && ui.selectable_label(approval.user == i, &u.name).clicked()
+            {
+                approval.user = i;
+            }
+        }
+    });
+    let mut submit = false;
+    ui.horizontal(|ui| {
+        ui.label(t(lang, "login.pin"));
+        let resp = ui.add(
+            egui::TextEdit::singleline(&mut approval.pin)
+                .password(true)
+                .id(egui::Id::unique("supervisor_pin"))
+                .desired_width(120.0),
+        );
+        submit |= submitted(ui, &resp);
+        focus_if_free(ui, &resp);
+        submit |= ui.button(t(lang, "override.approve")).clicked();
+    });
+    if let Some(e) = &approval.error {
+        ui.colored_label(ERROR, e.as_str());
+    }
+    submit
+}
