@@ -76,6 +76,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("login.user", "Pengguna", "User"),
     ("login.pin", "PIN", "PIN"),
     ("login.enter", "Masuk", "Log in"),
+    ("login.backspace", "Hapus", "Delete"),
     (
         "login.choose_user",
         "Pilih pengguna lalu ketik PIN",
@@ -309,8 +310,12 @@ mod tests {
                 let word = &rest[..end];
                 let prefix = word.split('.').next().unwrap_or("");
                 let is_key = word.contains('.')
-                    && word.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
-                    && TABLE.iter().any(|(k, _, _)| k.starts_with(&format!("{prefix}.")));
+                    && word
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+                    && TABLE
+                        .iter()
+                        .any(|(k, _, _)| k.starts_with(&format!("{prefix}.")));
                 if is_key && !matches!(word, "till.default" | "scanner.port") {
                     seen += 1;
                     if !table().contains_key(word) {

@@ -26,7 +26,11 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
         ui.horizontal(|ui| {
             ui.strong(&app.settings.name);
             ui.separator();
-            if may_sell && ui.selectable_label(false, t(lang, "menu.selling")).clicked() {
+            if may_sell
+                && ui
+                    .selectable_label(false, t(lang, "menu.selling"))
+                    .clicked()
+            {
                 actions.push(Action::GoSelling);
             }
             for (kind, key, show) in [
@@ -95,9 +99,14 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                                 ui.label(format!("{} (×{})", item.unit, format_qty(item.factor)));
                                 match edit.as_mut().filter(|e| e.row == i) {
                                     Some(e) => {
-                                        for text in [&mut e.umum, &mut e.anggota, &mut e.grosir] {
+                                        for (text, hint) in [
+                                            (&mut e.umum, "back.umum"),
+                                            (&mut e.anggota, "back.anggota"),
+                                            (&mut e.grosir, "back.grosir"),
+                                        ] {
                                             ui.add(
                                                 egui::TextEdit::singleline(text)
+                                                    .hint_text(t(lang, hint))
                                                     .desired_width(90.0),
                                             );
                                         }
@@ -114,7 +123,8 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                                                 .map(format_rupiah)
                                                 .unwrap_or_else(|| "-".into()),
                                         );
-                                        if may_edit && ui.button(t(lang, "back.edit_price")).clicked()
+                                        if may_edit
+                                            && ui.button(t(lang, "back.edit_price")).clicked()
                                         {
                                             actions.push(Action::EditPrice(i));
                                         }
@@ -180,8 +190,9 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                             ("settings.printer", &mut form.printer),
                             ("settings.scanner", &mut form.scanner),
                         ] {
-                            ui.label(t(lang, key));
-                            ui.add(egui::TextEdit::singleline(field).desired_width(360.0));
+                            let label = ui.label(t(lang, key));
+                            ui.add(egui::TextEdit::singleline(field).desired_width(360.0))
+                                .labelled_by(label.id);
                             ui.end_row();
                         }
                         ui.label(t(lang, "settings.counter"));
@@ -196,7 +207,9 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                         ui.label(t(lang, "settings.paper"));
                         ui.horizontal(|ui| {
                             for p in ["58", "80"] {
-                                if ui.selectable_label(form.paper == p, format!("{p} mm")).clicked()
+                                if ui
+                                    .selectable_label(form.paper == p, format!("{p} mm"))
+                                    .clicked()
                                 {
                                     form.paper = p.into();
                                 }
@@ -220,7 +233,10 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                     ui.colored_label(ERROR, e);
                 }
                 if ui
-                    .add_sized([200.0, 40.0], egui::Button::new(RichText::new(t(lang, "back.save"))))
+                    .add_sized(
+                        [200.0, 40.0],
+                        egui::Button::new(RichText::new(t(lang, "back.save"))),
+                    )
                     .clicked()
                 {
                     actions.push(Action::SaveSettings);

@@ -85,26 +85,28 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                 if enter && !results.is_empty() {
                     actions.push(Action::PickItem(*selected));
                 }
-                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-                    for (i, item) in results.iter().enumerate() {
-                        let label = format!(
-                            "{}  ·  {}  ·  {}  ·  {}",
-                            item.name,
-                            item.unit,
-                            format_rupiah(item.prices.umum),
-                            item.sku
-                        );
-                        if ui
-                            .add(egui::Button::selectable(i == *selected, label))
-                            .clicked()
-                        {
-                            actions.push(Action::PickItem(i));
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        for (i, item) in results.iter().enumerate() {
+                            let label = format!(
+                                "{}  ·  {}  ·  {}  ·  {}",
+                                item.name,
+                                item.unit,
+                                format_rupiah(item.prices.umum),
+                                item.sku
+                            );
+                            if ui
+                                .add(egui::Button::selectable(i == *selected, label))
+                                .clicked()
+                            {
+                                actions.push(Action::PickItem(i));
+                            }
                         }
-                    }
-                    if results.is_empty() && !query.trim().is_empty() {
-                        ui.label(t(lang, "search.nothing"));
-                    }
-                });
+                        if results.is_empty() && !query.trim().is_empty() {
+                            ui.label(t(lang, "search.nothing"));
+                        }
+                    });
             });
         }
         Dialog::Member {
@@ -162,13 +164,15 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
             window(t(lang, "qty.title")).show(&ctx, |ui| {
                 ui.label(RichText::new(name).strong());
                 ui.horizontal(|ui| {
-                    ui.label(t(lang, "till.qty"));
-                    let resp = ui.add(
-                        egui::TextEdit::singleline(text)
-                            .id(egui::Id::unique("qty_field"))
-                            .desired_width(120.0)
-                            .font(egui::TextStyle::Heading),
-                    );
+                    let label = ui.label(t(lang, "till.qty"));
+                    let resp = ui
+                        .add(
+                            egui::TextEdit::singleline(text)
+                                .id(egui::Id::unique("qty_field"))
+                                .desired_width(120.0)
+                                .font(egui::TextStyle::Heading),
+                        )
+                        .labelled_by(label.id);
                     if submitted(ui, &resp) {
                         actions.push(Action::ApplyQty);
                     }
@@ -245,16 +249,18 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                 ui.label(RichText::new(what).strong());
                 if needs_amount {
                     ui.horizontal(|ui| {
-                        ui.label(if *kind == OverrideKind::Discount {
+                        let label = ui.label(if *kind == OverrideKind::Discount {
                             t(lang, "override.discount_amount")
                         } else {
                             t(lang, "override.new_price")
                         });
-                        let resp = ui.add(
-                            egui::TextEdit::singleline(amount)
-                                .id(egui::Id::unique("override_amount"))
-                                .desired_width(140.0),
-                        );
+                        let resp = ui
+                            .add(
+                                egui::TextEdit::singleline(amount)
+                                    .id(egui::Id::unique("override_amount"))
+                                    .desired_width(140.0),
+                            )
+                            .labelled_by(label.id);
                         focus_if_free(ui, &resp);
                     });
                 }
@@ -265,9 +271,11 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
         }
         Dialog::Receipt { title, text } => {
             window(title).show(&ctx, |ui| {
-                egui::ScrollArea::vertical().max_height(480.0).show(ui, |ui| {
-                    ui.label(RichText::new(text.as_str()).monospace());
-                });
+                egui::ScrollArea::vertical()
+                    .max_height(480.0)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(text.as_str()).monospace());
+                    });
                 if ui.button(t(lang, "pay.cancel")).clicked() {
                     actions.push(Action::CloseDialog);
                 }
@@ -296,13 +304,15 @@ pub(super) fn supervisor_ui(
     });
     let mut submit = false;
     ui.horizontal(|ui| {
-        ui.label(t(lang, "login.pin"));
-        let resp = ui.add(
-            egui::TextEdit::singleline(&mut approval.pin)
-                .password(true)
-                .id(egui::Id::unique("supervisor_pin"))
-                .desired_width(120.0),
-        );
+        let label = ui.label(t(lang, "login.pin"));
+        let resp = ui
+            .add(
+                egui::TextEdit::singleline(&mut approval.pin)
+                    .password(true)
+                    .id(egui::Id::unique("supervisor_pin"))
+                    .desired_width(120.0),
+            )
+            .labelled_by(label.id);
         submit |= submitted(ui, &resp);
         focus_if_free(ui, &resp);
         submit |= ui.button(t(lang, "override.approve")).clicked();

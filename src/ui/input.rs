@@ -161,7 +161,9 @@ impl ScanSource {
     pub fn from_settings(settings: &ShopSettings, demo: bool) -> Self {
         let mut s = Self::wedge_only();
         if let Some(port) = settings.scanner.as_deref().filter(|p| !p.is_empty()) {
-            s.serial = Some(kasir_hardware::spawn_serial_scanner(ScannerConfig::new(port)));
+            s.serial = Some(kasir_hardware::spawn_serial_scanner(ScannerConfig::new(
+                port,
+            )));
             s.state = ScannerState::Disconnected;
         } else if demo {
             let (sim, handle) = SimScanner::new();

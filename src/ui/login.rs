@@ -59,19 +59,21 @@ pub fn login_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 }
             });
             cols[1].vertical_centered(|ui| {
-                ui.label(t(lang, "login.pin"));
-                let resp = ui.add(
-                    egui::TextEdit::singleline(pin)
-                        .password(true)
-                        .id(egui::Id::unique(PIN_ID))
-                        .desired_width(200.0)
-                        .font(egui::TextStyle::Heading),
-                );
+                let label = ui.label(t(lang, "login.pin"));
+                let resp = ui
+                    .add(
+                        egui::TextEdit::singleline(pin)
+                            .password(true)
+                            .id(egui::Id::unique(PIN_ID))
+                            .desired_width(200.0)
+                            .font(egui::TextStyle::Heading),
+                    )
+                    .labelled_by(label.id);
                 // Read Enter before taking focus back: lost_focus() asks the live focus state.
                 let enter = submitted(ui, &resp);
                 focus_if_free(ui, &resp);
                 ui.add_space(6.0);
-                keypad(ui, &mut actions);
+                keypad(ui, lang, &mut actions);
                 ui.add_space(6.0);
                 if ui
                     .add_sized(
@@ -99,40 +101,52 @@ pub fn login_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
 }
 
 /// A 3×4 keypad for touch screens.
-fn keypad(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-    egui::Grid::new("keypad").spacing([6.0, 6.0]).show(ui, |ui| {
-        for row in [['1', '2', '3'], ['4', '5', '6'], ['7', '8', '9']] {
-            for c in row {
-                if ui
-                    .add_sized([60.0, 48.0], egui::Button::new(RichText::new(c).size(22.0)))
-                    .clicked()
-                {
-                    actions.push(Action::PinKey(c));
+fn keypad(ui: &mut egui::Ui, lang: crate::i18n::Lang, actions: &mut Vec<Action>) {
+    egui::Grid::new("keypad")
+        .spacing([6.0, 6.0])
+        .show(ui, |ui| {
+            for row in [['1', '2', '3'], ['4', '5', '6'], ['7', '8', '9']] {
+                for c in row {
+                    if ui
+                        .add_sized([60.0, 48.0], egui::Button::new(RichText::new(c).size(22.0)))
+                        .clicked()
+                    {
+                        actions.push(Action::PinKey(c));
+                    }
                 }
+                ui.end_row();
+            }
+            ui.label("");
+            if ui
+                .add_sized(
+                    [60.0, 48.0],
+                    egui::Button::new(RichText::new("0").size(22.0)),
+                )
+                .clicked()
+            {
+                actions.push(Action::PinKey('0'));
+            }
+            if ui
+                .add_sized(
+                    [60.0, 48.0],
+                    egui::Button::new(RichText::new(t(lang, "login.backspace")).size(16.0)),
+                )
+                .clicked()
+            {
+                actions.push(Action::PinBack);
             }
             ui.end_row();
-        }
-        ui.label("");
-        if ui
-            .add_sized([60.0, 48.0], egui::Button::new(RichText::new("0").size(22.0)))
-            .clicked()
-        {
-            actions.push(Action::PinKey('0'));
-        }
-        if ui
-            .add_sized([60.0, 48.0], egui::Button::new(RichText::new("←").size(22.0)))
-            .clicked()
-        {
-            actions.push(Action::PinBack);
-        }
-        ui.end_row();
-    });
+        });
 }
 
 pub fn open_shift_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     let lang = app.lang;
     let mut actions = Vec::new();
-    let who = app.actor.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+    let who = app
+        .actor
+        .as_ref()
+        .map(|a| a.name.clone())
+        .unwrap_or_default();
     let Screen::OpenShift { counts, error } = &mut app.screen else {
         return actions;
     };
@@ -150,12 +164,14 @@ pub fn open_shift_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 .spacing([16.0, 6.0])
                 .show(ui, |ui| {
                     for (i, d) in DENOMINATIONS.iter().enumerate().rev() {
-                        ui.label(RichText::new(format_rupiah((*d).into())).size(18.0));
-                        let resp = ui.add(
-                            egui::TextEdit::singleline(&mut counts[i])
-                                .id(egui::Id::unique(("float", i)))
-                                .desired_width(80.0),
-                        );
+                        let label = ui.label(RichText::new(format_rupiah((*d).into())).size(18.0));
+                        let resp = ui
+                            .add(
+                                egui::TextEdit::singleline(&mut counts[i])
+                                    .id(egui::Id::unique(("float", i)))
+                                    .desired_width(80.0),
+                            )
+                            .labelled_by(label.id);
                         enter |= submitted(ui, &resp);
                         if i == DENOMINATIONS.len() - 1 {
                             focus_if_free(ui, &resp);
@@ -169,9 +185,13 @@ pub fn open_shift_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 });
             ui.add_space(8.0);
             ui.label(
-                RichText::new(format!("{}: {}", t(lang, "shift.float"), format_rupiah(total)))
-                    .size(24.0)
-                    .strong(),
+                RichText::new(format!(
+                    "{}: {}",
+                    t(lang, "shift.float"),
+                    format_rupiah(total)
+                ))
+                .size(24.0)
+                .strong(),
             );
             if ui
                 .add_sized(

@@ -143,7 +143,7 @@ pub enum Dialog {
         amount: String,
         approval: Approval,
     },
-    Pay(PayState),
+    Pay(Box<PayState>),
     Receipt {
         title: String,
         text: String,
@@ -286,7 +286,10 @@ pub struct TillApp {
 
 /// The login screen starts on the first cashier: the person who logs in most often.
 fn first_cashier(users: &[crate::store::users::UserRow]) -> usize {
-    users.iter().position(|u| u.role == Role::Kasir).unwrap_or(0)
+    users
+        .iter()
+        .position(|u| u.role == Role::Kasir)
+        .unwrap_or(0)
 }
 
 fn err_text(e: &KasirError, lang: Lang) -> String {
@@ -357,7 +360,8 @@ impl TillApp {
     /// Apply one action. Every change of state goes through here; the draft cart is saved
     /// after any action that changed it.
     pub fn apply(&mut self, action: Action) {
-        let before = (!matches!(action, Action::Pay | Action::PayCash(_))).then(|| self.cart.clone());
+        let before =
+            (!matches!(action, Action::Pay | Action::PayCash(_))).then(|| self.cart.clone());
         self.apply_inner(action);
         if let Some(before) = before {
             if before != self.cart && self.actor.is_some() {
@@ -537,13 +541,13 @@ impl TillApp {
                 if self.cart.is_empty() {
                     self.notify(err_text(&PayError::EmptyCart.into(), lang), true);
                 } else {
-                    self.dialog = Some(Dialog::Pay(PayState {
+                    self.dialog = Some(Dialog::Pay(Box::new(PayState {
                         approval: Approval {
                             user: self.first_supervisor(),
                             ..Default::default()
                         },
                         ..Default::default()
-                    }));
+                    })));
                 }
             }
             Action::Pay => self.pay(None),
@@ -558,7 +562,12 @@ impl TillApp {
                 }
             }
             Action::ProductsSearch => {
-                if let Screen::Back(Back::Products { query, results, edit }) = &mut self.screen {
+                if let Screen::Back(Back::Products {
+                    query,
+                    results,
+                    edit,
+                }) = &mut self.screen
+                {
                     *results = self.shop.find_items(query, 100).unwrap_or_default();
                     *edit = None;
                 }
@@ -570,7 +579,11 @@ impl TillApp {
                             row,
                             umum: item.prices.umum.to_string(),
                             anggota: item.prices.anggota.to_string(),
-                            grosir: item.prices.grosir.map(|g| g.to_string()).unwrap_or_default(),
+                            grosir: item
+                                .prices
+                                .grosir
+                                .map(|g| g.to_string())
+                                .unwrap_or_default(),
                             error: None,
                         });
                     }
@@ -591,7 +604,11 @@ impl TillApp {
         self.users
             .iter()
             .position(|u| u.role.may(Permission::Supervise) && u.role != Role::Admin)
-            .or_else(|| self.users.iter().position(|u| u.role.may(Permission::Supervise)))
+            .or_else(|| {
+                self.users
+                    .iter()
+                    .position(|u| u.role.may(Permission::Supervise))
+            })
             .unwrap_or(0)
     }
 
@@ -655,7 +672,14 @@ impl TillApp {
                 let n = cart.lines.len();
                 self.cart = cart;
                 self.selected = None;
-                self.notify(format!("{} ({n} {})", t(lang, "till.draft_restored"), t(lang, "till.lines")), false);
+                self.notify(
+                    format!(
+                        "{} ({n} {})",
+                        t(lang, "till.draft_restored"),
+                        t(lang, "till.lines")
+                    ),
+                    false,
+                );
             }
             Ok(_) => {}
             Err(e) => self.notify(err_text(&e, lang), true),
@@ -767,7 +791,11 @@ impl TillApp {
         let mut next = self.cart.clone();
         let result = (|| {
             if let Some(u) = units.get(*unit) {
-                if next.lines.get(line).is_some_and(|l| l.item.unit_id != u.unit_id) {
+                if next
+                    .lines
+                    .get(line)
+                    .is_some_and(|l| l.item.unit_id != u.unit_id)
+                {
                     next.set_unit(line, u.clone())?;
                 }
             }
@@ -905,7 +933,12 @@ impl TillApp {
         let reference = |r: &str| (!r.trim().is_empty()).then(|| r.trim().to_string());
         for (kind, text, r, label) in [
             (TenderKind::Qris, &pay.qris, Some(&pay.qris_ref), "pay.qris"),
-            (TenderKind::Transfer, &pay.transfer, Some(&pay.transfer_ref), "pay.transfer"),
+            (
+                TenderKind::Transfer,
+                &pay.transfer,
+                Some(&pay.transfer_ref),
+                "pay.transfer",
+            ),
             (TenderKind::Kasbon, &pay.kasbon, None, "pay.kasbon"),
         ] {
             if let Some(a) = field(text, t(lang, label))? {
@@ -922,9 +955,10 @@ impl TillApp {
             Some(c) => Some(c),
             None => match field(&pay.cash, t(lang, "pay.cash"))? {
                 Some(c) => Some(c),
-                None if non_cash < total => {
-                    Some(round_cash_down(total - non_cash, self.settings.rounding_step))
-                }
+                None if non_cash < total => Some(round_cash_down(
+                    total - non_cash,
+                    self.settings.rounding_step,
+                )),
                 None => None,
             },
         };
@@ -956,10 +990,13 @@ impl TillApp {
             }
         };
         let approver = pay.approver.clone();
-        match self
-            .shop
-            .checkout_approved(&actor, &self.till, &self.cart, &tenders, approver.as_ref())
-        {
+        match self.shop.checkout_approved(
+            &actor,
+            &self.till,
+            &self.cart,
+            &tenders,
+            approver.as_ref(),
+        ) {
             Ok(sale) => {
                 tracing::info!(number = %sale.number, total = %sale.payable, "sale committed");
                 self.cart = Cart::default();
@@ -1068,7 +1105,11 @@ impl TillApp {
         let Some(actor) = self.actor.clone() else {
             return;
         };
-        let Screen::Back(Back::Products { results, edit: Some(edit), .. }) = &mut self.screen
+        let Screen::Back(Back::Products {
+            results,
+            edit: Some(edit),
+            ..
+        }) = &mut self.screen
         else {
             return;
         };
@@ -1095,7 +1136,10 @@ impl TillApp {
         }
         for (tier, price) in changes {
             if let Err(e) = self.shop.set_price(&actor, &item, tier, price) {
-                if let Screen::Back(Back::Products { edit: Some(edit), .. }) = &mut self.screen {
+                if let Screen::Back(Back::Products {
+                    edit: Some(edit), ..
+                }) = &mut self.screen
+                {
                     edit.error = Some(err_text(&e, lang));
                 }
                 return;
@@ -1114,11 +1158,19 @@ impl TillApp {
             return;
         };
         let rounding = parse_amount(&form.rounding).filter(|r| *r > Decimal::ZERO);
-        let printer_ok = form.printer.trim().parse::<kasir_hardware::PrinterUri>().is_ok();
+        let printer_ok = form
+            .printer
+            .trim()
+            .parse::<kasir_hardware::PrinterUri>()
+            .is_ok();
         let error = if rounding.is_none() {
             Some(t(lang, "pay.bad_amount").to_string())
         } else if !printer_ok {
-            Some(format!("{}: {}", t(lang, "settings.bad_printer"), form.printer))
+            Some(format!(
+                "{}: {}",
+                t(lang, "settings.bad_printer"),
+                form.printer
+            ))
         } else if BusinessUnit::parse(&form.unit).is_none() || Lang::parse(&form.lang).is_none() {
             Some(t(lang, "settings.bad_value").to_string())
         } else {
@@ -1132,7 +1184,10 @@ impl TillApp {
             ("shop.name".to_string(), form.name.trim().to_string()),
             ("shop.address".into(), form.address.trim().into()),
             (format!("till.{}.unit", self.till), form.unit.clone()),
-            ("cash.rounding_step".into(), rounding.unwrap_or(Decimal::ONE_HUNDRED).to_string()),
+            (
+                "cash.rounding_step".into(),
+                rounding.unwrap_or(Decimal::ONE_HUNDRED).to_string(),
+            ),
             ("tax.pkp".into(), form.pkp.to_string()),
             ("printer.uri".into(), form.printer.trim().into()),
             ("printer.paper".into(), form.paper.clone()),
@@ -1140,7 +1195,9 @@ impl TillApp {
             ("ui.lang".into(), form.lang.clone()),
         ];
         for (k, v) in &pairs {
-            let current = crate::store::settings::get(self.shop.store.conn(), k).ok().flatten();
+            let current = crate::store::settings::get(self.shop.store.conn(), k)
+                .ok()
+                .flatten();
             if current.as_deref() == Some(v.as_str()) || (current.is_none() && v.is_empty()) {
                 continue;
             }

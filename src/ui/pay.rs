@@ -12,16 +12,22 @@ use crate::domain::money::{format_rupiah, parse_amount, round_cash_down};
 use crate::i18n::t;
 
 fn amount_field(ui: &mut egui::Ui, label: &str, text: &mut String, id: &str) -> egui::Response {
-    ui.label(label);
+    let label = ui.label(label);
     ui.add_sized(
         [180.0, 30.0],
         egui::TextEdit::singleline(text)
             .id(egui::Id::unique(id))
             .font(egui::TextStyle::Heading),
     )
+    .labelled_by(label.id)
 }
 
-pub fn pay_dialog(app: &mut TillApp, ui: &mut egui::Ui, totals: &Totals, actions: &mut Vec<Action>) {
+pub fn pay_dialog(
+    app: &mut TillApp,
+    ui: &mut egui::Ui,
+    totals: &Totals,
+    actions: &mut Vec<Action>,
+) {
     let lang = app.lang;
     let step = app.settings.rounding_step;
     let users = app.users.clone();
@@ -57,8 +63,12 @@ pub fn pay_dialog(app: &mut TillApp, ui: &mut egui::Ui, totals: &Totals, actions
                 ));
             }
             ui.label(
-                RichText::new(format!("{}: {}", t(lang, "pay.cash_due"), format_rupiah(cash_due)))
-                    .size(22.0),
+                RichText::new(format!(
+                    "{}: {}",
+                    t(lang, "pay.cash_due"),
+                    format_rupiah(cash_due)
+                ))
+                .size(22.0),
             );
             ui.add_space(6.0);
             let mut enter = false;
@@ -74,25 +84,36 @@ pub fn pay_dialog(app: &mut TillApp, ui: &mut egui::Ui, totals: &Totals, actions
                     ui.end_row();
                     let resp = amount_field(ui, t(lang, "pay.qris"), &mut pay.qris, "qris_field");
                     enter |= submitted(ui, &resp);
-                    ui.label(t(lang, "pay.reference"));
+                    let label = ui.label(t(lang, "pay.reference"));
                     ui.add_sized(
                         [140.0, 30.0],
-                        egui::TextEdit::singleline(&mut pay.qris_ref).id(egui::Id::unique("qris_ref")),
-                    );
+                        egui::TextEdit::singleline(&mut pay.qris_ref)
+                            .id(egui::Id::unique("qris_ref")),
+                    )
+                    .labelled_by(label.id);
                     ui.end_row();
-                    let resp =
-                        amount_field(ui, t(lang, "pay.transfer"), &mut pay.transfer, "transfer_field");
+                    let resp = amount_field(
+                        ui,
+                        t(lang, "pay.transfer"),
+                        &mut pay.transfer,
+                        "transfer_field",
+                    );
                     enter |= submitted(ui, &resp);
-                    ui.label(t(lang, "pay.reference"));
+                    let label = ui.label(t(lang, "pay.reference"));
                     ui.add_sized(
                         [140.0, 30.0],
                         egui::TextEdit::singleline(&mut pay.transfer_ref)
                             .id(egui::Id::unique("transfer_ref")),
-                    );
+                    )
+                    .labelled_by(label.id);
                     ui.end_row();
                     if let Some(m) = &member {
-                        let resp =
-                            amount_field(ui, t(lang, "pay.kasbon"), &mut pay.kasbon, "kasbon_field");
+                        let resp = amount_field(
+                            ui,
+                            t(lang, "pay.kasbon"),
+                            &mut pay.kasbon,
+                            "kasbon_field",
+                        );
                         enter |= submitted(ui, &resp);
                         ui.label(format!(
                             "{} {}",
@@ -119,7 +140,10 @@ pub fn pay_dialog(app: &mut TillApp, ui: &mut egui::Ui, totals: &Totals, actions
                 ui.horizontal(|ui| {
                     for (label, amount) in quick_cash(cash_due, lang) {
                         if ui
-                            .add_sized([110.0, 44.0], egui::Button::new(RichText::new(label).size(17.0)))
+                            .add_sized(
+                                [110.0, 44.0],
+                                egui::Button::new(RichText::new(label).size(17.0)),
+                            )
                             .clicked()
                         {
                             actions.push(Action::PayCash(amount));

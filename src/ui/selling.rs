@@ -121,14 +121,16 @@ pub fn selling_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
 
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.label(RichText::new(t(lang, "till.scan")).size(18.0));
-            let resp = ui.add(
-                egui::TextEdit::singleline(&mut app.scan_text)
-                    .id(egui::Id::unique(SCAN_ID))
-                    .hint_text(t(lang, "till.scan_hint"))
-                    .desired_width(f32::INFINITY)
-                    .font(egui::TextStyle::Heading),
-            );
+            let label = ui.label(RichText::new(t(lang, "till.scan")).size(18.0));
+            let resp = ui
+                .add(
+                    egui::TextEdit::singleline(&mut app.scan_text)
+                        .id(egui::Id::unique(SCAN_ID))
+                        .hint_text(t(lang, "till.scan_hint"))
+                        .desired_width(f32::INFINITY)
+                        .font(egui::TextStyle::Heading),
+                )
+                .labelled_by(label.id);
             if submitted(ui, &resp) {
                 actions.push(Action::Scan(std::mem::take(&mut app.scan_text)));
             }
@@ -220,14 +222,22 @@ fn top_bar(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             ui.strong(&app.settings.name);
             ui.separator();
             let _ = ui.selectable_label(true, t(lang, "menu.selling"));
-            if ui.selectable_label(false, t(lang, "menu.products")).clicked() {
+            if ui
+                .selectable_label(false, t(lang, "menu.products"))
+                .clicked()
+            {
                 actions.push(Action::GoBack(BackKind::Products));
             }
-            if ui.selectable_label(false, t(lang, "menu.members")).clicked() {
+            if ui
+                .selectable_label(false, t(lang, "menu.members"))
+                .clicked()
+            {
                 actions.push(Action::GoBack(BackKind::Members));
             }
             if app.may(Permission::ManageUsers)
-                && ui.selectable_label(false, t(lang, "menu.settings")).clicked()
+                && ui
+                    .selectable_label(false, t(lang, "menu.settings"))
+                    .clicked()
             {
                 actions.push(Action::GoBack(BackKind::Settings));
             }
@@ -264,7 +274,11 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 None => ui.label(t(lang, "till.no_shift")),
             };
             ui.separator();
-            ui.label(format!("{}: {}", t(lang, "till.printer"), app.settings.printer));
+            ui.label(format!(
+                "{}: {}",
+                t(lang, "till.printer"),
+                app.settings.printer
+            ));
             ui.separator();
             ui.label(format!(
                 "{}: {}",
@@ -294,11 +308,20 @@ fn cart_table(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     let name_w = (ui.available_width() - fixed.iter().sum::<f32>() - 5.0 * spacing).max(120.0);
     let widths = [name_w, fixed[0], fixed[1], fixed[2], fixed[3]];
     ui.horizontal(|ui| {
-        for (h, w) in ["till.item", "till.unit", "till.qty", "till.price", "till.subtotal"]
-            .into_iter()
-            .zip(widths)
+        for (h, w) in [
+            "till.item",
+            "till.unit",
+            "till.qty",
+            "till.price",
+            "till.subtotal",
+        ]
+        .into_iter()
+        .zip(widths)
         {
-            ui.add_sized([w, row_h], egui::Label::new(RichText::new(t(lang, h)).strong()));
+            ui.add_sized(
+                [w, row_h],
+                egui::Label::new(RichText::new(t(lang, h)).strong()),
+            );
         }
     });
     // Only the visible rows are laid out: a 200-line cart costs what a 20-line one does.
@@ -317,8 +340,7 @@ fn cart_table(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
                 let row = ui.horizontal(|ui| {
                     let name = ui.add_sized(
                         [widths[0], row_h],
-                        egui::Button::selectable(Some(i) == selected, &l.item.name)
-                            .truncate(),
+                        egui::Button::selectable(Some(i) == selected, &l.item.name).truncate(),
                     );
                     if name.clicked() {
                         actions.push(Action::SelectLine(i));
@@ -330,7 +352,11 @@ fn cart_table(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
                         egui::Label::new(format!("{}{tier}", format_rupiah(l.unit_price))),
                     );
                     let amount = if l.discount > Decimal::ZERO {
-                        format!("{} (-{})", format_rupiah(l.amount()), format_rupiah(l.discount))
+                        format!(
+                            "{} (-{})",
+                            format_rupiah(l.amount()),
+                            format_rupiah(l.discount)
+                        )
                     } else {
                         format_rupiah(l.amount())
                     };
@@ -341,17 +367,26 @@ fn cart_table(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         });
 }
 
-/// Quick-cash buttons: the exact amount, then the next sensible notes above it.
+/// Quick-cash buttons: the exact amount, the next two sensible amounts in notes, and the
+/// next multiple of Rp100.000 (e.g. 37.300 → 37.300 / 40.000 / 50.000 / 100.000).
 pub fn quick_cash(payable: Decimal, lang: Lang) -> Vec<(String, Decimal)> {
-    let mut out = vec![(t(lang, "pay.exact").to_string(), payable)];
-    let notes = [5_000i64, 10_000, 20_000, 50_000, 100_000];
-    for step in notes {
+    let up = |step: i64| {
         let step = Decimal::from(step);
-        let up = (payable / step).ceil() * step;
-        if up > payable && !out.iter().any(|(_, a)| *a == up) && out.len() < 4 {
-            out.push((format_rupiah(up), up));
-        }
+        (payable / step).ceil() * step
+    };
+    let mut notes: Vec<Decimal> = [5_000, 10_000, 20_000, 50_000]
+        .into_iter()
+        .map(up)
+        .filter(|a| *a > payable)
+        .collect();
+    notes.dedup();
+    notes.truncate(2);
+    let hundred = up(100_000);
+    if hundred > payable && !notes.contains(&hundred) {
+        notes.push(hundred);
     }
+    let mut out = vec![(t(lang, "pay.exact").to_string(), payable)];
+    out.extend(notes.into_iter().map(|a| (format_rupiah(a), a)));
     out
 }
 
@@ -366,11 +401,22 @@ mod tests {
             .into_iter()
             .map(|(_, a)| a)
             .collect();
-        assert_eq!(amounts, vec![dec!(37300), dec!(40000), dec!(50000), dec!(100000)]);
+        assert_eq!(
+            amounts,
+            vec![dec!(37300), dec!(40000), dec!(50000), dec!(100000)]
+        );
         let round: Vec<Decimal> = quick_cash(dec!(50000), Lang::Id)
             .into_iter()
             .map(|(_, a)| a)
             .collect();
-        assert_eq!(round, vec![dec!(50000), dec!(100000)]);
+        assert_eq!(round, vec![dec!(50000), dec!(60000), dec!(100000)]);
+        let odd: Vec<Decimal> = quick_cash(dec!(40500), Lang::Id)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        assert_eq!(
+            odd,
+            vec![dec!(40500), dec!(45000), dec!(50000), dec!(100000)]
+        );
     }
 }

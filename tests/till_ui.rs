@@ -1,0 +1,544 @@
+//! The till's real widgets driven headless with egui_kittest: keys and text go in as egui
+//! events, and the tests read what a cashier would see (cart, total, messages) and what the
+//! shop recorded (sales, audit log, drafts).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use egui::{Event, Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use kasir::domain::catalog::PriceTier;
+use kasir::service::{Shop, SystemClock};
+use kasir::store::{OpenMode, Store};
+use kasir::ui::{Dialog, Screen, TillApp, TillOptions};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+const MIE: &str = "8991234567891"; // Indomie Goreng, Rp3.500 umum / Rp3.400 anggota
+const GULA: &str = "8991483002310"; // Gula Pasir 1 kg, Rp18.500
+
+fn shop_at(db: &Path, create: bool) -> Shop {
+    let mode = if create {
+        OpenMode::CreateNew
+    } else {
+        OpenMode::Existing
+    };
+    let mut shop = Shop::new(Store::open(db, mode).unwrap(), Arc::new(SystemClock));
+    if create {
+        kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+    }
+    shop
+}
+
+fn harness(shop: Shop) -> Harness<'static, TillApp> {
+    let app = TillApp::new(
+        shop,
+        &TillOptions {
+            till: Some("sembako-1".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app)
+}
+
+/// Events that arrive within one frame (a scanner is that fast).
+fn burst(h: &mut Harness<TillApp>, text: &str, enter: bool) {
+    let ev = &mut h.input_mut().events;
+    ev.push(Event::Text(text.into()));
+    if enter {
+        ev.push(key_event(Key::Enter, true));
+        ev.push(key_event(Key::Enter, false));
+    }
+    h.run_steps(3);
+}
+
+/// A person typing: one key per frame, a quarter second apart.
+fn typing(h: &mut Harness<TillApp>, text: &str) {
+    for ch in text.chars() {
+        h.input_mut().events.push(Event::Text(ch.to_string()));
+        h.step();
+    }
+    h.run_steps(2);
+}
+
+fn key_event(key: Key, pressed: bool) -> Event {
+    Event::Key {
+        key,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    }
+}
+
+fn press(h: &mut Harness<TillApp>, key: Key) {
+    h.input_mut().events.push(key_event(key, true));
+    h.input_mut().events.push(key_event(key, false));
+    h.run_steps(3);
+}
+
+fn select_user(h: &mut Harness<TillApp>, username: &str) {
+    let i = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == username)
+        .unwrap();
+    h.state_mut().apply(kasir::ui::Action::SelectUser(i));
+    h.run_steps(2);
+}
+
+/// Log in as `username` and open the shift with a Rp200.000 float if none is open.
+fn login(h: &mut Harness<TillApp>, username: &str, pin: &str) {
+    select_user(h, username);
+    typing(h, pin);
+    press(h, Key::Enter);
+    if matches!(h.state().screen, Screen::OpenShift { .. }) {
+        // The Rp100.000 field has the focus: two notes.
+        typing(h, "2");
+        press(h, Key::Enter);
+    }
+    assert_eq!(h.state().screen, Screen::Selling, "not selling after login");
+}
+
+fn sales_count(h: &Harness<TillApp>) -> i64 {
+    kasir::store::sales::count(h.state().shop.store.conn()).unwrap()
+}
+
+fn notice(h: &Harness<TillApp>) -> String {
+    h.state()
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+fn total(h: &Harness<TillApp>) -> Decimal {
+    let app = h.state();
+    app.cart.totals(app.settings.tax()).total
+}
+
+fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let shop = shop_at(&dir.path().join("shop.db"), true);
+    (dir, harness(shop))
+}
+
+#[test]
+fn login_with_a_wrong_then_right_pin_and_open_the_shift_with_a_counted_float() {
+    let (_dir, mut h) = demo();
+    select_user(&mut h, "siti");
+    typing(&mut h, "0000");
+    press(&mut h, Key::Enter);
+    match &h.state().screen {
+        Screen::Login { error, pin, .. } => {
+            assert!(
+                error.as_deref().unwrap_or("").contains("PIN salah"),
+                "{error:?}"
+            );
+            assert!(pin.is_empty(), "a wrong PIN is cleared");
+        }
+        other => panic!("still expected the login screen, got {other:?}"),
+    }
+    // The on-screen keypad types the PIN too.
+    for _ in 0..4 {
+        h.get_by_label("1").click();
+        h.run_steps(2);
+    }
+    h.get_by_label("Masuk").click();
+    h.run_steps(3);
+    assert!(matches!(h.state().screen, Screen::OpenShift { .. }));
+    typing(&mut h, "2");
+    press(&mut h, Key::Enter);
+    assert_eq!(h.state().screen, Screen::Selling);
+    let shift = h.state().shift.clone().expect("shift open");
+    assert_eq!(shift.opening_float, dec!(200000));
+    assert_eq!(shift.till, "sembako-1");
+}
+
+#[test]
+fn a_scanner_burst_adds_the_item_and_slow_typing_goes_through_the_field() {
+    let (_dir, mut h) = demo();
+    login(&mut h, "siti", "1111");
+    burst(&mut h, MIE, true);
+    assert_eq!(h.state().cart.lines.len(), 1);
+    assert_eq!(h.state().scan_text, "", "a scan never lands in the field");
+    assert_eq!(total(&h), dec!(3500));
+    // A person types qty*code slowly and presses Enter: same result through the field.
+    typing(&mut h, &format!("3*{GULA}"));
+    assert_eq!(h.state().scan_text, format!("3*{GULA}"));
+    press(&mut h, Key::Enter);
+    assert_eq!(h.state().cart.lines.len(), 2);
+    assert_eq!(h.state().cart.lines[1].qty, dec!(3));
+    assert_eq!(total(&h), dec!(3500) + dec!(55500));
+    h.get_by_label("Rp59.000");
+}
+
+#[test]
+fn garbage_and_unknown_codes_are_refused_with_a_message_and_change_nothing() {
+    let (_dir, mut h) = demo();
+    login(&mut h, "siti", "1111");
+    burst(&mut h, MIE, true);
+    let before = h.state().cart.clone();
+    burst(&mut h, "8991234567892", true);
+    assert!(notice(&h).contains("digit cek"), "{}", notice(&h));
+    burst(&mut h, "8990000000006", true);
+    assert!(notice(&h).contains("tidak dikenal"), "{}", notice(&h));
+    burst(&mut h, "#$%^&*!", true);
+    assert!(!notice(&h).is_empty());
+    assert_eq!(h.state().cart, before);
+    // F12 on an empty cart after a void is refused too.
+    let mut empty = harness_after_login();
+    press(&mut empty.1, Key::F12);
+    assert!(empty.1.state().dialog.is_none());
+    assert!(notice(&empty.1).contains("kosong"), "{}", notice(&empty.1));
+}
+
+fn harness_after_login() -> (tempfile::TempDir, Harness<'static, TillApp>) {
+    let (dir, mut h) = demo();
+    login(&mut h, "siti", "1111");
+    (dir, h)
+}
+
+#[test]
+fn search_by_name_and_pick_with_enter() {
+    let (_dir, mut h) = harness_after_login();
+    press(&mut h, Key::F2);
+    assert!(matches!(h.state().dialog, Some(Dialog::Search { .. })));
+    typing(&mut h, "gulaku");
+    match &h.state().dialog {
+        Some(Dialog::Search { results, .. }) => {
+            assert!(!results.is_empty());
+            assert!(results
+                .iter()
+                .all(|r| r.name.to_lowercase().contains("gulaku")));
+        }
+        other => panic!("search closed: {other:?}"),
+    }
+    press(&mut h, Key::ArrowDown);
+    let expected = match &h.state().dialog {
+        Some(Dialog::Search {
+            results, selected, ..
+        }) => results[*selected].unit_id,
+        _ => unreachable!(),
+    };
+    press(&mut h, Key::Enter);
+    assert!(h.state().dialog.is_none());
+    assert_eq!(h.state().cart.lines.len(), 1);
+    assert_eq!(h.state().cart.lines[0].item.unit_id, expected);
+}
+
+#[test]
+fn attaching_a_member_reprices_the_cart_to_the_member_tier() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, &format!("2*{MIE}"), true);
+    assert_eq!(total(&h), dec!(7000));
+    press(&mut h, Key::F3);
+    typing(&mut h, "A0001");
+    press(&mut h, Key::Enter);
+    let app = h.state();
+    assert_eq!(
+        app.cart.member.as_ref().map(|m| m.number.as_str()),
+        Some("A0001")
+    );
+    assert_eq!(app.cart.lines[0].tier, PriceTier::Anggota);
+    assert_eq!(total(&h), dec!(6800));
+    assert!(h.get_all_by_label("Rp6.800").count() >= 1);
+}
+
+#[test]
+fn hold_serves_the_next_customer_and_recall_brings_the_cart_back() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE, true);
+    burst(&mut h, GULA, true);
+    let cart = h.state().cart.clone();
+    press(&mut h, Key::F5);
+    assert!(h.state().cart.is_empty());
+    assert_eq!(h.state().shop.held_carts("sembako-1").unwrap().len(), 1);
+    press(&mut h, Key::F5);
+    assert!(matches!(h.state().dialog, Some(Dialog::Held { .. })));
+    press(&mut h, Key::Enter);
+    assert_eq!(h.state().cart, cart);
+    assert!(h.state().shop.held_carts("sembako-1").unwrap().is_empty());
+}
+
+#[test]
+fn pay_cash_shows_the_change_and_commits_once_even_on_double_enter() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE, true);
+    burst(&mut h, &format!("2*{GULA}"), true);
+    assert_eq!(total(&h), dec!(40500));
+    press(&mut h, Key::F12);
+    assert!(matches!(h.state().dialog, Some(Dialog::Pay(_))));
+    // Quick-cash buttons: exact, then the next sensible notes.
+    h.get_by_label("Rp50.000");
+    h.get_by_label("Rp100.000");
+    typing(&mut h, "50000");
+    press(&mut h, Key::Enter);
+    press(&mut h, Key::Enter);
+    assert_eq!(
+        sales_count(&h),
+        1,
+        "one sale, however often Enter is pressed"
+    );
+    let sale = h.state().last_sale.clone().expect("sale shown");
+    assert_eq!(sale.payable, dec!(40500));
+    assert_eq!(sale.change, dec!(9500));
+    h.get_by_label("Kembali Rp9.500");
+    assert!(h.state().cart.is_empty());
+    assert!(h.state().shop.load_draft("sembako-1").unwrap().is_none());
+    // The next scan clears the change from the screen.
+    burst(&mut h, MIE, true);
+    assert!(!h.state().show_change);
+}
+
+#[test]
+fn cash_rounding_goes_to_the_customer_and_is_shown() {
+    let (_dir, mut h) = harness_after_login();
+    // Two items whose total is not a multiple of Rp100.
+    let item = h.state().shop.find_items("", 400).unwrap();
+    let odd = item
+        .iter()
+        .find(|i| i.prices.umum % dec!(100) != Decimal::ZERO && !i.weighed)
+        .expect("a demo item with an odd price")
+        .clone();
+    h.state_mut().cart.add(odd.clone(), Decimal::ONE).unwrap();
+    h.run_steps(2);
+    press(&mut h, Key::F12);
+    h.get_by_label("Uang pas").click();
+    h.run_steps(3);
+    let sale = h.state().last_sale.clone().expect("paid");
+    assert_eq!(sale.rounding, odd.prices.umum % dec!(100));
+    assert_eq!(sale.payable, odd.prices.umum - sale.rounding);
+}
+
+#[test]
+fn kasbon_above_the_limit_is_refused_until_a_supervisor_approves() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, &format!("100*{MIE}"), true);
+    h.state_mut().apply(kasir::ui::Action::OpenMember);
+    typing(&mut h, "A0002"); // Budi Santoso, limit Rp250.000
+    press(&mut h, Key::Enter);
+    assert_eq!(total(&h), dec!(340000));
+    press(&mut h, Key::F12);
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        p.kasbon = "340000".into();
+    }
+    // Enter in the cash field confirms, as a cashier does.
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 0);
+    match &h.state().dialog {
+        Some(Dialog::Pay(p)) => {
+            assert!(p.needs_approval);
+            assert!(
+                p.error.as_deref().unwrap_or("").contains("limit"),
+                "{:?}",
+                p.error
+            );
+        }
+        other => panic!("payment closed: {other:?}"),
+    }
+    // A wrong supervisor PIN changes nothing.
+    let ahmad = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        p.approval.user = ahmad;
+        p.approval.pin = "0000".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert_eq!(sales_count(&h), 0);
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        assert!(p.approval.error.is_some());
+        p.approval.pin = "4444".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert_eq!(sales_count(&h), 1);
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 5).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "kasbon_over_limit" && a.approver.as_deref() == Some("ahmad")));
+    let m = h.state().shop.member("A0002").unwrap();
+    assert_eq!(m.kasbon_balance, dec!(340000));
+}
+
+#[test]
+fn a_discount_needs_the_supervisor_pin_and_is_audited() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, &format!("2*{GULA}"), true);
+    let before = h.state().cart.clone();
+    press(&mut h, Key::F6);
+    assert!(matches!(h.state().dialog, Some(Dialog::Supervise { .. })));
+    let ahmad = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Some(Dialog::Supervise {
+        amount, approval, ..
+    }) = &mut h.state_mut().dialog
+    {
+        *amount = "2000".into();
+        approval.user = ahmad;
+        approval.pin = "9998".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert_eq!(h.state().cart, before, "a wrong PIN changes nothing");
+    if let Some(Dialog::Supervise { approval, .. }) = &mut h.state_mut().dialog {
+        assert!(approval.error.is_some());
+        approval.pin = "4444".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert!(h.state().dialog.is_none());
+    assert_eq!(total(&h), dec!(35000));
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 5).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "line_discount" && a.approver.is_some()));
+}
+
+#[test]
+fn esc_closes_every_dialog_without_side_effects() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE, true);
+    let cart = h.state().cart.clone();
+    for key in [
+        Key::F1,
+        Key::F2,
+        Key::F3,
+        Key::F4,
+        Key::F6,
+        Key::F9,
+        Key::F12,
+    ] {
+        press(&mut h, key);
+        assert!(h.state().dialog.is_some(), "{key:?} opened nothing");
+        typing(&mut h, "5");
+        press(&mut h, Key::Escape);
+        assert!(h.state().dialog.is_none(), "{key:?} dialog stayed open");
+        assert_eq!(h.state().cart, cart, "{key:?} changed the cart");
+    }
+    assert_eq!(sales_count(&h), 0);
+}
+
+#[test]
+fn a_scan_while_paying_is_refused_and_another_dialog_gives_way_to_it() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE, true);
+    press(&mut h, Key::F12);
+    burst(&mut h, GULA, true);
+    assert!(matches!(h.state().dialog, Some(Dialog::Pay(_))));
+    assert_eq!(
+        h.state().cart.lines.len(),
+        1,
+        "the total must not change while paying"
+    );
+    assert!(notice(&h).contains("Scan diabaikan"), "{}", notice(&h));
+    press(&mut h, Key::Escape);
+    press(&mut h, Key::F2);
+    burst(&mut h, GULA, true);
+    assert!(h.state().dialog.is_none());
+    assert_eq!(h.state().cart.lines.len(), 2);
+}
+
+#[test]
+fn after_a_crash_the_till_reopens_with_the_cart_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    {
+        let mut h = harness(shop_at(&db, true));
+        login(&mut h, "siti", "1111");
+        burst(&mut h, MIE, true);
+        burst(&mut h, &format!("2*{GULA}"), true);
+        // The process dies here: no logout, no save on exit.
+    }
+    let mut h = harness(shop_at(&db, false));
+    login(&mut h, "siti", "1111");
+    assert_eq!(h.state().cart.lines.len(), 2);
+    assert_eq!(total(&h), dec!(40500));
+    assert!(notice(&h).contains("dipulihkan"), "{}", notice(&h));
+}
+
+#[test]
+fn the_language_toggle_switches_the_screen_to_english() {
+    let (_dir, mut h) = harness_after_login();
+    h.get_by_label("English").click();
+    h.run_steps(3);
+    h.get_by_label("Pay (F12)");
+    burst(&mut h, "8990000000006", true);
+    assert!(notice(&h).contains("Unknown code"), "{}", notice(&h));
+}
+
+#[test]
+fn a_serial_scanner_code_lands_in_the_cart_through_the_channel() {
+    let (_dir, mut h) = harness_after_login();
+    let (source, sim) = kasir::ui::ScanSource::simulated();
+    h.state_mut().scans = source;
+    assert!(sim.scan(MIE));
+    for _ in 0..20 {
+        h.step();
+        if !h.state().cart.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(h.state().cart.lines.len(), 1);
+}
+
+#[test]
+fn a_stock_clerk_lands_in_the_back_office_and_edits_a_price_with_audit() {
+    let (_dir, mut h) = demo();
+    select_user(&mut h, "budi");
+    typing(&mut h, "2222");
+    press(&mut h, Key::Enter);
+    assert!(matches!(h.state().screen, Screen::Back(_)));
+    if let Screen::Back(kasir::ui::Back::Products { query, .. }) = &mut h.state_mut().screen {
+        *query = "Indomie Goreng".into();
+    }
+    h.state_mut().apply(kasir::ui::Action::ProductsSearch);
+    let item = h.state().shop.find_item(MIE).unwrap();
+    let row = match &h.state().screen {
+        Screen::Back(kasir::ui::Back::Products { results, .. }) => results
+            .iter()
+            .position(|r| r.unit_id == item.unit_id)
+            .unwrap(),
+        other => panic!("{other:?}"),
+    };
+    h.state_mut().apply(kasir::ui::Action::EditPrice(row));
+    if let Screen::Back(kasir::ui::Back::Products { edit: Some(e), .. }) = &mut h.state_mut().screen
+    {
+        e.umum = "3.600".into();
+    }
+    h.state_mut().apply(kasir::ui::Action::SavePrice);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().shop.find_item(MIE).unwrap().prices.umum,
+        dec!(3600)
+    );
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 3).unwrap();
+    assert_eq!(audit[0].action, "price_change");
+    assert_eq!(audit[0].actor, "budi");
+}
+
+#[test]
+fn the_done_button_pays_like_enter() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE, true);
+    press(&mut h, Key::F12);
+    typing(&mut h, "5000");
+    h.get_by_label("Selesai (Enter)").click();
+    h.run_steps(4);
+    assert_eq!(sales_count(&h), 1, "{:?}", h.state().dialog);
+}
