@@ -136,16 +136,14 @@ impl Shop {
 
     /// The check `scan_into` makes before a plain scan adds a line: prescription-only drugs
     /// never go in by a plain scan (at a gerai obat they may not be sold at all, at an
-    /// apotek they need `add_prescribed`), and HET and limits hold.
+    /// apotek they need `add_prescribed`), and HET and per-sale limits hold (for any
+    /// product that has them: rice and LPG have an HET too).
     pub fn check_scan(&self, cart: &Cart, item: &ItemRef, qty: Decimal) -> Result<()> {
         if item.drug_class.needs_prescription() {
             return Err(KasirError::NeedsPrescription {
                 product: item.name.clone(),
                 class: item.drug_class,
             });
-        }
-        if item.drug_class == DrugClass::None {
-            return Ok(());
         }
         let total = cart.base_qty_of(item.product_id) + qty * item.factor;
         self.check_het_and_limit(item, item.prices.umum, total)?;
@@ -218,9 +216,6 @@ impl Shop {
         let mode = self.pharmacy_mode(till)?;
         for line in &cart.lines {
             let item = &line.item;
-            if item.drug_class == DrugClass::None {
-                continue;
-            }
             let rx = line.prescription.as_ref();
             may_sell(mode, item.drug_class, rx.is_some()).map_err(|e| rx_error(e, &item.name))?;
             if let Some(p) = rx {
