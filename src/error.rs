@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::barcode::CodeError;
 use crate::domain::cart::{CartError, PayError};
+use crate::domain::catalog::DrugClass;
 use crate::domain::money::format_rupiah as rp;
 use crate::domain::user::Role;
 use crate::i18n::{Bilingual, Lang};
@@ -70,6 +71,26 @@ pub enum KasirError {
     Io(#[from] std::io::Error),
     #[error("csv: {0}")]
     Csv(#[from] csv::Error),
+    #[error("{product} ({class}) needs a prescription")]
+    NeedsPrescription { product: String, class: DrugClass },
+    #[error("{product} ({class}) may not be sold at a gerai obat")]
+    NotAtGerai { product: String, class: DrugClass },
+    #[error("{product}: at most {max} per sale")]
+    AboveSaleLimit {
+        product: String,
+        max: Decimal,
+        asked: Decimal,
+        unit: String,
+    },
+    #[error("{product}: price above HET")]
+    AboveHet {
+        product: String,
+        price: Decimal,
+        het: Decimal,
+        unit: String,
+    },
+    #[error("{0} is not a pharmacist")]
+    NotApoteker(String),
 }
 
 impl From<crate::domain::cash::CountError> for KasirError {
@@ -216,6 +237,34 @@ impl KasirError {
             Db(e) => l(format!("Kesalahan database: {e}"), format!("Database error: {e}")),
             Io(e) => l(format!("Kesalahan file: {e}"), format!("File error: {e}")),
             Csv(e) => l(format!("CSV tidak valid: {e}"), format!("Invalid CSV: {e}")),
+            NeedsPrescription { product, class } => l(
+                format!("{product} (obat {class}) hanya dengan resep dokter dan persetujuan apoteker"),
+                format!("{product} ({class}) needs a doctor's prescription and a pharmacist's approval"),
+            ),
+            NotAtGerai { product, class } => l(
+                format!("{product} (obat {class}) tidak boleh dijual di gerai obat — hanya obat bebas dan bebas terbatas"),
+                format!("{product} ({class}) may not be sold at a gerai obat — only bebas and bebas terbatas"),
+            ),
+            AboveSaleLimit { product, max, asked, unit } => l(
+                format!(
+                    "{product}: paling banyak {} {unit} per transaksi (diminta {})",
+                    crate::domain::money::format_qty(*max),
+                    crate::domain::money::format_qty(*asked)
+                ),
+                format!(
+                    "{product}: at most {} {unit} per sale ({} asked)",
+                    crate::domain::money::format_qty(*max),
+                    crate::domain::money::format_qty(*asked)
+                ),
+            ),
+            AboveHet { product, price, het, unit } => l(
+                format!("{product}: harga {} per {unit} di atas HET {}", rp(*price), rp(*het)),
+                format!("{product}: price {} per {unit} is above the HET {}", rp(*price), rp(*het)),
+            ),
+            NotApoteker(u) => l(
+                format!("{u} bukan apoteker — resep harus disetujui apoteker"),
+                format!("{u} is not a pharmacist — a pharmacist must approve the prescription"),
+            ),
         }
     }
 }

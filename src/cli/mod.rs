@@ -20,6 +20,8 @@ use crate::service::checkout::parse_tender;
 use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
+mod stock;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "kasir",
@@ -84,6 +86,9 @@ pub enum Command {
         /// Items as CODE or CODE*QTY (QTY*CODE works too); TENDER:AMOUNT here counts as --pay.
         #[arg(required = true)]
         items: Vec<String>,
+        /// Prescription-only drugs: the prescription and the approving pharmacist.
+        #[command(flatten)]
+        rx: stock::RxArgs,
     },
     /// Sales of a day, or one sale.
     #[command(subcommand)]
@@ -101,6 +106,11 @@ pub enum Command {
         file: PathBuf,
         #[arg(long)]
         supplier: Option<String>,
+        /// cash (paid on delivery, default) or credit (owed to the supplier).
+        #[arg(long, value_name = "cash|credit")]
+        pay: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
     },
     /// Cashier shifts.
     #[command(subcommand)]
@@ -109,6 +119,17 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Integrity check: SQLite, audit chain, stock = moves.
     Check,
+    /// Suppliers (pemasok).
+    #[command(subcommand)]
+    Supplier(stock::SupplierCmd),
+    /// Stock count (opname): start, count, finish.
+    #[command(subcommand)]
+    Opname(stock::OpnameCmd),
+    /// Write off stock: CODE QTY --reason rusak|kedaluwarsa|hilang [--batch B], or --expired.
+    Writeoff(stock::WriteoffArgs),
+    /// Reports: stock, expiry, sipnap, register.
+    #[command(subcommand)]
+    Report(stock::ReportCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -157,8 +178,12 @@ pub enum ShiftCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum StockCmd {
-    /// The stock card (kartu stok) of a product.
-    Moves { code: String },
+    /// The stock card (kartu stok) of a product, or of one batch.
+    Moves {
+        code: String,
+        #[arg(long)]
+        batch: Option<String>,
+    },
 }
 
 /// Where the shop lives when `--db` is not given.
@@ -436,9 +461,11 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             member,
             pay,
             items,
+            rx,
         } => {
             let mut shop = open(db)?;
             let actor = actor_from(&mut shop, user, pin)?;
+            let rx = rx.parse()?;
             let mut tenders: Vec<Tender> =
                 pay.iter().map(|p| parse_tender(p)).collect::<Result<_>>()?;
             let mut cart = Cart::default();
@@ -449,7 +476,8 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 if looks_like_tender(item) {
                     tenders.push(parse_tender(item)?);
                 } else {
-                    shop.scan_into(&mut cart, item)?;
+                    let rx = rx.as_ref().map(|(r, u, p)| (r, u.as_str(), p.as_str()));
+                    shop.scan_or_prescribe(&till, &mut cart, item, rx)?;
                 }
             }
             let sale = shop.checkout(&actor, &till, &cart, &tenders)?;
@@ -504,14 +532,14 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Stock { code, sub } => {
             let shop = open(db)?;
             match sub {
-                Some(StockCmd::Moves { code }) => {
-                    let card = shop.stock_card(&code)?;
+                Some(StockCmd::Moves { code, batch }) => {
+                    let card = shop.stock_card(&code, batch.as_deref())?;
                     if json {
                         print_json(json!({"code": code, "moves": card}));
                     } else {
                         for m in &card {
                             println!(
-                                "{}  {:<9} {:>10} {:>10}  {}{}",
+                                "{}  {:<9} {:>10} {:>10}  {}{}  {} {}",
                                 m.at,
                                 m.kind,
                                 format_qty(m.qty),
@@ -520,7 +548,9 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                                 m.batch
                                     .as_ref()
                                     .map(|b| format!(" batch {b}"))
-                                    .unwrap_or_default()
+                                    .unwrap_or_default(),
+                                m.user.clone().unwrap_or_default(),
+                                m.note.clone().unwrap_or_default()
                             );
                         }
                     }
@@ -552,21 +582,12 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 }
             }
         }
-        Command::Receive { file, supplier } => {
-            let mut shop = open(db)?;
-            let f = std::fs::File::open(&file)?;
-            let lines = crate::service::stock::parse_receipt(std::io::BufReader::new(f))?;
-            let n = shop.receive(&Actor::back_office(), &lines, supplier.as_deref())?;
-            done(
-                json,
-                lang,
-                json!({"received": n}),
-                &format!(
-                    "{n} {}",
-                    lang.pick("baris barang diterima", "lines received")
-                ),
-            );
-        }
+        Command::Receive {
+            file,
+            supplier,
+            pay,
+            note,
+        } => stock::run_receive(db, json, lang, &file, supplier, pay, note)?,
         Command::Shift(ShiftCmd::Open {
             till,
             user,
@@ -644,6 +665,10 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 ));
             }
         }
+        Command::Supplier(cmd) => stock::run_supplier(db, json, lang, cmd)?,
+        Command::Opname(cmd) => stock::run_opname(db, json, lang, cmd)?,
+        Command::Writeoff(args) => stock::run_writeoff(db, json, lang, args)?,
+        Command::Report(cmd) => stock::run_report(db, json, lang, cmd)?,
     }
     Ok(())
 }

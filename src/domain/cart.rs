@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::{text_enum, BusinessUnit, DrugClass, PriceTier, TaxClass, UnitPrices};
 use super::money::{round_cash_down, round_money, round_rupiah};
+use super::pharmacy::ApprovedPrescription;
 
 /// Largest quantity of one selling unit on one line; anything above is a typing or scanning slip.
 pub const MAX_LINE_QTY: Decimal = Decimal::from_parts(9999, 0, 0, false, 0);
@@ -73,6 +74,9 @@ pub struct CartLine {
     pub price_override: Option<Decimal>,
     /// Discount on the whole line, in rupiah.
     pub discount: Decimal,
+    /// The prescription and approving pharmacist, for prescription-only drugs.
+    #[serde(default)]
+    pub prescription: Option<ApprovedPrescription>,
 }
 
 impl CartLine {
@@ -210,6 +214,7 @@ impl Cart {
             l.item.unit_id == item.unit_id
                 && l.price_override.is_none()
                 && l.discount.is_zero()
+                && l.prescription.is_none()
                 && !item.weighed
         });
         if let Some(i) = same {
@@ -227,8 +232,39 @@ impl Cart {
             tier,
             price_override: None,
             discount: Decimal::ZERO,
+            prescription: None,
         });
         Ok(self.lines.len() - 1)
+    }
+
+    /// Add a prescription-only item on its own line, carrying its approved prescription.
+    pub fn add_prescribed(
+        &mut self,
+        item: ItemRef,
+        qty: Decimal,
+        rx: ApprovedPrescription,
+    ) -> Result<usize, CartError> {
+        check_qty(qty, item.weighed)?;
+        let (unit_price, tier) = item.prices.resolve(qty, self.member.is_some());
+        self.lines.push(CartLine {
+            item,
+            qty,
+            unit_price,
+            tier,
+            price_override: None,
+            discount: Decimal::ZERO,
+            prescription: Some(rx),
+        });
+        Ok(self.lines.len() - 1)
+    }
+
+    /// Base units of a product across every line.
+    pub fn base_qty_of(&self, product_id: i64) -> Decimal {
+        self.lines
+            .iter()
+            .filter(|l| l.item.product_id == product_id)
+            .map(CartLine::base_qty)
+            .sum()
     }
 
     /// Change the quantity of a line.

@@ -5,4 +5,6 @@ pub mod cart;
 pub mod cash;
 pub mod catalog;
 pub mod money;
+pub mod pharmacy;
+pub mod stock;
 pub mod user;

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
 use crate::domain::cart::{Cart, CartLine, PayError, Tender, TenderKind};
-use crate::domain::money::round_money;
+use crate::domain::stock::issue_cost;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::members;
@@ -20,7 +20,9 @@ impl Shop {
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
         let item = self.find_item(&e.code)?;
-        Ok(cart.add(item, e.qty.unwrap_or(Decimal::ONE))?)
+        let qty = e.qty.unwrap_or(Decimal::ONE);
+        self.check_scan(cart, &item, qty)?;
+        Ok(cart.add(item, qty)?)
     }
 
     /// Attach a member by number (prices re-resolve), or detach with `None`.
@@ -59,6 +61,7 @@ impl Shop {
         }
         let over_limit_ok = kasbon_approver.is_some();
         let shift = self.require_shift(till)?;
+        self.check_cart_pharmacy(till, cart)?;
         let settings = self.settings()?;
         let settlement = cart.settle_with(tenders, settings.rounding_step, over_limit_ok)?;
         let totals = cart.totals(settings.tax());
@@ -137,6 +140,7 @@ impl Shop {
                     },
                 )?;
             }
+            super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
             for t in &settlement.tenders {
                 q::insert_tender(
                     tx,
@@ -182,8 +186,8 @@ impl Shop {
     }
 }
 
-/// Take a line's stock out and return its cost. Batch-tracked goods are taken first expiry
-/// first; expired batches are never sold.
+/// Take a line's stock out and return its cost at moving average. Batches are taken first
+/// expiry first; expired batches are never sold.
 fn take_stock(
     tx: &Transaction,
     line: &CartLine,
@@ -195,17 +199,6 @@ fn take_stock(
     let product = line.item.product_id;
     let base = line.base_qty();
     let (on_hand, value, last_cost) = stock::position(tx, product)?;
-    let cost_of = |q: Decimal, on_hand: Decimal, value: Decimal| -> Decimal {
-        if on_hand > Decimal::ZERO && value > Decimal::ZERO {
-            if q >= on_hand {
-                value + round_money((q - on_hand) * last_cost)
-            } else {
-                round_money(value * q / on_hand)
-            }
-        } else {
-            round_money(q * last_cost)
-        }
-    };
     let mv = |batch_id: Option<i64>, qty: Decimal, cost: Decimal| NewMove {
         product_id: product,
         batch_id,
@@ -218,18 +211,13 @@ fn take_stock(
         ref_id: Some(sale_id),
         note: None,
     };
-    if !line.item.batch_tracked {
-        let cost = cost_of(base, on_hand, value);
-        stock::record(tx, &mv(None, base, cost))?;
-        return Ok(cost);
-    }
     let today_s = day(today);
     let batches = stock::batches_with_stock(tx, product)?;
     let (fresh, expired): (Vec<_>, Vec<_>) = batches
         .into_iter()
         .partition(|b| b.expiry.as_deref().is_none_or(|e| e >= today_s.as_str()));
     let available: Decimal = fresh.iter().map(|b| b.on_hand).sum();
-    if available < base {
+    if line.item.batch_tracked && available < base {
         return Err(match expired.first() {
             Some(b) => KasirError::ExpiredBatch {
                 product: line.item.name.clone(),
@@ -242,6 +230,8 @@ fn take_stock(
             },
         });
     }
+    // Goods that are not batch-tracked may still have dated batches (food with an expiry
+    // date): those are taken first expiry first too, the rest from undated stock.
     let mut left = base;
     let mut total_cost = Decimal::ZERO;
     let (mut on_hand, mut value) = (on_hand, value);
@@ -250,12 +240,17 @@ fn take_stock(
             break;
         }
         let take = left.min(b.on_hand);
-        let cost = cost_of(take, on_hand, value);
+        let cost = issue_cost(take, on_hand, value, last_cost);
         stock::record(tx, &mv(Some(b.id), take, cost))?;
         on_hand -= take;
         value -= cost;
         total_cost += cost;
         left -= take;
+    }
+    if !left.is_zero() {
+        let cost = issue_cost(left, on_hand, value, last_cost);
+        stock::record(tx, &mv(None, left, cost))?;
+        total_cost += cost;
     }
     Ok(total_cost)
 }

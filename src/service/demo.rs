@@ -22,6 +22,17 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str)] = &[
     ("admin", "Admin Koperasi", Role::Admin, "9999"),
 ];
 
+/// Demo suppliers: (code, name, phone).
+pub const DEMO_SUPPLIERS: &[(&str, &str, &str)] = &[
+    ("BULOG", "Perum Bulog Kanwil Jabar", "022-7271234"),
+    ("SMBR", "CV Sumber Pangan Sukamaju", "0812-8800-1234"),
+    (
+        "KFTD",
+        "PT Kimia Farma Trading & Distribution Bogor",
+        "0251-8312345",
+    ),
+];
+
 /// Default settings of a new shop (`init`) — the demo adds its name and tills.
 pub fn init_settings(shop: &mut Shop, name: &str) -> Result<()> {
     shop.store.write(|tx| {
@@ -53,6 +64,7 @@ pub fn build(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> 
             ),
             ("till.sembako-1.unit", "sembako"),
             ("till.apotek-1.unit", "apotek"),
+            ("till.apotek-1.pharmacy", "apotek"),
             ("till.cli.unit", "sembako"),
         ] {
             settings::set(tx, k, v)?;
@@ -64,7 +76,17 @@ pub fn build(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> 
     }
     shop.import_catalog(&admin, CATALOG_CSV.as_bytes(), progress)?;
     shop.import_members(&admin, MEMBERS_CSV.as_bytes())?;
+    for (code, name, phone) in DEMO_SUPPLIERS {
+        shop.add_supplier(&admin, code, name, Some(phone), None)?;
+    }
     let lines = super::stock::parse_receipt(STOCK_CSV.as_bytes())?;
-    shop.receive(&admin, &lines, Some("Stok awal"))?;
+    shop.receive(
+        &admin,
+        &lines,
+        &super::stock::ReceiveOptions {
+            note: Some("Stok awal".into()),
+            ..Default::default()
+        },
+    )?;
     Ok(())
 }

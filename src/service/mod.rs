@@ -7,6 +7,8 @@ pub mod catalog;
 pub mod checkout;
 pub mod demo;
 pub mod members;
+pub mod opname;
+pub mod pharmacy;
 pub mod receipt;
 pub mod shift;
 pub mod stock;

@@ -1,17 +1,22 @@
-//! Stock: goods received, and what is on hand.
+//! Stock: suppliers and goods received, the stock card, write-offs, expiry, reorder and
+//! stock reports.
 
 use std::io::Read;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use kasir_receipts::{ReceivingSlip, SlipLine};
+use rusqlite::Connection;
+
 use super::catalog::CsvRows;
 use super::{stamp, Shop};
 use crate::domain::money::round_money;
+use crate::domain::stock::issue_cost;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::catalog as cat;
-use crate::store::stock::{self as q, MoveKind, NewMove, StockRow};
+use crate::store::stock::{self as q, ExpiryRow, MoveKind, NewMove, StockRow};
 
 /// One line of goods received.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,17 +65,246 @@ pub fn parse_receipt(input: impl Read) -> Result<Vec<ReceiptLine>> {
     Ok(out)
 }
 
+/// How a delivery is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payment {
+    /// Paid in cash on delivery.
+    #[default]
+    Cash,
+    /// Owed to the supplier (utang dagang).
+    Credit,
+}
+
+impl Payment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Payment::Cash => "cash",
+            Payment::Credit => "credit",
+        }
+    }
+    /// `cash` / `tunai`, or `credit` / `utang` / `tempo`.
+    pub fn parse(s: &str) -> Option<Payment> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cash" | "tunai" => Some(Payment::Cash),
+            "credit" | "utang" | "tempo" | "owed" => Some(Payment::Credit),
+            _ => None,
+        }
+    }
+}
+
+/// Who delivered and how it is paid.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReceiveOptions {
+    /// Supplier code or name; none for opening stock.
+    pub supplier: Option<String>,
+    pub payment: Payment,
+    pub note: Option<String>,
+}
+
+/// A delivery as booked in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GoodsReceived {
+    pub id: i64,
+    pub doc_no: String,
+    pub supplier: Option<String>,
+    pub payment: Payment,
+    pub lines: usize,
+    pub total: Decimal,
+    /// The receiving slip (screen and printer).
+    pub slip: ReceivingSlip,
+}
+
+/// Why stock is written off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteOffReason {
+    Rusak,
+    Kedaluwarsa,
+    Hilang,
+}
+
+impl WriteOffReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WriteOffReason::Rusak => "rusak",
+            WriteOffReason::Kedaluwarsa => "kedaluwarsa",
+            WriteOffReason::Hilang => "hilang",
+        }
+    }
+    /// Indonesian or English names: rusak/damaged, kedaluwarsa/expired, hilang/lost.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "rusak" | "damaged" => Some(WriteOffReason::Rusak),
+            "kedaluwarsa" | "expired" => Some(WriteOffReason::Kedaluwarsa),
+            "hilang" | "lost" => Some(WriteOffReason::Hilang),
+            _ => None,
+        }
+    }
+}
+
+/// A write-off as booked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WriteOffRecord {
+    pub sku: String,
+    pub name: String,
+    pub base_unit: String,
+    pub batch: Option<String>,
+    /// Base units written off.
+    pub qty: Decimal,
+    /// At moving-average cost.
+    pub value: Decimal,
+    pub reason: WriteOffReason,
+}
+
+/// Expired and soon-expiring batches.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExpiryReport {
+    pub today: NaiveDate,
+    pub days: i64,
+    pub expired: Vec<ExpiryRow>,
+    pub near: Vec<ExpiryRow>,
+}
+
+/// Stock value of one business unit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UnitStockValue {
+    pub business_unit: String,
+    pub products: usize,
+    pub value: Decimal,
+}
+
+/// A product at or below its minimum, with what to order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReorderRow {
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    pub on_hand: Decimal,
+    pub min_stock: Decimal,
+    /// Base units sold over the look-back window.
+    pub sold: Decimal,
+    pub days: i64,
+    pub suggested: Decimal,
+}
+
+/// A product with stock that has not sold for a while.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SlowMover {
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    pub on_hand: Decimal,
+    pub value: Decimal,
+    pub last_sale: Option<String>,
+}
+
+/// Take `base` units of a product out of stock (a write-off or an opname shortage) at
+/// moving-average cost: from `batch` if given, else first expiry first across its
+/// batches for batch-tracked goods, else unbatched. Returns (batch, qty, value) per move.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn issue(
+    tx: &Connection,
+    product_id: i64,
+    tracked: bool,
+    batch: Option<i64>,
+    base: Decimal,
+    kind: MoveKind,
+    at: &str,
+    user_id: Option<i64>,
+    ref_id: Option<i64>,
+    note: Option<&str>,
+) -> Result<Vec<(Option<i64>, Decimal, Decimal)>> {
+    let plan: Vec<(Option<i64>, Decimal)> = match batch {
+        Some(b) => vec![(Some(b), base)],
+        None if tracked => {
+            let mut left = base;
+            let mut plan = Vec::new();
+            for b in q::batches_with_stock(tx, product_id)? {
+                if left.is_zero() {
+                    break;
+                }
+                let take = left.min(b.on_hand);
+                plan.push((Some(b.id), take));
+                left -= take;
+            }
+            if !left.is_zero() {
+                plan.push((None, left));
+            }
+            plan
+        }
+        None => vec![(None, base)],
+    };
+    let mut out = Vec::new();
+    for (batch_id, qty) in plan {
+        let (on_hand, value, last) = q::position(tx, product_id)?;
+        let cost = issue_cost(qty, on_hand, value, last);
+        q::record(
+            tx,
+            &NewMove {
+                product_id,
+                batch_id,
+                kind,
+                qty: -qty,
+                value: -cost,
+                at,
+                user_id,
+                ref_type: Some(kind.as_str()),
+                ref_id,
+                note,
+            },
+        )?;
+        out.push((batch_id, qty, cost));
+    }
+    Ok(out)
+}
+
+/// The batch a receipt line goes to: its own batch number, or for goods that are not
+/// batch-tracked but carry an expiry date, a batch named after that date.
+fn receipt_batch_no(l: &ReceiptLine) -> Option<String> {
+    match (&l.batch, l.expiry) {
+        (Some(b), _) => Some(b.clone()),
+        (None, Some(e)) => Some(format!("ED{}", e.format("%Y%m%d"))),
+        (None, None) => None,
+    }
+}
+
 impl Shop {
-    /// Receive goods: every line or none. Stock value grows by qty × cost, so the moving
-    /// average follows.
+    /// Receive goods: every line or none, recorded as one delivery (goods receipt) from a
+    /// supplier, paid in cash or owed. A line in any selling unit adds qty × factor base
+    /// units; stock value grows by qty × cost, so the moving average follows.
     pub fn receive(
         &mut self,
         actor: &Actor,
         lines: &[ReceiptLine],
-        supplier: Option<&str>,
-    ) -> Result<usize> {
+        opts: &ReceiveOptions,
+    ) -> Result<GoodsReceived> {
         super::auth::require(actor, Permission::ReceiveStock, "terima barang")?;
-        let at = stamp(self.now());
+        if lines.is_empty() {
+            return Err(KasirError::invalid(
+                "Tidak ada barang yang diterima",
+                "Nothing to receive",
+            ));
+        }
+        let supplier = match &opts.supplier {
+            Some(s) => Some(q::supplier(self.store.conn(), s.trim())?.ok_or_else(|| {
+                KasirError::invalid(
+                    format!("Pemasok \"{s}\" tidak terdaftar (kasir supplier add KODE NAMA)"),
+                    format!("Supplier \"{s}\" is not registered (kasir supplier add CODE NAME)"),
+                )
+            })?),
+            None => None,
+        };
+        if opts.payment == Payment::Credit && supplier.is_none() {
+            return Err(KasirError::invalid(
+                "Barang utang harus menyebut pemasoknya (--supplier)",
+                "Goods on credit need their supplier (--supplier)",
+            ));
+        }
+        let now = self.now();
+        let at = stamp(now);
         let mut resolved = Vec::with_capacity(lines.len());
         for l in lines {
             let line_err = |id: String, en: String| KasirError::Import {
@@ -100,18 +334,49 @@ impl Shop {
                     format!("{} needs a batch and an expiry date", item.name),
                 ));
             }
+            if crate::domain::money::qty_to_milli(l.qty * item.factor).is_none()
+                || crate::domain::money::money_to_minor(round_money(l.qty * l.cost)).is_none()
+            {
+                return Err(line_err(
+                    "jumlah atau biaya terlalu teliti".into(),
+                    "quantity or cost too precise".into(),
+                ));
+            }
             resolved.push((l, item));
         }
+        let total: Decimal = resolved
+            .iter()
+            .map(|(l, _)| round_money(l.qty * l.cost))
+            .sum();
+        let date = super::day(now.date());
+        let username = actor.username.clone();
         let user_id = actor.user_id;
-        self.store.write(|tx| {
-            for (l, item) in &resolved {
+        let supplier_id = supplier.as_ref().map(|s| s.id);
+        let (id, doc_no) = self.store.write(|tx| {
+            let seq = q::receipts_on(tx, &date)? + 1;
+            let doc_no = format!("GR-{}-{:04}", now.format("%Y%m%d"), seq);
+            let id = q::insert_goods_receipt(
+                tx,
+                &q::NewGoodsReceipt {
+                    uuid: &super::new_uuid(),
+                    doc_no: &doc_no,
+                    supplier_id,
+                    at: &at,
+                    user_id,
+                    username: &username,
+                    payment: opts.payment.as_str(),
+                    total,
+                    note: opts.note.as_deref(),
+                },
+            )?;
+            for (i, (l, item)) in resolved.iter().enumerate() {
                 let base_qty = l.qty * item.factor;
                 let value = round_money(l.qty * l.cost);
-                let batch_id = match &l.batch {
+                let batch_id = match receipt_batch_no(l) {
                     Some(b) => Some(q::batch_id(
                         tx,
                         item.product_id,
-                        b,
+                        &b,
                         l.expiry.map(super::day).as_deref(),
                     )?),
                     None => None,
@@ -127,17 +392,401 @@ impl Shop {
                         at: &at,
                         user_id,
                         ref_type: Some("receipt"),
-                        ref_id: None,
-                        note: supplier,
+                        ref_id: Some(id),
+                        note: opts.note.as_deref(),
                     },
+                )?;
+                q::insert_goods_receipt_line(
+                    tx,
+                    id,
+                    i as i64 + 1,
+                    item.product_id,
+                    &item.unit,
+                    l.qty,
+                    base_qty,
+                    l.cost,
+                    value,
+                    batch_id,
                 )?;
                 if !item.factor.is_zero() {
                     q::set_last_cost(tx, item.product_id, round_money(l.cost / item.factor))?;
                 }
             }
-            Ok(())
+            Ok((id, doc_no))
         })?;
-        Ok(resolved.len())
+        let unit = resolved
+            .first()
+            .map(|(_, i)| i.business_unit.as_str())
+            .unwrap_or("sembako");
+        let lang = self.settings()?.lang;
+        let slip = ReceivingSlip {
+            shop_name: self.settings()?.name,
+            unit_label: super::receipt::unit_label(unit, lang).to_string(),
+            supplier: supplier
+                .as_ref()
+                .map(|s| s.name.clone())
+                .or_else(|| opts.note.clone())
+                .unwrap_or_else(|| "-".into()),
+            doc_no: doc_no.clone(),
+            datetime: now,
+            user: actor.name.clone(),
+            lines: resolved
+                .iter()
+                .map(|(l, item)| SlipLine {
+                    name: item.name.clone(),
+                    qty: l.qty,
+                    unit: item.unit.clone(),
+                    cost: l.cost,
+                    batch: l.batch.clone(),
+                    expiry: l.expiry,
+                    amount: round_money(l.qty * l.cost),
+                })
+                .collect(),
+            total,
+        };
+        Ok(GoodsReceived {
+            id,
+            doc_no,
+            supplier: supplier.map(|s| s.name),
+            payment: opts.payment,
+            lines: resolved.len(),
+            total,
+            slip,
+        })
+    }
+
+    /// The receiving slip as plain text for the screen or a preview.
+    pub fn receiving_slip_text(
+        &self,
+        g: &GoodsReceived,
+        lang: crate::i18n::Lang,
+    ) -> Result<String> {
+        Ok(kasir_receipts::slip_text(
+            &g.slip,
+            self.paper()?,
+            lang.receipts(),
+        ))
+    }
+
+    /// Register a supplier.
+    pub fn add_supplier(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        phone: Option<&str>,
+        address: Option<&str>,
+    ) -> Result<i64> {
+        super::auth::require(actor, Permission::ReceiveStock, "tambah pemasok")?;
+        let (code, name) = (code.trim(), name.trim());
+        if code.is_empty() || name.is_empty() {
+            return Err(KasirError::invalid(
+                "Kode dan nama pemasok wajib diisi",
+                "A supplier needs a code and a name",
+            ));
+        }
+        if q::supplier(self.store.conn(), code)?.is_some_and(|s| s.code.eq_ignore_ascii_case(code))
+        {
+            return Err(KasirError::Duplicate(format!("supplier {code}")));
+        }
+        self.store
+            .write(|tx| q::insert_supplier(tx, &super::new_uuid(), code, name, phone, address))
+    }
+
+    /// Suppliers with what the coop owes each (deliveries on credit).
+    pub fn suppliers(&self) -> Result<Vec<q::SupplierRow>> {
+        q::suppliers(self.store.conn())
+    }
+
+    /// Write off `qty` of the unit `code` names (a dus code writes off a dus), from one batch
+    /// or first expiry first, valued at moving-average cost. Audited.
+    pub fn write_off(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        qty: Decimal,
+        reason: WriteOffReason,
+        batch: Option<&str>,
+    ) -> Result<WriteOffRecord> {
+        super::auth::require(actor, Permission::ReceiveStock, "menghapus stok")?;
+        if qty <= Decimal::ZERO {
+            return Err(KasirError::Cart(
+                crate::domain::cart::CartError::QtyNotPositive,
+            ));
+        }
+        let item = self.find_item(code)?;
+        let base = qty * item.factor;
+        crate::domain::money::qty_to_milli(base).ok_or(KasirError::Cart(
+            crate::domain::cart::CartError::QtyTooPrecise,
+        ))?;
+        let c = self.store.conn();
+        let batch_row = match batch {
+            Some(b) => Some(
+                q::batch_by_no(c, item.product_id, b.trim())?.ok_or_else(|| {
+                    KasirError::invalid(
+                        format!("{} tidak punya batch {b}", item.name),
+                        format!("{} has no batch {b}", item.name),
+                    )
+                })?,
+            ),
+            None => None,
+        };
+        let (on_hand, _, _) = q::position(c, item.product_id)?;
+        let available = match &batch_row {
+            Some(b) => b.on_hand,
+            None => on_hand,
+        };
+        if base > available {
+            return Err(KasirError::invalid(
+                format!(
+                    "{}: stok hanya {} {}, tidak bisa menghapus {}",
+                    item.name,
+                    crate::domain::money::format_qty(available),
+                    q::of_product(c, item.product_id)?
+                        .map(|p| p.base_unit)
+                        .unwrap_or_default(),
+                    crate::domain::money::format_qty(base)
+                ),
+                format!(
+                    "{}: only {} on hand, cannot write off {}",
+                    item.name,
+                    crate::domain::money::format_qty(available),
+                    crate::domain::money::format_qty(base)
+                ),
+            ));
+        }
+        let at = stamp(self.now());
+        let batch_id = batch_row.as_ref().map(|b| b.id);
+        let product = q::of_product(c, item.product_id)?
+            .ok_or_else(|| KasirError::UnknownCode(code.to_string()))?;
+        let value = self.store.write(|tx| {
+            let moves = issue(
+                tx,
+                item.product_id,
+                item.batch_tracked,
+                batch_id,
+                base,
+                MoveKind::WriteOff,
+                &at,
+                actor.user_id,
+                None,
+                Some(reason.as_str()),
+            )?;
+            let value: Decimal = moves.iter().map(|m| m.2).sum();
+            crate::store::audit::append(
+                tx,
+                &crate::store::audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "writeoff",
+                    detail: &format!(
+                        "{} {} {}{} value {}",
+                        item.sku,
+                        base,
+                        reason.as_str(),
+                        batch.map(|b| format!(" batch {b}")).unwrap_or_default(),
+                        value
+                    ),
+                    approver: None,
+                },
+            )?;
+            Ok(value)
+        })?;
+        Ok(WriteOffRecord {
+            sku: item.sku,
+            name: item.name,
+            base_unit: product.base_unit,
+            batch: batch_row.map(|b| b.batch_no),
+            qty: base,
+            value,
+            reason,
+        })
+    }
+
+    /// Write off every expired batch with stock (of one product, or all), reason kedaluwarsa.
+    pub fn write_off_expired(
+        &mut self,
+        actor: &Actor,
+        code: Option<&str>,
+    ) -> Result<Vec<WriteOffRecord>> {
+        super::auth::require(actor, Permission::ReceiveStock, "menghapus stok")?;
+        let only = match code {
+            Some(c) => Some(
+                q::product_id_by_code(self.store.conn(), c.trim())?
+                    .ok_or_else(|| KasirError::UnknownCode(c.to_string()))?,
+            ),
+            None => None,
+        };
+        let today = self.now().date();
+        let yesterday = super::day(today - chrono::Duration::days(1));
+        let expired: Vec<ExpiryRow> = q::expiring(self.store.conn(), &yesterday)?
+            .into_iter()
+            .filter(|e| only.is_none_or(|p| p == e.product_id))
+            .collect();
+        let at = stamp(self.now());
+        self.store.write(|tx| {
+            let mut out = Vec::new();
+            for e in &expired {
+                let moves = issue(
+                    tx,
+                    e.product_id,
+                    true,
+                    Some(e.batch_id),
+                    e.on_hand,
+                    MoveKind::WriteOff,
+                    &at,
+                    actor.user_id,
+                    None,
+                    Some(WriteOffReason::Kedaluwarsa.as_str()),
+                )?;
+                let value: Decimal = moves.iter().map(|m| m.2).sum();
+                crate::store::audit::append(
+                    tx,
+                    &crate::store::audit::AuditEntry {
+                        at: &at,
+                        user_id: actor.user_id,
+                        actor: &actor.username,
+                        action: "writeoff",
+                        detail: &format!(
+                            "{} {} kedaluwarsa batch {} value {}",
+                            e.sku, e.on_hand, e.batch_no, value
+                        ),
+                        approver: None,
+                    },
+                )?;
+                out.push(WriteOffRecord {
+                    sku: e.sku.clone(),
+                    name: e.name.clone(),
+                    base_unit: e.base_unit.clone(),
+                    batch: Some(e.batch_no.clone()),
+                    qty: e.on_hand,
+                    value,
+                    reason: WriteOffReason::Kedaluwarsa,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Batches already expired, and those expiring within `days` (default: the setting
+    /// `stock.expiry_warn_days`, 90).
+    pub fn expiry_report(&self, days: Option<i64>) -> Result<ExpiryReport> {
+        let days = match days {
+            Some(d) => d,
+            None => self.setting_i64("stock.expiry_warn_days", 90)?,
+        };
+        if !(0..=3650).contains(&days) {
+            return Err(KasirError::invalid(
+                "Jumlah hari harus 0–3650",
+                "Days must be 0–3650",
+            ));
+        }
+        let today = self.now().date();
+        let until = super::day(today + chrono::Duration::days(days));
+        let today_s = super::day(today);
+        let (expired, near) = q::expiring(self.store.conn(), &until)?
+            .into_iter()
+            .partition(|e| e.expiry < today_s);
+        Ok(ExpiryReport {
+            today,
+            days,
+            expired,
+            near,
+        })
+    }
+
+    /// Stock value per business unit (at moving-average cost).
+    pub fn stock_value_by_unit(&self) -> Result<Vec<UnitStockValue>> {
+        let rows = q::all(self.store.conn())?;
+        let mut out: Vec<UnitStockValue> = Vec::new();
+        for r in rows {
+            match out.iter_mut().find(|u| u.business_unit == r.business_unit) {
+                Some(u) => {
+                    u.products += 1;
+                    u.value += r.value;
+                }
+                None => out.push(UnitStockValue {
+                    business_unit: r.business_unit.clone(),
+                    products: 1,
+                    value: r.value,
+                }),
+            }
+        }
+        out.sort_by(|a, b| a.business_unit.cmp(&b.business_unit));
+        Ok(out)
+    }
+
+    /// Products at or below their minimum, with a suggested order: enough for the minimum
+    /// plus `stock.reorder_cover_days` (14) of the daily sales over the last
+    /// `stock.reorder_days` (30), and at least twice the minimum.
+    pub fn low_stock(&self) -> Result<Vec<ReorderRow>> {
+        let days = self.setting_i64("stock.reorder_days", 30)?.max(1);
+        let cover = self.setting_i64("stock.reorder_cover_days", 14)?.max(0);
+        let since = stamp(self.now() - chrono::Duration::days(days));
+        let sales = q::sales_since(self.store.conn(), &since)?;
+        let mut out = Vec::new();
+        for r in q::all(self.store.conn())? {
+            if r.min_stock <= Decimal::ZERO || r.on_hand > r.min_stock {
+                continue;
+            }
+            let sold = sales.get(&r.product_id).map(|s| s.0).unwrap_or_default();
+            let daily = sold / Decimal::from(days);
+            let target =
+                (r.min_stock + daily * Decimal::from(cover)).max(r.min_stock * Decimal::TWO);
+            let suggested = (target - r.on_hand).max(Decimal::ZERO).ceil();
+            out.push(ReorderRow {
+                sku: r.sku,
+                name: r.name,
+                business_unit: r.business_unit,
+                base_unit: r.base_unit,
+                on_hand: r.on_hand,
+                min_stock: r.min_stock,
+                sold,
+                days,
+                suggested,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Products with stock that have not sold in `days` (default `stock.slow_days`, 90),
+    /// most valuable first.
+    pub fn slow_movers(&self, days: Option<i64>) -> Result<Vec<SlowMover>> {
+        let days = match days {
+            Some(d) => d,
+            None => self.setting_i64("stock.slow_days", 90)?,
+        };
+        let since = stamp(self.now() - chrono::Duration::days(days.max(0)));
+        let sales = q::sales_since(self.store.conn(), &since)?;
+        let mut out: Vec<SlowMover> = q::all(self.store.conn())?
+            .into_iter()
+            .filter(|r| r.on_hand > Decimal::ZERO)
+            .filter_map(|r| {
+                let last = sales.get(&r.product_id).and_then(|s| s.1.clone());
+                if last.as_deref().is_some_and(|l| l >= since.as_str()) {
+                    return None;
+                }
+                Some(SlowMover {
+                    sku: r.sku,
+                    name: r.name,
+                    business_unit: r.business_unit,
+                    base_unit: r.base_unit,
+                    on_hand: r.on_hand,
+                    value: r.value,
+                    last_sale: last,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| b.value.cmp(&a.value).then(a.sku.cmp(&b.sku)));
+        Ok(out)
+    }
+
+    /// An integer setting with a default.
+    pub(crate) fn setting_i64(&self, key: &str, default: i64) -> Result<i64> {
+        Ok(crate::store::settings::get(self.store.conn(), key)?
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(default))
     }
 
     /// Stock of every product, or of the product a code names.
@@ -153,11 +802,25 @@ impl Shop {
         }
     }
 
-    /// The stock card of a product.
-    pub fn stock_card(&self, code: &str) -> Result<Vec<q::MoveRow>> {
+    /// The stock card (kartu stok) of a product, or of one of its batches: every move
+    /// with date, kind, reason, user and running balance.
+    pub fn stock_card(&self, code: &str, batch: Option<&str>) -> Result<Vec<q::MoveRow>> {
         let c = self.store.conn();
         let id = q::product_id_by_code(c, code.trim())?
             .ok_or_else(|| KasirError::UnknownCode(code.to_string()))?;
-        q::card(c, id)
+        let batch_id = match batch {
+            Some(b) => Some(
+                q::batch_by_no(c, id, b.trim())?
+                    .ok_or_else(|| {
+                        KasirError::invalid(
+                            format!("Batch {b} tidak ada untuk {code}"),
+                            format!("No batch {b} of {code}"),
+                        )
+                    })?
+                    .id,
+            ),
+            None => None,
+        };
+        q::card(c, id, batch_id)
     }
 }

@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod catalog;
 pub mod members;
+pub mod opname;
+pub mod pharmacy;
 pub mod sales;
 pub mod settings;
 pub mod shifts;

@@ -215,19 +215,21 @@ pub struct MoveRow {
     pub note: Option<String>,
 }
 
-/// Every move of a product in order, with the running balance.
-pub fn card(c: &Connection, product_id: i64) -> Result<Vec<MoveRow>> {
+/// Every move of a product (or of one of its batches) in order, with the running balance.
+pub fn card(c: &Connection, product_id: i64, batch_id: Option<i64>) -> Result<Vec<MoveRow>> {
     let mut st = c.prepare(
         "SELECT m.at, m.kind, b.batch_no, m.qty, m.value,
                 CASE m.ref_type WHEN 'sale' THEN (SELECT number FROM sales WHERE id = m.ref_id)
-                     ELSE m.ref_type || ' ' || m.ref_id END,
+                     WHEN 'receipt' THEN coalesce((SELECT doc_no FROM goods_receipts WHERE id = m.ref_id), 'receipt')
+                     ELSE m.ref_type || coalesce(' ' || m.ref_id, '') END,
                 u.username, m.note
          FROM stock_moves m LEFT JOIN batches b ON b.id = m.batch_id
-         LEFT JOIN users u ON u.id = m.user_id WHERE m.product_id = ?1 ORDER BY m.id",
+         LEFT JOIN users u ON u.id = m.user_id
+         WHERE m.product_id = ?1 AND (?2 IS NULL OR m.batch_id = ?2) ORDER BY m.id",
     )?;
     let mut balance = Decimal::ZERO;
     let rows = st
-        .query_map([product_id], |r| {
+        .query_map(params![product_id, batch_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -252,7 +254,7 @@ pub fn card(c: &Connection, product_id: i64) -> Result<Vec<MoveRow>> {
                 value: money(v),
                 balance,
                 reference,
-                user,
+                user: user.or_else(|| Some("backoffice".into())),
                 note,
             }
         })
@@ -296,4 +298,294 @@ pub fn product_id_by_code(c: &Connection, code: &str) -> Result<Option<i64>> {
         [code],
         |r| r.get(0),
     ))
+}
+
+/// A product's batch by number.
+pub fn batch_by_no(c: &Connection, product_id: i64, batch_no: &str) -> Result<Option<BatchRow>> {
+    opt(c.query_row(
+        "SELECT id, batch_no, expiry, on_hand FROM batches WHERE product_id = ?1 AND batch_no = ?2",
+        params![product_id, batch_no],
+        |r| {
+            Ok(BatchRow {
+                id: r.get(0)?,
+                batch_no: r.get(1)?,
+                expiry: r.get(2)?,
+                on_hand: qty(r.get(3)?),
+            })
+        },
+    ))
+}
+
+/// A batch's on hand.
+pub fn batch_on_hand(c: &Connection, batch_id: i64) -> Result<Decimal> {
+    Ok(qty(c.query_row(
+        "SELECT on_hand FROM batches WHERE id = ?1",
+        [batch_id],
+        |r| r.get(0),
+    )?))
+}
+
+/// A supplier.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SupplierRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    /// Deliveries booked as owed (utang dagang), in total.
+    pub owed: Decimal,
+}
+
+pub fn insert_supplier(
+    c: &Connection,
+    uuid: &str,
+    code: &str,
+    name: &str,
+    phone: Option<&str>,
+    address: Option<&str>,
+) -> Result<i64> {
+    c.execute(
+        "INSERT INTO suppliers(uuid, code, name, phone, address) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![uuid, code, name, phone, address],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+const SUPPLIER_SQL: &str = "SELECT s.id, s.code, s.name, s.phone, s.address,
+    coalesce((SELECT sum(total) FROM goods_receipts g WHERE g.supplier_id = s.id AND g.payment = 'credit'), 0)
+    FROM suppliers s";
+
+fn supplier_row(r: &rusqlite::Row) -> rusqlite::Result<SupplierRow> {
+    Ok(SupplierRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        phone: r.get(3)?,
+        address: r.get(4)?,
+        owed: money(r.get(5)?),
+    })
+}
+
+/// A supplier by code or exact name (case-insensitive).
+pub fn supplier(c: &Connection, code_or_name: &str) -> Result<Option<SupplierRow>> {
+    opt(c.query_row(
+        &format!(
+            "{SUPPLIER_SQL} WHERE s.active = 1 AND (s.code = ?1 OR s.name = ?1 COLLATE NOCASE)
+             ORDER BY s.code = ?1 DESC LIMIT 1"
+        ),
+        [code_or_name],
+        supplier_row,
+    ))
+}
+
+pub fn suppliers(c: &Connection) -> Result<Vec<SupplierRow>> {
+    let mut st = c.prepare(&format!(
+        "{SUPPLIER_SQL} WHERE s.active = 1 ORDER BY s.code"
+    ))?;
+    let rows = st
+        .query_map([], supplier_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A goods-received header to insert.
+pub struct NewGoodsReceipt<'a> {
+    pub uuid: &'a str,
+    pub doc_no: &'a str,
+    pub supplier_id: Option<i64>,
+    pub at: &'a str,
+    pub user_id: Option<i64>,
+    pub username: &'a str,
+    pub payment: &'a str,
+    pub total: Decimal,
+    pub note: Option<&'a str>,
+}
+
+pub fn insert_goods_receipt(c: &Connection, g: &NewGoodsReceipt) -> Result<i64> {
+    c.execute(
+        "INSERT INTO goods_receipts(uuid, doc_no, supplier_id, received_at, user_id, username, payment, total, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            g.uuid,
+            g.doc_no,
+            g.supplier_id,
+            g.at,
+            g.user_id,
+            g.username,
+            g.payment,
+            minor(g.total)?,
+            g.note
+        ],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_goods_receipt_line(
+    c: &Connection,
+    receipt_id: i64,
+    line_no: i64,
+    product_id: i64,
+    unit: &str,
+    qty_: Decimal,
+    base_qty: Decimal,
+    cost: Decimal,
+    amount: Decimal,
+    batch_id: Option<i64>,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO goods_receipt_lines(receipt_id, line_no, product_id, unit, qty, base_qty, cost, amount, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            receipt_id,
+            line_no,
+            product_id,
+            unit,
+            milli(qty_)?,
+            milli(base_qty)?,
+            minor(cost)?,
+            minor(amount)?,
+            batch_id
+        ],
+    )?;
+    Ok(())
+}
+
+/// Goods receipts booked on a day (`YYYY-MM-DD`), for the next document number.
+pub fn receipts_on(c: &Connection, date: &str) -> Result<i64> {
+    Ok(c.query_row(
+        "SELECT count(*) FROM goods_receipts WHERE substr(received_at, 1, 10) = ?1",
+        [date],
+        |r| r.get(0),
+    )?)
+}
+
+/// A batch with stock that expires on or before a day.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExpiryRow {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    pub batch_id: i64,
+    pub batch_no: String,
+    pub expiry: String,
+    pub on_hand: Decimal,
+}
+
+/// Batches with stock expiring on or before `until`, first expiry first.
+pub fn expiring(c: &Connection, until: &str) -> Result<Vec<ExpiryRow>> {
+    let mut st = c.prepare(
+        "SELECT p.id, p.sku, p.name, p.business_unit, p.base_unit, b.id, b.batch_no, b.expiry, b.on_hand
+         FROM batches b JOIN products p ON p.id = b.product_id
+         WHERE b.on_hand > 0 AND b.expiry IS NOT NULL AND b.expiry <= ?1
+         ORDER BY b.expiry, p.sku, b.batch_no",
+    )?;
+    let rows = st
+        .query_map([until], |r| {
+            Ok(ExpiryRow {
+                product_id: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                business_unit: r.get(3)?,
+                base_unit: r.get(4)?,
+                batch_id: r.get(5)?,
+                batch_no: r.get(6)?,
+                expiry: r.get(7)?,
+                on_hand: qty(r.get(8)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Base units sold (net of returns) per product since `since` (a stored timestamp), and
+/// the last time each product sold at all.
+pub fn sales_since(
+    c: &Connection,
+    since: &str,
+) -> Result<std::collections::HashMap<i64, (Decimal, Option<String>)>> {
+    let mut st = c.prepare(
+        "SELECT product_id,
+                -coalesce(sum(CASE WHEN at >= ?1 THEN qty END), 0),
+                max(CASE WHEN kind = 'sale' THEN at END)
+         FROM stock_moves WHERE kind IN ('sale', 'return') GROUP BY product_id",
+    )?;
+    let rows = st
+        .query_map([since], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, q, last)| (id, (qty(q), last)))
+        .collect())
+}
+
+/// Movement of one product over a period, for the SIPNAP report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PeriodMovement {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub nie: Option<String>,
+    pub drug_class: String,
+    pub base_unit: String,
+    pub opening: Decimal,
+    pub received: Decimal,
+    pub other_in: Decimal,
+    pub sold: Decimal,
+    pub other_out: Decimal,
+    pub closing: Decimal,
+}
+
+/// Opening, ins, outs and closing per product of the given drug classes for
+/// `from <= at < to` (stored timestamps).
+pub fn movement(
+    c: &Connection,
+    classes: &[&str],
+    from: &str,
+    to: &str,
+) -> Result<Vec<PeriodMovement>> {
+    let list = classes
+        .iter()
+        .map(|k| format!("'{}'", k.replace('\'', "")))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut st = c.prepare(&format!(
+        "SELECT p.id, p.sku, p.name, p.nie, p.drug_class, p.base_unit,
+            coalesce(sum(CASE WHEN m.at < ?1 THEN m.qty END), 0),
+            coalesce(sum(CASE WHEN m.at >= ?1 AND m.at < ?2 AND m.kind = 'receipt' THEN m.qty END), 0),
+            coalesce(sum(CASE WHEN m.at >= ?1 AND m.at < ?2 AND m.kind <> 'receipt' AND m.qty > 0 THEN m.qty END), 0),
+            coalesce(sum(CASE WHEN m.at >= ?1 AND m.at < ?2 AND m.kind = 'sale' THEN -m.qty END), 0),
+            coalesce(sum(CASE WHEN m.at >= ?1 AND m.at < ?2 AND m.kind <> 'sale' AND m.qty < 0 THEN -m.qty END), 0),
+            coalesce(sum(CASE WHEN m.at < ?2 THEN m.qty END), 0)
+         FROM products p LEFT JOIN stock_moves m ON m.product_id = p.id
+         WHERE p.drug_class IN ({list}) GROUP BY p.id ORDER BY p.sku"
+    ))?;
+    let rows = st
+        .query_map(params![from, to], |r| {
+            Ok(PeriodMovement {
+                product_id: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                nie: r.get(3)?,
+                drug_class: r.get(4)?,
+                base_unit: r.get(5)?,
+                opening: qty(r.get(6)?),
+                received: qty(r.get(7)?),
+                other_in: qty(r.get(8)?),
+                sold: qty(r.get(9)?),
+                other_out: qty(r.get(10)?),
+                closing: qty(r.get(11)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }

@@ -1,0 +1,634 @@
+//! Stock and pharmacy commands: receive, supplier, opname, writeoff, report.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::{actor_from, done, open, print_json, write_atomically};
+use crate::domain::catalog::BusinessUnit;
+use crate::domain::money::{format_qty, format_rupiah, parse_qty};
+use crate::domain::pharmacy::Prescription;
+use crate::error::{KasirError, Result};
+use crate::i18n::Lang;
+use crate::service::stock::{Payment, ReceiveOptions, WriteOffReason};
+
+/// Who acts: `--user U --pin P`, or the back office.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct As {
+    #[arg(long)]
+    pub user: Option<String>,
+    #[arg(long)]
+    pub pin: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SupplierCmd {
+    /// Register a supplier.
+    Add {
+        code: String,
+        name: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// Suppliers and what the coop owes each (utang dagang).
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OpnameCmd {
+    /// Start a stock count (all goods, or one business unit).
+    Start {
+        #[arg(long, value_name = "sembako|apotek")]
+        unit: Option<String>,
+        #[command(flatten)]
+        who: As,
+    },
+    /// Record a count: QTY in the unit CODE names. Blind: the expected figure is not shown.
+    Count {
+        code: String,
+        qty: String,
+        #[arg(long)]
+        batch: Option<String>,
+        #[command(flatten)]
+        who: As,
+    },
+    /// Finish: variance report, supervisor approval, adjustment moves.
+    Finish {
+        #[arg(long)]
+        approve_user: Option<String>,
+        #[arg(long)]
+        approve_pin: Option<String>,
+        #[command(flatten)]
+        who: As,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// Stock on hand and value per business unit; --low: reorder list; --slow: slow movers.
+    Stock {
+        #[arg(long)]
+        low: bool,
+        #[arg(long, conflicts_with = "low")]
+        slow: bool,
+        /// Look-back days for --slow.
+        #[arg(long)]
+        days: Option<i64>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Expired batches and those expiring within N days (default: setting, 90).
+    Expiry {
+        #[arg(long)]
+        days: Option<i64>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Monthly SIPNAP report of psikotropika and narkotika (CSV with --out).
+    Sipnap {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The psikotropika / narkotika register of a month, with prescriptions.
+    Register {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+    },
+}
+
+/// Options of `kasir writeoff`.
+#[derive(clap::Args, Debug)]
+pub struct WriteoffArgs {
+    /// Barcode or SKU (with --expired: only this product).
+    pub code: Option<String>,
+    /// Quantity in the unit CODE names.
+    pub qty: Option<String>,
+    /// rusak, kedaluwarsa or hilang.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[arg(long)]
+    pub batch: Option<String>,
+    /// Write off every expired batch with stock.
+    #[arg(long, conflicts_with_all = ["qty", "reason", "batch"])]
+    pub expired: bool,
+    #[command(flatten)]
+    pub who: As,
+}
+
+/// Prescription flags of `kasir sale`.
+#[derive(clap::Args, Debug, Default)]
+pub struct RxArgs {
+    /// The prescription: "no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD".
+    #[arg(long)]
+    pub rx: Option<String>,
+    /// The approving pharmacist (role apoteker).
+    #[arg(long)]
+    pub apoteker: Option<String>,
+    #[arg(long)]
+    pub apoteker_pin: Option<String>,
+}
+
+impl RxArgs {
+    /// The prescription and pharmacist, all three given or none.
+    pub fn parse(&self) -> Result<Option<(Prescription, String, String)>> {
+        match (&self.rx, &self.apoteker, &self.apoteker_pin) {
+            (None, None, None) => Ok(None),
+            (Some(rx), Some(u), Some(p)) => {
+                let rx = Prescription::parse(rx).ok_or_else(|| {
+                    KasirError::invalid(
+                        "--rx harus \"no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD\"",
+                        "--rx must be \"no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD\"",
+                    )
+                })?;
+                Ok(Some((rx, u.clone(), p.clone())))
+            }
+            _ => Err(KasirError::invalid(
+                "--rx, --apoteker dan --apoteker-pin harus diberikan bersama",
+                "--rx, --apoteker and --apoteker-pin go together",
+            )),
+        }
+    }
+}
+
+fn qty_arg(s: &str) -> Result<Decimal> {
+    parse_qty(s).ok_or_else(|| {
+        KasirError::invalid(
+            format!("Jumlah \"{s}\" tidak sah"),
+            format!("Quantity \"{s}\" is not valid"),
+        )
+    })
+}
+
+fn unit_arg(s: &str) -> Result<BusinessUnit> {
+    BusinessUnit::parse(s).ok_or_else(|| {
+        KasirError::invalid(
+            format!("Unit usaha \"{s}\" tidak dikenal (sembako, apotek)"),
+            format!("Unknown business unit \"{s}\" (sembako, apotek)"),
+        )
+    })
+}
+
+/// `kasir receive FILE [--supplier S] [--pay cash|credit] [--note TEXT]`.
+pub(super) fn run_receive(
+    db: &Path,
+    json: bool,
+    lang: Lang,
+    file: &Path,
+    supplier: Option<String>,
+    pay: Option<String>,
+    note: Option<String>,
+) -> Result<()> {
+    let mut shop = open(db)?;
+    let payment = match pay {
+        None => Payment::Cash,
+        Some(p) => Payment::parse(&p).ok_or_else(|| {
+            KasirError::invalid(
+                format!("--pay \"{p}\" harus cash atau credit"),
+                format!("--pay \"{p}\" must be cash or credit"),
+            )
+        })?,
+    };
+    let f = std::fs::File::open(file)?;
+    let lines = crate::service::stock::parse_receipt(std::io::BufReader::new(f))?;
+    let g = shop.receive(
+        &crate::domain::user::Actor::back_office(),
+        &lines,
+        &ReceiveOptions {
+            supplier,
+            payment,
+            note,
+        },
+    )?;
+    if json {
+        print_json(
+            json!({"received": g.lines, "doc_no": g.doc_no, "total": g.total, "payment": g.payment, "supplier": g.supplier}),
+        );
+    } else {
+        println!("{}", shop.receiving_slip_text(&g, lang)?);
+        println!(
+            "{} {} {} — {}",
+            g.lines,
+            lang.pick("baris barang diterima", "lines received"),
+            g.doc_no,
+            format_rupiah(g.total)
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn run_supplier(db: &Path, json: bool, lang: Lang, cmd: SupplierCmd) -> Result<()> {
+    let mut shop = open(db)?;
+    match cmd {
+        SupplierCmd::Add {
+            code,
+            name,
+            phone,
+            address,
+        } => {
+            let id = shop.add_supplier(
+                &crate::domain::user::Actor::back_office(),
+                &code,
+                &name,
+                phone.as_deref(),
+                address.as_deref(),
+            )?;
+            done(
+                json,
+                lang,
+                json!({"id": id, "code": code, "name": name}),
+                &format!(
+                    "{} {code} {name}",
+                    lang.pick("Pemasok ditambah:", "Supplier added:")
+                ),
+            );
+        }
+        SupplierCmd::List => {
+            let rows = shop.suppliers()?;
+            if json {
+                print_json(json!({"suppliers": rows}));
+            } else {
+                for s in &rows {
+                    println!(
+                        "{:<10} {:<36} {} {}",
+                        s.code,
+                        s.name,
+                        lang.pick("utang", "owed"),
+                        format_rupiah(s.owed)
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn run_opname(db: &Path, json: bool, lang: Lang, cmd: OpnameCmd) -> Result<()> {
+    let mut shop = open(db)?;
+    match cmd {
+        OpnameCmd::Start { unit, who } => {
+            let actor = actor_from(&mut shop, who.user, who.pin)?;
+            let unit = unit.as_deref().map(unit_arg).transpose()?;
+            let s = shop.opname_start(&actor, unit)?;
+            done(
+                json,
+                lang,
+                serde_json::to_value(&s).unwrap_or_default(),
+                &format!(
+                    "{} #{} ({})",
+                    lang.pick("Opname dimulai", "Stock count started"),
+                    s.id,
+                    s.scope_unit
+                        .clone()
+                        .unwrap_or_else(|| lang.pick("semua", "all").into())
+                ),
+            );
+        }
+        OpnameCmd::Count {
+            code,
+            qty,
+            batch,
+            who,
+        } => {
+            let actor = actor_from(&mut shop, who.user, who.pin)?;
+            let ack = shop.opname_count(&actor, &code, qty_arg(&qty)?, batch.as_deref())?;
+            done(
+                json,
+                lang,
+                serde_json::to_value(&ack).unwrap_or_default(),
+                &format!(
+                    "{} {} {}{}: {} {}",
+                    lang.pick("Tercatat", "Recorded"),
+                    ack.sku,
+                    ack.name,
+                    ack.batch
+                        .as_ref()
+                        .map(|b| format!(" batch {b}"))
+                        .unwrap_or_default(),
+                    format_qty(ack.counted),
+                    ack.base_unit
+                ),
+            );
+        }
+        OpnameCmd::Finish {
+            approve_user,
+            approve_pin,
+            who,
+        } => {
+            let actor = actor_from(&mut shop, who.user, who.pin)?;
+            let approver = match (&approve_user, &approve_pin) {
+                (Some(u), Some(p)) => Some((u.as_str(), p.as_str())),
+                (None, None) => None,
+                _ => {
+                    return Err(KasirError::invalid(
+                        "--approve-user dan --approve-pin harus diberikan berdua",
+                        "--approve-user and --approve-pin go together",
+                    ))
+                }
+            };
+            let r = shop.opname_finish(&actor, approver)?;
+            if json {
+                print_json(serde_json::to_value(&r).unwrap_or_default());
+            } else {
+                println!(
+                    "{} #{} — {} {}",
+                    lang.pick("Opname selesai", "Stock count finished"),
+                    r.session.id,
+                    lang.pick("disetujui", "approved by"),
+                    r.session.approver.clone().unwrap_or_else(|| "-".into())
+                );
+                for l in &r.lines {
+                    println!(
+                        "{:<12} {:<32} {:>9} {:>9} {:>9} {:>14}",
+                        l.sku,
+                        format!(
+                            "{}{}",
+                            l.name,
+                            l.batch
+                                .as_ref()
+                                .map(|b| format!(" [{b}]"))
+                                .unwrap_or_default()
+                        ),
+                        format_qty(l.expected),
+                        format_qty(l.counted),
+                        format_qty(l.variance),
+                        format_rupiah(l.value)
+                    );
+                }
+                println!(
+                    "{}: {}  {}: {}  {}: {}  ({} {})",
+                    lang.pick("Kurang", "Short"),
+                    format_rupiah(r.value_short),
+                    lang.pick("Lebih", "Over"),
+                    format_rupiah(r.value_over),
+                    lang.pick("Bersih", "Net"),
+                    format_rupiah(r.net_value),
+                    r.not_counted,
+                    lang.pick("produk tidak dihitung", "products not counted")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn run_writeoff(db: &Path, json: bool, lang: Lang, a: WriteoffArgs) -> Result<()> {
+    let mut shop = open(db)?;
+    let actor = actor_from(&mut shop, a.who.user, a.who.pin)?;
+    let records = if a.expired {
+        shop.write_off_expired(&actor, a.code.as_deref())?
+    } else {
+        let (Some(code), Some(qty)) = (&a.code, &a.qty) else {
+            return Err(KasirError::invalid(
+                "Sebutkan KODE dan JUMLAH (atau --expired)",
+                "Give CODE and QTY (or --expired)",
+            ));
+        };
+        let reason = a
+            .reason
+            .as_deref()
+            .and_then(WriteOffReason::parse)
+            .ok_or_else(|| {
+                KasirError::invalid(
+                    "--reason harus rusak, kedaluwarsa atau hilang",
+                    "--reason must be rusak, kedaluwarsa or hilang",
+                )
+            })?;
+        vec![shop.write_off(&actor, code, qty_arg(qty)?, reason, a.batch.as_deref())?]
+    };
+    let total: Decimal = records.iter().map(|r| r.value).sum();
+    if json {
+        print_json(json!({"writeoffs": records, "value": total}));
+    } else {
+        for r in &records {
+            println!(
+                "{} {} {}{} {} {} — {}",
+                lang.pick("Dihapus", "Written off"),
+                r.sku,
+                r.name,
+                r.batch
+                    .as_ref()
+                    .map(|b| format!(" batch {b}"))
+                    .unwrap_or_default(),
+                format_qty(r.qty),
+                r.base_unit,
+                format_rupiah(r.value)
+            );
+        }
+        println!(
+            "{} {} ({})",
+            records.len(),
+            lang.pick("penghapusan, nilai", "write-offs, value"),
+            format_rupiah(total)
+        );
+    }
+    Ok(())
+}
+
+fn csv_out<T: serde::Serialize>(out: &Path, rows: &[T]) -> Result<usize> {
+    write_atomically(out, |f| {
+        let mut w = csv::Writer::from_writer(f);
+        for r in rows {
+            w.serialize(r)?;
+        }
+        w.flush()?;
+        Ok(rows.len())
+    })
+}
+
+pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> Result<()> {
+    let shop = open(db)?;
+    let actor = crate::domain::user::Actor::back_office();
+    match cmd {
+        ReportCmd::Stock {
+            low,
+            slow,
+            days,
+            out,
+        } => {
+            if low {
+                let rows = shop.low_stock()?;
+                if let Some(out) = out {
+                    csv_out(&out, &rows)?;
+                }
+                if json {
+                    print_json(json!({"low": rows}));
+                } else {
+                    for r in &rows {
+                        println!(
+                            "{:<12} {:<40} {:>8} / {:>8} {:<8} {} {}",
+                            r.sku,
+                            r.name,
+                            format_qty(r.on_hand),
+                            format_qty(r.min_stock),
+                            r.base_unit,
+                            lang.pick("pesan", "order"),
+                            format_qty(r.suggested)
+                        );
+                    }
+                }
+            } else if slow {
+                let rows = shop.slow_movers(days)?;
+                if let Some(out) = out {
+                    csv_out(&out, &rows)?;
+                }
+                if json {
+                    print_json(json!({"slow": rows}));
+                } else {
+                    for r in &rows {
+                        println!(
+                            "{:<12} {:<40} {:>8} {:<8} {:>14} {}",
+                            r.sku,
+                            r.name,
+                            format_qty(r.on_hand),
+                            r.base_unit,
+                            format_rupiah(r.value),
+                            r.last_sale.clone().unwrap_or_else(|| "-".into())
+                        );
+                    }
+                }
+            } else {
+                let units = shop.stock_value_by_unit()?;
+                if let Some(out) = out {
+                    let rows: Vec<StockCsv> = shop
+                        .stock(None)?
+                        .into_iter()
+                        .map(|r| StockCsv {
+                            sku: r.sku,
+                            name: r.name,
+                            business_unit: r.business_unit,
+                            base_unit: r.base_unit,
+                            on_hand: r.on_hand,
+                            value: r.value,
+                        })
+                        .collect();
+                    csv_out(&out, &rows)?;
+                }
+                let total: Decimal = units.iter().map(|u| u.value).sum();
+                if json {
+                    print_json(json!({"units": units, "total": total}));
+                } else {
+                    for u in &units {
+                        println!(
+                            "{:<10} {:>5} {} {:>16}",
+                            u.business_unit,
+                            u.products,
+                            lang.pick("produk", "products"),
+                            format_rupiah(u.value)
+                        );
+                    }
+                    println!(
+                        "{:<22} {:>16}",
+                        lang.pick("Total", "Total"),
+                        format_rupiah(total)
+                    );
+                }
+            }
+        }
+        ReportCmd::Expiry { days, out } => {
+            let r = shop.expiry_report(days)?;
+            if let Some(out) = out {
+                let all: Vec<_> = r.expired.iter().chain(r.near.iter()).cloned().collect();
+                csv_out(&out, &all)?;
+            }
+            if json {
+                print_json(serde_json::to_value(&r).unwrap_or_default());
+            } else {
+                println!(
+                    "{} ({})",
+                    lang.pick("Sudah kedaluwarsa", "Expired"),
+                    r.expired.len()
+                );
+                for e in &r.expired {
+                    println!(
+                        "  {} {:<12} {:<36} {:<14} {:>8} {}",
+                        e.expiry,
+                        e.sku,
+                        e.name,
+                        e.batch_no,
+                        format_qty(e.on_hand),
+                        e.base_unit
+                    );
+                }
+                println!(
+                    "{} {} {} ({})",
+                    lang.pick("Kedaluwarsa dalam", "Expiring within"),
+                    r.days,
+                    lang.pick("hari", "days"),
+                    r.near.len()
+                );
+                for e in &r.near {
+                    println!(
+                        "  {} {:<12} {:<36} {:<14} {:>8} {}",
+                        e.expiry,
+                        e.sku,
+                        e.name,
+                        e.batch_no,
+                        format_qty(e.on_hand),
+                        e.base_unit
+                    );
+                }
+            }
+        }
+        ReportCmd::Sipnap { month, out } => {
+            let rows = shop.sipnap(&actor, &month)?;
+            if let Some(out) = &out {
+                write_atomically(out, |f| {
+                    crate::service::pharmacy::write_sipnap_csv(&month, &rows, f)
+                })?;
+            }
+            if json {
+                print_json(json!({"month": month, "rows": rows}));
+            } else if out.is_none() {
+                let mut buf = Vec::new();
+                crate::service::pharmacy::write_sipnap_csv(&month, &rows, &mut buf)?;
+                print!("{}", String::from_utf8_lossy(&buf));
+            } else {
+                println!(
+                    "SIPNAP {month}: {} {}",
+                    rows.len(),
+                    lang.pick("produk", "products")
+                );
+            }
+        }
+        ReportCmd::Register { month } => {
+            let rows = shop.drug_register(&actor, &month)?;
+            if json {
+                print_json(json!({"month": month, "register": rows}));
+            } else {
+                for r in &rows {
+                    println!(
+                        "{} {:<10} {:<9} {:>8} {:>8} {} {}",
+                        r.at,
+                        r.sku,
+                        r.kind,
+                        format_qty(r.qty),
+                        format_qty(r.balance),
+                        r.reference.clone().unwrap_or_default(),
+                        r.patient
+                            .as_ref()
+                            .map(|p| format!("{p} / {}", r.doctor.clone().unwrap_or_default()))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One row of `report stock --out`.
+#[derive(serde::Serialize)]
+struct StockCsv {
+    sku: String,
+    name: String,
+    business_unit: String,
+    base_unit: String,
+    on_hand: Decimal,
+    value: Decimal,
+}
