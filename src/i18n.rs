@@ -220,6 +220,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("menu.products", "Produk", "Products"),
     ("menu.members", "Anggota", "Members"),
     ("menu.settings", "Pengaturan", "Settings"),
+    ("menu.stock", "Stok", "Stock"),
+    ("stock.refresh", "Muat ulang", "Refresh"),
+    ("stock.on_hand", "Stok", "On hand"),
+    ("stock.value", "Nilai", "Value"),
+    ("stock.batches", "Batch (kedaluwarsa)", "Batches (expiry)"),
     ("back.sku", "SKU", "SKU"),
     ("back.umum", "Umum", "Public"),
     ("back.anggota", "Anggota", "Member"),
@@ -300,6 +305,7 @@ mod tests {
             include_str!("ui/pay.rs"),
             include_str!("ui/backoffice.rs"),
             include_str!("ui/input.rs"),
+            include_str!("ui/stock.rs"),
         ];
         let mut missing = Vec::new();
         let mut seen = 0;

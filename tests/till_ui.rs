@@ -299,21 +299,22 @@ fn pay_cash_shows_the_change_and_commits_once_even_on_double_enter() {
 #[test]
 fn cash_rounding_goes_to_the_customer_and_is_shown() {
     let (_dir, mut h) = harness_after_login();
-    // Two items whose total is not a multiple of Rp100.
-    let item = h.state().shop.find_items("", 400).unwrap();
-    let odd = item
-        .iter()
-        .find(|i| i.prices.umum % dec!(100) != Decimal::ZERO && !i.weighed)
-        .expect("a demo item with an odd price")
-        .clone();
-    h.state_mut().cart.add(odd.clone(), Decimal::ONE).unwrap();
-    h.run_steps(2);
+    // A price that is not a multiple of the Rp100 rounding step.
+    let item = h.state().shop.find_item(MIE).unwrap();
+    let admin = kasir::domain::user::Actor::back_office();
+    h.state_mut()
+        .shop
+        .set_price(&admin, &item, PriceTier::Umum, dec!(3550))
+        .unwrap();
+    burst(&mut h, &format!("3*{MIE}"), true);
+    assert_eq!(total(&h), dec!(10650));
     press(&mut h, Key::F12);
     h.get_by_label("Uang pas").click();
     h.run_steps(3);
     let sale = h.state().last_sale.clone().expect("paid");
-    assert_eq!(sale.rounding, odd.prices.umum % dec!(100));
-    assert_eq!(sale.payable, odd.prices.umum - sale.rounding);
+    assert_eq!(sale.rounding, dec!(50), "rounded down, in the customer's favour");
+    assert_eq!(sale.payable, dec!(10600));
+    h.get_by_label("Pembulatan: -Rp50");
 }
 
 #[test]

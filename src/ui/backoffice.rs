@@ -16,10 +16,12 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     let may_sell = app.may(Permission::Sell);
     let may_edit = app.may(Permission::ManageCatalog);
     let may_settings = app.may(Permission::ManageUsers);
+    let may_stock = app.may(Permission::ReceiveStock);
     let current = match &app.screen {
         Screen::Back(Back::Products { .. }) => Some(BackKind::Products),
         Screen::Back(Back::Members { .. }) => Some(BackKind::Members),
         Screen::Back(Back::Settings(_)) => Some(BackKind::Settings),
+        Screen::Back(Back::Stock(_)) => Some(BackKind::Stock),
         _ => None,
     };
     egui::Panel::top("menu").show(ui, |ui| {
@@ -36,6 +38,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
             for (kind, key, show) in [
                 (BackKind::Products, "menu.products", true),
                 (BackKind::Members, "menu.members", true),
+                (BackKind::Stock, "menu.stock", may_stock),
                 (BackKind::Settings, "menu.settings", may_settings),
             ] {
                 if show
@@ -242,6 +245,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                     actions.push(Action::SaveSettings);
                 }
             }
+            Screen::Back(Back::Stock(_)) => super::stock::stock_ui(app, ui, &mut actions),
             _ => {}
         }
     });

@@ -7,6 +7,7 @@ mod input;
 mod login;
 mod pay;
 mod selling;
+pub mod stock;
 
 use std::time::{Duration, Instant};
 
@@ -163,6 +164,8 @@ pub enum Back {
         results: Vec<MemberRow>,
     },
     Settings(SettingsForm),
+    /// Stock on hand, receiving, opname, write-offs, expiry (gudang, apoteker).
+    Stock(Box<stock::StockScreen>),
 }
 
 /// A price being edited on the products screen.
@@ -213,6 +216,7 @@ pub enum BackKind {
     Products,
     Members,
     Settings,
+    Stock,
 }
 
 /// Something the cashier asked for.
@@ -258,6 +262,8 @@ pub enum Action {
     MembersSearch,
     SaveSettings,
     SimScan,
+    /// Something on the stock screen.
+    Stock(stock::StockAction),
 }
 
 /// The till's state.
@@ -597,6 +603,7 @@ impl TillApp {
             }
             Action::SaveSettings => self.save_settings(),
             Action::SimScan => self.scans.simulate_scan(),
+            Action::Stock(a) => stock::apply(self, a),
         }
     }
 
@@ -1066,13 +1073,15 @@ impl TillApp {
             BackKind::Products => true,
             BackKind::Members => self.may(Permission::Sell) || self.may(Permission::ManageMembers),
             BackKind::Settings => self.may(Permission::ManageUsers),
+            BackKind::Stock => self.may(Permission::ReceiveStock),
         };
         if !allowed {
             self.notify(t(lang, "back.not_allowed").into(), true);
             return;
         }
         self.dialog = None;
-        self.screen = Screen::Back(match kind {
+        let back = match kind {
+            BackKind::Stock => Back::Stock(Box::new(stock::StockScreen::new(self))),
             BackKind::Products => Back::Products {
                 query: String::new(),
                 results: self.shop.find_items("", 100).unwrap_or_default(),
@@ -1097,7 +1106,8 @@ impl TillApp {
                 lang: self.settings.lang.code().into(),
                 error: None,
             }),
-        });
+        };
+        self.screen = Screen::Back(back);
     }
 
     fn save_price(&mut self) {

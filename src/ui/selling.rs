@@ -234,6 +234,11 @@ fn top_bar(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             {
                 actions.push(Action::GoBack(BackKind::Members));
             }
+            if app.may(Permission::ReceiveStock)
+                && ui.selectable_label(false, t(lang, "menu.stock")).clicked()
+            {
+                actions.push(Action::GoBack(BackKind::Stock));
+            }
             if app.may(Permission::ManageUsers)
                 && ui
                     .selectable_label(false, t(lang, "menu.settings"))
