@@ -70,6 +70,8 @@ pub enum KasirError {
     Io(#[from] std::io::Error),
     #[error("csv: {0}")]
     Csv(#[from] csv::Error),
+    #[error("printer: {0}")]
+    Printer(kasir_hardware::HardwareError),
 }
 
 impl From<CartError> for KasirError {
@@ -200,6 +202,7 @@ impl KasirError {
             Db(e) => l(format!("Kesalahan database: {e}"), format!("Database error: {e}")),
             Io(e) => l(format!("Kesalahan file: {e}"), format!("File error: {e}")),
             Csv(e) => l(format!("CSV tidak valid: {e}"), format!("Invalid CSV: {e}")),
+            Printer(e) => crate::service::print::hardware_message(e, lang),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod demo;
 pub mod members;
+pub mod print;
 pub mod receipt;
 pub mod shift;
 pub mod stock;

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod members;
+pub mod print;
 pub mod sales;
 pub mod settings;
 pub mod shifts;
