@@ -20,6 +20,8 @@ use crate::service::checkout::parse_tender;
 use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
+mod print;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "kasir",
@@ -105,6 +107,8 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Integrity check: SQLite, audit chain, stock = moves.
     Check,
+    #[command(flatten)]
+    Hardware(print::HardwareCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -644,6 +648,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 ));
             }
         }
+        Command::Hardware(cmd) => print::run_print(cmd, db, lang, json)?,
     }
     Ok(())
 }

@@ -74,16 +74,26 @@ pub fn backoff(attempts: i64) -> chrono::Duration {
     chrono::Duration::seconds((BACKOFF_FIRST_SECS << exp).min(BACKOFF_MAX_SECS))
 }
 
+/// A printer URI in its canonical spelling when it parses (so `tcp:host` and
+/// `tcp:host:9100` name one queue), else as written (the job then fails with a clear error
+/// instead of the sale failing).
+pub fn canonical_printer(uri: &str) -> String {
+    uri.parse::<PrinterUri>()
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| uri.trim().to_string())
+}
+
 /// The printer that prints a till's receipts: setting `till.<till>.printer`, else
 /// `printer.uri`, else the simulated printer.
 pub fn receipt_printer(c: &Connection, till: &str) -> Result<String> {
     let own = settings::get(c, &format!("till.{till}.printer"))?.filter(|s| !s.is_empty());
-    Ok(match own {
+    let uri = match own {
         Some(p) => p,
         None => settings::get(c, "printer.uri")?
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "sim".into()),
-    })
+    };
+    Ok(canonical_printer(&uri))
 }
 
 /// Enqueue a just-committed sale's receipt, inside the sale's transaction; a sale with a
@@ -249,7 +259,7 @@ pub fn hardware_message(e: &HardwareError, lang: Lang) -> String {
 pub struct JobFailure {
     pub job: i64,
     pub error: String,
-    /// When it will be tried again.
+    /// When it will be tried again (empty for a test page, which is not retried).
     pub next_attempt_at: String,
 }
 
@@ -471,6 +481,7 @@ impl Shop {
     /// printer does not take (that job waits with one attempt more). Never panics on a
     /// device fault; an `Err` is a database problem.
     pub fn process_queue_once(&mut self, printer: &str, open: &mut Opener) -> Result<QueueOutcome> {
+        let printer = &canonical_printer(printer);
         let now = self.now();
         let now_s = stamp(now);
         let jobs = q::queued_for(self.store.conn(), printer)?;
@@ -536,6 +547,18 @@ impl Shop {
                         s => s,
                     });
                 }
+                Err(e) if job.kind == JobKind::Test => {
+                    // A test page is for now: it is not printed later by surprise.
+                    let why = e.to_string();
+                    self.store.write(|tx| q::mark_failed(tx, job.id, &why))?;
+                    out.state = Some(state_of_error(&e));
+                    out.failed = Some(JobFailure {
+                        job: job.id,
+                        error: why,
+                        next_attempt_at: String::new(),
+                    });
+                    break;
+                }
                 Err(e) => {
                     let why = e.to_string();
                     let next = stamp(now + backoff(job.attempts + 1));
@@ -558,6 +581,7 @@ impl Shop {
 
     /// Ask the printer how it is (DLE EOT where the link is two-way).
     pub fn probe_printer(&self, printer: &str, open: &mut Opener) -> Result<PrinterReport> {
+        let printer = &canonical_printer(printer);
         let queued = q::queued_for(self.store.conn(), printer)?.len();
         let (state, last_error) = match open(printer)
             .and_then(|mut t| query_status(t.as_mut(), DEFAULT_STATUS_TIMEOUT))
@@ -706,7 +730,7 @@ impl PrintWorkerConfig {
     pub fn new(db_path: impl Into<PathBuf>, printer: impl Into<String>) -> Self {
         PrintWorkerConfig {
             db_path: db_path.into(),
-            printer: printer.into(),
+            printer: canonical_printer(&printer.into()),
             tick: Duration::from_secs(1),
             probe_every: Duration::from_secs(10),
         }
