@@ -568,8 +568,32 @@ fn pty_serial_scanner_puts_the_item_in_the_cart_through_the_service_layer() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    scanner.stop();
     assert_eq!(warnings, 1, "noise gives a warning");
+    // 10 KB without a newline: a warning, no code.
+    for chunk in vec![b'7'; 10 * 1024].chunks(512) {
+        master.write_all(chunk).unwrap();
+    }
+    master.write_all(b"\r\n").unwrap();
+    match next(&scanner) {
+        kasir_hardware::ScannerEvent::Warning(w) => assert!(w.contains("long"), "{w}"),
+        other => panic!("an over-long line must warn, got {other:?}"),
+    }
+    // Unplug: the thread says so and keeps running; nothing reaches the cart.
+    drop(master);
+    drop(_slave);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match scanner.recv_timeout(Duration::from_millis(200)) {
+            Some(kasir_hardware::ScannerEvent::Disconnected) => break,
+            Some(kasir_hardware::ScannerEvent::Code(c)) => panic!("no code expected, got {c}"),
+            _ => assert!(Instant::now() < deadline, "no disconnect reported"),
+        }
+    }
+    assert!(
+        scanner.is_running(),
+        "the scanner thread survives an unplug"
+    );
+    scanner.stop();
     assert_eq!(cart.lines.len(), 1, "noise adds nothing");
     assert_eq!(cart.lines[0].item.name, "Indomie Goreng 85 g");
     assert_eq!(cart.lines[0].qty, Decimal::ONE);
