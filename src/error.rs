@@ -91,6 +91,8 @@ pub enum KasirError {
     },
     #[error("{0} is not a pharmacist")]
     NotApoteker(String),
+    #[error("printer: {0}")]
+    Printer(kasir_hardware::HardwareError),
 }
 
 impl From<crate::domain::cash::CountError> for KasirError {
@@ -265,6 +267,7 @@ impl KasirError {
                 format!("{u} bukan apoteker — resep harus disetujui apoteker"),
                 format!("{u} is not a pharmacist — a pharmacist must approve the prescription"),
             ),
+            Printer(e) => crate::service::print::hardware_message(e, lang),
         }
     }
 }

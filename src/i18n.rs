@@ -264,6 +264,27 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Belanja anggota menambah SHU Anda",
         "Member purchases count towards your SHU",
     ),
+    ("printer.ready", "Printer siap", "Printer ready"),
+    (
+        "printer.paper_near_end",
+        "Kertas hampir habis",
+        "Paper nearly finished",
+    ),
+    ("printer.paper_out", "Kertas habis", "Out of paper"),
+    ("printer.cover_open", "Penutup terbuka", "Cover open"),
+    ("printer.offline", "Printer offline", "Printer offline"),
+    ("printer.error", "Printer bermasalah", "Printer error"),
+    (
+        "printer.unknown",
+        "Status printer tidak terbaca",
+        "Printer status unknown",
+    ),
+    ("printer.waiting", "struk menunggu", "waiting to print"),
+    ("report.float", "Modal awal", "Opening float"),
+    ("report.gross", "Penjualan kotor", "Gross sales"),
+    ("report.discount", "Diskon", "Discounts"),
+    ("report.net", "Total penjualan", "Net sales"),
+    ("report.cash_expected", "Kas seharusnya", "Cash expected"),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

@@ -21,6 +21,7 @@ use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
 mod stock;
+mod print;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -130,6 +131,8 @@ pub enum Command {
     /// Reports: stock, expiry, sipnap, register.
     #[command(subcommand)]
     Report(stock::ReportCmd),
+    #[command(flatten)]
+    Hardware(print::HardwareCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -669,6 +672,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Opname(cmd) => stock::run_opname(db, json, lang, cmd)?,
         Command::Writeoff(args) => stock::run_writeoff(db, json, lang, args)?,
         Command::Report(cmd) => stock::run_report(db, json, lang, cmd)?,
+        Command::Hardware(cmd) => print::run_print(cmd, db, lang, json)?,
     }
     Ok(())
 }

@@ -169,6 +169,14 @@ impl Shop {
                     },
                 )?;
             }
+            super::print::enqueue_sale_receipt(
+                tx,
+                sale_id,
+                &number,
+                till,
+                &settlement.tenders,
+                &at,
+            )?;
             Ok(number)
         })?;
         self.sale(&number)

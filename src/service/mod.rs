@@ -9,6 +9,7 @@ pub mod demo;
 pub mod members;
 pub mod opname;
 pub mod pharmacy;
+pub mod print;
 pub mod receipt;
 pub mod shift;
 pub mod stock;

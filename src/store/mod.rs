@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod members;
 pub mod opname;
 pub mod pharmacy;
+pub mod print;
 pub mod sales;
 pub mod settings;
 pub mod shifts;

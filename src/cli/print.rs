@@ -1,0 +1,366 @@
+//! `devices list`, `print test|receipt|z|queue|retry`, `drawer open`: the receipt printer,
+//! its queue and the cash drawer from the command line.
+//!
+//! Printing commands put a job in the shop's print queue and send it at once; when the
+//! printer does not take it, the command fails with the printer's state and the job stays
+//! queued (`kasir print retry` or the till's print worker sends it later).
+
+use std::path::Path;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use super::{actor_from, open, print_json};
+use crate::error::{KasirError, Result};
+use crate::i18n::Lang;
+use crate::service::print::{
+    open_printer, parse_printer, receipt_printer, state_key, state_text, QueueOutcome,
+};
+use crate::service::Shop;
+use crate::store::print::{JobStatus, PrintJob};
+
+#[derive(Subcommand, Debug)]
+pub enum HardwareCmd {
+    /// Serial ports and printer devices seen on this machine.
+    #[command(subcommand)]
+    Devices(DevicesCmd),
+    /// Print through the shop's print queue.
+    #[command(subcommand)]
+    Print(PrintCmd),
+    /// The cash drawer.
+    #[command(subcommand)]
+    Drawer(DrawerCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevicesCmd {
+    /// List serial ports, USB serial adapters, CDC-ACM scanners and USB printers.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrintCmd {
+    /// Print the test page (paper width, characters, styles).
+    Test {
+        /// Printer URI (default: the shop's receipt printer).
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
+    /// Reprint a sale's receipt, marked SALINAN (copy).
+    Receipt {
+        number: String,
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
+    },
+    /// Print the shift report: Z for a closed shift, X while it is still open.
+    Z {
+        /// Shift id (default: the open shift of --till).
+        #[arg(long)]
+        shift: Option<i64>,
+        #[arg(long, default_value = "cli")]
+        till: String,
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
+    /// Jobs in the print queue and their state.
+    Queue {
+        /// How many finished jobs to show besides the pending ones.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Send waiting jobs now (all printers, or one).
+    Retry {
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DrawerCmd {
+    /// Open the cash drawer (supervisor roles; audited).
+    Open {
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
+    },
+}
+
+pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
+    match cmd {
+        HardwareCmd::Devices(DevicesCmd::List) => devices(lang, json),
+        HardwareCmd::Print(PrintCmd::Test { printer }) => {
+            let mut shop = open(db)?;
+            let printer = printer_or_default(&shop, printer)?;
+            let actor = crate::domain::user::Actor::back_office();
+            let job = shop.enqueue_test(&actor, &printer)?;
+            send_now(&mut shop, job, lang, json, "halaman uji", "test page")
+        }
+        HardwareCmd::Print(PrintCmd::Receipt {
+            number,
+            printer,
+            user,
+            pin,
+        }) => {
+            let mut shop = open(db)?;
+            let actor = actor_from(&mut shop, user, pin)?;
+            let job = shop.reprint(&actor, &number, printer.as_deref())?;
+            send_now(&mut shop, job, lang, json, "salinan struk", "receipt copy")
+        }
+        HardwareCmd::Print(PrintCmd::Z {
+            shift,
+            till,
+            printer,
+        }) => {
+            let mut shop = open(db)?;
+            let shift_id = match shift {
+                Some(id) => id,
+                None => {
+                    shop.current_shift(&till)?
+                        .ok_or_else(|| {
+                            KasirError::invalid(
+                                format!("Tidak ada shift terbuka di {till}: sebutkan --shift ID"),
+                                format!("No open shift on {till}: give --shift ID"),
+                            )
+                        })?
+                        .id
+                }
+            };
+            let printer = printer_or_default(&shop, printer)?;
+            let report = shop.shift_report(shift_id, shop.settings()?.lang)?;
+            let (id, en) = match report.kind {
+                kasir_receipts::ShiftReportKind::Z => ("laporan Z", "Z report"),
+                kasir_receipts::ShiftReportKind::X => (
+                    "laporan X (shift masih terbuka)",
+                    "X report (shift still open)",
+                ),
+            };
+            let job = shop.enqueue_report(
+                &crate::domain::user::Actor::back_office(),
+                &printer,
+                &report,
+            )?;
+            send_now(&mut shop, job, lang, json, id, en)
+        }
+        HardwareCmd::Print(PrintCmd::Queue { limit }) => {
+            let shop = open(db)?;
+            let jobs = shop.print_queue(limit.max(0))?;
+            if json {
+                print_json(json!({"jobs": jobs}));
+            } else if jobs.is_empty() {
+                println!(
+                    "{}",
+                    lang.pick("Antrean cetak kosong", "The print queue is empty")
+                );
+            } else {
+                for j in &jobs {
+                    println!("{}", job_line(j, lang));
+                }
+            }
+            Ok(())
+        }
+        HardwareCmd::Print(PrintCmd::Retry { printer }) => {
+            let mut shop = open(db)?;
+            let printer = printer.map(|p| parse_printer(&p)).transpose()?;
+            shop.retry_now(printer.as_deref())?;
+            let printers = match printer {
+                Some(p) => vec![p],
+                None => crate::store::print::printers_with_queued(shop.store.conn())?,
+            };
+            let mut results = Vec::new();
+            for p in printers {
+                let out = shop.process_queue_once(&p, &mut open_printer)?;
+                results.push((p, out));
+            }
+            let waiting: usize = results.iter().map(|(_, o)| o.queued).sum();
+            if json {
+                print_json(json!({
+                    "printers": results.iter().map(|(p, o)| outcome_json(p, o)).collect::<Vec<_>>(),
+                    "waiting": waiting,
+                }));
+            } else {
+                for (p, o) in &results {
+                    println!(
+                        "{p}: {} {}{}",
+                        o.printed.len(),
+                        lang.pick("dicetak", "printed"),
+                        o.state
+                            .map(|s| format!(", {}", state_text(s, lang)))
+                            .unwrap_or_default()
+                    );
+                }
+                if results.is_empty() {
+                    println!(
+                        "{}",
+                        lang.pick("Antrean cetak kosong", "The print queue is empty")
+                    );
+                }
+            }
+            if waiting > 0 {
+                return Err(KasirError::invalid(
+                    format!("{waiting} job cetak masih menunggu (kasir print queue)"),
+                    format!("{waiting} print jobs still waiting (kasir print queue)"),
+                ));
+            }
+            Ok(())
+        }
+        HardwareCmd::Drawer(DrawerCmd::Open { printer, user, pin }) => {
+            let mut shop = open(db)?;
+            let actor = actor_from(&mut shop, user, pin)?;
+            let printer = printer_or_default(&shop, printer)?;
+            shop.open_drawer(&actor, &printer, &mut open_printer)?;
+            if json {
+                print_json(json!({"drawer": "opened", "printer": printer, "by": actor.username}));
+            } else {
+                println!(
+                    "{} ({printer})",
+                    lang.pick("Laci kas dibuka", "Cash drawer opened")
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `--printer`, checked, or the receipt printer of till `cli`.
+fn printer_or_default(shop: &Shop, printer: Option<String>) -> Result<String> {
+    match printer {
+        Some(p) => parse_printer(&p),
+        None => receipt_printer(shop.store.conn(), "cli"),
+    }
+}
+
+/// Send the queue of `job`'s printer now; fail, keeping the job queued, if it did not print.
+fn send_now(
+    shop: &mut Shop,
+    job: PrintJob,
+    lang: Lang,
+    json: bool,
+    what_id: &str,
+    what_en: &str,
+) -> Result<()> {
+    shop.retry_now(Some(&job.printer))?;
+    let out = shop.process_queue_once(&job.printer, &mut open_printer)?;
+    let job = shop.print_job(job.id)?;
+    if job.status != JobStatus::Done {
+        let state = out
+            .state
+            .map(|s| (state_text(s, Lang::Id), state_text(s, Lang::En)))
+            .unwrap_or(("menunggu", "waiting"));
+        let detail = job.last_error.clone().unwrap_or_default();
+        if job.status == JobStatus::Failed {
+            return Err(KasirError::invalid(
+                format!(
+                    "{what_id} tidak tercetak di {}: {} ({detail})",
+                    job.printer, state.0
+                ),
+                format!(
+                    "{what_en} not printed on {}: {} ({detail})",
+                    job.printer, state.1
+                ),
+            ));
+        }
+        return Err(KasirError::invalid(
+            format!(
+                "{what_id} belum tercetak di {}: {} ({detail}); job {} menunggu di antrean (kasir print retry)",
+                job.printer, state.0, job.id
+            ),
+            format!(
+                "{what_en} not printed on {}: {} ({detail}); job {} waits in the queue (kasir print retry)",
+                job.printer, state.1, job.id
+            ),
+        ));
+    }
+    if json {
+        print_json(
+            json!({"job": job, "printed": true, "outcome": outcome_json(&job.printer, &out)}),
+        );
+    } else {
+        println!(
+            "{} {} {} (job {})",
+            lang.pick(what_id, what_en),
+            lang.pick("dicetak ke", "printed on"),
+            job.printer,
+            job.id
+        );
+    }
+    Ok(())
+}
+
+fn outcome_json(printer: &str, o: &QueueOutcome) -> serde_json::Value {
+    json!({
+        "printer": printer,
+        "printed": o.printed,
+        "failed": o.failed,
+        "given_up": o.given_up,
+        "state": o.state.map(state_key),
+        "queued": o.queued,
+    })
+}
+
+fn job_line(j: &PrintJob, lang: Lang) -> String {
+    let status = match j.status {
+        JobStatus::Queued if j.attempts > 0 => format!(
+            "{} ({}× {}, {} {})",
+            lang.pick("menunggu", "waiting"),
+            j.attempts,
+            lang.pick("gagal", "failed"),
+            lang.pick("coba lagi", "retry at"),
+            j.next_attempt_at
+        ),
+        JobStatus::Queued => lang.pick("menunggu", "waiting").to_string(),
+        JobStatus::Printing => lang.pick("sedang dicetak", "printing").to_string(),
+        JobStatus::Done => format!(
+            "{} {}",
+            lang.pick("selesai", "done"),
+            j.printed_at.clone().unwrap_or_default()
+        ),
+        JobStatus::Failed => lang
+            .pick("gagal, dihentikan", "failed, given up")
+            .to_string(),
+    };
+    let error = match (&j.last_error, j.status) {
+        (Some(e), JobStatus::Queued | JobStatus::Failed) => format!(" — {e}"),
+        _ => String::new(),
+    };
+    format!(
+        "#{:<5} {:<8} {:<22} {:<28} {status}{error}",
+        j.id,
+        j.kind,
+        j.reference.clone().unwrap_or_default(),
+        j.printer
+    )
+}
+
+fn devices(lang: Lang, json: bool) -> Result<()> {
+    let list = kasir_hardware::list_devices();
+    if json {
+        print_json(json!({
+            "devices": list.iter().map(|d| json!({
+                "path": d.path,
+                "kind": format!("{:?}", d.kind),
+                "description": d.description,
+                "suggested_uri": d.suggested_uri,
+            })).collect::<Vec<_>>()
+        }));
+    } else if list.is_empty() {
+        println!(
+            "{}",
+            lang.pick(
+                "Tidak ada port serial atau printer USB terlihat",
+                "No serial ports or USB printers seen"
+            )
+        );
+    } else {
+        for d in &list {
+            println!("{:<16} {:<48} {}", d.path, d.description, d.suggested_uri);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! The real binary: `print receipt|test|z|queue|retry`, `drawer open`, `devices list`.
+
+mod common;
+
+use common::{demo_shop, json, kasir, ok, refused};
+
+fn sale_number(db: &std::path::Path, args: &[&str]) -> String {
+    let mut all = vec!["sale"];
+    all.extend_from_slice(args);
+    json(db, &all)["sale"]["number"]
+        .as_str()
+        .expect("sale number")
+        .to_string()
+}
+
+#[test]
+fn print_receipt_writes_a_decodable_marked_copy_to_a_file_printer() {
+    let (dir, db) = demo_shop();
+    let no = sale_number(&db, &["--pay", "cash:10000", "8991234567891*2"]);
+    // The sale queued its receipt and a drawer kick for the shop's printer.
+    let queue = json(&db, &["print", "queue"]);
+    let kinds: Vec<&str> = queue["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["drawer", "receipt"]);
+
+    let file = dir.path().join("struk.bin");
+    let uri = format!("file:{}", file.display());
+    let out = ok(&db, &["print", "receipt", &no, "--printer", &uri]);
+    assert!(out.contains(&no) || out.contains("job"), "{out}");
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(&[0x1B, 0x40]), "starts with ESC @");
+    assert!(
+        bytes.windows(4).any(|w| w == [0x1D, 0x56, 0x42, 0x00]),
+        "cut"
+    );
+    assert!(
+        !bytes.windows(3).any(|w| w == [0x1B, 0x70, 0x00]),
+        "a reprint does not open the drawer"
+    );
+    assert!(bytes.len() < 1024, "{} bytes", bytes.len());
+    let text = kasir_receipts::decode_text(&bytes);
+    assert!(text.contains("SALINAN"), "{text}");
+    assert!(text.contains(&no), "{text}");
+    assert!(text.contains("Indomie Goreng 85 g"), "{text}");
+    assert!(text.contains("Rp7.000"), "{text}");
+
+    let queue = json(&db, &["print", "queue"]);
+    let reprint = queue["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["kind"] == "reprint")
+        .expect("reprint job");
+    assert_eq!(reprint["status"], "done");
+    assert_eq!(reprint["printer"], uri.as_str());
+    assert_eq!(reprint["reference"], no.as_str());
+
+    // Unknown sale: refused, nothing printed, nothing queued.
+    let before = json(&db, &["print", "queue"])["jobs"]
+        .as_array()
+        .unwrap()
+        .len();
+    let err = refused(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "print",
+            "receipt",
+            "cli-20200101-0001",
+            "--printer",
+            &uri,
+        ],
+    );
+    assert!(err.contains("not found"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap().len(), bytes.len());
+    let after = json(&db, &["print", "queue"])["jobs"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn test_page_z_report_drawer_and_devices() {
+    let (dir, db) = demo_shop();
+    sale_number(&db, &["--pay", "cash:10000", "8991234567891*2"]);
+    let page = dir.path().join("test.bin");
+    ok(
+        &db,
+        &[
+            "print",
+            "test",
+            "--printer",
+            &format!("file:{}", page.display()),
+        ],
+    );
+    let text = kasir_receipts::decode_text(&std::fs::read(&page).unwrap());
+    assert!(text.contains("1234567890"), "ruler: {text}");
+
+    let z = dir.path().join("z.bin");
+    let v = json(
+        &db,
+        &["print", "z", "--printer", &format!("file:{}", z.display())],
+    );
+    assert_eq!(v["printed"], true);
+    let text = kasir_receipts::decode_text(&std::fs::read(&z).unwrap());
+    assert!(text.contains("Modal awal"), "{text}");
+    assert!(text.contains("Rp200.000"), "float: {text}");
+    assert!(text.contains("Rp7.000"), "sales: {text}");
+    assert!(text.contains("Rp207.000"), "cash expected: {text}");
+
+    // A cashier may not open the drawer; a pharmacist (supervisor) may, and it is audited.
+    let drawer = dir.path().join("drawer.bin");
+    let duri = format!("file:{}", drawer.display());
+    let err = refused(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "drawer",
+            "open",
+            "--printer",
+            &duri,
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+        ],
+    );
+    assert!(err.contains("not allowed"), "{err}");
+    assert!(!drawer.exists());
+    ok(
+        &db,
+        &[
+            "drawer",
+            "open",
+            "--printer",
+            &duri,
+            "--user",
+            "rina",
+            "--pin",
+            "3333",
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&drawer).unwrap(),
+        vec![0x1B, 0x70, 0x00, 0x19, 0xFA]
+    );
+    ok(&db, &["check"]);
+
+    let devices = json(&db, &["devices", "list"]);
+    assert!(devices["devices"].is_array(), "{devices}");
+}
+
+#[test]
+fn an_unreachable_printer_fails_clearly_and_keeps_the_receipt_queued() {
+    let (_dir, db) = demo_shop();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let uri = format!("tcp:127.0.0.1:{port}");
+    let no = sale_number(&db, &["--pay", "qris:3500", "8991234567891"]);
+    let err = refused(
+        &db,
+        &["--lang", "en", "print", "receipt", &no, "--printer", &uri],
+    );
+    assert!(
+        err.contains("Printer offline") && err.contains("waits in the queue"),
+        "{err}"
+    );
+    let err = refused(&db, &["print", "receipt", &no, "--printer", &uri]);
+    assert!(err.contains("Printer offline"), "{err}");
+    let jobs = json(&db, &["print", "queue"])["jobs"].clone();
+    let reprint = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|j| j["kind"] == "reprint")
+        .collect::<Vec<_>>();
+    assert_eq!(reprint.len(), 2, "{jobs}");
+    assert!(reprint.iter().all(|j| j["status"] == "queued"));
+    // The sale is untouched.
+    let sale = json(&db, &["sales", "show", &no]);
+    assert_eq!(sale["sale"]["payable"], "3500");
+    // `print retry` reports the jobs still waiting with a non-zero exit.
+    let out = kasir(&db, &["print", "retry", "--printer", &uri]);
+    assert!(!out.status.success());
+    // A bad printer address is refused before anything is queued.
+    let err = refused(&db, &["print", "test", "--printer", "bogus:x"]);
+    assert!(err.contains("bogus"), "{err}");
+}
