@@ -4,5 +4,6 @@ pub mod barcode;
 pub mod cart;
 pub mod cash;
 pub mod catalog;
+pub mod ledger;
 pub mod money;
 pub mod user;

@@ -6,9 +6,13 @@ pub mod auth;
 pub mod catalog;
 pub mod checkout;
 pub mod demo;
+pub mod ledger;
+pub mod member_books;
 pub mod members;
 pub mod receipt;
+pub mod returns;
 pub mod shift;
+pub mod shift_close;
 pub mod stock;
 
 use std::sync::{Arc, Mutex};

@@ -5,9 +5,12 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod ledger;
 pub mod members;
+pub mod returns;
 pub mod sales;
 pub mod settings;
+pub mod shift_close;
 pub mod shifts;
 pub mod stock;
 pub mod users;
