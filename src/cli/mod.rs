@@ -20,6 +20,8 @@ use crate::service::checkout::parse_tender;
 use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
+mod ledger;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "kasir",
@@ -105,6 +107,8 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Integrity check: SQLite, audit chain, stock = moves.
     Check,
+    #[command(flatten)]
+    Books(ledger::BooksCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -115,9 +119,17 @@ pub enum CatalogCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum MembersCmd {
-    Import { file: PathBuf },
-    Export { file: PathBuf },
-    Show { number: String },
+    Import {
+        file: PathBuf,
+    },
+    Export {
+        file: PathBuf,
+    },
+    Show {
+        number: String,
+    },
+    #[command(flatten)]
+    Books(ledger::MembersMoreCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -149,6 +161,8 @@ pub enum ShiftCmd {
         #[arg(long, value_name = "DENOM*N", num_args = 1..)]
         count: Vec<String>,
     },
+    #[command(flatten)]
+    More(ledger::ShiftMoreCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -600,6 +614,9 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 ),
             );
         }
+        Command::Books(cmd) => ledger::run_books(cmd, db, lang, json)?,
+        Command::Members(MembersCmd::Books(cmd)) => ledger::run_members_more(cmd, db, lang, json)?,
+        Command::Shift(ShiftCmd::More(cmd)) => ledger::run_shift_more(cmd, db, lang, json)?,
         Command::Backup { file } => {
             let shop = open(db)?;
             shop.backup(&file)?;
