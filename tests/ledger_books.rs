@@ -430,3 +430,91 @@ proptest! {
         prop_assert_eq!(net(&["1-1401", "1-1402"]), kasbon_out);
     }
 }
+
+#[test]
+fn shu_allocations_add_up_to_what_is_shared_and_the_dashboard_shows_the_day() {
+    let (mut shop, clock) = shop("2026-05-04", false);
+    let extra = "number,name,phone,nik,kasbon_limit\nA0003,Slamet,,,0\nA0004,Siti,,,0\n";
+    shop.import_members(&back(), extra.as_bytes()).unwrap();
+    shop.open_shift(&back(), "t1", dec!(0), &CashCount::default())
+        .unwrap();
+    for (m, q) in [("A0001", 7), ("A0002", 3), ("A0003", 11)] {
+        sell(
+            &mut shop,
+            "t1",
+            Some(m),
+            &[("BRS", q), ("MNY", 1)],
+            &[tender(TenderKind::Qris, Decimal::from(q * 10000 + 18000))],
+        );
+    }
+    let no = sell(
+        &mut shop,
+        "t1",
+        None,
+        &[("BRS", 2)],
+        &[tender(TenderKind::Cash, dec!(20000))],
+    );
+    shop.return_items(
+        &back(),
+        None,
+        "t1",
+        &no,
+        &[ReturnItem {
+            code: "BRS".into(),
+            qty: dec!(1),
+        }],
+    )
+    .unwrap();
+    let savings = "number,pokok,wajib,sukarela\nA0001,100000,333333,0\nA0002,100000,100001,5\nA0004,100000,0,0\n";
+    shop.import_savings(&back(), savings.as_bytes()).unwrap();
+    let params = kasir::service::member_books::ShuParams {
+        total: dec!(7777777),
+        jasa_usaha_percent: dec!(33.3),
+        jasa_modal_percent: dec!(17.7),
+    };
+    let r = shop.shu_report(2026, &params).unwrap();
+    assert_eq!(r.pool_usaha, dec!(2589999)); // floor(7.777.777 × 33,3%)
+    assert_eq!(r.pool_modal, dec!(1376666));
+    assert_eq!(
+        r.rows.iter().map(|x| x.jasa_usaha).sum::<Decimal>(),
+        r.pool_usaha
+    );
+    assert_eq!(
+        r.rows.iter().map(|x| x.jasa_modal).sum::<Decimal>(),
+        r.pool_modal
+    );
+    assert_eq!(r.total_shared, r.pool_usaha + r.pool_modal);
+    let a4 = r.rows.iter().find(|x| x.number == "A0004").unwrap();
+    assert_eq!(
+        (a4.jasa_usaha, a4.purchases_total),
+        (dec!(0), dec!(0)),
+        "no purchases, no jasa usaha"
+    );
+    assert!(a4.jasa_modal > Decimal::ZERO);
+    let a3 = r.rows.iter().find(|x| x.number == "A0003").unwrap();
+    assert_eq!(a3.purchases_total, dec!(128000));
+    assert_eq!(a3.jasa_modal, dec!(0), "no savings imported, no jasa modal");
+    assert!(shop
+        .shu_report(
+            2026,
+            &kasir::service::member_books::ShuParams {
+                jasa_modal_percent: dec!(70),
+                ..params
+            }
+        )
+        .is_err());
+
+    clock.set(at("2026-05-04 21:00:00"));
+    let d = NaiveDate::from_ymd_opt(2026, 5, 4).unwrap();
+    let dash = shop.dashboard(d, d, 2).unwrap();
+    assert_eq!(
+        dash.member_sales,
+        Decimal::from(70000 + 30000 + 110000 + 3 * 18000)
+    );
+    assert_eq!(dash.non_member_sales, dec!(20000));
+    assert_eq!(dash.daily.len(), 1);
+    assert_eq!(dash.daily[0].returns, dec!(10000));
+    assert_eq!(dash.top_items[0].sku, "BRS");
+    assert_eq!(dash.top_items.len(), 2);
+    assert_eq!(dash.member_share_percent, dec!(92.96));
+}

@@ -151,6 +151,15 @@ pub enum ReportCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Dashboard figures: daily sales per unit, member share, top items, kasbon, stock value.
+    Dashboard {
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
     /// SHU of a year per member (settings shu.*, or the flags).
     Shu {
         #[arg(long)]
@@ -603,6 +612,44 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                         rp(m.kasbon_limit),
                         rp(m.kasbon_balance)
                     );
+                }
+            }
+        }
+        ReportCmd::Dashboard { from, to, top } => {
+            let today = shop.now().date();
+            let to = to.unwrap_or(today);
+            let from = from.unwrap_or_else(|| to - chrono::Duration::days(29));
+            let d = shop.dashboard(from, to, top)?;
+            if json {
+                print_json(serde_json::to_value(&d).unwrap_or_default());
+            } else {
+                for x in &d.daily {
+                    println!(
+                        "{} {:<8} {:>14} {:>14} {:>12}",
+                        x.date,
+                        x.business_unit,
+                        rp(x.members),
+                        rp(x.non_members),
+                        rp(-x.returns)
+                    );
+                }
+                println!(
+                    "{}: {}%",
+                    lang.pick("Porsi anggota", "Member share"),
+                    d.member_share_percent
+                );
+                for t in &d.top_items {
+                    println!("{:<12} {:<40} {:>14}", t.sku, t.name, rp(t.amount));
+                }
+                println!(
+                    "{}: {} ({} {})",
+                    lang.pick("Kasbon beredar", "Credit outstanding"),
+                    rp(d.kasbon_outstanding),
+                    d.kasbon_members,
+                    lang.pick("anggota", "members")
+                );
+                for (u, v) in &d.stock_value {
+                    println!("{} {u}: {}", lang.pick("Nilai stok", "Stock value"), rp(*v));
                 }
             }
         }

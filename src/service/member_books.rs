@@ -10,7 +10,6 @@ use rust_decimal::Decimal;
 use super::catalog::CsvRows;
 use super::{day, safe_cell, stamp, Shop};
 use crate::domain::ledger::allocate;
-use crate::domain::money::round_rupiah;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::ledger::{self as q, SavingsRow};
@@ -72,7 +71,7 @@ pub struct ShuRow {
 pub struct ShuReport {
     pub year: i32,
     pub params: ShuParams,
-    /// The pools shared, whole rupiah: total × percent.
+    /// The pools shared: total × percent, rounded down to the rupiah.
     pub pool_usaha: Decimal,
     pub pool_modal: Decimal,
     pub rows: Vec<ShuRow>,
@@ -269,10 +268,8 @@ impl Shop {
             purchases.entry(n).or_default().push((u, a));
         }
         let savings = self.savings()?;
-        let pool_usaha =
-            round_rupiah(params.total * params.jasa_usaha_percent / Decimal::ONE_HUNDRED).floor();
-        let pool_modal =
-            round_rupiah(params.total * params.jasa_modal_percent / Decimal::ONE_HUNDRED).floor();
+        let pool_usaha = (params.total * params.jasa_usaha_percent / Decimal::ONE_HUNDRED).floor();
+        let pool_modal = (params.total * params.jasa_modal_percent / Decimal::ONE_HUNDRED).floor();
         let totals: Vec<Decimal> = savings
             .iter()
             .map(|s| {
@@ -397,8 +394,7 @@ fn apply_rule(tx: &rusqlite::Transaction, rule: KasbonRule) -> Result<()> {
         for s in q::savings_all(tx)? {
             if let Some(m) = members::by_number(tx, &s.number)? {
                 let limit =
-                    round_rupiah((s.pokok + s.wajib + s.sukarela) * percent / Decimal::ONE_HUNDRED)
-                        .floor();
+                    ((s.pokok + s.wajib + s.sukarela) * percent / Decimal::ONE_HUNDRED).floor();
                 q::set_kasbon_limit(tx, m.id, limit)?;
             }
         }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod checkout;
+pub mod dashboard;
 pub mod demo;
 pub mod ledger;
 pub mod member_books;

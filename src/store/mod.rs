@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod dashboard;
 pub mod ledger;
 pub mod members;
 pub mod returns;
