@@ -6,12 +6,11 @@ use rust_decimal::Decimal;
 use crate::domain::money::{money_from_minor as money, qty_from_milli as qty};
 use crate::error::Result;
 
-/// (date, product unit, member?, sales net of nothing, cost) per day over [from, to].
-pub fn daily_sales(
-    c: &Connection,
-    from: &str,
-    to: &str,
-) -> Result<Vec<(String, String, bool, Decimal, Decimal)>> {
+/// (date, product unit, sold to a member?, amount, cost).
+pub type DailyRow = (String, String, bool, Decimal, Decimal);
+
+/// Sales per day, product unit and member/non-member over [from, to].
+pub fn daily_sales(c: &Connection, from: &str, to: &str) -> Result<Vec<DailyRow>> {
     let mut st = c.prepare(
         "SELECT s.business_date, l.business_unit, s.member_id IS NOT NULL, sum(l.amount), sum(l.cost)
          FROM sale_lines l JOIN sales s ON s.id = l.sale_id
