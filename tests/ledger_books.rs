@@ -271,6 +271,9 @@ fn a_posted_day_refuses_change_and_a_reversal_nets_to_zero() {
         .is_err());
     assert!(c.execute("DELETE FROM journal_lines", []).is_err());
     assert!(c.execute("DELETE FROM journals", []).is_err());
+    assert!(c
+        .execute("INSERT INTO journal_lines(journal_id, line_no, account_id, debit, credit) VALUES (1, 99, 1, 100, 0)", [])
+        .is_err());
     assert!(shop.close_day(&bendahara(), d).is_err());
     clock.set(at("2026-03-03 20:00:00"));
     assert!(shop

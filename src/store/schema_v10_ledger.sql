@@ -73,6 +73,10 @@ CREATE TRIGGER journal_lines_no_update BEFORE UPDATE ON journal_lines
 BEGIN SELECT RAISE(ABORT, 'posted journal lines are immutable'); END;
 CREATE TRIGGER journal_lines_no_delete BEFORE DELETE ON journal_lines
 BEGIN SELECT RAISE(ABORT, 'posted journal lines are immutable'); END;
+-- Lines are written with their journal, which is then the newest; nothing is added later.
+CREATE TRIGGER journal_lines_no_late_insert BEFORE INSERT ON journal_lines
+WHEN NEW.journal_id <> (SELECT max(id) FROM journals)
+BEGIN SELECT RAISE(ABORT, 'posted journals are immutable'); END;
 CREATE TRIGGER journals_no_update BEFORE UPDATE ON journals
 BEGIN SELECT RAISE(ABORT, 'posted journals are immutable'); END;
 CREATE TRIGGER journals_no_delete BEFORE DELETE ON journals
