@@ -312,7 +312,11 @@ fn cash_rounding_goes_to_the_customer_and_is_shown() {
     h.get_by_label("Uang pas").click();
     h.run_steps(3);
     let sale = h.state().last_sale.clone().expect("paid");
-    assert_eq!(sale.rounding, dec!(50), "rounded down, in the customer's favour");
+    assert_eq!(
+        sale.rounding,
+        dec!(50),
+        "rounded down, in the customer's favour"
+    );
     assert_eq!(sale.payable, dec!(10600));
     h.get_by_label("Pembulatan: -Rp50");
 }

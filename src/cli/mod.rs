@@ -20,8 +20,9 @@ use crate::service::checkout::parse_tender;
 use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
-mod stock;
+mod ledger;
 mod print;
+mod stock;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -128,11 +129,10 @@ pub enum Command {
     Opname(stock::OpnameCmd),
     /// Write off stock: CODE QTY --reason rusak|kedaluwarsa|hilang [--batch B], or --expired.
     Writeoff(stock::WriteoffArgs),
-    /// Reports: stock, expiry, sipnap, register.
-    #[command(subcommand)]
-    Report(stock::ReportCmd),
     #[command(flatten)]
     Hardware(print::HardwareCmd),
+    #[command(flatten)]
+    Books(ledger::BooksCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -143,9 +143,17 @@ pub enum CatalogCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum MembersCmd {
-    Import { file: PathBuf },
-    Export { file: PathBuf },
-    Show { number: String },
+    Import {
+        file: PathBuf,
+    },
+    Export {
+        file: PathBuf,
+    },
+    Show {
+        number: String,
+    },
+    #[command(flatten)]
+    Books(ledger::MembersMoreCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -177,6 +185,8 @@ pub enum ShiftCmd {
         #[arg(long, value_name = "DENOM*N", num_args = 1..)]
         count: Vec<String>,
     },
+    #[command(flatten)]
+    More(ledger::ShiftMoreCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -624,6 +634,9 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 ),
             );
         }
+        Command::Books(cmd) => ledger::run_books(cmd, db, lang, json)?,
+        Command::Members(MembersCmd::Books(cmd)) => ledger::run_members_more(cmd, db, lang, json)?,
+        Command::Shift(ShiftCmd::More(cmd)) => ledger::run_shift_more(cmd, db, lang, json)?,
         Command::Backup { file } => {
             let shop = open(db)?;
             shop.backup(&file)?;
@@ -671,7 +684,6 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Supplier(cmd) => stock::run_supplier(db, json, lang, cmd)?,
         Command::Opname(cmd) => stock::run_opname(db, json, lang, cmd)?,
         Command::Writeoff(args) => stock::run_writeoff(db, json, lang, args)?,
-        Command::Report(cmd) => stock::run_report(db, json, lang, cmd)?,
         Command::Hardware(cmd) => print::run_print(cmd, db, lang, json)?,
     }
     Ok(())

@@ -30,6 +30,8 @@ pub enum Permission {
     Supervise,
     ApprovePrescription,
     ManageUsers,
+    /// Close a business day and post it to the ledger; reverse a posted day.
+    CloseDay,
 }
 
 impl Role {
@@ -45,7 +47,7 @@ impl Role {
                 p,
                 Sell | ApprovePrescription | ReceiveStock | ViewReports | Supervise
             ),
-            Bendahara => matches!(p, ManageMembers | ViewReports | Supervise | Sell),
+            Bendahara => matches!(p, ManageMembers | ViewReports | Supervise | Sell | CloseDay),
         }
     }
 }

@@ -5,13 +5,18 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod checkout;
+pub mod dashboard;
 pub mod demo;
+pub mod ledger;
+pub mod member_books;
 pub mod members;
 pub mod opname;
 pub mod pharmacy;
 pub mod print;
 pub mod receipt;
+pub mod returns;
 pub mod shift;
+pub mod shift_close;
 pub mod stock;
 pub mod till;
 

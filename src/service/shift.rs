@@ -41,6 +41,15 @@ impl Shop {
                 ),
             ));
         }
+        let today = super::day(self.now().date());
+        if crate::store::ledger::last_day_event(self.store.conn(), &today)?.as_deref()
+            == Some("close")
+        {
+            return Err(KasirError::invalid(
+                format!("Hari {today} sudah ditutup bendahara: shift baru tidak bisa dibuka"),
+                format!("Day {today} has been closed by the treasurer: no new shift can open"),
+            ));
+        }
         if let Some(open) = q::open_on(self.store.conn(), till)? {
             return Err(KasirError::invalid(
                 format!(

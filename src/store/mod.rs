@@ -5,12 +5,16 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod dashboard;
+pub mod ledger;
 pub mod members;
 pub mod opname;
 pub mod pharmacy;
 pub mod print;
+pub mod returns;
 pub mod sales;
 pub mod settings;
+pub mod shift_close;
 pub mod shifts;
 pub mod stock;
 pub mod till;

@@ -59,36 +59,45 @@ pub fn stock_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>)
     });
     let needle = s.query.to_lowercase();
     egui::ScrollArea::vertical().show(ui, |ui| {
-        egui::Grid::new("stock").striped(true).num_columns(5).show(ui, |ui| {
-            for h in ["back.sku", "till.item", "stock.on_hand", "stock.value", "stock.batches"] {
-                ui.strong(t(lang, h));
-            }
-            ui.end_row();
-            for r in s
-                .rows
-                .iter()
-                .filter(|r| needle.is_empty() || r.name.to_lowercase().contains(&needle))
-            {
-                ui.label(&r.sku);
-                ui.label(&r.name);
-                ui.label(format!("{} {}", format_qty(r.on_hand), r.base_unit));
-                ui.label(format_rupiah(r.value));
-                ui.label(
-                    r.batches
-                        .iter()
-                        .map(|b| {
-                            format!(
-                                "{} ({}) {}",
-                                b.batch_no,
-                                b.expiry.as_deref().unwrap_or("-"),
-                                format_qty(b.on_hand)
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
+        egui::Grid::new("stock")
+            .striped(true)
+            .num_columns(5)
+            .show(ui, |ui| {
+                for h in [
+                    "back.sku",
+                    "till.item",
+                    "stock.on_hand",
+                    "stock.value",
+                    "stock.batches",
+                ] {
+                    ui.strong(t(lang, h));
+                }
                 ui.end_row();
-            }
-        });
+                for r in s
+                    .rows
+                    .iter()
+                    .filter(|r| needle.is_empty() || r.name.to_lowercase().contains(&needle))
+                {
+                    ui.label(&r.sku);
+                    ui.label(&r.name);
+                    ui.label(format!("{} {}", format_qty(r.on_hand), r.base_unit));
+                    ui.label(format_rupiah(r.value));
+                    ui.label(
+                        r.batches
+                            .iter()
+                            .map(|b| {
+                                format!(
+                                    "{} ({}) {}",
+                                    b.batch_no,
+                                    b.expiry.as_deref().unwrap_or("-"),
+                                    format_qty(b.on_hand)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    );
+                    ui.end_row();
+                }
+            });
     });
 }

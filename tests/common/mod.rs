@@ -81,3 +81,20 @@ pub fn snapshot(db: &Path) -> (serde_json::Value, serde_json::Value, serde_json:
         json(db, &["members", "show", "A0001"]),
     )
 }
+
+/// Whether an outside tool is on PATH. Without it a test prints `SKIP: <why>` and returns
+/// early — except under `KASIR_CI=1`, where a missing tool fails the test.
+pub fn have_tool(name: &str) -> bool {
+    let found = Command::new(name)
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        if std::env::var("KASIR_CI").as_deref() == Ok("1") {
+            panic!("{name} is required under KASIR_CI=1 but is not on PATH");
+        }
+        println!("SKIP: {name} is not on PATH");
+    }
+    found
+}

@@ -1,0 +1,700 @@
+//! Day close → one balanced journal per business unit; reversal; the chart of accounts;
+//! exports for the accountant (hledger, CSV, JSON); trial balance and general ledger.
+
+use std::io::{Read, Write};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::catalog::CsvRows;
+use super::{day, new_uuid, safe_cell, stamp, Shop};
+use crate::domain::catalog::BusinessUnit;
+use crate::domain::ledger::{
+    post_day, Journal, JournalError, PostDay, PostLine, PostReturn, PostSale,
+};
+use crate::domain::user::{Actor, Permission};
+use crate::error::{KasirError, Result};
+use crate::store::ledger::{self as q, AccountRow, JournalRecord, NewJournal};
+use crate::store::{audit, returns, sales};
+
+/// Posting roles the day close needs an account for.
+pub const ROLES: &[&str] = &[
+    "cash.sembako",
+    "cash.apotek",
+    "bank",
+    "qris",
+    "receivable.sembako",
+    "receivable.apotek",
+    "inventory.sembako",
+    "inventory.apotek",
+    "interunit",
+    "payable",
+    "ppn_out",
+    "savings.sukarela",
+    "savings.pokok",
+    "savings.wajib",
+    "sales.sembako.member",
+    "sales.sembako.public",
+    "sales.apotek.member",
+    "sales.apotek.public",
+    "returns",
+    "cogs.sembako.member",
+    "cogs.sembako.public",
+    "cogs.apotek.member",
+    "cogs.apotek.public",
+    "stock_loss",
+    "petty_cash",
+    "over_short",
+    "rounding",
+];
+
+const KINDS: &[&str] = &["asset", "liability", "equity", "income", "expense"];
+
+/// Export formats of `ledger export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerFormat {
+    Hledger,
+    Csv,
+    Json,
+}
+
+impl LedgerFormat {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "hledger" | "ledger" => Some(LedgerFormat::Hledger),
+            "csv" => Some(LedgerFormat::Csv),
+            "json" => Some(LedgerFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Where a day stands: closed or not, and what keeps it from closing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DayStatus {
+    pub date: String,
+    pub closed: bool,
+    /// Tills with a shift still open from this day or before.
+    pub open_shifts: Vec<String>,
+    pub journals: Vec<JournalRecord>,
+}
+
+/// One row of the trial balance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TrialRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub opening: Decimal,
+    pub debit: Decimal,
+    pub credit: Decimal,
+    /// opening + debit − credit (debit positive).
+    pub closing: Decimal,
+}
+
+/// The trial balance over a date range.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TrialBalance {
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<TrialRow>,
+    pub total_debit: Decimal,
+    pub total_credit: Decimal,
+}
+
+/// One entry of the general ledger of an account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GlEntry {
+    pub date: String,
+    pub journal: String,
+    pub memo: String,
+    pub debit: Decimal,
+    pub credit: Decimal,
+    pub balance: Decimal,
+}
+
+/// The general ledger of one account over a date range.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GeneralLedger {
+    pub code: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub opening: Decimal,
+    pub entries: Vec<GlEntry>,
+    pub closing: Decimal,
+}
+
+fn range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (String, String) {
+    (
+        from.map(day).unwrap_or_else(|| "0000-01-01".into()),
+        to.map(day).unwrap_or_else(|| "9999-12-31".into()),
+    )
+}
+
+fn unit(s: &str) -> BusinessUnit {
+    BusinessUnit::parse(s).unwrap_or(BusinessUnit::Sembako)
+}
+
+fn journal_error(e: JournalError) -> KasirError {
+    KasirError::invalid(
+        format!("Jurnal tidak seimbang, tidak diposting: {e:?}"),
+        format!("Journal does not balance, not posted: {e:?}"),
+    )
+}
+
+/// A name hledger reads as one account: no ':' (hierarchy), ';' (comment) or double spaces.
+fn hledger_account(code: &str, name: &str) -> String {
+    let raw = format!("{code} {name}");
+    raw.replace([':', ';', '\t', '\n', '\r'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn hledger_type(kind: &str) -> &'static str {
+    match kind {
+        "asset" => "A",
+        "liability" => "L",
+        "equity" => "E",
+        "income" => "R",
+        _ => "X",
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Shop {
+    /// The day's activity as posting reads it.
+    pub fn day_activity(&self, date: NaiveDate) -> Result<PostDay> {
+        let c = self.store.conn();
+        let d = day(date);
+        let mut p = PostDay::default();
+        for s in sales::by_date(c, &d)? {
+            let sum = |k: &str| -> Decimal {
+                s.tenders
+                    .iter()
+                    .filter(|t| t.kind == k)
+                    .map(|t| t.amount)
+                    .sum()
+            };
+            p.sales.push(PostSale {
+                counter: unit(&s.business_unit),
+                member: s.member_number.is_some(),
+                lines: s
+                    .lines
+                    .iter()
+                    .map(|l| PostLine {
+                        unit: unit(&l.business_unit),
+                        amount: l.amount,
+                        ppn: l.ppn,
+                        cost: l.cost,
+                    })
+                    .collect(),
+                cash: sum("cash") - s.change,
+                qris: sum("qris"),
+                transfer: sum("transfer"),
+                kasbon: sum("kasbon"),
+                rounding: s.rounding,
+            });
+        }
+        for r in returns::on_date(c, &d)? {
+            p.returns.push(PostReturn {
+                counter: unit(&r.business_unit),
+                member: r.member,
+                lines: r
+                    .lines
+                    .iter()
+                    .map(|(u, amount, ppn, cost)| PostLine {
+                        unit: unit(u),
+                        amount: *amount,
+                        ppn: *ppn,
+                        cost: *cost,
+                    })
+                    .collect(),
+                refund_cash: r.refund_cash,
+                refund_kasbon: r.refund_kasbon,
+                rounding: r.rounding,
+            });
+        }
+        for (u, diff) in q::over_short_on(c, &d)? {
+            p.over_short.push((unit(&u), diff));
+        }
+        for (u, kind, a) in q::cash_moves_on(c, &d)? {
+            let list = match kind.as_str() {
+                "in" => &mut p.cash_in,
+                "out" => &mut p.cash_out,
+                _ => &mut p.repayments,
+            };
+            list.push((unit(&u), a));
+        }
+        for (u, v) in q::stock_adjustments_on(c, &d)? {
+            p.stock_adjustments.push((unit(&u), v));
+        }
+        Ok(p)
+    }
+
+    /// The day's journals as they would be posted now (role keys mapped to account codes),
+    /// per unit. Nothing is written.
+    pub fn preview_day(&self, date: NaiveDate) -> Result<Vec<(BusinessUnit, Journal)>> {
+        let activity = self.day_activity(date)?;
+        let mut out = Vec::new();
+        for (u, draft) in post_day(&activity) {
+            let j = draft.build().map_err(journal_error)?;
+            let j = j.map_accounts(|role| self.account_for(role).map(|a| a.code))?;
+            out.push((u, j));
+        }
+        Ok(out)
+    }
+
+    fn account_for(&self, role: &str) -> Result<AccountRow> {
+        q::account_by_role(self.store.conn(), role)?.ok_or_else(|| {
+            KasirError::invalid(
+                format!("Tidak ada akun untuk peran \"{role}\" di bagan akun"),
+                format!("No account for the role \"{role}\" in the chart of accounts"),
+            )
+        })
+    }
+
+    /// Whether a day is closed and what blocks closing it.
+    pub fn day_status(&self, date: NaiveDate) -> Result<DayStatus> {
+        let c = self.store.conn();
+        let d = day(date);
+        Ok(DayStatus {
+            closed: q::last_day_event(c, &d)?.as_deref() == Some("close"),
+            open_shifts: q::open_shifts_through(c, &d)?,
+            journals: q::live_day_journals(c, &d)?,
+            date: d,
+        })
+    }
+
+    /// Close business day `date` (bendahara): only when every shift of the day is closed.
+    /// Posts one balanced journal per business unit with activity; the day is then final.
+    pub fn close_day(&mut self, actor: &Actor, date: NaiveDate) -> Result<Vec<JournalRecord>> {
+        super::auth::require(actor, Permission::CloseDay, "tutup hari")?;
+        let status = self.day_status(date)?;
+        if status.closed {
+            return Err(KasirError::invalid(
+                format!("Hari {} sudah ditutup dan diposting", status.date),
+                format!("Day {} is already closed and posted", status.date),
+            ));
+        }
+        if !status.open_shifts.is_empty() {
+            let tills = status.open_shifts.join(", ");
+            return Err(KasirError::invalid(
+                format!("Masih ada shift terbuka ({tills}): tutup shift dulu"),
+                format!("Shifts are still open ({tills}): close them first"),
+            ));
+        }
+        let journals = self.preview_day(date)?;
+        let mut resolved = Vec::new();
+        for (u, j) in &journals {
+            let mut lines = Vec::new();
+            for l in j.lines() {
+                let acc = q::account_by_code(self.store.conn(), &l.account)?.ok_or_else(|| {
+                    KasirError::invalid(
+                        format!("Akun {} tidak ada", l.account),
+                        format!("No account {}", l.account),
+                    )
+                })?;
+                lines.push((acc.id, l.debit, l.credit, l.memo.clone()));
+            }
+            resolved.push((*u, lines, j.total()));
+        }
+        let d = day(date);
+        let at = stamp(self.now());
+        self.store.write(|tx| {
+            let mut n = q::journal_count(tx)?;
+            for (u, lines, total) in &resolved {
+                n += 1;
+                q::insert_journal(
+                    tx,
+                    &NewJournal {
+                        uuid: &new_uuid(),
+                        number: &format!("J{n:06}"),
+                        business_date: &d,
+                        business_unit: u.as_str(),
+                        kind: "day",
+                        memo: &format!("Tutup hari {d} {}", u.as_str()),
+                        posted_at: &at,
+                        posted_by: &actor.username,
+                        reverses: None,
+                    },
+                    lines,
+                )?;
+                audit::append(
+                    tx,
+                    &audit::AuditEntry {
+                        at: &at,
+                        user_id: actor.user_id,
+                        actor: &actor.username,
+                        action: "journal_post",
+                        detail: &format!("J{n:06} {d} {} total={total}", u.as_str()),
+                        approver: None,
+                    },
+                )?;
+            }
+            q::insert_day_event(tx, &d, "close", &at, &actor.username, None)?;
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "day_close",
+                    detail: &format!("{d} journals={}", resolved.len()),
+                    approver: None,
+                },
+            )
+        })?;
+        q::live_day_journals(self.store.conn(), &d)
+    }
+
+    /// Correct a posted day: every live journal of `date` gets a reversing journal (the
+    /// posted ones stay untouched), audited with the reason; with `reclose`, the day is then
+    /// closed again from the data as it stands. Returns the journals written.
+    pub fn reverse_day(
+        &mut self,
+        actor: &Actor,
+        date: NaiveDate,
+        reason: &str,
+        reclose: bool,
+    ) -> Result<Vec<JournalRecord>> {
+        super::auth::require(actor, Permission::CloseDay, "koreksi hari")?;
+        let reason = one_line(reason);
+        if reason.is_empty() {
+            return Err(KasirError::invalid(
+                "Koreksi hari perlu alasan (--reason)",
+                "Reversing a day needs a reason (--reason)",
+            ));
+        }
+        let status = self.day_status(date)?;
+        if !status.closed {
+            return Err(KasirError::invalid(
+                format!("Hari {} belum ditutup: tidak ada yang dibalik", status.date),
+                format!("Day {} is not closed: nothing to reverse", status.date),
+            ));
+        }
+        let d = status.date.clone();
+        let at = stamp(self.now());
+        let mut ids = Vec::new();
+        for j in &status.journals {
+            let mut lines = Vec::new();
+            for l in &j.lines {
+                let acc = q::account_by_code(self.store.conn(), &l.code)?.ok_or_else(|| {
+                    KasirError::invalid(
+                        format!("Akun {} tidak ada", l.code),
+                        format!("No account {}", l.code),
+                    )
+                })?;
+                // debit ↔ credit
+                lines.push((acc.id, l.credit, l.debit, l.memo.clone()));
+            }
+            ids.push((j.id, j.number.clone(), j.business_unit.clone(), lines));
+        }
+        let mut written: Vec<String> = Vec::new();
+        self.store.write(|tx| {
+            let mut n = q::journal_count(tx)?;
+            for (id, number, u, lines) in &ids {
+                n += 1;
+                let num = format!("J{n:06}");
+                q::insert_journal(
+                    tx,
+                    &NewJournal {
+                        uuid: &new_uuid(),
+                        number: &num,
+                        business_date: &d,
+                        business_unit: u,
+                        kind: "reversal",
+                        memo: &format!("Balik {number}: {reason}"),
+                        posted_at: &at,
+                        posted_by: &actor.username,
+                        reverses: Some(*id),
+                    },
+                    lines,
+                )?;
+                written.push(num);
+            }
+            q::insert_day_event(tx, &d, "reverse", &at, &actor.username, Some(&reason))?;
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "day_reverse",
+                    detail: &format!("{d} reversed={} reason={reason}", ids.len()),
+                    approver: None,
+                },
+            )
+        })?;
+        let mut out: Vec<JournalRecord> = q::journals_between(self.store.conn(), &d, &d)?
+            .into_iter()
+            .filter(|j| written.contains(&j.number))
+            .collect();
+        if reclose {
+            out.extend(self.close_day(actor, date)?);
+        }
+        Ok(out)
+    }
+
+    /// The chart of accounts.
+    pub fn accounts(&self) -> Result<Vec<AccountRow>> {
+        q::accounts(self.store.conn())
+    }
+
+    /// Import the chart (`code,name,kind,role`): all rows or none. Accounts are added or
+    /// renamed by code; a role moves to the account that names it. Nothing is deleted, so
+    /// posted lines keep their account.
+    pub fn import_accounts(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
+        super::auth::require(actor, Permission::CloseDay, "ubah bagan akun")?;
+        let mut rows = CsvRows::new(input, &["code", "name", "kind"])?;
+        let mut out: Vec<(String, String, String, Option<String>)> = Vec::new();
+        while let Some(row) = rows.next_row() {
+            let (_, r) = row?;
+            let code = r.required("code")?;
+            if code.len() > 20
+                || !code
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                return Err(r.err(
+                    format!("kode akun \"{code}\" tidak sah"),
+                    format!("account code \"{code}\" is not valid"),
+                ));
+            }
+            let name = one_line(&r.required("name")?);
+            if name.chars().any(char::is_control) || name.len() > 100 {
+                return Err(r.err("nama akun tidak sah", "account name is not valid"));
+            }
+            let kind = r.required("kind")?.to_ascii_lowercase();
+            if !KINDS.contains(&kind.as_str()) {
+                return Err(r.err(
+                    format!("jenis akun \"{kind}\" tidak dikenal ({})", KINDS.join(", ")),
+                    format!("unknown account kind \"{kind}\" ({})", KINDS.join(", ")),
+                ));
+            }
+            let role = r.opt_text("role");
+            if let Some(ro) = &role {
+                if !ROLES.contains(&ro.as_str()) {
+                    return Err(r.err(
+                        format!("peran \"{ro}\" tidak dikenal"),
+                        format!("unknown role \"{ro}\""),
+                    ));
+                }
+                if out.iter().any(|o| o.3.as_deref() == Some(ro)) {
+                    return Err(r.err(
+                        format!("peran {ro} muncul dua kali"),
+                        format!("role {ro} appears twice"),
+                    ));
+                }
+            }
+            if out.iter().any(|o| o.0 == code) {
+                return Err(r.err(
+                    format!("kode akun {code} muncul dua kali"),
+                    format!("account code {code} appears twice"),
+                ));
+            }
+            out.push((code, name, kind, role));
+        }
+        let at = stamp(self.now());
+        self.store.write(|tx| {
+            for (code, name, kind, role) in &out {
+                q::upsert_account(tx, code, name, kind, role.as_deref())?;
+            }
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "accounts_import",
+                    detail: &format!("{} accounts", out.len()),
+                    approver: None,
+                },
+            )
+        })?;
+        Ok(out.len())
+    }
+
+    /// Write the chart as CSV (`code,name,kind,role`).
+    pub fn export_accounts(&self, out: impl Write) -> Result<usize> {
+        let accounts = self.accounts()?;
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["code", "name", "kind", "role"])?;
+        for a in &accounts {
+            w.write_record([
+                safe_cell(&a.code),
+                safe_cell(&a.name),
+                a.kind.clone(),
+                a.role.clone().unwrap_or_default(),
+            ])?;
+        }
+        w.flush()?;
+        Ok(accounts.len())
+    }
+
+    /// Posted journals (day journals and reversals) dated within the range.
+    pub fn journals(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<JournalRecord>> {
+        let (f, t) = range(from, to);
+        q::journals_between(self.store.conn(), &f, &t)
+    }
+
+    /// Write the journals of a range for the accountant; returns the number of journals.
+    pub fn export_ledger(
+        &self,
+        format: LedgerFormat,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        mut out: impl Write,
+    ) -> Result<usize> {
+        let journals = self.journals(from, to)?;
+        match format {
+            LedgerFormat::Hledger => {
+                let s = self.settings()?;
+                writeln!(out, "; {} — kasir ledger export", one_line(&s.name))?;
+                writeln!(out, "commodity IDR 1000.00")?;
+                writeln!(out)?;
+                for a in self.accounts()? {
+                    writeln!(
+                        out,
+                        "account {}  ; type: {}",
+                        hledger_account(&a.code, &a.name),
+                        hledger_type(&a.kind)
+                    )?;
+                }
+                for j in &journals {
+                    writeln!(out)?;
+                    writeln!(out, "{} * ({}) {}", j.date, j.number, one_line(&j.memo))?;
+                    for l in &j.lines {
+                        let amount = (l.debit - l.credit).normalize();
+                        writeln!(
+                            out,
+                            "    {}  IDR {amount}",
+                            hledger_account(&l.code, &l.name)
+                        )?;
+                    }
+                }
+            }
+            LedgerFormat::Csv => {
+                let mut w = csv::Writer::from_writer(&mut out);
+                w.write_record([
+                    "date",
+                    "journal",
+                    "account_code",
+                    "account_name",
+                    "debit",
+                    "credit",
+                    "memo",
+                ])?;
+                for j in &journals {
+                    for l in &j.lines {
+                        let memo = if l.memo.is_empty() {
+                            j.memo.clone()
+                        } else {
+                            format!("{} — {}", j.memo, l.memo)
+                        };
+                        w.write_record([
+                            j.date.clone(),
+                            safe_cell(&j.number),
+                            safe_cell(&l.code),
+                            safe_cell(&l.name),
+                            l.debit.normalize().to_string(),
+                            l.credit.normalize().to_string(),
+                            safe_cell(&memo),
+                        ])?;
+                    }
+                }
+                w.flush()?;
+            }
+            LedgerFormat::Json => {
+                serde_json::to_writer_pretty(
+                    &mut out,
+                    &serde_json::json!({ "journals": journals }),
+                )
+                .map_err(|e| KasirError::Io(e.into()))?;
+                writeln!(out)?;
+            }
+        }
+        Ok(journals.len())
+    }
+
+    /// The trial balance over a range: per account, the balance before, debits, credits, after.
+    pub fn trial_balance(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<TrialBalance> {
+        let (f, t) = range(from, to);
+        let rows: Vec<TrialRow> = q::account_totals(self.store.conn(), &f, &t)?
+            .into_iter()
+            .map(|a| TrialRow {
+                closing: a.opening + a.debit - a.credit,
+                code: a.code,
+                name: a.name,
+                kind: a.kind,
+                opening: a.opening,
+                debit: a.debit,
+                credit: a.credit,
+            })
+            .collect();
+        Ok(TrialBalance {
+            total_debit: rows.iter().map(|r| r.debit).sum(),
+            total_credit: rows.iter().map(|r| r.credit).sum(),
+            from: f,
+            to: t,
+            rows,
+        })
+    }
+
+    /// The general ledger of account `code` over a range, with running balance.
+    pub fn general_ledger(
+        &self,
+        code: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<GeneralLedger> {
+        let acc = q::account_by_code(self.store.conn(), code.trim())?.ok_or_else(|| {
+            KasirError::invalid(
+                format!("Akun {code} tidak ada"),
+                format!("No account {code}"),
+            )
+        })?;
+        let (f, t) = range(from, to);
+        let opening = q::account_totals(self.store.conn(), &f, &t)?
+            .into_iter()
+            .find(|a| a.code == acc.code)
+            .map(|a| a.opening)
+            .unwrap_or_default();
+        let mut balance = opening;
+        let mut entries = Vec::new();
+        for j in q::journals_between(self.store.conn(), &f, &t)? {
+            for l in j.lines.iter().filter(|l| l.code == acc.code) {
+                balance += l.debit - l.credit;
+                entries.push(GlEntry {
+                    date: j.date.clone(),
+                    journal: j.number.clone(),
+                    memo: j.memo.clone(),
+                    debit: l.debit,
+                    credit: l.credit,
+                    balance,
+                });
+            }
+        }
+        Ok(GeneralLedger {
+            code: acc.code,
+            name: acc.name,
+            from: f,
+            to: t,
+            opening,
+            entries,
+            closing: balance,
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! Returns against a receipt: refund at the price paid on that sale, never more than was
+//! sold minus what came back already; stock back in at the cost recorded on the sale line,
+//! into the batch it came from; a supervisor approves; audited.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::shift_close::supervisor;
+use super::{day, new_uuid, stamp, Shop};
+use crate::domain::barcode::parse_entry;
+use crate::domain::money::{format_qty, round_cash_down, round_money, round_rupiah};
+use crate::domain::user::{Actor, Permission};
+use crate::error::{KasirError, Result};
+use crate::store::returns::{self as q, NewReturn, ReturnRecord};
+use crate::store::stock::{self as stock, MoveKind, NewMove};
+use crate::store::{audit, members};
+
+/// One item to take back: a code (barcode or SKU) and how many of the unit sold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReturnItem {
+    pub code: String,
+    pub qty: Decimal,
+}
+
+/// Parse `CODE[*QTY]` (or `QTY*CODE`) entries as typed at the command line.
+pub fn parse_return_items(entries: &[String]) -> Result<Vec<ReturnItem>> {
+    entries
+        .iter()
+        .map(|e| {
+            let p = parse_entry(e).map_err(|_| KasirError::BadQtyEntry(e.trim().to_string()))?;
+            Ok(ReturnItem {
+                code: p.code,
+                qty: p.qty.unwrap_or(Decimal::ONE),
+            })
+        })
+        .collect()
+}
+
+/// `part` of a line worth `whole` for `qty`, given `done` returned already worth `done_value`:
+/// the cumulative share minus what was already refunded, so a full return refunds exactly.
+fn share(
+    whole: Decimal,
+    qty: Decimal,
+    done: Decimal,
+    done_value: Decimal,
+    part: Decimal,
+    rupiah: bool,
+) -> Decimal {
+    let cum = done + part;
+    if cum >= qty {
+        return whole - done_value;
+    }
+    let exact = whole * cum / qty;
+    let r = if rupiah {
+        round_rupiah(exact)
+    } else {
+        round_money(exact)
+    };
+    r - done_value
+}
+
+impl Shop {
+    /// Take goods back against sale `sale_no` on `till`. The refund goes back as kasbon up to
+    /// what the sale put on kasbon (and the member still owes); the rest in cash from the
+    /// drawer of the open shift, rounded down to the cash step (the difference is kept as
+    /// rounding). Needs a supervisor: the actor, or `approver`.
+    pub fn return_items(
+        &mut self,
+        actor: &Actor,
+        approver: Option<&Actor>,
+        till: &str,
+        sale_no: &str,
+        items: &[ReturnItem],
+    ) -> Result<ReturnRecord> {
+        super::auth::require(actor, Permission::Sell, "retur")?;
+        let sup = supervisor(actor, approver, "retur")?;
+        if items.is_empty() {
+            return Err(KasirError::invalid(
+                "Tidak ada barang yang diretur",
+                "Nothing to return",
+            ));
+        }
+        let sale = self.sale(sale_no)?;
+        let conn = self.store.conn();
+        let lines = q::returnable_lines(conn, sale.id)?;
+        let mut asked: BTreeMap<usize, Decimal> = BTreeMap::new();
+        for it in items {
+            if it.qty <= Decimal::ZERO || it.qty.normalize().scale() > 3 {
+                return Err(KasirError::BadQtyEntry(format!("{}*{}", it.code, it.qty)));
+            }
+            let item = self.find_item(&it.code)?;
+            let left = |i: usize, l: &q::ReturnableLine| {
+                l.qty - l.returned_qty - asked.get(&i).copied().unwrap_or_default()
+            };
+            let pick = lines
+                .iter()
+                .enumerate()
+                .find(|(i, l)| l.unit_id == item.unit_id && left(*i, l) > Decimal::ZERO)
+                .or_else(|| {
+                    lines.iter().enumerate().find(|(i, l)| {
+                        l.product_id == item.product_id && left(*i, l) > Decimal::ZERO
+                    })
+                })
+                .map(|(i, _)| i);
+            let Some(i) = pick else {
+                return Err(KasirError::invalid(
+                    format!(
+                        "{} tidak ada (lagi) di transaksi {} untuk diretur",
+                        item.name, sale.number
+                    ),
+                    format!(
+                        "{} is not (or no longer) on sale {} to return",
+                        item.name, sale.number
+                    ),
+                ));
+            };
+            let remaining = left(i, &lines[i]);
+            if it.qty > remaining {
+                return Err(KasirError::invalid(
+                    format!(
+                        "{}: paling banyak {} {} lagi yang bisa diretur",
+                        lines[i].name,
+                        format_qty(remaining),
+                        item.unit
+                    ),
+                    format!(
+                        "{}: at most {} {} more can be returned",
+                        lines[i].name,
+                        format_qty(remaining),
+                        item.unit
+                    ),
+                ));
+            }
+            *asked.entry(i).or_default() += it.qty;
+        }
+        // (line, qty, base qty, amount, ppn, cost)
+        let mut out = Vec::new();
+        for (&i, &r) in &asked {
+            let l = &lines[i];
+            out.push((
+                i,
+                r,
+                r * l.base_qty / l.qty,
+                share(l.amount, l.qty, l.returned_qty, l.returned_amount, r, true),
+                share(l.ppn, l.qty, l.returned_qty, l.returned_ppn, r, false),
+                share(l.cost, l.qty, l.returned_qty, l.returned_cost, r, false),
+            ));
+        }
+        let amount: Decimal = out.iter().map(|o| o.3).sum();
+        let member = match &sale.member_number {
+            Some(n) => members::by_number(conn, n)?,
+            None => None,
+        };
+        let kasbon_sold: Decimal = sale
+            .tenders
+            .iter()
+            .filter(|t| t.kind == "kasbon")
+            .map(|t| t.amount)
+            .sum();
+        let kasbon_open = (kasbon_sold - q::kasbon_refunded(conn, sale.id)?).max(Decimal::ZERO);
+        let refund_kasbon = match &member {
+            Some(m) => amount
+                .min(kasbon_open)
+                .min(m.kasbon_balance.max(Decimal::ZERO)),
+            None => Decimal::ZERO,
+        };
+        let cash = amount - refund_kasbon;
+        let refund_cash = round_cash_down(cash, self.settings()?.rounding_step);
+        let rounding = cash - refund_cash;
+        let shift = if refund_cash > Decimal::ZERO {
+            Some(self.require_shift(till)?)
+        } else {
+            self.current_shift(till)?
+        };
+        let unit = match &shift {
+            Some(s) => s.business_unit.clone(),
+            None => self
+                .till_unit(till)?
+                .map(|u| u.as_str().to_string())
+                .unwrap_or_else(|| sale.business_unit.clone()),
+        };
+        let now = self.now();
+        let (at, date) = (stamp(now), day(now.date()));
+        let number = format!(
+            "RT-{}-{:04}",
+            now.date().format("%Y%m%d"),
+            q::count(conn)? + 1
+        );
+        let member_id = member.as_ref().map(|m| m.id);
+        let product_of: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
+        self.store.write(|tx| {
+            let id = q::insert(
+                tx,
+                &NewReturn {
+                    uuid: &new_uuid(),
+                    number: &number,
+                    sale_id: sale.id,
+                    till,
+                    shift_id: shift.as_ref().map(|s| s.id),
+                    business_unit: &unit,
+                    business_date: &date,
+                    created_at: &at,
+                    actor: &actor.username,
+                    approver: &sup.username,
+                    member_id,
+                    amount,
+                    refund_cash,
+                    refund_kasbon,
+                    rounding,
+                },
+            )?;
+            for &(i, r, base, amt, ppn, cost) in &out {
+                let l = &lines[i];
+                q::insert_line(tx, id, l.id, r, base, amt, ppn, cost, &l.business_unit)?;
+                let product = product_of[i];
+                let batches = q::batches_left(tx, sale.id, product)?;
+                let mv = |batch_id: Option<i64>, qty: Decimal, value: Decimal| NewMove {
+                    product_id: product,
+                    batch_id,
+                    kind: MoveKind::Return,
+                    qty,
+                    value,
+                    at: &at,
+                    user_id: actor.user_id,
+                    ref_type: Some("return"),
+                    ref_id: Some(id),
+                    note: Some(&number),
+                };
+                if batches.is_empty() {
+                    stock::record(tx, &mv(None, base, cost))?;
+                    continue;
+                }
+                let (mut left, mut value_left) = (base, cost);
+                for (n, (b, room)) in batches.iter().enumerate() {
+                    if left.is_zero() {
+                        break;
+                    }
+                    let take = left.min(*room);
+                    let last = n + 1 == batches.len() || take == left;
+                    let value = if last {
+                        value_left
+                    } else {
+                        round_money(cost * take / base)
+                    };
+                    stock::record(tx, &mv(Some(*b), take, value))?;
+                    left -= take;
+                    value_left -= value;
+                }
+                if !left.is_zero() {
+                    stock::record(tx, &mv(None, left, value_left))?;
+                }
+            }
+            if let Some(m) = member_id {
+                if refund_kasbon > Decimal::ZERO {
+                    members::add_kasbon(tx, m, -refund_kasbon)?;
+                }
+            }
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "return",
+                    detail: &format!(
+                        "{number} sale={} amount={amount} cash={refund_cash} kasbon={refund_kasbon}",
+                        sale.number
+                    ),
+                    approver: Some(&sup.username),
+                },
+            )
+        })?;
+        q::by_number(self.store.conn(), &number)?
+            .ok_or_else(|| KasirError::invalid("Retur hilang", "Return vanished"))
+    }
+}

@@ -1,0 +1,398 @@
+//! Closing a shift: X report at any time, a blind count by denomination, expected vs counted,
+//! the stored Z report; petty cash in/out and kasbon repayments during the shift.
+
+use chrono::NaiveDateTime;
+use kasir_receipts::{ReportRow, ShiftReport, ShiftReportKind};
+use rust_decimal::Decimal;
+
+use super::{day, new_uuid, stamp, Shop};
+use crate::domain::cash::CashCount;
+use crate::domain::money::format_rupiah;
+use crate::domain::user::{Actor, Permission};
+use crate::error::{KasirError, Result};
+use crate::i18n::Lang;
+use crate::store::members::{self, MemberRow};
+use crate::store::shift_close::{
+    self as q, NewCashMove, NewShiftClose, ShiftCloseRow, ShiftTotals,
+};
+use crate::store::shifts::{self, ShiftRow};
+use crate::store::{audit, settings};
+
+/// Default over/short (Rp) above which a close needs a reason.
+pub const DEFAULT_OVER_SHORT_THRESHOLD: i64 = 5_000;
+
+/// What a shift took and what its drawer should hold.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ShiftSummary {
+    pub shift: ShiftRow,
+    pub totals: ShiftTotals,
+    /// Float + cash kept − cash refunds + cash in − cash out + kasbon repaid.
+    pub expected_cash: Decimal,
+}
+
+/// A closed shift: the stored close and its Z report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ShiftClosed {
+    pub close: ShiftCloseRow,
+    pub report: ShiftReport,
+}
+
+/// Petty cash into or out of a drawer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CashMoveKind {
+    In,
+    Out,
+}
+
+/// The supervisor for an action: the actor if they may supervise, else the approver.
+pub(crate) fn supervisor<'a>(
+    actor: &'a Actor,
+    approver: Option<&'a Actor>,
+    what: &'static str,
+) -> Result<&'a Actor> {
+    if actor.role.may(Permission::Supervise) {
+        return Ok(actor);
+    }
+    match approver {
+        Some(a) => {
+            super::auth::require(a, Permission::Supervise, what)?;
+            Ok(a)
+        }
+        None => Err(KasirError::invalid(
+            format!("{what}: perlu persetujuan supervisor"),
+            format!("{what}: needs a supervisor's approval"),
+        )),
+    }
+}
+
+fn positive(amount: Decimal) -> Result<()> {
+    if amount <= Decimal::ZERO || amount.normalize().scale() > 2 {
+        return Err(KasirError::invalid(
+            format!("Nominal {amount} tidak sah"),
+            format!("Amount {amount} is not valid"),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_stamp(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap_or_default()
+}
+
+impl Shop {
+    /// Over/short (Rp) above which a shift close needs a reason (`cash.over_short_threshold`).
+    pub fn over_short_threshold(&self) -> Result<Decimal> {
+        Ok(
+            settings::get(self.store.conn(), "cash.over_short_threshold")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(Decimal::from(DEFAULT_OVER_SHORT_THRESHOLD)),
+        )
+    }
+
+    /// What a shift took so far and what its drawer should hold.
+    pub fn shift_summary(&self, shift: &ShiftRow) -> Result<ShiftSummary> {
+        let t = q::totals(self.store.conn(), shift.id)?;
+        let expected_cash =
+            shift.opening_float + t.cash - t.refund_cash + t.cash_in - t.cash_out + t.repayments;
+        Ok(ShiftSummary {
+            shift: shift.clone(),
+            totals: t,
+            expected_cash,
+        })
+    }
+
+    fn report_of(
+        &self,
+        s: &ShiftSummary,
+        close: Option<(&CashCount, Option<&str>, NaiveDateTime)>,
+        lang: Lang,
+    ) -> Result<ShiftReport> {
+        let set = self.settings()?;
+        let t = &s.totals;
+        let row = |id: &str, en: &str, amount: Decimal, bold: bool| ReportRow {
+            label: lang.pick(id, en).to_string(),
+            amount,
+            bold,
+        };
+        let mut rows = vec![
+            row("Penjualan", "Sales", t.sales_total, true),
+            row("Pembulatan", "Rounding", -t.rounding, false),
+            row("Retur", "Returns", -t.returns_total, false),
+            row("Tunai", "Cash", t.cash, false),
+            row("QRIS", "QRIS", t.qris, false),
+            row("Transfer", "Transfer", t.transfer, false),
+            row("Kasbon", "Store credit", t.kasbon, false),
+            row("Refund tunai", "Cash refunds", -t.refund_cash, false),
+            row("Refund kasbon", "Credit refunds", -t.refund_kasbon, false),
+            row("Modal awal", "Float", s.shift.opening_float, false),
+            row("Kas masuk", "Cash in", t.cash_in, false),
+            row("Kas keluar", "Cash out", -t.cash_out, false),
+            row("Bayar kasbon", "Credit repaid", t.repayments, false),
+            row("Kas seharusnya", "Expected cash", s.expected_cash, true),
+        ];
+        let mut notes = Vec::new();
+        let mut closed = None;
+        if let Some((count, reason, at)) = close {
+            let counted = count.total();
+            rows.push(row("Kas dihitung", "Counted cash", counted, true));
+            rows.push(row(
+                "Selisih",
+                "Over/short",
+                counted - s.expected_cash,
+                true,
+            ));
+            for (d, n) in &count.pieces {
+                notes.push(format!("{} x {n}", format_rupiah(Decimal::from(*d))));
+            }
+            if let Some(r) = reason {
+                notes.push(format!("{}: {r}", lang.pick("Alasan", "Reason")));
+            }
+            closed = Some(at);
+        }
+        Ok(ShiftReport {
+            kind: if close.is_some() {
+                ShiftReportKind::Z
+            } else {
+                ShiftReportKind::X
+            },
+            shop_name: set.name.clone(),
+            unit_label: super::receipt::unit_label(&s.shift.business_unit, lang).to_string(),
+            till: s.shift.till.clone(),
+            cashier: s.shift.cashier.clone(),
+            opened: parse_stamp(&s.shift.opened_at),
+            closed,
+            printed: self.now(),
+            shift_no: s.shift.id.to_string(),
+            sales_count: t.sales_count,
+            rows,
+            notes,
+        })
+    }
+
+    /// The X report (interim) of the open shift on `till`, and its text.
+    pub fn x_report(&self, till: &str, lang: Lang) -> Result<(ShiftReport, String)> {
+        let shift = self.require_shift(till)?;
+        let r = self.report_of(&self.shift_summary(&shift)?, None, lang)?;
+        let text = kasir_receipts::shift_report_text(&r, self.paper()?, lang.receipts());
+        Ok((r, text))
+    }
+
+    /// Close the open shift on `till` with a blind count of the drawer. A difference above the
+    /// threshold is refused without a reason (the till asks for a recount first); the figure
+    /// expected is not revealed by the refusal. The Z report is stored with the close.
+    pub fn close_shift(
+        &mut self,
+        actor: &Actor,
+        till: &str,
+        count: &CashCount,
+        reason: Option<&str>,
+        lang: Lang,
+    ) -> Result<ShiftClosed> {
+        super::auth::require(actor, Permission::Sell, "menutup shift")?;
+        let shift = self.require_shift(till)?;
+        let summary = self.shift_summary(&shift)?;
+        let counted = count.total();
+        let diff = counted - summary.expected_cash;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if diff.abs() > self.over_short_threshold()? && reason.is_none() {
+            return Err(KasirError::invalid(
+                "Hitungan kas tidak cocok melebihi batas: hitung ulang, atau tutup dengan alasan (--reason)",
+                "The cash count is off by more than the limit: count again, or close with a reason (--reason)",
+            ));
+        }
+        let now = self.now();
+        let report = self.report_of(&summary, Some((count, reason, now)), lang)?;
+        let text = kasir_receipts::shift_report_text(&report, self.paper()?, lang.receipts());
+        let at = stamp(now);
+        let date = day(now.date());
+        self.store.write(|tx| {
+            shifts::insert_count(tx, shift.id, "close", count)?;
+            q::insert_close(
+                tx,
+                &NewShiftClose {
+                    shift_id: shift.id,
+                    business_date: &date,
+                    closed_at: &at,
+                    actor: &actor.username,
+                    expected_cash: summary.expected_cash,
+                    counted_cash: counted,
+                    reason,
+                    report: &text,
+                },
+            )?;
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "shift_close",
+                    detail: &format!(
+                        "till={till} shift={} expected={} counted={counted} diff={diff}{}",
+                        shift.id,
+                        summary.expected_cash,
+                        reason.map(|r| format!(" reason={r}")).unwrap_or_default()
+                    ),
+                    approver: None,
+                },
+            )
+        })?;
+        let close = q::close_of(self.store.conn(), shift.id)?
+            .ok_or_else(|| KasirError::invalid("Shift hilang", "Shift vanished"))?;
+        Ok(ShiftClosed { close, report })
+    }
+
+    /// The stored Z report of a closed shift; `None` picks the last closed shift of `till`.
+    pub fn z_report(&self, till: &str, shift_id: Option<i64>) -> Result<ShiftCloseRow> {
+        let id = match shift_id {
+            Some(id) => Some(id),
+            None => q::last_closed_on(self.store.conn(), till)?,
+        };
+        id.and_then(|id| q::close_of(self.store.conn(), id).transpose())
+            .transpose()?
+            .ok_or_else(|| {
+                KasirError::invalid(
+                    format!("Belum ada shift yang ditutup di {till}"),
+                    format!("No closed shift on {till}"),
+                )
+            })
+    }
+
+    /// Petty cash into or out of the drawer of `till`, with a reason and a supervisor.
+    pub fn cash_move(
+        &mut self,
+        actor: &Actor,
+        approver: Option<&Actor>,
+        till: &str,
+        kind: CashMoveKind,
+        amount: Decimal,
+        reason: &str,
+    ) -> Result<()> {
+        super::auth::require(actor, Permission::Sell, "kas masuk/keluar")?;
+        let sup = supervisor(actor, approver, "kas masuk/keluar")?;
+        positive(amount)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(KasirError::invalid(
+                "Kas masuk/keluar perlu alasan",
+                "Cash in/out needs a reason",
+            ));
+        }
+        let shift = self.require_shift(till)?;
+        if kind == CashMoveKind::Out {
+            let expected = self.shift_summary(&shift)?.expected_cash;
+            if amount > expected {
+                return Err(KasirError::invalid(
+                    "Kas di laci tidak cukup untuk dikeluarkan",
+                    "Not enough cash in the drawer to pay that out",
+                ));
+            }
+        }
+        let now = self.now();
+        let (at, date) = (stamp(now), day(now.date()));
+        let k = match kind {
+            CashMoveKind::In => "in",
+            CashMoveKind::Out => "out",
+        };
+        self.store.write(|tx| {
+            q::insert_cash_move(
+                tx,
+                &NewCashMove {
+                    uuid: &new_uuid(),
+                    shift_id: shift.id,
+                    business_unit: &shift.business_unit,
+                    business_date: &date,
+                    kind: k,
+                    amount,
+                    member_id: None,
+                    reason,
+                    at: &at,
+                    actor: &actor.username,
+                    approver: Some(&sup.username),
+                },
+            )?;
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: if k == "in" { "cash_in" } else { "cash_out" },
+                    detail: &format!("till={till} amount={amount} reason={reason}"),
+                    approver: Some(&sup.username),
+                },
+            )
+        })
+    }
+
+    /// A member repays kasbon in cash at `till`: the cash goes into the drawer (and the shift's
+    /// expected cash), the member's balance goes down. Never more than the balance.
+    pub fn repay_kasbon(
+        &mut self,
+        actor: &Actor,
+        till: &str,
+        member_no: &str,
+        amount: Decimal,
+    ) -> Result<MemberRow> {
+        super::auth::require(actor, Permission::Sell, "menerima bayar kasbon")?;
+        positive(amount)?;
+        let m = self.member(member_no)?;
+        if amount > m.kasbon_balance {
+            return Err(KasirError::invalid(
+                format!(
+                    "Pembayaran {} melebihi saldo kasbon {}",
+                    format_rupiah(amount),
+                    format_rupiah(m.kasbon_balance)
+                ),
+                format!(
+                    "Repayment {} is more than the credit balance {}",
+                    format_rupiah(amount),
+                    format_rupiah(m.kasbon_balance)
+                ),
+            ));
+        }
+        let shift = self.require_shift(till)?;
+        let now = self.now();
+        let (at, date) = (stamp(now), day(now.date()));
+        self.store.write(|tx| {
+            // The balance may have moved since it was read (another till).
+            let fresh = members::by_id(tx, m.id)?
+                .ok_or_else(|| KasirError::NoSuchMember(m.number.clone()))?;
+            if amount > fresh.kasbon_balance {
+                return Err(KasirError::invalid(
+                    "Saldo kasbon berubah, coba lagi",
+                    "The credit balance changed, try again",
+                ));
+            }
+            q::insert_cash_move(
+                tx,
+                &NewCashMove {
+                    uuid: &new_uuid(),
+                    shift_id: shift.id,
+                    business_unit: &shift.business_unit,
+                    business_date: &date,
+                    kind: "repay",
+                    amount,
+                    member_id: Some(m.id),
+                    reason: &format!("kasbon {}", m.number),
+                    at: &at,
+                    actor: &actor.username,
+                    approver: None,
+                },
+            )?;
+            members::add_kasbon(tx, m.id, -amount)?;
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "kasbon_repay",
+                    detail: &format!("member={} amount={amount} till={till}", m.number),
+                    approver: None,
+                },
+            )
+        })?;
+        self.member(&m.number)
+    }
+}

@@ -1,0 +1,444 @@
+//! The books: chart of accounts, posted journals, day close events; and the day's activity
+//! the posting reads (shift closes, cash moves, returns, stock adjustments).
+
+use rusqlite::{params, Connection, Row};
+use rust_decimal::Decimal;
+
+use super::{minor, opt};
+use crate::domain::money::money_from_minor as money;
+use crate::error::Result;
+
+/// An account of the chart.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AccountRow {
+    #[serde(skip)]
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub role: Option<String>,
+}
+
+fn account(r: &Row) -> rusqlite::Result<AccountRow> {
+    Ok(AccountRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        kind: r.get(3)?,
+        role: r.get(4)?,
+    })
+}
+
+pub fn accounts(c: &Connection) -> Result<Vec<AccountRow>> {
+    let mut st = c.prepare(
+        "SELECT id, code, name, kind, role FROM accounts WHERE active = 1 ORDER BY code",
+    )?;
+    let rows = st
+        .query_map([], account)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn account_by_role(c: &Connection, role: &str) -> Result<Option<AccountRow>> {
+    opt(c
+        .prepare_cached("SELECT id, code, name, kind, role FROM accounts WHERE role = ?1")?
+        .query_row([role], account))
+}
+
+pub fn account_by_code(c: &Connection, code: &str) -> Result<Option<AccountRow>> {
+    opt(c
+        .prepare_cached("SELECT id, code, name, kind, role FROM accounts WHERE code = ?1")?
+        .query_row([code], account))
+}
+
+/// Insert or update an account by code; a role moves to this account from any other.
+pub fn upsert_account(
+    c: &Connection,
+    code: &str,
+    name: &str,
+    kind: &str,
+    role: Option<&str>,
+) -> Result<()> {
+    if let Some(r) = role {
+        c.execute(
+            "UPDATE accounts SET role = NULL WHERE role = ?1 AND code <> ?2",
+            params![r, code],
+        )?;
+    }
+    c.execute(
+        "INSERT INTO accounts(code, name, kind, role) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             role = coalesce(excluded.role, accounts.role), active = 1",
+        params![code, name, kind, role],
+    )?;
+    Ok(())
+}
+
+/// A journal to post.
+pub struct NewJournal<'a> {
+    pub uuid: &'a str,
+    pub number: &'a str,
+    pub business_date: &'a str,
+    pub business_unit: &'a str,
+    pub kind: &'a str,
+    pub memo: &'a str,
+    pub posted_at: &'a str,
+    pub posted_by: &'a str,
+    pub reverses: Option<i64>,
+}
+
+/// Post a journal with its lines: (account id, debit, credit, memo).
+pub fn insert_journal(
+    c: &Connection,
+    j: &NewJournal,
+    lines: &[(i64, Decimal, Decimal, String)],
+) -> Result<i64> {
+    c.execute(
+        "INSERT INTO journals(uuid, number, business_date, business_unit, kind, memo, posted_at,
+             posted_by, reverses) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            j.uuid,
+            j.number,
+            j.business_date,
+            j.business_unit,
+            j.kind,
+            j.memo,
+            j.posted_at,
+            j.posted_by,
+            j.reverses
+        ],
+    )?;
+    let id = c.last_insert_rowid();
+    let mut st = c.prepare_cached(
+        "INSERT INTO journal_lines(journal_id, line_no, account_id, debit, credit, memo)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, (acc, d, cr, memo)) in lines.iter().enumerate() {
+        st.execute(params![
+            id,
+            i as i64 + 1,
+            acc,
+            minor(*d)?,
+            minor(*cr)?,
+            memo
+        ])?;
+    }
+    Ok(id)
+}
+
+pub fn journal_count(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT count(*) FROM journals", [], |r| r.get(0))?)
+}
+
+/// A posted journal line, with its account as posted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LineRecord {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub debit: Decimal,
+    pub credit: Decimal,
+    pub memo: String,
+}
+
+/// A posted journal.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct JournalRecord {
+    #[serde(skip)]
+    pub id: i64,
+    pub number: String,
+    pub date: String,
+    pub business_unit: String,
+    pub kind: String,
+    pub memo: String,
+    pub posted_at: String,
+    pub posted_by: String,
+    pub reverses: Option<String>,
+    pub reversed_by: Option<String>,
+    pub lines: Vec<LineRecord>,
+}
+
+fn journals_where(
+    c: &Connection,
+    cond: &str,
+    p: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<JournalRecord>> {
+    let mut st = c.prepare(&format!(
+        "SELECT j.id, j.number, j.business_date, j.business_unit, j.kind, j.memo, j.posted_at,
+                j.posted_by, (SELECT number FROM journals WHERE id = j.reverses),
+                (SELECT number FROM journals WHERE reverses = j.id)
+         FROM journals j WHERE {cond} ORDER BY j.business_date, j.id"
+    ))?;
+    let mut out: Vec<JournalRecord> = st
+        .query_map(p, |r| {
+            Ok(JournalRecord {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                date: r.get(2)?,
+                business_unit: r.get(3)?,
+                kind: r.get(4)?,
+                memo: r.get(5)?,
+                posted_at: r.get(6)?,
+                posted_by: r.get(7)?,
+                reverses: r.get(8)?,
+                reversed_by: r.get(9)?,
+                lines: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = c.prepare_cached(
+        "SELECT a.code, a.name, a.kind, l.debit, l.credit, l.memo FROM journal_lines l
+         JOIN accounts a ON a.id = l.account_id WHERE l.journal_id = ?1 ORDER BY l.line_no",
+    )?;
+    for j in &mut out {
+        j.lines = st
+            .query_map([j.id], |r| {
+                Ok(LineRecord {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    debit: money(r.get(3)?),
+                    credit: money(r.get(4)?),
+                    memo: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(out)
+}
+
+/// Journals dated within [from, to] (inclusive, YYYY-MM-DD).
+pub fn journals_between(c: &Connection, from: &str, to: &str) -> Result<Vec<JournalRecord>> {
+    journals_where(c, "j.business_date BETWEEN ?1 AND ?2", &[&from, &to])
+}
+
+/// The day journals of a date that no reversal has undone.
+pub fn live_day_journals(c: &Connection, date: &str) -> Result<Vec<JournalRecord>> {
+    journals_where(
+        c,
+        "j.business_date = ?1 AND j.kind = 'day' AND NOT EXISTS (SELECT 1 FROM journals r WHERE r.reverses = j.id)",
+        &[&date],
+    )
+}
+
+/// Σdebit and Σcredit per account over [from, to], and the net before `from`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AccountTotals {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub opening: Decimal,
+    pub debit: Decimal,
+    pub credit: Decimal,
+}
+
+pub fn account_totals(c: &Connection, from: &str, to: &str) -> Result<Vec<AccountTotals>> {
+    let mut st = c.prepare(
+        "SELECT a.code, a.name, a.kind,
+            coalesce(sum(CASE WHEN j.business_date < ?1 THEN l.debit - l.credit END), 0),
+            coalesce(sum(CASE WHEN j.business_date BETWEEN ?1 AND ?2 THEN l.debit END), 0),
+            coalesce(sum(CASE WHEN j.business_date BETWEEN ?1 AND ?2 THEN l.credit END), 0)
+         FROM journal_lines l JOIN journals j ON j.id = l.journal_id
+         JOIN accounts a ON a.id = l.account_id
+         WHERE j.business_date <= ?2 GROUP BY a.id ORDER BY a.code",
+    )?;
+    let rows = st
+        .query_map(params![from, to], |r| {
+            Ok(AccountTotals {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                opening: money(r.get(3)?),
+                debit: money(r.get(4)?),
+                credit: money(r.get(5)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The last close/reverse event of a day.
+pub fn last_day_event(c: &Connection, date: &str) -> Result<Option<String>> {
+    opt(c.query_row(
+        "SELECT kind FROM day_events WHERE business_date = ?1 ORDER BY id DESC LIMIT 1",
+        [date],
+        |r| r.get(0),
+    ))
+}
+
+pub fn insert_day_event(
+    c: &Connection,
+    date: &str,
+    kind: &str,
+    at: &str,
+    actor: &str,
+    reason: Option<&str>,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO day_events(business_date, kind, at, actor, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![date, kind, at, actor, reason],
+    )?;
+    Ok(())
+}
+
+/// Tills with a shift still open that was opened on or before `date`.
+pub fn open_shifts_through(c: &Connection, date: &str) -> Result<Vec<String>> {
+    let mut st = c.prepare(
+        "SELECT till FROM shifts WHERE status = 'open' AND substr(opened_at, 1, 10) <= ?1 ORDER BY till",
+    )?;
+    let rows = st
+        .query_map([date], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// (counter unit, counted − expected) of every shift closed on `date`.
+pub fn over_short_on(c: &Connection, date: &str) -> Result<Vec<(String, Decimal)>> {
+    let mut st = c.prepare(
+        "SELECT s.business_unit, sc.difference FROM shift_closes sc JOIN shifts s ON s.id = sc.shift_id
+         WHERE sc.business_date = ?1 ORDER BY sc.shift_id",
+    )?;
+    let rows = st
+        .query_map([date], |r| Ok((r.get(0)?, money(r.get(1)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// (unit, kind, amount) of every cash move on `date`.
+pub fn cash_moves_on(c: &Connection, date: &str) -> Result<Vec<(String, String, Decimal)>> {
+    let mut st = c.prepare(
+        "SELECT business_unit, kind, amount FROM cash_moves WHERE business_date = ?1 ORDER BY id",
+    )?;
+    let rows = st
+        .query_map([date], |r| Ok((r.get(0)?, r.get(1)?, money(r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// (product unit, value at cost) of write-offs and opname adjustments on `date`.
+pub fn stock_adjustments_on(c: &Connection, date: &str) -> Result<Vec<(String, Decimal)>> {
+    let mut st = c.prepare(
+        "SELECT p.business_unit, sum(m.value) FROM stock_moves m JOIN products p ON p.id = m.product_id
+         WHERE m.kind IN ('writeoff', 'opname') AND substr(m.at, 1, 10) = ?1
+         GROUP BY p.business_unit ORDER BY p.business_unit",
+    )?;
+    let rows = st
+        .query_map([date], |r| Ok((r.get(0)?, money(r.get(1)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Savings of a member as imported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SavingsRow {
+    pub number: String,
+    pub name: String,
+    pub pokok: Decimal,
+    pub wajib: Decimal,
+    pub sukarela: Decimal,
+}
+
+pub fn upsert_savings(
+    c: &Connection,
+    member_id: i64,
+    pokok: Decimal,
+    wajib: Decimal,
+    sukarela: Decimal,
+    at: &str,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO member_savings(member_id, pokok, wajib, sukarela, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(member_id) DO UPDATE SET pokok = excluded.pokok, wajib = excluded.wajib,
+             sukarela = excluded.sukarela, imported_at = excluded.imported_at",
+        params![
+            member_id,
+            minor(pokok)?,
+            minor(wajib)?,
+            minor(sukarela)?,
+            at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Every active member with their savings (zero when none were imported).
+pub fn savings_all(c: &Connection) -> Result<Vec<SavingsRow>> {
+    let mut st = c.prepare(
+        "SELECT m.number, m.name, coalesce(s.pokok, 0), coalesce(s.wajib, 0), coalesce(s.sukarela, 0)
+         FROM members m LEFT JOIN member_savings s ON s.member_id = m.id
+         WHERE m.active = 1 ORDER BY m.number",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            Ok(SavingsRow {
+                number: r.get(0)?,
+                name: r.get(1)?,
+                pokok: money(r.get(2)?),
+                wajib: money(r.get(3)?),
+                sukarela: money(r.get(4)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn set_kasbon_limit(c: &Connection, member_id: i64, limit: Decimal) -> Result<()> {
+    c.execute(
+        "UPDATE members SET kasbon_limit = ?2 WHERE id = ?1",
+        params![member_id, minor(limit)?],
+    )?;
+    Ok(())
+}
+
+/// Member purchases net of returns over [from, to]: (member number, product unit, amount).
+pub fn member_purchases(
+    c: &Connection,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, String, Decimal)>> {
+    let mut st = c.prepare(
+        "SELECT number, unit, sum(amount) FROM (
+            SELECT m.number AS number, l.business_unit AS unit, l.amount AS amount
+            FROM sale_lines l JOIN sales s ON s.id = l.sale_id JOIN members m ON m.id = s.member_id
+            WHERE s.business_date BETWEEN ?1 AND ?2
+            UNION ALL
+            SELECT m.number, rl.business_unit, -rl.amount
+            FROM return_lines rl JOIN returns r ON r.id = rl.return_id JOIN members m ON m.id = r.member_id
+            WHERE r.business_date BETWEEN ?1 AND ?2)
+         GROUP BY number, unit ORDER BY number, unit",
+    )?;
+    let rows = st
+        .query_map(params![from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, money(r.get(2)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A member's kasbon movements from `from` on (inclusive): (date, what, number, signed amount).
+pub fn kasbon_moves_since(
+    c: &Connection,
+    member_id: i64,
+    from: &str,
+) -> Result<Vec<(String, String, String, Decimal)>> {
+    let mut st = c.prepare(
+        "SELECT d, what, ref, amount FROM (
+            SELECT s.business_date AS d, 'kasbon' AS what, s.number AS ref, t.amount AS amount, s.id AS o
+            FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
+            WHERE t.kind = 'kasbon' AND s.member_id = ?1 AND s.business_date >= ?2
+            UNION ALL
+            SELECT r.business_date, 'return', r.number, -r.refund_kasbon, r.id
+            FROM returns r WHERE r.member_id = ?1 AND r.refund_kasbon > 0 AND r.business_date >= ?2
+            UNION ALL
+            SELECT business_date, 'repay', uuid, -amount, id
+            FROM cash_moves WHERE kind = 'repay' AND member_id = ?1 AND business_date >= ?2)
+         ORDER BY d, what, o",
+    )?;
+    let rows = st
+        .query_map(params![member_id, from], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, money(r.get(3)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,199 @@
+//! Closing a shift: what the drawer should hold, cash moves during the shift, the stored close.
+
+use rusqlite::{params, Connection};
+use rust_decimal::Decimal;
+
+use super::{minor, opt};
+use crate::domain::money::money_from_minor as money;
+use crate::error::Result;
+
+/// Money a shift took, per tender, and its cash moves.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ShiftTotals {
+    pub sales_count: u32,
+    /// Σ sale totals before cash rounding.
+    pub sales_total: Decimal,
+    pub rounding: Decimal,
+    /// Cash kept: tendered minus change.
+    pub cash: Decimal,
+    pub qris: Decimal,
+    pub transfer: Decimal,
+    pub kasbon: Decimal,
+    pub returns_count: u32,
+    pub returns_total: Decimal,
+    pub refund_cash: Decimal,
+    pub refund_kasbon: Decimal,
+    pub cash_in: Decimal,
+    pub cash_out: Decimal,
+    pub repayments: Decimal,
+}
+
+pub fn totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
+    let mut t = ShiftTotals::default();
+    let (n, total, rounding, change): (i64, i64, i64, i64) = c.query_row(
+        "SELECT count(*), coalesce(sum(total), 0), coalesce(sum(rounding), 0), coalesce(sum(change_given), 0)
+         FROM sales WHERE shift_id = ?1",
+        [shift_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    t.sales_count = n as u32;
+    t.sales_total = money(total);
+    t.rounding = money(rounding);
+    let mut st = c.prepare_cached(
+        "SELECT t.kind, sum(t.amount) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
+         WHERE s.shift_id = ?1 GROUP BY t.kind",
+    )?;
+    let rows: Vec<(String, i64)> = st
+        .query_map([shift_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (k, a) in rows {
+        let a = money(a);
+        match k.as_str() {
+            "cash" => t.cash = a - money(change),
+            "qris" => t.qris = a,
+            "transfer" => t.transfer = a,
+            _ => t.kasbon = a,
+        }
+    }
+    let (n, amount, cash, kasbon): (i64, i64, i64, i64) = c.query_row(
+        "SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(refund_cash), 0), coalesce(sum(refund_kasbon), 0)
+         FROM returns WHERE shift_id = ?1",
+        [shift_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    t.returns_count = n as u32;
+    t.returns_total = money(amount);
+    t.refund_cash = money(cash);
+    t.refund_kasbon = money(kasbon);
+    let mut st = c.prepare_cached(
+        "SELECT kind, sum(amount) FROM cash_moves WHERE shift_id = ?1 GROUP BY kind",
+    )?;
+    let rows: Vec<(String, i64)> = st
+        .query_map([shift_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (k, a) in rows {
+        let a = money(a);
+        match k.as_str() {
+            "in" => t.cash_in = a,
+            "out" => t.cash_out = a,
+            _ => t.repayments = a,
+        }
+    }
+    Ok(t)
+}
+
+/// A cash move to record.
+pub struct NewCashMove<'a> {
+    pub uuid: &'a str,
+    pub shift_id: i64,
+    pub business_unit: &'a str,
+    pub business_date: &'a str,
+    pub kind: &'a str,
+    pub amount: Decimal,
+    pub member_id: Option<i64>,
+    pub reason: &'a str,
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub approver: Option<&'a str>,
+}
+
+pub fn insert_cash_move(c: &Connection, m: &NewCashMove) -> Result<()> {
+    c.execute(
+        "INSERT INTO cash_moves(uuid, shift_id, business_unit, business_date, kind, amount, member_id,
+             reason, at, actor, approver) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            m.uuid,
+            m.shift_id,
+            m.business_unit,
+            m.business_date,
+            m.kind,
+            minor(m.amount)?,
+            m.member_id,
+            m.reason,
+            m.at,
+            m.actor,
+            m.approver
+        ],
+    )?;
+    Ok(())
+}
+
+/// The close of a shift as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ShiftCloseRow {
+    pub shift_id: i64,
+    pub business_date: String,
+    pub closed_at: String,
+    pub actor: String,
+    pub expected_cash: Decimal,
+    pub counted_cash: Decimal,
+    pub difference: Decimal,
+    pub reason: Option<String>,
+    /// The Z report as printed text.
+    pub report: String,
+}
+
+pub struct NewShiftClose<'a> {
+    pub shift_id: i64,
+    pub business_date: &'a str,
+    pub closed_at: &'a str,
+    pub actor: &'a str,
+    pub expected_cash: Decimal,
+    pub counted_cash: Decimal,
+    pub reason: Option<&'a str>,
+    pub report: &'a str,
+}
+
+/// Store the close and mark the shift closed.
+pub fn insert_close(c: &Connection, s: &NewShiftClose) -> Result<()> {
+    c.execute(
+        "INSERT INTO shift_closes(shift_id, business_date, closed_at, actor, expected_cash,
+             counted_cash, difference, reason, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            s.shift_id,
+            s.business_date,
+            s.closed_at,
+            s.actor,
+            minor(s.expected_cash)?,
+            minor(s.counted_cash)?,
+            minor(s.counted_cash - s.expected_cash)?,
+            s.reason,
+            s.report
+        ],
+    )?;
+    c.execute(
+        "UPDATE shifts SET status = 'closed', closed_at = ?2 WHERE id = ?1 AND status = 'open'",
+        params![s.shift_id, s.closed_at],
+    )?;
+    Ok(())
+}
+
+pub fn close_of(c: &Connection, shift_id: i64) -> Result<Option<ShiftCloseRow>> {
+    opt(c.query_row(
+        "SELECT shift_id, business_date, closed_at, actor, expected_cash, counted_cash, difference,
+                reason, report FROM shift_closes WHERE shift_id = ?1",
+        [shift_id],
+        |r| {
+            Ok(ShiftCloseRow {
+                shift_id: r.get(0)?,
+                business_date: r.get(1)?,
+                closed_at: r.get(2)?,
+                actor: r.get(3)?,
+                expected_cash: money(r.get(4)?),
+                counted_cash: money(r.get(5)?),
+                difference: money(r.get(6)?),
+                reason: r.get(7)?,
+                report: r.get(8)?,
+            })
+        },
+    ))
+}
+
+/// The last closed shift of a till.
+pub fn last_closed_on(c: &Connection, till: &str) -> Result<Option<i64>> {
+    opt(c.query_row(
+        "SELECT id FROM shifts WHERE till = ?1 AND status = 'closed' ORDER BY id DESC LIMIT 1",
+        [till],
+        |r| r.get(0),
+    ))
+}

@@ -1,0 +1,532 @@
+//! The books through the real services: the worked day of DOMAIN.md to the rupiah, random
+//! days that must always post balanced journals matching the day's sales, posted days that
+//! refuse change, reversals that net to zero.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use kasir::domain::cart::{Cart, Tender, TenderKind};
+use kasir::domain::cash::CashCount;
+use kasir::domain::user::{Actor, Role};
+use kasir::i18n::Lang;
+use kasir::service::returns::ReturnItem;
+use kasir::service::{demo, FixedClock, Shop};
+use kasir::store::Store;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+const CATALOG: &str = "sku,name,business_unit,base_unit,tax_class,drug_class,batch_tracked,weighed,unit,factor,barcodes,price_umum,price_anggota,price_grosir,grosir_min_qty,cost,min_stock,nie,het
+BRS,Beras Uji 1 kg,sembako,kg,exempt,none,0,0,kg,1,,10000,10000,,,8600,0,,
+MNY,Minyak Uji 1 L,sembako,liter,ppn,none,0,0,liter,1,,18500,18000,,,15000,0,,
+OBT,Obat Uji strip,apotek,strip,ppn,bebas,1,0,strip,1,,12000,11500,,,9000,0,,
+";
+const MEMBERS: &str =
+    "number,name,phone,nik,kasbon_limit\nA0001,Sri Wahyuni,,,1000000\nA0002,Budi,,,300000\n";
+const STOCK: &str = "code,qty,unit,cost,batch,expiry\nBRS,1000,,8600,,\nMNY,200,,15000,,\nOBT,150,,9000,B1,2030-01-31\nOBT,150,,9000,B2,2031-01-31\n";
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+}
+
+fn bendahara() -> Actor {
+    Actor {
+        user_id: None,
+        username: "ahmad".into(),
+        name: "Ahmad Hidayat".into(),
+        role: Role::Bendahara,
+    }
+}
+
+fn back() -> Actor {
+    Actor::back_office()
+}
+
+/// A shop with the test catalog and stock received the day before `day`.
+fn shop(day: &str, pkp: bool) -> (Shop, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::new(
+        at(&format!("{day} 07:00:00")) - chrono::Duration::days(1),
+    ));
+    let mut shop = Shop::new(Store::open_in_memory().unwrap(), clock.clone());
+    demo::init_settings(&mut shop, "Koperasi Uji").unwrap();
+    for (k, v) in [
+        ("till.t1.unit", "sembako"),
+        ("till.a1.unit", "apotek"),
+        ("tax.pkp", if pkp { "true" } else { "false" }),
+    ] {
+        shop.set_setting(&back(), k, v).unwrap();
+    }
+    shop.import_catalog(&back(), CATALOG.as_bytes(), &mut |_, _| {})
+        .unwrap();
+    shop.import_members(&back(), MEMBERS.as_bytes()).unwrap();
+    let lines = kasir::service::stock::parse_receipt(STOCK.as_bytes()).unwrap();
+    shop.receive(
+        &back(),
+        &lines,
+        &kasir::service::stock::ReceiveOptions {
+            supplier: None,
+            payment: kasir::service::stock::Payment::Cash,
+            note: Some("Uji".into()),
+        },
+    )
+    .unwrap();
+    clock.set(at(&format!("{day} 07:00:00")));
+    (shop, clock)
+}
+
+fn tender(kind: TenderKind, amount: Decimal) -> Tender {
+    Tender {
+        kind,
+        amount,
+        reference: None,
+    }
+}
+
+fn sell(
+    shop: &mut Shop,
+    till: &str,
+    member: Option<&str>,
+    items: &[(&str, i64)],
+    tenders: &[Tender],
+) -> String {
+    let mut cart = Cart::default();
+    shop.attach_member(&mut cart, member).unwrap();
+    for (code, q) in items {
+        shop.scan_into(&mut cart, &format!("{code}*{q}")).unwrap();
+    }
+    shop.checkout(&back(), till, &cart, tenders).unwrap().number
+}
+
+fn count(total: i64) -> CashCount {
+    let mut left = total;
+    let mut pieces = Vec::new();
+    for d in kasir::domain::cash::DENOMINATIONS.iter().rev() {
+        let n = left / d;
+        if n > 0 {
+            pieces.push((*d, n as u32));
+            left -= n * d;
+        }
+    }
+    assert_eq!(left, 0, "count must be a multiple of Rp100");
+    pieces.sort();
+    CashCount { pieces }
+}
+
+fn lines_of(shop: &Shop, date: NaiveDate) -> Vec<(String, String, Decimal, Decimal)> {
+    let mut out: Vec<_> = shop
+        .journals(Some(date), Some(date))
+        .unwrap()
+        .iter()
+        .flat_map(|j| {
+            j.lines
+                .iter()
+                .map(|l| (j.business_unit.clone(), l.code.clone(), l.debit, l.credit))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_worked_day_of_domain_md_to_the_rupiah() {
+    let (mut shop, _clock) = shop("2026-03-02", false);
+    let d = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    shop.open_shift(&back(), "t1", dec!(200000), &CashCount::default())
+        .unwrap();
+    // Members: Rp3.000.000 (kasbon 500.000 + cash 2.500.000); others Rp2.000.000 (QRIS 1.000.000 + cash).
+    sell(
+        &mut shop,
+        "t1",
+        Some("A0001"),
+        &[("BRS", 300)],
+        &[
+            tender(TenderKind::Kasbon, dec!(500000)),
+            tender(TenderKind::Cash, dec!(2500000)),
+        ],
+    );
+    sell(
+        &mut shop,
+        "t1",
+        None,
+        &[("BRS", 200)],
+        &[
+            tender(TenderKind::Qris, dec!(1000000)),
+            tender(TenderKind::Cash, dec!(1000000)),
+        ],
+    );
+    // Blind count: float 200.000 + cash 3.500.000 − Rp1.000 short. Needs a reason.
+    let c = count(3_699_000);
+    shop.set_setting(&back(), "cash.over_short_threshold", "500")
+        .unwrap();
+    let refused = shop
+        .close_shift(&back(), "t1", &c, None, Lang::En)
+        .unwrap_err();
+    assert!(
+        refused.message(Lang::En).contains("count again"),
+        "{}",
+        refused.message(Lang::En)
+    );
+    assert!(
+        !refused.message(Lang::En).contains("3.700.000"),
+        "blind count must not reveal the figure"
+    );
+    let closed = shop
+        .close_shift(&back(), "t1", &c, Some("uang receh hilang"), Lang::Id)
+        .unwrap();
+    assert_eq!(closed.close.expected_cash, dec!(3700000));
+    assert_eq!(closed.close.difference, dec!(-1000));
+    assert!(
+        closed.close.report.contains("LAPORAN Z"),
+        "{}",
+        closed.close.report
+    );
+    assert!(closed.close.report.contains("uang receh hilang"));
+
+    let journals = shop.close_day(&bendahara(), d).unwrap();
+    assert_eq!(journals.len(), 1);
+    assert_eq!(journals[0].business_unit, "sembako");
+    let got: Vec<(String, Decimal, Decimal)> = lines_of(&shop, d)
+        .into_iter()
+        .map(|(_, c, dr, cr)| (c, dr, cr))
+        .collect();
+    let want: Vec<(String, Decimal, Decimal)> = [
+        ("1-1101", dec!(3499000), dec!(0)),
+        ("1-1301", dec!(1000000), dec!(0)),
+        ("1-1401", dec!(500000), dec!(0)),
+        ("1-1601", dec!(0), dec!(4300000)),
+        ("4-1101", dec!(0), dec!(3000000)),
+        ("4-1102", dec!(0), dec!(2000000)),
+        ("5-1101", dec!(2580000), dec!(0)),
+        ("5-1102", dec!(1720000), dec!(0)),
+        ("7-2101", dec!(1000), dec!(0)),
+    ]
+    .iter()
+    .map(|(c, d, k)| (c.to_string(), *d, *k))
+    .collect();
+    assert_eq!(got, want);
+    let tb = shop.trial_balance(Some(d), Some(d)).unwrap();
+    assert_eq!(
+        (tb.total_debit, tb.total_credit),
+        (dec!(9300000), dec!(9300000))
+    );
+}
+
+#[test]
+fn a_posted_day_refuses_change_and_a_reversal_nets_to_zero() {
+    let (mut shop, clock) = shop("2026-03-03", false);
+    let d = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+    shop.open_shift(&back(), "t1", dec!(100000), &CashCount::default())
+        .unwrap();
+    let no = sell(
+        &mut shop,
+        "t1",
+        None,
+        &[("BRS", 3), ("OBT", 2)],
+        &[tender(TenderKind::Cash, dec!(60000))],
+    );
+    let refused = shop.close_day(&bendahara(), d).unwrap_err();
+    assert!(
+        refused.message(Lang::En).contains("still open"),
+        "{}",
+        refused.message(Lang::En)
+    );
+    shop.return_items(
+        &back(),
+        None,
+        "t1",
+        &no,
+        &[ReturnItem {
+            code: "OBT".into(),
+            qty: dec!(1),
+        }],
+    )
+    .unwrap();
+    shop.close_shift(
+        &back(),
+        "t1",
+        &count(100000 + 54000 - 12000),
+        None,
+        Lang::Id,
+    )
+    .unwrap();
+    let kasir = Actor {
+        role: Role::Kasir,
+        ..bendahara()
+    };
+    assert!(
+        shop.close_day(&kasir, d).is_err(),
+        "a cashier may not close the day"
+    );
+    let posted = shop.close_day(&bendahara(), d).unwrap();
+    // Sembako counter sold an apotek item: two journals, through Rekening Antar Unit.
+    assert_eq!(posted.len(), 2);
+    let before = lines_of(&shop, d);
+    let interunit: Decimal = before
+        .iter()
+        .filter(|l| l.1 == "1-1901")
+        .map(|l| l.2 - l.3)
+        .sum();
+    assert_eq!(interunit, Decimal::ZERO);
+    assert!(
+        before.contains(&("apotek".into(), "1-1901".into(), dec!(12000), dec!(0))),
+        "{before:?}"
+    );
+
+    // The posted lines cannot be edited or deleted, nor the day closed twice or reopened.
+    let c = shop.store.conn();
+    assert!(c
+        .execute("UPDATE journal_lines SET debit = debit + 100", [])
+        .is_err());
+    assert!(c.execute("DELETE FROM journal_lines", []).is_err());
+    assert!(c.execute("DELETE FROM journals", []).is_err());
+    assert!(c
+        .execute("INSERT INTO journal_lines(journal_id, line_no, account_id, debit, credit) VALUES (1, 99, 1, 100, 0)", [])
+        .is_err());
+    assert!(shop.close_day(&bendahara(), d).is_err());
+    clock.set(at("2026-03-03 20:00:00"));
+    assert!(shop
+        .open_shift(&back(), "t1", dec!(0), &CashCount::default())
+        .is_err());
+    assert_eq!(lines_of(&shop, d), before);
+
+    assert!(
+        shop.reverse_day(&bendahara(), d, "  ", false).is_err(),
+        "a reason is needed"
+    );
+    let rev = shop
+        .reverse_day(&bendahara(), d, "salah akun", false)
+        .unwrap();
+    assert_eq!(rev.len(), 2);
+    assert!(rev
+        .iter()
+        .all(|j| j.kind == "reversal" && j.reverses.is_some()));
+    let tb = shop.trial_balance(Some(d), Some(d)).unwrap();
+    assert!(tb.rows.iter().all(|r| r.closing.is_zero()), "{:?}", tb.rows);
+    assert!(tb.total_debit > Decimal::ZERO);
+    // Closed again: the same journals as before, posted anew.
+    let again = shop.close_day(&bendahara(), d).unwrap();
+    assert_eq!(again.len(), 2);
+    let live: Vec<_> = again
+        .iter()
+        .flat_map(|j| {
+            j.lines
+                .iter()
+                .map(|l| (j.business_unit.clone(), l.code.clone(), l.debit, l.credit))
+        })
+        .collect();
+    let mut live = live;
+    live.sort();
+    assert_eq!(live, before);
+    let log = kasir::store::audit::recent(shop.store.conn(), 50).unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "day_reverse" && e.detail.contains("salah akun")));
+    assert!(log.iter().filter(|e| e.action == "day_close").count() >= 2);
+    assert!(kasir::store::audit::verify(shop.store.conn())
+        .unwrap()
+        .is_none());
+}
+
+#[derive(Debug, Clone)]
+struct RandomSale {
+    apotek_till: bool,
+    member: Option<usize>,
+    items: Vec<(usize, i64)>,
+    pay: u8,
+    ret: Option<i64>,
+}
+
+fn random_sale() -> impl Strategy<Value = RandomSale> {
+    (
+        any::<bool>(),
+        prop::option::of(0usize..2),
+        prop::collection::vec((0usize..3, 1i64..6), 1..4),
+        0u8..4,
+        prop::option::of(1i64..4),
+    )
+        .prop_map(|(apotek_till, member, items, pay, ret)| RandomSale {
+            apotek_till,
+            member,
+            items,
+            pay,
+            ret,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+    #[test]
+    fn every_random_day_posts_balanced_journals_that_match_its_sales(
+        sales in prop::collection::vec(random_sale(), 1..7),
+        pkp in any::<bool>(),
+        offsets in (-30i64..30, -30i64..30),
+        repay in 0i64..3,
+    ) {
+        let (mut shop, _clock) = shop("2026-04-01", pkp);
+        let d = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        shop.open_shift(&back(), "t1", dec!(500000), &CashCount::default()).unwrap();
+        shop.open_shift(&back(), "a1", dec!(500000), &CashCount::default()).unwrap();
+        let codes = ["BRS", "MNY", "OBT"];
+        let members = ["A0001", "A0002"];
+        for s in &sales {
+            let till = if s.apotek_till { "a1" } else { "t1" };
+            let mut cart = Cart::default();
+            shop.attach_member(&mut cart, s.member.map(|m| members[m])).unwrap();
+            for (i, q) in &s.items {
+                shop.scan_into(&mut cart, &format!("{}*{q}", codes[*i])).unwrap();
+            }
+            let total = cart.totals(shop.settings().unwrap().tax()).total;
+            let avail = cart.member.as_ref().map(|m| m.kasbon_available()).unwrap_or_default();
+            let tenders = match s.pay {
+                1 => vec![tender(TenderKind::Qris, total)],
+                2 if avail >= total => vec![tender(TenderKind::Kasbon, total)],
+                3 if avail > Decimal::ZERO => {
+                    let k = (total / dec!(2)).floor().min(avail);
+                    vec![tender(TenderKind::Kasbon, k), tender(TenderKind::Cash, total)]
+                }
+                _ => vec![tender(TenderKind::Cash, total + dec!(5000))],
+            };
+            let sale = shop.checkout(&back(), till, &cart, &tenders).unwrap();
+            if let Some(r) = s.ret {
+                let (i, q) = s.items[0];
+                let line_qty: i64 = s.items.iter().filter(|x| x.0 == i).map(|x| x.1).sum();
+                let qty = r.min(line_qty);
+                shop.return_items(&back(), None, till, &sale.number,
+                    &[ReturnItem { code: codes[i].into(), qty: Decimal::from(qty) }]).unwrap();
+                let _ = q;
+            }
+        }
+        for m in members.iter().take(repay as usize) {
+            let bal = shop.member(m).unwrap().kasbon_balance;
+            if bal > Decimal::ZERO {
+                shop.repay_kasbon(&back(), "t1", m, bal.min(dec!(20000))).unwrap();
+            }
+        }
+        for (till, off) in [("t1", offsets.0), ("a1", offsets.1)] {
+            let shift = shop.current_shift(till).unwrap().unwrap();
+            let expected = shop.shift_summary(&shift).unwrap().expected_cash;
+            let target = (expected / dec!(100)).floor() * dec!(100) + Decimal::from(off * 100);
+            let c = count(i64::try_from(target.trunc()).unwrap());
+            shop.close_shift(&back(), till, &c, Some("hitung acak"), Lang::Id).unwrap();
+        }
+        shop.close_day(&bendahara(), d).unwrap();
+
+        let journals = shop.journals(Some(d), Some(d)).unwrap();
+        let mut by_code: std::collections::HashMap<String, Decimal> = Default::default();
+        for j in &journals {
+            let dr: Decimal = j.lines.iter().map(|l| l.debit).sum();
+            let cr: Decimal = j.lines.iter().map(|l| l.credit).sum();
+            prop_assert_eq!(dr, cr, "journal {} does not balance", j.number);
+            for l in &j.lines {
+                *by_code.entry(l.code.clone()).or_default() += l.debit - l.credit;
+            }
+        }
+        let net = |codes: &[&str]| -> Decimal { codes.iter().map(|c| by_code.get(*c).copied().unwrap_or_default()).sum() };
+        let day_sales = shop.sales_on(d).unwrap();
+        let sold: Decimal = day_sales.iter().flat_map(|s| s.lines.iter()).map(|l| l.amount - l.ppn).sum();
+        let cost: Decimal = day_sales.iter().flat_map(|s| s.lines.iter()).map(|l| l.cost).sum();
+        let rets = kasir::store::returns::on_date(shop.store.conn(), "2026-04-01").unwrap();
+        let returned: Decimal = rets.iter().flat_map(|r| r.lines.iter()).map(|l| l.1 - l.2).sum();
+        let ret_cost: Decimal = rets.iter().flat_map(|r| r.lines.iter()).map(|l| l.3).sum();
+        prop_assert_eq!(-net(&["4-1101", "4-1102", "4-1201", "4-1202"]), sold);
+        prop_assert_eq!(net(&["4-1901"]), returned);
+        prop_assert_eq!(net(&["5-1101", "5-1102", "5-1201", "5-1202"]), cost - ret_cost);
+        prop_assert_eq!(-net(&["1-1601", "1-1602"]), cost - ret_cost);
+        prop_assert_eq!(net(&["1-1901"]), Decimal::ZERO);
+        let ppn: Decimal = day_sales.iter().flat_map(|s| s.lines.iter()).map(|l| l.ppn).sum::<Decimal>()
+            - rets.iter().flat_map(|r| r.lines.iter()).map(|l| l.2).sum::<Decimal>();
+        prop_assert_eq!(-net(&["2-1201"]), ppn);
+        if !pkp { prop_assert_eq!(ppn, Decimal::ZERO); }
+        let kasbon_out: Decimal = shop.member("A0001").unwrap().kasbon_balance + shop.member("A0002").unwrap().kasbon_balance;
+        prop_assert_eq!(net(&["1-1401", "1-1402"]), kasbon_out);
+    }
+}
+
+#[test]
+fn shu_allocations_add_up_to_what_is_shared_and_the_dashboard_shows_the_day() {
+    let (mut shop, clock) = shop("2026-05-04", false);
+    let extra = "number,name,phone,nik,kasbon_limit\nA0003,Slamet,,,0\nA0004,Siti,,,0\n";
+    shop.import_members(&back(), extra.as_bytes()).unwrap();
+    shop.open_shift(&back(), "t1", dec!(0), &CashCount::default())
+        .unwrap();
+    for (m, q) in [("A0001", 7), ("A0002", 3), ("A0003", 11)] {
+        sell(
+            &mut shop,
+            "t1",
+            Some(m),
+            &[("BRS", q), ("MNY", 1)],
+            &[tender(TenderKind::Qris, Decimal::from(q * 10000 + 18000))],
+        );
+    }
+    let no = sell(
+        &mut shop,
+        "t1",
+        None,
+        &[("BRS", 2)],
+        &[tender(TenderKind::Cash, dec!(20000))],
+    );
+    shop.return_items(
+        &back(),
+        None,
+        "t1",
+        &no,
+        &[ReturnItem {
+            code: "BRS".into(),
+            qty: dec!(1),
+        }],
+    )
+    .unwrap();
+    let savings = "number,pokok,wajib,sukarela\nA0001,100000,333333,0\nA0002,100000,100001,5\nA0004,100000,0,0\n";
+    shop.import_savings(&back(), savings.as_bytes()).unwrap();
+    let params = kasir::service::member_books::ShuParams {
+        total: dec!(7777777),
+        jasa_usaha_percent: dec!(33.3),
+        jasa_modal_percent: dec!(17.7),
+    };
+    let r = shop.shu_report(2026, &params).unwrap();
+    assert_eq!(r.pool_usaha, dec!(2589999)); // floor(7.777.777 × 33,3%)
+    assert_eq!(r.pool_modal, dec!(1376666));
+    assert_eq!(
+        r.rows.iter().map(|x| x.jasa_usaha).sum::<Decimal>(),
+        r.pool_usaha
+    );
+    assert_eq!(
+        r.rows.iter().map(|x| x.jasa_modal).sum::<Decimal>(),
+        r.pool_modal
+    );
+    assert_eq!(r.total_shared, r.pool_usaha + r.pool_modal);
+    let a4 = r.rows.iter().find(|x| x.number == "A0004").unwrap();
+    assert_eq!(
+        (a4.jasa_usaha, a4.purchases_total),
+        (dec!(0), dec!(0)),
+        "no purchases, no jasa usaha"
+    );
+    assert!(a4.jasa_modal > Decimal::ZERO);
+    let a3 = r.rows.iter().find(|x| x.number == "A0003").unwrap();
+    assert_eq!(a3.purchases_total, dec!(128000));
+    assert_eq!(a3.jasa_modal, dec!(0), "no savings imported, no jasa modal");
+    assert!(shop
+        .shu_report(
+            2026,
+            &kasir::service::member_books::ShuParams {
+                jasa_modal_percent: dec!(70),
+                ..params
+            }
+        )
+        .is_err());
+
+    clock.set(at("2026-05-04 21:00:00"));
+    let d = NaiveDate::from_ymd_opt(2026, 5, 4).unwrap();
+    let dash = shop.dashboard(d, d, 2).unwrap();
+    assert_eq!(
+        dash.member_sales,
+        Decimal::from(70000 + 30000 + 110000 + 3 * 18000)
+    );
+    assert_eq!(dash.non_member_sales, dec!(20000));
+    assert_eq!(dash.daily.len(), 1);
+    assert_eq!(dash.daily[0].returns, dec!(10000));
+    assert_eq!(dash.top_items[0].sku, "BRS");
+    assert_eq!(dash.top_items.len(), 2);
+    assert_eq!(dash.member_share_percent, dec!(92.96));
+}

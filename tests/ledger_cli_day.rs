@@ -1,0 +1,604 @@
+//! A whole day at the command line: demo → shift open → sales → return → repayment and
+//! petty cash → shift close → day close → ledger export, checked by hledger.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use rust_decimal::Decimal;
+
+fn dec(v: &serde_json::Value) -> Decimal {
+    v.as_str()
+        .unwrap_or_else(|| panic!("decimal string expected, got {v}"))
+        .parse()
+        .unwrap()
+}
+
+fn sale_no(out: &str) -> String {
+    out.lines()
+        .find_map(|l| l.strip_prefix("No. transaksi: "))
+        .expect("sale number printed")
+        .to_string()
+}
+
+/// Sell, return, repay, pay out petty cash, close the shift with the right count.
+fn a_day(db: &std::path::Path) -> (String, Decimal) {
+    ok(
+        db,
+        &[
+            "shift", "open", "--user", "siti", "--pin", "1111", "--float", "200000",
+        ],
+    );
+    let cash = sale_no(&ok(
+        db,
+        &[
+            "sale",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+            "--pay",
+            "cash:200000",
+            "8991234567907*1",
+            "8991234567891*3",
+        ],
+    ));
+    let kasbon = sale_no(&ok(
+        db,
+        &[
+            "sale",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+            "--member",
+            "A0001",
+            "--pay",
+            "kasbon:30000",
+            "--pay",
+            "cash:4000",
+            "8991234567891*10",
+        ],
+    ));
+    // An apotek item sold at the sembako counter.
+    let pct = sale_no(&ok(
+        db,
+        &[
+            "sale",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+            "--pay",
+            "qris:10000",
+            "8996340002250*2",
+        ],
+    ));
+    let date = json(db, &["sales", "show", &cash])["sale"]["business_date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A cashier alone may not take goods back; with the treasurer's approval she may.
+    let err = refused(
+        db,
+        &[
+            "--lang",
+            "en",
+            "return",
+            &pct,
+            "8996340002250*1",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+        ],
+    );
+    assert!(err.contains("supervisor"), "{err}");
+    let before = on_hand(db, "8996340002250");
+    let r = json(
+        db,
+        &[
+            "return",
+            &pct,
+            "8996340002250*1",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+            "--supervisor",
+            "ahmad",
+            "--supervisor-pin",
+            "4444",
+        ],
+    );
+    assert_eq!(dec(&r["amount"]), Decimal::from(5000));
+    assert_eq!(dec(&r["refund_cash"]), Decimal::from(5000));
+    let after = on_hand(db, "8996340002250");
+    assert_eq!(
+        after.parse::<Decimal>().unwrap() - before.parse::<Decimal>().unwrap(),
+        Decimal::from(10),
+        "a strip of 10 back in"
+    );
+    let err = refused(db, &["--lang", "en", "return", &pct, "8996340002250*2"]);
+    assert!(err.contains("at most 1"), "{err}");
+    // A kasbon sale refunds to kasbon.
+    let r = json(db, &["return", &kasbon, "8991234567891*2"]);
+    assert_eq!(dec(&r["refund_kasbon"]), Decimal::from(6800));
+    assert_eq!(
+        dec(&json(db, &["members", "show", "A0001"])["kasbon_balance"]),
+        Decimal::from(30000 - 6800)
+    );
+
+    ok(
+        db,
+        &[
+            "members", "repay", "A0001", "10000", "--user", "siti", "--pin", "1111",
+        ],
+    );
+    let err = refused(db, &["--lang", "en", "members", "repay", "A0001", "99000"]);
+    assert!(err.contains("more than the credit balance"), "{err}");
+    let err = refused(
+        db,
+        &[
+            "--lang",
+            "en",
+            "shift",
+            "cash-out",
+            "5000",
+            "--reason",
+            "kantong plastik",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+        ],
+    );
+    assert!(err.contains("supervisor"), "{err}");
+    ok(
+        db,
+        &[
+            "shift",
+            "cash-out",
+            "5000",
+            "--reason",
+            "kantong plastik",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+            "--supervisor",
+            "ahmad",
+            "--supervisor-pin",
+            "4444",
+        ],
+    );
+
+    let err = refused(
+        db,
+        &[
+            "--lang", "en", "day", "close", "--date", &date, "--user", "ahmad", "--pin", "4444",
+        ],
+    );
+    assert!(err.contains("still open"), "{err}");
+
+    // Expected: float 200.000 + cash 137.500 + 4.000 − refund 5.000 + repaid 10.000 − petty 5.000.
+    let x = json(db, &["report", "x"]);
+    let expected = x["report"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"] == "Kas seharusnya")
+        .unwrap()["amount"]
+        .clone();
+    assert_eq!(dec(&expected), Decimal::from(341500));
+    let err = refused(
+        db,
+        &["--lang", "en", "shift", "close", "--count", "100000*3"],
+    );
+    assert!(
+        err.contains("count again") && !err.contains("341"),
+        "blind: {err}"
+    );
+    let z = ok(
+        db,
+        &[
+            "shift", "close", "--user", "siti", "--pin", "1111", "--count", "100000*3", "20000*2",
+            "1000*1", "500*1",
+        ],
+    );
+    assert!(
+        z.contains("LAPORAN Z") && z.contains("Selisih") && z.contains("Rp341.500"),
+        "{z}"
+    );
+    assert_eq!(
+        ok(db, &["report", "z"]).trim(),
+        z.trim(),
+        "the Z report is stored"
+    );
+    (date, Decimal::from(341500))
+}
+
+fn hledger_balances(file: &std::path::Path) -> BTreeMap<String, Decimal> {
+    let out = Command::new("hledger")
+        .arg("-f")
+        .arg(file)
+        .args(["bal", "--flat", "-O", "csv", "--no-total"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "hledger bal: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut m = BTreeMap::new();
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let amount = rec[1].trim().trim_start_matches("IDR").trim().to_string();
+        m.insert(
+            rec[0].split(' ').next().unwrap().to_string(),
+            amount.parse::<Decimal>().unwrap(),
+        );
+    }
+    m
+}
+
+fn kasir_balances(db: &std::path::Path, date: &str) -> BTreeMap<String, Decimal> {
+    let tb = json(
+        db,
+        &["report", "trial-balance", "--from", date, "--to", date],
+    );
+    assert_eq!(tb["total_debit"], tb["total_credit"]);
+    tb["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !dec(&r["closing"]).is_zero())
+        .map(|r| (r["code"].as_str().unwrap().to_string(), dec(&r["closing"])))
+        .collect()
+}
+
+#[test]
+fn a_whole_day_from_demo_to_ledger_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["demo"]);
+    let (date, _) = a_day(&db);
+
+    let err = refused(
+        &db,
+        &[
+            "--lang", "en", "day", "close", "--date", &date, "--user", "siti", "--pin", "1111",
+        ],
+    );
+    assert!(err.contains("not allowed"), "{err}");
+    let closed = json(
+        &db,
+        &[
+            "day", "close", "--date", &date, "--user", "ahmad", "--pin", "4444",
+        ],
+    );
+    let journals = closed["journals"].as_array().unwrap();
+    assert_eq!(journals.len(), 2, "sembako and apotek");
+    let mut net: BTreeMap<String, Decimal> = BTreeMap::new();
+    for j in journals {
+        let (mut d, mut c) = (Decimal::ZERO, Decimal::ZERO);
+        for l in j["lines"].as_array().unwrap() {
+            d += dec(&l["debit"]);
+            c += dec(&l["credit"]);
+            *net.entry(l["code"].as_str().unwrap().into()).or_default() +=
+                dec(&l["debit"]) - dec(&l["credit"]);
+        }
+        assert_eq!(d, c, "journal balances");
+    }
+    // Sales: 137.500 + 34.000 (member) + 10.000 (apotek, PPN off); returns 5.000 + 6.800.
+    assert_eq!(net["4-1102"], Decimal::from(-137500));
+    assert_eq!(net["4-1101"], Decimal::from(-34000));
+    assert_eq!(net["4-1202"], Decimal::from(-10000));
+    assert_eq!(net["4-1901"], Decimal::from(11800));
+    assert_eq!(net["1-1301"], Decimal::from(10000));
+    assert_eq!(net["1-1401"], Decimal::from(30000 - 6800 - 10000));
+    assert_eq!(
+        net["1-1101"],
+        Decimal::from(137500 + 4000 - 5000 + 10000 - 5000)
+    );
+    assert_eq!(net["6-1101"], Decimal::from(5000));
+    assert_eq!(
+        net.get("1-1901").copied().unwrap_or_default(),
+        Decimal::ZERO
+    );
+    let err = refused(&db, &["--lang", "en", "day", "close", "--date", &date]);
+    assert!(err.contains("already closed"), "{err}");
+
+    let hl = dir.path().join("day.journal");
+    ok(
+        &db,
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "hledger",
+            "--out",
+            hl.to_str().unwrap(),
+            "--from",
+            &date,
+            "--to",
+            &date,
+        ],
+    );
+    let text = std::fs::read_to_string(&hl).unwrap();
+    assert!(
+        text.contains("1-1101 Kas Gerai Sembako  IDR 141500"),
+        "{text}"
+    );
+    let csv_file = dir.path().join("day.csv");
+    ok(
+        &db,
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            csv_file.to_str().unwrap(),
+        ],
+    );
+    let csv_text = std::fs::read_to_string(&csv_file).unwrap();
+    assert!(
+        csv_text.starts_with("date,journal,account_code,account_name,debit,credit,memo\n"),
+        "{csv_text}"
+    );
+    assert!(
+        csv_text.contains(&format!(
+            "{date},J000002,1-1101,Kas Gerai Sembako,141500,0,"
+        )),
+        "{csv_text}"
+    );
+    let json_file = dir.path().join("day.json");
+    ok(
+        &db,
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "json",
+            "--out",
+            json_file.to_str().unwrap(),
+        ],
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    assert_eq!(exported["journals"].as_array().unwrap().len(), 2);
+
+    // A correction: reversal plus a fresh close; the books come out the same.
+    let rev = json(
+        &db,
+        &[
+            "day",
+            "reverse",
+            "--date",
+            &date,
+            "--reason",
+            "cek ulang",
+            "--user",
+            "ahmad",
+            "--pin",
+            "4444",
+        ],
+    );
+    assert_eq!(rev["journals"].as_array().unwrap().len(), 4);
+    let gl = json(
+        &db,
+        &[
+            "report",
+            "gl",
+            "--account",
+            "1-1101",
+            "--from",
+            &date,
+            "--to",
+            &date,
+        ],
+    );
+    assert_eq!(gl["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(dec(&gl["closing"]), Decimal::from(141500));
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+
+    if !have_tool("hledger") {
+        return;
+    }
+    ok(
+        &db,
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "hledger",
+            "--out",
+            hl.to_str().unwrap(),
+        ],
+    );
+    let check = Command::new("hledger")
+        .arg("-f")
+        .arg(&hl)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "hledger check: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let strict = Command::new("hledger")
+        .arg("-f")
+        .arg(&hl)
+        .args(["check", "accounts", "commodities"])
+        .output()
+        .unwrap();
+    assert!(
+        strict.status.success(),
+        "hledger check accounts: {}",
+        String::from_utf8_lossy(&strict.stderr)
+    );
+    assert_eq!(hledger_balances(&hl), kasir_balances(&db, &date));
+}
+
+#[test]
+fn chart_import_export_statements_savings_and_shu() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["demo"]);
+    let (date, _) = a_day(&db);
+    let month = &date[..7];
+
+    let st = json(&db, &["members", "statement", "A0001", "--month", month]);
+    assert_eq!(dec(&st["kasbon_opening"]), Decimal::ZERO);
+    assert_eq!(dec(&st["kasbon_taken"]), Decimal::from(30000));
+    assert_eq!(dec(&st["kasbon_repaid"]), Decimal::from(16800));
+    assert_eq!(dec(&st["kasbon_closing"]), Decimal::from(13200));
+    assert_eq!(st["purchases"][0][0], "sembako");
+    assert_eq!(dec(&st["purchases"][0][1]), Decimal::from(34000 - 6800));
+    let err = refused(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "members",
+            "statement",
+            "A0001",
+            "--month",
+            "2026-13",
+        ],
+    );
+    assert!(err.contains("YYYY-MM"), "{err}");
+
+    // Savings: the limit follows 50% of them under the savings rule; bad files change nothing.
+    let sav = dir.path().join("savings.csv");
+    std::fs::write(
+        &sav,
+        "number,pokok,wajib,sukarela\nA0001,100000,500000,400000\nA0002,100000,300000,0\n",
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "number,pokok,wajib,sukarela\nA0001,100000,500000,0\nZ9999,1,1,1\n",
+    )
+    .unwrap();
+    refused(
+        &db,
+        &["members", "savings", "import", bad.to_str().unwrap()],
+    );
+    ok(
+        &db,
+        &["members", "kasbon-rule", "savings", "--percent", "50"],
+    );
+    ok(
+        &db,
+        &["members", "savings", "import", sav.to_str().unwrap()],
+    );
+    assert_eq!(
+        dec(&json(&db, &["members", "show", "A0001"])["kasbon_limit"]),
+        Decimal::from(500000)
+    );
+    assert_eq!(
+        dec(&json(&db, &["members", "show", "A0002"])["kasbon_limit"]),
+        Decimal::from(200000)
+    );
+
+    // SHU: 40% jasa usaha of 1.000.001, 20% jasa modal; allocations add up to the rupiah.
+    let year = &date[..4];
+    let out = dir.path().join("shu.csv");
+    let shu = json(
+        &db,
+        &[
+            "report",
+            "shu",
+            "--year",
+            year,
+            "--total",
+            "1000001",
+            "--usaha",
+            "40",
+            "--modal",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(dec(&shu["pool_usaha"]), Decimal::from(400000));
+    assert_eq!(dec(&shu["pool_modal"]), Decimal::from(200000));
+    assert_eq!(dec(&shu["total_shared"]), Decimal::from(600000));
+    let rows = shu["rows"].as_array().unwrap();
+    let usaha: Decimal = rows.iter().map(|r| dec(&r["jasa_usaha"])).sum();
+    let modal: Decimal = rows.iter().map(|r| dec(&r["jasa_modal"])).sum();
+    assert_eq!(
+        (usaha, modal),
+        (Decimal::from(400000), Decimal::from(200000))
+    );
+    let a1 = rows.iter().find(|r| r["number"] == "A0001").unwrap();
+    assert_eq!(
+        dec(&a1["jasa_usaha"]),
+        Decimal::from(400000),
+        "the only member who bought"
+    );
+    assert_eq!(dec(&a1["jasa_modal"]), Decimal::from(200000 * 600 / 1000));
+    let csv_text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        csv_text
+            .lines()
+            .last()
+            .unwrap()
+            .ends_with(",400000,200000,600000"),
+        "{csv_text}"
+    );
+
+    // The chart: export, rename an account (formula-like name), import; CSV exports neutralise it.
+    let chart = dir.path().join("chart.csv");
+    ok(&db, &["accounts", "export", chart.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&chart).unwrap();
+    assert!(
+        text.contains("1-1901,Rekening Antar Unit,asset,interunit"),
+        "{text}"
+    );
+    let edited = text.replace(
+        "6-1101,Beban Kas Kecil,expense,petty_cash",
+        "6-1101,=Beban Kas Kecil,expense,petty_cash",
+    );
+    std::fs::write(&chart, edited).unwrap();
+    let bad_chart = dir.path().join("bad_chart.csv");
+    std::fs::write(&bad_chart, "code,name,kind,role\n9-1,Aneh,weird,\n").unwrap();
+    let err = refused(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "accounts",
+            "import",
+            bad_chart.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("Line 2") && err.contains("weird"), "{err}");
+    ok(&db, &["accounts", "import", chart.to_str().unwrap()]);
+    ok(&db, &["day", "close", "--date", &date]);
+    let csv_file = dir.path().join("l.csv");
+    ok(
+        &db,
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            csv_file.to_str().unwrap(),
+        ],
+    );
+    let csv_text = std::fs::read_to_string(&csv_file).unwrap();
+    assert!(
+        csv_text.contains(",6-1101,'=Beban Kas Kecil,5000,0,"),
+        "{csv_text}"
+    );
+}
