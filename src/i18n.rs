@@ -221,6 +221,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("menu.members", "Anggota", "Members"),
     ("menu.settings", "Pengaturan", "Settings"),
     ("menu.stock", "Stok", "Stock"),
+    ("menu.books", "Tutup & Buku", "Close & Books"),
+    ("books.x_report", "Laporan X", "X report"),
     ("stock.refresh", "Muat ulang", "Refresh"),
     ("stock.on_hand", "Stok", "On hand"),
     ("stock.value", "Nilai", "Value"),
@@ -327,6 +329,7 @@ mod tests {
             include_str!("ui/backoffice.rs"),
             include_str!("ui/input.rs"),
             include_str!("ui/stock.rs"),
+            include_str!("ui/books.rs"),
         ];
         let mut missing = Vec::new();
         let mut seen = 0;

@@ -22,6 +22,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
         Screen::Back(Back::Members { .. }) => Some(BackKind::Members),
         Screen::Back(Back::Settings(_)) => Some(BackKind::Settings),
         Screen::Back(Back::Stock(_)) => Some(BackKind::Stock),
+        Screen::Back(Back::Books(_)) => Some(BackKind::Books),
         _ => None,
     };
     egui::Panel::top("menu").show(ui, |ui| {
@@ -39,6 +40,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 (BackKind::Products, "menu.products", true),
                 (BackKind::Members, "menu.members", true),
                 (BackKind::Stock, "menu.stock", may_stock),
+                (BackKind::Books, "menu.books", true),
                 (BackKind::Settings, "menu.settings", may_settings),
             ] {
                 if show
@@ -246,6 +248,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 }
             }
             Screen::Back(Back::Stock(_)) => super::stock::stock_ui(app, ui, &mut actions),
+            Screen::Back(Back::Books(_)) => super::books::books_ui(app, ui, &mut actions),
             _ => {}
         }
     });

@@ -2,6 +2,7 @@
 //! place state changes, through the services. No SQL and no shop rules here.
 
 mod backoffice;
+pub mod books;
 mod dialogs;
 mod input;
 mod login;
@@ -166,6 +167,8 @@ pub enum Back {
     Settings(SettingsForm),
     /// Stock on hand, receiving, opname, write-offs, expiry (gudang, apoteker).
     Stock(Box<stock::StockScreen>),
+    /// Shift close and Z report (cashier); day close, ledger, members, SHU, dashboard.
+    Books(Box<books::BooksScreen>),
 }
 
 /// A price being edited on the products screen.
@@ -217,6 +220,7 @@ pub enum BackKind {
     Members,
     Settings,
     Stock,
+    Books,
 }
 
 /// Something the cashier asked for.
@@ -264,6 +268,8 @@ pub enum Action {
     SimScan,
     /// Something on the stock screen.
     Stock(stock::StockAction),
+    /// Something on the books screen.
+    Books(books::BooksAction),
 }
 
 /// The till's state.
@@ -604,6 +610,7 @@ impl TillApp {
             Action::SaveSettings => self.save_settings(),
             Action::SimScan => self.scans.simulate_scan(),
             Action::Stock(a) => stock::apply(self, a),
+            Action::Books(a) => books::apply(self, a),
         }
     }
 
@@ -1074,6 +1081,7 @@ impl TillApp {
             BackKind::Members => self.may(Permission::Sell) || self.may(Permission::ManageMembers),
             BackKind::Settings => self.may(Permission::ManageUsers),
             BackKind::Stock => self.may(Permission::ReceiveStock),
+            BackKind::Books => self.may(Permission::Sell) || self.may(Permission::ViewReports),
         };
         if !allowed {
             self.notify(t(lang, "back.not_allowed").into(), true);
@@ -1082,6 +1090,7 @@ impl TillApp {
         self.dialog = None;
         let back = match kind {
             BackKind::Stock => Back::Stock(Box::new(stock::StockScreen::new(self))),
+            BackKind::Books => Back::Books(Box::new(books::BooksScreen::new(self))),
             BackKind::Products => Back::Products {
                 query: String::new(),
                 results: self.shop.find_items("", 100).unwrap_or_default(),

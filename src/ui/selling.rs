@@ -239,6 +239,9 @@ fn top_bar(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             {
                 actions.push(Action::GoBack(BackKind::Stock));
             }
+            if ui.selectable_label(false, t(lang, "menu.books")).clicked() {
+                actions.push(Action::GoBack(BackKind::Books));
+            }
             if app.may(Permission::ManageUsers)
                 && ui
                     .selectable_label(false, t(lang, "menu.settings"))
