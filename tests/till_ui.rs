@@ -547,3 +547,141 @@ fn the_done_button_pays_like_enter() {
     h.run_steps(4);
     assert_eq!(sales_count(&h), 1, "{:?}", h.state().dialog);
 }
+
+fn harness_on(shop: Shop, till: &str) -> Harness<'static, TillApp> {
+    let app = TillApp::new(
+        shop,
+        &TillOptions {
+            till: Some(till.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app)
+}
+
+#[test]
+fn obat_keras_needs_a_prescription_and_the_pharmacists_pin_at_the_apotek() {
+    const AMOXICILLIN_STRIP: &str = "8999825002592";
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_on(shop_at(&dir.path().join("shop.db"), true), "apotek-1");
+    login(&mut h, "siti", "1111");
+    burst(&mut h, AMOXICILLIN_STRIP, true);
+    assert!(h.state().cart.is_empty(), "no line before the prescription");
+    assert!(matches!(h.state().dialog, Some(Dialog::Prescription(_))));
+    // A scan while the prescription is being written changes nothing.
+    burst(&mut h, MIE, true);
+    assert!(h.state().cart.is_empty());
+    let rina = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "rina")
+        .unwrap();
+    let siti = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "siti")
+        .unwrap();
+    if let Some(Dialog::Prescription(rx)) = &mut h.state_mut().dialog {
+        rx.number = "R-77".into();
+        rx.doctor = "dr. Sari".into();
+        rx.sip = "SIP-503/2025".into();
+        rx.patient = "Joko".into();
+        // The cashier is no pharmacist, whatever her PIN.
+        rx.pharmacist.user = siti;
+        rx.pharmacist.pin = "1111".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert!(h.state().cart.is_empty());
+    if let Some(Dialog::Prescription(rx)) = &mut h.state_mut().dialog {
+        assert!(rx.pharmacist.error.is_some());
+        rx.pharmacist.user = rina;
+        rx.pharmacist.pin = "3333".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert!(h.state().dialog.is_none());
+    let line = &h.state().cart.lines[0];
+    let rx = line
+        .prescription
+        .as_ref()
+        .expect("prescription on the line");
+    assert_eq!(rx.rx.number, "R-77");
+    press(&mut h, Key::F12);
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 1);
+}
+
+#[test]
+fn a_return_against_the_last_receipt_needs_a_supervisor_and_puts_stock_back() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, &format!("3*{MIE}"), true);
+    press(&mut h, Key::F12);
+    press(&mut h, Key::Enter);
+    let sale = h.state().last_sale.clone().unwrap();
+    let before = h.state().shop.stock(Some(MIE)).unwrap()[0].on_hand;
+    press(&mut h, Key::F11);
+    // The receipt number is filled in; the item is scanned.
+    burst(&mut h, MIE, true);
+    let ahmad = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    match &mut h.state_mut().dialog {
+        Some(Dialog::Return(f)) => {
+            assert_eq!(f.sale, sale.number);
+            assert_eq!(f.items, MIE);
+            f.approval.user = ahmad;
+            f.approval.pin = "4444".into();
+        }
+        other => panic!("no return form: {other:?}"),
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert!(notice(&h).contains("Retur tersimpan"), "{}", notice(&h));
+    assert!(notice(&h).contains("Rp3.500"), "{}", notice(&h));
+    let after = h.state().shop.stock(Some(MIE)).unwrap()[0].on_hand;
+    assert_eq!(after, before + Decimal::ONE);
+}
+
+#[test]
+fn a_paid_sale_prints_its_receipt_through_the_queue_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let out = dir.path().join("printer.bin");
+    let mut shop = shop_at(&db, true);
+    let admin = kasir::domain::user::Actor::back_office();
+    shop.set_setting(
+        &admin,
+        "till.sembako-1.printer",
+        &format!("file:{}", out.display()),
+    )
+    .unwrap();
+    let mut h = harness(shop);
+    h.state_mut().start_printer().unwrap();
+    login(&mut h, "siti", "1111");
+    burst(&mut h, MIE, true);
+    press(&mut h, Key::F12);
+    typing(&mut h, "5000");
+    press(&mut h, Key::Enter);
+    let number = h.state().last_sale.clone().unwrap().number;
+    let mut printed = Vec::new();
+    for _ in 0..100 {
+        h.step();
+        printed = std::fs::read(&out).unwrap_or_default();
+        if String::from_utf8_lossy(&printed).contains(&number) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let text = kasir_receipts::decode_text(&printed);
+    assert!(text.contains(&number), "receipt not printed: {text}");
+    assert!(text.contains("Indomie"), "{text}");
+}

@@ -269,13 +269,115 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                 }
             });
         }
-        Dialog::Receipt { title, text } => {
+        Dialog::Receipt { title, text, sale } => {
             window(title).show(&ctx, |ui| {
                 egui::ScrollArea::vertical()
-                    .max_height(480.0)
+                    .max_height(460.0)
                     .show(ui, |ui| {
                         ui.label(RichText::new(text.as_str()).monospace());
                     });
+                ui.horizontal(|ui| {
+                    if sale.is_some() && ui.button(t(lang, "receipt.reprint")).clicked() {
+                        actions.push(Action::ReprintLast);
+                    }
+                    if ui.button(t(lang, "pay.cancel")).clicked() {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            });
+        }
+        Dialog::Prescription(rx) => {
+            window(t(lang, "rx.title")).show(&ctx, |ui| {
+                ui.label(RichText::new(&rx.product).strong());
+                ui.label(t(lang, "rx.hint"));
+                egui::Grid::new("rx").num_columns(2).show(ui, |ui| {
+                    for (i, (key, field)) in [
+                        ("rx.number", &mut rx.number),
+                        ("rx.doctor", &mut rx.doctor),
+                        ("rx.sip", &mut rx.sip),
+                        ("rx.patient", &mut rx.patient),
+                        ("rx.date", &mut rx.date),
+                    ]
+                    .into_iter()
+                    .enumerate()
+                    {
+                        let label = ui.label(t(lang, key));
+                        let resp = ui
+                            .add(
+                                egui::TextEdit::singleline(field)
+                                    .id(egui::Id::unique(("rx", i)))
+                                    .desired_width(260.0),
+                            )
+                            .labelled_by(label.id);
+                        if i == 0 {
+                            focus_if_free(ui, &resp);
+                        }
+                        ui.end_row();
+                    }
+                });
+                ui.label(t(lang, "rx.pharmacist"));
+                ui.horizontal_wrapped(|ui| {
+                    for (i, u) in users.iter().enumerate() {
+                        if u.role.may(Permission::ApprovePrescription)
+                            && ui
+                                .selectable_label(rx.pharmacist.user == i, &u.name)
+                                .clicked()
+                        {
+                            rx.pharmacist.user = i;
+                        }
+                    }
+                });
+                let mut submit = false;
+                ui.horizontal(|ui| {
+                    let label = ui.label(t(lang, "login.pin"));
+                    let resp = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut rx.pharmacist.pin)
+                                .password(true)
+                                .id(egui::Id::unique("rx_pin"))
+                                .desired_width(120.0),
+                        )
+                        .labelled_by(label.id);
+                    submit |= submitted(ui, &resp);
+                    submit |= ui.button(t(lang, "override.approve")).clicked();
+                });
+                if let Some(e) = &rx.pharmacist.error {
+                    ui.colored_label(ERROR, e.as_str());
+                }
+                if submit {
+                    actions.push(Action::ApprovePrescription);
+                }
+            });
+        }
+        Dialog::Return(form) => {
+            window(t(lang, "return.title")).show(&ctx, |ui| {
+                egui::Grid::new("return").num_columns(2).show(ui, |ui| {
+                    let label = ui.label(t(lang, "return.sale"));
+                    let resp = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut form.sale)
+                                .id(egui::Id::unique("return_sale"))
+                                .desired_width(280.0),
+                        )
+                        .labelled_by(label.id);
+                    focus_if_free(ui, &resp);
+                    ui.end_row();
+                    let label = ui.label(t(lang, "return.items"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.items)
+                            .id(egui::Id::unique("return_items"))
+                            .hint_text(t(lang, "return.items_hint"))
+                            .desired_width(280.0),
+                    )
+                    .labelled_by(label.id);
+                    ui.end_row();
+                });
+                if supervisor_ui(lang, ui, &users, &mut form.approval) {
+                    actions.push(Action::SubmitReturn);
+                }
+                if let Some(d) = &form.done {
+                    ui.colored_label(super::login::GOOD, d.as_str());
+                }
                 if ui.button(t(lang, "pay.cancel")).clicked() {
                     actions.push(Action::CloseDialog);
                 }

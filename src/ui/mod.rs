@@ -49,7 +49,8 @@ pub struct TillOptions {
 
 /// Start the till window.
 pub fn run(shop: Shop, opts: TillOptions) -> Result<()> {
-    let app = TillApp::new(shop, &opts)?;
+    let mut app = TillApp::new(shop, &opts)?;
+    app.start_printer()?;
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1024.0, 720.0])
@@ -149,7 +150,37 @@ pub enum Dialog {
     Receipt {
         title: String,
         text: String,
+        /// The sale it belongs to, for a reprint.
+        sale: Option<String>,
     },
+    /// A prescription-only drug was scanned: the prescription and a pharmacist's PIN.
+    Prescription(Box<RxForm>),
+    /// A return against a receipt number.
+    Return(Box<ReturnForm>),
+}
+
+/// The prescription form of an obat keras line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RxForm {
+    /// What was scanned (`code` or `qty*code`).
+    pub entry: String,
+    pub product: String,
+    pub number: String,
+    pub doctor: String,
+    pub sip: String,
+    pub patient: String,
+    pub date: String,
+    pub pharmacist: Approval,
+}
+
+/// The return form.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReturnForm {
+    pub sale: String,
+    /// `CODE[*QTY]` entries separated by spaces.
+    pub items: String,
+    pub approval: Approval,
+    pub done: Option<String>,
 }
 
 /// Back-office screens, by role.
@@ -266,6 +297,11 @@ pub enum Action {
     MembersSearch,
     SaveSettings,
     SimScan,
+    ReprintLast,
+    RetryPrinter,
+    ApprovePrescription,
+    OpenReturn,
+    SubmitReturn,
     /// Something on the stock screen.
     Stock(stock::StockAction),
     /// Something on the books screen.
@@ -294,6 +330,10 @@ pub struct TillApp {
     pub notice: Option<Notice>,
     pub scans: ScanSource,
     pub demo: bool,
+    /// The print worker of this till (none in headless tests unless attached).
+    pub printer: Option<crate::service::print::PrintWorkerHandle>,
+    /// The printer's last reported state.
+    pub printer_report: Option<crate::service::print::PrinterReport>,
 }
 
 /// The login screen starts on the first cashier: the person who logs in most often.
@@ -342,8 +382,25 @@ impl TillApp {
             notice: None,
             scans,
             demo: opts.demo,
+            printer: None,
+            printer_report: None,
             shop,
         })
+    }
+
+    /// Start the print worker for this till's receipt printer (its own thread and database
+    /// connection); receipts of committed sales print from the queue without blocking.
+    pub fn start_printer(&mut self) -> Result<()> {
+        if let Some(mut old) = self.printer.take() {
+            old.stop();
+        }
+        let path = self.shop.store.path().to_path_buf();
+        if path.as_os_str() == ":memory:" {
+            return Ok(());
+        }
+        let uri = crate::service::print::receipt_printer(self.shop.store.conn(), &self.till)?;
+        self.printer = Some(crate::service::print::PrintWorker::spawn(path, uri));
+        Ok(())
     }
 
     fn notify(&mut self, text: String, error: bool) {
@@ -610,6 +667,28 @@ impl TillApp {
             Action::SaveSettings => self.save_settings(),
             Action::SimScan => self.scans.simulate_scan(),
             Action::Stock(a) => stock::apply(self, a),
+            Action::ReprintLast => self.reprint_last(),
+            Action::RetryPrinter => {
+                if let Some(p) = &self.printer {
+                    p.retry_now();
+                }
+            }
+            Action::ApprovePrescription => self.approve_prescription(),
+            Action::OpenReturn => {
+                self.dialog = Some(Dialog::Return(Box::new(ReturnForm {
+                    sale: self
+                        .last_sale
+                        .as_ref()
+                        .map(|s| s.number.clone())
+                        .unwrap_or_default(),
+                    approval: Approval {
+                        user: self.first_supervisor(),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                })))
+            }
+            Action::SubmitReturn => self.submit_return(),
             Action::Books(a) => books::apply(self, a),
         }
     }
@@ -763,7 +842,141 @@ impl TillApp {
         self.show_change = false;
         match self.shop.scan_into(&mut self.cart, text) {
             Ok(i) => self.added(i),
+            Err(KasirError::NeedsPrescription { product, .. }) => {
+                let pharmacist = self
+                    .users
+                    .iter()
+                    .position(|u| u.role == Role::Apoteker)
+                    .unwrap_or(0);
+                self.dialog = Some(Dialog::Prescription(Box::new(RxForm {
+                    entry: text.to_string(),
+                    product,
+                    date: self.shop.now().date().format("%Y-%m-%d").to_string(),
+                    pharmacist: Approval {
+                        user: pharmacist,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                })));
+            }
             Err(e) => self.notify(err_text(&e, self.lang), true),
+        }
+    }
+
+    fn approve_prescription(&mut self) {
+        let lang = self.lang;
+        let Some(Dialog::Prescription(rx)) = &mut self.dialog else {
+            return;
+        };
+        let pin = std::mem::take(&mut rx.pharmacist.pin);
+        let form = rx.clone();
+        let Some(pharmacist) = self
+            .users
+            .get(form.pharmacist.user)
+            .map(|u| u.username.clone())
+        else {
+            return;
+        };
+        let result = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+            .map_err(|_| {
+                KasirError::invalid(
+                    format!("Tanggal resep \"{}\" tidak sah (TTTT-BB-HH)", form.date),
+                    format!(
+                        "Prescription date \"{}\" is not valid (YYYY-MM-DD)",
+                        form.date
+                    ),
+                )
+            })
+            .and_then(|date| {
+                let rx = crate::domain::pharmacy::Prescription {
+                    number: form.number.trim().into(),
+                    doctor: form.doctor.trim().into(),
+                    sip: form.sip.trim().into(),
+                    patient: form.patient.trim().into(),
+                    date,
+                };
+                let till = self.till.clone();
+                self.shop.scan_or_prescribe(
+                    &till,
+                    &mut self.cart,
+                    &form.entry,
+                    Some((&rx, &pharmacist, &pin)),
+                )
+            });
+        match result {
+            Ok(i) => {
+                self.dialog = None;
+                self.added(i);
+            }
+            Err(e) => {
+                if let Some(Dialog::Prescription(rx)) = &mut self.dialog {
+                    rx.pharmacist.error = Some(err_text(&e, lang));
+                }
+            }
+        }
+    }
+
+    fn submit_return(&mut self) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Some(Dialog::Return(form)) = &mut self.dialog else {
+            return;
+        };
+        let pin = std::mem::take(&mut form.approval.pin);
+        let form = form.clone();
+        let Some(sup) = self
+            .users
+            .get(form.approval.user)
+            .map(|u| u.username.clone())
+        else {
+            return;
+        };
+        let entries: Vec<String> = form.items.split_whitespace().map(String::from).collect();
+        let till = self.till.clone();
+        let result = crate::service::returns::parse_return_items(&entries).and_then(|items| {
+            let approver = self.shop.supervisor(&sup, &pin)?;
+            self.shop
+                .return_items(&actor, Some(&approver), &till, form.sale.trim(), &items)
+        });
+        let Some(Dialog::Return(f)) = &mut self.dialog else {
+            return;
+        };
+        match result {
+            Ok(r) => {
+                let msg = format!(
+                    "{} {}: {} {}",
+                    t(lang, "return.done"),
+                    r.number,
+                    t(lang, "return.refund"),
+                    format_rupiah(r.refund_cash + r.refund_kasbon)
+                );
+                f.done = Some(msg.clone());
+                f.approval.error = None;
+                self.notify(msg, false);
+            }
+            Err(e) => f.approval.error = Some(err_text(&e, lang)),
+        }
+    }
+
+    fn reprint_last(&mut self) {
+        let lang = self.lang;
+        let (Some(actor), Some(sale)) = (self.actor.clone(), self.last_sale.clone()) else {
+            self.notify(t(lang, "receipt.none").into(), true);
+            return;
+        };
+        match self.shop.reprint(&actor, &sale.number, None) {
+            Ok(_) => {
+                if let Some(p) = &self.printer {
+                    p.wake();
+                }
+                self.notify(
+                    format!("{} {}", t(lang, "receipt.reprinted"), sale.number),
+                    false,
+                );
+            }
+            Err(e) => self.notify(err_text(&e, lang), true),
         }
     }
 
@@ -773,8 +986,15 @@ impl TillApp {
         if self.screen != Screen::Selling {
             return;
         }
-        match &self.dialog {
-            Some(Dialog::Pay(_) | Dialog::Supervise { .. }) => {
+        match &mut self.dialog {
+            // A scan in the return form names an item being brought back.
+            Some(Dialog::Return(f)) => {
+                if !f.items.is_empty() {
+                    f.items.push(' ');
+                }
+                f.items.push_str(&code);
+            }
+            Some(Dialog::Pay(_) | Dialog::Supervise { .. } | Dialog::Prescription(_)) => {
                 let msg = format!("{} ({code})", t(self.lang, "till.scan_blocked"));
                 self.notify(msg, true);
             }
@@ -1018,6 +1238,9 @@ impl TillApp {
                 self.dialog = None;
                 self.show_change = true;
                 self.notify(format!("{} {}", t(lang, "pay.done"), sale.number), false);
+                if let Some(p) = &self.printer {
+                    p.wake();
+                }
                 self.last_sale = Some(sale);
             }
             Err(e) => {
@@ -1068,6 +1291,7 @@ impl TillApp {
                 self.dialog = Some(Dialog::Receipt {
                     title: sale.number.clone(),
                     text,
+                    sale: Some(sale.number.clone()),
                 })
             }
             Err(e) => self.notify(err_text(&e, lang), true),
@@ -1243,6 +1467,12 @@ impl TillApp {
     /// Draw one frame and apply what the cashier did.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
+        if let Some(p) = &self.printer {
+            if let Some(r) = p.try_status() {
+                self.printer_report = Some(r);
+            }
+            ui.ctx().request_repaint_after(Duration::from_millis(500));
+        }
         if self.screen == Screen::Selling {
             actions.extend(self.scans.poll(ui.ctx(), self.lang, &mut self.notice));
         }

@@ -22,6 +22,7 @@ pub const HOTKEYS: &[(&str, &str)] = &[
     ("F8", "key.void_line"),
     ("F9", "key.void_sale"),
     ("F10", "key.receipt"),
+    ("F11", "key.return"),
     ("F12", "key.pay"),
     ("Esc", "key.close"),
 ];
@@ -43,6 +44,7 @@ fn hotkey_actions(ui: &egui::Ui, dialog_open: bool) -> Vec<Action> {
             (Key::F8, Action::AskSupervisor(OverrideKind::VoidLine)),
             (Key::F9, Action::AskSupervisor(OverrideKind::VoidSale)),
             (Key::F10, Action::ShowLastReceipt),
+            (Key::F11, Action::OpenReturn),
             (Key::F12, Action::OpenPay),
         ];
         for (k, a) in map {
@@ -282,11 +284,27 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 None => ui.label(t(lang, "till.no_shift")),
             };
             ui.separator();
-            ui.label(format!(
-                "{}: {}",
-                t(lang, "till.printer"),
-                app.settings.printer
-            ));
+            match &app.printer_report {
+                Some(r) if r.needs_attention() => {
+                    ui.colored_label(
+                        ERROR,
+                        format!("{}: {}", t(lang, "till.printer"), r.message(lang)),
+                    );
+                    if ui.small_button(t(lang, "printer.retry")).clicked() {
+                        actions.push(Action::RetryPrinter);
+                    }
+                }
+                Some(r) => {
+                    ui.label(format!("{}: {}", t(lang, "till.printer"), r.message(lang)));
+                }
+                None => {
+                    ui.label(format!(
+                        "{}: {}",
+                        t(lang, "till.printer"),
+                        app.settings.printer
+                    ));
+                }
+            }
             ui.separator();
             ui.label(format!(
                 "{}: {}",
