@@ -51,6 +51,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                     actions.push(Action::GoBack(kind));
                 }
             }
+            super::selling::session_buttons(lang, ui, &mut actions);
         });
     });
     actions.extend(status_bar(app, ui));

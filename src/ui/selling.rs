@@ -254,7 +254,20 @@ fn top_bar(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             if app.scans.can_simulate() && ui.button(t(lang, "scanner.simulate")).clicked() {
                 actions.push(Action::SimScan);
             }
+            session_buttons(lang, ui, actions);
         });
+    });
+}
+
+/// Language toggle and log out, at the right of the top bar.
+pub(super) fn session_buttons(lang: Lang, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        if ui.button(t(lang, "till.logout")).clicked() {
+            actions.push(Action::Logout);
+        }
+        if ui.button(t(lang, "till.language")).clicked() {
+            actions.push(Action::ToggleLang);
+        }
     });
 }
 
@@ -286,16 +299,13 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
             ui.separator();
             match &app.printer_report {
                 Some(r) if r.needs_attention() => {
-                    ui.colored_label(
-                        ERROR,
-                        format!("{}: {}", t(lang, "till.printer"), r.message(lang)),
-                    );
+                    ui.colored_label(ERROR, r.message(lang));
                     if ui.small_button(t(lang, "printer.retry")).clicked() {
                         actions.push(Action::RetryPrinter);
                     }
                 }
                 Some(r) => {
-                    ui.label(format!("{}: {}", t(lang, "till.printer"), r.message(lang)));
+                    ui.label(r.message(lang));
                 }
                 None => {
                     ui.label(format!(
@@ -311,15 +321,8 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 t(lang, "till.scanner"),
                 app.scans.state.label(lang)
             ));
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                ui.label(chrono::Local::now().format("%d/%m/%Y %H:%M").to_string());
-                if ui.button(t(lang, "till.logout")).clicked() {
-                    actions.push(Action::Logout);
-                }
-                if ui.button(t(lang, "till.language")).clicked() {
-                    actions.push(Action::ToggleLang);
-                }
-            });
+            ui.separator();
+            ui.label(chrono::Local::now().format("%d/%m/%Y %H:%M").to_string());
         });
     });
     actions
