@@ -278,6 +278,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("settings.lang", "Bahasa", "Language"),
     ("settings.bad_printer", "Alamat printer tidak dikenal", "Unknown printer address"),
     ("settings.bad_value", "Nilai tidak valid", "Invalid value"),
+    ("settings.test_printer", "Cetak halaman uji", "Print a test page"),
+    ("settings.test_sent", "Halaman uji dikirim ke", "Test page sent to"),
     (
         "receipt.thanks",
         "Terima kasih atas kunjungan Anda",

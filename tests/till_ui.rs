@@ -685,3 +685,51 @@ fn a_paid_sale_prints_its_receipt_through_the_queue_without_blocking() {
     assert!(text.contains(&number), "receipt not printed: {text}");
     assert!(text.contains("Indomie"), "{text}");
 }
+
+#[test]
+fn the_admin_chooses_a_printer_in_settings_and_prints_a_test_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("test-page.bin");
+    let mut h = harness(shop_at(&dir.path().join("shop.db"), true));
+    h.state_mut().start_printer().unwrap();
+    login(&mut h, "admin", "9999");
+    h.get_by_label("Pengaturan").click();
+    h.run_steps(3);
+    match &mut h.state_mut().screen {
+        Screen::Back(kasir::ui::Back::Settings(form)) => {
+            form.printer = "bogus:printer".into();
+        }
+        other => panic!("not on settings: {other:?}"),
+    }
+    h.get_by_label("Simpan").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().settings.printer,
+        "sim",
+        "a bad address is not saved"
+    );
+    if let Screen::Back(kasir::ui::Back::Settings(form)) = &mut h.state_mut().screen {
+        assert!(form.error.is_some());
+        form.printer = format!("file:{}", out.display());
+        form.paper = "80".into();
+    }
+    h.get_by_label("Simpan").click();
+    h.run_steps(3);
+    assert_eq!(h.state().settings.paper, "80");
+    h.get_by_label("Cetak halaman uji").click();
+    h.run_steps(3);
+    let mut text = String::new();
+    for _ in 0..100 {
+        h.step();
+        text = kasir_receipts::decode_text(&std::fs::read(&out).unwrap_or_default());
+        if !text.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!text.is_empty(), "no test page printed");
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 10).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "setting" && a.detail.starts_with("printer.uri=file:")));
+}

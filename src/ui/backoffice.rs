@@ -238,15 +238,26 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 if let Some(e) = &form.error {
                     ui.colored_label(ERROR, e);
                 }
-                if ui
-                    .add_sized(
-                        [200.0, 40.0],
-                        egui::Button::new(RichText::new(t(lang, "back.save"))),
-                    )
-                    .clicked()
-                {
-                    actions.push(Action::SaveSettings);
-                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_sized(
+                            [200.0, 40.0],
+                            egui::Button::new(RichText::new(t(lang, "back.save"))),
+                        )
+                        .clicked()
+                    {
+                        actions.push(Action::SaveSettings);
+                    }
+                    if ui
+                        .add_sized(
+                            [200.0, 40.0],
+                            egui::Button::new(t(lang, "settings.test_printer")),
+                        )
+                        .clicked()
+                    {
+                        actions.push(Action::TestPrinter);
+                    }
+                });
             }
             Screen::Back(Back::Stock(_)) => super::stock::stock_ui(app, ui, &mut actions),
             Screen::Back(Back::Books(_)) => super::books::books_ui(app, ui, &mut actions),

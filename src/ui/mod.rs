@@ -299,6 +299,7 @@ pub enum Action {
     SimScan,
     ReprintLast,
     RetryPrinter,
+    TestPrinter,
     ApprovePrescription,
     OpenReturn,
     SubmitReturn,
@@ -668,6 +669,7 @@ impl TillApp {
             Action::SimScan => self.scans.simulate_scan(),
             Action::Stock(a) => stock::apply(self, a),
             Action::ReprintLast => self.reprint_last(),
+            Action::TestPrinter => self.test_printer(),
             Action::RetryPrinter => {
                 if let Some(p) = &self.printer {
                     p.retry_now();
@@ -957,6 +959,25 @@ impl TillApp {
                 self.notify(msg, false);
             }
             Err(e) => f.approval.error = Some(err_text(&e, lang)),
+        }
+    }
+
+    /// Queue a test page on this till's printer; the status bar shows how it went.
+    fn test_printer(&mut self) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let result = crate::service::print::receipt_printer(self.shop.store.conn(), &self.till)
+            .and_then(|uri| self.shop.enqueue_test(&actor, &uri).map(|_| uri));
+        match result {
+            Ok(uri) => {
+                if let Some(p) = &self.printer {
+                    p.wake();
+                }
+                self.notify(format!("{} {uri}", t(lang, "settings.test_sent")), false);
+            }
+            Err(e) => self.notify(err_text(&e, lang), true),
         }
     }
 
@@ -1457,6 +1478,12 @@ impl TillApp {
                 self.settings = s;
             }
             Err(e) => self.notify(err_text(&e, lang), true),
+        }
+        // A new printer address takes effect at once.
+        if self.printer.is_some() {
+            if let Err(e) = self.start_printer() {
+                self.notify(err_text(&e, lang), true);
+            }
         }
         if let Ok(Some(u)) = self.shop.till_unit(&self.till) {
             self.unit = u;
