@@ -467,13 +467,17 @@ fn after_a_crash_the_till_reopens_with_the_cart_and_says_so() {
         login(&mut h, "siti", "1111");
         burst(&mut h, MIE, true);
         burst(&mut h, &format!("2*{GULA}"), true);
-        // The process dies here: no logout, no save on exit.
+        // The window is closed in the middle of the payment: no logout, no save on exit.
+        press(&mut h, Key::F12);
+        typing(&mut h, "50");
     }
     let mut h = harness(shop_at(&db, false));
     login(&mut h, "siti", "1111");
     assert_eq!(h.state().cart.lines.len(), 2);
     assert_eq!(total(&h), dec!(40500));
     assert!(notice(&h).contains("dipulihkan"), "{}", notice(&h));
+    assert_eq!(sales_count(&h), 0, "nothing was paid, nothing is recorded as paid");
+    assert!(h.state().dialog.is_none(), "the till reopens selling, not half-paying");
 }
 
 #[test]
