@@ -476,8 +476,15 @@ fn after_a_crash_the_till_reopens_with_the_cart_and_says_so() {
     assert_eq!(h.state().cart.lines.len(), 2);
     assert_eq!(total(&h), dec!(40500));
     assert!(notice(&h).contains("dipulihkan"), "{}", notice(&h));
-    assert_eq!(sales_count(&h), 0, "nothing was paid, nothing is recorded as paid");
-    assert!(h.state().dialog.is_none(), "the till reopens selling, not half-paying");
+    assert_eq!(
+        sales_count(&h),
+        0,
+        "nothing was paid, nothing is recorded as paid"
+    );
+    assert!(
+        h.state().dialog.is_none(),
+        "the till reopens selling, not half-paying"
+    );
 }
 
 #[test]
@@ -736,4 +743,20 @@ fn the_admin_chooses_a_printer_in_settings_and_prints_a_test_page() {
     assert!(audit
         .iter()
         .any(|a| a.action == "setting" && a.detail.starts_with("printer.uri=file:")));
+}
+
+#[test]
+fn picking_obat_keras_from_search_asks_for_the_prescription_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_on(shop_at(&dir.path().join("shop.db"), true), "apotek-1");
+    login(&mut h, "siti", "1111");
+    press(&mut h, Key::F2);
+    typing(&mut h, "Amoksisilin 500");
+    press(&mut h, Key::Enter);
+    assert!(h.state().cart.is_empty(), "no line without a prescription");
+    assert!(
+        matches!(h.state().dialog, Some(Dialog::Prescription(_))),
+        "{:?}",
+        h.state().dialog
+    );
 }

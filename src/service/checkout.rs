@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
-use crate::domain::cart::{Cart, CartLine, PayError, Tender, TenderKind};
+use crate::domain::cart::{Cart, CartLine, ItemRef, PayError, Tender, TenderKind};
 use crate::domain::stock::issue_cost;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -20,7 +20,11 @@ impl Shop {
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
         let item = self.find_item(&e.code)?;
-        let qty = e.qty.unwrap_or(Decimal::ONE);
+        self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE))
+    }
+
+    /// Add an item found by code or picked from a search, under the same drug rules.
+    pub fn add_item(&self, cart: &mut Cart, item: ItemRef, qty: Decimal) -> Result<usize> {
         self.check_scan(cart, &item, qty)?;
         Ok(cart.add(item, qty)?)
     }

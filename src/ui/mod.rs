@@ -522,9 +522,12 @@ impl TillApp {
                 };
                 self.dialog = None;
                 self.show_change = false;
-                match self.cart.add(item, Decimal::ONE) {
+                let sku = item.sku.clone();
+                match self.shop.add_item(&mut self.cart, item, Decimal::ONE) {
                     Ok(i) => self.added(i),
-                    Err(e) => self.notify(err_text(&e.into(), lang), true),
+                    // Prescription-only: the same form as a scan.
+                    Err(KasirError::NeedsPrescription { .. }) => self.scan(&sku),
+                    Err(e) => self.notify(err_text(&e, lang), true),
                 }
             }
             Action::OpenMember => {
@@ -1054,7 +1057,9 @@ impl TillApp {
                     next.set_unit(line, u.clone())?;
                 }
             }
-            next.set_qty(line, qty)
+            next.set_qty(line, qty)?;
+            // The new quantity must respect the drug rules (per-sale limits, HET) too.
+            self.shop.check_cart_pharmacy(&self.till, &next)
         })();
         match result {
             Ok(()) => {
@@ -1062,7 +1067,11 @@ impl TillApp {
                 self.dialog = None;
                 self.added(line);
             }
-            Err(e) => *error = Some(err_text(&e.into(), lang)),
+            Err(e) => {
+                if let Some(Dialog::Qty { error, .. }) = &mut self.dialog {
+                    *error = Some(err_text(&e, lang));
+                }
+            }
         }
     }
 
