@@ -8,7 +8,7 @@ use clap::Subcommand;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use super::{actor_from, done, open, print_json, write_atomically};
+use super::{actor_from, done, export, open, print_json, write_atomically};
 use crate::domain::cash::CashCount;
 use crate::domain::money::{format_rupiah, parse_amount};
 use crate::domain::user::Actor;
@@ -409,17 +409,9 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                     format!("Unknown format \"{format}\" (hledger, csv, json)"),
                 )
             })?;
-            let n = write_atomically(&out, |w| shop.export_ledger(f, from, to, w))?;
-            done(
-                json,
-                lang,
-                json!({"journals": n, "file": out}),
-                &format!(
-                    "{n} {} → {}",
-                    lang.pick("jurnal", "journals"),
-                    out.display()
-                ),
-            );
+            export(json, lang, &out, ("jurnal", "journals"), |w| {
+                shop.export_ledger(f, from, to, w)
+            })?;
         }
         BooksCmd::Accounts(AccountsCmd::Import { file }) => {
             let mut shop = open(db)?;
@@ -434,13 +426,9 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
         }
         BooksCmd::Accounts(AccountsCmd::Export { file }) => {
             let shop = open(db)?;
-            let n = write_atomically(&file, |w| shop.export_accounts(w))?;
-            done(
-                json,
-                lang,
-                json!({"exported": n, "file": file}),
-                &format!("{n} {} → {}", lang.pick("akun", "accounts"), file.display()),
-            );
+            export(json, lang, &file, ("akun", "accounts"), |w| {
+                shop.export_accounts(w)
+            })?;
         }
         BooksCmd::Accounts(AccountsCmd::List) => {
             let shop = open(db)?;

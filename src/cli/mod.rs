@@ -406,17 +406,9 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         }
         Command::Catalog(CatalogCmd::Export { file }) => {
             let shop = open(db)?;
-            let n = write_atomically(&file, |w| shop.export_catalog(w))?;
-            done(
-                json,
-                lang,
-                json!({"exported": n, "file": file}),
-                &format!(
-                    "{n} {} → {}",
-                    lang.pick("produk", "products"),
-                    file.display()
-                ),
-            );
+            export(json, lang, &file, ("produk", "products"), |w| {
+                shop.export_catalog(w)
+            })?;
         }
         Command::Members(MembersCmd::Import { file }) => {
             let mut shop = open(db)?;
@@ -431,17 +423,9 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         }
         Command::Members(MembersCmd::Export { file }) => {
             let shop = open(db)?;
-            let n = write_atomically(&file, |w| shop.export_members(w))?;
-            done(
-                json,
-                lang,
-                json!({"exported": n, "file": file}),
-                &format!(
-                    "{n} {} → {}",
-                    lang.pick("anggota", "members"),
-                    file.display()
-                ),
-            );
+            export(json, lang, &file, ("anggota", "members"), |w| {
+                shop.export_members(w)
+            })?;
         }
         Command::Members(MembersCmd::Show { number }) => {
             let shop = open(db)?;
@@ -712,6 +696,24 @@ fn done(json: bool, _lang: Lang, value: serde_json::Value, text: &str) {
     } else {
         println!("{text}");
     }
+}
+
+/// Write an export through [`write_atomically`] and say how many records went where.
+pub(super) fn export(
+    json: bool,
+    lang: Lang,
+    file: &Path,
+    (what_id, what_en): (&str, &str),
+    f: impl FnOnce(&mut std::fs::File) -> Result<usize>,
+) -> Result<()> {
+    let n = write_atomically(file, f)?;
+    done(
+        json,
+        lang,
+        json!({"exported": n, "file": file}),
+        &format!("{n} {} → {}", lang.pick(what_id, what_en), file.display()),
+    );
+    Ok(())
 }
 
 /// Write a file through a temporary sibling, so a failed export leaves no half file.
