@@ -301,3 +301,120 @@ fn a_count_within_the_limit_closes_at_once_and_roles_see_their_tabs() {
     assert!(shown(&h, "YYYY-MM-DD"));
     assert!(h.state().shop.journals(None, None).unwrap().is_empty());
 }
+
+#[test]
+fn petty_cash_with_a_supervisor_kasbon_repayment_statement_export_and_reversal() {
+    use kasir::domain::cart::{Cart, Tender, TenderKind};
+    let (dir, mut h) = demo();
+    login(&mut h, "siti", "1111");
+    typing(&mut h, "2");
+    press(&mut h, Key::Enter);
+    // A member buys two packs of mie on kasbon (set up through the services).
+    {
+        let app = h.state_mut();
+        let actor = app.actor.clone().unwrap();
+        let mut cart = Cart::default();
+        app.shop.scan_into(&mut cart, &format!("2*{MIE}")).unwrap();
+        app.shop.attach_member(&mut cart, Some("A0001")).unwrap();
+        let total = cart.totals(app.settings.tax()).total;
+        let kasbon = Tender {
+            kind: TenderKind::Kasbon,
+            amount: total,
+            reference: None,
+        };
+        app.shop
+            .checkout(&actor, "sembako-1", &cart, &[kasbon])
+            .unwrap();
+    }
+    let owed = h.state().shop.member("A0001").unwrap().kasbon_balance;
+    assert_eq!(owed, dec!(6800), "two packs at the member price");
+    go_books(&mut h);
+
+    // Cash in Rp50.000 for change, approved by the treasurer's PIN.
+    click(&mut h, "Kas masuk / keluar");
+    fill(&mut h, "Nominal", "50000");
+    fill(&mut h, "Alasan kas", "tambah uang kembalian");
+    let sup = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Screen::Back(Back::Books(s)) = &mut h.state_mut().screen {
+        s.shift.approval.user = sup;
+    }
+    h.run_steps(2);
+    fill(&mut h, "PIN", "0000");
+    click(&mut h, "Setujui");
+    assert!(shown(&h, "PIN salah"), "a wrong PIN is refused");
+    fill(&mut h, "PIN", "4444");
+    click(&mut h, "Setujui");
+    assert!(shown(&h, "Kas masuk dicatat Rp50.000"));
+    let shift = h.state().shop.current_shift("sembako-1").unwrap().unwrap();
+    let summary = h.state().shop.shift_summary(&shift).unwrap();
+    assert_eq!(summary.totals.cash_in, dec!(50000));
+
+    // The member repays Rp5.000 of kasbon.
+    click(&mut h, "Bayar kasbon");
+    fill(&mut h, "No. anggota", "A0001");
+    fill(&mut h, "Nominal bayar", "5000");
+    click(&mut h, "Terima bayar");
+    assert!(shown(&h, "saldo kasbon sekarang Rp1.800"));
+    assert_eq!(
+        h.state().shop.member("A0001").unwrap().kasbon_balance,
+        dec!(1800)
+    );
+    // Close exactly: float 200.000 + cash in 50.000 + repaid 5.000.
+    click(&mut h, "Tutup shift (hitung buta)");
+    fill(&mut h, "Rp100.000", "2");
+    fill(&mut h, "Rp50.000", "1");
+    fill(&mut h, "Rp5.000", "1");
+    click(&mut h, "Kirim hitungan");
+    assert!(h.state().shift.is_none(), "{:?}", books(&h).error);
+
+    // The treasurer: statement, post, export, reverse.
+    h.state_mut().apply(Action::Logout);
+    h.run_steps(2);
+    login(&mut h, "ahmad", "4444");
+    go_books(&mut h);
+    click(&mut h, "Buku anggota");
+    fill(&mut h, "No. anggota", "A0001");
+    click(&mut h, "Tampilkan");
+    let st = books(&h).member.statement.expect("statement");
+    assert_eq!(st.month, "2026-03");
+    assert_eq!(st.kasbon_taken, dec!(6800));
+    assert_eq!(st.kasbon_repaid, dec!(5000));
+    assert_eq!(st.kasbon_closing, dec!(1800));
+    assert!(shown(&h, "Sri Wahyuni"));
+
+    click(&mut h, "Tutup hari");
+    click(&mut h, "Posting");
+    assert!(books(&h).day.status.unwrap().closed);
+    click(&mut h, "Buku besar");
+    let path = dir.path().join("buku.csv");
+    if let Screen::Back(Back::Books(s)) = &mut h.state_mut().screen {
+        s.ledger.path = path.display().to_string();
+    }
+    h.run_steps(2);
+    click(&mut h, "csv");
+    // Choosing csv renames the file's extension.
+    assert_eq!(books(&h).ledger.path, path.display().to_string());
+    click(&mut h, "Ekspor");
+    assert!(shown(&h, "1 jurnal ditulis ke"), "{:?}", books(&h).error);
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.starts_with("date,journal,account_code"), "{csv}");
+    assert!(csv.contains("Kas Gerai Sembako"), "{csv}");
+
+    // Reverse: a reason is required; with it the day nets to zero.
+    click(&mut h, "Tutup hari");
+    click(&mut h, "Balik jurnal");
+    assert!(shown(&h, "perlu alasan"));
+    fill(&mut h, "Alasan koreksi", "salah hitung");
+    click(&mut h, "Balik jurnal");
+    assert!(shown(&h, "Jurnal dibalik (1)"), "{:?}", books(&h).error);
+    let tb = h.state().shop.trial_balance(None, None).unwrap();
+    assert!(
+        tb.rows.iter().all(|r| r.closing.is_zero()),
+        "reversal nets to zero"
+    );
+}
