@@ -19,6 +19,7 @@ pub mod shift;
 pub mod shift_close;
 pub mod stock;
 pub mod till;
+pub mod till_books;
 
 use std::sync::{Arc, Mutex};
 

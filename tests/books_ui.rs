@@ -1,0 +1,420 @@
+//! The books screen driven headless with egui_kittest: a cashier closes her shift with a
+//! blind count (recount, then a reason), the treasurer closes the day and reads the trial
+//! balance. The tests read what is on screen and what the shop recorded.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use egui::{Event, Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use kasir::service::{FixedClock, Shop};
+use kasir::store::{OpenMode, Store};
+use kasir::ui::books::{BooksAction, BooksTab};
+use kasir::ui::{Action, Back, BackKind, Screen, TillApp, TillOptions};
+use rust_decimal_macros::dec;
+
+const MIE: &str = "8991234567891"; // Indomie Goreng, Rp3.500 umum
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+}
+
+fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(day().and_hms_opt(9, 0, 0).unwrap()));
+    let store = Store::open(&dir.path().join("shop.db"), OpenMode::CreateNew).unwrap();
+    let mut shop = Shop::new(store, clock);
+    kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+    let app = TillApp::new(
+        shop,
+        &TillOptions {
+            till: Some("sembako-1".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app);
+    (dir, h)
+}
+
+fn key_event(key: Key, pressed: bool) -> Event {
+    Event::Key {
+        key,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    }
+}
+
+fn press(h: &mut Harness<TillApp>, key: Key) {
+    h.input_mut().events.push(key_event(key, true));
+    h.input_mut().events.push(key_event(key, false));
+    h.run_steps(3);
+}
+
+/// Events that arrive within one frame (a scanner is that fast).
+fn burst(h: &mut Harness<TillApp>, text: &str) {
+    let ev = &mut h.input_mut().events;
+    ev.push(Event::Text(text.into()));
+    ev.push(key_event(Key::Enter, true));
+    ev.push(key_event(Key::Enter, false));
+    h.run_steps(3);
+}
+
+fn typing(h: &mut Harness<TillApp>, text: &str) {
+    for ch in text.chars() {
+        h.input_mut().events.push(Event::Text(ch.to_string()));
+        h.step();
+    }
+    h.run_steps(2);
+}
+
+fn click(h: &mut Harness<TillApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run_steps(3);
+}
+
+/// Click a labelled text field and type into it.
+fn fill(h: &mut Harness<TillApp>, label: &str, text: &str) {
+    click(h, label);
+    typing(h, text);
+}
+
+fn login(h: &mut Harness<TillApp>, username: &str, pin: &str) {
+    let i = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == username)
+        .unwrap();
+    h.state_mut().apply(Action::SelectUser(i));
+    h.run_steps(2);
+    typing(h, pin);
+    press(h, Key::Enter);
+    assert!(h.state().actor.is_some(), "{username} not logged in");
+}
+
+fn shown(h: &Harness<TillApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+/// A tab (or any widget) labelled exactly `label` is on screen.
+fn exact(h: &Harness<TillApp>, label: &str) -> bool {
+    h.query_all_by_label(label).next().is_some()
+}
+
+fn books(h: &Harness<TillApp>) -> kasir::ui::books::BooksScreen {
+    match &h.state().screen {
+        Screen::Back(Back::Books(s)) => (**s).clone(),
+        other => panic!("not on the books screen: {other:?}"),
+    }
+}
+
+fn go_books(h: &mut Harness<TillApp>) {
+    h.state_mut().apply(Action::GoBack(BackKind::Books));
+    h.run_steps(3);
+}
+
+#[test]
+fn blind_close_recount_reason_then_the_treasurer_posts_the_day() {
+    let (_dir, mut h) = demo();
+    login(&mut h, "siti", "1111");
+    // The float: two Rp100.000 notes (the field has the focus).
+    typing(&mut h, "2");
+    press(&mut h, Key::Enter);
+    assert_eq!(h.state().screen, Screen::Selling);
+    burst(&mut h, MIE);
+    press(&mut h, Key::F12);
+    h.state_mut().apply(Action::PayCash(dec!(3500)));
+    h.run_steps(3);
+    assert_eq!(
+        kasir::store::sales::count(h.state().shop.store.conn()).unwrap(),
+        1
+    );
+
+    go_books(&mut h);
+    // A cashier sees only the shift tab.
+    assert!(exact(&h, "Shift"));
+    assert!(!exact(&h, "Tutup hari"));
+    // Expected cash is Rp203.500: nowhere on screen before the count is sent.
+    assert!(!shown(&h, "Rp203.500"));
+    click(&mut h, "Tutup shift (hitung buta)");
+    assert!(!shown(&h, "Rp203.500"));
+
+    // Five Rp100.000 notes: far off. Refused, fields cleared, "hitung ulang".
+    fill(&mut h, "Rp100.000", "5");
+    assert_eq!(h.get_by_label("Rp100.000").value().as_deref(), Some("5"));
+    click(&mut h, "Kirim hitungan");
+    assert!(shown(&h, "hitung ulang"), "recount asked");
+    assert_eq!(h.get_by_label("Rp100.000").value().as_deref(), Some(""));
+    assert!(books(&h).shift.counts.iter().all(String::is_empty));
+    assert!(
+        h.query_by_label("Alasan selisih").is_none(),
+        "no reason yet"
+    );
+    assert!(!shown(&h, "Rp203.500"));
+    assert!(h.state().shift.is_some(), "shift still open");
+
+    // Still off: now a reason is asked, and it must be filled.
+    fill(&mut h, "Rp100.000", "5");
+    click(&mut h, "Kirim hitungan");
+    assert!(shown(&h, "tulis alasan selisih"));
+    assert_eq!(
+        h.get_by_label("Rp100.000").value().as_deref(),
+        Some("5"),
+        "the recount stays for the reason"
+    );
+    click(&mut h, "Kirim hitungan");
+    assert!(shown(&h, "Alasan selisih wajib diisi"));
+    assert!(h.state().shift.is_some(), "no close without a reason");
+    assert!(!shown(&h, "Rp203.500"));
+
+    fill(&mut h, "Alasan selisih", "uang pribadi tercampur");
+    click(&mut h, "Kirim hitungan");
+    let z = books(&h).shift.z_report.expect("Z report shown");
+    assert!(
+        z.contains("Kas dihitung") && z.contains("Kas seharusnya"),
+        "{z}"
+    );
+    assert!(z.contains("500.000") && z.contains("203.500"), "{z}");
+    assert!(z.contains("uang pribadi tercampur"), "{z}");
+    assert!(shown(&h, "Kas seharusnya"), "the Z report is on screen");
+    assert!(shown(&h, "Rp203.500"), "expected shown only now");
+    // The till no longer sells on that shift.
+    assert!(h.state().shift.is_none());
+    assert!(shown(&h, "buka shift baru"));
+    let close = h.state().shop.z_report("sembako-1", None).unwrap();
+    assert_eq!(close.expected_cash, dec!(203500));
+    assert_eq!(close.counted_cash, dec!(500000));
+    assert_eq!(close.reason.as_deref(), Some("uang pribadi tercampur"));
+    assert!(h.state().shop.current_shift("sembako-1").unwrap().is_none());
+
+    // The treasurer closes the day.
+    h.state_mut().apply(Action::Logout);
+    h.run_steps(2);
+    login(&mut h, "ahmad", "4444");
+    go_books(&mut h);
+    click(&mut h, "Tutup hari");
+    let s = books(&h);
+    assert_eq!(s.tab, BooksTab::Day);
+    assert_eq!(s.day.date, "2026-03-02");
+    assert!(!s.day.status.as_ref().unwrap().closed);
+    assert_eq!(s.day.journals.len(), 1, "one journal: sembako");
+    let j = &s.day.journals[0];
+    assert!(!j.posted);
+    assert_eq!(j.total_debit, j.total_credit);
+    let line = |code: &str| {
+        let l = j.lines.iter().find(|l| l.0 == code).expect(code);
+        (l.2, l.3)
+    };
+    // Cash kept Rp3.500 + over Rp296.500 into the sembako kas; sale and over/short credited.
+    assert_eq!(line("1-1101"), (dec!(300000), dec!(0)));
+    assert_eq!(line("4-1102"), (dec!(0), dec!(3500)));
+    assert_eq!(line("7-2101"), (dec!(0), dec!(296500)));
+    assert!(shown(&h, "Pratinjau (belum diposting)"));
+    assert!(shown(&h, "Seimbang"));
+    assert!(
+        h.get_all_by_label(&kasir::domain::money::format_rupiah(j.total_debit))
+            .count()
+            >= 2
+    );
+
+    click(&mut h, "Posting");
+    let s = books(&h);
+    assert!(s.day.status.as_ref().unwrap().closed);
+    assert!(s.day.journals.iter().all(|j| j.posted));
+    assert!(shown(&h, "Diposting"));
+    assert!(shown(&h, "Hari ditutup, jurnal diposting"));
+    assert_eq!(h.state().shop.journals(None, None).unwrap().len(), 1);
+
+    click(&mut h, "Buku besar");
+    let tb = books(&h).ledger.trial.expect("trial balance");
+    assert!(tb.total_debit > dec!(0));
+    assert_eq!(tb.total_debit, tb.total_credit);
+    assert_eq!(tb.total_debit, j.total_debit);
+    let total = kasir::domain::money::format_rupiah(tb.total_debit);
+    assert_eq!(
+        h.get_all_by_label(&total).count(),
+        2,
+        "debit and credit totals"
+    );
+    assert!(shown(&h, "Seimbang"));
+
+    // Posting again is refused and nothing more is written.
+    click(&mut h, "Tutup hari");
+    click(&mut h, "Posting");
+    assert!(shown(&h, "sudah ditutup"), "second post refused");
+    assert_eq!(h.state().shop.journals(None, None).unwrap().len(), 1);
+}
+
+#[test]
+fn a_count_within_the_limit_closes_at_once_and_roles_see_their_tabs() {
+    let (_dir, mut h) = demo();
+    login(&mut h, "ahmad", "4444");
+    // The bendahara sells too: open a shift, then close it with the exact drawer.
+    assert!(matches!(h.state().screen, Screen::OpenShift { .. }));
+    typing(&mut h, "1");
+    press(&mut h, Key::Enter);
+    go_books(&mut h);
+    for tab in [
+        "Shift",
+        "Tutup hari",
+        "Buku besar",
+        "Buku anggota",
+        "SHU",
+        "Dasbor",
+    ] {
+        assert!(exact(&h, tab), "{tab} tab");
+    }
+    // The X report shows the expected cash; starting the blind count hides it.
+    click(&mut h, "Laporan X");
+    assert!(shown(&h, "Kas seharusnya"));
+    click(&mut h, "Tutup shift (hitung buta)");
+    assert!(!shown(&h, "Kas seharusnya"));
+    fill(&mut h, "Rp100.000", "1");
+    press(&mut h, Key::Enter);
+    assert!(h.state().shift.is_none(), "closed in one go");
+    let z = books(&h).shift.z_report.expect("Z report");
+    assert!(z.contains("100.000"), "{z}");
+
+    // The dashboard and SHU tabs load and draw.
+    click(&mut h, "Dasbor");
+    assert!(books(&h).dash.dash.is_some());
+    assert!(shown(&h, "Barang terlaris"));
+    click(&mut h, "SHU");
+    click(&mut h, "Tampilkan");
+    let shu = books(&h).shu.report.expect("SHU report");
+    assert_eq!(shu.total_shared, shu.total_usaha + shu.total_modal);
+
+    // A bad date is refused on screen, nothing changes.
+    h.state_mut()
+        .apply(Action::Books(BooksAction::Tab(BooksTab::Day)));
+    h.run_steps(2);
+    if let Screen::Back(Back::Books(s)) = &mut h.state_mut().screen {
+        s.day.date = "kemarin".into();
+    }
+    click(&mut h, "Posting");
+    assert!(shown(&h, "YYYY-MM-DD"));
+    assert!(h.state().shop.journals(None, None).unwrap().is_empty());
+}
+
+#[test]
+fn petty_cash_with_a_supervisor_kasbon_repayment_statement_export_and_reversal() {
+    use kasir::domain::cart::{Cart, Tender, TenderKind};
+    let (dir, mut h) = demo();
+    login(&mut h, "siti", "1111");
+    typing(&mut h, "2");
+    press(&mut h, Key::Enter);
+    // A member buys two packs of mie on kasbon (set up through the services).
+    {
+        let app = h.state_mut();
+        let actor = app.actor.clone().unwrap();
+        let mut cart = Cart::default();
+        app.shop.scan_into(&mut cart, &format!("2*{MIE}")).unwrap();
+        app.shop.attach_member(&mut cart, Some("A0001")).unwrap();
+        let total = cart.totals(app.settings.tax()).total;
+        let kasbon = Tender {
+            kind: TenderKind::Kasbon,
+            amount: total,
+            reference: None,
+        };
+        app.shop
+            .checkout(&actor, "sembako-1", &cart, &[kasbon])
+            .unwrap();
+    }
+    let owed = h.state().shop.member("A0001").unwrap().kasbon_balance;
+    assert_eq!(owed, dec!(6800), "two packs at the member price");
+    go_books(&mut h);
+
+    // Cash in Rp50.000 for change, approved by the treasurer's PIN.
+    click(&mut h, "Kas masuk / keluar");
+    fill(&mut h, "Nominal", "50000");
+    fill(&mut h, "Alasan kas", "tambah uang kembalian");
+    let sup = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Screen::Back(Back::Books(s)) = &mut h.state_mut().screen {
+        s.shift.approval.user = sup;
+    }
+    h.run_steps(2);
+    fill(&mut h, "PIN", "0000");
+    click(&mut h, "Setujui");
+    assert!(shown(&h, "PIN salah"), "a wrong PIN is refused");
+    fill(&mut h, "PIN", "4444");
+    click(&mut h, "Setujui");
+    assert!(shown(&h, "Kas masuk dicatat Rp50.000"));
+    let shift = h.state().shop.current_shift("sembako-1").unwrap().unwrap();
+    let summary = h.state().shop.shift_summary(&shift).unwrap();
+    assert_eq!(summary.totals.cash_in, dec!(50000));
+
+    // The member repays Rp5.000 of kasbon.
+    click(&mut h, "Bayar kasbon");
+    fill(&mut h, "No. anggota", "A0001");
+    fill(&mut h, "Nominal bayar", "5000");
+    click(&mut h, "Terima bayar");
+    assert!(shown(&h, "saldo kasbon sekarang Rp1.800"));
+    assert_eq!(
+        h.state().shop.member("A0001").unwrap().kasbon_balance,
+        dec!(1800)
+    );
+    // Close exactly: float 200.000 + cash in 50.000 + repaid 5.000.
+    click(&mut h, "Tutup shift (hitung buta)");
+    fill(&mut h, "Rp100.000", "2");
+    fill(&mut h, "Rp50.000", "1");
+    fill(&mut h, "Rp5.000", "1");
+    click(&mut h, "Kirim hitungan");
+    assert!(h.state().shift.is_none(), "{:?}", books(&h).error);
+
+    // The treasurer: statement, post, export, reverse.
+    h.state_mut().apply(Action::Logout);
+    h.run_steps(2);
+    login(&mut h, "ahmad", "4444");
+    go_books(&mut h);
+    click(&mut h, "Buku anggota");
+    fill(&mut h, "No. anggota", "A0001");
+    click(&mut h, "Tampilkan");
+    let st = books(&h).member.statement.expect("statement");
+    assert_eq!(st.month, "2026-03");
+    assert_eq!(st.kasbon_taken, dec!(6800));
+    assert_eq!(st.kasbon_repaid, dec!(5000));
+    assert_eq!(st.kasbon_closing, dec!(1800));
+    assert!(shown(&h, "Sri Wahyuni"));
+
+    click(&mut h, "Tutup hari");
+    click(&mut h, "Posting");
+    assert!(books(&h).day.status.unwrap().closed);
+    click(&mut h, "Buku besar");
+    let path = dir.path().join("buku.csv");
+    if let Screen::Back(Back::Books(s)) = &mut h.state_mut().screen {
+        s.ledger.path = path.display().to_string();
+    }
+    h.run_steps(2);
+    click(&mut h, "csv");
+    // Choosing csv renames the file's extension.
+    assert_eq!(books(&h).ledger.path, path.display().to_string());
+    click(&mut h, "Ekspor");
+    assert!(shown(&h, "1 jurnal ditulis ke"), "{:?}", books(&h).error);
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.starts_with("date,journal,account_code"), "{csv}");
+    assert!(csv.contains("Kas Gerai Sembako"), "{csv}");
+
+    // Reverse: a reason is required; with it the day nets to zero.
+    click(&mut h, "Tutup hari");
+    click(&mut h, "Balik jurnal");
+    assert!(shown(&h, "perlu alasan"));
+    fill(&mut h, "Alasan koreksi", "salah hitung");
+    click(&mut h, "Balik jurnal");
+    assert!(shown(&h, "Jurnal dibalik (1)"), "{:?}", books(&h).error);
+    let tb = h.state().shop.trial_balance(None, None).unwrap();
+    assert!(
+        tb.rows.iter().all(|r| r.closing.is_zero()),
+        "reversal nets to zero"
+    );
+}
