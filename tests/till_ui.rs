@@ -760,3 +760,21 @@ fn picking_obat_keras_from_search_asks_for_the_prescription_too() {
         h.state().dialog
     );
 }
+
+#[test]
+fn the_cashier_counting_blind_is_not_offered_the_x_report() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE, true);
+    h.get_by_label("Tutup & Buku").click();
+    h.run_steps(3);
+    assert!(matches!(
+        h.state().screen,
+        Screen::Back(kasir::ui::Back::Books(_))
+    ));
+    assert!(h.query_by_label("Laporan X").is_none());
+    h.state_mut().apply(kasir::ui::Action::Books(
+        kasir::ui::books::BooksAction::XReport,
+    ));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Kas seharusnya").is_none());
+}

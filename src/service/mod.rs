@@ -19,7 +19,6 @@ pub mod shift;
 pub mod shift_close;
 pub mod stock;
 pub mod till;
-pub mod till_books;
 
 use std::sync::{Arc, Mutex};
 

@@ -177,6 +177,18 @@ impl Shop {
         Ok((r, text))
     }
 
+    /// Whether a blind count of the open shift on `till` is off by more than the over/short
+    /// threshold, so that [`Shop::close_shift`] wants a recount or a reason. Yes or no only:
+    /// the expected figure stays hidden from the cashier.
+    pub fn count_needs_reason(&self, till: &str, count: &CashCount) -> Result<bool> {
+        let shift = self.require_shift(till)?;
+        self.off_by_more_than_limit(&self.shift_summary(&shift)?, count)
+    }
+
+    fn off_by_more_than_limit(&self, summary: &ShiftSummary, count: &CashCount) -> Result<bool> {
+        Ok((count.total() - summary.expected_cash).abs() > self.over_short_threshold()?)
+    }
+
     /// Close the open shift on `till` with a blind count of the drawer. A difference above the
     /// threshold is refused without a reason (the till asks for a recount first); the figure
     /// expected is not revealed by the refusal. The Z report is stored with the close.
@@ -194,7 +206,7 @@ impl Shop {
         let counted = count.total();
         let diff = counted - summary.expected_cash;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if diff.abs() > self.over_short_threshold()? && reason.is_none() {
+        if self.off_by_more_than_limit(&summary, count)? && reason.is_none() {
             return Err(KasirError::invalid(
                 "Hitungan kas tidak cocok melebihi batas: hitung ulang, atau tutup dengan alasan (--reason)",
                 "The cash count is off by more than the limit: count again, or close with a reason (--reason)",

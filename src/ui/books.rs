@@ -330,7 +330,8 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
             }
         }
         BooksAction::XReport => {
-            if s.shift.closing {
+            let supervisor = app.may(Permission::Supervise);
+            if s.shift.closing || !supervisor {
                 return;
             }
             let result = app.shop.x_report(&app.till, lang);
@@ -856,7 +857,10 @@ fn shift_ui(c: &Ctx, ui: &mut egui::Ui, tab: &mut ShiftTab, actions: &mut Vec<Ac
     }
     if !tab.closing {
         ui.horizontal(|ui| {
-            if ui.button(t(lang, "books.x_report")).clicked() {
+            // The X report shows the expected cash: not for the cashier who counts blind.
+            if c.actor.is_some_and(|a| a.role.may(Permission::Supervise))
+                && ui.button(t(lang, "books.x_report")).clicked()
+            {
                 act(actions, BooksAction::XReport);
             }
             if ui.button(t(lang, "books.start_close")).clicked() {
