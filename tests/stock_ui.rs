@@ -397,3 +397,115 @@ fn a_cashier_cannot_open_the_stock_screen() {
     ));
     assert!(h.state().notice.as_ref().is_some_and(|n| n.error));
 }
+
+/// Book a batch of paracetamol expiring `days` from today (setup, through the service).
+fn receive_batch(h: &mut Harness<TillApp>, batch: &str, days: i64) {
+    let shop = &mut h.state_mut().shop;
+    let expiry = shop.now().date() + chrono::Duration::days(days);
+    shop.receive(
+        &kasir::domain::user::Actor::back_office(),
+        &[kasir::service::stock::ReceiptLine {
+            code: PCT_TABLET.into(),
+            qty: dec!(20),
+            unit: None,
+            cost: dec!(400),
+            batch: Some(batch.into()),
+            expiry: Some(expiry),
+            line: 1,
+        }],
+        &Default::default(),
+    )
+    .unwrap();
+}
+
+fn batch_on_hand(h: &Harness<TillApp>, batch: &str) -> Decimal {
+    h.state().shop.stock(Some("PCT-500")).unwrap()[0]
+        .batches
+        .iter()
+        .find(|b| b.batch_no == batch)
+        .map(|b| b.on_hand)
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_expiry_tab_lists_near_expiry_by_30_60_90_days_and_expired_batches_are_written_off() {
+    let (_dir, mut h) = gudang_on_stock();
+    receive_batch(&mut h, "OLD-1", -1);
+    receive_batch(&mut h, "SOON-20", 20);
+    receive_batch(&mut h, "LATER-75", 75);
+    let before = on_hand(&h, "PCT-500");
+    click(&mut h, "Cek kedaluwarsa");
+    let near = |h: &Harness<TillApp>| -> Vec<String> {
+        let r = screen(h).expiry.clone().expect("expiry report loaded");
+        r.near.into_iter().map(|e| e.batch_no).collect()
+    };
+    assert_eq!(screen(&h).days, Some(90), "the setting's default");
+    assert!(near(&h).contains(&"LATER-75".to_string()));
+    click(&mut h, "30 hari");
+    assert_eq!(screen(&h).days, Some(30));
+    assert!(near(&h).contains(&"SOON-20".to_string()));
+    assert!(!near(&h).contains(&"LATER-75".to_string()));
+    h.get_by_label("SOON-20");
+    assert!(h.query_by_label("LATER-75").is_none());
+    // Expired batches are listed apart, never as "near".
+    h.get_by_label("OLD-1");
+    assert!(!near(&h).contains(&"OLD-1".to_string()));
+    click(&mut h, "60 hari");
+    assert!(near(&h).contains(&"SOON-20".to_string()));
+    assert!(!near(&h).contains(&"LATER-75".to_string()));
+    // The write-off tab lists the expired batch and writes all of it off at once.
+    click(&mut h, "Hapus stok");
+    h.get_by_label("OLD-1");
+    click(&mut h, "Hapus semua yang kedaluwarsa");
+    assert_eq!(error(&h), "");
+    assert_eq!(batch_on_hand(&h, "OLD-1"), Decimal::ZERO);
+    assert_eq!(batch_on_hand(&h, "SOON-20"), dec!(20));
+    assert_eq!(on_hand(&h, "PCT-500"), before - dec!(20));
+    assert!(screen(&h).expired.is_empty());
+    assert!(h.query_by_label("OLD-1").is_none());
+    assert!(h.query_by_label("Hapus semua yang kedaluwarsa").is_none());
+    let card = h.state().shop.stock_card("PCT-500", Some("OLD-1")).unwrap();
+    let last = card.last().unwrap();
+    assert_eq!((last.kind.as_str(), last.qty), ("writeoff", dec!(-20)));
+    assert_eq!(last.note.as_deref(), Some("kedaluwarsa"));
+}
+
+#[test]
+fn a_batch_tracked_drug_with_batch_and_expiry_is_received_into_that_batch() {
+    let (_dir, mut h) = gudang_on_stock();
+    let before = on_hand(&h, "PCT-500");
+    click(&mut h, "Terima barang");
+    click(&mut h, "PT Kimia Farma Trading & Distribution Bogor");
+    fill(&mut h, "Kode / barcode", "8996340002250"); // a strip of 10
+    assert_eq!(
+        screen(&h).form.units[screen(&h).form.unit].unit,
+        "strip",
+        "the scanned unit"
+    );
+    // The cashier switches to boxes of 100.
+    click(&mut h, "box (×100)");
+    fill(&mut h, "Banyaknya", "3");
+    fill(&mut h, "Harga pokok per satuan", "41800");
+    fill(&mut h, "Batch", "PCT2701A");
+    fill(&mut h, "Kedaluwarsa (YYYY-MM-DD)", "2028-01-31");
+    press(&mut h, Key::Enter);
+    assert_eq!(error(&h), "");
+    assert_eq!(screen(&h).lines.len(), 1, "Enter adds the line");
+    h.get_by_label("3 box");
+    // A second line, then removed again.
+    fill(&mut h, "Kode / barcode", MIE_DUS);
+    fill(&mut h, "Banyaknya", "1");
+    fill(&mut h, "Harga pokok per satuan", "111400");
+    click(&mut h, "Tambah baris");
+    assert_eq!(screen(&h).lines.len(), 2);
+    h.get_all_by_label("Hapus baris").nth(1).unwrap().click();
+    h.run_steps(3);
+    assert_eq!(screen(&h).lines.len(), 1);
+    assert_eq!(screen(&h).lines[0].name, "Paracetamol 500 mg Tablet");
+    click(&mut h, "Simpan penerimaan");
+    assert_eq!(error(&h), "");
+    assert_eq!(on_hand(&h, "PCT-500"), before + dec!(300));
+    assert_eq!(batch_on_hand(&h, "PCT2701A"), dec!(300));
+    let slip = screen(&h).slip.clone().unwrap();
+    assert!(slip.contains("PCT2701A"), "{slip}");
+}
