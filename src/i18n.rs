@@ -400,6 +400,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("stock.patient", "Pasien", "Patient"),
     ("stock.apoteker", "Apoteker", "Pharmacist"),
     ("stock.register", "Register psikotropika / narkotika", "Psychotropics / narcotics register"),
+    (
+        "stock.hidden_during_count",
+        "Opname berjalan: angka stok yang dihitung disembunyikan",
+        "A count is under way: the stock figures being counted are hidden",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

@@ -165,6 +165,7 @@ fn no_actor() -> KasirError {
 
 /// Load the data of the current tab.
 fn load(shop: &Shop, actor: Option<&Actor>, s: &mut StockScreen, may_rx: bool) -> Result<()> {
+    s.session = shop.opname_current()?;
     match s.tab {
         StockTab::OnHand => {
             s.rows = shop.stock(None)?;
@@ -176,7 +177,6 @@ fn load(shop: &Shop, actor: Option<&Actor>, s: &mut StockScreen, may_rx: bool) -
         StockTab::Receive => s.suppliers = shop.suppliers()?,
         StockTab::Opname => {
             let actor = actor.ok_or_else(no_actor)?;
-            s.session = shop.opname_current()?;
             s.counted = shop.opname_counted(actor)?;
         }
         StockTab::WriteOff => s.expired = shop.expiry_report(None)?.expired,
@@ -402,6 +402,16 @@ fn act(
     }
 }
 
+impl StockScreen {
+    /// Whether the book figures of a business unit are hidden: a count of it is under way,
+    /// and the counter must not see what the books expect.
+    pub fn blind(&self, business_unit: &str) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.scope_unit.as_deref().is_none_or(|u| u == business_unit))
+    }
+}
+
 fn opt(text: &str) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_string())
@@ -538,6 +548,9 @@ fn on_hand_ui(
     ui: &mut egui::Ui,
     push: &mut dyn FnMut(StockAction),
 ) {
+    if s.session.is_some() {
+        ui.colored_label(LOW, t(lang, "stock.hidden_during_count"));
+    }
     ui.horizontal(|ui| {
         field(ui, t(lang, "search.hint"), &mut s.query, 300.0);
         if !s.low.is_empty() {
@@ -572,7 +585,8 @@ fn on_hand_ui(
                             || r.name.to_lowercase().contains(&needle)
                             || r.sku.to_lowercase().contains(&needle)
                     }) {
-                        let low = s.low.contains(&r.sku);
+                        let blind = s.blind(&r.business_unit);
+                        let low = s.low.contains(&r.sku) && !blind;
                         let text = |t: String| {
                             if low {
                                 RichText::new(t).color(LOW).strong()
@@ -588,19 +602,31 @@ fn on_hand_ui(
                         {
                             push(StockAction::Card(r.sku.clone(), None));
                         }
-                        ui.label(text(format!("{} {}", format_qty(r.on_hand), r.base_unit)));
+                        if blind {
+                            ui.label("—");
+                        } else {
+                            ui.label(text(format!("{} {}", format_qty(r.on_hand), r.base_unit)));
+                        }
                         ui.label(text(format_qty(r.min_stock)));
-                        ui.label(format_rupiah(r.value));
+                        ui.label(if blind {
+                            "—".to_string()
+                        } else {
+                            format_rupiah(r.value)
+                        });
                         ui.label(
                             r.batches
                                 .iter()
                                 .map(|b| {
-                                    format!(
-                                        "{} ({}) {}",
-                                        b.batch_no,
-                                        b.expiry.as_deref().unwrap_or("-"),
-                                        format_qty(b.on_hand)
-                                    )
+                                    let expiry = b.expiry.as_deref().unwrap_or("-");
+                                    if blind {
+                                        format!("{} ({expiry})", b.batch_no)
+                                    } else {
+                                        format!(
+                                            "{} ({expiry}) {}",
+                                            b.batch_no,
+                                            format_qty(b.on_hand)
+                                        )
+                                    }
                                 })
                                 .collect::<Vec<_>>()
                                 .join(", "),
@@ -641,6 +667,10 @@ fn on_hand_ui(
                 }
             }
         });
+    }
+    if product.is_some_and(|p| s.blind(&p.business_unit)) {
+        ui.label(t(lang, "stock.hidden_during_count"));
+        return;
     }
     egui::Grid::new("stock_card")
         .striped(true)
@@ -937,7 +967,13 @@ fn opname_ui(
     }
 }
 
-fn expiry_grid(lang: Lang, ui: &mut egui::Ui, id: &str, rows: &[ExpiryRow]) {
+fn expiry_grid(
+    lang: Lang,
+    ui: &mut egui::Ui,
+    id: &str,
+    rows: &[ExpiryRow],
+    blind: impl Fn(&str) -> bool,
+) {
     if rows.is_empty() {
         ui.label(t(lang, "stock.none"));
         return;
@@ -961,7 +997,11 @@ fn expiry_grid(lang: Lang, ui: &mut egui::Ui, id: &str, rows: &[ExpiryRow]) {
                 ui.label(&e.name);
                 ui.label(&e.batch_no);
                 ui.label(&e.expiry);
-                ui.label(format!("{} {}", format_qty(e.on_hand), e.base_unit));
+                if blind(&e.business_unit) {
+                    ui.label("—");
+                } else {
+                    ui.label(format!("{} {}", format_qty(e.on_hand), e.base_unit));
+                }
                 ui.end_row();
             }
         });
@@ -1008,7 +1048,7 @@ fn write_off_ui(
     }
     ui.separator();
     ui.strong(t(lang, "stock.expired"));
-    expiry_grid(lang, ui, "write_off_expired", &s.expired);
+    expiry_grid(lang, ui, "write_off_expired", &s.expired, |u| s.blind(u));
     if !s.expired.is_empty()
         && ui
             .add_sized(
@@ -1047,10 +1087,10 @@ fn expiry_ui(
         r.days,
         t(lang, "stock.days")
     ));
-    expiry_grid(lang, ui, "expiry_near", &r.near);
+    expiry_grid(lang, ui, "expiry_near", &r.near, |u| s.blind(u));
     ui.separator();
     ui.strong(t(lang, "stock.expired"));
-    expiry_grid(lang, ui, "expiry_expired", &r.expired);
+    expiry_grid(lang, ui, "expiry_expired", &r.expired, |u| s.blind(u));
 }
 
 fn apotek_ui(
