@@ -547,3 +547,55 @@ fn a_batch_tracked_drug_with_batch_and_expiry_is_received_into_that_batch() {
     let slip = screen(&h).slip.clone().unwrap();
     assert!(slip.contains("PCT2701A"), "{slip}");
 }
+
+/// Events that arrive within one frame (a scanner is that fast).
+fn burst(h: &mut Harness<TillApp>, text: &str) {
+    let ev = &mut h.input_mut().events;
+    ev.push(Event::Text(text.into()));
+    ev.push(key_event(Key::Enter, true));
+    ev.push(key_event(Key::Enter, false));
+    h.run_steps(3);
+}
+
+#[test]
+fn counting_is_keyboard_first_scan_the_code_type_the_count_enter_and_scan_the_next() {
+    let (_dir, mut h) = gudang_on_stock();
+    click(&mut h, "Opname");
+    click(&mut h, "Mulai opname: semua");
+    // The code field has the keyboard: scan, the count field takes it, Enter records.
+    burst(&mut h, MIE_DUS);
+    typing(&mut h, "4");
+    press(&mut h, Key::Enter);
+    assert_eq!(error(&h), "");
+    burst(&mut h, "8991483002310"); // Gula Pasir 1 kg
+    typing(&mut h, "7");
+    press(&mut h, Key::Enter);
+    assert_eq!(error(&h), "");
+    let counted: Vec<(String, Decimal)> = screen(&h)
+        .counted
+        .iter()
+        .map(|c| (c.sku.clone(), c.counted))
+        .collect();
+    assert_eq!(counted.len(), 2, "{counted:?}");
+    // A dus counted is 40 pcs each.
+    assert!(
+        counted.contains(&("IDM-GRG".into(), dec!(160))),
+        "{counted:?}"
+    );
+    h.get_by_label("160 pcs");
+    // A bad count is refused and nothing is recorded.
+    burst(&mut h, MIE_DUS);
+    typing(&mut h, "x");
+    press(&mut h, Key::Enter);
+    assert!(error(&h).contains("Jumlah"), "{}", error(&h));
+    assert_eq!(screen(&h).counted.len(), 2);
+    assert!(screen(&h)
+        .counted
+        .contains(&kasir::service::opname::CountAck {
+            sku: "IDM-GRG".into(),
+            name: "Indomie Goreng 85 g".into(),
+            batch: None,
+            counted: dec!(160),
+            base_unit: "pcs".into(),
+        }));
+}

@@ -106,6 +106,9 @@ pub struct StockScreen {
     pub prescriptions: Vec<PrescriptionRow>,
     pub register: Vec<RegisterRow>,
     pub csv_path: String,
+    /// Put the keyboard in the code field on the next frame (after a line or a count is
+    /// booked, or a tab opened), so the next scan lands there.
+    pub focus_code: bool,
 }
 
 /// What the stock screen asks for.
@@ -238,6 +241,7 @@ fn act(
                 return Err(bad("back.not_allowed", ""));
             }
             s.tab = tab;
+            s.focus_code = true;
             load(shop, Some(actor), s, may_rx)
         }
         StockAction::Refresh => load(shop, Some(actor), s, may_rx),
@@ -325,6 +329,7 @@ fn act(
             s.count_code.clear();
             s.count_qty.clear();
             s.count_batch.clear();
+            s.focus_code = true;
             Ok(())
         }
         StockAction::OpnameFinish => {
@@ -368,6 +373,7 @@ fn act(
             s.wo_code.clear();
             s.wo_qty.clear();
             s.wo_batch.clear();
+            s.focus_code = true;
             s.expired = shop.expiry_report(None)?.expired;
             Ok(())
         }
@@ -462,6 +468,7 @@ fn add_line(shop: &Shop, s: &mut StockScreen) -> Result<()> {
         unit: unit.unit.clone(),
     });
     s.form = LineForm::default();
+    s.focus_code = true;
     Ok(())
 }
 
@@ -470,6 +477,22 @@ fn field(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) -> egui:
     let l = ui.label(label);
     ui.add(egui::TextEdit::singleline(text).desired_width(width))
         .labelled_by(l.id)
+}
+
+/// The code field: takes the keyboard when asked; true when Enter was pressed in it (the
+/// next field then takes the keyboard).
+fn code_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    focus: &mut bool,
+) -> (egui::Response, bool) {
+    let resp = field(ui, label, text, 240.0);
+    if std::mem::take(focus) {
+        resp.request_focus();
+    }
+    let enter = submitted(ui, &resp);
+    (resp, enter)
 }
 
 /// Draw the stock screen inside the back office's central panel.
@@ -743,14 +766,21 @@ fn receive_ui(
     });
     ui.separator();
     let mut add = false;
+    let mut next = false;
     egui::Grid::new("receive_form")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            let resp = field(ui, t(lang, "stock.code"), &mut s.form.code, 240.0);
-            if resp.changed() || submitted(ui, &resp) {
+            let (resp, enter) = code_field(
+                ui,
+                t(lang, "stock.code"),
+                &mut s.form.code,
+                &mut s.focus_code,
+            );
+            if resp.changed() || enter {
                 push(StockAction::CodeChanged);
             }
+            next = enter;
             ui.end_row();
             ui.label(t(lang, "till.unit"));
             ui.horizontal_wrapped(|ui| {
@@ -772,6 +802,9 @@ fn receive_ui(
                 ("stock.expiry_date", &mut s.form.expiry),
             ] {
                 let resp = field(ui, t(lang, key), text, 160.0);
+                if std::mem::take(&mut next) {
+                    resp.request_focus();
+                }
                 add |= submitted(ui, &resp);
                 ui.end_row();
             }
@@ -888,14 +921,24 @@ fn opname_ui(
             ui.label(t(lang, "stock.blind_hint"));
             let mut count = false;
             ui.horizontal(|ui| {
-                for (key, text, w) in [
-                    ("stock.code", &mut s.count_code, 220.0),
-                    ("stock.counted_qty", &mut s.count_qty, 100.0),
-                    ("stock.batch_optional", &mut s.count_batch, 120.0),
-                ] {
-                    let resp = field(ui, t(lang, key), text, w);
-                    count |= submitted(ui, &resp);
+                let (_, enter) = code_field(
+                    ui,
+                    t(lang, "stock.code"),
+                    &mut s.count_code,
+                    &mut s.focus_code,
+                );
+                let qty = field(ui, t(lang, "stock.counted_qty"), &mut s.count_qty, 100.0);
+                if enter {
+                    qty.request_focus();
                 }
+                count |= submitted(ui, &qty);
+                let batch = field(
+                    ui,
+                    t(lang, "stock.batch_optional"),
+                    &mut s.count_batch,
+                    120.0,
+                );
+                count |= submitted(ui, &batch);
                 count |= ui.button(t(lang, "stock.record_count")).clicked();
             });
             if count {
@@ -1017,9 +1060,13 @@ fn write_off_ui(
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            field(ui, t(lang, "stock.code"), &mut s.wo_code, 240.0);
+            let (_, enter) =
+                code_field(ui, t(lang, "stock.code"), &mut s.wo_code, &mut s.focus_code);
             ui.end_row();
-            field(ui, t(lang, "stock.qty"), &mut s.wo_qty, 100.0);
+            let qty = field(ui, t(lang, "stock.qty"), &mut s.wo_qty, 100.0);
+            if enter {
+                qty.request_focus();
+            }
             ui.end_row();
             ui.label(t(lang, "stock.reason"));
             ui.horizontal(|ui| {
