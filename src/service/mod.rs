@@ -18,6 +18,7 @@ pub mod returns;
 pub mod shift;
 pub mod shift_close;
 pub mod stock;
+pub mod stock_screen;
 pub mod till;
 
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,601 @@
+//! The till's stock screen driven headless with egui_kittest: the gudang user receives,
+//! counts and writes off through the real widgets; the apoteker sees the SIPNAP report; a
+//! cashier never reaches the screen. Tests read what is on screen and what the shop booked.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use egui::{Event, Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use kasir::domain::money::format_qty;
+use kasir::service::{Shop, SystemClock};
+use kasir::store::{OpenMode, Store};
+use kasir::ui::stock::{StockScreen, StockTab};
+use kasir::ui::{Action, Back, BackKind, Screen, TillApp, TillOptions};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+const MIE_DUS: &str = "8991234567907"; // Indomie Goreng, a dus of 40 pcs
+const PCT_TABLET: &str = "8996340002205"; // Paracetamol 500 mg, batch-tracked
+
+fn shop_at(db: &Path) -> Shop {
+    let mut shop = Shop::new(
+        Store::open(db, OpenMode::CreateNew).unwrap(),
+        Arc::new(SystemClock),
+    );
+    kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+    shop
+}
+
+fn harness(shop: Shop) -> Harness<'static, TillApp> {
+    let app = TillApp::new(
+        shop,
+        &TillOptions {
+            till: Some("sembako-1".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app)
+}
+
+fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let shop = shop_at(&dir.path().join("shop.db"));
+    (dir, harness(shop))
+}
+
+/// A person typing: one key per frame.
+fn typing(h: &mut Harness<TillApp>, text: &str) {
+    for ch in text.chars() {
+        h.input_mut().events.push(Event::Text(ch.to_string()));
+        h.step();
+    }
+    h.run_steps(2);
+}
+
+fn key_event(key: Key, pressed: bool) -> Event {
+    Event::Key {
+        key,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    }
+}
+
+fn press(h: &mut Harness<TillApp>, key: Key) {
+    h.input_mut().events.push(key_event(key, true));
+    h.input_mut().events.push(key_event(key, false));
+    h.run_steps(3);
+}
+
+fn click(h: &mut Harness<TillApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run_steps(3);
+}
+
+/// Click a labelled text field and type into it.
+fn fill(h: &mut Harness<TillApp>, label: &str, text: &str) {
+    use egui::accesskit::Role;
+    match h.query_by_role_and_label(Role::TextInput, label) {
+        Some(n) => n.click(),
+        None => h.get_by_role_and_label(Role::PasswordInput, label).click(),
+    }
+    h.run_steps(3);
+    typing(h, text);
+}
+
+/// Log in; a role that sells opens the shift with a Rp200.000 float.
+fn login(h: &mut Harness<TillApp>, username: &str, pin: &str) {
+    let i = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == username)
+        .unwrap();
+    h.state_mut().apply(Action::SelectUser(i));
+    h.run_steps(2);
+    typing(h, pin);
+    press(h, Key::Enter);
+    if matches!(h.state().screen, Screen::OpenShift { .. }) {
+        typing(h, "2");
+        press(h, Key::Enter);
+    }
+    assert!(h.state().actor.is_some(), "{username} did not log in");
+}
+
+/// The gudang user logs in, lands in the back office and opens Stok from the menu.
+fn gudang_on_stock() -> (tempfile::TempDir, Harness<'static, TillApp>) {
+    let (dir, mut h) = demo();
+    login(&mut h, "budi", "2222");
+    assert!(
+        matches!(h.state().screen, Screen::Back(_)),
+        "gudang lands in the back office"
+    );
+    click(&mut h, "Stok");
+    assert!(matches!(h.state().screen, Screen::Back(Back::Stock(_))));
+    (dir, h)
+}
+
+fn screen<'a>(h: &'a Harness<'_, TillApp>) -> &'a StockScreen {
+    match &h.state().screen {
+        Screen::Back(Back::Stock(s)) => s,
+        other => panic!("not on the stock screen: {other:?}"),
+    }
+}
+
+fn on_hand(h: &Harness<TillApp>, code: &str) -> Decimal {
+    h.state().shop.stock(Some(code)).unwrap()[0].on_hand
+}
+
+fn error(h: &Harness<TillApp>) -> String {
+    screen(h).error.clone().unwrap_or_default()
+}
+
+#[test]
+fn gudang_receives_two_dus_of_indomie_and_on_hand_rises_by_eighty_pcs() {
+    let (_dir, mut h) = gudang_on_stock();
+    let before = on_hand(&h, "IDM-GRG");
+    click(&mut h, "Terima barang");
+    assert_eq!(screen(&h).tab, StockTab::Receive);
+    assert!(!screen(&h).suppliers.is_empty(), "suppliers loaded");
+    click(&mut h, "CV Sumber Pangan Sukamaju");
+    click(&mut h, "Utang ke pemasok");
+    fill(&mut h, "Kode / barcode", MIE_DUS);
+    // The scanned code's unit is picked; the product's other units are offered.
+    let units: Vec<String> = screen(&h)
+        .form
+        .units
+        .iter()
+        .map(|u| u.unit.clone())
+        .collect();
+    assert_eq!(units.len(), 2, "{units:?}");
+    assert_eq!(units[screen(&h).form.unit], "dus");
+    h.get_by_label("dus (×40)");
+    fill(&mut h, "Banyaknya", "2");
+    fill(&mut h, "Harga pokok per satuan", "111400");
+    click(&mut h, "Tambah baris");
+    assert_eq!(error(&h), "");
+    assert_eq!(screen(&h).lines.len(), 1);
+    h.get_by_label("2 dus");
+    h.get_by_label("Total Rp222.800");
+    assert_eq!(
+        on_hand(&h, "IDM-GRG"),
+        before,
+        "nothing booked before Submit"
+    );
+    click(&mut h, "Simpan penerimaan");
+    assert_eq!(error(&h), "");
+    assert_eq!(on_hand(&h, "IDM-GRG"), before + dec!(80));
+    assert!(screen(&h).lines.is_empty());
+    let slip = screen(&h).slip.clone().expect("slip shown");
+    assert!(slip.contains("Indomie Goreng"), "{slip}");
+    assert!(slip.contains("CV Sumber Pangan"), "{slip}");
+    h.get_by_label(&slip);
+    let owed = h
+        .state()
+        .shop
+        .suppliers()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.code == "SMBR")
+        .unwrap()
+        .owed;
+    assert_eq!(owed, dec!(222800), "owed to the supplier");
+}
+
+#[test]
+fn a_batch_tracked_drug_without_batch_or_with_a_bad_date_is_refused_and_nothing_changes() {
+    let (_dir, mut h) = gudang_on_stock();
+    let before = on_hand(&h, "PCT-500");
+    let moves_before = h.state().shop.stock_card("PCT-500", None).unwrap().len();
+    click(&mut h, "Terima barang");
+    fill(&mut h, "Kode / barcode", PCT_TABLET);
+    fill(&mut h, "Banyaknya", "100");
+    fill(&mut h, "Harga pokok per satuan", "418");
+    click(&mut h, "Tambah baris");
+    let e = error(&h);
+    assert!(e.contains("batch") && e.contains("Paracetamol"), "{e}");
+    h.get_by_label(&e);
+    assert!(screen(&h).lines.is_empty());
+    // The typed line stays for correction; a bad date is refused too.
+    fill(&mut h, "Batch", "PCT2701A");
+    fill(&mut h, "Kedaluwarsa (YYYY-MM-DD)", "2027-13-01");
+    click(&mut h, "Tambah baris");
+    assert!(error(&h).contains("YYYY-MM-DD"), "{}", error(&h));
+    assert!(screen(&h).lines.is_empty());
+    // An unknown code and a bad quantity are refused with a message.
+    h.state_mut()
+        .apply(Action::Stock(kasir::ui::stock::StockAction::Tab(
+            StockTab::Receive,
+        )));
+    if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
+        s.form = Default::default();
+        s.form.code = "8990000000006".into();
+        s.form.qty = "1".into();
+        s.form.cost = "1000".into();
+    }
+    h.state_mut()
+        .apply(Action::Stock(kasir::ui::stock::StockAction::AddLine));
+    h.run_steps(2);
+    assert!(error(&h).contains("tidak dikenal"), "{}", error(&h));
+    assert!(screen(&h).lines.is_empty());
+    assert_eq!(on_hand(&h, "PCT-500"), before);
+    assert_eq!(
+        h.state().shop.stock_card("PCT-500", None).unwrap().len(),
+        moves_before,
+        "no move booked"
+    );
+}
+
+#[test]
+fn a_blind_count_never_shows_the_expected_figure_and_the_supervisor_books_the_variance() {
+    let (_dir, mut h) = gudang_on_stock();
+    let expected = on_hand(&h, "IDM-GRG");
+    let counted = expected - dec!(3);
+    let shown = format!("{} pcs", format_qty(expected));
+    // The stock list shows it (so the check below can see it when it is there).
+    fill(&mut h, "Nama, SKU atau barcode", "IDM-GRG");
+    assert_eq!(h.query_all_by_label_contains(&shown).count(), 1);
+    click(&mut h, "Opname");
+    click(&mut h, "Mulai opname: sembako");
+    assert!(screen(&h).session.is_some(), "{}", error(&h));
+    fill(&mut h, "Kode / barcode", "IDM-GRG");
+    fill(&mut h, "Jumlah dihitung", &counted.to_string());
+    click(&mut h, "Catat hitungan");
+    assert_eq!(error(&h), "");
+    assert_eq!(screen(&h).counted.len(), 1);
+    assert_eq!(screen(&h).counted[0].counted, counted);
+    h.get_by_label(&format!("{} pcs", format_qty(counted)));
+    // Nothing on screen tells the counter what the books expect.
+    let figure = format_qty(expected);
+    let leaks = shows_figure(&h, &figure);
+    assert!(
+        leaks.is_empty(),
+        "expected figure {figure} on screen: {leaks:?}"
+    );
+    // Nor do the other tabs while the count of sembako is under way; the apotek's still show.
+    click(&mut h, "Stok & kartu stok");
+    if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
+        s.query.clear();
+    }
+    h.run_steps(2);
+    fill(&mut h, "Nama, SKU atau barcode", "Indomie Goreng 85");
+    click(&mut h, "Indomie Goreng 85 g");
+    assert!(
+        shows_figure(&h, &figure).is_empty(),
+        "{:?}",
+        shows_figure(&h, &figure)
+    );
+    // The note above the list, and in place of the stock card.
+    assert_eq!(
+        h.get_all_by_label("Opname berjalan: angka stok yang dihitung disembunyikan")
+            .count(),
+        2
+    );
+    assert!(h.query_by_label("Saldo").is_none(), "no stock card drawn");
+    let pct = on_hand(&h, "PCT-500");
+    if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
+        s.query = "PCT-500".into();
+    }
+    h.run_steps(2);
+    h.get_by_label(&format!("{} tablet", format_qty(pct)));
+    click(&mut h, "Opname");
+    // A wrong supervisor PIN books nothing.
+    click(&mut h, "Ahmad Hidayat");
+    fill(&mut h, "PIN", "0000");
+    click(&mut h, "Setujui");
+    assert!(screen(&h).approval.error.is_some());
+    assert_eq!(on_hand(&h, "IDM-GRG"), expected);
+    fill(&mut h, "PIN", "4444");
+    click(&mut h, "Setujui");
+    assert_eq!(screen(&h).approval.error, None, "{:?}", screen(&h).approval);
+    assert_eq!(on_hand(&h, "IDM-GRG"), counted, "adjusted by the variance");
+    let report = screen(&h).report.clone().expect("variance report shown");
+    assert_eq!(report.session.approver.as_deref(), Some("ahmad"));
+    let line = &report.lines[0];
+    assert_eq!(line.variance, dec!(-3));
+    assert!(line.value < Decimal::ZERO);
+    h.get_by_label("-3 pcs");
+    h.get_by_label(&kasir::domain::money::format_rupiah(line.value));
+    // The count is over: the figures show again.
+    click(&mut h, "Stok & kartu stok");
+    if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
+        s.query = "IDM-GRG".into();
+    }
+    h.run_steps(2);
+    h.get_by_label(&format!("{} pcs", format_qty(counted)));
+}
+
+/// Widgets whose text has `figure` as a number of its own.
+fn shows_figure(h: &Harness<TillApp>, figure: &str) -> Vec<String> {
+    h.query_all_by(|n| {
+        let text = format!(
+            "{} {}",
+            n.label().unwrap_or_default(),
+            n.value().unwrap_or_default()
+        );
+        text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .any(|w| w == figure)
+    })
+    .map(|n| format!("{n:?}"))
+    .collect()
+}
+
+#[test]
+fn a_write_off_with_a_reason_reduces_stock_and_appears_on_the_stock_card() {
+    let (_dir, mut h) = gudang_on_stock();
+    let before = on_hand(&h, "IDM-GRG");
+    click(&mut h, "Hapus stok");
+    assert_eq!(screen(&h).tab, StockTab::WriteOff);
+    fill(&mut h, "Kode / barcode", "IDM-GRG");
+    fill(&mut h, "Banyaknya", "5");
+    // No reason yet: refused, nothing booked.
+    click(&mut h, "Catat hapus stok");
+    assert!(error(&h).contains("alasan"), "{}", error(&h));
+    assert_eq!(on_hand(&h, "IDM-GRG"), before);
+    click(&mut h, "Rusak");
+    click(&mut h, "Catat hapus stok");
+    assert_eq!(error(&h), "");
+    assert_eq!(on_hand(&h, "IDM-GRG"), before - dec!(5));
+    h.get_by_label_contains("Stok dihapus: Indomie Goreng 85 g 5 pcs (rusak)");
+    // The stock card shows it, with the reason and the user.
+    click(&mut h, "Stok & kartu stok");
+    fill(&mut h, "Nama, SKU atau barcode", "Indomie Goreng 85");
+    click(&mut h, "Indomie Goreng 85 g");
+    let card = screen(&h).card.clone();
+    let last = card.last().expect("card rows");
+    assert_eq!(last.kind, "writeoff");
+    assert_eq!(last.qty, dec!(-5));
+    assert_eq!(last.balance, before - dec!(5));
+    assert_eq!(last.note.as_deref(), Some("rusak"));
+    h.get_by_label("rusak");
+    h.get_by_label(&format_qty(before - dec!(5)));
+}
+
+#[test]
+fn the_apoteker_sees_the_apotek_tab_with_sipnap_and_exports_it() {
+    let (dir, mut h) = demo();
+    login(&mut h, "rina", "3333");
+    h.state_mut().apply(Action::GoBack(BackKind::Stock));
+    h.run_steps(3);
+    assert!(matches!(h.state().screen, Screen::Back(Back::Stock(_))));
+    click(&mut h, "Apotek");
+    assert_eq!(screen(&h).tab, StockTab::Apotek, "{}", error(&h));
+    assert_eq!(error(&h), "");
+    h.get_by_label("Stok awal");
+    h.get_by_label("Stok akhir");
+    let dzp = screen(&h)
+        .sipnap
+        .iter()
+        .find(|r| r.sku == "DZP-2")
+        .cloned()
+        .expect("diazepam in SIPNAP");
+    assert_eq!(
+        dzp.opening + dzp.received + dzp.other_in - dzp.sold - dzp.other_out,
+        dzp.closing
+    );
+    assert_eq!(dzp.closing, on_hand(&h, "DZP-2"));
+    h.get_by_label("DZP-2");
+    assert!(screen(&h).sipnap.iter().all(|r| r.sku != "IDM-GRG"));
+    let out = dir.path().join("sipnap.csv");
+    if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
+        s.csv_path.clear();
+    }
+    h.run_steps(2);
+    fill(&mut h, "File CSV", out.to_str().unwrap());
+    click(&mut h, "Ekspor CSV");
+    assert_eq!(error(&h), "");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("periode,kode,nie"), "{csv}");
+    assert!(csv.contains("DZP-2"), "{csv}");
+    // A bad month is refused with a message and the table is emptied, not stale.
+    if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
+        s.month = "2026-13".into();
+    }
+    click(&mut h, "Tampilkan");
+    assert!(error(&h).contains("YYYY-MM"), "{}", error(&h));
+    assert!(screen(&h).sipnap.is_empty());
+}
+
+#[test]
+fn the_gudang_user_does_not_see_the_apotek_tab() {
+    let (_dir, mut h) = gudang_on_stock();
+    assert!(h.query_by_label("Apotek").is_none());
+    h.state_mut()
+        .apply(Action::Stock(kasir::ui::stock::StockAction::Tab(
+            StockTab::Apotek,
+        )));
+    h.run_steps(2);
+    assert_eq!(screen(&h).tab, StockTab::OnHand);
+    assert!(screen(&h).sipnap.is_empty());
+    assert!(!error(&h).is_empty());
+}
+
+#[test]
+fn a_cashier_cannot_open_the_stock_screen() {
+    let (_dir, mut h) = demo();
+    login(&mut h, "siti", "1111");
+    h.state_mut().apply(Action::GoBack(BackKind::Products));
+    h.run_steps(3);
+    assert!(matches!(
+        h.state().screen,
+        Screen::Back(Back::Products { .. })
+    ));
+    assert!(h.query_by_label("Stok").is_none(), "no Stok menu entry");
+    h.state_mut().apply(Action::GoBack(BackKind::Stock));
+    h.run_steps(3);
+    assert!(matches!(
+        h.state().screen,
+        Screen::Back(Back::Products { .. })
+    ));
+    assert!(h.state().notice.as_ref().is_some_and(|n| n.error));
+}
+
+/// Book a batch of paracetamol expiring `days` from today (setup, through the service).
+fn receive_batch(h: &mut Harness<TillApp>, batch: &str, days: i64) {
+    let shop = &mut h.state_mut().shop;
+    let expiry = shop.now().date() + chrono::Duration::days(days);
+    shop.receive(
+        &kasir::domain::user::Actor::back_office(),
+        &[kasir::service::stock::ReceiptLine {
+            code: PCT_TABLET.into(),
+            qty: dec!(20),
+            unit: None,
+            cost: dec!(400),
+            batch: Some(batch.into()),
+            expiry: Some(expiry),
+            line: 1,
+        }],
+        &Default::default(),
+    )
+    .unwrap();
+}
+
+fn batch_on_hand(h: &Harness<TillApp>, batch: &str) -> Decimal {
+    h.state().shop.stock(Some("PCT-500")).unwrap()[0]
+        .batches
+        .iter()
+        .find(|b| b.batch_no == batch)
+        .map(|b| b.on_hand)
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_expiry_tab_lists_near_expiry_by_30_60_90_days_and_expired_batches_are_written_off() {
+    let (_dir, mut h) = gudang_on_stock();
+    receive_batch(&mut h, "OLD-1", -1);
+    receive_batch(&mut h, "SOON-20", 20);
+    receive_batch(&mut h, "LATER-75", 75);
+    let before = on_hand(&h, "PCT-500");
+    click(&mut h, "Cek kedaluwarsa");
+    let near = |h: &Harness<TillApp>| -> Vec<String> {
+        let r = screen(h).expiry.clone().expect("expiry report loaded");
+        r.near.into_iter().map(|e| e.batch_no).collect()
+    };
+    assert_eq!(screen(&h).days, Some(90), "the setting's default");
+    assert!(near(&h).contains(&"LATER-75".to_string()));
+    click(&mut h, "30 hari");
+    assert_eq!(screen(&h).days, Some(30));
+    assert!(near(&h).contains(&"SOON-20".to_string()));
+    assert!(!near(&h).contains(&"LATER-75".to_string()));
+    h.get_by_label("SOON-20");
+    assert!(h.query_by_label("LATER-75").is_none());
+    // Expired batches are listed apart, never as "near".
+    h.get_by_label("OLD-1");
+    assert!(!near(&h).contains(&"OLD-1".to_string()));
+    click(&mut h, "60 hari");
+    assert!(near(&h).contains(&"SOON-20".to_string()));
+    assert!(!near(&h).contains(&"LATER-75".to_string()));
+    // The write-off tab lists the expired batch and writes all of it off at once.
+    click(&mut h, "Hapus stok");
+    h.get_by_label("OLD-1");
+    click(&mut h, "Hapus semua yang kedaluwarsa");
+    assert_eq!(error(&h), "");
+    assert_eq!(batch_on_hand(&h, "OLD-1"), Decimal::ZERO);
+    assert_eq!(batch_on_hand(&h, "SOON-20"), dec!(20));
+    assert_eq!(on_hand(&h, "PCT-500"), before - dec!(20));
+    assert!(screen(&h).expired.is_empty());
+    assert!(h.query_by_label("OLD-1").is_none());
+    assert!(h.query_by_label("Hapus semua yang kedaluwarsa").is_none());
+    let card = h.state().shop.stock_card("PCT-500", Some("OLD-1")).unwrap();
+    let last = card.last().unwrap();
+    assert_eq!((last.kind.as_str(), last.qty), ("writeoff", dec!(-20)));
+    assert_eq!(last.note.as_deref(), Some("kedaluwarsa"));
+}
+
+#[test]
+fn a_batch_tracked_drug_with_batch_and_expiry_is_received_into_that_batch() {
+    let (_dir, mut h) = gudang_on_stock();
+    let before = on_hand(&h, "PCT-500");
+    click(&mut h, "Terima barang");
+    click(&mut h, "PT Kimia Farma Trading & Distribution Bogor");
+    fill(&mut h, "Kode / barcode", "8996340002250"); // a strip of 10
+    assert_eq!(
+        screen(&h).form.units[screen(&h).form.unit].unit,
+        "strip",
+        "the scanned unit"
+    );
+    // The cashier switches to boxes of 100.
+    click(&mut h, "box (×100)");
+    fill(&mut h, "Banyaknya", "3");
+    fill(&mut h, "Harga pokok per satuan", "41800");
+    fill(&mut h, "Batch", "PCT2701A");
+    fill(&mut h, "Kedaluwarsa (YYYY-MM-DD)", "2028-01-31");
+    press(&mut h, Key::Enter);
+    assert_eq!(error(&h), "");
+    assert_eq!(screen(&h).lines.len(), 1, "Enter adds the line");
+    h.get_by_label("3 box");
+    // A second line, then removed again.
+    fill(&mut h, "Kode / barcode", MIE_DUS);
+    fill(&mut h, "Banyaknya", "1");
+    fill(&mut h, "Harga pokok per satuan", "111400");
+    click(&mut h, "Tambah baris");
+    assert_eq!(screen(&h).lines.len(), 2);
+    h.get_all_by_label("Hapus baris").nth(1).unwrap().click();
+    h.run_steps(3);
+    assert_eq!(screen(&h).lines.len(), 1);
+    assert_eq!(screen(&h).lines[0].name, "Paracetamol 500 mg Tablet");
+    click(&mut h, "Simpan penerimaan");
+    assert_eq!(error(&h), "");
+    assert_eq!(on_hand(&h, "PCT-500"), before + dec!(300));
+    assert_eq!(batch_on_hand(&h, "PCT2701A"), dec!(300));
+    let slip = screen(&h).slip.clone().unwrap();
+    assert!(slip.contains("PCT2701A"), "{slip}");
+}
+
+/// Events that arrive within one frame (a scanner is that fast).
+fn burst(h: &mut Harness<TillApp>, text: &str) {
+    let ev = &mut h.input_mut().events;
+    ev.push(Event::Text(text.into()));
+    ev.push(key_event(Key::Enter, true));
+    ev.push(key_event(Key::Enter, false));
+    h.run_steps(3);
+}
+
+#[test]
+fn counting_is_keyboard_first_scan_the_code_type_the_count_enter_and_scan_the_next() {
+    let (_dir, mut h) = gudang_on_stock();
+    click(&mut h, "Opname");
+    click(&mut h, "Mulai opname: semua");
+    // The code field has the keyboard: scan, the count field takes it, Enter records.
+    burst(&mut h, MIE_DUS);
+    typing(&mut h, "4");
+    press(&mut h, Key::Enter);
+    assert_eq!(error(&h), "");
+    burst(&mut h, "8991483002310"); // Gula Pasir 1 kg
+    typing(&mut h, "7");
+    press(&mut h, Key::Enter);
+    assert_eq!(error(&h), "");
+    let counted: Vec<(String, Decimal)> = screen(&h)
+        .counted
+        .iter()
+        .map(|c| (c.sku.clone(), c.counted))
+        .collect();
+    assert_eq!(counted.len(), 2, "{counted:?}");
+    // A dus counted is 40 pcs each.
+    assert!(
+        counted.contains(&("IDM-GRG".into(), dec!(160))),
+        "{counted:?}"
+    );
+    h.get_by_label("160 pcs");
+    // A bad count is refused and nothing is recorded.
+    burst(&mut h, MIE_DUS);
+    typing(&mut h, "x");
+    press(&mut h, Key::Enter);
+    assert!(error(&h).contains("Jumlah"), "{}", error(&h));
+    assert_eq!(screen(&h).counted.len(), 2);
+    assert!(screen(&h)
+        .counted
+        .contains(&kasir::service::opname::CountAck {
+            sku: "IDM-GRG".into(),
+            name: "Indomie Goreng 85 g".into(),
+            batch: None,
+            counted: dec!(160),
+            base_unit: "pcs".into(),
+        }));
+}
