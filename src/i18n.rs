@@ -111,7 +111,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("till.change", "Kembali", "Change"),
     ("till.last_sale", "Transaksi terakhir", "Last sale"),
     ("till.lines", "baris", "lines"),
-    ("till.user", "Kasir", "Cashier"),
+    ("till.user", "Pengguna", "User"),
     ("till.counter", "Konter", "Counter"),
     ("till.printer", "Printer", "Printer"),
     ("till.language", "English", "Bahasa Indonesia"),
