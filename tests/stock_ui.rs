@@ -186,6 +186,13 @@ fn gudang_receives_two_dus_of_indomie_and_on_hand_rises_by_eighty_pcs() {
         .unwrap()
         .owed;
     assert_eq!(owed, dec!(222800), "owed to the supplier");
+    // The slip went to the printer queue as well as to the screen.
+    let jobs = h.state().shop.print_queue(10).unwrap();
+    assert!(
+        jobs.iter()
+            .any(|j| j.kind == kasir::store::print::JobKind::Slip),
+        "{jobs:?}"
+    );
 }
 
 #[test]

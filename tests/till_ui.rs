@@ -778,3 +778,36 @@ fn the_cashier_counting_blind_is_not_offered_the_x_report() {
     h.run_steps(2);
     assert!(h.query_by_label_contains("Kas seharusnya").is_none());
 }
+
+#[test]
+fn closing_the_shift_opens_the_drawer_for_the_count_and_prints_the_z_report() {
+    use kasir::store::print::JobKind;
+    use kasir::ui::books::BooksAction;
+    let (_dir, mut h) = harness_after_login();
+    h.get_by_label("Tutup & Buku").click();
+    h.run_steps(3);
+    h.state_mut()
+        .apply(kasir::ui::Action::Books(BooksAction::StartClose));
+    h.run_steps(2);
+    let kinds = |h: &Harness<TillApp>| -> Vec<JobKind> {
+        h.state()
+            .shop
+            .print_queue(20)
+            .unwrap()
+            .into_iter()
+            .map(|j| j.kind)
+            .collect()
+    };
+    assert!(kinds(&h).contains(&JobKind::Drawer), "{:?}", kinds(&h));
+    // The float was two Rp100.000 notes and nothing was sold: count them.
+    if let Screen::Back(kasir::ui::Back::Books(s)) = &mut h.state_mut().screen {
+        s.shift.counts[kasir::domain::cash::DENOMINATIONS.len() - 1] = "2".into();
+    }
+    h.state_mut()
+        .apply(kasir::ui::Action::Books(BooksAction::SubmitCount));
+    h.run_steps(2);
+    assert!(h.state().shift.is_none(), "{}", notice(&h));
+    assert!(kinds(&h).contains(&JobKind::Z), "{:?}", kinds(&h));
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 10).unwrap();
+    assert!(audit.iter().any(|a| a.action == "drawer_count"));
+}

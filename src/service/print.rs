@@ -598,6 +598,52 @@ impl Shop {
     }
 
     /// Open the cash drawer now (a supervisor's "open drawer"; audited before the kick).
+    /// Queue a drawer kick on `till`'s printer for the cashier's count at shift close; the
+    /// cashier may open the drawer for that, and it is in the audit log.
+    pub fn kick_drawer_for_count(&mut self, actor: &Actor, till: &str) -> Result<PrintJob> {
+        super::auth::require(actor, Permission::Sell, "membuka laci untuk hitung kas")?;
+        self.require_shift(till)?;
+        let printer = receipt_printer(self.store.conn(), till)?;
+        let at = stamp(self.now());
+        let job = self.enqueue_bytes(
+            JobKind::Drawer,
+            Some("shift-close"),
+            &printer,
+            kasir_hardware::commands::DRAWER_KICK.to_vec(),
+        )?;
+        self.store.write(|tx| {
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "drawer_count",
+                    detail: &format!("{till} {printer}"),
+                    approver: None,
+                },
+            )
+        })?;
+        Ok(job)
+    }
+
+    /// Queue a delivery's receiving slip on the printer of the till it was booked at.
+    pub fn print_slip(
+        &mut self,
+        actor: &Actor,
+        till: &str,
+        received: &super::stock::GoodsReceived,
+    ) -> Result<PrintJob> {
+        let printer = receipt_printer(self.store.conn(), till)?;
+        self.enqueue_slip(actor, &printer, &received.slip, &received.doc_no)
+    }
+
+    /// Queue the Z report of a shift just closed on `till`'s printer.
+    pub fn print_z(&mut self, actor: &Actor, till: &str, report: &ShiftReport) -> Result<PrintJob> {
+        let printer = receipt_printer(self.store.conn(), till)?;
+        self.enqueue_report(actor, &printer, report)
+    }
+
     pub fn open_drawer(&mut self, actor: &Actor, printer: &str, open: &mut Opener) -> Result<()> {
         super::auth::require(actor, Permission::Supervise, "membuka laci kas")?;
         let printer = parse_printer(printer)?;

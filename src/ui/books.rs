@@ -346,6 +346,20 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
             }
         }
         BooksAction::StartClose => {
+            // The drawer opens for the count (through the print queue, audited).
+            let kicked = match app.actor.clone() {
+                Some(actor) => app
+                    .shop
+                    .kick_drawer_for_count(&actor, &app.till)
+                    .map(|_| ()),
+                None => Ok(()),
+            };
+            if let Some(p) = &app.printer {
+                p.wake();
+            }
+            if let Err(e) = kicked {
+                tracing::warn!(error = %e, "drawer kick for the count not queued");
+            }
             if let Some(s) = screen(app) {
                 s.shift.closing = true;
                 s.shift.x_report = None;
@@ -663,6 +677,13 @@ fn submit_count(app: &mut TillApp, tab: &ShiftTab) {
     {
         Ok(closed) => {
             tracing::info!(till = %app.till, shift = closed.close.shift_id, "shift closed");
+            // The Z report is printed as well as shown; a printer fault leaves it queued.
+            if let Err(e) = app.shop.print_z(&actor, &app.till, &closed.report) {
+                app.notify(e.message(lang), true);
+            }
+            if let Some(p) = &app.printer {
+                p.wake();
+            }
             app.shift = None;
             app.notify(t(lang, "books.shift_closed").into(), false);
             if let Some(s) = screen(app) {

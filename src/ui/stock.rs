@@ -213,6 +213,7 @@ pub fn apply(app: &mut TillApp, action: StockAction) {
         return;
     };
     let users = &app.users;
+    let till = app.till.as_str();
     let shop = &mut app.shop;
     let Screen::Back(Back::Stock(s)) = &mut app.screen else {
         return;
@@ -221,14 +222,21 @@ pub fn apply(app: &mut TillApp, action: StockAction) {
         s.error = None;
         s.info = None;
     }
-    if let Err(e) = act(shop, &actor, users, lang, may_rx, s, action) {
+    let receiving = action == StockAction::Receive;
+    if let Err(e) = act(shop, (&actor, till), users, lang, may_rx, s, action) {
         s.error = Some(e.message(lang));
+    }
+    // A booked delivery's slip was queued for the printer: send it now.
+    if receiving {
+        if let Some(p) = &app.printer {
+            p.wake();
+        }
     }
 }
 
 fn act(
     shop: &mut Shop,
-    actor: &Actor,
+    (actor, till): (&Actor, &str),
     users: &[UserRow],
     lang: Lang,
     may_rx: bool,
@@ -295,6 +303,10 @@ fn act(
                 .collect();
             let g = shop.receive(actor, &lines, &opts)?;
             s.lines.clear();
+            // The slip is printed as well as shown; a printer fault leaves it queued.
+            if let Err(e) = shop.print_slip(actor, till, &g) {
+                tracing::warn!(error = %e, "receiving slip not queued");
+            }
             s.info = Some(format!(
                 "{} {} · {}",
                 t(lang, "stock.received"),
