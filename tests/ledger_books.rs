@@ -530,3 +530,39 @@ fn shu_allocations_add_up_to_what_is_shared_and_the_dashboard_shows_the_day() {
     assert_eq!(dash.top_items.len(), 2);
     assert_eq!(dash.member_share_percent, dec!(92.96));
 }
+
+#[test]
+fn goods_bought_from_a_supplier_post_inventory_against_payable_or_kas() {
+    use kasir::service::stock::{parse_receipt, Payment, ReceiveOptions};
+    let (mut shop, clock) = shop("2026-12-02", false);
+    shop.add_supplier(&back(), "SMBR", "CV Sumber Pangan", None, None)
+        .unwrap();
+    clock.set(at("2026-12-02 08:00:00"));
+    let receive = |shop: &mut Shop, csv: &str, payment: Payment| {
+        let lines =
+            parse_receipt(format!("code,qty,unit,cost,batch,expiry\n{csv}\n").as_bytes()).unwrap();
+        shop.receive(
+            &back(),
+            &lines,
+            &ReceiveOptions {
+                supplier: Some("SMBR".into()),
+                payment,
+                note: None,
+            },
+        )
+        .unwrap()
+    };
+    // 50 kg of rice on credit, 10 strips of medicine paid in cash.
+    receive(&mut shop, "BRS,50,,8600,,", Payment::Credit);
+    receive(&mut shop, "OBT,10,,9000,B3,2031-06-30", Payment::Cash);
+    let posted = shop.close_day(&bendahara(), at("2026-12-02 08:00:00").date());
+    assert!(posted.is_ok(), "{posted:?}");
+    let lines = lines_of(&shop, at("2026-12-02 08:00:00").date());
+    let has = |unit: &str, code: &str, debit: Decimal, credit: Decimal| {
+        lines.contains(&(unit.to_string(), code.to_string(), debit, credit))
+    };
+    assert!(has("sembako", "1-1601", dec!(430000), dec!(0)), "{lines:?}");
+    assert!(has("sembako", "2-1101", dec!(0), dec!(430000)), "{lines:?}");
+    assert!(has("apotek", "1-1602", dec!(90000), dec!(0)), "{lines:?}");
+    assert!(has("apotek", "1-1102", dec!(0), dec!(90000)), "{lines:?}");
+}

@@ -178,6 +178,7 @@ pub mod role {
     pub const OVER_SHORT: &str = "over_short";
     pub const ROUNDING: &str = "rounding";
     pub const INTERUNIT: &str = "interunit";
+    pub const PAYABLE: &str = "payable";
 }
 
 /// A sale or return line as posting needs it (amounts positive).
@@ -235,6 +236,9 @@ pub struct PostDay {
     pub repayments: Vec<(BusinessUnit, Decimal)>,
     /// (product unit, value): write-offs and opname differences at cost (negative: a loss).
     pub stock_adjustments: Vec<(BusinessUnit, Decimal)>,
+    /// (product unit, owed to the supplier?, value at cost): goods bought from a supplier,
+    /// on credit (utang dagang) or paid from the unit's kas.
+    pub purchases: Vec<(BusinessUnit, bool, Decimal)>,
 }
 
 /// The day's drafts, one per business unit with any activity (in unit order), in role keys.
@@ -309,6 +313,14 @@ pub fn post_day(day: &PostDay) -> Vec<(BusinessUnit, JournalDraft)> {
     for (u, v) in &day.stock_adjustments {
         j(&mut d, *u).debit(role::inventory(*u), *v);
         j(&mut d, *u).credit(role::STOCK_LOSS, *v);
+    }
+    for (u, credit, v) in &day.purchases {
+        j(&mut d, *u).debit(role::inventory(*u), *v);
+        if *credit {
+            j(&mut d, *u).credit(role::PAYABLE, *v);
+        } else {
+            j(&mut d, *u).credit(role::cash(*u), *v);
+        }
     }
     d.retain(|(_, draft)| !draft.is_empty());
     d.sort_by_key(|(u, _)| u.as_str());

@@ -233,6 +233,9 @@ impl Shop {
         for (u, v) in q::stock_adjustments_on(c, &d)? {
             p.stock_adjustments.push((unit(&u), v));
         }
+        for (u, payment, v) in q::purchases_on(c, &d)? {
+            p.purchases.push((unit(&u), payment == "credit", v));
+        }
         Ok(p)
     }
 

@@ -328,6 +328,21 @@ pub fn stock_adjustments_on(c: &Connection, date: &str) -> Result<Vec<(String, D
     Ok(rows)
 }
 
+/// Goods bought from suppliers on `date`: (product unit, payment cash|credit, value at cost).
+/// Deliveries without a supplier (opening stock) are not purchases.
+pub fn purchases_on(c: &Connection, date: &str) -> Result<Vec<(String, String, Decimal)>> {
+    let mut st = c.prepare(
+        "SELECT p.business_unit, g.payment, sum(l.amount) FROM goods_receipt_lines l
+         JOIN goods_receipts g ON g.id = l.receipt_id JOIN products p ON p.id = l.product_id
+         WHERE g.supplier_id IS NOT NULL AND substr(g.received_at, 1, 10) = ?1
+         GROUP BY p.business_unit, g.payment ORDER BY p.business_unit, g.payment",
+    )?;
+    let rows = st
+        .query_map([date], |r| Ok((r.get(0)?, r.get(1)?, money(r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// Savings of a member as imported.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SavingsRow {
