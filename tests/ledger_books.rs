@@ -566,3 +566,26 @@ fn goods_bought_from_a_supplier_post_inventory_against_payable_or_kas() {
     assert!(has("apotek", "1-1602", dec!(90000), dec!(0)), "{lines:?}");
     assert!(has("apotek", "1-1102", dec!(0), dec!(90000)), "{lines:?}");
 }
+
+#[test]
+fn a_write_off_posts_the_loss_at_cost_against_inventory() {
+    use kasir::service::stock::WriteOffReason;
+    let (mut shop, clock) = shop("2026-12-03", false);
+    clock.set(at("2026-12-03 09:00:00"));
+    // 5 kg of rice spoiled, at the moving-average cost of Rp8.600.
+    let w = shop
+        .write_off(&back(), "BRS", dec!(5), WriteOffReason::Rusak, None)
+        .unwrap();
+    assert_eq!(w.value, dec!(43000));
+    shop.close_day(&bendahara(), at("2026-12-03 09:00:00").date())
+        .unwrap();
+    let lines = lines_of(&shop, at("2026-12-03 09:00:00").date());
+    assert!(
+        lines.contains(&("sembako".into(), "5-1901".into(), dec!(43000), dec!(0))),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&("sembako".into(), "1-1601".into(), dec!(0), dec!(43000))),
+        "{lines:?}"
+    );
+}
