@@ -4,6 +4,7 @@
 //! transactions so two tills on one file queue instead of failing.
 
 pub mod audit;
+pub mod bulk;
 pub mod catalog;
 pub mod dashboard;
 pub mod ledger;
