@@ -151,6 +151,23 @@ fn search(c: &mut Criterion) {
                 b.iter(|| shop.find_items(needle, 50).unwrap().len())
             });
         }
+        g.bench_function(BenchmarkId::new("old_like_scan_sorted_no_match", n), |b| {
+            b.iter(|| {
+                kasir::store::catalog::search_scan(shop.store.conn(), "xqz", 50)
+                    .unwrap()
+                    .len()
+            })
+        });
+        g.bench_function(
+            BenchmarkId::new("old_like_scan_sorted_prefix_word", n),
+            |b| {
+                b.iter(|| {
+                    kasir::store::catalog::search_scan(shop.store.conn(), "Minyak Goreng", 50)
+                        .unwrap()
+                        .len()
+                })
+            },
+        );
         g.bench_function(BenchmarkId::new("baseline_like_scan_unsorted", n), |b| {
             b.iter(|| {
                 shop.store
