@@ -64,8 +64,18 @@ pub enum Command {
         #[arg(long, default_value = "9999")]
         admin_pin: String,
     },
-    /// Create the demo shop.
-    Demo,
+    /// Create the demo shop; with --products/--sales, a large generated shop on top of it.
+    Demo {
+        /// Generated products to add (realistic names, units, EAN-13 barcodes, stock).
+        #[arg(long, default_value_t = 0)]
+        products: usize,
+        /// Generated sales to ring, spread over --days.
+        #[arg(long, default_value_t = 0)]
+        sales: usize,
+        /// Business days the generated sales cover, ending yesterday.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+    },
     /// Products, units, barcodes, prices.
     #[command(subcommand)]
     Catalog(CatalogCmd),
@@ -374,13 +384,31 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 ),
             );
         }
-        Command::Demo => {
-            let shop = create_with(db, |s| demo::build(s, &mut progress_bar(json, "demo")))?;
+        Command::Demo {
+            products: n_products,
+            sales,
+            days,
+        } => {
+            let mut generated = None;
+            let shop = create_with(db, |s| {
+                demo::build(s, &mut progress_bar(json, "demo"))?;
+                if n_products > 0 || sales > 0 {
+                    let mut opts =
+                        crate::service::generate::GenerateOptions::new(n_products, sales);
+                    opts.days = days;
+                    generated = Some(s.generate(
+                        &Actor::back_office(),
+                        &opts,
+                        &mut progress_bar(json, "toko contoh"),
+                    )?);
+                }
+                Ok(())
+            })?;
             let products = crate::store::catalog::count(shop.store.conn())?;
             done(
                 json,
                 lang,
-                json!({"created": db, "products": products, "users": demo::DEMO_USERS.iter().map(|u| json!({"username": u.0, "role": u.2, "pin": u.3})).collect::<Vec<_>>()}),
+                json!({"created": db, "products": products, "generated": generated, "users": demo::DEMO_USERS.iter().map(|u| json!({"username": u.0, "role": u.2, "pin": u.3})).collect::<Vec<_>>()}),
                 &format!(
                     "{} {} ({products} {})",
                     lang.pick("Toko demo dibuat:", "Demo shop created:"),

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod dashboard;
 pub mod demo;
+pub mod generate;
 pub mod ledger;
 pub mod member_books;
 pub mod members;

@@ -167,13 +167,15 @@ pub fn item_by_unit(c: &Connection, product_id: i64, unit: &str) -> Result<Optio
     opt(st.query_row(params![product_id, unit], item_row))
 }
 
-/// Products whose name or SKU contains `needle`, as selling units, at most `limit`.
-pub fn search(c: &Connection, needle: &str, limit: usize) -> Result<Vec<ItemRef>> {
+/// Products whose name or SKU contains `needle`, as selling units, at most `limit`: the
+/// plain rule, one scan of every product. The till and CLI use the same answer from
+/// `store::search::search`, which is fast at 100k products.
+pub fn search_scan(c: &Connection, needle: &str, limit: usize) -> Result<Vec<ItemRef>> {
     let like = format!("%{}%", needle.replace(['%', '_'], ""));
     let mut st = c.prepare_cached(&format!(
         "SELECT {ITEM_COLS} FROM products p JOIN product_units pu ON pu.product_id = p.id
          WHERE p.active = 1 AND (p.name LIKE ?1 OR p.sku LIKE ?1)
-         ORDER BY p.name, pu.factor LIMIT ?2"
+         ORDER BY p.name, pu.factor, pu.id LIMIT ?2"
     ))?;
     let rows = st
         .query_map(params![like, limit as i64], item_row)?

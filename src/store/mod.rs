@@ -4,6 +4,7 @@
 //! transactions so two tills on one file queue instead of failing.
 
 pub mod audit;
+pub mod bulk;
 pub mod catalog;
 pub mod dashboard;
 pub mod ledger;
@@ -13,6 +14,7 @@ pub mod pharmacy;
 pub mod print;
 pub mod returns;
 pub mod sales;
+pub mod search;
 pub mod settings;
 pub mod shift_close;
 pub mod shifts;
@@ -44,18 +46,21 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v9_stock.sql")),
         M::up(include_str!("schema_v10_ledger.sql")),
         M::up(include_str!("schema_v11_till.sql")),
+        M::up(include_str!("schema_v12_perf.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    11
+    12
 }
 
 /// An open kasir database.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Product names in memory for search as you type (rebuilt when the catalog changes).
+    pub(crate) names: search::NameCache,
 }
 
 /// Whether [`Store::open`] may create a new file.
@@ -89,6 +94,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            names: Default::default(),
         };
         store.check_identity(mode, &shown)?;
         store.configure()?;
@@ -102,6 +108,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            names: Default::default(),
         };
         store.configure()?;
         store.migrate()?;

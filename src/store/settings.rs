@@ -6,11 +6,9 @@ use super::opt;
 use crate::error::Result;
 
 pub fn get(c: &Connection, key: &str) -> Result<Option<String>> {
-    opt(
-        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        }),
-    )
+    opt(c
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0)))
 }
 
 pub fn set(c: &Connection, key: &str, value: &str) -> Result<()> {
