@@ -722,6 +722,10 @@ impl TillApp {
         match self.shop.login(&username, &pin) {
             Ok(actor) => {
                 tracing::info!(user = %actor.username, till = %self.till, "logged in");
+                // Build the search index now, not on the cashier's first keystroke.
+                if let Err(e) = self.shop.warm_search() {
+                    tracing::warn!(error = %e, "search index not warmed");
+                }
                 self.actor = Some(actor);
                 self.notice = None;
                 self.after_login_screen();
