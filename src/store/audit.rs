@@ -47,11 +47,13 @@ pub fn append(c: &Connection, e: &AuditEntry) -> Result<()> {
             other => Err(other),
         })?;
     let hash = digest(&prev, e);
-    c.execute(
+    c.prepare_cached(
         "INSERT INTO audit_log(at, user_id, actor, action, detail, approver, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![e.at, e.user_id, e.actor, e.action, e.detail, e.approver, prev, hash],
-    )?;
+    )?
+    .execute(params![
+        e.at, e.user_id, e.actor, e.action, e.detail, e.approver, prev, hash
+    ])?;
     Ok(())
 }
 

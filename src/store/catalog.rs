@@ -40,15 +40,14 @@ pub struct UnitRecord {
 /// Insert the product or update the one with the same SKU; units are matched by name.
 /// A barcode that belongs to another product is refused.
 pub fn upsert(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<i64> {
-    c.execute(
-        "INSERT INTO products(uuid, sku, name, business_unit, base_unit, tax_class, drug_class,
+    c.prepare_cached("INSERT INTO products(uuid, sku, name, business_unit, base_unit, tax_class, drug_class,
                               batch_tracked, weighed, min_stock, nie, het, last_cost)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT(sku) DO UPDATE SET name = excluded.name, business_unit = excluded.business_unit,
              base_unit = excluded.base_unit, tax_class = excluded.tax_class,
              drug_class = excluded.drug_class, batch_tracked = excluded.batch_tracked,
              weighed = excluded.weighed, min_stock = excluded.min_stock, nie = excluded.nie,
-             het = excluded.het, last_cost = excluded.last_cost, active = 1",
+             het = excluded.het, last_cost = excluded.last_cost, active = 1")?.execute(
         params![
             uuid,
             p.sku,
@@ -65,47 +64,44 @@ pub fn upsert(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<i64> {
             minor(p.cost)?,
         ],
     )?;
-    let product_id: i64 = c.query_row("SELECT id FROM products WHERE sku = ?1", [&p.sku], |r| {
-        r.get(0)
-    })?;
+    let product_id: i64 = c
+        .prepare_cached("SELECT id FROM products WHERE sku = ?1")?
+        .query_row([&p.sku], |r| r.get(0))?;
     for u in &p.units {
-        c.execute(
+        c.prepare_cached(
             "INSERT INTO product_units(product_id, unit, factor, price_umum, price_anggota,
                                        price_grosir, grosir_min_qty)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT(product_id, unit) DO UPDATE SET factor = excluded.factor,
                  price_umum = excluded.price_umum, price_anggota = excluded.price_anggota,
                  price_grosir = excluded.price_grosir, grosir_min_qty = excluded.grosir_min_qty",
-            params![
-                product_id,
-                u.unit,
-                milli(u.factor)?,
-                minor(u.prices.umum)?,
-                minor(u.prices.anggota)?,
-                u.prices.grosir.map(minor).transpose()?,
-                u.prices.grosir_min_qty.map(milli).transpose()?,
-            ],
-        )?;
-        let unit_id: i64 = c.query_row(
-            "SELECT id FROM product_units WHERE product_id = ?1 AND unit = ?2",
-            params![product_id, u.unit],
-            |r| r.get(0),
-        )?;
+        )?
+        .execute(params![
+            product_id,
+            u.unit,
+            milli(u.factor)?,
+            minor(u.prices.umum)?,
+            minor(u.prices.anggota)?,
+            u.prices.grosir.map(minor).transpose()?,
+            u.prices.grosir_min_qty.map(milli).transpose()?,
+        ])?;
+        let unit_id: i64 = c
+            .prepare_cached("SELECT id FROM product_units WHERE product_id = ?1 AND unit = ?2")?
+            .query_row(params![product_id, u.unit], |r| r.get(0))?;
         for code in &u.barcodes {
-            let owner: Option<i64> = opt(c.query_row(
-                "SELECT pu.product_id FROM barcodes b JOIN product_units pu ON pu.id = b.unit_id
-                 WHERE b.code = ?1",
+            let owner: Option<i64> = opt(c.prepare_cached("SELECT pu.product_id FROM barcodes b JOIN product_units pu ON pu.id = b.unit_id
+                 WHERE b.code = ?1")?.query_row(
                 [code],
                 |r| r.get(0),
             ))?;
             if matches!(owner, Some(o) if o != product_id) {
                 return Err(KasirError::Duplicate(format!("barcode {code}")));
             }
-            c.execute(
+            c.prepare_cached(
                 "INSERT INTO barcodes(code, unit_id) VALUES (?1, ?2)
                  ON CONFLICT(code) DO UPDATE SET unit_id = excluded.unit_id",
-                params![code, unit_id],
-            )?;
+            )?
+            .execute(params![code, unit_id])?;
         }
     }
     Ok(product_id)
@@ -253,9 +249,8 @@ pub fn all(c: &Connection) -> Result<Vec<ProductRecord>> {
 /// Number of active products.
 pub fn count(c: &Connection) -> Result<i64> {
     Ok(
-        c.query_row("SELECT count(*) FROM products WHERE active = 1", [], |r| {
-            r.get(0)
-        })?,
+        c.prepare_cached("SELECT count(*) FROM products WHERE active = 1")?
+            .query_row([], |r| r.get(0))?,
     )
 }
 

@@ -57,13 +57,20 @@ pub fn upsert(
     nik: Option<&str>,
     kasbon_limit: Decimal,
 ) -> Result<()> {
-    c.execute(
+    c.prepare_cached(
         "INSERT INTO members(uuid, number, name, phone, nik, kasbon_limit)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(number) DO UPDATE SET name = excluded.name, phone = excluded.phone,
              nik = excluded.nik, kasbon_limit = excluded.kasbon_limit, active = 1",
-        params![uuid, number, name, phone, nik, minor(kasbon_limit)?],
-    )?;
+    )?
+    .execute(params![
+        uuid,
+        number,
+        name,
+        phone,
+        nik,
+        minor(kasbon_limit)?
+    ])?;
     Ok(())
 }
 
@@ -106,9 +113,7 @@ pub fn all(c: &Connection) -> Result<Vec<MemberRow>> {
 
 /// Add `delta` to the member's kasbon balance (positive: credit taken).
 pub fn add_kasbon(c: &Connection, member_id: i64, delta: Decimal) -> Result<()> {
-    c.execute(
-        "UPDATE members SET kasbon_balance = kasbon_balance + ?2 WHERE id = ?1",
-        params![member_id, minor(delta)?],
-    )?;
+    c.prepare_cached("UPDATE members SET kasbon_balance = kasbon_balance + ?2 WHERE id = ?1")?
+        .execute(params![member_id, minor(delta)?])?;
     Ok(())
 }

@@ -149,7 +149,7 @@ impl Store {
         self.conn.execute_batch(
             "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
         )?;
-        self.conn.set_prepared_statement_cache_capacity(64);
+        self.conn.set_prepared_statement_cache_capacity(256);
         Ok(())
     }
 

@@ -39,20 +39,18 @@ pub fn rules(c: &Connection, product_id: i64) -> Result<DrugRules> {
 }
 
 pub fn set_max_per_sale(c: &Connection, product_id: i64, max: Option<Decimal>) -> Result<()> {
-    c.execute(
-        "UPDATE products SET max_per_sale = ?2 WHERE id = ?1",
-        params![product_id, max.map(milli).transpose()?],
-    )?;
+    c.prepare_cached("UPDATE products SET max_per_sale = ?2 WHERE id = ?1")?
+        .execute(params![product_id, max.map(milli).transpose()?])?;
     Ok(())
 }
 
 /// Whether a user id is an active pharmacist.
 pub fn is_apoteker(c: &Connection, user_id: i64) -> Result<bool> {
-    Ok(c.query_row(
+    Ok(c.prepare_cached(
         "SELECT count(*) FROM users WHERE id = ?1 AND role = 'apoteker' AND active = 1",
-        [user_id],
-        |r| r.get::<_, i64>(0),
-    )? > 0)
+    )?
+    .query_row([user_id], |r| r.get::<_, i64>(0))?
+        > 0)
 }
 
 pub fn insert_prescription(

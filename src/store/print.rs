@@ -270,13 +270,14 @@ pub struct ShiftTotals {
 }
 
 pub fn shift_totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
-    let (sales, gross, discount, rounding, payable, change) = c.query_row(
-        "SELECT count(*), coalesce(sum(gross), 0), coalesce(sum(discount), 0),
+    let (sales, gross, discount, rounding, payable, change) = c
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(gross), 0), coalesce(sum(discount), 0),
                 coalesce(sum(rounding), 0), coalesce(sum(payable), 0),
                 coalesce(sum(change_given), 0)
          FROM sales WHERE shift_id = ?1",
-        [shift_id],
-        |r| {
+        )?
+        .query_row([shift_id], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -285,8 +286,7 @@ pub fn shift_totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
                 r.get::<_, i64>(4)?,
                 r.get::<_, i64>(5)?,
             ))
-        },
-    )?;
+        })?;
     let mut st = c.prepare_cached(
         "SELECT t.kind, sum(t.amount) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
          WHERE s.shift_id = ?1 GROUP BY t.kind

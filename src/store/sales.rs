@@ -279,5 +279,6 @@ pub fn by_date(c: &Connection, date: &str) -> Result<Vec<SaleRecord>> {
 
 /// Total number of sales in the shop.
 pub fn count(c: &Connection) -> Result<i64> {
-    Ok(c.query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?)
+    Ok(c.prepare_cached("SELECT count(*) FROM sales")?
+        .query_row([], |r| r.get(0))?)
 }

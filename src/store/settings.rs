@@ -12,11 +12,11 @@ pub fn get(c: &Connection, key: &str) -> Result<Option<String>> {
 }
 
 pub fn set(c: &Connection, key: &str, value: &str) -> Result<()> {
-    c.execute(
+    c.prepare_cached(
         "INSERT INTO settings(key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
+    )?
+    .execute(params![key, value])?;
     Ok(())
 }
 

@@ -53,29 +53,29 @@ pub struct NewShift<'a> {
 }
 
 pub fn insert(c: &Connection, s: &NewShift) -> Result<i64> {
-    c.execute(
+    c.prepare_cached(
         "INSERT INTO shifts(uuid, till, business_unit, user_id, cashier, opened_at, opening_float)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            s.uuid,
-            s.till,
-            s.business_unit,
-            s.user_id,
-            s.cashier,
-            s.opened_at,
-            minor(s.opening_float)?
-        ],
-    )?;
+    )?
+    .execute(params![
+        s.uuid,
+        s.till,
+        s.business_unit,
+        s.user_id,
+        s.cashier,
+        s.opened_at,
+        minor(s.opening_float)?
+    ])?;
     Ok(c.last_insert_rowid())
 }
 
 /// Record a count of the drawer for a shift (`stage`: open or close).
 pub fn insert_count(c: &Connection, shift_id: i64, stage: &str, count: &CashCount) -> Result<()> {
     for (denom, n) in &count.pieces {
-        c.execute(
+        c.prepare_cached(
             "INSERT INTO cash_counts(shift_id, stage, denom, count) VALUES (?1, ?2, ?3, ?4)",
-            params![shift_id, stage, denom, n],
-        )?;
+        )?
+        .execute(params![shift_id, stage, denom, n])?;
     }
     Ok(())
 }

@@ -86,10 +86,8 @@ pub fn position(c: &Connection, product_id: i64) -> Result<(Decimal, Decimal, De
 
 /// Set the last known cost per base unit (after a receipt).
 pub fn set_last_cost(c: &Connection, product_id: i64, cost: Decimal) -> Result<()> {
-    c.execute(
-        "UPDATE products SET last_cost = ?2 WHERE id = ?1",
-        params![product_id, minor(cost)?],
-    )?;
+    c.prepare_cached("UPDATE products SET last_cost = ?2 WHERE id = ?1")?
+        .execute(params![product_id, minor(cost)?])?;
     Ok(())
 }
 
@@ -129,16 +127,14 @@ pub fn batch_id(
     batch_no: &str,
     expiry: Option<&str>,
 ) -> Result<i64> {
-    c.execute(
-        "INSERT INTO batches(product_id, batch_no, expiry) VALUES (?1, ?2, ?3)
-         ON CONFLICT(product_id, batch_no) DO UPDATE SET expiry = coalesce(batches.expiry, excluded.expiry)",
+    c.prepare_cached("INSERT INTO batches(product_id, batch_no, expiry) VALUES (?1, ?2, ?3)
+         ON CONFLICT(product_id, batch_no) DO UPDATE SET expiry = coalesce(batches.expiry, excluded.expiry)")?.execute(
         params![product_id, batch_no, expiry],
     )?;
-    Ok(c.query_row(
-        "SELECT id FROM batches WHERE product_id = ?1 AND batch_no = ?2",
-        params![product_id, batch_no],
-        |r| r.get(0),
-    )?)
+    Ok(
+        c.prepare_cached("SELECT id FROM batches WHERE product_id = ?1 AND batch_no = ?2")?
+            .query_row(params![product_id, batch_no], |r| r.get(0))?,
+    )
 }
 
 /// Stock of one product for the `stock` report.
@@ -290,11 +286,10 @@ pub fn mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
 
 /// A product id by SKU or barcode.
 pub fn product_id_by_code(c: &Connection, code: &str) -> Result<Option<i64>> {
-    opt(c.query_row(
-        "SELECT id FROM products WHERE sku = ?1 COLLATE NOCASE
+    opt(c.prepare_cached("SELECT id FROM products WHERE sku = ?1 COLLATE NOCASE
          UNION ALL
          SELECT pu.product_id FROM barcodes b JOIN product_units pu ON pu.id = b.unit_id WHERE b.code = ?1
-         LIMIT 1",
+         LIMIT 1")?.query_row(
         [code],
         |r| r.get(0),
     ))
@@ -302,8 +297,7 @@ pub fn product_id_by_code(c: &Connection, code: &str) -> Result<Option<i64>> {
 
 /// A product's batch by number.
 pub fn batch_by_no(c: &Connection, product_id: i64, batch_no: &str) -> Result<Option<BatchRow>> {
-    opt(c.query_row(
-        "SELECT id, batch_no, expiry, on_hand FROM batches WHERE product_id = ?1 AND batch_no = ?2",
+    opt(c.prepare_cached("SELECT id, batch_no, expiry, on_hand FROM batches WHERE product_id = ?1 AND batch_no = ?2")?.query_row(
         params![product_id, batch_no],
         |r| {
             Ok(BatchRow {
@@ -318,11 +312,9 @@ pub fn batch_by_no(c: &Connection, product_id: i64, batch_no: &str) -> Result<Op
 
 /// A batch's on hand.
 pub fn batch_on_hand(c: &Connection, batch_id: i64) -> Result<Decimal> {
-    Ok(qty(c.query_row(
-        "SELECT on_hand FROM batches WHERE id = ?1",
-        [batch_id],
-        |r| r.get(0),
-    )?))
+    Ok(qty(c
+        .prepare_cached("SELECT on_hand FROM batches WHERE id = ?1")?
+        .query_row([batch_id], |r| r.get(0))?))
 }
 
 /// A supplier.
@@ -345,10 +337,10 @@ pub fn insert_supplier(
     phone: Option<&str>,
     address: Option<&str>,
 ) -> Result<i64> {
-    c.execute(
+    c.prepare_cached(
         "INSERT INTO suppliers(uuid, code, name, phone, address) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![uuid, code, name, phone, address],
-    )?;
+    )?
+    .execute(params![uuid, code, name, phone, address])?;
     Ok(c.last_insert_rowid())
 }
 
@@ -403,9 +395,8 @@ pub struct NewGoodsReceipt<'a> {
 }
 
 pub fn insert_goods_receipt(c: &Connection, g: &NewGoodsReceipt) -> Result<i64> {
-    c.execute(
-        "INSERT INTO goods_receipts(uuid, doc_no, supplier_id, received_at, user_id, username, payment, total, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    c.prepare_cached("INSERT INTO goods_receipts(uuid, doc_no, supplier_id, received_at, user_id, username, payment, total, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(
         params![
             g.uuid,
             g.doc_no,
@@ -434,9 +425,8 @@ pub fn insert_goods_receipt_line(
     amount: Decimal,
     batch_id: Option<i64>,
 ) -> Result<()> {
-    c.execute(
-        "INSERT INTO goods_receipt_lines(receipt_id, line_no, product_id, unit, qty, base_qty, cost, amount, batch_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    c.prepare_cached("INSERT INTO goods_receipt_lines(receipt_id, line_no, product_id, unit, qty, base_qty, cost, amount, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(
         params![
             receipt_id,
             line_no,
@@ -454,11 +444,10 @@ pub fn insert_goods_receipt_line(
 
 /// Goods receipts booked on a day (`YYYY-MM-DD`), for the next document number.
 pub fn receipts_on(c: &Connection, date: &str) -> Result<i64> {
-    Ok(c.query_row(
+    Ok(c.prepare_cached(
         "SELECT count(*) FROM goods_receipts WHERE substr(received_at, 1, 10) = ?1",
-        [date],
-        |r| r.get(0),
-    )?)
+    )?
+    .query_row([date], |r| r.get(0))?)
 }
 
 /// A batch with stock that expires on or before a day.

@@ -10,11 +10,11 @@ use crate::error::Result;
 
 /// Save the draft of `till` (JSON of the cart); replaces the previous one.
 pub fn save_draft(c: &Connection, till: &str, cart_json: &str, at: &str) -> Result<()> {
-    c.execute(
+    c.prepare_cached(
         "INSERT INTO drafts (till, cart, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(till) DO UPDATE SET cart = excluded.cart, updated_at = excluded.updated_at",
-        params![till, cart_json, at],
-    )?;
+    )?
+    .execute(params![till, cart_json, at])?;
     Ok(())
 }
 
@@ -54,19 +54,19 @@ pub struct NewHeld<'a> {
 }
 
 pub fn insert_held(c: &Connection, h: &NewHeld) -> Result<i64> {
-    c.execute(
+    c.prepare_cached(
         "INSERT INTO held_carts (till, label, cart, total, lines, user_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            h.till,
-            h.label,
-            h.cart_json,
-            minor(h.total)?,
-            h.lines,
-            h.user_id,
-            h.at
-        ],
-    )?;
+    )?
+    .execute(params![
+        h.till,
+        h.label,
+        h.cart_json,
+        minor(h.total)?,
+        h.lines,
+        h.user_id,
+        h.at
+    ])?;
     Ok(c.last_insert_rowid())
 }
 
@@ -91,13 +91,12 @@ pub fn held(c: &Connection, till: &str) -> Result<Vec<HeldRow>> {
 
 /// Take a held cart off hold: its JSON, and the row is gone.
 pub fn take_held(c: &Connection, till: &str, id: i64) -> Result<Option<String>> {
-    let cart: Option<String> = opt(c.query_row(
-        "SELECT cart FROM held_carts WHERE id = ?1 AND till = ?2",
-        params![id, till],
-        |r| r.get(0),
-    ))?;
+    let cart: Option<String> = opt(c
+        .prepare_cached("SELECT cart FROM held_carts WHERE id = ?1 AND till = ?2")?
+        .query_row(params![id, till], |r| r.get(0)))?;
     if cart.is_some() {
-        c.execute("DELETE FROM held_carts WHERE id = ?1", [id])?;
+        c.prepare_cached("DELETE FROM held_carts WHERE id = ?1")?
+            .execute([id])?;
     }
     Ok(cart)
 }

@@ -41,10 +41,8 @@ pub fn insert(
     role: Role,
     pin_hash: &str,
 ) -> Result<i64> {
-    c.execute(
-        "INSERT INTO users(username, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
-        params![username, name, role.as_str(), pin_hash],
-    )?;
+    c.prepare_cached("INSERT INTO users(username, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![username, name, role.as_str(), pin_hash])?;
     Ok(c.last_insert_rowid())
 }
 
@@ -70,9 +68,7 @@ pub fn set_failures(
     failed: i64,
     locked_until: Option<&str>,
 ) -> Result<()> {
-    c.execute(
-        "UPDATE users SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
-        params![id, failed, locked_until],
-    )?;
+    c.prepare_cached("UPDATE users SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1")?
+        .execute(params![id, failed, locked_until])?;
     Ok(())
 }
