@@ -232,11 +232,8 @@ impl KasirError {
                 format!("Database rusak ({d}) — pulihkan dari cadangan terakhir"),
                 format!("Database damaged ({d}) — restore the last backup"),
             ),
-            Busy => l(
-                "Database sedang dipakai, coba lagi".into(),
-                "Database busy, try again".into(),
-            ),
-            Db(e) => l(format!("Kesalahan database: {e}"), format!("Database error: {e}")),
+            Busy => busy_message(lang),
+            Db(e) => db_message(e, lang),
             Io(e) => l(format!("Kesalahan file: {e}"), format!("File error: {e}")),
             Csv(e) => l(format!("CSV tidak valid: {e}"), format!("Invalid CSV: {e}")),
             NeedsPrescription { product, class } => l(
@@ -358,4 +355,46 @@ fn pay_message(e: &PayError, lang: Lang) -> String {
             ),
         },
     }
+}
+
+fn busy_message(lang: Lang) -> String {
+    let secs = crate::store::busy_timeout().as_secs_f64();
+    match lang {
+        Lang::Id => format!(
+            "Database sedang dipakai proses lain (till lain, cadangan) lebih dari {secs} detik — tidak ada yang disimpan; coba lagi"
+        ),
+        Lang::En => format!(
+            "The database was busy in another process (another till, a backup) for over {secs} s — nothing was saved; try again"
+        ),
+    }
+}
+
+/// SQLite's own words are for the log; a person gets what happened and what to do.
+fn db_message(e: &rusqlite::Error, lang: Lang) -> String {
+    use rusqlite::ErrorCode as C;
+    let (id, en) = match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => return busy_message(lang),
+        Some(C::ReadOnly) => (
+            "File database hanya-baca (izin file atau media) — tidak ada yang diubah; periksa izin file".to_string(),
+            "The database file is read-only (file permissions or media) — nothing was changed; check the file's permissions".to_string(),
+        ),
+        Some(C::DiskFull) => (
+            "Disk penuh — transaksi TIDAK disimpan; kosongkan ruang disk lalu ulangi".to_string(),
+            "The disk is full — the transaction was NOT saved; free some disk space and try again".to_string(),
+        ),
+        Some(C::SystemIoFailure) => (
+            "Gagal menulis ke disk (penuh atau rusak?) — transaksi TIDAK disimpan".to_string(),
+            "Could not write to the disk (full or failing?) — the transaction was NOT saved".to_string(),
+        ),
+        Some(C::DatabaseCorrupt | C::NotADatabase) => (
+            "Database rusak — pulihkan dari cadangan terakhir (kasir backup)".to_string(),
+            "Database damaged — restore the last backup (kasir backup)".to_string(),
+        ),
+        Some(C::CannotOpen) => (
+            format!("Database tidak bisa dibuka ({e}) — periksa folder dan izinnya"),
+            format!("Cannot open the database ({e}) — check the folder and its permissions"),
+        ),
+        _ => (format!("Kesalahan database: {e}"), format!("Database error: {e}")),
+    };
+    lang.pick(&id, &en).to_string()
 }
