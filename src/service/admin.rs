@@ -23,15 +23,25 @@ impl Shop {
         if file.exists() {
             return Err(KasirError::DbExists(file.display().to_string()));
         }
-        let mut dst = rusqlite::Connection::open(file)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+        // Created owner-only before SQLite writes a byte into it.
+        private_file(file)?;
+        let result = (|| -> Result<()> {
+            let mut dst = rusqlite::Connection::open(file)?;
+            {
+                let b = rusqlite::backup::Backup::new(self.store.conn(), &mut dst)?;
+                b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+            }
+            // The copy must open as a whole shop, or it is no backup.
+            let ok: String = dst.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+            if ok != "ok" {
+                return Err(KasirError::DbCorrupt(ok));
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(file);
         }
-        let b = rusqlite::backup::Backup::new(self.store.conn(), &mut dst)?;
-        b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
-        Ok(())
+        result
     }
 
     /// SQLite integrity, the audit chain, and stock = Σ moves.
@@ -68,4 +78,24 @@ impl Shop {
             problems,
         })
     }
+}
+
+#[cfg(unix)]
+fn private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &Path) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod autobackup;
 pub mod catalog;
 pub mod checkout;
 pub mod dashboard;
@@ -193,5 +194,15 @@ pub fn safe_cell(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_string(),
+    }
+}
+
+/// [`safe_cell`] for a cell that may hold a number: numbers (also negative ones) stay as
+/// they are, any other text is neutralised.
+pub fn safe_field(s: &str) -> String {
+    if s.parse::<Decimal>().is_ok() {
+        s.to_string()
+    } else {
+        safe_cell(s)
     }
 }
