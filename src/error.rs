@@ -228,10 +228,13 @@ impl KasirError {
                 format!("Belum ada toko di {p}: jalankan `kasir init` atau `kasir demo`"),
                 format!("No shop at {p}: run `kasir init` or `kasir demo`"),
             ),
-            DbCorrupt(d) => l(
+            DbCorrupt(d) => {
+                let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+                l(
                 format!("Database rusak ({d}) — pulihkan dari cadangan terakhir"),
                 format!("Database damaged ({d}) — restore the last backup"),
-            ),
+            )
+            }
             Busy => busy_message(lang),
             Db(e) => db_message(e, lang),
             Io(e) => l(format!("Kesalahan file: {e}"), format!("File error: {e}")),

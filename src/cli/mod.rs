@@ -276,7 +276,12 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::warn!(error = %e, "command refused");
-            eprintln!("kasir: {}", e.message(lang));
+            // One line, whatever the reason carries (SQLite reports span lines).
+            let msg = e.message(lang);
+            eprintln!(
+                "kasir: {}",
+                msg.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
             ExitCode::FAILURE
         }
     }
