@@ -159,3 +159,42 @@ fn the_daily_backup_writes_one_copy_a_day_and_rotates() {
     let audit = json(&db, &["check"]);
     assert_eq!(audit["audit_chain"], true);
 }
+
+#[test]
+fn closing_the_day_makes_the_daily_backup() {
+    let (dir, db) = demo_shop();
+    let auto = dir.path().join("harian");
+    ok(
+        &db,
+        &[
+            "backup",
+            "--auto",
+            "--dir",
+            auto.to_str().unwrap(),
+            "--keep",
+            "7",
+        ],
+    );
+    // Today's copy exists; remove it so the close has to make it.
+    for f in std::fs::read_dir(&auto).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    ok(&db, &["sale", "cash:20000", "8991234567891*2"]);
+    ok(
+        &db,
+        &["shift", "close", "--count", "100000*2", "--reason", "uji"],
+    );
+    let date = json(&db, &["sales", "list"])["date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = kasir(&db, &["--lang", "en", "day", "close", "--date", &date]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Daily backup written"));
+    let copies: Vec<_> = std::fs::read_dir(&auto).unwrap().collect();
+    assert_eq!(copies.len(), 1);
+    let copy = copies[0].as_ref().unwrap().path();
+    // The copy already holds the closed day.
+    let err = refused(&copy, &["--lang", "en", "day", "close", "--date", &date]);
+    assert!(err.contains("already closed"), "{err}");
+}

@@ -88,3 +88,24 @@ pub(super) fn run_backup(db: &Path, json: bool, lang: Lang, args: BackupArgs) ->
     );
     Ok(())
 }
+
+/// The day is closed: make today's automatic backup if the policy is on. A failed backup
+/// does not undo the close; it is said on stderr.
+pub(super) fn after_day_close(shop: &crate::service::Shop, lang: Lang) {
+    match shop.auto_backup_if_due(shop.now()) {
+        Ok(r) => {
+            if let Some(f) = r.written {
+                eprintln!(
+                    "{} {}",
+                    lang.pick("Cadangan harian dibuat:", "Daily backup written:"),
+                    f.display()
+                );
+            }
+        }
+        Err(e) => eprintln!(
+            "kasir: {} {}",
+            lang.pick("cadangan harian gagal:", "daily backup failed:"),
+            e.message(lang)
+        ),
+    }
+}
