@@ -129,8 +129,13 @@ impl KasirError {
         KasirError::Invalid(Bilingual::new(id, en))
     }
 
-    /// The message for a person, in their language, on one line.
+    /// The message for a person, in their language, on one line: what a file or scanner
+    /// put into it (a newline inside a CSV cell, control bytes) cannot break it up.
     pub fn message(&self, lang: Lang) -> String {
+        one_line(&self.message_text(lang))
+    }
+
+    fn message_text(&self, lang: Lang) -> String {
         use KasirError::*;
         let l = |id: String, en: String| lang.pick(&id, &en).to_string();
         match self {
@@ -400,4 +405,33 @@ fn db_message(e: &rusqlite::Error, lang: Lang) -> String {
         _ => (format!("Kesalahan database: {e}"), format!("Database error: {e}")),
     };
     lang.pick(&id, &en).to_string()
+}
+
+/// Control characters become spaces and runs of whitespace one space.
+fn one_line(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_stay_on_one_line_whatever_the_input_held() {
+        let e = KasirError::Import {
+            line: 2,
+            reason: Bilingual::new("anggota 0\n899\r\n1 tidak ada", "no member 0\n899\u{0}1"),
+        };
+        assert_eq!(
+            e.message(Lang::Id),
+            "Baris 2: anggota 0 899 1 tidak ada — tidak ada yang diimpor"
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "Line 2: no member 0 899 1 — nothing was imported"
+        );
+    }
 }
