@@ -262,3 +262,55 @@ fn a_database_at_its_size_cap_refuses_the_sale_with_disk_full() {
     let report = shop.check().unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
+
+#[test]
+fn a_shop_in_a_folder_without_write_access_is_read_only_not_foreign() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let shop_dir = dir.path().join("toko");
+    std::fs::create_dir(&shop_dir).unwrap();
+    let db = shop_dir.join("shop.db");
+    ok(&db, &["demo"]);
+    let bytes = file_bytes(&db);
+    let set =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    set(dir.path(), 0o755);
+    set(&shop_dir, 0o555);
+    set(&db, 0o444);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let run = |args: &[&str]| {
+        let mut c = if root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin()]);
+            c
+        } else {
+            Command::new(bin())
+        };
+        c.arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("KASIR_LOG", "off")
+            .output()
+    };
+    if root && !have_tool("setpriv") {
+        set(&shop_dir, 0o755);
+        return;
+    }
+    // SQLite cannot make the -shm file next to the shop: neither command may call the shop
+    // foreign, and the sale is refused as read-only.
+    let list = run(&["--lang", "en", "sales", "list"]).unwrap();
+    let sale = run(&["--lang", "en", "sale", "cash:10000", "8991234567891"]).unwrap();
+    set(&shop_dir, 0o755);
+    set(&db, 0o600);
+    for out in [&list, &sale] {
+        let err = stderr(out);
+        assert!(!err.contains("not a kasir database"), "{err}");
+    }
+    assert_eq!(sale.status.code(), Some(1));
+    assert!(stderr(&sale).contains("read-only"), "{}", stderr(&sale));
+    assert_eq!(file_bytes(&db), bytes);
+}
