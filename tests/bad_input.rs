@@ -101,6 +101,9 @@ fn barcode_money_tender_and_count_parsers_never_panic() {
             if let Err(e) = kasir::service::print::parse_printer(&s) {
                 clear(&e)?;
             }
+            if let Ok(u) = s.parse::<kasir_hardware::PrinterUri>() {
+                prop_assert_eq!(u.to_string().parse::<kasir_hardware::PrinterUri>(), Ok(u));
+            }
             Ok(())
         })
         .unwrap();
@@ -490,5 +493,86 @@ fn random_command_lines_exit_cleanly_and_refusals_change_nothing() {
     assert!(ok(&db, &["check"]).starts_with("OK"));
     eprintln!(
         "argv fuzz: {runs} command lines: {accepted} done, {refused_n} refused (exit 1), {usage} usage errors (exit 2), 0 panics"
+    );
+}
+
+#[test]
+fn garbage_settings_fall_back_to_defaults_without_panic() {
+    const KEYS: &[&str] = &[
+        "tax.pkp",
+        "tax.ppn_percent",
+        "cash.rounding_step",
+        "ui.lang",
+        "printer.uri",
+        "printer.paper",
+        "scanner.port",
+        "backup.dir",
+        "backup.keep",
+        "shift.over_short_threshold",
+        "kasbon.rule",
+        "shu.reserve_percent",
+        "audit.head",
+    ];
+    let shop = RefCell::new(demo_in_memory());
+    let boss = Actor::back_office();
+    let strategy = (proptest::sample::select(KEYS), token());
+    runner(500)
+        .run(&strategy, |(key, value)| {
+            let mut shop = shop.borrow_mut();
+            if key == "audit.head" {
+                // Only check reads it; a bad head is reported, not a crash.
+                let _ = shop.check().unwrap();
+                return Ok(());
+            }
+            let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
+            if let Err(e) = shop.set_setting(&boss, key, &value) {
+                clear(&e)?;
+                prop_assert_eq!(
+                    kasir::store::settings::get(shop.store.conn(), key).unwrap(),
+                    before
+                );
+            }
+            prop_assert!(shop.settings().is_ok());
+            prop_assert!(shop.backup_policy().is_ok());
+            prop_assert!(shop.kasbon_rule().is_ok());
+            prop_assert!(shop.over_short_threshold().is_ok());
+            prop_assert!(shop.shu_params().is_ok());
+            let mut cart = kasir::domain::cart::Cart::default();
+            if let Err(e) = shop.scan_into(&mut cart, "8991234567891") {
+                clear(&e)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn settings_out_of_range_are_refused_and_kept() {
+    let mut shop = demo_in_memory();
+    let boss = Actor::back_office();
+    for (key, bad) in [
+        ("tax.ppn_percent", "-5"),
+        ("tax.ppn_percent", "120"),
+        ("tax.pkp", "ya"),
+        ("cash.rounding_step", "0.5"),
+        ("printer.paper", "57"),
+        ("printer.uri", "lpt:1"),
+        ("ui.lang", "jawa"),
+        ("backup.keep", "0"),
+        ("till.sembako-1.unit", "bengkel"),
+        ("audit.head", "1:00"),
+    ] {
+        let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
+        let e = shop.set_setting(&boss, key, bad).unwrap_err();
+        assert!(e.message(Lang::En).contains("not a valid value"), "{key}");
+        assert_eq!(
+            kasir::store::settings::get(shop.store.conn(), key).unwrap(),
+            before
+        );
+    }
+    shop.set_setting(&boss, "tax.ppn_percent", "12").unwrap();
+    assert_eq!(
+        shop.settings().unwrap().ppn_percent,
+        rust_decimal::Decimal::from(12)
     );
 }
