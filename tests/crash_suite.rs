@@ -456,3 +456,31 @@ fn shift_close() -> Vec<String> {
         .map(String::from)
         .into()
 }
+
+#[test]
+fn a_killed_backup_leaves_no_half_copy() {
+    let mut rng = Rng::from_env("killed backups");
+    let (dir, db) = demo_shop();
+    ok(&db, &["sale", "cash:10000", "8991234567891*2"]);
+    let runs = if long_run() { 100 } else { 12 };
+    let (mut killed, mut whole) = (0, 0);
+    for i in 0..runs {
+        let copy = dir.path().join(format!("copy{i}.db"));
+        let args = vec!["backup".to_string(), copy.display().to_string()];
+        let r = run_killable(&db, &args, rng.below(40));
+        killed += r.killed as usize;
+        if copy.exists() {
+            // Under its own name a copy is always a whole shop.
+            assert!(
+                ok(&copy, &["check"]).starts_with("OK"),
+                "half copy {}",
+                copy.display()
+            );
+            whole += 1;
+        } else {
+            assert!(r.killed, "backup {i} not killed, yet no copy");
+        }
+    }
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+    eprintln!("killed backups: {runs} runs, {killed} killed, {whole} whole copies, 0 half copies");
+}

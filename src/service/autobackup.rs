@@ -81,8 +81,8 @@ impl Shop {
         }
     }
 
-    /// One daily copy `<shop>-YYYY-MM-DD.db` in `policy.dir` (written through a partial
-    /// file, checked, then renamed), and only the newest `policy.keep` copies kept.
+    /// One daily copy `<shop>-YYYY-MM-DD.db` in `policy.dir` (see [`Shop::backup`]), and
+    /// only the newest `policy.keep` copies kept.
     pub fn auto_backup_into(
         &self,
         policy: &BackupPolicy,
@@ -101,16 +101,7 @@ impl Shop {
         let target = policy.dir.join(&name);
         let mut out = AutoBackup::default();
         if !target.exists() {
-            let partial = policy.dir.join(format!(".{name}.partial"));
-            let _ = std::fs::remove_file(&partial);
-            let made = self.backup(&partial).and_then(|_| {
-                std::fs::rename(&partial, &target)?;
-                Ok(())
-            });
-            if let Err(e) = made {
-                let _ = std::fs::remove_file(&partial);
-                return Err(e);
-            }
+            self.backup(&target)?;
             out.written = Some(target);
         }
         let mut copies = daily_copies(&policy.dir, &stem)?;
