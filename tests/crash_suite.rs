@@ -1,5 +1,5 @@
-//! Crash suite (invariants 1–4): the real binary rings sales, takes returns, prints
-//! receipts through the queue, closes shifts and the day, and is SIGKILLed at seeded random
+//! Crash suite (invariants 1–4): the real binary rings sales, takes returns, books goods
+//! received, prints receipts through the queue, closes shifts and the day, and is SIGKILLed at seeded random
 //! points; the till's draft cart is written by a child process killed mid-write. After every
 //! kill the shop must be whole:
 //! - every acknowledged sale (exit 0 and its number printed) is stored with its lines and
@@ -329,6 +329,15 @@ fn killed_till_work_leaves_a_whole_shop() {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("template.db");
     ok(&template, &["demo"]);
+    let delivery = dir.path().join("delivery.csv");
+    std::fs::write(
+        &delivery,
+        format!(
+            "code,qty,unit,cost,batch,expiry\n{},24,pcs,2785,,\n{},2,sak,56410,,\n",
+            CODES[0], CODES[1]
+        ),
+    )
+    .unwrap();
     let mut fig = Figures {
         kills: 0,
         steps: 0,
@@ -372,6 +381,11 @@ fn killed_till_work_leaves_a_whole_shop() {
                         continue;
                     };
                     let args = vec!["return".into(), no.clone(), format!("{}*1", CODES[0])];
+                    run_killable(&db, &args, delay).killed
+                }
+                6 if rng.below(3) == 0 => {
+                    // Goods received: stock moves and caches written in one transaction.
+                    let args = vec!["receive".into(), delivery.display().to_string()];
                     run_killable(&db, &args, delay).killed
                 }
                 6 => run_killable(&db, &["print".into(), "retry".into()], delay).killed,
