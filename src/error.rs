@@ -129,8 +129,13 @@ impl KasirError {
         KasirError::Invalid(Bilingual::new(id, en))
     }
 
-    /// The message for a person, in their language, on one line.
+    /// The message for a person, in their language, on one line: what a file or scanner
+    /// put into it (a newline inside a CSV cell, control bytes) cannot break it up.
     pub fn message(&self, lang: Lang) -> String {
+        one_line(&self.message_text(lang))
+    }
+
+    fn message_text(&self, lang: Lang) -> String {
         use KasirError::*;
         let l = |id: String, en: String| lang.pick(&id, &en).to_string();
         match self {
@@ -228,15 +233,15 @@ impl KasirError {
                 format!("Belum ada toko di {p}: jalankan `kasir init` atau `kasir demo`"),
                 format!("No shop at {p}: run `kasir init` or `kasir demo`"),
             ),
-            DbCorrupt(d) => l(
+            DbCorrupt(d) => {
+                let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+                l(
                 format!("Database rusak ({d}) — pulihkan dari cadangan terakhir"),
                 format!("Database damaged ({d}) — restore the last backup"),
-            ),
-            Busy => l(
-                "Database sedang dipakai, coba lagi".into(),
-                "Database busy, try again".into(),
-            ),
-            Db(e) => l(format!("Kesalahan database: {e}"), format!("Database error: {e}")),
+            )
+            }
+            Busy => busy_message(lang),
+            Db(e) => db_message(e, lang),
             Io(e) => l(format!("Kesalahan file: {e}"), format!("File error: {e}")),
             Csv(e) => l(format!("CSV tidak valid: {e}"), format!("Invalid CSV: {e}")),
             NeedsPrescription { product, class } => l(
@@ -357,5 +362,76 @@ fn pay_message(e: &PayError, lang: Lang) -> String {
                 rp(*available)
             ),
         },
+    }
+}
+
+fn busy_message(lang: Lang) -> String {
+    let secs = crate::store::busy_timeout().as_secs_f64();
+    match lang {
+        Lang::Id => format!(
+            "Database sedang dipakai proses lain (till lain, cadangan) lebih dari {secs} detik — tidak ada yang disimpan; coba lagi"
+        ),
+        Lang::En => format!(
+            "The database was busy in another process (another till, a backup) for over {secs} s — nothing was saved; try again"
+        ),
+    }
+}
+
+/// SQLite's own words are for the log; a person gets what happened and what to do.
+fn db_message(e: &rusqlite::Error, lang: Lang) -> String {
+    use rusqlite::ErrorCode as C;
+    let (id, en) = match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => return busy_message(lang),
+        Some(C::ReadOnly) => (
+            "File database hanya-baca (izin file atau media) — tidak ada yang diubah; periksa izin file".to_string(),
+            "The database file is read-only (file permissions or media) — nothing was changed; check the file's permissions".to_string(),
+        ),
+        Some(C::DiskFull) => (
+            "Disk penuh — transaksi TIDAK disimpan; kosongkan ruang disk lalu ulangi".to_string(),
+            "The disk is full — the transaction was NOT saved; free some disk space and try again".to_string(),
+        ),
+        Some(C::SystemIoFailure) => (
+            "Gagal menulis ke disk (penuh atau rusak?) — transaksi TIDAK disimpan".to_string(),
+            "Could not write to the disk (full or failing?) — the transaction was NOT saved".to_string(),
+        ),
+        Some(C::DatabaseCorrupt | C::NotADatabase) => (
+            "Database rusak — pulihkan dari cadangan terakhir (kasir backup)".to_string(),
+            "Database damaged — restore the last backup (kasir backup)".to_string(),
+        ),
+        Some(C::CannotOpen) => (
+            format!("Database tidak bisa dibuka ({e}) — periksa folder dan izinnya"),
+            format!("Cannot open the database ({e}) — check the folder and its permissions"),
+        ),
+        _ => (format!("Kesalahan database: {e}"), format!("Database error: {e}")),
+    };
+    lang.pick(&id, &en).to_string()
+}
+
+/// Control characters become spaces and runs of whitespace one space.
+fn one_line(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_stay_on_one_line_whatever_the_input_held() {
+        let e = KasirError::Import {
+            line: 2,
+            reason: Bilingual::new("anggota 0\n899\r\n1 tidak ada", "no member 0\n899\u{0}1"),
+        };
+        assert_eq!(
+            e.message(Lang::Id),
+            "Baris 2: anggota 0 899 1 tidak ada — tidak ada yang diimpor"
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "Line 2: no member 0 899 1 — nothing was imported"
+        );
     }
 }

@@ -342,6 +342,7 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                     print_journal(j);
                 }
             }
+            super::backup::after_day_close(&shop, lang);
         }
         BooksCmd::Day(DayCmd::Reverse {
             date,

@@ -20,6 +20,7 @@ use crate::service::checkout::parse_tender;
 use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
+mod backup;
 mod ledger;
 mod print;
 mod stock;
@@ -127,8 +128,8 @@ pub enum Command {
     /// Cashier shifts.
     #[command(subcommand)]
     Shift(ShiftCmd),
-    /// Online backup of the shop database.
-    Backup { file: PathBuf },
+    /// Online backup of the shop database, or the daily automatic one (--auto).
+    Backup(backup::BackupArgs),
     /// Integrity check: SQLite, audit chain, stock = moves.
     Check,
     /// Suppliers (pemasok).
@@ -285,7 +286,12 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::warn!(error = %e, "command refused");
-            eprintln!("kasir: {}", e.message(lang));
+            // One line, whatever the reason carries (SQLite reports span lines).
+            let msg = e.message(lang);
+            eprintln!(
+                "kasir: {}",
+                msg.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
             ExitCode::FAILURE
         }
     }
@@ -649,20 +655,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Books(cmd) => ledger::run_books(cmd, db, lang, json)?,
         Command::Members(MembersCmd::Books(cmd)) => ledger::run_members_more(cmd, db, lang, json)?,
         Command::Shift(ShiftCmd::More(cmd)) => ledger::run_shift_more(cmd, db, lang, json)?,
-        Command::Backup { file } => {
-            let shop = open(db)?;
-            shop.backup(&file)?;
-            done(
-                json,
-                lang,
-                json!({"backup": file}),
-                &format!(
-                    "{} {}",
-                    lang.pick("Cadangan dibuat:", "Backup written:"),
-                    file.display()
-                ),
-            );
-        }
+        Command::Backup(args) => backup::run_backup(db, json, lang, args)?,
         Command::Check => {
             let shop = open(db)?;
             let report = shop.check()?;

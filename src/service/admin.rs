@@ -18,20 +18,39 @@ pub struct CheckReport {
 
 impl Shop {
     /// Copy the live database to `file` with SQLite's online backup (the till may keep
-    /// selling meanwhile). The copy is owner-only.
+    /// selling meanwhile). The copy is owner-only from its first byte, is written as
+    /// `FILE.partial`, checked, synced and only then renamed to `file`: a backup killed
+    /// half-way never leaves a half copy under the name the user asked for.
     pub fn backup(&self, file: &Path) -> Result<()> {
         if file.exists() {
             return Err(KasirError::DbExists(file.display().to_string()));
         }
-        let mut dst = rusqlite::Connection::open(file)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+        let mut partial = file.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        let _ = std::fs::remove_file(&partial);
+        private_file(&partial)?;
+        let result = (|| -> Result<()> {
+            {
+                let mut dst = rusqlite::Connection::open(&partial)?;
+                {
+                    let b = rusqlite::backup::Backup::new(self.store.conn(), &mut dst)?;
+                    b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+                }
+                // The copy must open as a whole shop, or it is no backup.
+                let ok: String = dst.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+                if ok != "ok" {
+                    return Err(KasirError::DbCorrupt(ok));
+                }
+            }
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(&partial, file)?;
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&partial);
         }
-        let b = rusqlite::backup::Backup::new(self.store.conn(), &mut dst)?;
-        b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
-        Ok(())
+        result
     }
 
     /// SQLite integrity, the audit chain, and stock = Σ moves.
@@ -68,4 +87,24 @@ impl Shop {
             problems,
         })
     }
+}
+
+#[cfg(unix)]
+fn private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &Path) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    Ok(())
 }

@@ -15,6 +15,18 @@ pub const MAX_ATTEMPTS: i64 = 5;
 /// How long a lockout lasts.
 pub const LOCKOUT_MINUTES: i64 = 5;
 
+/// Lockouts within this many hours make the next one longer.
+pub const BACKOFF_WINDOW_HOURS: i64 = 24;
+/// The longest lockout.
+pub const LOCKOUT_MAX_MINUTES: i64 = 60;
+
+/// How long the next lockout lasts after `earlier` lockouts within the backoff window:
+/// 5, 10, 20, 40, then 60 minutes.
+pub fn lockout_minutes(earlier: i64) -> i64 {
+    let doubled = LOCKOUT_MINUTES.saturating_mul(1i64 << earlier.clamp(0, 8));
+    doubled.min(LOCKOUT_MAX_MINUTES)
+}
+
 /// Hash a PIN with argon2 and a random salt.
 pub fn hash_pin(pin: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -107,8 +119,15 @@ impl Shop {
         }
         let failed = user.failed_attempts + 1;
         let at = stamp(now);
-        let locked = (failed >= MAX_ATTEMPTS)
-            .then(|| stamp(now + chrono::Duration::minutes(LOCKOUT_MINUTES)));
+        let wait = if failed >= MAX_ATTEMPTS {
+            let since = stamp(now - chrono::Duration::hours(BACKOFF_WINDOW_HOURS));
+            let earlier =
+                audit::count_since(self.store.conn(), &user.username, "login_locked", &since)?;
+            Some(lockout_minutes(earlier))
+        } else {
+            None
+        };
+        let locked = wait.map(|m| stamp(now + chrono::Duration::minutes(m)));
         self.store.write(|tx| {
             users::set_failures(
                 tx,
@@ -132,10 +151,8 @@ impl Shop {
                 },
             )
         })?;
-        if locked.is_some() {
-            Err(KasirError::LockedOut {
-                minutes: LOCKOUT_MINUTES,
-            })
+        if let Some(minutes) = wait {
+            Err(KasirError::LockedOut { minutes })
         } else {
             Err(KasirError::WrongPin {
                 attempts_left: (MAX_ATTEMPTS - failed) as u32,

@@ -388,7 +388,7 @@ pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> 
                 u.prices.grosir_min_qty.map(s).unwrap_or_default(),
                 s(p.cost),
                 s(p.min_stock),
-                p.nie.clone().unwrap_or_default(),
+                crate::service::safe_cell(p.nie.as_deref().unwrap_or_default()),
                 p.het.map(s).unwrap_or_default(),
             ])?;
         }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod autobackup;
 pub mod catalog;
 pub mod checkout;
 pub mod dashboard;
@@ -159,6 +160,7 @@ impl Shop {
             crate::domain::user::Permission::ManageUsers,
             "ubah pengaturan",
         )?;
+        validate_setting(key, value)?;
         let at = stamp(self.now());
         self.store.write(|tx| {
             settings::set(tx, key, value)?;
@@ -195,5 +197,43 @@ pub fn safe_cell(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_string(),
+    }
+}
+
+/// [`safe_cell`] for a cell that may hold a number: numbers (also negative ones) stay as
+/// they are, any other text is neutralised.
+pub fn safe_field(s: &str) -> String {
+    if s.parse::<Decimal>().is_ok() {
+        s.to_string()
+    } else {
+        safe_cell(s)
+    }
+}
+
+/// The values a setting the shop reads may take; anything else is refused before it is
+/// stored (a PPN of -5 % or a paper of 57 mm would otherwise be taken as typed).
+pub fn validate_setting(key: &str, value: &str) -> Result<()> {
+    let v = value.trim();
+    let dec = || v.parse::<Decimal>().ok();
+    let ok = match key {
+        "tax.pkp" => matches!(v, "true" | "false"),
+        "tax.ppn_percent" => dec().is_some_and(|d| d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED),
+        "cash.rounding_step" => dec()
+            .is_some_and(|d| d >= Decimal::ZERO && d <= Decimal::from(1000) && d.fract().is_zero()),
+        "ui.lang" => Lang::parse(v).is_some(),
+        "printer.paper" => matches!(v, "58" | "80"),
+        "printer.uri" => v.is_empty() || print::parse_printer(v).is_ok(),
+        autobackup::KEEP_KEY => v.parse::<usize>().is_ok_and(|k| (1..=3650).contains(&k)),
+        crate::store::audit::HEAD_KEY => false,
+        k if k.starts_with("till.") && k.ends_with(".unit") => BusinessUnit::parse(v).is_some(),
+        _ => !value.chars().any(|c| c.is_control() && c != '\n'),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::error::KasirError::invalid(
+            format!("Nilai \"{v}\" tidak berlaku untuk pengaturan {key}"),
+            format!("\"{v}\" is not a valid value for setting {key}"),
+        ))
     }
 }

@@ -54,8 +54,15 @@ pub fn append(c: &Connection, e: &AuditEntry) -> Result<()> {
     .execute(params![
         e.at, e.user_id, e.actor, e.action, e.detail, e.approver, prev, hash
     ])?;
+    // The head of the chain, kept apart: deleting the newest rows leaves a chain that
+    // verifies on its own, but no longer ends where the head says.
+    let id = c.last_insert_rowid();
+    super::settings::set(c, HEAD_KEY, &format!("{id}:{hash}"))?;
     Ok(())
 }
+
+/// Setting that holds `id:hash` of the newest audit row.
+pub const HEAD_KEY: &str = "audit.head";
 
 /// Walk the chain; returns the id of the first row that does not verify.
 pub fn verify(c: &Connection) -> Result<Option<i64>> {
@@ -65,6 +72,7 @@ pub fn verify(c: &Connection) -> Result<Option<i64>> {
     )?;
     let mut rows = st.query([])?;
     let mut prev = GENESIS.to_string();
+    let mut last: Option<(i64, String)> = None;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let at: String = r.get(1)?;
@@ -86,8 +94,25 @@ pub fn verify(c: &Connection) -> Result<Option<i64>> {
             return Ok(Some(id));
         }
         prev = hash;
+        last = Some((id, prev.clone()));
+    }
+    if let Some(head) = super::settings::get(c, HEAD_KEY)? {
+        let (id, hash) = head.split_once(':').unwrap_or(("0", ""));
+        let head_id: i64 = id.parse().unwrap_or(0);
+        if last.as_ref().map(|(i, h)| (*i, h.as_str())) != Some((head_id, hash)) {
+            return Ok(Some(head_id));
+        }
     }
     Ok(None)
+}
+
+/// How many `action` entries by `actor` since `since` (a stored timestamp).
+pub fn count_since(c: &Connection, actor: &str, action: &str, since: &str) -> Result<i64> {
+    Ok(c.query_row(
+        "SELECT count(*) FROM audit_log WHERE actor = ?1 AND action = ?2 AND at >= ?3",
+        params![actor, action, since],
+        |r| r.get(0),
+    )?)
 }
 
 /// An audit entry as read back.

@@ -98,6 +98,9 @@ impl Store {
         };
         store.check_identity(mode, &shown)?;
         store.configure()?;
+        if mode == OpenMode::Existing {
+            store.quick_check()?;
+        }
         store.migrate()?;
         Ok(store)
     }
@@ -116,7 +119,15 @@ impl Store {
     }
 
     fn check_identity(&self, mode: OpenMode, shown: &str) -> Result<()> {
-        let not_kasir = |_| KasirError::NotKasirDb(shown.to_string());
+        // Only "this is no database" means a foreign file; a locked, unreadable or
+        // read-only file says so instead.
+        let not_kasir = |e: rusqlite::Error| {
+            if is_corruption(&e) {
+                KasirError::NotKasirDb(shown.to_string())
+            } else {
+                busy(e)
+            }
+        };
         let app_id: i32 = self
             .conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -143,7 +154,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(10))?;
+        self.conn.busy_timeout(busy_timeout())?;
         self.conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))?;
         self.conn.execute_batch(
@@ -157,9 +168,31 @@ impl Store {
         migrations()
             .to_latest(&mut self.conn)
             .map_err(|e| KasirError::DbCorrupt(e.to_string()))?;
-        self.conn
-            .execute_batch(&format!("PRAGMA application_id={APPLICATION_ID}"))?;
+        // Writing the header takes the write lock: only when it is not set yet, so that
+        // opening the shop never waits behind another till's sale.
+        let app_id: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID {
+            self.conn
+                .execute_batch(&format!("PRAGMA application_id={APPLICATION_ID}"))
+                .map_err(busy)?;
+        }
         Ok(())
+    }
+
+    /// Damage anywhere in the file (torn pages, overwritten blocks) refuses the shop at
+    /// start, with the advice to restore the last backup, instead of failing mid-sale.
+    fn quick_check(&self) -> Result<()> {
+        let first: rusqlite::Result<String> =
+            self.conn
+                .query_row("PRAGMA quick_check(1)", [], |r| r.get(0));
+        match first {
+            Ok(s) if s == "ok" => Ok(()),
+            Ok(s) => Err(KasirError::DbCorrupt(s)),
+            Err(e) if is_corruption(&e) => Err(KasirError::DbCorrupt(e.to_string())),
+            Err(e) => Err(busy(e)),
+        }
     }
 
     /// The file this store lives in.
@@ -195,6 +228,24 @@ impl Store {
             Err(KasirError::DbCorrupt(rows.join("; ")))
         }
     }
+}
+
+/// How long a write waits for another till's transaction before giving up:
+/// `KASIR_BUSY_TIMEOUT_MS` (tests shorten it), default 10 s.
+pub fn busy_timeout() -> Duration {
+    std::env::var("KASIR_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(10))
+}
+
+/// SQLite says the file is damaged or not a database.
+pub(crate) fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase)
+    )
 }
 
 fn busy(e: rusqlite::Error) -> KasirError {

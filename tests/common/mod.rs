@@ -98,3 +98,58 @@ pub fn have_tool(name: &str) -> bool {
     }
     found
 }
+
+/// A small seeded generator (SplitMix64): suites print their seed and replay with `KASIR_SEED`.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The seed from `KASIR_SEED`, else a fresh one; printed either way.
+    pub fn from_env(suite: &str) -> Rng {
+        let seed = std::env::var("KASIR_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(1)
+            });
+        eprintln!("{suite}: seed {seed} (replay with KASIR_SEED={seed})");
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Whether the long versions of the suites run (`KASIR_LONG=1`).
+pub fn long_run() -> bool {
+    std::env::var("KASIR_LONG").as_deref() == Ok("1")
+}
+
+/// Run one test of this same test binary as a child process (`--exact NAME`), with `env`;
+/// the test notices the env and plays its part. stdout is piped.
+pub fn self_exec(test: &str, env: &[(&str, String)]) -> std::process::Child {
+    let mut c = Command::new(std::env::current_exe().expect("test binary"));
+    c.args([
+        "--exact",
+        test,
+        "--nocapture",
+        "--test-threads=1",
+        "--quiet",
+    ])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.spawn().expect("spawn child test")
+}

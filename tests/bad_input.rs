@@ -1,0 +1,578 @@
+//! Bad input at every door (invariant 8): thousands of generated inputs to every parser and
+//! import, and random argv to the real binary. No panic; a refusal is a clear one-line
+//! message in both languages; a refused import or command changes nothing.
+//!
+//! The scanner line parser, the keyboard-wedge detector and printer URIs are also
+//! property-tested in `hardware/tests/properties.rs` (`PROPTEST_CASES` raises the count).
+//! `KASIR_LONG=1` multiplies every count here by 10.
+
+mod common;
+use common::*;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kasir::domain::user::Actor;
+use kasir::error::KasirError;
+use kasir::i18n::Lang;
+use kasir::service::{FixedClock, Shop};
+use kasir::store::Store;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+fn cases(n: u32) -> u32 {
+    if long_run() {
+        n * 10
+    } else {
+        n
+    }
+}
+
+fn runner(n: u32) -> TestRunner {
+    eprintln!("bad input: {} generated cases", cases(n));
+    TestRunner::new(Config {
+        cases: cases(n),
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+/// A refusal a person can read: both languages, one line each, not SQLite's raw words.
+fn clear(e: &KasirError) -> Result<(), TestCaseError> {
+    for lang in [Lang::Id, Lang::En] {
+        let m = e.message(lang);
+        prop_assert!(!m.trim().is_empty(), "empty message for {e:?}");
+        prop_assert!(!m.contains('\n'), "multi-line message: {m}");
+        prop_assert!(!m.contains("database is locked"), "{m}");
+    }
+    Ok(())
+}
+
+/// Text that looks enough like input to get past the first check.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9]{1,14}",
+        "[0-9]{0,4}[.,][0-9]{0,4}",
+        "-?[0-9]{1,20}",
+        "[A-Za-z0-9*.,:+=@ -]{0,20}",
+        Just(String::new()),
+        Just("8991234567891".to_string()),
+        Just("2*8991234567891".to_string()),
+        Just("=HYPERLINK(\"x\")".to_string()),
+        Just("99999999999999999999999999999".to_string()),
+        Just("1e9".to_string()),
+        Just("NaN".to_string()),
+        Just("\u{0}\u{7f}\u{feff}".to_string()),
+        any::<String>(),
+    ]
+}
+
+#[test]
+fn barcode_money_tender_and_count_parsers_never_panic() {
+    use kasir::domain::barcode::{classify, parse_entry};
+    use kasir::domain::money::{parse_amount, parse_qty};
+    runner(3000)
+        .run(&token(), |s| {
+            let _ = classify(&s);
+            if let Ok(e) = parse_entry(&s) {
+                // A quantity that parses is one a cart line can be checked against.
+                if let Some(q) = e.qty {
+                    let _ = kasir::domain::money::qty_to_milli(q);
+                }
+            }
+            if let Some(a) = parse_amount(&s) {
+                // Whatever parses converts to stored units or is refused, never rounded.
+                let _ = kasir::domain::money::money_to_minor(a);
+            }
+            let _ = parse_qty(&s);
+            match kasir::service::checkout::parse_tender(&s) {
+                Ok(t) => prop_assert!(t.amount > rust_decimal::Decimal::ZERO),
+                Err(e) => clear(&e)?,
+            }
+            if let Err(e) = kasir::domain::cash::CashCount::parse(std::slice::from_ref(&s)) {
+                clear(&KasirError::from(e))?;
+            }
+            if let Err(e) = kasir::service::returns::parse_return_items(std::slice::from_ref(&s)) {
+                clear(&e)?;
+            }
+            if let Err(e) = kasir::service::print::parse_printer(&s) {
+                clear(&e)?;
+            }
+            if let Ok(u) = s.parse::<kasir_hardware::PrinterUri>() {
+                prop_assert_eq!(u.to_string().parse::<kasir_hardware::PrinterUri>(), Ok(u));
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn scanner_lines_and_wedge_bursts_never_panic() {
+    use kasir_hardware::{classify, parse_scan_line, KeyEvent};
+    runner(2000)
+        .run(&proptest::collection::vec(any::<u8>(), 0..120), |bytes| {
+            if let Ok(code) = parse_scan_line(&bytes) {
+                prop_assert!(!code.is_empty());
+            }
+            Ok(())
+        })
+        .unwrap();
+    let events = proptest::collection::vec((any::<char>(), 0u64..200, 0u8..3), 0..80);
+    runner(2000)
+        .run(&events, |evs| {
+            let mut at = Duration::ZERO;
+            let evs: Vec<KeyEvent> = evs
+                .into_iter()
+                .map(|(c, gap, kind)| {
+                    at += Duration::from_millis(gap);
+                    match kind {
+                        0 => KeyEvent::enter(at),
+                        1 => KeyEvent::other(at),
+                        _ => KeyEvent::char(c, at),
+                    }
+                })
+                .collect();
+            let _ = classify(&evs);
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn demo_in_memory() -> Shop {
+    let mut shop = Shop::new(
+        Store::open_in_memory().unwrap(),
+        Arc::new(FixedClock::new(
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap(),
+        )),
+    );
+    kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+    shop
+}
+
+/// A CSV: a header made of the real columns (some missing, some extra), then rows of cells
+/// drawn from plausible and hostile values.
+fn csv_text(columns: &'static [&'static str]) -> impl Strategy<Value = String> {
+    let header =
+        proptest::sample::subsequence(columns.to_vec(), 0..=columns.len()).prop_flat_map(|cols| {
+            let n = cols.len().max(1);
+            (
+                Just(cols),
+                proptest::collection::vec(proptest::collection::vec(token(), 0..n + 2), 0..6),
+            )
+        });
+    (header, any::<bool>(), any::<bool>()).prop_map(|((cols, rows), quote, crlf)| {
+        let nl = if crlf { "\r\n" } else { "\n" };
+        let mut out = cols.join(",");
+        for r in rows {
+            out.push_str(nl);
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| {
+                    if quote {
+                        format!("\"{}\"", c.replace('"', "\"\""))
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect();
+            out.push_str(&cells.join(","));
+        }
+        out
+    })
+}
+
+const CATALOG: &[&str] = &[
+    "sku",
+    "name",
+    "business_unit",
+    "base_unit",
+    "tax_class",
+    "drug_class",
+    "batch_tracked",
+    "weighed",
+    "unit",
+    "factor",
+    "barcodes",
+    "price_umum",
+    "price_anggota",
+    "price_grosir",
+    "grosir_min_qty",
+    "cost",
+    "min_stock",
+    "nie",
+    "het",
+];
+const MEMBERS: &[&str] = &["number", "name", "phone", "nik", "kasbon_limit"];
+const RECEIVING: &[&str] = &["code", "qty", "unit", "cost", "batch", "expiry"];
+const SAVINGS: &[&str] = &["number", "pokok", "wajib", "sukarela"];
+
+#[test]
+fn corrupt_csv_imports_are_refused_clearly_and_change_nothing() {
+    let shop = RefCell::new(demo_in_memory());
+    let boss = Actor::back_office();
+    let accepted = std::cell::Cell::new(0usize);
+    type Import = fn(&mut Shop, &Actor, &[u8]) -> kasir::Result<()>;
+    let imports: [(&str, &'static [&'static str], Import); 4] = [
+        ("catalog", CATALOG, |s, a, b| {
+            s.import_catalog(a, b, &mut |_, _| {}).map(drop)
+        }),
+        ("members", MEMBERS, |s, a, b| {
+            s.import_members(a, b).map(drop)
+        }),
+        ("receiving", RECEIVING, |s, a, b| {
+            let lines = kasir::service::stock::parse_receipt(b)?;
+            s.receive(a, &lines, &Default::default()).map(drop)
+        }),
+        ("savings", SAVINGS, |s, a, b| {
+            s.import_savings(a, b).map(drop)
+        }),
+    ];
+    for (what, cols, import) in imports {
+        let mut r = runner(400);
+        r.run(&csv_text(cols), |text| {
+            let mut shop = shop.borrow_mut();
+            let before = shop.store.conn().total_changes();
+            match import(&mut shop, &boss, text.as_bytes()) {
+                Ok(()) => accepted.set(accepted.get() + 1),
+                Err(e) => {
+                    clear(&e)?;
+                    prop_assert_eq!(
+                        shop.store.conn().total_changes(),
+                        before,
+                        "{} import refused but wrote: {}",
+                        what,
+                        e.message(Lang::En)
+                    );
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    let report = shop.borrow().check().unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    eprintln!(
+        "csv imports: {} generated files were valid and imported",
+        accepted.get()
+    );
+}
+
+/// Every row of every table, for "nothing changed".
+fn fingerprint(db: &Path) -> String {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for t in tables {
+        let mut st = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = st.column_count();
+        let mut rows = st.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            out.push_str(&t);
+            for i in 0..n {
+                out.push_str(&format!("|{:?}", r.get_ref(i).unwrap()));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn argv_token(rng: &mut common::Rng) -> String {
+    const WORDS: &[&str] = &[
+        "sale",
+        "sales",
+        "list",
+        "show",
+        "stock",
+        "moves",
+        "receive",
+        "shift",
+        "open",
+        "close",
+        "day",
+        "ledger",
+        "export",
+        "report",
+        "z",
+        "x",
+        "members",
+        "catalog",
+        "import",
+        "print",
+        "queue",
+        "retry",
+        "return",
+        "check",
+        "opname",
+        "start",
+        "count",
+        "finish",
+        "writeoff",
+        "supplier",
+        "accounts",
+        "backup",
+        "--auto",
+        "--json",
+        "--lang",
+        "en",
+        "id",
+        "xx",
+        "--till",
+        "cli",
+        "sembako-1",
+        "--pay",
+        "--member",
+        "A0001",
+        "--float",
+        "--count",
+        "--date",
+        "--format",
+        "--out",
+        "out.csv",
+        "--reason",
+        "--limit",
+        "--printer",
+        "sim",
+        "file:struk.bin",
+        "usb:",
+        "serial:",
+        "8991234567891",
+        "8991234567891*2",
+        "2*x",
+        "*",
+        "cash:10000",
+        "qris:-5",
+        "kasbon:1e9",
+        "transfer:",
+        "100000*2",
+        "-1",
+        "0",
+        "9999999999",
+        "2026-13-45",
+        "2026-03-02",
+        "",
+        " ",
+        "--",
+        "-v",
+        "--help",
+        "--version",
+        "=SUM(A1)",
+        "nope",
+        "\u{1F600}",
+        "../x",
+        "\u{0}",
+    ];
+    if rng.below(6) == 0 {
+        // Random printable junk.
+        (0..rng.below(12))
+            .map(|_| (b' ' + rng.below(95) as u8) as char)
+            .collect()
+    } else {
+        WORDS[rng.below(WORDS.len() as u64) as usize].replace('\u{0}', "")
+    }
+}
+
+fn run_with_timeout(dir: &Path, args: &[String]) -> (Option<i32>, String) {
+    let mut child = Command::new(bin())
+        .current_dir(dir)
+        .arg("--db")
+        .arg("shop.db")
+        .args(args)
+        .env("KASIR_LOG", "off")
+        .env("KASIR_BUSY_TIMEOUT_MS", "2000")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return (status.code(), err);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("kasir {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn random_command_lines_exit_cleanly_and_refusals_change_nothing() {
+    let mut rng = common::Rng::from_env("argv fuzz");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["demo"]);
+    ok(&db, &["shift", "open", "--float", "100000"]);
+    let runs = if long_run() { 3000 } else { 250 };
+    let mut base = fingerprint(&db);
+    let (mut refused_n, mut accepted, mut usage) = (0, 0, 0);
+    for _ in 0..runs {
+        const COMMANDS: &[&str] = &[
+            "sale",
+            "sales list",
+            "sales show",
+            "stock",
+            "stock moves",
+            "shift open",
+            "shift close",
+            "day close",
+            "report z",
+            "report x",
+            "report stock",
+            "members show",
+            "members import",
+            "catalog import",
+            "print queue",
+            "print receipt",
+            "return",
+            "opname start",
+            "opname count",
+            "writeoff",
+            "ledger export",
+            "backup",
+            "receive",
+            "check",
+            "accounts",
+        ];
+        let mut args: Vec<String> = COMMANDS[rng.below(COMMANDS.len() as u64) as usize]
+            .split(' ')
+            .map(String::from)
+            .collect();
+        for _ in 0..rng.below(6) {
+            args.push(argv_token(&mut rng));
+        }
+        let (code, err) = run_with_timeout(dir.path(), &args);
+        match code {
+            Some(0) => {
+                accepted += 1;
+                base = fingerprint(&db);
+            }
+            Some(1) => {
+                refused_n += 1;
+                let line = err.trim();
+                assert_eq!(line.lines().count(), 1, "{args:?}: {err}");
+                assert!(line.starts_with("kasir: "), "{args:?}: {err}");
+                assert!(!line.contains("database is locked"), "{args:?}: {err}");
+                assert_eq!(fingerprint(&db), base, "refused {args:?} changed the shop");
+            }
+            Some(2) => {
+                usage += 1;
+                assert_eq!(
+                    fingerprint(&db),
+                    base,
+                    "usage error {args:?} changed the shop"
+                );
+            }
+            other => panic!("kasir {args:?} ended with {other:?} (a panic is 101): {err}"),
+        }
+    }
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+    eprintln!(
+        "argv fuzz: {runs} command lines: {accepted} done, {refused_n} refused (exit 1), {usage} usage errors (exit 2), 0 panics"
+    );
+}
+
+#[test]
+fn garbage_settings_fall_back_to_defaults_without_panic() {
+    const KEYS: &[&str] = &[
+        "tax.pkp",
+        "tax.ppn_percent",
+        "cash.rounding_step",
+        "ui.lang",
+        "printer.uri",
+        "printer.paper",
+        "scanner.port",
+        "backup.dir",
+        "backup.keep",
+        "shift.over_short_threshold",
+        "kasbon.rule",
+        "shu.reserve_percent",
+        "audit.head",
+    ];
+    let shop = RefCell::new(demo_in_memory());
+    let boss = Actor::back_office();
+    let strategy = (proptest::sample::select(KEYS), token());
+    runner(500)
+        .run(&strategy, |(key, value)| {
+            let mut shop = shop.borrow_mut();
+            if key == "audit.head" {
+                // Only check reads it; a bad head is reported, not a crash.
+                let _ = shop.check().unwrap();
+                return Ok(());
+            }
+            let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
+            if let Err(e) = shop.set_setting(&boss, key, &value) {
+                clear(&e)?;
+                prop_assert_eq!(
+                    kasir::store::settings::get(shop.store.conn(), key).unwrap(),
+                    before
+                );
+            }
+            prop_assert!(shop.settings().is_ok());
+            prop_assert!(shop.backup_policy().is_ok());
+            prop_assert!(shop.kasbon_rule().is_ok());
+            prop_assert!(shop.over_short_threshold().is_ok());
+            prop_assert!(shop.shu_params().is_ok());
+            let mut cart = kasir::domain::cart::Cart::default();
+            if let Err(e) = shop.scan_into(&mut cart, "8991234567891") {
+                clear(&e)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn settings_out_of_range_are_refused_and_kept() {
+    let mut shop = demo_in_memory();
+    let boss = Actor::back_office();
+    for (key, bad) in [
+        ("tax.ppn_percent", "-5"),
+        ("tax.ppn_percent", "120"),
+        ("tax.pkp", "ya"),
+        ("cash.rounding_step", "0.5"),
+        ("printer.paper", "57"),
+        ("printer.uri", "lpt:1"),
+        ("ui.lang", "jawa"),
+        ("backup.keep", "0"),
+        ("till.sembako-1.unit", "bengkel"),
+        ("audit.head", "1:00"),
+    ] {
+        let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
+        let e = shop.set_setting(&boss, key, bad).unwrap_err();
+        assert!(e.message(Lang::En).contains("not a valid value"), "{key}");
+        assert_eq!(
+            kasir::store::settings::get(shop.store.conn(), key).unwrap(),
+            before
+        );
+    }
+    shop.set_setting(&boss, "tax.ppn_percent", "12").unwrap();
+    assert_eq!(
+        shop.settings().unwrap().ppn_percent,
+        rust_decimal::Decimal::from(12)
+    );
+}

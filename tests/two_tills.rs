@@ -1,0 +1,185 @@
+//! Two tills, one shop (invariant 3): two processes sell the same items against one WAL
+//! database at full speed. No stock update is lost (final on hand = start − Σ sold), no sale
+//! number is used twice, and no cashier ever sees "database is locked".
+//!
+//! Short run: 150 sales per till through the library plus 12 per till through the real
+//! binary; `KASIR_LONG=1`: 2000 (library) and 200 (binary) per till.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use kasir::domain::cart::Cart;
+use kasir::domain::user::Actor;
+use kasir::service::checkout::parse_tender;
+use kasir::service::{Shop, SystemClock};
+use kasir::store::{OpenMode, Store};
+use rust_decimal::Decimal;
+
+const INDOMIE: &str = "8991234567891";
+const BERAS: &str = "8991993003616";
+
+/// Child part: sell KASIR_SALES sales on KASIR_TILL as fast as it can, printing
+/// "sold NUMBER" or "refused MESSAGE" for each.
+#[test]
+fn till_seller_child() {
+    let Ok(db) = std::env::var("KASIR_TILL_CHILD") else {
+        return;
+    };
+    let till = std::env::var("KASIR_TILL").unwrap();
+    let n: usize = std::env::var("KASIR_SALES").unwrap().parse().unwrap();
+    let mut shop = Shop::new(
+        Store::open(Path::new(&db), OpenMode::Existing).unwrap(),
+        Arc::new(SystemClock),
+    );
+    let actor = Actor::back_office();
+    let cash = [parse_tender("cash:100000").unwrap()];
+    for _ in 0..n {
+        let mut cart = Cart::default();
+        let r = shop
+            .scan_into(&mut cart, &format!("2*{INDOMIE}"))
+            .and_then(|_| shop.scan_into(&mut cart, BERAS))
+            .and_then(|_| {
+                let sale = shop.checkout(&actor, &till, &cart, &cash)?;
+                shop.save_draft(&till, &Cart::default())?;
+                Ok(sale)
+            });
+        match r {
+            Ok(sale) => println!("sold {}", sale.number),
+            Err(e) => println!("refused {}", e.message(kasir::i18n::Lang::En)),
+        }
+    }
+}
+
+fn on_hand_dec(db: &Path, code: &str) -> Decimal {
+    on_hand(db, code).parse().unwrap()
+}
+
+fn shop_with_two_tills() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["demo"]);
+    let csv = dir.path().join("in.csv");
+    std::fs::write(
+        &csv,
+        format!("code,qty,unit,cost,batch,expiry\n{INDOMIE},20000,pcs,2785,,\n{BERAS},5000,sak,56410,,\n"),
+    )
+    .unwrap();
+    ok(&db, &["receive", csv.to_str().unwrap()]);
+    for till in ["sembako-1", "apotek-1"] {
+        ok(&db, &["shift", "open", "--till", till, "--float", "100000"]);
+    }
+    (dir, db)
+}
+
+#[test]
+fn two_processes_selling_the_same_items_lose_nothing() {
+    let (_dir, db) = shop_with_two_tills();
+    let per_till: usize = if long_run() { 2000 } else { 150 };
+    let start = (on_hand_dec(&db, INDOMIE), on_hand_dec(&db, BERAS));
+    let children: Vec<_> = ["sembako-1", "apotek-1"]
+        .iter()
+        .map(|till| {
+            self_exec(
+                "till_seller_child",
+                &[
+                    ("KASIR_TILL_CHILD", db.display().to_string()),
+                    ("KASIR_TILL", till.to_string()),
+                    ("KASIR_SALES", per_till.to_string()),
+                ],
+            )
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    let mut refusals = Vec::new();
+    for mut c in children {
+        let mut out = String::new();
+        c.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        assert!(c.wait().unwrap().success(), "a till crashed:\n{out}");
+        for l in out.lines() {
+            if let Some(n) = l.strip_prefix("sold ") {
+                numbers.push(n.to_string());
+            } else if let Some(m) = l.strip_prefix("refused ") {
+                refusals.push(m.to_string());
+            }
+        }
+    }
+    assert!(refusals.is_empty(), "a cashier was refused: {refusals:?}");
+    assert_eq!(numbers.len(), 2 * per_till);
+    let unique: BTreeSet<_> = numbers.iter().collect();
+    assert_eq!(unique.len(), numbers.len(), "a sale number was used twice");
+    let sold = Decimal::from(numbers.len() as i64);
+    assert_eq!(
+        on_hand_dec(&db, INDOMIE),
+        start.0 - Decimal::TWO * sold,
+        "lost update"
+    );
+    assert_eq!(
+        on_hand_dec(&db, BERAS),
+        start.1 - Decimal::from(5) * sold,
+        "lost update"
+    );
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+    eprintln!(
+        "two tills (library): {} sales, {} unique numbers, 0 refused, stock exact",
+        numbers.len(),
+        unique.len()
+    );
+}
+
+#[test]
+fn two_real_binaries_selling_at_once_never_show_a_locked_database() {
+    let (_dir, db) = shop_with_two_tills();
+    let per_till = if long_run() { 200 } else { 12 };
+    let start = on_hand_dec(&db, INDOMIE);
+    let run = |till: &'static str, db: std::path::PathBuf| {
+        std::thread::spawn(move || {
+            let mut acked = Vec::new();
+            let mut errors = Vec::new();
+            for _ in 0..per_till {
+                let out = kasir(
+                    &db,
+                    &[
+                        "--lang",
+                        "en",
+                        "sale",
+                        "--till",
+                        till,
+                        "cash:10000",
+                        INDOMIE,
+                    ],
+                );
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                if out.status.success() {
+                    acked.extend(
+                        stdout
+                            .lines()
+                            .find_map(|l| l.strip_prefix("Sale number: "))
+                            .map(str::to_string),
+                    );
+                } else {
+                    errors.push(String::from_utf8_lossy(&out.stderr).to_string());
+                }
+            }
+            (acked, errors)
+        })
+    };
+    let a = run("sembako-1", db.clone());
+    let b = run("apotek-1", db.clone());
+    let (mut numbers, mut errors) = a.join().unwrap();
+    let (n2, e2) = b.join().unwrap();
+    numbers.extend(n2);
+    errors.extend(e2);
+    assert!(errors.is_empty(), "refused: {errors:?}");
+    let unique: BTreeSet<_> = numbers.iter().collect();
+    assert_eq!(unique.len(), 2 * per_till);
+    assert_eq!(
+        on_hand_dec(&db, INDOMIE),
+        start - Decimal::from(2 * per_till as i64)
+    );
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+}
