@@ -410,7 +410,7 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                     format!("Unknown format \"{format}\" (hledger, csv, json)"),
                 )
             })?;
-            export(json, lang, &out, ("jurnal", "journals"), |w| {
+            export(json, lang, &out, ("journals", "jurnal", "journals"), |w| {
                 shop.export_ledger(f, from, to, w)
             })?;
         }
@@ -427,7 +427,7 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
         }
         BooksCmd::Accounts(AccountsCmd::Export { file }) => {
             let shop = open(db)?;
-            export(json, lang, &file, ("akun", "accounts"), |w| {
+            export(json, lang, &file, ("exported", "akun", "accounts"), |w| {
                 shop.export_accounts(w)
             })?;
         }

@@ -440,7 +440,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         }
         Command::Catalog(CatalogCmd::Export { file }) => {
             let shop = open(db)?;
-            export(json, lang, &file, ("produk", "products"), |w| {
+            export(json, lang, &file, ("exported", "produk", "products"), |w| {
                 shop.export_catalog(w)
             })?;
         }
@@ -457,7 +457,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         }
         Command::Members(MembersCmd::Export { file }) => {
             let shop = open(db)?;
-            export(json, lang, &file, ("anggota", "members"), |w| {
+            export(json, lang, &file, ("exported", "anggota", "members"), |w| {
                 shop.export_members(w)
             })?;
         }
@@ -724,14 +724,14 @@ pub(super) fn export(
     json: bool,
     lang: Lang,
     file: &Path,
-    (what_id, what_en): (&str, &str),
+    (key, what_id, what_en): (&str, &str, &str),
     f: impl FnOnce(&mut std::fs::File) -> Result<usize>,
 ) -> Result<()> {
     let n = write_atomically(file, f)?;
     done(
         json,
         lang,
-        json!({"exported": n, "file": file}),
+        json!({ key: n, "file": file }),
         &format!("{n} {} → {}", lang.pick(what_id, what_en), file.display()),
     );
     Ok(())

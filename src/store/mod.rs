@@ -132,14 +132,22 @@ impl Store {
             .conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .map_err(not_kasir)?;
+        // The header says kasir: anything unreadable past it is damage, not a foreign file.
+        let damaged = |e: rusqlite::Error| {
+            if app_id == APPLICATION_ID && is_corruption(&e) {
+                KasirError::DbCorrupt(e.to_string())
+            } else {
+                not_kasir(e)
+            }
+        };
         let version: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(not_kasir)?;
+            .map_err(damaged)?;
         let tables: i64 = self
             .conn
             .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-            .map_err(not_kasir)?;
+            .map_err(damaged)?;
         match mode {
             OpenMode::CreateNew => Ok(()),
             OpenMode::Existing if app_id != APPLICATION_ID || tables == 0 => {
