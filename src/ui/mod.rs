@@ -51,6 +51,11 @@ pub struct TillOptions {
 pub fn run(shop: Shop, opts: TillOptions) -> Result<()> {
     let mut app = TillApp::new(shop, &opts)?;
     app.start_printer()?;
+    // The daily backup (settings backup.dir / backup.keep), if today's is not there yet.
+    match app.shop.auto_backup_if_due(app.shop.now()) {
+        Ok(b) => tracing::info!(?b, "daily backup checked"),
+        Err(e) => tracing::warn!(error = %e, "daily backup failed"),
+    }
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1024.0, 720.0])
