@@ -2,10 +2,12 @@
 //! blind count (recount, then a reason), the treasurer closes the day and reads the trial
 //! balance. The tests read what is on screen and what the shop recorded.
 
+mod ui_common;
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use egui::{Event, Key, Modifiers};
+use egui::Key;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use kasir::service::{FixedClock, Shop};
@@ -13,6 +15,7 @@ use kasir::store::{OpenMode, Store};
 use kasir::ui::books::{BooksAction, BooksTab};
 use kasir::ui::{Action, Back, BackKind, Screen, TillApp, TillOptions};
 use rust_decimal_macros::dec;
+use ui_common::{burst, click, press, typing};
 
 const MIE: &str = "8991234567891"; // Indomie Goreng, Rp3.500 umum
 
@@ -38,44 +41,6 @@ fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
         .with_size(egui::vec2(1280.0, 900.0))
         .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app);
     (dir, h)
-}
-
-fn key_event(key: Key, pressed: bool) -> Event {
-    Event::Key {
-        key,
-        physical_key: None,
-        pressed,
-        repeat: false,
-        modifiers: Modifiers::NONE,
-    }
-}
-
-fn press(h: &mut Harness<TillApp>, key: Key) {
-    h.input_mut().events.push(key_event(key, true));
-    h.input_mut().events.push(key_event(key, false));
-    h.run_steps(3);
-}
-
-/// Events that arrive within one frame (a scanner is that fast).
-fn burst(h: &mut Harness<TillApp>, text: &str) {
-    let ev = &mut h.input_mut().events;
-    ev.push(Event::Text(text.into()));
-    ev.push(key_event(Key::Enter, true));
-    ev.push(key_event(Key::Enter, false));
-    h.run_steps(3);
-}
-
-fn typing(h: &mut Harness<TillApp>, text: &str) {
-    for ch in text.chars() {
-        h.input_mut().events.push(Event::Text(ch.to_string()));
-        h.step();
-    }
-    h.run_steps(2);
-}
-
-fn click(h: &mut Harness<TillApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.run_steps(3);
 }
 
 /// Click a labelled text field and type into it.

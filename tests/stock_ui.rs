@@ -2,10 +2,12 @@
 //! counts and writes off through the real widgets; the apoteker sees the SIPNAP report; a
 //! cashier never reaches the screen. Tests read what is on screen and what the shop booked.
 
+mod ui_common;
+
 use std::path::Path;
 use std::sync::Arc;
 
-use egui::{Event, Key, Modifiers};
+use egui::Key;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use kasir::domain::money::format_qty;
@@ -15,6 +17,7 @@ use kasir::ui::stock::{StockScreen, StockTab};
 use kasir::ui::{Action, Back, BackKind, Screen, TillApp, TillOptions};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
+use ui_common::{burst, click, press, typing};
 
 const MIE_DUS: &str = "8991234567907"; // Indomie Goreng, a dus of 40 pcs
 const PCT_TABLET: &str = "8996340002205"; // Paracetamol 500 mg, batch-tracked
@@ -46,36 +49,6 @@ fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let dir = tempfile::tempdir().unwrap();
     let shop = shop_at(&dir.path().join("shop.db"));
     (dir, harness(shop))
-}
-
-/// A person typing: one key per frame.
-fn typing(h: &mut Harness<TillApp>, text: &str) {
-    for ch in text.chars() {
-        h.input_mut().events.push(Event::Text(ch.to_string()));
-        h.step();
-    }
-    h.run_steps(2);
-}
-
-fn key_event(key: Key, pressed: bool) -> Event {
-    Event::Key {
-        key,
-        physical_key: None,
-        pressed,
-        repeat: false,
-        modifiers: Modifiers::NONE,
-    }
-}
-
-fn press(h: &mut Harness<TillApp>, key: Key) {
-    h.input_mut().events.push(key_event(key, true));
-    h.input_mut().events.push(key_event(key, false));
-    h.run_steps(3);
-}
-
-fn click(h: &mut Harness<TillApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.run_steps(3);
 }
 
 /// Click a labelled text field and type into it.
@@ -553,15 +526,6 @@ fn a_batch_tracked_drug_with_batch_and_expiry_is_received_into_that_batch() {
     assert_eq!(batch_on_hand(&h, "PCT2701A"), dec!(300));
     let slip = screen(&h).slip.clone().unwrap();
     assert!(slip.contains("PCT2701A"), "{slip}");
-}
-
-/// Events that arrive within one frame (a scanner is that fast).
-fn burst(h: &mut Harness<TillApp>, text: &str) {
-    let ev = &mut h.input_mut().events;
-    ev.push(Event::Text(text.into()));
-    ev.push(key_event(Key::Enter, true));
-    ev.push(key_event(Key::Enter, false));
-    h.run_steps(3);
 }
 
 #[test]

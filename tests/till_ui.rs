@@ -2,10 +2,12 @@
 //! events, and the tests read what a cashier would see (cart, total, messages) and what the
 //! shop recorded (sales, audit log, drafts).
 
+mod ui_common;
+
 use std::path::Path;
 use std::sync::Arc;
 
-use egui::{Event, Key, Modifiers};
+use egui::Key;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use kasir::domain::catalog::PriceTier;
@@ -14,6 +16,7 @@ use kasir::store::{OpenMode, Store};
 use kasir::ui::{Dialog, Screen, TillApp, TillOptions};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
+use ui_common::{burst, press, select_user, typing};
 
 const MIE: &str = "8991234567891"; // Indomie Goreng, Rp3.500 umum / Rp3.400 anggota
 const GULA: &str = "8991483002310"; // Gula Pasir 1 kg, Rp18.500
@@ -32,64 +35,7 @@ fn shop_at(db: &Path, create: bool) -> Shop {
 }
 
 fn harness(shop: Shop) -> Harness<'static, TillApp> {
-    let app = TillApp::new(
-        shop,
-        &TillOptions {
-            till: Some("sembako-1".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app)
-}
-
-/// Events that arrive within one frame (a scanner is that fast).
-fn burst(h: &mut Harness<TillApp>, text: &str, enter: bool) {
-    let ev = &mut h.input_mut().events;
-    ev.push(Event::Text(text.into()));
-    if enter {
-        ev.push(key_event(Key::Enter, true));
-        ev.push(key_event(Key::Enter, false));
-    }
-    h.run_steps(3);
-}
-
-/// A person typing: one key per frame, a quarter second apart.
-fn typing(h: &mut Harness<TillApp>, text: &str) {
-    for ch in text.chars() {
-        h.input_mut().events.push(Event::Text(ch.to_string()));
-        h.step();
-    }
-    h.run_steps(2);
-}
-
-fn key_event(key: Key, pressed: bool) -> Event {
-    Event::Key {
-        key,
-        physical_key: None,
-        pressed,
-        repeat: false,
-        modifiers: Modifiers::NONE,
-    }
-}
-
-fn press(h: &mut Harness<TillApp>, key: Key) {
-    h.input_mut().events.push(key_event(key, true));
-    h.input_mut().events.push(key_event(key, false));
-    h.run_steps(3);
-}
-
-fn select_user(h: &mut Harness<TillApp>, username: &str) {
-    let i = h
-        .state()
-        .users
-        .iter()
-        .position(|u| u.username == username)
-        .unwrap();
-    h.state_mut().apply(kasir::ui::Action::SelectUser(i));
-    h.run_steps(2);
+    harness_on(shop, "sembako-1")
 }
 
 /// Log in as `username` and open the shift with a Rp200.000 float if none is open.
@@ -164,7 +110,7 @@ fn login_with_a_wrong_then_right_pin_and_open_the_shift_with_a_counted_float() {
 fn a_scanner_burst_adds_the_item_and_slow_typing_goes_through_the_field() {
     let (_dir, mut h) = demo();
     login(&mut h, "siti", "1111");
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     assert_eq!(h.state().cart.lines.len(), 1);
     assert_eq!(h.state().scan_text, "", "a scan never lands in the field");
     assert_eq!(total(&h), dec!(3500));
@@ -182,13 +128,13 @@ fn a_scanner_burst_adds_the_item_and_slow_typing_goes_through_the_field() {
 fn garbage_and_unknown_codes_are_refused_with_a_message_and_change_nothing() {
     let (_dir, mut h) = demo();
     login(&mut h, "siti", "1111");
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     let before = h.state().cart.clone();
-    burst(&mut h, "8991234567892", true);
+    burst(&mut h, "8991234567892");
     assert!(notice(&h).contains("digit cek"), "{}", notice(&h));
-    burst(&mut h, "8990000000006", true);
+    burst(&mut h, "8990000000006");
     assert!(notice(&h).contains("tidak dikenal"), "{}", notice(&h));
-    burst(&mut h, "#$%^&*!", true);
+    burst(&mut h, "#$%^&*!");
     assert!(!notice(&h).is_empty());
     assert_eq!(h.state().cart, before);
     // F12 on an empty cart after a void is refused too.
@@ -235,7 +181,7 @@ fn search_by_name_and_pick_with_enter() {
 #[test]
 fn attaching_a_member_reprices_the_cart_to_the_member_tier() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, &format!("2*{MIE}"), true);
+    burst(&mut h, &format!("2*{MIE}"));
     assert_eq!(total(&h), dec!(7000));
     press(&mut h, Key::F3);
     typing(&mut h, "A0001");
@@ -253,8 +199,8 @@ fn attaching_a_member_reprices_the_cart_to_the_member_tier() {
 #[test]
 fn hold_serves_the_next_customer_and_recall_brings_the_cart_back() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, MIE, true);
-    burst(&mut h, GULA, true);
+    burst(&mut h, MIE);
+    burst(&mut h, GULA);
     let cart = h.state().cart.clone();
     press(&mut h, Key::F5);
     assert!(h.state().cart.is_empty());
@@ -269,8 +215,8 @@ fn hold_serves_the_next_customer_and_recall_brings_the_cart_back() {
 #[test]
 fn pay_cash_shows_the_change_and_commits_once_even_on_double_enter() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, MIE, true);
-    burst(&mut h, &format!("2*{GULA}"), true);
+    burst(&mut h, MIE);
+    burst(&mut h, &format!("2*{GULA}"));
     assert_eq!(total(&h), dec!(40500));
     press(&mut h, Key::F12);
     assert!(matches!(h.state().dialog, Some(Dialog::Pay(_))));
@@ -292,7 +238,7 @@ fn pay_cash_shows_the_change_and_commits_once_even_on_double_enter() {
     assert!(h.state().cart.is_empty());
     assert!(h.state().shop.load_draft("sembako-1").unwrap().is_none());
     // The next scan clears the change from the screen.
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     assert!(!h.state().show_change);
 }
 
@@ -306,7 +252,7 @@ fn cash_rounding_goes_to_the_customer_and_is_shown() {
         .shop
         .set_price(&admin, &item, PriceTier::Umum, dec!(3550))
         .unwrap();
-    burst(&mut h, &format!("3*{MIE}"), true);
+    burst(&mut h, &format!("3*{MIE}"));
     assert_eq!(total(&h), dec!(10650));
     press(&mut h, Key::F12);
     h.get_by_label("Uang pas").click();
@@ -324,7 +270,7 @@ fn cash_rounding_goes_to_the_customer_and_is_shown() {
 #[test]
 fn kasbon_above_the_limit_is_refused_until_a_supervisor_approves() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, &format!("100*{MIE}"), true);
+    burst(&mut h, &format!("100*{MIE}"));
     h.state_mut().apply(kasir::ui::Action::OpenMember);
     typing(&mut h, "A0002"); // Budi Santoso, limit Rp250.000
     press(&mut h, Key::Enter);
@@ -379,7 +325,7 @@ fn kasbon_above_the_limit_is_refused_until_a_supervisor_approves() {
 #[test]
 fn a_discount_needs_the_supervisor_pin_and_is_audited() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, &format!("2*{GULA}"), true);
+    burst(&mut h, &format!("2*{GULA}"));
     let before = h.state().cart.clone();
     press(&mut h, Key::F6);
     assert!(matches!(h.state().dialog, Some(Dialog::Supervise { .. })));
@@ -417,7 +363,7 @@ fn a_discount_needs_the_supervisor_pin_and_is_audited() {
 #[test]
 fn esc_closes_every_dialog_without_side_effects() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     let cart = h.state().cart.clone();
     for key in [
         Key::F1,
@@ -441,9 +387,9 @@ fn esc_closes_every_dialog_without_side_effects() {
 #[test]
 fn a_scan_while_paying_is_refused_and_another_dialog_gives_way_to_it() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     press(&mut h, Key::F12);
-    burst(&mut h, GULA, true);
+    burst(&mut h, GULA);
     assert!(matches!(h.state().dialog, Some(Dialog::Pay(_))));
     assert_eq!(
         h.state().cart.lines.len(),
@@ -453,7 +399,7 @@ fn a_scan_while_paying_is_refused_and_another_dialog_gives_way_to_it() {
     assert!(notice(&h).contains("Scan diabaikan"), "{}", notice(&h));
     press(&mut h, Key::Escape);
     press(&mut h, Key::F2);
-    burst(&mut h, GULA, true);
+    burst(&mut h, GULA);
     assert!(h.state().dialog.is_none());
     assert_eq!(h.state().cart.lines.len(), 2);
 }
@@ -465,8 +411,8 @@ fn after_a_crash_the_till_reopens_with_the_cart_and_says_so() {
     {
         let mut h = harness(shop_at(&db, true));
         login(&mut h, "siti", "1111");
-        burst(&mut h, MIE, true);
-        burst(&mut h, &format!("2*{GULA}"), true);
+        burst(&mut h, MIE);
+        burst(&mut h, &format!("2*{GULA}"));
         // The window is closed in the middle of the payment: no logout, no save on exit.
         press(&mut h, Key::F12);
         typing(&mut h, "50");
@@ -493,7 +439,7 @@ fn the_language_toggle_switches_the_screen_to_english() {
     h.get_by_label("English").click();
     h.run_steps(3);
     h.get_by_label("Pay (F12)");
-    burst(&mut h, "8990000000006", true);
+    burst(&mut h, "8990000000006");
     assert!(notice(&h).contains("Unknown code"), "{}", notice(&h));
 }
 
@@ -551,7 +497,7 @@ fn a_stock_clerk_lands_in_the_back_office_and_edits_a_price_with_audit() {
 #[test]
 fn the_done_button_pays_like_enter() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     press(&mut h, Key::F12);
     typing(&mut h, "5000");
     h.get_by_label("Selesai (Enter)").click();
@@ -579,11 +525,11 @@ fn obat_keras_needs_a_prescription_and_the_pharmacists_pin_at_the_apotek() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness_on(shop_at(&dir.path().join("shop.db"), true), "apotek-1");
     login(&mut h, "siti", "1111");
-    burst(&mut h, AMOXICILLIN_STRIP, true);
+    burst(&mut h, AMOXICILLIN_STRIP);
     assert!(h.state().cart.is_empty(), "no line before the prescription");
     assert!(matches!(h.state().dialog, Some(Dialog::Prescription(_))));
     // A scan while the prescription is being written changes nothing.
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     assert!(h.state().cart.is_empty());
     let rina = h
         .state()
@@ -631,14 +577,14 @@ fn obat_keras_needs_a_prescription_and_the_pharmacists_pin_at_the_apotek() {
 #[test]
 fn a_return_against_the_last_receipt_needs_a_supervisor_and_puts_stock_back() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, &format!("3*{MIE}"), true);
+    burst(&mut h, &format!("3*{MIE}"));
     press(&mut h, Key::F12);
     press(&mut h, Key::Enter);
     let sale = h.state().last_sale.clone().unwrap();
     let before = h.state().shop.stock(Some(MIE)).unwrap()[0].on_hand;
     press(&mut h, Key::F11);
     // The receipt number is filled in; the item is scanned.
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     let ahmad = h
         .state()
         .users
@@ -678,7 +624,7 @@ fn a_paid_sale_prints_its_receipt_through_the_queue_without_blocking() {
     let mut h = harness(shop);
     h.state_mut().start_printer().unwrap();
     login(&mut h, "siti", "1111");
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     press(&mut h, Key::F12);
     typing(&mut h, "5000");
     press(&mut h, Key::Enter);
@@ -764,7 +710,7 @@ fn picking_obat_keras_from_search_asks_for_the_prescription_too() {
 #[test]
 fn the_cashier_counting_blind_is_not_offered_the_x_report() {
     let (_dir, mut h) = harness_after_login();
-    burst(&mut h, MIE, true);
+    burst(&mut h, MIE);
     h.get_by_label("Tutup & Buku").click();
     h.run_steps(3);
     assert!(matches!(

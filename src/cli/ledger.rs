@@ -8,7 +8,7 @@ use clap::Subcommand;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use super::{actor_from, done, export, open, print_json, write_atomically};
+use super::{actor_from, done, export, import, open, print_json, write_atomically};
 use crate::domain::cash::CashCount;
 use crate::domain::money::{format_rupiah, parse_amount};
 use crate::domain::user::Actor;
@@ -416,14 +416,13 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
         }
         BooksCmd::Accounts(AccountsCmd::Import { file }) => {
             let mut shop = open(db)?;
-            let f = std::fs::File::open(&file)?;
-            let n = shop.import_accounts(&Actor::back_office(), std::io::BufReader::new(f))?;
-            done(
+            import(
                 json,
                 lang,
-                json!({"imported": n}),
-                &format!("{n} {}", lang.pick("akun diimpor", "accounts imported")),
-            );
+                &file,
+                ("akun diimpor", "accounts imported"),
+                |r| shop.import_accounts(&Actor::back_office(), r),
+            )?;
         }
         BooksCmd::Accounts(AccountsCmd::Export { file }) => {
             let shop = open(db)?;
@@ -864,14 +863,13 @@ pub(super) fn run_members_more(
             }
         }
         MembersMoreCmd::Savings(SavingsCmd::Import { file }) => {
-            let f = std::fs::File::open(&file)?;
-            let n = shop.import_savings(&Actor::back_office(), std::io::BufReader::new(f))?;
-            done(
+            import(
                 json,
                 lang,
-                json!({"imported": n}),
-                &format!("{n} {}", lang.pick("simpanan diimpor", "savings imported")),
-            );
+                &file,
+                ("simpanan diimpor", "savings imported"),
+                |r| shop.import_savings(&Actor::back_office(), r),
+            )?;
         }
         MembersMoreCmd::KasbonRule { rule, percent } => {
             let r = match (rule.trim(), percent) {

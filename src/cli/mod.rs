@@ -425,18 +425,19 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         }
         Command::Catalog(CatalogCmd::Import { file }) => {
             let mut shop = open(db)?;
-            let f = std::fs::File::open(&file)?;
-            let n = shop.import_catalog(
-                &Actor::back_office(),
-                std::io::BufReader::new(f),
-                &mut progress_bar(json, "katalog"),
-            )?;
-            done(
+            import(
                 json,
                 lang,
-                json!({"imported": n}),
-                &format!("{n} {}", lang.pick("produk diimpor", "products imported")),
-            );
+                &file,
+                ("produk diimpor", "products imported"),
+                |r| {
+                    shop.import_catalog(
+                        &Actor::back_office(),
+                        r,
+                        &mut progress_bar(json, "katalog"),
+                    )
+                },
+            )?;
         }
         Command::Catalog(CatalogCmd::Export { file }) => {
             let shop = open(db)?;
@@ -446,14 +447,13 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         }
         Command::Members(MembersCmd::Import { file }) => {
             let mut shop = open(db)?;
-            let f = std::fs::File::open(&file)?;
-            let n = shop.import_members(&Actor::back_office(), std::io::BufReader::new(f))?;
-            done(
+            import(
                 json,
                 lang,
-                json!({"imported": n}),
-                &format!("{n} {}", lang.pick("anggota diimpor", "members imported")),
-            );
+                &file,
+                ("anggota diimpor", "members imported"),
+                |r| shop.import_members(&Actor::back_office(), r),
+            )?;
         }
         Command::Members(MembersCmd::Export { file }) => {
             let shop = open(db)?;
@@ -717,6 +717,24 @@ fn done(json: bool, _lang: Lang, value: serde_json::Value, text: &str) {
     } else {
         println!("{text}");
     }
+}
+
+/// Read an import file and say how many records came in (the service imports all or none).
+pub(super) fn import(
+    json: bool,
+    lang: Lang,
+    file: &Path,
+    (what_id, what_en): (&str, &str),
+    f: impl FnOnce(std::io::BufReader<std::fs::File>) -> Result<usize>,
+) -> Result<()> {
+    let n = f(std::io::BufReader::new(std::fs::File::open(file)?))?;
+    done(
+        json,
+        lang,
+        json!({"imported": n}),
+        &format!("{n} {}", lang.pick(what_id, what_en)),
+    );
+    Ok(())
 }
 
 /// Write an export through [`write_atomically`] and say how many records went where.

@@ -342,6 +342,21 @@ pub struct TillApp {
     pub printer_report: Option<crate::service::print::PrinterReport>,
 }
 
+/// New results for what was typed so far (none for an empty query), first one selected.
+fn search_as_you_type<T>(
+    query: &str,
+    results: &mut Vec<T>,
+    selected: &mut usize,
+    find: impl FnOnce(&str) -> Result<Vec<T>>,
+) {
+    *results = if query.trim().is_empty() {
+        Vec::new()
+    } else {
+        find(query).unwrap_or_default()
+    };
+    *selected = 0;
+}
+
 /// The login screen starts on the first cashier: the person who logs in most often.
 fn first_cashier(users: &[crate::store::users::UserRow]) -> usize {
     users
@@ -510,12 +525,8 @@ impl TillApp {
                     selected,
                 }) = &mut self.dialog
                 {
-                    *results = if query.trim().is_empty() {
-                        Vec::new()
-                    } else {
-                        self.shop.find_items(query, 50).unwrap_or_default()
-                    };
-                    *selected = 0;
+                    let shop = &self.shop;
+                    search_as_you_type(query, results, selected, |q| shop.find_items(q, 50));
                 }
             }
             Action::PickItem(i) => {
@@ -549,12 +560,8 @@ impl TillApp {
                     selected,
                 }) = &mut self.dialog
                 {
-                    *results = if query.trim().is_empty() {
-                        Vec::new()
-                    } else {
-                        self.shop.search_members(query, 30).unwrap_or_default()
-                    };
-                    *selected = 0;
+                    let shop = &self.shop;
+                    search_as_you_type(query, results, selected, |q| shop.search_members(q, 30));
                 }
             }
             Action::PickMember(i) => {
