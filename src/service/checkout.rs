@@ -75,11 +75,13 @@ impl Shop {
             Some(u) => u,
             None => cart.lines[0].item.business_unit,
         };
-        let number = self.store.write(|tx| {
+        self.store.write(|tx| {
             // The member's balance may have moved since the cart was built (another till).
+            let mut member_name = None;
             if let Some(m) = &cart.member {
                 let fresh = members::by_id(tx, m.id)?
                     .ok_or_else(|| KasirError::NoSuchMember(m.number.clone()))?;
+                member_name = Some(fresh.name.clone());
                 let kasbon: Decimal = tenders
                     .iter()
                     .filter(|t| t.kind == TenderKind::Kasbon)
@@ -95,13 +97,14 @@ impl Shop {
                 }
             }
             let date = day(today);
-            let seq = q::count_for_till_day(tx, till, &date)? + 1;
+            let seq = q::last_seq_for_till_day(tx, till, &date)? + 1;
             let number = format!("{}-{}-{:04}", till, today.format("%Y%m%d"), seq);
             let at = stamp(now);
+            let uuid = new_uuid();
             let sale_id = q::insert(
                 tx,
                 &NewSale {
-                    uuid: &new_uuid(),
+                    uuid: &uuid,
                     number: &number,
                     till,
                     shift_id: Some(shift.id),
@@ -120,29 +123,64 @@ impl Shop {
                     change: settlement.change,
                 },
             )?;
+            // The sale as stored, built from what is in hand rather than read back.
+            let mut record = SaleRecord {
+                id: sale_id,
+                uuid,
+                number: number.clone(),
+                till: till.to_string(),
+                business_unit: unit.as_str().to_string(),
+                business_date: date,
+                created_at: at.clone(),
+                cashier: actor.name.clone(),
+                member_number: cart.member.as_ref().map(|m| m.number.clone()),
+                member_name,
+                gross: stored(totals.gross)?,
+                discount: stored(totals.discount)?,
+                total: stored(settlement.total)?,
+                rounding: stored(settlement.rounding)?,
+                payable: stored(settlement.payable)?,
+                ppn: stored(totals.ppn)?,
+                change: stored(settlement.change)?,
+                status: "completed".to_string(),
+                lines: Vec::with_capacity(cart.lines.len()),
+                tenders: Vec::with_capacity(settlement.tenders.len()),
+            };
             for (i, line) in cart.lines.iter().enumerate() {
                 let cost = take_stock(tx, line, today, &at, actor.user_id, sale_id)?;
-                q::insert_line(
-                    tx,
-                    sale_id,
-                    &NewLine {
-                        line_no: i as i64 + 1,
-                        product_id: line.item.product_id,
-                        unit_id: line.item.unit_id,
-                        name: &line.item.name,
-                        unit: &line.item.unit,
-                        qty: line.qty,
-                        base_qty: line.base_qty(),
-                        unit_price: line.unit_price,
-                        tier: line.tier.as_str(),
-                        discount: line.discount,
-                        amount: line.amount(),
-                        tax_class: line.item.tax_class.as_str(),
-                        ppn: settings.tax().ppn_in(line.amount(), line.item.tax_class),
-                        cost,
-                        business_unit: line.item.business_unit.as_str(),
-                    },
-                )?;
+                let new = NewLine {
+                    line_no: i as i64 + 1,
+                    product_id: line.item.product_id,
+                    unit_id: line.item.unit_id,
+                    name: &line.item.name,
+                    unit: &line.item.unit,
+                    qty: line.qty,
+                    base_qty: line.base_qty(),
+                    unit_price: line.unit_price,
+                    tier: line.tier.as_str(),
+                    discount: line.discount,
+                    amount: line.amount(),
+                    tax_class: line.item.tax_class.as_str(),
+                    ppn: settings.tax().ppn_in(line.amount(), line.item.tax_class),
+                    cost,
+                    business_unit: line.item.business_unit.as_str(),
+                };
+                q::insert_line(tx, sale_id, &new)?;
+                record.lines.push(q::SaleLineRecord {
+                    line_no: new.line_no,
+                    sku: line.item.sku.clone(),
+                    name: new.name.to_string(),
+                    unit: new.unit.to_string(),
+                    qty: stored_qty(new.qty)?,
+                    base_qty: stored_qty(new.base_qty)?,
+                    unit_price: stored(new.unit_price)?,
+                    tier: new.tier.to_string(),
+                    discount: stored(new.discount)?,
+                    amount: stored(new.amount)?,
+                    ppn: stored(new.ppn)?,
+                    cost: stored(new.cost)?,
+                    business_unit: new.business_unit.to_string(),
+                });
             }
             super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
             for t in &settlement.tenders {
@@ -153,6 +191,11 @@ impl Shop {
                     t.amount,
                     t.reference.as_deref(),
                 )?;
+                record.tenders.push(q::TenderRecord {
+                    kind: t.kind.as_str().to_string(),
+                    amount: stored(t.amount)?,
+                    reference: t.reference.clone(),
+                });
                 if t.kind == TenderKind::Kasbon {
                     if let Some(m) = &cart.member {
                         members::add_kasbon(tx, m.id, t.amount)?;
@@ -181,9 +224,8 @@ impl Shop {
                 &settlement.tenders,
                 &at,
             )?;
-            Ok(number)
-        })?;
-        self.sale(&number)
+            Ok(record)
+        })
     }
 
     /// A sale by number.
@@ -196,6 +238,20 @@ impl Shop {
     pub fn sales_on(&self, date: chrono::NaiveDate) -> Result<Vec<SaleRecord>> {
         q::by_date(self.store.conn(), &day(date))
     }
+}
+
+/// An amount as it reads back from the store (whole minor units, normalised).
+fn stored(d: Decimal) -> Result<Decimal> {
+    Ok(crate::domain::money::money_from_minor(crate::store::minor(
+        d,
+    )?))
+}
+
+/// A quantity as it reads back from the store.
+fn stored_qty(d: Decimal) -> Result<Decimal> {
+    Ok(crate::domain::money::qty_from_milli(crate::store::milli(
+        d,
+    )?))
 }
 
 /// Take a line's stock out and return its cost at moving average. Batches are taken first

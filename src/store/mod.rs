@@ -47,12 +47,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v10_ledger.sql")),
         M::up(include_str!("schema_v11_till.sql")),
         M::up(include_str!("schema_v12_perf.sql")),
+        M::up(include_str!("schema_v13_sale_pages.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    12
+    13
 }
 
 /// An open kasir database.
@@ -390,6 +391,56 @@ mod tests {
             let perms = std::fs::metadata(&db).unwrap().permissions().mode();
             assert_eq!(perms & 0o077, 0, "database readable by others: {perms:o}");
         }
+        s.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn a_v12_shop_keeps_its_draft_carts_and_moves_through_v13() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        {
+            let mut c = Connection::open(&db).unwrap();
+            migrations().to_version(&mut c, 12).unwrap();
+            c.execute_batch(
+                "INSERT INTO drafts(till, cart, updated_at) VALUES ('sembako-1', '{\"lines\":[]}', 't');
+                 INSERT INTO products(uuid, sku, name, business_unit, base_unit, tax_class) VALUES ('u', 'X', 'X', 'sembako', 'pcs', 'exempt');
+                 INSERT INTO batches(product_id, batch_no, expiry, on_hand) VALUES (1, 'B1', '2027-01-01', 5000);
+                 INSERT INTO stock_moves(product_id, batch_id, kind, qty, value, at) VALUES (1, 1, 'receipt', 5000, 100, 't');
+                 INSERT INTO stock_moves(product_id, kind, qty, value, at) VALUES (1, 'receipt', 1000, 20, 't');",
+            )
+            .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let c = s.conn();
+        let draft: String = c
+            .query_row(
+                "SELECT cart FROM drafts WHERE till = 'sembako-1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(draft, "{\"lines\":[]}");
+        let by_batch: i64 = c
+            .query_row(
+                "SELECT count(*) FROM stock_moves WHERE batch_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(by_batch, 1);
+        let indexes: Vec<String> = c
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(indexes.contains(&"sales_day_till".to_string()));
+        assert!(indexes.contains(&"stock_moves_batch".to_string()));
+        assert!(!indexes.contains(&"sales_date".to_string()));
+        assert!(!indexes.contains(&"sale_lines_product".to_string()));
         s.integrity_check().unwrap();
     }
 }

@@ -1,0 +1,199 @@
+//! The sale commit's fast paths give the answers of the plain ones: the sale `checkout`
+//! returns (built from what is in hand) is the sale as stored, and the next sale number
+//! (read from the till's last sale through an index) is the count of the day's sales + 1.
+
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use kasir::domain::cart::{Cart, Tender, TenderKind};
+use kasir::domain::user::Actor;
+use kasir::service::{FixedClock, Shop};
+use kasir::store::sales::{count_for_till_day, last_seq_for_till_day, LAST_OF_TILL_DAY};
+use kasir::store::Store;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+const TILLS: [&str; 2] = ["sembako-1", "cli"];
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn shop(clock: Arc<FixedClock>) -> (Shop, Actor) {
+    let mut shop = Shop::new(Store::open_in_memory().unwrap(), clock);
+    kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+    let kasir = shop.login("siti", "1111").unwrap();
+    for till in TILLS {
+        shop.open_shift(&kasir, till, dec!(500000), &Default::default())
+            .unwrap();
+    }
+    (shop, kasir)
+}
+
+/// Entries a cashier types or scans: plain, multiplied, a bigger unit, a weighed item.
+const ENTRIES: &[&str] = &[
+    "8991993003616",
+    "2*8992097000976",
+    "8992097000983",
+    "1.25*BRS-CRM",
+    "3*8991750001060",
+    "0.5*BRS-CRP",
+    "8997003000798",
+    "8992097001089",
+];
+
+/// A small deterministic generator, so a failure replays.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+fn random_cart(shop: &Shop, rng: &mut Lcg) -> Cart {
+    let mut cart = Cart::default();
+    if rng.next(3) == 0 {
+        shop.attach_member(&mut cart, Some(["A0001", "A0003", "A0004"][rng.next(3)]))
+            .unwrap();
+    }
+    for _ in 0..1 + rng.next(5) {
+        shop.scan_into(&mut cart, ENTRIES[rng.next(ENTRIES.len())])
+            .unwrap();
+    }
+    if rng.next(4) == 0 {
+        let line = rng.next(cart.lines.len());
+        let most = cart.lines[line].amount().min(dec!(2500));
+        cart.set_discount(line, most).unwrap();
+    }
+    cart
+}
+
+fn tenders(shop: &Shop, cart: &Cart, rng: &mut Lcg) -> Vec<Tender> {
+    let total = cart.totals(shop.settings().unwrap().tax()).total;
+    let cash = |amount| Tender {
+        kind: TenderKind::Cash,
+        amount,
+        reference: None,
+    };
+    match rng.next(4) {
+        // Exact-ish cash, rounded up to a note: change and rounding.
+        0 => vec![cash((total / dec!(50000)).ceil() * dec!(50000))],
+        1 => vec![Tender {
+            kind: TenderKind::Qris,
+            amount: total,
+            reference: Some("QR-7781".into()),
+        }],
+        2 if cart
+            .member
+            .as_ref()
+            .is_some_and(|m| m.kasbon_available() > dec!(1000)) =>
+        {
+            let room = cart.member.as_ref().map(|m| m.kasbon_available());
+            let kasbon = (total / dec!(2)).round().min(room.unwrap_or_default());
+            vec![
+                Tender {
+                    kind: TenderKind::Kasbon,
+                    amount: kasbon,
+                    reference: None,
+                },
+                cash(total),
+            ]
+        }
+        _ => vec![cash(total + dec!(37))],
+    }
+}
+
+#[test]
+fn the_sale_checkout_returns_is_the_sale_as_stored() {
+    let clock = Arc::new(FixedClock::new(at("2026-12-01 08:00")));
+    let (mut shop, kasir) = shop(clock.clone());
+    let mut rng = Lcg(0x006b_6173_6972);
+    let mut kinds = std::collections::BTreeSet::new();
+    for i in 0..120 {
+        let cart = random_cart(&shop, &mut rng);
+        let pay = tenders(&shop, &cart, &mut rng);
+        let till = TILLS[i % 2];
+        let sold = shop.checkout(&kasir, till, &cart, &pay).unwrap();
+        let stored = shop.sale(&sold.number).unwrap();
+        assert_eq!(sold, stored, "sale {i} on {till}");
+        // The JSON the CLI prints is the same too (decimal scales included).
+        assert_eq!(
+            serde_json::to_string(&sold).unwrap(),
+            serde_json::to_string(&stored).unwrap()
+        );
+        for t in &sold.tenders {
+            kinds.insert(t.kind.clone());
+        }
+        if sold.member_number.is_some() {
+            kinds.insert("member".into());
+        }
+        if sold.rounding != Decimal::ZERO {
+            kinds.insert("rounding".into());
+        }
+        if sold.discount != Decimal::ZERO {
+            kinds.insert("discount".into());
+        }
+        if sold.lines.iter().any(|l| l.qty.fract() != Decimal::ZERO) {
+            kinds.insert("weighed".into());
+        }
+        clock.advance(chrono::Duration::minutes(3));
+    }
+    // The random carts covered every shape, so the comparison means something.
+    for k in [
+        "cash", "qris", "kasbon", "member", "rounding", "discount", "weighed",
+    ] {
+        assert!(kinds.contains(k), "no {k} sale among {kinds:?}");
+    }
+}
+
+#[test]
+fn the_next_sale_number_follows_the_count_of_the_days_sales() {
+    let clock = Arc::new(FixedClock::new(at("2026-12-01 08:00")));
+    let (mut shop, kasir) = shop(clock.clone());
+    let mut rng = Lcg(7);
+    for day in ["2026-12-01", "2026-12-02"] {
+        clock.set(at(&format!("{day} 08:00")));
+        for i in 0..40 {
+            // The tills take turns unevenly, so their sequences differ.
+            let till = TILLS[usize::from(rng.next(3) == 0)];
+            let date = day.to_string();
+            let conn = shop.store.conn();
+            let counted = count_for_till_day(conn, till, &date).unwrap();
+            assert_eq!(last_seq_for_till_day(conn, till, &date).unwrap(), counted);
+            let cart = random_cart(&shop, &mut rng);
+            let pay = tenders(&shop, &cart, &mut rng);
+            let sale = shop.checkout(&kasir, till, &cart, &pay).unwrap();
+            let expected = format!("{till}-{}-{:04}", day.replace('-', ""), counted + 1);
+            assert_eq!(sale.number, expected, "sale {i} of {day}");
+        }
+    }
+}
+
+#[test]
+fn the_next_sale_number_is_found_through_an_index_not_a_scan() {
+    let clock = Arc::new(FixedClock::new(at("2026-12-01 08:00")));
+    let (shop, _) = shop(clock);
+    let plan: Vec<String> = shop
+        .store
+        .conn()
+        .prepare(&format!("EXPLAIN QUERY PLAN {LAST_OF_TILL_DAY}"))
+        .unwrap()
+        .query_map(["sembako-1", "2026-12-01"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(
+        plan.iter().any(|p| p.contains("sales_day_till")),
+        "{plan:?}"
+    );
+    assert!(
+        !plan
+            .iter()
+            .any(|p| p.contains("SCAN") || p.contains("TEMP B-TREE")),
+        "{plan:?}"
+    );
+}
