@@ -1,6 +1,7 @@
 //! Backup and restore: an online backup taken while another process sells is a whole shop;
-//! a damaged file is refused at start with the advice to restore the last backup; the daily
-//! automatic backup rotates its copies.
+//! damage in the working tables is refused at start, damage in the history wherever it is
+//! touched and by `check` and `backup`, always with the advice to restore the last backup;
+//! the daily automatic backup rotates its copies.
 
 mod common;
 use common::*;
@@ -71,8 +72,8 @@ fn a_backup_taken_while_another_till_sells_is_a_whole_shop() {
     );
 }
 
-#[test]
-fn a_damaged_database_is_refused_at_start_with_the_advice_to_restore() {
+/// A shop with five sales and a good backup of it, then the WAL folded into the file.
+fn shop_with_backup() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let (dir, db) = demo_shop();
     for _ in 0..5 {
         ok(&db, &["sale", "cash:20000", "8991234567891*2"]);
@@ -83,35 +84,101 @@ fn a_damaged_database_is_refused_at_start_with_the_advice_to_restore() {
         .unwrap()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
-    let len = std::fs::metadata(&db).unwrap().len();
-    let page = 4096u64;
-    let pages = len / page;
-    let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+    (dir, db, good)
+}
+
+const PAGE: u64 = 4096;
+
+fn junk_pages(db: &Path, pages: &[u64]) {
+    let mut f = std::fs::OpenOptions::new().write(true).open(db).unwrap();
     let mut rng = Rng(0xdead_beef);
-    for p in [pages / 2, pages / 2 + 1, pages / 3] {
-        f.seek(SeekFrom::Start(p * page)).unwrap();
-        let junk: Vec<u8> = (0..page).map(|_| rng.next() as u8).collect();
+    for p in pages {
+        f.seek(SeekFrom::Start(p * PAGE)).unwrap();
+        let junk: Vec<u8> = (0..PAGE).map(|_| rng.next() as u8).collect();
         f.write_all(&junk).unwrap();
     }
     f.sync_all().unwrap();
-    drop(f);
+}
+
+/// The 0-based page of a table's b-tree root.
+fn root_page(db: &Path, table: &str) -> u64 {
+    let root: i64 = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    root as u64 - 1
+}
+
+fn says_damaged(err: &str, what: &str) {
+    assert!(
+        err.contains("damaged") && err.contains("restore the last backup"),
+        "{what}: {err}"
+    );
+}
+
+/// The backup is whole and becomes the shop again.
+fn restore(good: &Path, db: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    std::fs::copy(good, db).unwrap();
+    assert!(ok(db, &["check"]).starts_with("OK"));
+    assert_eq!(numbers(db).len(), 5);
+}
+
+#[test]
+fn damage_in_the_working_tables_is_refused_at_start_with_the_advice_to_restore() {
+    let (_dir, db, good) = shop_with_backup();
+    junk_pages(
+        &db,
+        &[root_page(&db, "products"), root_page(&db, "barcodes")],
+    );
     for args in [
         &["--lang", "en", "sales", "list"][..],
         &["--lang", "en", "sale", "cash:20000", "8991234567891"],
         &["--lang", "en", "check"],
     ] {
-        let err = refused(&db, args);
-        assert!(
-            err.contains("damaged") && err.contains("restore the last backup"),
-            "{args:?}: {err}"
-        );
+        says_damaged(&refused(&db, args), &format!("{args:?}"));
     }
     let err = refused(&db, &["sales", "list"]);
     assert!(err.contains("pulihkan dari cadangan terakhir"), "{err}");
-    // The backup is whole and becomes the shop again.
-    std::fs::copy(&good, &db).unwrap();
-    assert!(ok(&db, &["check"]).starts_with("OK"));
-    assert_eq!(numbers(&db).len(), 5);
+    restore(&good, &db);
+}
+
+#[test]
+fn damage_in_the_sales_history_is_found_by_check_and_backup_and_refused_where_touched() {
+    let (dir, db, good) = shop_with_backup();
+    junk_pages(&db, &[root_page(&db, "sale_lines")]);
+    // Opening does not read the whole history; what reaches the damage is refused …
+    says_damaged(
+        &refused(
+            &db,
+            &["--lang", "en", "sale", "cash:20000", "8991234567891"],
+        ),
+        "sale",
+    );
+    // … and the checks that read every page find it.
+    says_damaged(&refused(&db, &["--lang", "en", "check"]), "check");
+    let copy = dir.path().join("copy.db");
+    says_damaged(
+        &refused(&db, &["--lang", "en", "backup", copy.to_str().unwrap()]),
+        "backup",
+    );
+    assert!(!copy.exists(), "a damaged copy was left as a backup");
+    restore(&good, &db);
+}
+
+#[test]
+fn damage_anywhere_in_the_file_is_found_by_check() {
+    let (_dir, db, good) = shop_with_backup();
+    let pages = std::fs::metadata(&db).unwrap().len() / PAGE;
+    junk_pages(&db, &[pages / 2, pages / 2 + 1, pages / 3]);
+    says_damaged(&refused(&db, &["--lang", "en", "check"]), "check");
+    restore(&good, &db);
 }
 
 #[test]

@@ -757,3 +757,79 @@ fn closing_the_shift_opens_the_drawer_for_the_count_and_prints_the_z_report() {
     let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 10).unwrap();
     assert!(audit.iter().any(|a| a.action == "drawer_count"));
 }
+
+/// Junk over the root page of `table`, with the WAL folded into the file first.
+fn damage_table(db: &Path, table: &str) {
+    use std::io::{Seek, SeekFrom, Write};
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    let root: i64 = c
+        .query_row(
+            "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(c);
+    let mut f = std::fs::OpenOptions::new().write(true).open(db).unwrap();
+    f.seek(SeekFrom::Start((root as u64 - 1) * 4096)).unwrap();
+    f.write_all(&[0xA5; 4096]).unwrap();
+    f.sync_all().unwrap();
+}
+
+#[test]
+fn damage_in_the_sales_history_found_after_start_stops_selling_with_the_advice_to_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    {
+        let mut shop = shop_at(&db, true);
+        let kasir = shop.login("siti", "1111").unwrap();
+        shop.open_shift(&kasir, "cli", dec!(100000), &Default::default())
+            .unwrap();
+        for _ in 0..150 {
+            let mut cart = kasir::domain::cart::Cart::default();
+            shop.scan_into(&mut cart, &format!("2*{MIE}")).unwrap();
+            shop.scan_into(&mut cart, GULA).unwrap();
+            let pay = [kasir::domain::cart::Tender {
+                kind: kasir::domain::cart::TenderKind::Cash,
+                amount: dec!(50000),
+                reference: None,
+            }];
+            shop.checkout(&kasir, "cli", &cart, &pay).unwrap();
+        }
+    }
+    damage_table(&db, "sale_lines");
+    // Opening checks the working tables only: the till starts.
+    let mut h = harness(shop_at(&db, false));
+    login(&mut h, "siti", "1111");
+    assert!(h.state().damaged.is_none());
+    h.state_mut().start_file_check();
+    let started = std::time::Instant::now();
+    while h.state().damaged.is_none() && started.elapsed() < std::time::Duration::from_secs(20) {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+    assert!(
+        matches!(h.state().damaged, Some(kasir::KasirError::DbCorrupt(_))),
+        "{:?}",
+        h.state().damaged
+    );
+    // The banner says so on every screen, and the till refuses to take money.
+    assert!(h
+        .query_by_label_contains("pulihkan dari cadangan terakhir")
+        .is_some());
+    burst(&mut h, MIE);
+    press(&mut h, Key::F12);
+    press(&mut h, Key::Enter);
+    match &h.state().dialog {
+        Some(Dialog::Pay(p)) => assert!(
+            p.error
+                .as_deref()
+                .is_some_and(|e| e.contains("pulihkan dari cadangan terakhir")),
+            "{:?}",
+            p.error
+        ),
+        other => panic!("payment closed: {other:?}"),
+    }
+}

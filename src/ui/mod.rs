@@ -51,6 +51,7 @@ pub struct TillOptions {
 pub fn run(shop: Shop, opts: TillOptions) -> Result<()> {
     let mut app = TillApp::new(shop, &opts)?;
     app.start_printer()?;
+    app.start_file_check();
     // The daily backup (settings backup.dir / backup.keep), if today's is not there yet.
     match app.shop.auto_backup_if_due(app.shop.now()) {
         Ok(b) => tracing::info!(?b, "daily backup checked"),
@@ -340,6 +341,10 @@ pub struct TillApp {
     pub printer: Option<crate::service::print::PrintWorkerHandle>,
     /// The printer's last reported state.
     pub printer_report: Option<crate::service::print::PrinterReport>,
+    /// The whole-file damage check running beside the till since start.
+    pub file_check: Option<std::sync::mpsc::Receiver<Result<()>>>,
+    /// Damage that check found: the till stops selling and says to restore the backup.
+    pub damaged: Option<KasirError>,
 }
 
 /// New results for what was typed so far (none for an empty query), first one selected.
@@ -405,8 +410,55 @@ impl TillApp {
             demo: opts.demo,
             printer: None,
             printer_report: None,
+            file_check: None,
+            damaged: None,
             shop,
         })
+    }
+
+    /// Check the whole file for damage on a thread of its own: opening the shop checks only
+    /// the working tables, so a shop with years of history is ready in well under a second.
+    pub fn start_file_check(&mut self) {
+        let path = self.shop.store.path().to_path_buf();
+        if path.as_os_str() == ":memory:" {
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("kasir-file-check".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let result = crate::store::check_file(&path);
+                tracing::info!(
+                    ok = result.is_ok(),
+                    ms = started.elapsed().as_millis() as u64,
+                    "file check"
+                );
+                let _ = tx.send(result);
+            });
+        match spawned {
+            Ok(_) => self.file_check = Some(rx),
+            Err(e) => tracing::warn!(error = %e, "file check not started"),
+        }
+    }
+
+    fn poll_file_check(&mut self) {
+        let Some(rx) = &self.file_check else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(Ok(())) => self.file_check = None,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "database damaged");
+                self.file_check = None;
+                // Busy or unreadable for another reason is not damage: only damage stops sales.
+                if matches!(e, KasirError::DbCorrupt(_)) {
+                    self.damaged = Some(e);
+                }
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.file_check = None,
+        }
     }
 
     /// Start the print worker for this till's receipt printer (its own thread and database
@@ -1269,6 +1321,13 @@ impl TillApp {
                 return;
             }
         };
+        if let Some(e) = &self.damaged {
+            let text = err_text(e, lang);
+            if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                p.error = Some(text);
+            }
+            return;
+        }
         let approver = pay.approver.clone();
         match self.shop.checkout_approved(
             &actor,
@@ -1519,6 +1578,19 @@ impl TillApp {
     /// Draw one frame and apply what the cashier did.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
+        if self.file_check.is_some() {
+            self.poll_file_check();
+            ui.ctx().request_repaint_after(Duration::from_millis(250));
+        }
+        if let Some(e) = &self.damaged {
+            let text = err_text(e, self.lang);
+            egui::Panel::top("damaged").show(ui, |ui| {
+                ui.colored_label(
+                    egui::Color32::from_rgb(200, 30, 30),
+                    egui::RichText::new(text).strong().size(18.0),
+                );
+            });
+        }
         if let Some(p) = &self.printer {
             if let Some(r) = p.try_status() {
                 self.printer_report = Some(r);
