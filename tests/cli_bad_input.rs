@@ -229,3 +229,25 @@ fn a_directory_or_a_foreign_file_is_not_opened_as_a_shop() {
     let msg = refused(&db, &["--lang", "en", "demo"]);
     assert!(msg.contains("already exists"), "{msg}");
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
+    let (_dir, db) = demo_shop();
+    for args in [&["stock"][..], &["--json", "stock"]] {
+        let mut child = std::process::Command::new(bin())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("KASIR_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is printed, as `| head -0` would.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
+    }
+}

@@ -266,6 +266,7 @@ fn init_logging(db: &Path, verbose: bool) -> Option<tracing_appender::non_blocki
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    quiet_broken_pipe();
     let cli = Cli::parse();
     let lang = cli
         .lang
@@ -343,6 +344,25 @@ fn progress_bar(json: bool, what: &'static str) -> impl FnMut(u64, u64) {
             }
         }
     }
+}
+
+/// Output piped into `head` or a closed reader ends the program quietly, as other command
+/// line tools do, instead of with a panic and a backtrace. Whatever the command did was
+/// committed before it printed.
+fn quiet_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 fn print_json(v: serde_json::Value) {
