@@ -227,7 +227,108 @@ fn sale_commit(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("checkout_3_lines", n), |b| {
         b.iter(|| shop.checkout(&admin, "sembako-1", &cart, &pay).unwrap())
     });
+    // A second baseline: the rows a 3-line cash sale stores (header, lines, moves with the
+    // cached stock, tender, receipt and drawer jobs), written straight through the store
+    // with none of the checkout's reads, checks or pricing. The gap between this and
+    // `checkout_3_lines` is kasir's own work; the gap between this and the bare insert is
+    // what storing a sale costs SQLite.
+    let mut k = 0u64;
+    g.bench_function(BenchmarkId::new("baseline_same_rows_store_only", n), |b| {
+        b.iter(|| {
+            k += 1;
+            shop.store.write(|tx| same_rows(tx, &cart, k)).unwrap()
+        })
+    });
     g.finish();
+}
+
+/// The rows of one cash sale of `cart`, written with the store's insert functions only.
+fn same_rows(tx: &rusqlite::Transaction, cart: &Cart, k: u64) -> kasir::Result<()> {
+    use kasir::store::print::{JobKind, NewJob};
+    use kasir::store::sales::{insert, insert_line, insert_tender, NewLine, NewSale};
+    use kasir::store::stock::{record, MoveKind, NewMove};
+    let (uuid, number, at) = (
+        format!("same-rows-{k}"),
+        format!("raw-{k:08}"),
+        "2026-12-01 10:00:00",
+    );
+    let amount = Decimal::from(10_000);
+    let sale = insert(
+        tx,
+        &NewSale {
+            uuid: &uuid,
+            number: &number,
+            till: "raw",
+            shift_id: None,
+            business_unit: "sembako",
+            business_date: "2026-12-01",
+            created_at: at,
+            user_id: None,
+            cashier: "raw",
+            member_id: None,
+            gross: amount,
+            discount: Decimal::ZERO,
+            total: amount,
+            rounding: Decimal::ZERO,
+            payable: amount,
+            ppn: Decimal::ZERO,
+            change: Decimal::ZERO,
+        },
+    )?;
+    for (i, l) in cart.lines.iter().enumerate() {
+        insert_line(
+            tx,
+            sale,
+            &NewLine {
+                line_no: i as i64 + 1,
+                product_id: l.item.product_id,
+                unit_id: l.item.unit_id,
+                name: &l.item.name,
+                unit: &l.item.unit,
+                qty: l.qty,
+                base_qty: l.base_qty(),
+                unit_price: l.unit_price,
+                tier: "umum",
+                discount: Decimal::ZERO,
+                amount: l.amount(),
+                tax_class: l.item.tax_class.as_str(),
+                ppn: Decimal::ZERO,
+                cost: Decimal::ZERO,
+                business_unit: "sembako",
+            },
+        )?;
+        record(
+            tx,
+            &NewMove {
+                product_id: l.item.product_id,
+                batch_id: None,
+                kind: MoveKind::Sale,
+                qty: -l.base_qty(),
+                value: Decimal::ZERO,
+                at,
+                user_id: None,
+                ref_type: Some("sale"),
+                ref_id: Some(sale),
+                note: None,
+            },
+        )?;
+    }
+    insert_tender(tx, sale, "cash", amount, None)?;
+    for (kind, id) in [(JobKind::Drawer, "d"), (JobKind::Receipt, "r")] {
+        kasir::store::print::insert(
+            tx,
+            &NewJob {
+                uuid: &format!("{uuid}-{id}"),
+                kind,
+                reference: Some(&number),
+                sale_id: Some(sale),
+                printer: "sim",
+                payload: None,
+                at,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn day_close(c: &mut Criterion) {
@@ -336,19 +437,44 @@ fn ui_frame(c: &mut Criterion) {
     g.finish();
 }
 
+/// Shops with a sales history for the cold start: 34,000 sales on one day, and, when
+/// `KASIR_BENCH_HISTORY` names a count (e.g. `1000000`), that many over a year.
+fn history_shops() -> Vec<(usize, usize, u32)> {
+    let mut v = vec![(100_000, 34_000, 1)];
+    if let Some(n) = std::env::var("KASIR_BENCH_HISTORY")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+    {
+        v.push((100_000, n, 365));
+    }
+    v
+}
+
 fn cold_start(c: &mut Criterion) {
     let mut g = c.benchmark_group("cold_start");
     g.sampling_mode(SamplingMode::Flat);
-    for n in sizes() {
-        let path = shop_file(n, 0, 1);
-        g.bench_function(BenchmarkId::new("baseline_open_sqlite_read_row", n), |b| {
-            b.iter(|| {
-                let c = rusqlite::Connection::open(&path).unwrap();
-                c.query_row("SELECT count(*) FROM settings", [], |r| r.get::<_, i64>(0))
-                    .unwrap()
-            })
-        });
-        g.bench_function(BenchmarkId::new("open_till_first_frame", n), |b| {
+    let shops = sizes()
+        .into_iter()
+        .map(|n| (n, 0, 1))
+        .chain(history_shops());
+    for (n, sales, days) in shops {
+        let path = shop_file(n, sales, days);
+        let id = if sales == 0 {
+            n.to_string()
+        } else {
+            format!("{n}-products-{sales}-sales")
+        };
+        g.bench_function(
+            BenchmarkId::new("baseline_open_sqlite_read_row", &id),
+            |b| {
+                b.iter(|| {
+                    let c = rusqlite::Connection::open(&path).unwrap();
+                    c.query_row("SELECT count(*) FROM settings", [], |r| r.get::<_, i64>(0))
+                        .unwrap()
+                })
+            },
+        );
+        g.bench_function(BenchmarkId::new("open_till_first_frame", &id), |b| {
             b.iter(|| {
                 let shop = open(&path);
                 let mut app = TillApp::new(shop, &TillOptions::default()).unwrap();

@@ -589,3 +589,45 @@ fn a_write_off_posts_the_loss_at_cost_against_inventory() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn write_offs_and_purchases_post_on_their_own_day_at_midnight() {
+    use kasir::service::stock::{parse_receipt, Payment, ReceiveOptions, WriteOffReason};
+    let (mut shop, clock) = shop("2026-12-04", false);
+    shop.add_supplier(&back(), "SMBR", "CV Sumber Pangan", None, None)
+        .unwrap();
+    let receive = |shop: &mut Shop, csv: &str| {
+        let lines =
+            parse_receipt(format!("code,qty,unit,cost,batch,expiry\n{csv}\n").as_bytes()).unwrap();
+        shop.receive(
+            &back(),
+            &lines,
+            &ReceiveOptions {
+                supplier: Some("SMBR".into()),
+                payment: Payment::Credit,
+                note: None,
+            },
+        )
+        .unwrap();
+    };
+    // The last second of the 4th, and the first of the 5th.
+    clock.set(at("2026-12-04 23:59:59"));
+    shop.write_off(&back(), "BRS", dec!(1), WriteOffReason::Rusak, None)
+        .unwrap();
+    receive(&mut shop, "BRS,10,,8600,,");
+    clock.set(at("2026-12-05 00:00:00"));
+    shop.write_off(&back(), "BRS", dec!(2), WriteOffReason::Rusak, None)
+        .unwrap();
+    receive(&mut shop, "BRS,20,,8600,,");
+    let activity = |d: &str| {
+        let a = shop
+            .day_activity(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap())
+            .unwrap();
+        let adjusted: Decimal = a.stock_adjustments.iter().map(|(_, v)| *v).sum();
+        let bought: Decimal = a.purchases.iter().map(|(_, _, v)| *v).sum();
+        (adjusted, bought)
+    };
+    assert_eq!(activity("2026-12-04"), (dec!(-8600), dec!(86000)));
+    assert_eq!(activity("2026-12-05"), (dec!(-17200), dec!(172000)));
+    assert_eq!(activity("2026-12-06"), (dec!(0), dec!(0)));
+}

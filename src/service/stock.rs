@@ -724,7 +724,7 @@ impl Shop {
         let days = self.setting_i64("stock.reorder_days", 30)?.max(1);
         let cover = self.setting_i64("stock.reorder_cover_days", 14)?.max(0);
         let since = stamp(self.now() - chrono::Duration::days(days));
-        let sales = q::sales_since(self.store.conn(), &since)?;
+        let sales = q::sales_in_window(self.store.conn(), &since)?;
         let mut out = Vec::new();
         for r in q::all(self.store.conn())? {
             if r.min_stock <= Decimal::ZERO || r.on_hand > r.min_stock {
@@ -758,26 +758,27 @@ impl Shop {
             None => self.setting_i64("stock.slow_days", 90)?,
         };
         let since = stamp(self.now() - chrono::Duration::days(days.max(0)));
-        let sales = q::sales_since(self.store.conn(), &since)?;
-        let mut out: Vec<SlowMover> = q::all(self.store.conn())?
-            .into_iter()
-            .filter(|r| r.on_hand > Decimal::ZERO)
-            .filter_map(|r| {
-                let last = sales.get(&r.product_id).and_then(|s| s.1.clone());
-                if last.as_deref().is_some_and(|l| l >= since.as_str()) {
-                    return None;
-                }
-                Some(SlowMover {
-                    sku: r.sku,
-                    name: r.name,
-                    business_unit: r.business_unit,
-                    base_unit: r.base_unit,
-                    on_hand: r.on_hand,
-                    value: r.value,
-                    last_sale: last,
-                })
-            })
-            .collect();
+        let c = self.store.conn();
+        let recent = q::sales_in_window(c, &since)?;
+        let mut out = Vec::new();
+        for r in q::all(c)?.into_iter().filter(|r| r.on_hand > Decimal::ZERO) {
+            if recent
+                .get(&r.product_id)
+                .is_some_and(|(_, last)| last.as_deref().is_some_and(|l| l >= since.as_str()))
+            {
+                continue;
+            }
+            // Not sold in the window: when it last sold, if ever.
+            out.push(SlowMover {
+                last_sale: q::last_sale_at(c, r.product_id)?,
+                sku: r.sku,
+                name: r.name,
+                business_unit: r.business_unit,
+                base_unit: r.base_unit,
+                on_hand: r.on_hand,
+                value: r.value,
+            });
+        }
         out.sort_by(|a, b| b.value.cmp(&a.value).then(a.sku.cmp(&b.sku)));
         Ok(out)
     }

@@ -315,11 +315,12 @@ pub fn cash_moves_on(c: &Connection, date: &str) -> Result<Vec<(String, String, 
     Ok(rows)
 }
 
-/// (product unit, value at cost) of write-offs and opname adjustments on `date`.
+/// (product unit, value at cost) of write-offs and opname adjustments on `date`, found
+/// through the moves' time index (the day's moves, not the whole history).
 pub fn stock_adjustments_on(c: &Connection, date: &str) -> Result<Vec<(String, Decimal)>> {
     let mut st = c.prepare(
         "SELECT p.business_unit, sum(m.value) FROM stock_moves m JOIN products p ON p.id = m.product_id
-         WHERE m.kind IN ('writeoff', 'opname') AND substr(m.at, 1, 10) = ?1
+         WHERE m.kind IN ('writeoff', 'opname') AND m.at >= ?1 AND m.at < date(?1, '+1 day')
          GROUP BY p.business_unit ORDER BY p.business_unit",
     )?;
     let rows = st
@@ -334,7 +335,7 @@ pub fn purchases_on(c: &Connection, date: &str) -> Result<Vec<(String, String, D
     let mut st = c.prepare(
         "SELECT p.business_unit, g.payment, sum(l.amount) FROM goods_receipt_lines l
          JOIN goods_receipts g ON g.id = l.receipt_id JOIN products p ON p.id = l.product_id
-         WHERE g.supplier_id IS NOT NULL AND substr(g.received_at, 1, 10) = ?1
+         WHERE g.supplier_id IS NOT NULL AND g.received_at >= ?1 AND g.received_at < date(?1, '+1 day')
          GROUP BY p.business_unit, g.payment ORDER BY p.business_unit, g.payment",
     )?;
     let rows = st

@@ -500,6 +500,16 @@ mod tests {
             .map(|r| r.unwrap())
             .collect();
         assert!(indexes.contains(&"sales_day_till".to_string()));
+        assert!(indexes.contains(&"sales_shift".to_string()));
+        // The X and Z reports find a shift's sales through it.
+        let plan: String = c
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT count(*), sum(payable) FROM sales WHERE shift_id = 1",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("sales_shift"), "{plan}");
         assert!(indexes.contains(&"stock_moves_batch".to_string()));
         assert!(!indexes.contains(&"sales_date".to_string()));
         assert!(!indexes.contains(&"sale_lines_product".to_string()));

@@ -1,8 +1,10 @@
--- kasir schema v13_sale_pages: fewer pages written per sale, and the next sale number found
--- without counting the day's sales.
+-- kasir schema v13_sale_pages: fewer pages written per sale, the next sale number found
+-- without counting the day's sales, and a shift's sales found without reading them all.
 -- One index serves the day's sales (business_date) and a till's last sale of the day.
 CREATE INDEX sales_day_till ON sales(business_date, till, id);
 DROP INDEX sales_date;
+-- The X and Z reports sum a shift's sales.
+CREATE INDEX sales_shift ON sales(shift_id);
 -- No query looks sale lines up by product; joins reach products through their key.
 DROP INDEX sale_lines_product;
 -- Most goods are not batch-tracked: their moves need no entry in the batch index.
