@@ -1,6 +1,7 @@
 //! The sale commit's fast paths give the answers of the plain ones: the sale `checkout`
 //! returns (built from what is in hand) is the sale as stored, and the next sale number
 //! (read from the till's last sale through an index) is the count of the day's sales + 1.
+//! The queries a cashier or treasurer waits for go through an index, not the whole history.
 
 use std::sync::Arc;
 
@@ -173,27 +174,57 @@ fn the_next_sale_number_follows_the_count_of_the_days_sales() {
     }
 }
 
+fn plan(shop: &Shop, sql: &str, params: &[&str]) -> Vec<String> {
+    shop.store
+        .conn()
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map(rusqlite::params_from_iter(params), |r| {
+            r.get::<_, String>(3)
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+/// The query goes through `index` and reads no table or index whole.
+fn searches(shop: &Shop, sql: &str, params: &[&str], index: &str) -> Vec<String> {
+    let plan = plan(shop, sql, params);
+    assert!(
+        plan.iter().any(|p| p.contains(index)),
+        "{index} not used: {plan:?}"
+    );
+    assert!(!plan.iter().any(|p| p.starts_with("SCAN")), "{plan:?}");
+    plan
+}
+
 #[test]
 fn the_next_sale_number_is_found_through_an_index_not_a_scan() {
     let clock = Arc::new(FixedClock::new(at("2026-12-01 08:00")));
     let (shop, _) = shop(clock);
-    let plan: Vec<String> = shop
-        .store
-        .conn()
-        .prepare(&format!("EXPLAIN QUERY PLAN {LAST_OF_TILL_DAY}"))
-        .unwrap()
-        .query_map(["sembako-1", "2026-12-01"], |r| r.get::<_, String>(3))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    assert!(
-        plan.iter().any(|p| p.contains("sales_day_till")),
-        "{plan:?}"
+    let plan = searches(
+        &shop,
+        LAST_OF_TILL_DAY,
+        &["sembako-1", "2026-12-01"],
+        "sales_day_till",
     );
-    assert!(
-        !plan
-            .iter()
-            .any(|p| p.contains("SCAN") || p.contains("TEMP B-TREE")),
-        "{plan:?}"
+    assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
+}
+
+#[test]
+fn day_close_and_the_reorder_window_read_only_their_period() {
+    let clock = Arc::new(FixedClock::new(at("2026-12-01 08:00")));
+    let (shop, _) = shop(clock);
+    searches(
+        &shop,
+        kasir::store::ledger::ADJUSTMENTS_ON,
+        &["2026-12-01"],
+        "stock_moves_at",
+    );
+    searches(
+        &shop,
+        kasir::store::stock::SALES_IN_WINDOW,
+        &["2026-11-01 00:00:00"],
+        "stock_moves_at",
     );
 }

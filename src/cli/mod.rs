@@ -266,6 +266,7 @@ fn init_logging(db: &Path, verbose: bool) -> Option<tracing_appender::non_blocki
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    let _ = crate::ui::STARTED.set(std::time::Instant::now());
     quiet_broken_pipe();
     let cli = Cli::parse();
     let lang = cli

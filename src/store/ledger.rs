@@ -315,14 +315,16 @@ pub fn cash_moves_on(c: &Connection, date: &str) -> Result<Vec<(String, String, 
     Ok(rows)
 }
 
+/// Write-offs and opname adjustments of a day (`?1`) per unit.
+pub const ADJUSTMENTS_ON: &str =
+    "SELECT p.business_unit, sum(m.value) FROM stock_moves m JOIN products p ON p.id = m.product_id
+     WHERE m.kind IN ('writeoff', 'opname') AND m.at >= ?1 AND m.at < date(?1, '+1 day')
+     GROUP BY p.business_unit ORDER BY p.business_unit";
+
 /// (product unit, value at cost) of write-offs and opname adjustments on `date`, found
 /// through the moves' time index (the day's moves, not the whole history).
 pub fn stock_adjustments_on(c: &Connection, date: &str) -> Result<Vec<(String, Decimal)>> {
-    let mut st = c.prepare(
-        "SELECT p.business_unit, sum(m.value) FROM stock_moves m JOIN products p ON p.id = m.product_id
-         WHERE m.kind IN ('writeoff', 'opname') AND m.at >= ?1 AND m.at < date(?1, '+1 day')
-         GROUP BY p.business_unit ORDER BY p.business_unit",
-    )?;
+    let mut st = c.prepare(ADJUSTMENTS_ON)?;
     let rows = st
         .query_map([date], |r| Ok((r.get(0)?, money(r.get(1)?))))?
         .collect::<rusqlite::Result<_>>()?;

@@ -490,6 +490,12 @@ pub fn expiring(c: &Connection, until: &str) -> Result<Vec<ExpiryRow>> {
     Ok(rows)
 }
 
+/// Sales and returns per product since `?1`, read through the moves' time index.
+pub const SALES_IN_WINDOW: &str =
+    "SELECT product_id, -coalesce(sum(qty), 0), max(CASE WHEN kind = 'sale' THEN at END)
+     FROM stock_moves INDEXED BY stock_moves_at
+     WHERE at >= ?1 AND kind IN ('sale', 'return') GROUP BY product_id";
+
 /// Base units sold (net of returns) per product since `since` (a stored timestamp), and
 /// the last time each product sold since then: only the window's moves are read, through
 /// the moves' time index. [`last_sale_at`] gives the last sale before the window.
@@ -497,11 +503,7 @@ pub fn sales_in_window(
     c: &Connection,
     since: &str,
 ) -> Result<std::collections::HashMap<i64, (Decimal, Option<String>)>> {
-    let mut st = c.prepare_cached(
-        "SELECT product_id, -coalesce(sum(qty), 0), max(CASE WHEN kind = 'sale' THEN at END)
-         FROM stock_moves INDEXED BY stock_moves_at
-         WHERE at >= ?1 AND kind IN ('sale', 'return') GROUP BY product_id",
-    )?;
+    let mut st = c.prepare_cached(SALES_IN_WINDOW)?;
     let rows = st
         .query_map([since], |r| {
             Ok((

@@ -37,6 +37,9 @@ pub const PIN_ID: &str = "pin_field";
 pub const CASH_ID: &str = "cash_field";
 pub const SEARCH_ID: &str = "search_field";
 
+/// When the program started (set first thing in `main`), for the "till ready" log line.
+pub static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
 /// How the till was started.
 #[derive(Debug, Clone, Default)]
 pub struct TillOptions {
@@ -345,6 +348,8 @@ pub struct TillApp {
     pub file_check: Option<std::sync::mpsc::Receiver<Result<()>>>,
     /// Damage that check found: the till stops selling and says to restore the backup.
     pub damaged: Option<KasirError>,
+    /// Whether the first frame has been drawn (and logged with the time since start).
+    pub drawn: bool,
 }
 
 /// New results for what was typed so far (none for an empty query), first one selected.
@@ -412,6 +417,7 @@ impl TillApp {
             printer_report: None,
             file_check: None,
             damaged: None,
+            drawn: false,
             shop,
         })
     }
@@ -1611,6 +1617,11 @@ impl TillApp {
         }
         // X11 without an input method: an enabled IME swallows every key (DESIGN.md).
         ui.ctx().output_mut(|o| o.ime = None);
+        if !self.drawn {
+            self.drawn = true;
+            let ms = STARTED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0);
+            tracing::info!(ms_since_start = ?ms, "till ready: first frame drawn");
+        }
         if let Some(n) = &self.notice {
             if n.at.elapsed() > Duration::from_secs(30) && !n.error {
                 self.notice = None;
