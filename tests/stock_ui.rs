@@ -570,3 +570,59 @@ fn counting_is_keyboard_first_scan_the_code_type_the_count_enter_and_scan_the_ne
             base_unit: "pcs".into(),
         }));
 }
+
+#[test]
+fn the_stock_reports_tab_shows_value_per_unit_the_reorder_list_and_slow_movers_blind_during_a_count(
+) {
+    let (_dir, mut h) = gudang_on_stock();
+    click(&mut h, "Laporan stok");
+    assert_eq!(screen(&h).tab, StockTab::Reports, "{}", error(&h));
+    let shop = &h.state().shop;
+    let values = shop.stock_value_by_unit().unwrap();
+    let reorder = shop.low_stock().unwrap();
+    let slow = shop.slow_movers(Some(90)).unwrap();
+    assert!(!reorder.is_empty() && !slow.is_empty(), "the demo has both");
+    let sembako = values
+        .iter()
+        .find(|v| v.business_unit == "sembako")
+        .unwrap()
+        .value;
+    let sembako_value = kasir::domain::money::format_rupiah(sembako);
+    h.get_by_label(&sembako_value);
+    // The reorder list: each low product with its suggested order.
+    let low = &reorder[0];
+    assert!(h.query_all_by_label(&low.name).count() >= 1);
+    let suggested = format!("{} {}", format_qty(low.suggested), low.base_unit);
+    assert!(h.query_all_by_label(&suggested).count() >= 1, "{suggested}");
+    // Slow movers over the default 90 days, then over 30.
+    assert_eq!(screen(&h).slow_days, Some(90));
+    assert_eq!(screen(&h).slow.len(), slow.len());
+    h.state_mut()
+        .apply(Action::Stock(kasir::ui::stock::StockAction::SlowDays(30)));
+    h.run_steps(2);
+    assert_eq!(screen(&h).slow_days, Some(30));
+    let slow_30 = h.state().shop.slow_movers(Some(30)).unwrap();
+    assert_eq!(screen(&h).slow, slow_30);
+    h.get_by_label(&format!("Barang lambat laku ({})", slow_30.len()));
+    // While sembako is being counted, its figures are hidden here too.
+    let budi = h.state().actor.clone().unwrap();
+    h.state_mut()
+        .shop
+        .opname_start(&budi, Some(kasir::domain::catalog::BusinessUnit::Sembako))
+        .unwrap();
+    click(&mut h, "Muat ulang");
+    assert!(screen(&h).session.is_some());
+    assert!(
+        h.query_by_label(&sembako_value).is_none(),
+        "sembako's stock value shown during its count"
+    );
+    // A dash for sembako's value, and for the on-hand and suggested order (reorder) or
+    // on-hand and value (slow movers) of every sembako row; apotek's figures still show.
+    let sembako_rows = |units: Vec<&str>| units.iter().filter(|u| **u == "sembako").count();
+    let dashes = 1
+        + 2 * sembako_rows(reorder.iter().map(|r| r.business_unit.as_str()).collect())
+        + 2 * sembako_rows(slow_30.iter().map(|r| r.business_unit.as_str()).collect());
+    assert_eq!(h.query_all_by_label("—").count(), dashes);
+    let apotek = values.iter().find(|v| v.business_unit == "apotek").unwrap();
+    h.get_by_label(&kasir::domain::money::format_rupiah(apotek.value));
+}

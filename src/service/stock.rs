@@ -755,7 +755,7 @@ impl Shop {
     pub fn slow_movers(&self, days: Option<i64>) -> Result<Vec<SlowMover>> {
         let days = match days {
             Some(d) => d,
-            None => self.setting_i64("stock.slow_days", 90)?,
+            None => self.slow_days()?,
         };
         let since = stamp(self.now() - chrono::Duration::days(days.max(0)));
         let c = self.store.conn();
@@ -781,6 +781,11 @@ impl Shop {
         }
         out.sort_by(|a, b| b.value.cmp(&a.value).then(a.sku.cmp(&b.sku)));
         Ok(out)
+    }
+
+    /// The slow-mover window in days (setting `stock.slow_days`, default 90).
+    pub fn slow_days(&self) -> Result<i64> {
+        self.setting_i64("stock.slow_days", 90)
     }
 
     /// An integer setting with a default.

@@ -1,6 +1,7 @@
 //! The stock screen for the `gudang` and `apoteker` roles, as tabs: stock on hand with the
-//! stock card, receiving, opname (blind count, supervisor approval), write-offs, expiry, and
-//! the apotek's SIPNAP report and registers. Every tab loads its data in [`apply`] when it
+//! stock card, receiving, opname (blind count, supervisor approval), write-offs, expiry,
+//! stock reports (value per unit, reorder list, slow movers), and the apotek's SIPNAP report
+//! and registers. Every tab loads its data in [`apply`] when it
 //! opens or on Refresh; the draw functions only draw and push actions.
 
 use chrono::NaiveDate;
@@ -16,7 +17,10 @@ use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::service::opname::{CountAck, OpnameReport};
-use crate::service::stock::{ExpiryReport, Payment, ReceiptLine, ReceiveOptions, WriteOffReason};
+use crate::service::stock::{
+    ExpiryReport, Payment, ReceiptLine, ReceiveOptions, ReorderRow, SlowMover, UnitStockValue,
+    WriteOffReason,
+};
 use crate::service::Shop;
 use crate::store::opname::SessionRow;
 use crate::store::pharmacy::{PrescriptionRow, RegisterRow};
@@ -38,6 +42,8 @@ pub enum StockTab {
     Expiry,
     /// SIPNAP, prescriptions and the drug register (apoteker, admin).
     Apotek,
+    /// Stock value per unit, the reorder list and slow movers.
+    Reports,
 }
 
 /// A receiving line being typed.
@@ -106,6 +112,12 @@ pub struct StockScreen {
     pub prescriptions: Vec<PrescriptionRow>,
     pub register: Vec<RegisterRow>,
     pub csv_path: String,
+    // Reports.
+    pub values: Vec<UnitStockValue>,
+    pub reorder: Vec<ReorderRow>,
+    pub slow: Vec<SlowMover>,
+    /// The slow-mover window (`stock.slow_days`, 90, unless picked on the tab).
+    pub slow_days: Option<i64>,
     /// Put the keyboard in the code field on the next frame (after a line or a count is
     /// booked, or a tab opened), so the next scan lands there.
     pub focus_code: bool,
@@ -131,6 +143,7 @@ pub enum StockAction {
     WriteOff,
     WriteOffExpired,
     ExpiryDays(i64),
+    SlowDays(i64),
     SipnapExport,
 }
 
@@ -187,6 +200,16 @@ fn load(shop: &Shop, actor: Option<&Actor>, s: &mut StockScreen, may_rx: bool) -
             let report = shop.expiry_report(s.days)?;
             s.days = Some(report.days);
             s.expiry = Some(report);
+        }
+        StockTab::Reports => {
+            s.values = shop.stock_value_by_unit()?;
+            s.reorder = shop.low_stock()?;
+            let days = match s.slow_days {
+                Some(d) => d,
+                None => shop.slow_days()?,
+            };
+            s.slow_days = Some(days);
+            s.slow = shop.slow_movers(Some(days))?;
         }
         StockTab::Apotek => {
             let actor = actor.ok_or_else(no_actor)?;
@@ -407,6 +430,11 @@ fn act(
             s.tab = StockTab::Expiry;
             load(shop, Some(actor), s, may_rx)
         }
+        StockAction::SlowDays(d) => {
+            s.slow_days = Some(d);
+            s.tab = StockTab::Reports;
+            load(shop, Some(actor), s, may_rx)
+        }
         StockAction::SipnapExport => {
             let path = s.csv_path.trim().to_string();
             let n = shop.export_sipnap_csv(actor, &s.month, std::path::Path::new(&path))?;
@@ -523,6 +551,7 @@ pub fn stock_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>)
             (StockTab::Opname, "stock.tab_opname", true),
             (StockTab::WriteOff, "stock.tab_write_off", true),
             (StockTab::Expiry, "stock.tab_expiry", true),
+            (StockTab::Reports, "stock.tab_reports", true),
             (StockTab::Apotek, "stock.tab_apotek", may_rx),
         ] {
             if show
@@ -561,6 +590,7 @@ pub fn stock_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>)
             StockTab::WriteOff => write_off_ui(lang, s, ui, &mut push),
             StockTab::Expiry => expiry_ui(lang, s, ui, &mut push),
             StockTab::Apotek => apotek_ui(lang, s, ui, &mut push),
+            StockTab::Reports => reports_ui(lang, s, ui, &mut push),
         });
 }
 
@@ -1150,6 +1180,124 @@ fn expiry_ui(
     ui.separator();
     ui.strong(t(lang, "stock.expired"));
     expiry_grid(lang, ui, "expiry_expired", &r.expired, |u| s.blind(u));
+}
+
+/// A figure, or a dash while a count of its unit is under way (the count is blind).
+fn figure(ui: &mut egui::Ui, blind: bool, text: String) {
+    if blind {
+        ui.label("—");
+    } else {
+        ui.label(text);
+    }
+}
+
+fn reports_ui(
+    lang: Lang,
+    s: &mut StockScreen,
+    ui: &mut egui::Ui,
+    push: &mut dyn FnMut(StockAction),
+) {
+    ui.strong(t(lang, "stock.value_by_unit"));
+    egui::Grid::new("stock_values")
+        .striped(true)
+        .num_columns(3)
+        .show(ui, |ui| {
+            for h in ["stock.unit", "stock.products", "stock.value"] {
+                ui.strong(t(lang, h));
+            }
+            ui.end_row();
+            for v in &s.values {
+                ui.label(&v.business_unit);
+                ui.label(v.products.to_string());
+                figure(ui, s.blind(&v.business_unit), format_rupiah(v.value));
+                ui.end_row();
+            }
+        });
+    ui.separator();
+    ui.strong(format!(
+        "{} ({})",
+        t(lang, "stock.reorder"),
+        s.reorder.len()
+    ));
+    if s.reorder.is_empty() {
+        ui.label(t(lang, "stock.none"));
+    } else {
+        egui::Grid::new("stock_reorder")
+            .striped(true)
+            .num_columns(6)
+            .show(ui, |ui| {
+                let days = s.reorder.first().map(|r| r.days).unwrap_or_default();
+                ui.strong(t(lang, "back.sku"));
+                ui.strong(t(lang, "till.item"));
+                ui.strong(t(lang, "stock.on_hand"));
+                ui.strong(t(lang, "stock.min"));
+                ui.strong(format!("{} ({days})", t(lang, "stock.sold_in")));
+                ui.strong(t(lang, "stock.suggested"));
+                ui.end_row();
+                for r in &s.reorder {
+                    let blind = s.blind(&r.business_unit);
+                    let unit = &r.base_unit;
+                    ui.label(&r.sku);
+                    ui.colored_label(LOW, &r.name);
+                    figure(ui, blind, format!("{} {unit}", format_qty(r.on_hand)));
+                    ui.label(format!("{} {unit}", format_qty(r.min_stock)));
+                    ui.label(format!("{} {unit}", format_qty(r.sold)));
+                    figure(ui, blind, format!("{} {unit}", format_qty(r.suggested)));
+                    ui.end_row();
+                }
+            });
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.strong(format!("{} ({})", t(lang, "stock.slow"), s.slow.len()));
+        ui.label(t(lang, "stock.not_sold_in"));
+        for d in [30, 60, 90, 180] {
+            if ui
+                .selectable_label(
+                    s.slow_days == Some(d),
+                    format!("{d} {}", t(lang, "stock.days")),
+                )
+                .clicked()
+            {
+                push(StockAction::SlowDays(d));
+            }
+        }
+    });
+    if s.slow.is_empty() {
+        ui.label(t(lang, "stock.none"));
+        return;
+    }
+    egui::Grid::new("stock_slow")
+        .striped(true)
+        .num_columns(5)
+        .show(ui, |ui| {
+            for h in [
+                "back.sku",
+                "till.item",
+                "stock.on_hand",
+                "stock.value",
+                "stock.last_sale",
+            ] {
+                ui.strong(t(lang, h));
+            }
+            ui.end_row();
+            for m in &s.slow {
+                let blind = s.blind(&m.business_unit);
+                ui.label(&m.sku);
+                ui.label(&m.name);
+                figure(
+                    ui,
+                    blind,
+                    format!("{} {}", format_qty(m.on_hand), m.base_unit),
+                );
+                figure(ui, blind, format_rupiah(m.value));
+                match &m.last_sale {
+                    Some(at) => ui.label(at.get(..10).unwrap_or(at)),
+                    None => ui.label(t(lang, "stock.never_sold")),
+                };
+                ui.end_row();
+            }
+        });
 }
 
 fn apotek_ui(
