@@ -677,3 +677,46 @@ fn reorder_suggests_from_recent_sales_and_slow_movers_are_listed() {
     let units = t.shop.stock_value_by_unit().unwrap();
     assert_eq!(units.iter().map(|u| u.value).sum::<Decimal>(), dec!(299000));
 }
+
+#[test]
+fn a_per_sale_limit_comes_in_with_the_catalog_and_an_older_file_keeps_it() {
+    let mut t = shop();
+    t.receive("PCT,500,,418,P1,2027-06-30");
+    let head = CATALOG.lines().next().unwrap();
+    let pct = CATALOG.lines().find(|l| l.starts_with("PCT,")).unwrap();
+    let import = |t: &mut T, csv: String| {
+        t.shop
+            .import_catalog(&t.admin, csv.as_bytes(), &mut |_, _| {})
+    };
+    // Paracetamol limited to 20 tablets a sale (a shortage rule), from the catalog file.
+    import(&mut t, format!("{head},max_per_sale\n{pct},20\n")).unwrap();
+    let tried = |t: &mut T, entry: &str| {
+        let mut cart = Cart::default();
+        t.shop.scan_into(&mut cart, entry)
+    };
+    assert!(matches!(
+        tried(&mut t, "21*PCT"),
+        Err(KasirError::AboveSaleLimit { max, .. }) if max == dec!(20)
+    ));
+    tried(&mut t, "20*PCT").unwrap();
+    // The export carries the limit; a file without the column leaves it as it is.
+    let mut out = Vec::new();
+    t.shop.export_catalog(&mut out).unwrap();
+    let exported = String::from_utf8(out).unwrap();
+    assert!(exported.lines().next().unwrap().ends_with(",max_per_sale"));
+    let row = exported.lines().find(|l| l.starts_with("PCT,")).unwrap();
+    assert!(row.ends_with(",20"), "{row}");
+    import(&mut t, format!("{head}\n{pct}\n")).unwrap();
+    assert!(
+        tried(&mut t, "21*PCT").is_err(),
+        "an older file cleared the limit"
+    );
+    // An empty cell clears it; zero is refused and changes nothing.
+    let bad = import(&mut t, format!("{head},max_per_sale\n{pct},0\n")).unwrap_err();
+    assert!(bad
+        .message(kasir::i18n::Lang::En)
+        .contains("max_per_sale must be above 0"));
+    assert!(tried(&mut t, "21*PCT").is_err());
+    import(&mut t, format!("{head},max_per_sale\n{pct},\n")).unwrap();
+    tried(&mut t, "21*PCT").unwrap();
+}

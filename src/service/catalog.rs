@@ -36,6 +36,7 @@ pub const CATALOG_COLUMNS: &[&str] = &[
     "min_stock",
     "nie",
     "het",
+    "max_per_sale",
 ];
 
 /// A CSV reader over `input` whose rows are looked up by column name.
@@ -117,6 +118,11 @@ impl Row {
             .and_then(|i| self.rec.get(*i))
             .unwrap_or("")
     }
+    /// Whether the file has the column at all.
+    pub(crate) fn has(&self, col: &str) -> bool {
+        self.index.contains_key(col)
+    }
+
     pub(crate) fn opt_text(&self, col: &str) -> Option<String> {
         Some(self.text(col))
             .filter(|s| !s.is_empty())
@@ -245,8 +251,24 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
             min_stock: r.qty("min_stock")?.unwrap_or_default(),
             nie: r.opt_text("nie"),
             het: r.amount("het")?,
+            // A file without the column leaves every product's limit as it is.
+            max_per_sale: if r.has("max_per_sale") {
+                Some(r.qty("max_per_sale")?)
+            } else {
+                None
+            },
             units: Vec::new(),
         };
+        if product
+            .max_per_sale
+            .flatten()
+            .is_some_and(|m| m <= Decimal::ZERO)
+        {
+            return Err(r.err(
+                "max_per_sale harus lebih dari 0 (kosongkan untuk tanpa batas)",
+                "max_per_sale must be above 0 (leave it empty for no limit)",
+            ));
+        }
         let factor = r
             .qty("factor")?
             .filter(|f| *f > Decimal::ZERO)
@@ -390,6 +412,7 @@ pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> 
                 s(p.min_stock),
                 crate::service::safe_cell(p.nie.as_deref().unwrap_or_default()),
                 p.het.map(s).unwrap_or_default(),
+                p.max_per_sale.flatten().map(s).unwrap_or_default(),
             ])?;
         }
     }
@@ -483,9 +506,20 @@ mod tests {
         assert_eq!(products.len(), 1);
         assert_eq!(products[0].units.len(), 2);
         assert_eq!(products[0].units[1].factor, Decimal::from(40));
+        // A file without the max_per_sale column leaves the limit alone.
+        assert_eq!(products[0].max_per_sale, None);
         let mut out = Vec::new();
         write_catalog(&products, &mut out).unwrap();
-        assert_eq!(parse_catalog(out.as_slice()).unwrap(), products);
+        let back = parse_catalog(out.as_slice()).unwrap();
+        assert_eq!(
+            back[0].max_per_sale,
+            Some(None),
+            "exported: no limit of its own"
+        );
+        let mut again = Vec::new();
+        write_catalog(&back, &mut again).unwrap();
+        assert_eq!(again, out);
+        assert_eq!(parse_catalog(again.as_slice()).unwrap(), back);
     }
 
     #[test]

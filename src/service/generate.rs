@@ -628,6 +628,7 @@ fn product(i: usize, rng: &mut Rng) -> ProductRecord {
         cost: rupiah(cost),
         min_stock: Decimal::from(5),
         nie: None,
+        max_per_sale: None,
         het: None,
         units,
     }

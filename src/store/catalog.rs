@@ -25,6 +25,9 @@ pub struct ProductRecord {
     pub min_stock: Decimal,
     pub nie: Option<String>,
     pub het: Option<Decimal>,
+    /// The most one sale may carry, in base units (`Some(None)`: no limit of its own).
+    /// `None` on import: leave the product's limit as it is (the file has no such column).
+    pub max_per_sale: Option<Option<Decimal>>,
     pub units: Vec<UnitRecord>,
 }
 
@@ -41,13 +44,14 @@ pub struct UnitRecord {
 /// A barcode that belongs to another product is refused.
 pub fn upsert(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<i64> {
     c.prepare_cached("INSERT INTO products(uuid, sku, name, business_unit, base_unit, tax_class, drug_class,
-                              batch_tracked, weighed, min_stock, nie, het, last_cost)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                              batch_tracked, weighed, min_stock, nie, het, last_cost, max_per_sale)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT(sku) DO UPDATE SET name = excluded.name, business_unit = excluded.business_unit,
              base_unit = excluded.base_unit, tax_class = excluded.tax_class,
              drug_class = excluded.drug_class, batch_tracked = excluded.batch_tracked,
              weighed = excluded.weighed, min_stock = excluded.min_stock, nie = excluded.nie,
-             het = excluded.het, last_cost = excluded.last_cost, active = 1")?.execute(
+             het = excluded.het, last_cost = excluded.last_cost, active = 1,
+             max_per_sale = CASE WHEN ?15 THEN excluded.max_per_sale ELSE products.max_per_sale END")?.execute(
         params![
             uuid,
             p.sku,
@@ -62,6 +66,8 @@ pub fn upsert(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<i64> {
             p.nie,
             p.het.map(minor).transpose()?,
             minor(p.cost)?,
+            p.max_per_sale.flatten().map(milli).transpose()?,
+            p.max_per_sale.is_some(),
         ],
     )?;
     let product_id: i64 = c
@@ -183,7 +189,7 @@ pub fn search_scan(c: &Connection, needle: &str, limit: usize) -> Result<Vec<Ite
 pub fn all(c: &Connection) -> Result<Vec<ProductRecord>> {
     let mut st = c.prepare(
         "SELECT p.id, p.sku, p.name, p.business_unit, p.base_unit, p.tax_class, p.drug_class,
-                p.batch_tracked, p.weighed, p.last_cost, p.min_stock, p.nie, p.het
+                p.batch_tracked, p.weighed, p.last_cost, p.min_stock, p.nie, p.het, p.max_per_sale
          FROM products p WHERE p.active = 1 ORDER BY p.sku",
     )?;
     let mut products: Vec<(i64, ProductRecord)> = st
@@ -206,6 +212,7 @@ pub fn all(c: &Connection) -> Result<Vec<ProductRecord>> {
                     min_stock: qty(r.get(10)?),
                     nie: r.get(11)?,
                     het: r.get::<_, Option<i64>>(12)?.map(money),
+                    max_per_sale: Some(r.get::<_, Option<i64>>(13)?.map(qty)),
                     units: Vec::new(),
                 },
             ))
