@@ -626,3 +626,44 @@ fn the_stock_reports_tab_shows_value_per_unit_the_reorder_list_and_slow_movers_b
     let apotek = values.iter().find(|v| v.business_unit == "apotek").unwrap();
     h.get_by_label(&kasir::domain::money::format_rupiah(apotek.value));
 }
+
+#[test]
+fn a_new_supplier_is_added_on_the_receiving_tab_and_picked_for_the_delivery() {
+    let (_dir, mut h) = gudang_on_stock();
+    click(&mut h, "Terima barang");
+    let before = screen(&h).suppliers.len();
+    click(&mut h, "+ Pemasok baru");
+    // A name without a code is refused and adds nothing.
+    fill(&mut h, "Nama pemasok", "UD Tani Makmur");
+    click(&mut h, "Simpan pemasok");
+    assert!(!error(&h).is_empty());
+    assert_eq!(h.state().shop.suppliers().unwrap().len(), before);
+    fill(&mut h, "Kode pemasok", "TANI");
+    fill(&mut h, "Telepon", "081234567890");
+    click(&mut h, "Simpan pemasok");
+    assert_eq!(error(&h), "");
+    let s = screen(&h);
+    assert_eq!(s.suppliers.len(), before + 1);
+    assert!(s.new_supplier.is_none(), "the form closes");
+    let picked = s.supplier.map(|i| s.suppliers[i].code.clone());
+    assert_eq!(picked.as_deref(), Some("TANI"));
+    h.get_by_label("Pemasok disimpan: UD Tani Makmur");
+    // The delivery is booked against the new supplier.
+    click(&mut h, "Utang ke pemasok");
+    fill(&mut h, "Kode / barcode", MIE_DUS);
+    fill(&mut h, "Banyaknya", "1");
+    fill(&mut h, "Harga pokok per satuan", "111400");
+    click(&mut h, "Tambah baris");
+    click(&mut h, "Simpan penerimaan");
+    assert_eq!(error(&h), "");
+    let tani = h
+        .state()
+        .shop
+        .suppliers()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.code == "TANI")
+        .unwrap();
+    assert_eq!(tani.owed, dec!(111400));
+    assert_eq!(tani.phone.as_deref(), Some("081234567890"));
+}

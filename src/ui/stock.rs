@@ -84,6 +84,8 @@ pub struct StockScreen {
     // Receiving.
     pub suppliers: Vec<SupplierRow>,
     pub supplier: Option<usize>,
+    /// A new supplier being typed on the receiving tab (code, name, phone).
+    pub new_supplier: Option<(String, String, String)>,
     pub credit: bool,
     pub form: LineForm,
     pub lines: Vec<DraftLine>,
@@ -134,6 +136,8 @@ pub enum StockAction {
     Card(String, Option<String>),
     /// The receiving code field changed: load the product's units.
     CodeChanged,
+    /// Book the supplier typed in `new_supplier` and pick it.
+    AddSupplier,
     AddLine,
     RemoveLine(usize),
     Receive,
@@ -280,6 +284,22 @@ fn act(
             s.card = shop.stock_card(&sku, batch.as_deref())?;
             s.card_sku = Some(sku);
             s.card_batch = batch;
+            Ok(())
+        }
+        StockAction::AddSupplier => {
+            let Some((code, name, phone)) = s.new_supplier.clone() else {
+                return Ok(());
+            };
+            let phone = opt(&phone);
+            shop.add_supplier(actor, &code, &name, phone.as_deref(), None)?;
+            s.suppliers = shop.suppliers()?;
+            s.supplier = s.suppliers.iter().position(|x| x.code == code.trim());
+            s.new_supplier = None;
+            s.info = Some(format!(
+                "{}: {}",
+                t(lang, "stock.supplier_saved"),
+                name.trim()
+            ));
             Ok(())
         }
         StockAction::CodeChanged => {
@@ -790,7 +810,27 @@ fn receive_ui(
                 s.supplier = Some(i);
             }
         }
+        if s.new_supplier.is_none() && ui.button(t(lang, "stock.new_supplier")).clicked() {
+            s.new_supplier = Some(Default::default());
+        }
     });
+    if let Some((code, name, phone)) = &mut s.new_supplier {
+        let mut book = false;
+        let mut cancel = false;
+        ui.horizontal_wrapped(|ui| {
+            let a = field(ui, t(lang, "stock.supplier_code"), code, 90.0);
+            let b = field(ui, t(lang, "stock.supplier_name"), name, 220.0);
+            let c = field(ui, t(lang, "stock.supplier_phone"), phone, 130.0);
+            book = [a, b, c].iter().any(|r| submitted(ui, r))
+                || ui.button(t(lang, "stock.save_supplier")).clicked();
+            cancel = ui.button(t(lang, "stock.cancel")).clicked();
+        });
+        if cancel {
+            s.new_supplier = None;
+        } else if book {
+            push(StockAction::AddSupplier);
+        }
+    }
     ui.horizontal(|ui| {
         ui.label(t(lang, "stock.payment"));
         if ui
