@@ -1242,7 +1242,7 @@ fn reports_ui(
         .striped(true)
         .num_columns(3)
         .show(ui, |ui| {
-            for h in ["stock.unit", "stock.products", "stock.value"] {
+            for h in ["stock.unit", "stock.products_head", "stock.value"] {
                 ui.strong(t(lang, h));
             }
             ui.end_row();
@@ -1271,7 +1271,11 @@ fn reports_ui(
                 ui.strong(t(lang, "till.item"));
                 ui.strong(t(lang, "stock.on_hand"));
                 ui.strong(t(lang, "stock.min"));
-                ui.strong(format!("{} ({days})", t(lang, "stock.sold_in")));
+                ui.strong(format!(
+                    "{} {days} {}",
+                    t(lang, "stock.sold"),
+                    t(lang, "stock.days")
+                ));
                 ui.strong(t(lang, "stock.suggested"));
                 ui.end_row();
                 for r in &s.reorder {
