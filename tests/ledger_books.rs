@@ -631,3 +631,62 @@ fn write_offs_and_purchases_post_on_their_own_day_at_midnight() {
     assert_eq!(activity("2026-12-05"), (dec!(-17200), dec!(172000)));
     assert_eq!(activity("2026-12-06"), (dec!(0), dec!(0)));
 }
+
+#[test]
+fn kasbon_repaid_at_one_units_till_settles_the_unit_that_is_owed() {
+    let (mut shop, _clock) = shop("2026-12-06", false);
+    let d = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    for till in ["t1", "a1"] {
+        shop.open_shift(&back(), till, dec!(100000), &CashCount::default())
+            .unwrap();
+    }
+    // Sri takes Rp57.500 of medicine and Rp30.000 of rice on kasbon.
+    sell(
+        &mut shop,
+        "a1",
+        Some("A0001"),
+        &[("OBT", 5)],
+        &[tender(TenderKind::Kasbon, dec!(57500))],
+    );
+    sell(
+        &mut shop,
+        "t1",
+        Some("A0001"),
+        &[("BRS", 3)],
+        &[tender(TenderKind::Kasbon, dec!(30000))],
+    );
+    // She repays Rp50.000 at the sembako till: Rp30.000 of rice, Rp20.000 of medicine.
+    let after = shop
+        .repay_kasbon(&back(), "t1", "A0001", dec!(50000))
+        .unwrap();
+    assert_eq!(after.kasbon_balance, dec!(37500));
+    let member = shop.member("A0001").unwrap();
+    let owed = kasir::store::ledger::kasbon_owed_by_unit(shop.store.conn(), member.id).unwrap();
+    assert_eq!(
+        owed,
+        vec![
+            ("apotek".to_string(), dec!(37500)),
+            ("sembako".to_string(), dec!(0))
+        ]
+    );
+    shop.close_shift(&back(), "t1", &count(150000), None, Lang::En)
+        .unwrap();
+    shop.close_shift(&back(), "a1", &count(100000), None, Lang::En)
+        .unwrap();
+    shop.close_day(&bendahara(), d).unwrap();
+    let net = |unit: &str, code: &str| -> Decimal {
+        lines_of(&shop, d)
+            .iter()
+            .filter(|(u, c, _, _)| u == unit && c == code)
+            .map(|(_, _, dr, cr)| dr - cr)
+            .sum()
+    };
+    // Each unit's receivable is what the member owes there; the cash crossed units.
+    assert_eq!(net("sembako", "1-1401"), dec!(0));
+    assert_eq!(net("apotek", "1-1402"), dec!(37500));
+    assert_eq!(net("sembako", "1-1101"), dec!(50000));
+    assert_eq!(net("sembako", "1-1901"), dec!(-20000));
+    assert_eq!(net("apotek", "1-1901"), dec!(20000));
+    let tb = shop.trial_balance(Some(d), Some(d)).unwrap();
+    assert_eq!(tb.total_debit, tb.total_credit);
+}

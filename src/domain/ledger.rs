@@ -233,7 +233,8 @@ pub struct PostDay {
     /// (counter unit, amount): petty cash paid out of a drawer.
     pub cash_out: Vec<(BusinessUnit, Decimal)>,
     /// (counter unit, amount): kasbon repaid in cash.
-    pub repayments: Vec<(BusinessUnit, Decimal)>,
+    /// Kasbon repaid: (till's unit, unit whose receivable it settles, amount).
+    pub repayments: Vec<(BusinessUnit, BusinessUnit, Decimal)>,
     /// (product unit, value): write-offs and opname differences at cost (negative: a loss).
     pub stock_adjustments: Vec<(BusinessUnit, Decimal)>,
     /// (product unit, owed to the supplier?, value at cost): goods bought from a supplier,
@@ -306,9 +307,16 @@ pub fn post_day(day: &PostDay) -> Vec<(BusinessUnit, JournalDraft)> {
         j(&mut d, *u).debit(role::PETTY_CASH, *a);
         j(&mut d, *u).credit(role::cash(*u), *a);
     }
-    for (u, a) in &day.repayments {
+    for (u, owed, a) in &day.repayments {
         j(&mut d, *u).debit(role::cash(*u), *a);
-        j(&mut d, *u).credit(role::receivable(*u), *a);
+        if owed == u {
+            j(&mut d, *u).credit(role::receivable(*u), *a);
+        } else {
+            // Cash taken at one unit's till for another unit's kasbon.
+            j(&mut d, *u).credit(role::INTERUNIT, *a);
+            j(&mut d, *owed).debit(role::INTERUNIT, *a);
+            j(&mut d, *owed).credit(role::receivable(*owed), *a);
+        }
     }
     for (u, v) in &day.stock_adjustments {
         j(&mut d, *u).debit(role::inventory(*u), *v);

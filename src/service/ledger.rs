@@ -222,13 +222,13 @@ impl Shop {
         for (u, diff) in q::over_short_on(c, &d)? {
             p.over_short.push((unit(&u), diff));
         }
-        for (u, kind, a) in q::cash_moves_on(c, &d)? {
-            let list = match kind.as_str() {
-                "in" => &mut p.cash_in,
-                "out" => &mut p.cash_out,
-                _ => &mut p.repayments,
-            };
-            list.push((unit(&u), a));
+        for m in q::cash_moves_on(c, &d)? {
+            let u = unit(&m.unit);
+            match m.kind.as_str() {
+                "in" => p.cash_in.push((u, m.amount)),
+                "out" => p.cash_out.push((u, m.amount)),
+                _ => p.repayments.push((u, unit(&m.receivable_unit), m.amount)),
+            }
         }
         for (u, v) in q::stock_adjustments_on(c, &d)? {
             p.stock_adjustments.push((unit(&u), v));

@@ -304,13 +304,54 @@ pub fn over_short_on(c: &Connection, date: &str) -> Result<Vec<(String, Decimal)
     Ok(rows)
 }
 
-/// (unit, kind, amount) of every cash move on `date`.
-pub fn cash_moves_on(c: &Connection, date: &str) -> Result<Vec<(String, String, Decimal)>> {
+/// A cash move of a day as the day close posts it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayCashMove {
+    /// The unit of the till whose drawer it went through.
+    pub unit: String,
+    pub kind: String,
+    pub amount: Decimal,
+    /// For a repayment, the unit whose kasbon it settles.
+    pub receivable_unit: String,
+}
+
+/// Every cash move on `date`.
+pub fn cash_moves_on(c: &Connection, date: &str) -> Result<Vec<DayCashMove>> {
     let mut st = c.prepare(
-        "SELECT business_unit, kind, amount FROM cash_moves WHERE business_date = ?1 ORDER BY id",
+        "SELECT business_unit, kind, amount, coalesce(receivable_unit, business_unit)
+         FROM cash_moves WHERE business_date = ?1 ORDER BY id",
     )?;
     let rows = st
-        .query_map([date], |r| Ok((r.get(0)?, r.get(1)?, money(r.get(2)?))))?
+        .query_map([date], |r| {
+            Ok(DayCashMove {
+                unit: r.get(0)?,
+                kind: r.get(1)?,
+                amount: money(r.get(2)?),
+                receivable_unit: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// What a member owes per unit, as the day close books it: kasbon tendered at a unit's
+/// tills, less kasbon refunded on returns there, less repayments that settled that unit.
+pub fn kasbon_owed_by_unit(c: &Connection, member_id: i64) -> Result<Vec<(String, Decimal)>> {
+    let mut st = c.prepare_cached(
+        "SELECT unit, sum(amount) FROM (
+             SELECT s.business_unit AS unit, t.amount AS amount
+               FROM sales s JOIN sale_tenders t ON t.sale_id = s.id
+              WHERE s.member_id = ?1 AND t.kind = 'kasbon'
+             UNION ALL
+             SELECT business_unit, -refund_kasbon FROM returns
+              WHERE member_id = ?1 AND refund_kasbon <> 0
+             UNION ALL
+             SELECT coalesce(receivable_unit, business_unit), -amount FROM cash_moves
+              WHERE member_id = ?1 AND kind = 'repay'
+         ) GROUP BY unit ORDER BY unit",
+    )?;
+    let rows = st
+        .query_map([member_id], |r| Ok((r.get(0)?, money(r.get(1)?))))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

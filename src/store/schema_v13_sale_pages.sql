@@ -1,5 +1,6 @@
 -- kasir schema v13_sale_pages: fewer pages written per sale, the next sale number found
--- without counting the day's sales, and a shift's sales found without reading them all.
+-- without counting the day's sales, a shift's sales found without reading them all, and
+-- kasbon repayments booked against the unit that is owed.
 -- One index serves the day's sales (business_date) and a till's last sale of the day.
 CREATE INDEX sales_day_till ON sales(business_date, till, id);
 DROP INDEX sales_date;
@@ -19,3 +20,7 @@ CREATE TABLE drafts_v13 (
 INSERT INTO drafts_v13(till, cart, updated_at) SELECT till, cart, updated_at FROM drafts;
 DROP TABLE drafts;
 ALTER TABLE drafts_v13 RENAME TO drafts;
+-- A member's sales, for statements and the kasbon owed per unit (members only).
+CREATE INDEX sales_member ON sales(member_id) WHERE member_id IS NOT NULL;
+-- Which unit's receivable a kasbon repayment settles (NULL: the till's own unit, as before).
+ALTER TABLE cash_moves ADD COLUMN receivable_unit TEXT;

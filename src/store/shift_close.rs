@@ -95,12 +95,15 @@ pub struct NewCashMove<'a> {
     pub at: &'a str,
     pub actor: &'a str,
     pub approver: Option<&'a str>,
+    /// For a repayment: the unit whose kasbon it settles (`None`: the till's unit).
+    pub receivable_unit: Option<&'a str>,
 }
 
 pub fn insert_cash_move(c: &Connection, m: &NewCashMove) -> Result<()> {
     c.execute(
         "INSERT INTO cash_moves(uuid, shift_id, business_unit, business_date, kind, amount, member_id,
-             reason, at, actor, approver) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             reason, at, actor, approver, receivable_unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             m.uuid,
             m.shift_id,
@@ -112,7 +115,8 @@ pub fn insert_cash_move(c: &Connection, m: &NewCashMove) -> Result<()> {
             m.reason,
             m.at,
             m.actor,
-            m.approver
+            m.approver,
+            m.receivable_unit
         ],
     )?;
     Ok(())
