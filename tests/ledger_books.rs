@@ -112,6 +112,27 @@ fn count(total: i64) -> CashCount {
     CashCount { pieces }
 }
 
+/// Book a delivery from supplier SMBR (rows `code,qty,unit,cost,batch,expiry`).
+fn receive_from_smbr(
+    shop: &mut Shop,
+    csv: &str,
+    payment: kasir::service::stock::Payment,
+) -> kasir::service::stock::GoodsReceived {
+    use kasir::service::stock::{parse_receipt, ReceiveOptions};
+    let lines =
+        parse_receipt(format!("code,qty,unit,cost,batch,expiry\n{csv}\n").as_bytes()).unwrap();
+    shop.receive(
+        &back(),
+        &lines,
+        &ReceiveOptions {
+            supplier: Some("SMBR".into()),
+            payment,
+            note: None,
+        },
+    )
+    .unwrap()
+}
+
 fn lines_of(shop: &Shop, date: NaiveDate) -> Vec<(String, String, Decimal, Decimal)> {
     let mut out: Vec<_> = shop
         .journals(Some(date), Some(date))
@@ -533,25 +554,12 @@ fn shu_allocations_add_up_to_what_is_shared_and_the_dashboard_shows_the_day() {
 
 #[test]
 fn goods_bought_from_a_supplier_post_inventory_against_payable_or_kas() {
-    use kasir::service::stock::{parse_receipt, Payment, ReceiveOptions};
+    use kasir::service::stock::Payment;
     let (mut shop, clock) = shop("2026-12-02", false);
     shop.add_supplier(&back(), "SMBR", "CV Sumber Pangan", None, None)
         .unwrap();
     clock.set(at("2026-12-02 08:00:00"));
-    let receive = |shop: &mut Shop, csv: &str, payment: Payment| {
-        let lines =
-            parse_receipt(format!("code,qty,unit,cost,batch,expiry\n{csv}\n").as_bytes()).unwrap();
-        shop.receive(
-            &back(),
-            &lines,
-            &ReceiveOptions {
-                supplier: Some("SMBR".into()),
-                payment,
-                note: None,
-            },
-        )
-        .unwrap()
-    };
+    let receive = receive_from_smbr;
     // 50 kg of rice on credit, 10 strips of medicine paid in cash.
     receive(&mut shop, "BRS,50,,8600,,", Payment::Credit);
     receive(&mut shop, "OBT,10,,9000,B3,2031-06-30", Payment::Cash);
@@ -592,23 +600,12 @@ fn a_write_off_posts_the_loss_at_cost_against_inventory() {
 
 #[test]
 fn write_offs_and_purchases_post_on_their_own_day_at_midnight() {
-    use kasir::service::stock::{parse_receipt, Payment, ReceiveOptions, WriteOffReason};
+    use kasir::service::stock::{Payment, WriteOffReason};
     let (mut shop, clock) = shop("2026-12-04", false);
     shop.add_supplier(&back(), "SMBR", "CV Sumber Pangan", None, None)
         .unwrap();
     let receive = |shop: &mut Shop, csv: &str| {
-        let lines =
-            parse_receipt(format!("code,qty,unit,cost,batch,expiry\n{csv}\n").as_bytes()).unwrap();
-        shop.receive(
-            &back(),
-            &lines,
-            &ReceiveOptions {
-                supplier: Some("SMBR".into()),
-                payment: Payment::Credit,
-                note: None,
-            },
-        )
-        .unwrap();
+        receive_from_smbr(shop, csv, Payment::Credit);
     };
     // The last second of the 4th, and the first of the 5th.
     clock.set(at("2026-12-04 23:59:59"));

@@ -504,6 +504,14 @@ pub fn sales_in_window(
     since: &str,
 ) -> Result<std::collections::HashMap<i64, (Decimal, Option<String>)>> {
     let mut st = c.prepare_cached(SALES_IN_WINDOW)?;
+    sold_per_product(&mut st, since)
+}
+
+/// Rows of (product, −Σ qty, last sale) as a map of sold quantities and last sales.
+fn sold_per_product(
+    st: &mut rusqlite::Statement,
+    since: &str,
+) -> Result<std::collections::HashMap<i64, (Decimal, Option<String>)>> {
     let rows = st
         .query_map([since], |r| {
             Ok((
@@ -542,19 +550,7 @@ pub fn sales_since(
                 max(CASE WHEN kind = 'sale' THEN at END)
          FROM stock_moves WHERE kind IN ('sale', 'return') GROUP BY product_id",
     )?;
-    let rows = st
-        .query_map([since], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, q, last)| (id, (qty(q), last)))
-        .collect())
+    sold_per_product(&mut st, since)
 }
 
 /// Movement of one product over a period, for the SIPNAP report.
