@@ -160,17 +160,18 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                         .striped(true)
                         .num_columns(6)
                         .show(ui, |ui| {
-                            for h in [
-                                "back.number",
-                                "back.name",
-                                "back.phone",
-                                "back.kasbon_limit",
-                                "back.kasbon_balance",
-                                "till.kasbon_left",
-                            ] {
-                                ui.strong(t(lang, h));
-                            }
-                            ui.end_row();
+                            super::header_row(
+                                ui,
+                                lang,
+                                &[
+                                    "back.number",
+                                    "back.name",
+                                    "back.phone",
+                                    "back.kasbon_limit",
+                                    "back.kasbon_balance",
+                                    "till.kasbon_left",
+                                ],
+                            );
                             for m in results.iter() {
                                 ui.label(&m.number);
                                 ui.label(&m.name);

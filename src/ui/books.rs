@@ -996,16 +996,17 @@ fn journal_ui(lang: Lang, ui: &mut egui::Ui, j: &JournalView, salt: usize) {
         .striped(true)
         .num_columns(5)
         .show(ui, |ui| {
-            for h in [
-                "books.account",
-                "books.account_name",
-                "books.debit",
-                "books.credit",
-                "books.memo",
-            ] {
-                ui.strong(t(lang, h));
-            }
-            ui.end_row();
+            super::header_row(
+                ui,
+                lang,
+                &[
+                    "books.account",
+                    "books.account_name",
+                    "books.debit",
+                    "books.credit",
+                    "books.memo",
+                ],
+            );
             for (code, name, debit, credit, memo) in &j.lines {
                 ui.label(code);
                 ui.label(name);
@@ -1098,17 +1099,18 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
             .striped(true)
             .num_columns(6)
             .show(ui, |ui| {
-                for h in [
-                    "books.account",
-                    "books.account_name",
-                    "books.opening",
-                    "books.debit",
-                    "books.credit",
-                    "books.closing",
-                ] {
-                    ui.strong(t(lang, h));
-                }
-                ui.end_row();
+                super::header_row(
+                    ui,
+                    lang,
+                    &[
+                        "books.account",
+                        "books.account_name",
+                        "books.opening",
+                        "books.debit",
+                        "books.credit",
+                        "books.closing",
+                    ],
+                );
                 for r in tb
                     .rows
                     .iter()
@@ -1154,17 +1156,18 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
             .striped(true)
             .num_columns(6)
             .show(ui, |ui| {
-                for h in [
-                    "books.date",
-                    "books.journal",
-                    "books.memo",
-                    "books.debit",
-                    "books.credit",
-                    "books.balance",
-                ] {
-                    ui.strong(t(lang, h));
-                }
-                ui.end_row();
+                super::header_row(
+                    ui,
+                    lang,
+                    &[
+                        "books.date",
+                        "books.journal",
+                        "books.memo",
+                        "books.debit",
+                        "books.credit",
+                        "books.balance",
+                    ],
+                );
                 for e in &gl.entries {
                     ui.label(&e.date);
                     ui.label(&e.journal);
@@ -1271,18 +1274,19 @@ fn shu_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut ShuTab, actions: &mut Vec<Act
             .striped(true)
             .num_columns(7)
             .show(ui, |ui| {
-                for h in [
-                    "books.member_no",
-                    "back.name",
-                    "books.purchases",
-                    "books.capital",
-                    "books.jasa_usaha",
-                    "books.jasa_modal",
-                    "books.total",
-                ] {
-                    ui.strong(t(lang, h));
-                }
-                ui.end_row();
+                super::header_row(
+                    ui,
+                    lang,
+                    &[
+                        "books.member_no",
+                        "back.name",
+                        "books.purchases",
+                        "books.capital",
+                        "books.jasa_usaha",
+                        "books.jasa_modal",
+                        "books.total",
+                    ],
+                );
                 for row in &r.rows {
                     ui.label(&row.number);
                     ui.label(&row.name);

@@ -375,6 +375,14 @@ fn first_cashier(users: &[crate::store::users::UserRow]) -> usize {
         .unwrap_or(0)
 }
 
+/// The header row of a grid: each translation key in bold, then the end of the row.
+fn header_row(ui: &mut egui::Ui, lang: Lang, keys: &[&'static str]) {
+    for k in keys {
+        ui.strong(t(lang, k));
+    }
+    ui.end_row();
+}
+
 fn err_text(e: &KasirError, lang: Lang) -> String {
     e.message(lang)
 }

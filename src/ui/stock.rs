@@ -654,17 +654,18 @@ fn on_hand_ui(
                 .striped(true)
                 .num_columns(6)
                 .show(ui, |ui| {
-                    for h in [
-                        "back.sku",
-                        "till.item",
-                        "stock.on_hand",
-                        "stock.min",
-                        "stock.value",
-                        "stock.batches",
-                    ] {
-                        ui.strong(t(lang, h));
-                    }
-                    ui.end_row();
+                    super::header_row(
+                        ui,
+                        lang,
+                        &[
+                            "back.sku",
+                            "till.item",
+                            "stock.on_hand",
+                            "stock.min",
+                            "stock.value",
+                            "stock.batches",
+                        ],
+                    );
                     for r in s.rows.iter().filter(|r| {
                         needle.is_empty()
                             || r.name.to_lowercase().contains(&needle)
@@ -761,19 +762,20 @@ fn on_hand_ui(
         .striped(true)
         .num_columns(8)
         .show(ui, |ui| {
-            for h in [
-                "stock.date",
-                "stock.kind",
-                "stock.reason",
-                "stock.user",
-                "stock.batch",
-                "till.qty",
-                "stock.balance",
-                "stock.reference",
-            ] {
-                ui.strong(t(lang, h));
-            }
-            ui.end_row();
+            super::header_row(
+                ui,
+                lang,
+                &[
+                    "stock.date",
+                    "stock.kind",
+                    "stock.reason",
+                    "stock.user",
+                    "stock.batch",
+                    "till.qty",
+                    "stock.balance",
+                    "stock.reference",
+                ],
+            );
             for m in &s.card {
                 ui.label(m.at.get(..16).unwrap_or(&m.at));
                 ui.label(kind_label(lang, &m.kind));
@@ -1030,10 +1032,11 @@ fn opname_ui(
                 .striped(true)
                 .num_columns(4)
                 .show(ui, |ui| {
-                    for h in ["back.sku", "till.item", "stock.batch", "stock.counted_qty"] {
-                        ui.strong(t(lang, h));
-                    }
-                    ui.end_row();
+                    super::header_row(
+                        ui,
+                        lang,
+                        &["back.sku", "till.item", "stock.batch", "stock.counted_qty"],
+                    );
                     for c in &s.counted {
                         ui.label(&c.sku);
                         ui.label(&c.name);
@@ -1056,17 +1059,18 @@ fn opname_ui(
             .striped(true)
             .num_columns(6)
             .show(ui, |ui| {
-                for h in [
-                    "back.sku",
-                    "till.item",
-                    "stock.batch",
-                    "stock.counted_qty",
-                    "stock.variance_qty",
-                    "stock.variance_value",
-                ] {
-                    ui.strong(t(lang, h));
-                }
-                ui.end_row();
+                super::header_row(
+                    ui,
+                    lang,
+                    &[
+                        "back.sku",
+                        "till.item",
+                        "stock.batch",
+                        "stock.counted_qty",
+                        "stock.variance_qty",
+                        "stock.variance_value",
+                    ],
+                );
                 for l in &r.lines {
                     ui.label(&l.sku);
                     ui.label(&l.name);
@@ -1107,16 +1111,17 @@ fn expiry_grid(
         .striped(true)
         .num_columns(5)
         .show(ui, |ui| {
-            for h in [
-                "back.sku",
-                "till.item",
-                "stock.batch",
-                "stock.expiry_date",
-                "stock.on_hand",
-            ] {
-                ui.strong(t(lang, h));
-            }
-            ui.end_row();
+            super::header_row(
+                ui,
+                lang,
+                &[
+                    "back.sku",
+                    "till.item",
+                    "stock.batch",
+                    "stock.expiry_date",
+                    "stock.on_hand",
+                ],
+            );
             for e in rows {
                 ui.label(&e.sku);
                 ui.label(&e.name);
@@ -1242,10 +1247,11 @@ fn reports_ui(
         .striped(true)
         .num_columns(3)
         .show(ui, |ui| {
-            for h in ["stock.unit", "stock.products_head", "stock.value"] {
-                ui.strong(t(lang, h));
-            }
-            ui.end_row();
+            super::header_row(
+                ui,
+                lang,
+                &["stock.unit", "stock.products_head", "stock.value"],
+            );
             for v in &s.values {
                 ui.label(&v.business_unit);
                 ui.label(v.products.to_string());
@@ -1315,16 +1321,17 @@ fn reports_ui(
         .striped(true)
         .num_columns(5)
         .show(ui, |ui| {
-            for h in [
-                "back.sku",
-                "till.item",
-                "stock.on_hand",
-                "stock.value",
-                "stock.last_sale",
-            ] {
-                ui.strong(t(lang, h));
-            }
-            ui.end_row();
+            super::header_row(
+                ui,
+                lang,
+                &[
+                    "back.sku",
+                    "till.item",
+                    "stock.on_hand",
+                    "stock.value",
+                    "stock.last_sale",
+                ],
+            );
             for m in &s.slow {
                 let blind = s.blind(&m.business_unit);
                 ui.label(&m.sku);
@@ -1364,20 +1371,21 @@ fn apotek_ui(
             .striped(true)
             .num_columns(9)
             .show(ui, |ui| {
-                for h in [
-                    "back.sku",
-                    "stock.nie",
-                    "till.item",
-                    "stock.class",
-                    "stock.opening",
-                    "stock.in",
-                    "stock.out",
-                    "stock.closing",
-                    "till.unit",
-                ] {
-                    ui.strong(t(lang, h));
-                }
-                ui.end_row();
+                super::header_row(
+                    ui,
+                    lang,
+                    &[
+                        "back.sku",
+                        "stock.nie",
+                        "till.item",
+                        "stock.class",
+                        "stock.opening",
+                        "stock.in",
+                        "stock.out",
+                        "stock.closing",
+                        "till.unit",
+                    ],
+                );
                 for r in &s.sipnap {
                     ui.label(&r.sku);
                     ui.label(r.nie.as_deref().unwrap_or("-"));
@@ -1407,19 +1415,20 @@ fn apotek_ui(
             .striped(true)
             .num_columns(8)
             .show(ui, |ui| {
-                for h in [
-                    "stock.date",
-                    "stock.reference",
-                    "till.item",
-                    "till.qty",
-                    "stock.rx_no",
-                    "stock.doctor",
-                    "stock.patient",
-                    "stock.apoteker",
-                ] {
-                    ui.strong(t(lang, h));
-                }
-                ui.end_row();
+                super::header_row(
+                    ui,
+                    lang,
+                    &[
+                        "stock.date",
+                        "stock.reference",
+                        "till.item",
+                        "till.qty",
+                        "stock.rx_no",
+                        "stock.doctor",
+                        "stock.patient",
+                        "stock.apoteker",
+                    ],
+                );
                 for p in &s.prescriptions {
                     ui.label(p.created_at.get(..16).unwrap_or(&p.created_at));
                     ui.label(&p.sale_number);
@@ -1442,19 +1451,20 @@ fn apotek_ui(
             .striped(true)
             .num_columns(8)
             .show(ui, |ui| {
-                for h in [
-                    "stock.date",
-                    "till.item",
-                    "stock.kind",
-                    "stock.batch",
-                    "till.qty",
-                    "stock.balance",
-                    "stock.patient",
-                    "stock.doctor",
-                ] {
-                    ui.strong(t(lang, h));
-                }
-                ui.end_row();
+                super::header_row(
+                    ui,
+                    lang,
+                    &[
+                        "stock.date",
+                        "till.item",
+                        "stock.kind",
+                        "stock.batch",
+                        "till.qty",
+                        "stock.balance",
+                        "stock.patient",
+                        "stock.doctor",
+                    ],
+                );
                 for r in &s.register {
                     ui.label(r.at.get(..16).unwrap_or(&r.at));
                     ui.label(format!("{} {}", r.sku, r.name));
