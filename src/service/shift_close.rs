@@ -380,7 +380,8 @@ impl Shop {
             // The unit the member owes is the one repaid: this till's unit first, then the
             // others; what no unit's kasbon accounts for goes to this till's unit.
             let owed = crate::store::ledger::kasbon_owed_by_unit(tx, m.id)?;
-            let parts = allocate_repayment(&shift.business_unit, amount, &owed);
+            let parts =
+                crate::domain::ledger::allocate_repayment(&shift.business_unit, amount, &owed);
             for (unit, part) in &parts {
                 q::insert_cash_move(
                     tx,
@@ -422,73 +423,5 @@ impl Shop {
             )
         })?;
         self.member(&m.number)
-    }
-}
-
-/// Split a repayment over the units a member owes: `till_unit` first, then the others in
-/// order, each up to what it is owed; a remainder no unit accounts for (an opening balance)
-/// goes to `till_unit`. Parts are positive and add up to `amount`.
-pub fn allocate_repayment(
-    till_unit: &str,
-    amount: Decimal,
-    owed: &[(String, Decimal)],
-) -> Vec<(String, Decimal)> {
-    let mut order: Vec<&(String, Decimal)> = owed.iter().filter(|(u, _)| u == till_unit).collect();
-    order.extend(owed.iter().filter(|(u, _)| u != till_unit));
-    let mut left = amount;
-    let mut parts: Vec<(String, Decimal)> = Vec::new();
-    for (unit, due) in order {
-        let take = left.min(*due);
-        if take > Decimal::ZERO {
-            parts.push((unit.clone(), take));
-            left -= take;
-        }
-    }
-    if left > Decimal::ZERO {
-        match parts.iter_mut().find(|(u, _)| u == till_unit) {
-            Some(p) => p.1 += left,
-            None => parts.insert(0, (till_unit.to_string(), left)),
-        }
-    }
-    parts
-}
-
-#[cfg(test)]
-mod repay_tests {
-    use super::allocate_repayment;
-    use rust_decimal_macros::dec;
-
-    fn owed(list: &[(&str, rust_decimal::Decimal)]) -> Vec<(String, rust_decimal::Decimal)> {
-        list.iter().map(|(u, a)| (u.to_string(), *a)).collect()
-    }
-
-    #[test]
-    fn the_tills_own_unit_is_repaid_first_then_the_others() {
-        let o = owed(&[("apotek", dec!(100000)), ("sembako", dec!(50000))]);
-        assert_eq!(
-            allocate_repayment("sembako", dec!(120000), &o),
-            owed(&[("sembako", dec!(50000)), ("apotek", dec!(70000))])
-        );
-        assert_eq!(
-            allocate_repayment("sembako", dec!(30000), &o),
-            owed(&[("sembako", dec!(30000))])
-        );
-        assert_eq!(
-            allocate_repayment("apotek", dec!(120000), &o),
-            owed(&[("apotek", dec!(100000)), ("sembako", dec!(20000))])
-        );
-    }
-
-    #[test]
-    fn a_balance_no_unit_accounts_for_goes_to_the_tills_unit() {
-        assert_eq!(
-            allocate_repayment("sembako", dec!(40000), &[]),
-            owed(&[("sembako", dec!(40000))])
-        );
-        let o = owed(&[("apotek", dec!(10000)), ("sembako", dec!(-5000))]);
-        assert_eq!(
-            allocate_repayment("sembako", dec!(40000), &o),
-            owed(&[("sembako", dec!(30000)), ("apotek", dec!(10000))])
-        );
     }
 }
