@@ -575,4 +575,24 @@ fn settings_out_of_range_are_refused_and_kept() {
         shop.settings().unwrap().ppn_percent,
         rust_decimal::Decimal::from(12)
     );
+    // The kasbon rule recomputes limits, so it is not a plain setting.
+    for (key, value) in [
+        ("kasbon.limit_rule", "savings"),
+        ("kasbon.limit_percent", "80"),
+    ] {
+        let e = shop.set_setting(&boss, key, value).unwrap_err();
+        assert!(
+            e.message(Lang::En).contains("kasir members kasbon-rule"),
+            "{key}: {}",
+            e.message(Lang::En)
+        );
+        assert_eq!(
+            kasir::store::settings::get(shop.store.conn(), key).unwrap(),
+            None
+        );
+    }
+    assert_eq!(
+        shop.kasbon_rule().unwrap(),
+        kasir::service::member_books::KasbonRule::Fixed
+    );
 }

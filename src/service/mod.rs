@@ -161,6 +161,17 @@ impl Shop {
             "ubah pengaturan",
         )?;
         validate_setting(key, value)?;
+        // The kasbon rule recomputes every member's limit: only through its own command.
+        if matches!(key, "kasbon.limit_rule" | "kasbon.limit_percent") {
+            return Err(crate::error::KasirError::invalid(
+                format!(
+                    "{key} diatur dengan: kasir members kasbon-rule (limit anggota dihitung ulang)"
+                ),
+                format!(
+                    "{key} is set with: kasir members kasbon-rule (members' limits are recomputed)"
+                ),
+            ));
+        }
         let at = stamp(self.now());
         self.store.write(|tx| {
             settings::set(tx, key, value)?;
