@@ -833,3 +833,39 @@ fn damage_in_the_sales_history_found_after_start_stops_selling_with_the_advice_t
         other => panic!("payment closed: {other:?}"),
     }
 }
+
+#[test]
+fn the_daily_backup_at_start_is_written_beside_the_till_while_it_sells() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let copies = dir.path().join("cadangan");
+    {
+        let mut shop = shop_at(&db, true);
+        shop.set_backup_policy(&kasir::domain::user::Actor::back_office(), Some(&copies), 7)
+            .unwrap();
+    }
+    let mut h = harness(shop_at(&db, false));
+    let backup = h
+        .state()
+        .start_daily_backup()
+        .expect("backup thread started");
+    // The till keeps working while the copy is made.
+    login(&mut h, "siti", "1111");
+    burst(&mut h, MIE);
+    assert_eq!(h.state().cart.lines.len(), 1);
+    let done = backup.join().unwrap().unwrap();
+    let written = done.written.expect("today's copy written");
+    assert!(written.starts_with(&copies), "{}", written.display());
+    // The copy is a whole shop, and a second start the same day writes no other.
+    let copy = Store::open(&written, OpenMode::Existing).unwrap();
+    copy.integrity_check().unwrap();
+    let again = h
+        .state()
+        .start_daily_backup()
+        .unwrap()
+        .join()
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.written, None);
+    assert_eq!(again.kept, vec![written]);
+}

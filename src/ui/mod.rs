@@ -55,11 +55,9 @@ pub fn run(shop: Shop, opts: TillOptions) -> Result<()> {
     let mut app = TillApp::new(shop, &opts)?;
     app.start_printer()?;
     app.start_file_check();
-    // The daily backup (settings backup.dir / backup.keep), if today's is not there yet.
-    match app.shop.auto_backup_if_due(app.shop.now()) {
-        Ok(b) => tracing::info!(?b, "daily backup checked"),
-        Err(e) => tracing::warn!(error = %e, "daily backup failed"),
-    }
+    // Today's backup (settings backup.dir / backup.keep) is written beside the till, so a
+    // large shop's copy does not hold up the first frame.
+    app.start_daily_backup();
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1024.0, 720.0])
@@ -453,6 +451,38 @@ impl TillApp {
         match spawned {
             Ok(_) => self.file_check = Some(rx),
             Err(e) => tracing::warn!(error = %e, "file check not started"),
+        }
+    }
+
+    /// Today's backup, if the policy is on and it is not made yet, on a thread with its own
+    /// connection (SQLite's online backup, as `kasir backup` does beside a selling till).
+    /// The result is logged; the join handle is for tests.
+    pub fn start_daily_backup(
+        &self,
+    ) -> Option<std::thread::JoinHandle<Result<crate::service::autobackup::AutoBackup>>> {
+        let path = self.shop.store.path().to_path_buf();
+        if path.as_os_str() == ":memory:" {
+            return None;
+        }
+        let now = self.shop.now();
+        let spawned = std::thread::Builder::new()
+            .name("kasir-daily-backup".into())
+            .spawn(move || {
+                let store = crate::store::Store::open(&path, crate::store::OpenMode::Existing)?;
+                let shop = Shop::new(store, std::sync::Arc::new(crate::service::SystemClock));
+                let result = shop.auto_backup_if_due(now);
+                match &result {
+                    Ok(b) => tracing::info!(?b, "daily backup checked"),
+                    Err(e) => tracing::warn!(error = %e, "daily backup failed"),
+                }
+                result
+            });
+        match spawned {
+            Ok(h) => Some(h),
+            Err(e) => {
+                tracing::warn!(error = %e, "daily backup not started");
+                None
+            }
         }
     }
 
