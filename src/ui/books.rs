@@ -439,10 +439,9 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
             };
             match app.shop.close_day(&actor, date) {
                 Ok(posted) => {
-                    // The day's books are final: the daily backup (if set) is taken now.
-                    if let Err(e) = app.shop.auto_backup_if_due(app.shop.now()) {
-                        tracing::warn!(error = %e, "daily backup after day close failed");
-                    }
+                    // The day's books are final: the daily backup (if set and not made yet
+                    // today) is taken now, beside the till; its outcome is logged.
+                    let _ = app.start_daily_backup();
                     apply(app, BooksAction::DayLoad);
                     let text = format!("{} ({})", t(lang, "books.posted_done"), posted.len());
                     report(app, Ok(text));
