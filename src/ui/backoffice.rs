@@ -156,22 +156,19 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                     actions.push(Action::MembersSearch);
                 }
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    egui::Grid::new("members")
-                        .striped(true)
-                        .num_columns(6)
-                        .show(ui, |ui| {
-                            super::header_row(
-                                ui,
-                                lang,
-                                &[
-                                    "back.number",
-                                    "back.name",
-                                    "back.phone",
-                                    "back.kasbon_limit",
-                                    "back.kasbon_balance",
-                                    "till.kasbon_left",
-                                ],
-                            );
+                    super::table(
+                        ui,
+                        lang,
+                        "members",
+                        &[
+                            "back.number",
+                            "back.name",
+                            "back.phone",
+                            "back.kasbon_limit",
+                            "back.kasbon_balance",
+                            "till.kasbon_left",
+                        ],
+                        |ui| {
                             for m in results.iter() {
                                 ui.label(&m.number);
                                 ui.label(&m.name);
@@ -181,7 +178,8 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                                 ui.label(format_rupiah(m.cart_member().kasbon_available()));
                                 ui.end_row();
                             }
-                        });
+                        },
+                    );
                 });
             }
             Screen::Back(Back::Settings(form)) => {

@@ -1094,22 +1094,19 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
             tb.from,
             tb.to
         ));
-        egui::Grid::new("books_trial")
-            .striped(true)
-            .num_columns(6)
-            .show(ui, |ui| {
-                super::header_row(
-                    ui,
-                    lang,
-                    &[
-                        "books.account",
-                        "books.account_name",
-                        "books.opening",
-                        "books.debit",
-                        "books.credit",
-                        "books.closing",
-                    ],
-                );
+        super::table(
+            ui,
+            lang,
+            "books_trial",
+            &[
+                "books.account",
+                "books.account_name",
+                "books.opening",
+                "books.debit",
+                "books.credit",
+                "books.closing",
+            ],
+            |ui| {
                 for r in tb
                     .rows
                     .iter()
@@ -1134,7 +1131,8 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
                     ui.colored_label(ERROR, t(lang, "books.unbalanced"));
                 }
                 ui.end_row();
-            });
+            },
+        );
     }
     ui.separator();
     ui.horizontal(|ui| {
@@ -1151,22 +1149,19 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
             t(lang, "books.opening"),
             format_rupiah(gl.opening)
         ));
-        egui::Grid::new("books_gl")
-            .striped(true)
-            .num_columns(6)
-            .show(ui, |ui| {
-                super::header_row(
-                    ui,
-                    lang,
-                    &[
-                        "books.date",
-                        "books.journal",
-                        "books.memo",
-                        "books.debit",
-                        "books.credit",
-                        "books.balance",
-                    ],
-                );
+        super::table(
+            ui,
+            lang,
+            "books_gl",
+            &[
+                "books.date",
+                "books.journal",
+                "books.memo",
+                "books.debit",
+                "books.credit",
+                "books.balance",
+            ],
+            |ui| {
                 for e in &gl.entries {
                     ui.label(&e.date);
                     ui.label(&e.journal);
@@ -1176,7 +1171,8 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
                     ui.label(format_rupiah(e.balance));
                     ui.end_row();
                 }
-            });
+            },
+        );
         ui.label(format!(
             "{}: {}",
             t(lang, "books.closing"),
@@ -1269,23 +1265,20 @@ fn shu_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut ShuTab, actions: &mut Vec<Act
             t(lang, "books.pool_modal"),
             format_rupiah(r.pool_modal)
         ));
-        egui::Grid::new("books_shu")
-            .striped(true)
-            .num_columns(7)
-            .show(ui, |ui| {
-                super::header_row(
-                    ui,
-                    lang,
-                    &[
-                        "books.member_no",
-                        "back.name",
-                        "books.purchases",
-                        "books.capital",
-                        "books.jasa_usaha",
-                        "books.jasa_modal",
-                        "books.total",
-                    ],
-                );
+        super::table(
+            ui,
+            lang,
+            "books_shu",
+            &[
+                "books.member_no",
+                "back.name",
+                "books.purchases",
+                "books.capital",
+                "books.jasa_usaha",
+                "books.jasa_modal",
+                "books.total",
+            ],
+            |ui| {
                 for row in &r.rows {
                     ui.label(&row.number);
                     ui.label(&row.name);
@@ -1304,7 +1297,8 @@ fn shu_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut ShuTab, actions: &mut Vec<Act
                 ui.strong(format_rupiah(r.total_modal));
                 ui.strong(format_rupiah(r.total_shared));
                 ui.end_row();
-            });
+            },
+        );
     }
     ui.horizontal(|ui| {
         field(ui, t(lang, "books.path"), &mut tab.path, 320.0);

@@ -373,6 +373,24 @@ fn first_cashier(users: &[crate::store::users::UserRow]) -> usize {
         .unwrap_or(0)
 }
 
+/// A striped grid whose header row is `headers` (translation keys, one per column), with
+/// `body` drawing the rows.
+fn table(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    id: &str,
+    headers: &[&'static str],
+    body: impl FnOnce(&mut egui::Ui),
+) {
+    egui::Grid::new(id)
+        .striped(true)
+        .num_columns(headers.len())
+        .show(ui, |ui| {
+            header_row(ui, lang, headers);
+            body(ui);
+        });
+}
+
 /// The header row of a grid: each translation key in bold, then the end of the row.
 fn header_row(ui: &mut egui::Ui, lang: Lang, keys: &[&'static str]) {
     for k in keys {

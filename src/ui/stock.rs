@@ -650,22 +650,19 @@ fn on_hand_ui(
         .id_salt("stock_rows")
         .max_height(320.0)
         .show(ui, |ui| {
-            egui::Grid::new("stock")
-                .striped(true)
-                .num_columns(6)
-                .show(ui, |ui| {
-                    super::header_row(
-                        ui,
-                        lang,
-                        &[
-                            "back.sku",
-                            "till.item",
-                            "stock.on_hand",
-                            "stock.min",
-                            "stock.value",
-                            "stock.batches",
-                        ],
-                    );
+            super::table(
+                ui,
+                lang,
+                "stock",
+                &[
+                    "back.sku",
+                    "till.item",
+                    "stock.on_hand",
+                    "stock.min",
+                    "stock.value",
+                    "stock.batches",
+                ],
+                |ui| {
                     for r in s.rows.iter().filter(|r| {
                         needle.is_empty()
                             || r.name.to_lowercase().contains(&needle)
@@ -719,7 +716,8 @@ fn on_hand_ui(
                         );
                         ui.end_row();
                     }
-                });
+                },
+            );
         });
     let Some(sku) = s.card_sku.clone() else {
         ui.label(t(lang, "stock.pick_product"));
@@ -758,24 +756,21 @@ fn on_hand_ui(
         ui.label(t(lang, "stock.hidden_during_count"));
         return;
     }
-    egui::Grid::new("stock_card")
-        .striped(true)
-        .num_columns(8)
-        .show(ui, |ui| {
-            super::header_row(
-                ui,
-                lang,
-                &[
-                    "stock.date",
-                    "stock.kind",
-                    "stock.reason",
-                    "stock.user",
-                    "stock.batch",
-                    "till.qty",
-                    "stock.balance",
-                    "stock.reference",
-                ],
-            );
+    super::table(
+        ui,
+        lang,
+        "stock_card",
+        &[
+            "stock.date",
+            "stock.kind",
+            "stock.reason",
+            "stock.user",
+            "stock.batch",
+            "till.qty",
+            "stock.balance",
+            "stock.reference",
+        ],
+        |ui| {
             for m in &s.card {
                 ui.label(m.at.get(..16).unwrap_or(&m.at));
                 ui.label(kind_label(lang, &m.kind));
@@ -787,7 +782,8 @@ fn on_hand_ui(
                 ui.label(m.reference.as_deref().unwrap_or("-"));
                 ui.end_row();
             }
-        });
+        },
+    );
 }
 
 fn receive_ui(
@@ -1028,15 +1024,12 @@ fn opname_ui(
             if count {
                 push(StockAction::OpnameCount);
             }
-            egui::Grid::new("opname_counted")
-                .striped(true)
-                .num_columns(4)
-                .show(ui, |ui| {
-                    super::header_row(
-                        ui,
-                        lang,
-                        &["back.sku", "till.item", "stock.batch", "stock.counted_qty"],
-                    );
+            super::table(
+                ui,
+                lang,
+                "opname_counted",
+                &["back.sku", "till.item", "stock.batch", "stock.counted_qty"],
+                |ui| {
                     for c in &s.counted {
                         ui.label(&c.sku);
                         ui.label(&c.name);
@@ -1044,7 +1037,8 @@ fn opname_ui(
                         ui.label(format!("{} {}", format_qty(c.counted), c.base_unit));
                         ui.end_row();
                     }
-                });
+                },
+            );
             ui.separator();
             ui.strong(t(lang, "stock.finish_count"));
             if super::dialogs::supervisor_ui(lang, ui, users, &mut s.approval) {
@@ -1055,22 +1049,19 @@ fn opname_ui(
     if let Some(r) = &s.report {
         ui.separator();
         ui.strong(format!("{} #{}", t(lang, "stock.variance"), r.session.id));
-        egui::Grid::new("opname_variance")
-            .striped(true)
-            .num_columns(6)
-            .show(ui, |ui| {
-                super::header_row(
-                    ui,
-                    lang,
-                    &[
-                        "back.sku",
-                        "till.item",
-                        "stock.batch",
-                        "stock.counted_qty",
-                        "stock.variance_qty",
-                        "stock.variance_value",
-                    ],
-                );
+        super::table(
+            ui,
+            lang,
+            "opname_variance",
+            &[
+                "back.sku",
+                "till.item",
+                "stock.batch",
+                "stock.counted_qty",
+                "stock.variance_qty",
+                "stock.variance_value",
+            ],
+            |ui| {
                 for l in &r.lines {
                     ui.label(&l.sku);
                     ui.label(&l.name);
@@ -1081,7 +1072,8 @@ fn opname_ui(
                     ui.label(format_rupiah(l.value));
                     ui.end_row();
                 }
-            });
+            },
+        );
         ui.label(format!(
             "{} {} · {} {} · {} {} · {} {}",
             t(lang, "stock.short"),
@@ -1107,21 +1099,18 @@ fn expiry_grid(
         ui.label(t(lang, "stock.none"));
         return;
     }
-    egui::Grid::new(id)
-        .striped(true)
-        .num_columns(5)
-        .show(ui, |ui| {
-            super::header_row(
-                ui,
-                lang,
-                &[
-                    "back.sku",
-                    "till.item",
-                    "stock.batch",
-                    "stock.expiry_date",
-                    "stock.on_hand",
-                ],
-            );
+    super::table(
+        ui,
+        lang,
+        id,
+        &[
+            "back.sku",
+            "till.item",
+            "stock.batch",
+            "stock.expiry_date",
+            "stock.on_hand",
+        ],
+        |ui| {
             for e in rows {
                 ui.label(&e.sku);
                 ui.label(&e.name);
@@ -1134,7 +1123,8 @@ fn expiry_grid(
                 }
                 ui.end_row();
             }
-        });
+        },
+    );
 }
 
 fn write_off_ui(
@@ -1243,22 +1233,20 @@ fn reports_ui(
     push: &mut dyn FnMut(StockAction),
 ) {
     ui.strong(t(lang, "stock.value_by_unit"));
-    egui::Grid::new("stock_values")
-        .striped(true)
-        .num_columns(3)
-        .show(ui, |ui| {
-            super::header_row(
-                ui,
-                lang,
-                &["stock.unit", "stock.products_head", "stock.value"],
-            );
+    super::table(
+        ui,
+        lang,
+        "stock_values",
+        &["stock.unit", "stock.products_head", "stock.value"],
+        |ui| {
             for v in &s.values {
                 ui.label(&v.business_unit);
                 ui.label(v.products.to_string());
                 figure(ui, s.blind(&v.business_unit), format_rupiah(v.value));
                 ui.end_row();
             }
-        });
+        },
+    );
     ui.separator();
     ui.strong(format!(
         "{} ({})",
@@ -1317,21 +1305,18 @@ fn reports_ui(
         ui.label(t(lang, "stock.none"));
         return;
     }
-    egui::Grid::new("stock_slow")
-        .striped(true)
-        .num_columns(5)
-        .show(ui, |ui| {
-            super::header_row(
-                ui,
-                lang,
-                &[
-                    "back.sku",
-                    "till.item",
-                    "stock.on_hand",
-                    "stock.value",
-                    "stock.last_sale",
-                ],
-            );
+    super::table(
+        ui,
+        lang,
+        "stock_slow",
+        &[
+            "back.sku",
+            "till.item",
+            "stock.on_hand",
+            "stock.value",
+            "stock.last_sale",
+        ],
+        |ui| {
             for m in &s.slow {
                 let blind = s.blind(&m.business_unit);
                 ui.label(&m.sku);
@@ -1348,7 +1333,8 @@ fn reports_ui(
                 };
                 ui.end_row();
             }
-        });
+        },
+    );
 }
 
 fn apotek_ui(
@@ -1367,25 +1353,22 @@ fn apotek_ui(
     if s.sipnap.is_empty() {
         ui.label(t(lang, "stock.none"));
     } else {
-        egui::Grid::new("sipnap")
-            .striped(true)
-            .num_columns(9)
-            .show(ui, |ui| {
-                super::header_row(
-                    ui,
-                    lang,
-                    &[
-                        "back.sku",
-                        "stock.nie",
-                        "till.item",
-                        "stock.class",
-                        "stock.opening",
-                        "stock.in",
-                        "stock.out",
-                        "stock.closing",
-                        "till.unit",
-                    ],
-                );
+        super::table(
+            ui,
+            lang,
+            "sipnap",
+            &[
+                "back.sku",
+                "stock.nie",
+                "till.item",
+                "stock.class",
+                "stock.opening",
+                "stock.in",
+                "stock.out",
+                "stock.closing",
+                "till.unit",
+            ],
+            |ui| {
                 for r in &s.sipnap {
                     ui.label(&r.sku);
                     ui.label(r.nie.as_deref().unwrap_or("-"));
@@ -1398,7 +1381,8 @@ fn apotek_ui(
                     ui.label(&r.base_unit);
                     ui.end_row();
                 }
-            });
+            },
+        );
     }
     ui.horizontal(|ui| {
         field(ui, t(lang, "stock.csv_path"), &mut s.csv_path, 320.0);
@@ -1411,24 +1395,21 @@ fn apotek_ui(
     if s.prescriptions.is_empty() {
         ui.label(t(lang, "stock.none"));
     } else {
-        egui::Grid::new("prescriptions")
-            .striped(true)
-            .num_columns(8)
-            .show(ui, |ui| {
-                super::header_row(
-                    ui,
-                    lang,
-                    &[
-                        "stock.date",
-                        "stock.reference",
-                        "till.item",
-                        "till.qty",
-                        "stock.rx_no",
-                        "stock.doctor",
-                        "stock.patient",
-                        "stock.apoteker",
-                    ],
-                );
+        super::table(
+            ui,
+            lang,
+            "prescriptions",
+            &[
+                "stock.date",
+                "stock.reference",
+                "till.item",
+                "till.qty",
+                "stock.rx_no",
+                "stock.doctor",
+                "stock.patient",
+                "stock.apoteker",
+            ],
+            |ui| {
                 for p in &s.prescriptions {
                     ui.label(p.created_at.get(..16).unwrap_or(&p.created_at));
                     ui.label(&p.sale_number);
@@ -1440,31 +1421,29 @@ fn apotek_ui(
                     ui.label(&p.apoteker);
                     ui.end_row();
                 }
-            });
+            },
+        );
     }
     ui.separator();
     ui.strong(t(lang, "stock.register"));
     if s.register.is_empty() {
         ui.label(t(lang, "stock.none"));
     } else {
-        egui::Grid::new("drug_register")
-            .striped(true)
-            .num_columns(8)
-            .show(ui, |ui| {
-                super::header_row(
-                    ui,
-                    lang,
-                    &[
-                        "stock.date",
-                        "till.item",
-                        "stock.kind",
-                        "stock.batch",
-                        "till.qty",
-                        "stock.balance",
-                        "stock.patient",
-                        "stock.doctor",
-                    ],
-                );
+        super::table(
+            ui,
+            lang,
+            "drug_register",
+            &[
+                "stock.date",
+                "till.item",
+                "stock.kind",
+                "stock.batch",
+                "till.qty",
+                "stock.balance",
+                "stock.patient",
+                "stock.doctor",
+            ],
+            |ui| {
                 for r in &s.register {
                     ui.label(r.at.get(..16).unwrap_or(&r.at));
                     ui.label(format!("{} {}", r.sku, r.name));
@@ -1476,6 +1455,7 @@ fn apotek_ui(
                     ui.label(r.doctor.as_deref().unwrap_or("-"));
                     ui.end_row();
                 }
-            });
+            },
+        );
     }
 }
