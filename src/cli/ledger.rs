@@ -329,19 +329,13 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
             let actor = actor_from(&mut shop, user, pin)?;
             let date = date.unwrap_or_else(|| shop.now().date());
             let journals = shop.close_day(&actor, date)?;
-            if json {
-                print_json(json!({"date": date, "journals": journals}));
-            } else {
-                println!(
-                    "{} {date}: {} {}",
-                    lang.pick("Hari ditutup", "Day closed"),
-                    journals.len(),
-                    lang.pick("jurnal", "journals")
-                );
-                for j in &journals {
-                    print_journal(j);
-                }
-            }
+            print_day_journals(
+                json,
+                date,
+                &journals,
+                lang.pick("Hari ditutup", "Day closed"),
+                lang.pick("jurnal", "journals"),
+            );
             super::backup::after_day_close(&shop, lang);
         }
         BooksCmd::Day(DayCmd::Reverse {
@@ -354,19 +348,13 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
             let mut shop = open(db)?;
             let actor = actor_from(&mut shop, user, pin)?;
             let journals = shop.reverse_day(&actor, date, &reason, !no_reclose)?;
-            if json {
-                print_json(json!({"date": date, "journals": journals}));
-            } else {
-                println!(
-                    "{} {date}: {} {}",
-                    lang.pick("Hari dikoreksi", "Day corrected"),
-                    journals.len(),
-                    lang.pick("jurnal baru", "new journals")
-                );
-                for j in &journals {
-                    print_journal(j);
-                }
-            }
+            print_day_journals(
+                json,
+                date,
+                &journals,
+                lang.pick("Hari dikoreksi", "Day corrected"),
+                lang.pick("jurnal baru", "new journals"),
+            );
         }
         BooksCmd::Day(DayCmd::Status { date }) => {
             let shop = open(db)?;
@@ -450,6 +438,25 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
         BooksCmd::Report(r) => run_report(r, db, lang, json)?,
     }
     Ok(())
+}
+
+/// A day's posted journals: JSON, or a heading ("Day closed 2026-12-01: 2 journals") and
+/// each journal.
+fn print_day_journals(
+    json: bool,
+    date: chrono::NaiveDate,
+    journals: &[crate::store::ledger::JournalRecord],
+    heading: &str,
+    what: &str,
+) {
+    if json {
+        print_json(json!({"date": date, "journals": journals}));
+        return;
+    }
+    println!("{heading} {date}: {} {what}", journals.len());
+    for j in journals {
+        print_journal(j);
+    }
 }
 
 fn print_journal(j: &crate::store::ledger::JournalRecord) {

@@ -556,17 +556,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                     lang.pick("Sudah kedaluwarsa", "Expired"),
                     r.expired.len()
                 );
-                for e in &r.expired {
-                    println!(
-                        "  {} {:<12} {:<36} {:<14} {:>8} {}",
-                        e.expiry,
-                        e.sku,
-                        e.name,
-                        e.batch_no,
-                        format_qty(e.on_hand),
-                        e.base_unit
-                    );
-                }
+                r.expired.iter().for_each(print_expiry_row);
                 println!(
                     "{} {} {} ({})",
                     lang.pick("Kedaluwarsa dalam", "Expiring within"),
@@ -574,17 +564,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                     lang.pick("hari", "days"),
                     r.near.len()
                 );
-                for e in &r.near {
-                    println!(
-                        "  {} {:<12} {:<36} {:<14} {:>8} {}",
-                        e.expiry,
-                        e.sku,
-                        e.name,
-                        e.batch_no,
-                        format_qty(e.on_hand),
-                        e.base_unit
-                    );
-                }
+                r.near.iter().for_each(print_expiry_row);
             }
         }
         ReportCmd::Sipnap { month, out } => {
@@ -643,4 +623,17 @@ struct StockCsv {
     base_unit: String,
     on_hand: Decimal,
     value: Decimal,
+}
+
+/// One batch of the expiry report as a text line.
+fn print_expiry_row(e: &crate::store::stock::ExpiryRow) {
+    println!(
+        "  {} {:<12} {:<36} {:<14} {:>8} {}",
+        e.expiry,
+        e.sku,
+        e.name,
+        e.batch_no,
+        format_qty(e.on_hand),
+        e.base_unit
+    );
 }
