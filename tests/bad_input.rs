@@ -187,27 +187,7 @@ fn csv_text(columns: &'static [&'static str]) -> impl Strategy<Value = String> {
     })
 }
 
-const CATALOG: &[&str] = &[
-    "sku",
-    "name",
-    "business_unit",
-    "base_unit",
-    "tax_class",
-    "drug_class",
-    "batch_tracked",
-    "weighed",
-    "unit",
-    "factor",
-    "barcodes",
-    "price_umum",
-    "price_anggota",
-    "price_grosir",
-    "grosir_min_qty",
-    "cost",
-    "min_stock",
-    "nie",
-    "het",
-];
+const CATALOG: &[&str] = kasir::service::catalog::CATALOG_COLUMNS;
 const MEMBERS: &[&str] = &["number", "name", "phone", "nik", "kasbon_limit"];
 const RECEIVING: &[&str] = &["code", "qty", "unit", "cost", "batch", "expiry"];
 const SAVINGS: &[&str] = &["number", "pokok", "wajib", "sukarela"];
