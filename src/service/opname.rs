@@ -144,22 +144,8 @@ impl Shop {
                 ));
             }
         }
-        let base = qty * item.factor;
-        crate::domain::money::qty_to_milli(base).ok_or(KasirError::Cart(
-            crate::domain::cart::CartError::QtyTooPrecise,
-        ))?;
+        let (base, batch_row) = self.base_and_batch(&item, qty, batch)?;
         let c = self.store.conn();
-        let batch_row = match batch {
-            Some(b) => Some(
-                st::batch_by_no(c, item.product_id, b.trim())?.ok_or_else(|| {
-                    KasirError::invalid(
-                        format!("{} tidak punya batch {b}", item.name),
-                        format!("{} has no batch {b}", item.name),
-                    )
-                })?,
-            ),
-            None => None,
-        };
         let base_unit = st::of_product(c, item.product_id)?
             .map(|p| p.base_unit)
             .unwrap_or_default();

@@ -515,22 +515,8 @@ impl Shop {
             ));
         }
         let item = self.find_item(code)?;
-        let base = qty * item.factor;
-        crate::domain::money::qty_to_milli(base).ok_or(KasirError::Cart(
-            crate::domain::cart::CartError::QtyTooPrecise,
-        ))?;
+        let (base, batch_row) = self.base_and_batch(&item, qty, batch)?;
         let c = self.store.conn();
-        let batch_row = match batch {
-            Some(b) => Some(
-                q::batch_by_no(c, item.product_id, b.trim())?.ok_or_else(|| {
-                    KasirError::invalid(
-                        format!("{} tidak punya batch {b}", item.name),
-                        format!("{} has no batch {b}", item.name),
-                    )
-                })?,
-            ),
-            None => None,
-        };
         let (on_hand, _, _) = q::position(c, item.product_id)?;
         let available = match &batch_row {
             Some(b) => b.on_hand,
@@ -781,6 +767,32 @@ impl Shop {
         }
         out.sort_by(|a, b| b.value.cmp(&a.value).then(a.sku.cmp(&b.sku)));
         Ok(out)
+    }
+
+    /// `qty` of `item`'s unit in base units (refused finer than 1/1000), and the named batch
+    /// of the product if one is given (refused if the product has no such batch).
+    pub(crate) fn base_and_batch(
+        &self,
+        item: &crate::domain::cart::ItemRef,
+        qty: Decimal,
+        batch: Option<&str>,
+    ) -> Result<(Decimal, Option<q::BatchRow>)> {
+        let base = qty * item.factor;
+        crate::domain::money::qty_to_milli(base).ok_or(KasirError::Cart(
+            crate::domain::cart::CartError::QtyTooPrecise,
+        ))?;
+        let batch_row = match batch {
+            Some(b) => Some(
+                q::batch_by_no(self.store.conn(), item.product_id, b.trim())?.ok_or_else(|| {
+                    KasirError::invalid(
+                        format!("{} tidak punya batch {b}", item.name),
+                        format!("{} has no batch {b}", item.name),
+                    )
+                })?,
+            ),
+            None => None,
+        };
+        Ok((base, batch_row))
     }
 
     /// The slow-mover window in days (setting `stock.slow_days`, default 90).
