@@ -313,7 +313,7 @@ fn same_rows(tx: &rusqlite::Transaction, cart: &Cart, k: u64) -> kasir::Result<(
             },
         )?;
     }
-    insert_tender(tx, sale, "cash", amount, None)?;
+    insert_tender(tx, sale, 1, "cash", amount, None)?;
     for (kind, id) in [(JobKind::Drawer, "d"), (JobKind::Receipt, "r")] {
         kasir::store::print::insert(
             tx,

@@ -2,6 +2,8 @@
 //! returns (built from what is in hand) is the sale as stored, and the next sale number
 //! (read from the till's last sale through an index) is the count of the day's sales + 1.
 //! The queries a cashier or treasurer waits for go through an index, not the whole history.
+//! Stock carried by the moves (each with the product's balance after it) is the sum of the
+//! moves, and a sale writes the pages it must and no more.
 
 use std::sync::Arc;
 
@@ -227,4 +229,126 @@ fn day_close_and_the_reorder_window_read_only_their_period() {
         &["2026-11-01 00:00:00"],
         "stock_moves_at",
     );
+}
+
+/// Moves whose stored balance is not the running sum of the product's moves up to them.
+fn wrong_balances(shop: &Shop) -> i64 {
+    shop.store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM stock_moves m JOIN (
+                 SELECT id, sum(qty) OVER w AS q, sum(value) OVER w AS v FROM stock_moves
+                 WINDOW w AS (PARTITION BY product_id ORDER BY id)) r ON r.id = m.id
+             WHERE m.on_hand_after != r.q OR m.value_after != r.v",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn stock_read_from_the_newest_move_is_the_sum_of_the_moves() {
+    let clock = Arc::new(FixedClock::new(at("2026-12-01 08:00")));
+    let (mut shop, kasir) = shop(clock.clone());
+    let mut rng = Lcg(0x5707);
+    for i in 0..120 {
+        let cart = random_cart(&shop, &mut rng);
+        let pay = tenders(&shop, &cart, &mut rng);
+        shop.checkout(&kasir, TILLS[i % 2], &cart, &pay).unwrap();
+        clock.advance(chrono::Duration::minutes(2));
+    }
+    let c = shop.store.conn();
+    let moves: i64 = c
+        .query_row(
+            "SELECT count(*) FROM stock_moves WHERE kind = 'sale'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(moves >= 120, "{moves} sale moves");
+    assert_eq!(wrong_balances(&shop), 0);
+    // Every product's stock, as the screens and reports read it, against the plain sums.
+    let sums: Vec<(i64, i64, i64)> = c
+        .prepare("SELECT product_id, sum(qty), sum(value) FROM stock_moves GROUP BY product_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(sums.len() > 10);
+    for (product, q, v) in sums {
+        let (on_hand, value, _) = kasir::store::stock::position(c, product).unwrap();
+        assert_eq!(on_hand, Decimal::new(q, 3).normalize(), "product {product}");
+        assert_eq!(value, Decimal::new(v, 2).normalize(), "product {product}");
+        let row = kasir::store::stock::of_product(c, product)
+            .unwrap()
+            .unwrap();
+        assert_eq!((row.on_hand, row.value), (on_hand, value));
+    }
+    assert!(kasir::store::stock::mismatches(c).unwrap().is_empty());
+}
+
+#[test]
+fn a_products_stock_is_one_step_down_the_moves_index() {
+    let clock = Arc::new(FixedClock::new(at("2026-12-01 08:00")));
+    let (shop, _) = shop(clock);
+    let plan = searches(
+        &shop,
+        kasir::store::stock::LAST_BALANCE,
+        &["1"],
+        "COVERING INDEX stock_moves_product",
+    );
+    assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
+}
+
+/// WAL frames (pages) one 3-line cash sale writes, averaged over `n` sales on a shop file.
+fn pages_per_sale(n: usize) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kasir.db");
+    let clock = Arc::new(FixedClock::new(at("2026-12-01 08:00")));
+    let mut shop = Shop::new(
+        Store::open(&path, kasir::store::OpenMode::CreateNew).unwrap(),
+        clock.clone(),
+    );
+    kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+    let kasir = shop.login("siti", "1111").unwrap();
+    shop.open_shift(&kasir, TILLS[0], dec!(500000), &Default::default())
+        .unwrap();
+    let mut cart = Cart::default();
+    for code in ["8991993003616", "8992097000976", "8997003000798"] {
+        shop.scan_into(&mut cart, code).unwrap();
+    }
+    let total = cart.totals(shop.settings().unwrap().tax()).total;
+    let pay = [Tender {
+        kind: TenderKind::Cash,
+        amount: (total / dec!(50000)).ceil() * dec!(50000),
+        reference: None,
+    }];
+    for _ in 0..50 {
+        shop.checkout(&kasir, TILLS[0], &cart, &pay).unwrap();
+    }
+    let c = shop.store.conn();
+    let page: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    c.execute_batch("PRAGMA wal_autocheckpoint = 0").unwrap();
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    for _ in 0..n {
+        shop.checkout(&kasir, TILLS[0], &cart, &pay).unwrap();
+        clock.advance(chrono::Duration::seconds(20));
+    }
+    let wal = std::fs::metadata(dir.path().join("kasir.db-wal"))
+        .unwrap()
+        .len() as i64;
+    // A WAL file is a 32-byte header and frames of a 24-byte header and one page.
+    (wal - 32) as f64 / (page + 24) as f64 / n as f64
+}
+
+/// What a sale costs SQLite is the pages it writes. Each table and index a sale touches
+/// adds about one, so a new index on the sale's path, or a cache kept outside the moves,
+/// shows here before any benchmark is run.
+#[test]
+fn a_three_line_cash_sale_writes_at_most_eighteen_pages() {
+    let pages = pages_per_sale(200);
+    eprintln!("pages per 3-line cash sale: {pages:.2}");
+    assert!(pages <= 18.0, "{pages:.2} pages per sale");
 }

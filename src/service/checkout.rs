@@ -64,18 +64,18 @@ impl Shop {
             super::auth::require(a, Permission::Supervise, "menyetujui kasbon di atas limit")?;
         }
         let over_limit_ok = kasbon_approver.is_some();
-        let shift = self.require_shift(till)?;
-        self.check_cart_pharmacy(till, cart)?;
-        let settings = self.settings()?;
-        let settlement = cart.settle_with(tenders, settings.rounding_step, over_limit_ok)?;
-        let totals = cart.totals(settings.tax());
-        let now = self.now();
-        let today = now.date();
-        let unit = match self.till_unit(till)? {
-            Some(u) => u,
-            None => cart.lines[0].item.business_unit,
-        };
-        self.store.write(|tx| {
+        self.store.write_with_reads(|tx| {
+            let shift = self.require_shift(till)?;
+            self.check_cart_pharmacy(till, cart)?;
+            let settings = self.settings()?;
+            let settlement = cart.settle_with(tenders, settings.rounding_step, over_limit_ok)?;
+            let totals = cart.totals(settings.tax());
+            let now = self.now();
+            let today = now.date();
+            let unit = match self.till_unit(till)? {
+                Some(u) => u,
+                None => cart.lines[0].item.business_unit,
+            };
             // The member's balance may have moved since the cart was built (another till).
             let mut member_name = None;
             if let Some(m) = &cart.member {
@@ -183,10 +183,11 @@ impl Shop {
                 });
             }
             super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
-            for t in &settlement.tenders {
+            for (k, t) in settlement.tenders.iter().enumerate() {
                 q::insert_tender(
                     tx,
                     sale_id,
+                    k as i64 + 1,
                     t.kind.as_str(),
                     t.amount,
                     t.reference.as_deref(),

@@ -973,10 +973,11 @@ impl Shop {
                         )?;
                         lines_n += 1;
                     }
-                    for t in &settlement.tenders {
+                    for (k, t) in settlement.tenders.iter().enumerate() {
                         sq::insert_tender(
                             tx,
                             sale_id,
+                            k as i64 + 1,
                             t.kind.as_str(),
                             t.amount,
                             t.reference.as_deref(),

@@ -126,7 +126,21 @@ impl Shop {
 
     /// Settings with defaults for anything unset.
     pub fn settings(&self) -> Result<ShopSettings> {
-        let get = |k: &str| settings::get(self.store.conn(), k);
+        const KEYS: [&str; 11] = [
+            "shop.name",
+            "shop.address",
+            "shop.npwp",
+            "tax.pkp",
+            "tax.ppn_percent",
+            "cash.rounding_step",
+            "ui.lang",
+            "receipt.footer",
+            "printer.uri",
+            "printer.paper",
+            "scanner.port",
+        ];
+        let mut set = settings::get_many(self.store.conn(), &KEYS)?;
+        let mut get = |k: &str| -> Result<Option<String>> { Ok(set.remove(k)) };
         Ok(ShopSettings {
             name: get("shop.name")?.unwrap_or_else(|| "Koperasi".into()),
             address: get("shop.address")?.unwrap_or_default(),

@@ -83,10 +83,11 @@ pub fn kasbon_outstanding(c: &Connection) -> Result<(i64, Decimal)> {
 
 /// (business unit, stock value at cost) of active products.
 pub fn stock_value(c: &Connection) -> Result<Vec<(String, Decimal)>> {
-    let mut st = c.prepare(
-        "SELECT business_unit, coalesce(sum(stock_value), 0) FROM products WHERE active = 1
-         GROUP BY business_unit ORDER BY business_unit",
-    )?;
+    let mut st = c.prepare(&format!(
+        "SELECT p.business_unit, coalesce(sum({}), 0) FROM products p WHERE p.active = 1
+         GROUP BY p.business_unit ORDER BY p.business_unit",
+        super::stock::VALUE_OF_P
+    ))?;
     let rows = st
         .query_map([], |r| Ok((r.get(0)?, money(r.get(1)?))))?
         .collect::<rusqlite::Result<_>>()?;

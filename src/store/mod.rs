@@ -48,12 +48,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v11_till.sql")),
         M::up(include_str!("schema_v12_perf.sql")),
         M::up(include_str!("schema_v13_sale_pages.sql")),
+        M::up(include_str!("schema_v14_stock_in_moves.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    13
+    14
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -287,6 +288,18 @@ impl Store {
         Ok(out)
     }
 
+    /// [`Store::write`] for a use case that also reads through [`Store::conn`] (its checks,
+    /// settings, prices): those reads run inside the same immediate transaction, so they see
+    /// what it will commit against, no other till can change it in between, and the whole
+    /// use case takes the file's locks once instead of once per read.
+    pub fn write_with_reads<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx =
+            Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(busy)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(busy)?;
+        Ok(out)
+    }
+
     /// SQLite's own integrity check; `Ok(())` when it says "ok".
     pub fn integrity_check(&self) -> Result<()> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -513,6 +526,104 @@ mod tests {
         assert!(indexes.contains(&"stock_moves_batch".to_string()));
         assert!(!indexes.contains(&"sales_date".to_string()));
         assert!(!indexes.contains(&"sale_lines_product".to_string()));
+        s.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn a_v13_shop_keeps_its_stock_tenders_and_print_jobs_through_v14() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        {
+            let mut c = Connection::open(&db).unwrap();
+            migrations().to_version(&mut c, 13).unwrap();
+            // Two products, one with a batch; the v13 cache on the product holds the sums.
+            c.execute_batch(
+                "INSERT INTO products(uuid, sku, name, business_unit, base_unit, tax_class, on_hand, stock_value)
+                     VALUES ('u1', 'X', 'X', 'sembako', 'pcs', 'exempt', 4000, 80),
+                            ('u2', 'Y', 'Y', 'apotek', 'pcs', 'exempt', 300, 900);
+                 INSERT INTO batches(product_id, batch_no, expiry, on_hand) VALUES (1, 'B1', '2027-01-01', 3000);
+                 INSERT INTO stock_moves(product_id, batch_id, kind, qty, value, at) VALUES (1, 1, 'receipt', 5000, 100, 't1');
+                 INSERT INTO stock_moves(product_id, kind, qty, value, at) VALUES (2, 'receipt', 500, 1500, 't1');
+                 INSERT INTO stock_moves(product_id, kind, qty, value, at) VALUES (1, 'receipt', 1000, 20, 't2');
+                 INSERT INTO stock_moves(product_id, batch_id, kind, qty, value, at) VALUES (1, 1, 'sale', -2000, -40, 't3');
+                 INSERT INTO stock_moves(product_id, kind, qty, value, at) VALUES (2, 'sale', -200, -600, 't3');
+                 INSERT INTO sales(uuid, number, till, business_unit, business_date, created_at, cashier,
+                                   gross, discount, total, rounding, payable, ppn, change_given)
+                     VALUES ('s1', 'T-20261201-0001', 'T', 'sembako', '2026-12-01', 't3', 'siti',
+                             5000, 0, 5000, 0, 5000, 0, 0);
+                 INSERT INTO sale_tenders(sale_id, kind, amount, reference) VALUES (1, 'qris', 3000, 'QR-1');
+                 INSERT INTO sale_tenders(sale_id, kind, amount) VALUES (1, 'cash', 2000);
+                 INSERT INTO print_jobs(uuid, kind, ref, sale_id, printer, next_attempt_at, created_at)
+                     VALUES ('j1', 'drawer', 'T-20261201-0001', 1, 'sim', 't3', 't3'),
+                            ('j2', 'receipt', 'T-20261201-0001', 1, 'sim', 't3', 't3');",
+            )
+            .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let c = s.conn();
+        // The balances after each move are the running sums, and the stock read from them
+        // is what the cache held.
+        let balances: Vec<(i64, i64, i64)> = c
+            .prepare("SELECT product_id, on_hand_after, value_after FROM stock_moves ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            balances,
+            vec![
+                (1, 5000, 100),
+                (2, 500, 1500),
+                (1, 6000, 120),
+                (1, 4000, 80),
+                (2, 300, 900)
+            ]
+        );
+        let (on_hand, value, _) = stock::position(c, 1).unwrap();
+        assert_eq!(
+            (on_hand, value),
+            (
+                rust_decimal::Decimal::from(4),
+                rust_decimal::Decimal::new(80, 2)
+            )
+        );
+        assert!(stock::mismatches(c).unwrap().is_empty());
+        // The cache is gone from the product, and moves stay append-only.
+        let cols: Vec<String> = c
+            .prepare("SELECT name FROM pragma_table_info('products')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(
+            !cols.iter().any(|n| n == "on_hand" || n == "stock_value"),
+            "{cols:?}"
+        );
+        assert!(c
+            .execute("UPDATE stock_moves SET qty = 0 WHERE id = 1", [])
+            .is_err());
+        // Tenders keep their order; print jobs keep their ids and uuids.
+        let sale = sales::by_number(c, "T-20261201-0001").unwrap().unwrap();
+        let kinds: Vec<&str> = sale.tenders.iter().map(|t| t.kind.as_str()).collect();
+        assert_eq!(kinds, ["qris", "cash"]);
+        let jobs: Vec<(i64, String)> = c
+            .prepare("SELECT id, uuid FROM print_jobs ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(jobs, vec![(1, "j1".to_string()), (2, "j2".to_string())]);
+        let fk: i64 = c
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0);
         s.integrity_check().unwrap();
     }
 }

@@ -136,14 +136,15 @@ pub fn insert_line(c: &Connection, sale_id: i64, l: &NewLine) -> Result<()> {
 pub fn insert_tender(
     c: &Connection,
     sale_id: i64,
+    seq: i64,
     kind: &str,
     amount: Decimal,
     reference: Option<&str>,
 ) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO sale_tenders(sale_id, kind, amount, reference) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO sale_tenders(sale_id, seq, kind, amount, reference) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![sale_id, kind, minor(amount)?, reference])?;
+    .execute(params![sale_id, seq, kind, minor(amount)?, reference])?;
     Ok(())
 }
 
@@ -253,7 +254,7 @@ fn fill(c: &Connection, s: &mut SaleRecord) -> Result<()> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut st = c.prepare_cached(
-        "SELECT kind, amount, reference FROM sale_tenders WHERE sale_id = ?1 ORDER BY id",
+        "SELECT kind, amount, reference FROM sale_tenders WHERE sale_id = ?1 ORDER BY seq",
     )?;
     s.tenders = st
         .query_map([s.id], |r| {

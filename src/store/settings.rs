@@ -11,6 +11,23 @@ pub fn get(c: &Connection, key: &str) -> Result<Option<String>> {
         .query_row([key], |r| r.get(0)))
 }
 
+/// The settings among `keys` that are set, read with one statement.
+pub fn get_many(
+    c: &Connection,
+    keys: &[&str],
+) -> Result<std::collections::HashMap<String, String>> {
+    let marks = vec!["?"; keys.len()].join(", ");
+    let mut st = c.prepare_cached(&format!(
+        "SELECT key, value FROM settings WHERE key IN ({marks})"
+    ))?;
+    let rows = st
+        .query_map(rusqlite::params_from_iter(keys), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 pub fn set(c: &Connection, key: &str, value: &str) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO settings(key, value) VALUES (?1, ?2)

@@ -45,13 +45,34 @@ pub struct NewMove<'a> {
     pub note: Option<&'a str>,
 }
 
-/// Record a move and update the cached balances in the same transaction.
+/// A product's balance after its newest move, as stored (thousandths, minor units): one
+/// step down the moves' product index, whose entries carry the balance.
+pub const LAST_BALANCE: &str = "SELECT on_hand_after, value_after FROM stock_moves
+     WHERE product_id = ?1 ORDER BY id DESC LIMIT 1";
+
+/// The same for every product of an outer query over `products AS p`: (on hand, value).
+pub const ON_HAND_OF_P: &str = "coalesce((SELECT m.on_hand_after FROM stock_moves m
+     WHERE m.product_id = p.id ORDER BY m.id DESC LIMIT 1), 0)";
+pub const VALUE_OF_P: &str = "coalesce((SELECT m.value_after FROM stock_moves m
+     WHERE m.product_id = p.id ORDER BY m.id DESC LIMIT 1), 0)";
+
+fn last_balance(c: &Connection, product_id: i64) -> Result<(i64, i64)> {
+    Ok(opt(c
+        .prepare_cached(LAST_BALANCE)?
+        .query_row([product_id], |r| Ok((r.get(0)?, r.get(1)?))))?
+    .unwrap_or((0, 0)))
+}
+
+/// Record a move with the product's balance after it, and update the batch's cached
+/// balance, in the caller's transaction.
 pub fn record(c: &Connection, m: &NewMove) -> Result<()> {
     let q = milli(m.qty)?;
     let v = minor(m.value)?;
+    let (on_hand, value) = last_balance(c, m.product_id)?;
     c.prepare_cached(
-        "INSERT INTO stock_moves(product_id, batch_id, kind, qty, value, at, user_id, ref_type, ref_id, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO stock_moves(product_id, batch_id, kind, qty, value, at, user_id, ref_type, ref_id,
+                                 note, on_hand_after, value_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         m.product_id,
@@ -63,12 +84,10 @@ pub fn record(c: &Connection, m: &NewMove) -> Result<()> {
         m.user_id,
         m.ref_type,
         m.ref_id,
-        m.note
+        m.note,
+        on_hand + q,
+        value + v
     ])?;
-    c.prepare_cached(
-        "UPDATE products SET on_hand = on_hand + ?2, stock_value = stock_value + ?3 WHERE id = ?1",
-    )?
-    .execute(params![m.product_id, q, v])?;
     if let Some(b) = m.batch_id {
         c.prepare_cached("UPDATE batches SET on_hand = on_hand + ?2 WHERE id = ?1")?
             .execute(params![b, q])?;
@@ -78,9 +97,10 @@ pub fn record(c: &Connection, m: &NewMove) -> Result<()> {
 
 /// On hand (base units), stock value at cost, and the last known cost per base unit.
 pub fn position(c: &Connection, product_id: i64) -> Result<(Decimal, Decimal, Decimal)> {
-    let (q, v, last): (i64, i64, i64) = c
-        .prepare_cached("SELECT on_hand, stock_value, last_cost FROM products WHERE id = ?1")?
-        .query_row([product_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (q, v) = last_balance(c, product_id)?;
+    let last: i64 = c
+        .prepare_cached("SELECT last_cost FROM products WHERE id = ?1")?
+        .query_row([product_id], |r| r.get(0))?;
     Ok((qty(q), money(v), money(last)))
 }
 
@@ -151,8 +171,12 @@ pub struct StockRow {
     pub batches: Vec<BatchRow>,
 }
 
-const STOCK_COLS: &str =
-    "id, sku, name, business_unit, base_unit, on_hand, stock_value, min_stock, batch_tracked";
+fn stock_cols() -> String {
+    format!(
+        "p.id, p.sku, p.name, p.business_unit, p.base_unit, {ON_HAND_OF_P}, {VALUE_OF_P},
+         p.min_stock, p.batch_tracked"
+    )
+}
 
 fn stock_row(c: &Connection, r: &rusqlite::Row) -> Result<StockRow> {
     let id: i64 = r.get(0)?;
@@ -177,7 +201,8 @@ fn stock_row(c: &Connection, r: &rusqlite::Row) -> Result<StockRow> {
 /// Stock of every active product.
 pub fn all(c: &Connection) -> Result<Vec<StockRow>> {
     let mut st = c.prepare(&format!(
-        "SELECT {STOCK_COLS} FROM products WHERE active = 1 ORDER BY sku"
+        "SELECT {} FROM products p WHERE p.active = 1 ORDER BY p.sku",
+        stock_cols()
     ))?;
     let mut rows = st.query([])?;
     let mut out = Vec::new();
@@ -189,7 +214,10 @@ pub fn all(c: &Connection) -> Result<Vec<StockRow>> {
 
 /// Stock of one product.
 pub fn of_product(c: &Connection, product_id: i64) -> Result<Option<StockRow>> {
-    let mut st = c.prepare(&format!("SELECT {STOCK_COLS} FROM products WHERE id = ?1"))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {} FROM products p WHERE p.id = ?1",
+        stock_cols()
+    ))?;
     let mut rows = st.query([product_id])?;
     match rows.next()? {
         Some(r) => Ok(Some(stock_row(c, r)?)),
@@ -257,17 +285,19 @@ pub fn card(c: &Connection, product_id: i64, batch_id: Option<i64>) -> Result<Ve
         .collect())
 }
 
-/// Products (and batches) whose cached balance differs from the sum of their moves:
-/// (sku, cached, sum of moves). Empty when the books agree.
+/// Products whose balance (after their newest move) differs from the sum of their moves,
+/// and batches whose cached balance does: (sku, balance, sum of moves). Empty when the
+/// books agree.
 pub fn mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
-    let mut st = c.prepare(
-        "SELECT p.sku, p.on_hand, coalesce((SELECT sum(qty) FROM stock_moves WHERE product_id = p.id), 0)
+    let mut st = c.prepare(&format!(
+        "SELECT p.sku, {ON_HAND_OF_P},
+                coalesce((SELECT sum(qty) FROM stock_moves WHERE product_id = p.id), 0)
          FROM products p
          UNION ALL
          SELECT p.sku || '/' || b.batch_no, b.on_hand,
                 coalesce((SELECT sum(qty) FROM stock_moves WHERE batch_id = b.id), 0)
-         FROM batches b JOIN products p ON p.id = b.product_id",
-    )?;
+         FROM batches b JOIN products p ON p.id = b.product_id"
+    ))?;
     let rows = st
         .query_map([], |r| {
             Ok((
