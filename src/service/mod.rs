@@ -126,20 +126,8 @@ impl Shop {
 
     /// Settings with defaults for anything unset.
     pub fn settings(&self) -> Result<ShopSettings> {
-        const KEYS: [&str; 11] = [
-            "shop.name",
-            "shop.address",
-            "shop.npwp",
-            "tax.pkp",
-            "tax.ppn_percent",
-            "cash.rounding_step",
-            "ui.lang",
-            "receipt.footer",
-            "printer.uri",
-            "printer.paper",
-            "scanner.port",
-        ];
-        let mut set = settings::get_many(self.store.conn(), &KEYS)?;
+        let mut set: std::collections::HashMap<String, String> =
+            settings::all(self.store.conn())?.into_iter().collect();
         let mut get = |k: &str| -> Result<Option<String>> { Ok(set.remove(k)) };
         Ok(ShopSettings {
             name: get("shop.name")?.unwrap_or_else(|| "Koperasi".into()),

@@ -11,23 +11,6 @@ pub fn get(c: &Connection, key: &str) -> Result<Option<String>> {
         .query_row([key], |r| r.get(0)))
 }
 
-/// The settings among `keys` that are set, read with one statement.
-pub fn get_many(
-    c: &Connection,
-    keys: &[&str],
-) -> Result<std::collections::HashMap<String, String>> {
-    let marks = vec!["?"; keys.len()].join(", ");
-    let mut st = c.prepare_cached(&format!(
-        "SELECT key, value FROM settings WHERE key IN ({marks})"
-    ))?;
-    let rows = st
-        .query_map(rusqlite::params_from_iter(keys), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
 pub fn set(c: &Connection, key: &str, value: &str) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO settings(key, value) VALUES (?1, ?2)
@@ -37,8 +20,9 @@ pub fn set(c: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Every setting, by key (one statement: the table holds a few dozen rows).
 pub fn all(c: &Connection) -> Result<Vec<(String, String)>> {
-    let mut st = c.prepare("SELECT key, value FROM settings ORDER BY key")?;
+    let mut st = c.prepare_cached("SELECT key, value FROM settings ORDER BY key")?;
     let rows = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
