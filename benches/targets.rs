@@ -17,7 +17,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criteri
 use kasir::domain::cart::{Cart, Tender, TenderKind};
 use kasir::domain::cash::CashCount;
 use kasir::domain::user::Actor;
-use kasir::service::generate::{generated_barcode, GenerateOptions};
+use kasir::service::generate::GenerateOptions;
 use kasir::service::{Shop, SystemClock};
 use kasir::store::{OpenMode, Store};
 use kasir::ui::{Screen, TillApp, TillOptions};
@@ -87,26 +87,15 @@ fn copy_shop(from: &Path, name: &str) -> PathBuf {
 }
 
 /// Barcodes of generated products spread over the catalog.
-fn codes(shop: &Shop, n: usize) -> Vec<String> {
-    let demo: i64 = shop
-        .store
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM products WHERE sku NOT GLOB 'G[0-9]*'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    (0..997u64)
-        .map(|k| generated_barcode(2 * (demo as u64 + (k * 7919) % n as u64)))
-        .collect()
+fn codes(shop: &Shop) -> Vec<String> {
+    kasir::service::generate::spread_barcodes(shop.store.conn(), 997).unwrap()
 }
 
 fn scan(c: &mut Criterion) {
     let mut g = c.benchmark_group("scan");
     for n in sizes() {
         let shop = open(&shop_file(n, 0, 1));
-        let codes = codes(&shop, n);
+        let codes = codes(&shop);
         let mut i = 0;
         g.bench_function(BenchmarkId::new("baseline_select_barcode", n), |b| {
             b.iter(|| {
@@ -200,7 +189,7 @@ fn sale_commit(c: &mut Criterion) {
             "CREATE TABLE bench_bare (id INTEGER PRIMARY KEY, x INTEGER NOT NULL) STRICT",
         )
         .unwrap();
-    let codes = codes(&shop, n);
+    let codes = codes(&shop);
     let mut cart = Cart::default();
     for code in codes.iter().take(3) {
         shop.scan_into(&mut cart, code).unwrap();
@@ -394,7 +383,7 @@ fn frame(ctx: &egui::Context, app: &mut TillApp) -> usize {
 }
 
 fn selling_app(shop: Shop, lines: usize) -> TillApp {
-    let codes = codes(&shop, 1000);
+    let codes = codes(&shop);
     let mut app = TillApp::new(
         shop,
         &TillOptions {

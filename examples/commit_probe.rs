@@ -17,7 +17,7 @@ use std::time::Instant;
 use kasir::domain::cart::{Cart, Tender, TenderKind};
 use kasir::domain::cash::CashCount;
 use kasir::domain::user::Actor;
-use kasir::service::generate::generated_barcode;
+use kasir::service::generate::spread_barcodes;
 use kasir::service::{Shop, SystemClock};
 use kasir::store::{OpenMode, Store};
 use rust_decimal::Decimal;
@@ -51,24 +51,8 @@ fn main() {
         )
         .expect("bare table");
     // Three generated products spread over the catalog, as in benches/targets.rs.
-    let demo: i64 = shop
-        .store
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM products WHERE sku NOT GLOB 'G[0-9]*'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
-    let generated: i64 = shop
-        .store
-        .conn()
-        .query_row("SELECT count(*) FROM products", [], |r| r.get(0))
-        .expect("count");
-    let spread = (generated - demo).max(1) as u64;
     let mut cart = Cart::default();
-    for k in 0..3u64 {
-        let code = generated_barcode(2 * (demo as u64 + (k * 7919) % spread));
+    for code in spread_barcodes(shop.store.conn(), 3).expect("barcodes") {
         shop.scan_into(&mut cart, &code).expect("scan");
     }
     let total = cart.totals(shop.settings().expect("settings").tax()).total;

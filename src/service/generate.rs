@@ -563,6 +563,28 @@ pub fn generated_barcode(n: u64) -> String {
     format!("{body}{}", gs1_check_digit(&digits))
 }
 
+/// `count` barcodes of a generated shop's products, spread over the generated catalog
+/// (every 7919th), for benchmarks and probes that scan across the whole catalog.
+pub fn spread_barcodes(
+    c: &rusqlite::Connection,
+    count: usize,
+) -> crate::error::Result<Vec<String>> {
+    let demo: i64 = c.query_row(
+        "SELECT count(*) FROM products WHERE sku NOT GLOB 'G[0-9]*'",
+        [],
+        |r| r.get(0),
+    )?;
+    let generated: i64 = c.query_row(
+        "SELECT count(*) FROM products WHERE sku GLOB 'G[0-9]*'",
+        [],
+        |r| r.get(0),
+    )?;
+    let n = generated.max(1) as u64;
+    Ok((0..count as u64)
+        .map(|k| generated_barcode(2 * (demo as u64 + (k * 7919) % n)))
+        .collect())
+}
+
 fn rupiah(x: u64) -> Decimal {
     Decimal::from(x)
 }
