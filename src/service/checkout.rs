@@ -310,7 +310,7 @@ fn take_stock(
         }
         let take = left.min(b.on_hand);
         let cost = issue_cost(take, on_hand, value, last_cost);
-        stock::record(tx, &mv(Some(b.id), take, cost))?;
+        stock::record_after(tx, &mv(Some(b.id), take, cost), on_hand, value)?;
         on_hand -= take;
         value -= cost;
         total_cost += cost;
@@ -318,7 +318,7 @@ fn take_stock(
     }
     if !left.is_zero() {
         let cost = issue_cost(left, on_hand, value, last_cost);
-        stock::record(tx, &mv(None, left, cost))?;
+        stock::record_after(tx, &mv(None, left, cost), on_hand, value)?;
         total_cost += cost;
     }
     Ok(total_cost)

@@ -66,9 +66,20 @@ fn last_balance(c: &Connection, product_id: i64) -> Result<(i64, i64)> {
 /// Record a move with the product's balance after it, and update the batch's cached
 /// balance, in the caller's transaction.
 pub fn record(c: &Connection, m: &NewMove) -> Result<()> {
+    let (on_hand, value) = last_balance(c, m.product_id)?;
+    insert_move(c, m, on_hand, value)
+}
+
+/// [`record`] for a caller that read the product's balance with [`position`] in this same
+/// transaction and carries it across its moves (checkout taking a line from several
+/// batches), so the balance is not read again for every move.
+pub fn record_after(c: &Connection, m: &NewMove, on_hand: Decimal, value: Decimal) -> Result<()> {
+    insert_move(c, m, milli(on_hand)?, minor(value)?)
+}
+
+fn insert_move(c: &Connection, m: &NewMove, on_hand: i64, value: i64) -> Result<()> {
     let q = milli(m.qty)?;
     let v = minor(m.value)?;
-    let (on_hand, value) = last_balance(c, m.product_id)?;
     c.prepare_cached(
         "INSERT INTO stock_moves(product_id, batch_id, kind, qty, value, at, user_id, ref_type, ref_id,
                                  note, on_hand_after, value_after)
