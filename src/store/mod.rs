@@ -49,12 +49,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v12_perf.sql")),
         M::up(include_str!("schema_v13_sale_pages.sql")),
         M::up(include_str!("schema_v14_stock_in_moves.sql")),
+        M::up(include_str!("schema_v15_shift_sales.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    14
+    15
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -513,16 +514,23 @@ mod tests {
             .map(|r| r.unwrap())
             .collect();
         assert!(indexes.contains(&"sales_day_till".to_string()));
-        assert!(indexes.contains(&"sales_shift".to_string()));
-        // The X and Z reports find a shift's sales through it.
+        // The X and Z reports find a shift's sales by their range of ids (v15).
+        assert!(!indexes.contains(&"sales_shift".to_string()));
         let plan: String = c
             .query_row(
-                "EXPLAIN QUERY PLAN SELECT count(*), sum(payable) FROM sales WHERE shift_id = 1",
-                [],
+                &format!(
+                    "EXPLAIN QUERY PLAN SELECT count(*), sum(payable) FROM sales s
+                     WHERE {}",
+                    shifts::SALES_OF_SHIFT
+                ),
+                [1],
                 |r| r.get(3),
             )
             .unwrap();
-        assert!(plan.contains("sales_shift"), "{plan}");
+        assert!(
+            plan.contains("INTEGER PRIMARY KEY (rowid>? AND rowid<?)"),
+            "{plan}"
+        );
         assert!(indexes.contains(&"stock_moves_batch".to_string()));
         assert!(!indexes.contains(&"sales_date".to_string()));
         assert!(!indexes.contains(&"sale_lines_product".to_string()));
@@ -624,6 +632,64 @@ mod tests {
             })
             .unwrap();
         assert_eq!(fk, 0);
+        s.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn a_v14_shop_finds_each_shifts_sales_by_their_ids_after_v15() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        let sale = |id: i64, shift: i64, total: i64| {
+            format!(
+                "INSERT INTO sales(id, uuid, number, till, shift_id, business_unit, business_date,
+                                   created_at, cashier, gross, discount, total, rounding, payable,
+                                   ppn, change_given)
+                 VALUES ({id}, 'u{id}', 'n{id}', 't', {shift}, 'sembako', '2026-12-01', 't', 'c',
+                         {total}, 0, {total}, 0, {total}, 0, 0);"
+            )
+        };
+        {
+            let mut c = Connection::open(&db).unwrap();
+            migrations().to_version(&mut c, 14).unwrap();
+            // Shift 1 closed with sales 1 and 3; shift 2 (another till) sold 2 and 5 and is
+            // still open; shift 3 closed without a sale; shift 4 open without a sale.
+            let mut sql = String::from(
+                "INSERT INTO shifts(id, uuid, till, business_unit, cashier, opened_at, opening_float, status, closed_at)
+                 VALUES (1, 's1', 'a', 'sembako', 'c', 't', 0, 'closed', 't'),
+                        (2, 's2', 'b', 'sembako', 'c', 't', 0, 'open', NULL),
+                        (3, 's3', 'a', 'sembako', 'c', 't', 0, 'closed', 't'),
+                        (4, 's4', 'c', 'sembako', 'c', 't', 0, 'open', NULL);",
+            );
+            for (id, shift, total) in [(1, 1, 100), (2, 2, 20), (3, 1, 300), (5, 2, 50)] {
+                sql.push_str(&sale(id, shift, total));
+            }
+            c.execute_batch(&sql).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let c = s.conn();
+        let totals = |shift: i64| -> (i64, i64) {
+            c.query_row(
+                &format!(
+                    "SELECT count(*), coalesce(sum(total), 0) FROM sales s WHERE {}",
+                    shifts::SALES_OF_SHIFT
+                ),
+                [shift],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+        };
+        assert_eq!(totals(1), (2, 400));
+        assert_eq!(totals(2), (2, 70));
+        assert_eq!(totals(3), (0, 0));
+        assert_eq!(totals(4), (0, 0));
+        // A sale after the migration counts for the open shifts it belongs to.
+        c.execute_batch(&sale(6, 4, 7)).unwrap();
+        c.execute_batch(&sale(7, 2, 9)).unwrap();
+        assert_eq!(totals(4), (1, 7));
+        assert_eq!(totals(2), (3, 79));
+        assert_eq!(totals(1), (2, 400));
         s.integrity_check().unwrap();
     }
 }

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::opt;
+use super::shifts::SALES_OF_SHIFT;
 use crate::domain::catalog::text_enum;
 use crate::domain::money::money_from_minor as money;
 use crate::error::Result;
@@ -271,12 +272,12 @@ pub struct ShiftTotals {
 
 pub fn shift_totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
     let (sales, gross, discount, rounding, payable, change) = c
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT count(*), coalesce(sum(gross), 0), coalesce(sum(discount), 0),
                 coalesce(sum(rounding), 0), coalesce(sum(payable), 0),
                 coalesce(sum(change_given), 0)
-         FROM sales WHERE shift_id = ?1",
-        )?
+             FROM sales s WHERE {SALES_OF_SHIFT}"
+        ))?
         .query_row([shift_id], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -287,12 +288,12 @@ pub fn shift_totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
                 r.get::<_, i64>(5)?,
             ))
         })?;
-    let mut st = c.prepare_cached(
-        "SELECT t.kind, sum(t.amount) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
-         WHERE s.shift_id = ?1 GROUP BY t.kind
+    let mut st = c.prepare_cached(&format!(
+        "SELECT t.kind, sum(t.amount) FROM sales s JOIN sale_tenders t ON t.sale_id = s.id
+         WHERE {SALES_OF_SHIFT} GROUP BY t.kind
          ORDER BY CASE t.kind WHEN 'cash' THEN 0 WHEN 'qris' THEN 1 WHEN 'transfer' THEN 2
-                  ELSE 3 END",
-    )?;
+                  ELSE 3 END"
+    ))?;
     let tenders = st
         .query_map([shift_id], |r| {
             Ok((r.get::<_, String>(0)?, money(r.get::<_, i64>(1)?)))

@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 
+use super::shifts::SALES_OF_SHIFT;
 use super::{minor, opt};
 use crate::domain::money::money_from_minor as money;
 use crate::error::Result;
@@ -31,18 +32,21 @@ pub struct ShiftTotals {
 pub fn totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
     let mut t = ShiftTotals::default();
     let (n, total, rounding, change): (i64, i64, i64, i64) = c.query_row(
-        "SELECT count(*), coalesce(sum(total), 0), coalesce(sum(rounding), 0), coalesce(sum(change_given), 0)
-         FROM sales WHERE shift_id = ?1",
+        &format!(
+            "SELECT count(*), coalesce(sum(total), 0), coalesce(sum(rounding), 0),
+                    coalesce(sum(change_given), 0)
+             FROM sales s WHERE {SALES_OF_SHIFT}"
+        ),
         [shift_id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     t.sales_count = n as u32;
     t.sales_total = money(total);
     t.rounding = money(rounding);
-    let mut st = c.prepare_cached(
-        "SELECT t.kind, sum(t.amount) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
-         WHERE s.shift_id = ?1 GROUP BY t.kind",
-    )?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT t.kind, sum(t.amount) FROM sales s JOIN sale_tenders t ON t.sale_id = s.id
+         WHERE {SALES_OF_SHIFT} GROUP BY t.kind"
+    ))?;
     let rows: Vec<(String, i64)> = st
         .query_map([shift_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -166,7 +170,9 @@ pub fn insert_close(c: &Connection, s: &NewShiftClose) -> Result<()> {
         ],
     )?;
     c.execute(
-        "UPDATE shifts SET status = 'closed', closed_at = ?2 WHERE id = ?1 AND status = 'open'",
+        "UPDATE shifts SET status = 'closed', closed_at = ?2,
+                sales_to = (SELECT coalesce(max(id), 0) FROM sales)
+         WHERE id = ?1 AND status = 'open'",
         params![s.shift_id, s.closed_at],
     )?;
     Ok(())

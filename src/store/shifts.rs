@@ -54,8 +54,9 @@ pub struct NewShift<'a> {
 
 pub fn insert(c: &Connection, s: &NewShift) -> Result<i64> {
     c.prepare_cached(
-        "INSERT INTO shifts(uuid, till, business_unit, user_id, cashier, opened_at, opening_float)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO shifts(uuid, till, business_unit, user_id, cashier, opened_at, opening_float,
+                            sales_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT coalesce(max(id), 0) FROM sales))",
     )?
     .execute(params![
         s.uuid,
@@ -92,6 +93,13 @@ pub fn count_of(c: &Connection, shift_id: i64, stage: &str) -> Result<CashCount>
 }
 
 /// The open shift of a till, if any.
+/// The sales of shift `?1` in a query over `sales AS s`: the range of sale ids the shift can
+/// hold (sale ids only grow; a shift's sales come after it opened and, once it is closed,
+/// none after), read through the table's own key, then the shift itself.
+pub const SALES_OF_SHIFT: &str = "s.id > (SELECT sales_from FROM shifts WHERE id = ?1)
+     AND s.id <= (SELECT coalesce(sales_to, 9223372036854775807) FROM shifts WHERE id = ?1)
+     AND s.shift_id = ?1";
+
 pub fn open_on(c: &Connection, till: &str) -> Result<Option<ShiftRow>> {
     opt(c
         .prepare_cached(&format!(
