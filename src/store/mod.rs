@@ -690,6 +690,8 @@ mod tests {
         assert_eq!(totals(4), (1, 7));
         assert_eq!(totals(2), (3, 79));
         assert_eq!(totals(1), (2, 400));
+        // No sale is deleted, so no later sale can take a lower id than a shift's start.
+        assert!(c.execute("DELETE FROM sales WHERE id = 7", []).is_err());
         s.integrity_check().unwrap();
     }
 }

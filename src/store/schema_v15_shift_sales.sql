@@ -10,3 +10,6 @@ UPDATE shifts SET sales_from = coalesce(
 UPDATE shifts SET sales_to = coalesce((SELECT max(id) FROM sales WHERE shift_id = shifts.id), sales_from)
 WHERE status = 'closed';
 DROP INDEX sales_shift;
+-- Sale ids only grow because no sale is ever deleted (a sale is voided or returned): pin it.
+CREATE TRIGGER sales_no_delete BEFORE DELETE ON sales
+BEGIN SELECT RAISE(ABORT, 'sales are never deleted: void or return instead'); END;
