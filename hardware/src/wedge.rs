@@ -10,7 +10,9 @@
 //! use kasir_hardware::{KeyEvent, WedgeDetector, WedgeOutput};
 //!
 //! let mut det = WedgeDetector::default();
-//! let now = Duration::from_millis(1000); // e.g. egui's `input.time` of this frame
+//! // The frame's time (e.g. egui's `input.time`), through the detector's clock, which
+//! // steps over the app standing still mid-burst:
+//! let now = det.frame_clock(Duration::from_millis(1000));
 //! // Text events of this frame (a scanner puts several in one frame), then Enter:
 //! let mut outputs = Vec::new();
 //! for ch in "8991234567891".chars() {
@@ -105,6 +107,9 @@ pub struct WedgeDetector {
     run: String,
     run_len: usize,
     last_at: Option<Duration>,
+    /// Time the app stood still while a burst was held (see [`WedgeDetector::frame_clock`]).
+    lag: Duration,
+    last_frame: Option<Duration>,
 }
 
 impl Default for WedgeDetector {
@@ -122,7 +127,29 @@ impl WedgeDetector {
             run: String::new(),
             run_len: 0,
             last_at: None,
+            lag: Duration::ZERO,
+            last_frame: None,
         }
+    }
+
+    /// The detector's time for a UI frame that began at `now`; feed the frame's keys and
+    /// tick with it. Keys only reach the detector when the UI runs a frame, and while a
+    /// burst is held the UI asks for a frame after `max_gap`. A longer gap between frames
+    /// (more than 1.5 × `max_gap`) is therefore the app standing still (a slow frame on an
+    /// old PC, a disk write), not the scanner pausing: the keys that waited in the window
+    /// system meanwhile came as fast as ever. The detector's clock moves on by only half a
+    /// gap across such a stall, so the burst is not cut in two.
+    pub fn frame_clock(&mut self, now: Duration) -> Duration {
+        let seen = now.saturating_sub(self.lag);
+        if let Some(prev) = self.last_frame {
+            let step = seen.saturating_sub(prev);
+            if self.run_len > 0 && step > self.max_gap * 3 / 2 {
+                self.lag += step - self.max_gap / 2;
+            }
+        }
+        let t = now.saturating_sub(self.lag);
+        self.last_frame = Some(t);
+        t
     }
 
     fn fast(&self, at: Duration) -> bool {
@@ -362,6 +389,51 @@ mod tests {
         outs.push(det.feed(KeyEvent::enter(ms(1000 + 64))));
         outs.retain(|o| *o != WedgeOutput::Nothing);
         assert_eq!(outs, vec![scan(code)]);
+    }
+
+    /// One UI frame: the detector's clock for it, its keys, then the tick.
+    fn frame(det: &mut WedgeDetector, at: u64, text: &str, enter: bool) -> Vec<WedgeOutput> {
+        let now = det.frame_clock(ms(at));
+        let mut outs: Vec<WedgeOutput> = text
+            .chars()
+            .map(|ch| det.feed(KeyEvent::char(ch, now)))
+            .collect();
+        if enter {
+            outs.push(det.feed(KeyEvent::enter(now)));
+        }
+        outs.push(det.tick(now));
+        outs.retain(|o| *o != WedgeOutput::Nothing);
+        outs
+    }
+
+    #[test]
+    fn a_burst_survives_the_app_standing_still_between_two_frames() {
+        let mut det = WedgeDetector::default();
+        assert_eq!(frame(&mut det, 1000, "3*89", false), vec![]);
+        // The next frame comes 180 ms later (a slow frame): the rest of the burst waited.
+        assert_eq!(
+            frame(&mut det, 1180, "91483002310", true),
+            vec![scan("3*8991483002310")]
+        );
+        // Across several stalls too, and the next scan is clean.
+        assert_eq!(frame(&mut det, 2000, "899", false), vec![]);
+        assert_eq!(frame(&mut det, 2300, "1234", false), vec![]);
+        assert_eq!(
+            frame(&mut det, 2700, "567891", true),
+            vec![scan("8991234567891")]
+        );
+    }
+
+    #[test]
+    fn a_person_pausing_is_still_typing_when_the_app_keeps_up() {
+        let mut det = WedgeDetector::default();
+        assert_eq!(frame(&mut det, 0, "ab", false), vec![]);
+        // The frame the UI asked for, 50 ms on: quiet, so released as typing.
+        assert_eq!(frame(&mut det, 52, "", false), vec![typed("ab", false)]);
+        // A stall with nothing held changes nothing: slow keys stay typing.
+        assert_eq!(frame(&mut det, 400, "c", false), vec![]);
+        assert_eq!(frame(&mut det, 455, "", false), vec![typed("c", false)]);
+        assert_eq!(frame(&mut det, 700, "", true), vec![typed("", true)]);
     }
 
     #[test]

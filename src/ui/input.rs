@@ -62,7 +62,7 @@ fn enter_event() -> Event {
 pub fn split_wedge(ctx: &egui::Context, det: &mut WedgeDetector) -> Vec<String> {
     let mut scans = Vec::new();
     ctx.input_mut(|i| {
-        let now = Duration::from_secs_f64(i.time.max(0.0));
+        let now = det.frame_clock(Duration::from_secs_f64(i.time.max(0.0)));
         let mut out = Vec::with_capacity(i.events.len());
         let mut emit = |o: WedgeOutput, out: &mut Vec<Event>| match o {
             WedgeOutput::Nothing => {}
