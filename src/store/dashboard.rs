@@ -86,7 +86,7 @@ pub fn stock_value(c: &Connection) -> Result<Vec<(String, Decimal)>> {
     let mut st = c.prepare(&format!(
         "SELECT p.business_unit, coalesce(sum({}), 0) FROM products p WHERE p.active = 1
          GROUP BY p.business_unit ORDER BY p.business_unit",
-        super::stock::VALUE_OF_P
+        super::stock::last_of_p("value_after")
     ))?;
     let rows = st
         .query_map([], |r| Ok((r.get(0)?, money(r.get(1)?))))?

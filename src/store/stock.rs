@@ -50,11 +50,16 @@ pub struct NewMove<'a> {
 pub const LAST_BALANCE: &str = "SELECT on_hand_after, value_after FROM stock_moves
      WHERE product_id = ?1 ORDER BY id DESC LIMIT 1";
 
-/// The same for every product of an outer query over `products AS p`: (on hand, value).
-pub const ON_HAND_OF_P: &str = "coalesce((SELECT m.on_hand_after FROM stock_moves m
-     WHERE m.product_id = p.id ORDER BY m.id DESC LIMIT 1), 0)";
-pub const VALUE_OF_P: &str = "coalesce((SELECT m.value_after FROM stock_moves m
-     WHERE m.product_id = p.id ORDER BY m.id DESC LIMIT 1), 0)";
+/// For every product of an outer query over `products AS p`: `column` (`on_hand_after` or
+/// `value_after`) of its newest move, 0 if it never moved. One covering step down the
+/// moves' product index each; a join to the move row itself reads the moves table too and
+/// was slower on a 1M-sale shop (`report stock --slow` 1.29 s against 1.47 s).
+pub fn last_of_p(column: &str) -> String {
+    format!(
+        "coalesce((SELECT m.{column} FROM stock_moves m
+         WHERE m.product_id = p.id ORDER BY m.id DESC LIMIT 1), 0)"
+    )
+}
 
 fn last_balance(c: &Connection, product_id: i64) -> Result<(i64, i64)> {
     Ok(opt(c
@@ -184,8 +189,9 @@ pub struct StockRow {
 
 fn stock_cols() -> String {
     format!(
-        "p.id, p.sku, p.name, p.business_unit, p.base_unit, {ON_HAND_OF_P}, {VALUE_OF_P},
-         p.min_stock, p.batch_tracked"
+        "p.id, p.sku, p.name, p.business_unit, p.base_unit, {}, {}, p.min_stock, p.batch_tracked",
+        last_of_p("on_hand_after"),
+        last_of_p("value_after")
     )
 }
 
@@ -301,13 +307,14 @@ pub fn card(c: &Connection, product_id: i64, batch_id: Option<i64>) -> Result<Ve
 /// books agree.
 pub fn mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
     let mut st = c.prepare(&format!(
-        "SELECT p.sku, {ON_HAND_OF_P},
+        "SELECT p.sku, {},
                 coalesce((SELECT sum(qty) FROM stock_moves WHERE product_id = p.id), 0)
          FROM products p
          UNION ALL
          SELECT p.sku || '/' || b.batch_no, b.on_hand,
                 coalesce((SELECT sum(qty) FROM stock_moves WHERE batch_id = b.id), 0)
-         FROM batches b JOIN products p ON p.id = b.product_id"
+         FROM batches b JOIN products p ON p.id = b.product_id",
+        last_of_p("on_hand_after")
     ))?;
     let rows = st
         .query_map([], |r| {
