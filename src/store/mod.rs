@@ -280,13 +280,7 @@ impl Store {
 
     /// Run `f` in one immediate write transaction: all of it is committed, or none.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(busy)?;
-        let out = f(&tx)?;
-        tx.commit().map_err(busy)?;
-        Ok(out)
+        self.write_with_reads(f)
     }
 
     /// [`Store::write`] for a use case that also reads through [`Store::conn`] (its checks,
