@@ -458,7 +458,6 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("stock.supplier", "Pemasok", "Supplier"),
     ("stock.no_supplier", "Tanpa pemasok", "No supplier"),
     ("stock.payment", "Pembayaran", "Payment"),
-    ("stock.paid_cash", "Tunai", "Paid in cash"),
     ("stock.owed", "Utang ke pemasok", "Owed to the supplier"),
     ("stock.code", "Kode / barcode", "Code / barcode"),
     ("stock.qty", "Banyaknya", "Quantity"),
@@ -566,6 +565,16 @@ const TABLE: &[(&str, &str, &str)] = &[
         "stock.hidden_during_count",
         "Opname berjalan: angka stok yang dihitung disembunyikan",
         "A count is under way: the stock figures being counted are hidden",
+    ),
+    (
+        "stock.paid_drawer",
+        "Tunai dari laci kasir ini",
+        "Cash from this till's drawer",
+    ),
+    (
+        "stock.paid_safe",
+        "Tunai dari brankas (Kas Besar)",
+        "Cash from the office safe (Kas Besar)",
     ),
 ];
 

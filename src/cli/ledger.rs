@@ -104,6 +104,15 @@ pub enum LedgerCmd {
         #[arg(long)]
         to: Option<NaiveDate>,
     },
+    /// Post the coop's opening balances once, before the first posted day, from a CSV:
+    /// account,debit,credit[,memo] (account code; Persediaan = the stock value per unit).
+    Opening {
+        file: PathBuf,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -401,6 +410,25 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
             export(json, lang, &out, ("journals", "jurnal", "journals"), |w| {
                 shop.export_ledger(f, from, to, w)
             })?;
+        }
+        BooksCmd::Ledger(LedgerCmd::Opening { file, user, pin }) => {
+            let mut shop = open(db)?;
+            let actor = actor_from(&mut shop, user, pin)?;
+            let f = std::fs::File::open(&file)?;
+            let lines = shop.parse_opening(std::io::BufReader::new(f))?;
+            let j = shop.post_opening(&actor, lines)?;
+            if json {
+                print_json(json!({ "opening": j }));
+            } else {
+                print_journal(&j);
+                let total: Decimal = j.lines.iter().map(|l| l.debit).sum();
+                println!(
+                    "{} {} — {}",
+                    lang.pick("Saldo awal diposting:", "Opening balances posted:"),
+                    j.number,
+                    rp(total)
+                );
+            }
         }
         BooksCmd::Accounts(AccountsCmd::Import { file }) => {
             let mut shop = open(db)?;

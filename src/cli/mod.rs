@@ -119,9 +119,16 @@ pub enum Command {
         file: PathBuf,
         #[arg(long)]
         supplier: Option<String>,
-        /// cash (paid on delivery, default) or credit (owed to the supplier).
+        /// credit (owed to the supplier) or cash (then --from says where the cash comes
+        /// from). Without it and without a supplier: opening stock, paid by nobody.
         #[arg(long, value_name = "cash|credit")]
         pay: Option<String>,
+        /// Cash paid from a till's drawer (with --till, during its shift) or the office safe.
+        #[arg(long, value_name = "drawer|safe")]
+        from: Option<String>,
+        /// The till whose drawer pays (--from drawer).
+        #[arg(long)]
+        till: Option<String>,
         #[arg(long)]
         note: Option<String>,
     },
@@ -418,7 +425,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         } => {
             let mut generated = None;
             let shop = create_with(db, |s| {
-                demo::build(s, &mut progress_bar(json, "demo"))?;
+                demo::fill(s, &mut progress_bar(json, "demo"))?;
                 if n_products > 0 || sales > 0 {
                     let mut opts =
                         crate::service::generate::GenerateOptions::new(n_products, sales);
@@ -429,7 +436,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                         &mut progress_bar(json, "toko contoh"),
                     )?);
                 }
-                Ok(())
+                demo::post_opening(s)
             })?;
             let products = crate::store::catalog::count(shop.store.conn())?;
             done(
@@ -638,8 +645,18 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             file,
             supplier,
             pay,
+            from,
+            till,
             note,
-        } => stock::run_receive(db, json, lang, &file, supplier, pay, note)?,
+        } => stock::run_receive(
+            db,
+            json,
+            lang,
+            &file,
+            supplier,
+            stock::PayArgs { pay, from, till },
+            note,
+        )?,
         Command::Shift(ShiftCmd::Open {
             till,
             user,
@@ -691,6 +708,15 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                         "OK: database intact, audit chain intact, stock = moves"
                     )
                 );
+                if report.books_match_stock.is_some() {
+                    println!(
+                        "{}",
+                        lang.pick(
+                            "OK: persediaan di buku = nilai stok per unit",
+                            "OK: Persediaan in the books = stock value per unit"
+                        )
+                    );
+                }
             } else {
                 for p in &report.problems {
                     println!("{}", p.get(lang));

@@ -12,7 +12,7 @@ use crate::domain::money::{format_qty, format_rupiah, parse_qty};
 use crate::domain::pharmacy::Prescription;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
-use crate::service::stock::{Payment, ReceiveOptions, WriteOffReason};
+use crate::service::stock::{CashSource, Payment, ReceiveOptions, WriteOffReason};
 
 /// Who acts: `--user U --pin P`, or the back office.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -174,26 +174,75 @@ fn unit_arg(s: &str) -> Result<BusinessUnit> {
     })
 }
 
-/// `kasir receive FILE [--supplier S] [--pay cash|credit] [--note TEXT]`.
+/// How `receive` is paid, as typed.
+pub(super) struct PayArgs {
+    pub pay: Option<String>,
+    pub from: Option<String>,
+    pub till: Option<String>,
+}
+
+impl PayArgs {
+    /// `--pay credit`; `--pay cash --from drawer --till T` or `--pay cash --from safe`; or
+    /// nothing (opening stock without a supplier). `--pay cash` must say where from.
+    fn resolve(self) -> Result<(Payment, Option<CashSource>)> {
+        let payment = match &self.pay {
+            None => None,
+            Some(p) => Some(Payment::parse(p).ok_or_else(|| {
+                KasirError::invalid(
+                    format!("--pay \"{p}\" harus cash atau credit"),
+                    format!("--pay \"{p}\" must be cash or credit"),
+                )
+            })?),
+        };
+        let from = match self.from.as_deref().map(|f| f.trim().to_ascii_lowercase()) {
+            None => None,
+            Some(f) if f == "drawer" || f == "laci" => Some(CashSource::Drawer {
+                till: self.till.clone().ok_or_else(|| {
+                    KasirError::invalid(
+                        "--from drawer perlu --till KASIR (laci kasir yang membayar)",
+                        "--from drawer needs --till TILL (whose drawer pays)",
+                    )
+                })?,
+            }),
+            Some(f) if f == "safe" || f == "brankas" => Some(CashSource::Safe),
+            Some(f) => {
+                return Err(KasirError::invalid(
+                    format!("--from \"{f}\" harus drawer (laci kasir) atau safe (brankas/Kas Besar)"),
+                    format!("--from \"{f}\" must be drawer (a till's drawer) or safe (the office safe/Kas Besar)"),
+                ))
+            }
+        };
+        if self.till.is_some() && !matches!(from, Some(CashSource::Drawer { .. })) {
+            return Err(KasirError::invalid(
+                "--till hanya untuk --from drawer",
+                "--till goes with --from drawer only",
+            ));
+        }
+        match (payment, from) {
+            (Some(Payment::Credit), Some(_)) => Err(KasirError::invalid(
+                "Barang utang tidak dibayar dari laci atau brankas: pilih --pay credit atau --pay cash --from …",
+                "Goods on credit are not paid from a drawer or the safe: choose --pay credit or --pay cash --from …",
+            )),
+            (Some(Payment::Cash), None) => Err(crate::service::stock::cash_source_missing()),
+            (Some(Payment::Credit), None) => Ok((Payment::Credit, None)),
+            (_, from) => Ok((Payment::Cash, from)),
+        }
+    }
+}
+
+/// `kasir receive FILE [--supplier S] [--pay credit | --pay cash --from drawer --till T |
+/// --pay cash --from safe] [--note TEXT]`.
 pub(super) fn run_receive(
     db: &Path,
     json: bool,
     lang: Lang,
     file: &Path,
     supplier: Option<String>,
-    pay: Option<String>,
+    pay: PayArgs,
     note: Option<String>,
 ) -> Result<()> {
+    let (payment, cash_from) = pay.resolve()?;
     let mut shop = open(db)?;
-    let payment = match pay {
-        None => Payment::Cash,
-        Some(p) => Payment::parse(&p).ok_or_else(|| {
-            KasirError::invalid(
-                format!("--pay \"{p}\" harus cash atau credit"),
-                format!("--pay \"{p}\" must be cash or credit"),
-            )
-        })?,
-    };
     let f = std::fs::File::open(file)?;
     let lines = crate::service::stock::parse_receipt(std::io::BufReader::new(f))?;
     let g = shop.receive(
@@ -202,12 +251,13 @@ pub(super) fn run_receive(
         &ReceiveOptions {
             supplier,
             payment,
+            cash_from,
             note,
         },
     )?;
     if json {
         print_json(
-            json!({"received": g.lines, "doc_no": g.doc_no, "total": g.total, "payment": g.payment, "supplier": g.supplier}),
+            json!({"received": g.lines, "doc_no": g.doc_no, "total": g.total, "payment": g.payment, "paid_from": g.paid_from, "supplier": g.supplier}),
         );
     } else {
         println!("{}", shop.receiving_slip_text(&g, lang)?);

@@ -179,17 +179,50 @@ pub mod role {
     pub const ROUNDING: &str = "rounding";
     pub const INTERUNIT: &str = "interunit";
     pub const PAYABLE: &str = "payable";
+    /// Kas Besar: the office safe.
+    pub const CASH_SAFE: &str = "cash.safe";
+    /// The equity the opening balances are stated against (Modal / Saldo Awal).
+    pub const OPENING_EQUITY: &str = "equity.opening";
 }
 
-/// A sale or return line as posting needs it (amounts positive).
+/// A sale or return line as posting needs it (amounts positive). Its cost is booked from
+/// the stock moves ([`StockPost`]), not from here.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLine {
-    /// The product's unit: revenue and stock belong there.
+    /// The product's unit: revenue belongs there.
     pub unit: BusinessUnit,
     /// Tax-inclusive amount.
     pub amount: Decimal,
     pub ppn: Decimal,
-    pub cost: Decimal,
+}
+
+/// Why stock moved, as the books see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockFlow {
+    /// Sold (HPP), to a member or the public.
+    Sold { member: bool },
+    /// Returned by a customer (HPP reversed).
+    Returned { member: bool },
+    /// Written off (damaged, expired, lost) or found different at a count (opname).
+    Adjusted,
+    /// Received from a supplier on credit (utang dagang).
+    BoughtOnCredit,
+    /// Received and paid in cash from a unit's kas (a till's drawer of that unit).
+    BoughtFromKas(BusinessUnit),
+    /// Received and paid in cash from the office safe (Kas Besar).
+    BoughtFromSafe,
+    /// Brought in without a supplier or payment after the opening balances (stock the coop
+    /// already owned): against Modal / Saldo Awal.
+    BroughtIn,
+}
+
+/// The stock moves of a day of one kind, summed: Persediaan of `unit` changes by exactly
+/// `value` (the moves' own values, negative out of stock).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockPost {
+    pub unit: BusinessUnit,
+    pub flow: StockFlow,
+    pub value: Decimal,
 }
 
 /// A sale for posting.
@@ -235,11 +268,9 @@ pub struct PostDay {
     /// (counter unit, amount): kasbon repaid in cash.
     /// Kasbon repaid: (till's unit, unit whose receivable it settles, amount).
     pub repayments: Vec<(BusinessUnit, BusinessUnit, Decimal)>,
-    /// (product unit, value): write-offs and opname differences at cost (negative: a loss).
-    pub stock_adjustments: Vec<(BusinessUnit, Decimal)>,
-    /// (product unit, owed to the supplier?, value at cost): goods bought from a supplier,
-    /// on credit (utang dagang) or paid from the unit's kas.
-    pub purchases: Vec<(BusinessUnit, bool, Decimal)>,
+    /// Every stock move of the day after the opening balances, at the moves' values: so
+    /// Persediaan per unit follows the stock value per unit exactly.
+    pub stock: Vec<StockPost>,
 }
 
 /// The day's drafts, one per business unit with any activity (in unit order), in role keys.
@@ -276,8 +307,6 @@ pub fn post_day(day: &PostDay) -> Vec<(BusinessUnit, JournalDraft)> {
             let p = j(&mut d, l.unit);
             p.credit(role::sales(l.unit, s.member), l.amount - l.ppn);
             p.credit(role::PPN_OUT, l.ppn);
-            p.debit(role::cogs(l.unit, s.member), l.cost);
-            p.credit(role::inventory(l.unit), l.cost);
         }
     }
     for r in &day.returns {
@@ -291,8 +320,6 @@ pub fn post_day(day: &PostDay) -> Vec<(BusinessUnit, JournalDraft)> {
             let p = j(&mut d, l.unit);
             p.debit(role::RETURNS, l.amount - l.ppn);
             p.debit(role::PPN_OUT, l.ppn);
-            p.debit(role::inventory(l.unit), l.cost);
-            p.credit(role::cogs(l.unit, r.member), l.cost);
         }
     }
     for (u, diff) in &day.over_short {
@@ -318,16 +345,27 @@ pub fn post_day(day: &PostDay) -> Vec<(BusinessUnit, JournalDraft)> {
             j(&mut d, *owed).credit(role::receivable(*owed), *a);
         }
     }
-    for (u, v) in &day.stock_adjustments {
-        j(&mut d, *u).debit(role::inventory(*u), *v);
-        j(&mut d, *u).credit(role::STOCK_LOSS, *v);
-    }
-    for (u, credit, v) in &day.purchases {
-        j(&mut d, *u).debit(role::inventory(*u), *v);
-        if *credit {
-            j(&mut d, *u).credit(role::PAYABLE, *v);
-        } else {
-            j(&mut d, *u).credit(role::cash(*u), *v);
+    for m in &day.stock {
+        let u = m.unit;
+        j(&mut d, u).debit(role::inventory(u), m.value);
+        match m.flow {
+            // Goods out at cost: HPP; back from a customer: HPP reversed.
+            StockFlow::Sold { member } | StockFlow::Returned { member } => {
+                j(&mut d, u).credit(role::cogs(u, member), m.value)
+            }
+            StockFlow::Adjusted => j(&mut d, u).credit(role::STOCK_LOSS, m.value),
+            StockFlow::BoughtOnCredit => j(&mut d, u).credit(role::PAYABLE, m.value),
+            StockFlow::BoughtFromKas(payer) if payer == u => {
+                j(&mut d, u).credit(role::cash(u), m.value)
+            }
+            StockFlow::BoughtFromKas(payer) => {
+                // Another unit's drawer paid for this unit's goods.
+                j(&mut d, u).credit(role::INTERUNIT, m.value);
+                j(&mut d, payer).debit(role::INTERUNIT, m.value);
+                j(&mut d, payer).credit(role::cash(payer), m.value);
+            }
+            StockFlow::BoughtFromSafe => j(&mut d, u).credit(role::CASH_SAFE, m.value),
+            StockFlow::BroughtIn => j(&mut d, u).credit(role::OPENING_EQUITY, m.value),
         }
     }
     d.retain(|(_, draft)| !draft.is_empty());
@@ -492,13 +530,17 @@ mod tests {
                     unit: BusinessUnit::Apotek,
                     amount: dec!(12000),
                     ppn: dec!(0),
-                    cost: dec!(9000),
                 }],
                 cash: dec!(12000),
                 qris: dec!(0),
                 transfer: dec!(0),
                 kasbon: dec!(0),
                 rounding: dec!(0),
+            }],
+            stock: vec![StockPost {
+                unit: BusinessUnit::Apotek,
+                flow: StockFlow::Sold { member: false },
+                value: dec!(-9000),
             }],
             ..PostDay::default()
         };

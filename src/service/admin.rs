@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::Shop;
+use crate::domain::money::format_rupiah;
 use crate::error::{KasirError, Result};
 use crate::i18n::Bilingual;
 use crate::store::{audit, stock};
@@ -13,6 +14,10 @@ pub struct CheckReport {
     pub integrity: bool,
     pub audit_chain: bool,
     pub stock_matches_moves: bool,
+    /// Persediaan per unit in the books = the stock value per unit as of the last posted
+    /// day; `None` until the opening balances are posted.
+    pub books_match_stock: Option<bool>,
+    pub books_against_stock: Vec<super::opening::BooksAgainstStock>,
     pub problems: Vec<Bilingual>,
 }
 
@@ -53,7 +58,8 @@ impl Shop {
         result
     }
 
-    /// SQLite integrity, the audit chain, and stock = Σ moves.
+    /// SQLite integrity, the audit chain, stock = Σ moves, and (once the opening balances
+    /// are posted) Persediaan per unit in the books = the stock value per unit.
     pub fn check(&self) -> Result<CheckReport> {
         let mut problems = Vec::new();
         let integrity = match self.store.integrity_check() {
@@ -80,10 +86,34 @@ impl Shop {
                 format!("Stock {sku}: recorded {cached}, sum of moves {sum}"),
             ));
         }
+        let books = self.books_against_stock()?;
+        for b in books.iter().flatten().filter(|b| !b.matches()) {
+            let (as_of_id, as_of_en) = match &b.as_of {
+                Some(d) => (format!("per akhir {d}"), format!("as of the end of {d}")),
+                None => (
+                    "per saldo awal".to_string(),
+                    "as of the opening".to_string(),
+                ),
+            };
+            let diff = format_rupiah((b.books - b.stock).abs());
+            let (books, stock) = (format_rupiah(b.books), format_rupiah(b.stock));
+            problems.push(Bilingual::new(
+                format!(
+                    "Persediaan {} di buku {books}, nilai stok {as_of_id} {stock}: selisih {diff}",
+                    b.business_unit
+                ),
+                format!(
+                    "Persediaan {} in the books {books}, stock value {as_of_en} {stock}: difference {diff}",
+                    b.business_unit
+                ),
+            ));
+        }
         Ok(CheckReport {
             integrity,
             audit_chain: broken.is_none(),
             stock_matches_moves: mismatches.is_empty(),
+            books_match_stock: books.as_ref().map(|v| v.iter().all(|b| b.matches())),
+            books_against_stock: books.unwrap_or_default(),
             problems,
         })
     }

@@ -1,7 +1,11 @@
 //! The demo shop: a village coop with a sembako shop and an apotek, its catalog, stock,
 //! members and one user per role.
 
+use rust_decimal::Decimal;
+
 use super::Shop;
+use crate::domain::catalog::BusinessUnit;
+use crate::domain::ledger::{role, JournalLine};
 use crate::domain::user::{Actor, Role};
 use crate::error::Result;
 use crate::store::settings;
@@ -51,8 +55,70 @@ pub fn init_settings(shop: &mut Shop, name: &str) -> Result<()> {
     })
 }
 
-/// Fill an empty shop with the demo data.
+/// Cash the demo coop starts with: (posting role, amount in rupiah) — the floats kept in
+/// each unit's drawers and the office safe (Kas Besar).
+pub const DEMO_CASH: &[(&str, i64)] = &[
+    ("cash.sembako", 1_500_000),
+    ("cash.apotek", 1_000_000),
+    ("cash.safe", 25_000_000),
+];
+
+/// Fill an empty shop with the demo data and post its opening balances.
 pub fn build(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+    fill(shop, progress)?;
+    post_opening(shop)
+}
+
+/// The demo members' savings (simpanan pokok Rp100.000 each; simpanan wajib Rp10.000 a
+/// month, 1 to 24 months paid), then the opening balances: the stock at cost per unit into
+/// Persediaan (exactly `report stock`), the cash of [`DEMO_CASH`], the savings, and Modal /
+/// Saldo Awal for the rest. A generated shop posts it after its goods and sales are made.
+pub fn post_opening(shop: &mut Shop) -> Result<()> {
+    let admin = Actor::back_office();
+    let at = super::stamp(shop.now());
+    let members = crate::store::members::all(shop.store.conn())?;
+    let (mut pokok, mut wajib) = (Decimal::ZERO, Decimal::ZERO);
+    shop.store.write(|tx| {
+        for (i, m) in members.iter().enumerate() {
+            let p = Decimal::from(100_000);
+            let w = Decimal::from(10_000 * (1 + (i as i64 % 24)));
+            crate::store::ledger::upsert_savings(tx, m.id, p, w, Decimal::ZERO, &at)?;
+            pokok += p;
+            wajib += w;
+        }
+        Ok(())
+    })?;
+    let mut lines: Vec<(String, Decimal)> = Vec::new(); // (role, debit − credit)
+    for (unit, value) in crate::store::stock::value_per_unit(shop.store.conn())? {
+        if let Some(u) = BusinessUnit::parse(&unit) {
+            lines.push((role::inventory(u), value));
+        }
+    }
+    for (r, amount) in DEMO_CASH {
+        lines.push((r.to_string(), Decimal::from(*amount)));
+    }
+    lines.push(("savings.pokok".into(), -pokok));
+    lines.push(("savings.wajib".into(), -wajib));
+    let equity: Decimal = lines.iter().map(|(_, v)| *v).sum();
+    lines.push((role::OPENING_EQUITY.into(), -equity));
+    let mut journal = Vec::new();
+    for (r, v) in lines {
+        let code = crate::store::ledger::account_by_role(shop.store.conn(), &r)?
+            .map(|a| a.code)
+            .unwrap_or(r);
+        journal.push(JournalLine {
+            account: code,
+            debit: v.max(Decimal::ZERO),
+            credit: (-v).max(Decimal::ZERO),
+            memo: "Saldo awal toko contoh".into(),
+        });
+    }
+    shop.post_opening(&admin, journal)?;
+    Ok(())
+}
+
+/// Fill an empty shop with the demo data (no opening balances yet).
+pub fn fill(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
     let admin = Actor::back_office();
     init_settings(shop, "Koperasi Desa Merah Putih Sukamaju")?;
     shop.store.write(|tx| {

@@ -10,7 +10,7 @@ use super::catalog::CsvRows;
 use super::{day, new_uuid, safe_cell, stamp, Shop};
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::ledger::{
-    post_day, Journal, JournalError, PostDay, PostLine, PostReturn, PostSale,
+    post_day, Journal, JournalError, PostDay, PostLine, PostReturn, PostSale, StockFlow, StockPost,
 };
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -46,6 +46,8 @@ pub const ROLES: &[&str] = &[
     "petty_cash",
     "over_short",
     "rounding",
+    "cash.safe",
+    "equity.opening",
 ];
 
 const KINDS: &[&str] = &["asset", "liability", "equity", "income", "expense"];
@@ -190,7 +192,6 @@ impl Shop {
                         unit: unit(&l.business_unit),
                         amount: l.amount,
                         ppn: l.ppn,
-                        cost: l.cost,
                     })
                     .collect(),
                 cash: sum("cash") - s.change,
@@ -207,11 +208,10 @@ impl Shop {
                 lines: r
                     .lines
                     .iter()
-                    .map(|(u, amount, ppn, cost)| PostLine {
+                    .map(|(u, amount, ppn, _cost)| PostLine {
                         unit: unit(u),
                         amount: *amount,
                         ppn: *ppn,
-                        cost: *cost,
                     })
                     .collect(),
                 refund_cash: r.refund_cash,
@@ -230,11 +230,30 @@ impl Shop {
                 _ => p.repayments.push((u, unit(&m.receivable_unit), m.amount)),
             }
         }
-        for (u, v) in q::stock_adjustments_on(c, &d)? {
-            p.stock_adjustments.push((unit(&u), v));
-        }
-        for (u, payment, v) in q::purchases_on(c, &d)? {
-            p.purchases.push((unit(&u), payment == "credit", v));
+        // The opening balances hold the stock up to their last move: only later moves post.
+        let after = q::opening(c)?.map(|(_, through)| through).unwrap_or(0);
+        for f in q::stock_flows_on(c, &d, after)? {
+            let u = unit(&f.unit);
+            let flow = match f.kind.as_str() {
+                "sale" => StockFlow::Sold { member: f.member },
+                "return" => StockFlow::Returned { member: f.member },
+                "receipt" => match (f.payment.as_deref(), f.paid_from.as_deref()) {
+                    (Some("credit"), _) => StockFlow::BoughtOnCredit,
+                    (_, Some("safe")) => StockFlow::BoughtFromSafe,
+                    (_, Some(_)) => {
+                        StockFlow::BoughtFromKas(unit(f.paid_unit.as_deref().unwrap_or(&f.unit)))
+                    }
+                    // Before the drawer/safe choice: paid from the goods' unit's kas.
+                    (Some(_), None) if f.supplier => StockFlow::BoughtFromKas(u),
+                    _ => StockFlow::BroughtIn,
+                },
+                _ => StockFlow::Adjusted,
+            };
+            p.stock.push(StockPost {
+                unit: u,
+                flow,
+                value: f.value,
+            });
         }
         Ok(p)
     }
@@ -324,6 +343,7 @@ impl Shop {
                         posted_at: &at,
                         posted_by: &actor.username,
                         reverses: None,
+                        stock_through: None,
                     },
                     lines,
                 )?;
@@ -415,6 +435,7 @@ impl Shop {
                         posted_at: &at,
                         posted_by: &actor.username,
                         reverses: Some(*id),
+                        stock_through: None,
                     },
                     lines,
                 )?;

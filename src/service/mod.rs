@@ -12,6 +12,7 @@ pub mod generate;
 pub mod ledger;
 pub mod member_books;
 pub mod members;
+pub mod opening;
 pub mod opname;
 pub mod pharmacy;
 pub mod print;

@@ -93,7 +93,8 @@ impl Shop {
     pub fn shift_summary(&self, shift: &ShiftRow) -> Result<ShiftSummary> {
         let t = q::totals(self.store.conn(), shift.id)?;
         let expected_cash =
-            shift.opening_float + t.cash - t.refund_cash + t.cash_in - t.cash_out + t.repayments;
+            shift.opening_float + t.cash - t.refund_cash + t.cash_in - t.cash_out - t.goods_paid
+                + t.repayments;
         Ok(ShiftSummary {
             shift: shift.clone(),
             totals: t,
@@ -127,10 +128,14 @@ impl Shop {
             row("Modal awal", "Float", s.shift.opening_float, false),
             row("Kas masuk", "Cash in", t.cash_in, false),
             row("Kas keluar", "Cash out", -t.cash_out, false),
+            row("Bayar barang", "Goods paid", -t.goods_paid, false),
             row("Bayar kasbon", "Credit repaid", t.repayments, false),
             row("Kas seharusnya", "Expected cash", s.expected_cash, true),
         ];
         let mut notes = Vec::new();
+        for (what, amount) in q::goods_paid(self.store.conn(), s.shift.id)? {
+            notes.push(format!("{what}: {}", format_rupiah(amount)));
+        }
         let mut closed = None;
         if let Some((count, reason, at)) = close {
             let counted = count.total();
@@ -322,6 +327,7 @@ impl Shop {
                     actor: &actor.username,
                     approver: Some(&sup.username),
                     receivable_unit: None,
+                    goods_receipt_id: None,
                 },
             )?;
             audit::append(
@@ -398,6 +404,7 @@ impl Shop {
                         actor: &actor.username,
                         approver: None,
                         receivable_unit: Some(unit),
+                        goods_receipt_id: None,
                     },
                 )?;
             }

@@ -93,12 +93,35 @@ impl Payment {
     }
 }
 
+/// Where cash paid for goods comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CashSource {
+    /// A till's drawer, during its open shift: a cash move of that shift (the expected cash
+    /// falls, the Z report lists it); booked against the till's unit's kas.
+    Drawer { till: String },
+    /// The office safe: booked against Kas Besar.
+    Safe,
+}
+
+impl CashSource {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CashSource::Drawer { .. } => "drawer",
+            CashSource::Safe => "safe",
+        }
+    }
+}
+
 /// Who delivered and how it is paid.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReceiveOptions {
     /// Supplier code or name; none for opening stock.
     pub supplier: Option<String>,
     pub payment: Payment,
+    /// For goods paid in cash: from a drawer or the safe. Goods from a supplier paid in cash
+    /// must say which; without a supplier and without it, the goods are stock the coop
+    /// already owned (opening stock), paid by nobody.
+    pub cash_from: Option<CashSource>,
     pub note: Option<String>,
 }
 
@@ -109,6 +132,8 @@ pub struct GoodsReceived {
     pub doc_no: String,
     pub supplier: Option<String>,
     pub payment: Payment,
+    /// Paid in cash from `drawer` or `safe`.
+    pub paid_from: Option<&'static str>,
     pub lines: usize,
     pub total: Decimal,
     /// The receiving slip (screen and printer).
@@ -271,6 +296,14 @@ fn receipt_batch_no(l: &ReceiptLine) -> Option<String> {
     }
 }
 
+/// Goods from a supplier paid in cash: from where?
+pub fn cash_source_missing() -> KasirError {
+    KasirError::invalid(
+        "Barang dibayar tunai: sebut asal uangnya, dari laci kasir (--from drawer --till KASIR) atau dari brankas/Kas Besar (--from safe); atau --pay credit",
+        "Goods paid in cash: say where the cash comes from, a till's drawer (--from drawer --till TILL) or the office safe/Kas Besar (--from safe); or --pay credit",
+    )
+}
+
 impl Shop {
     /// Receive goods: every line or none, recorded as one delivery (goods receipt) from a
     /// supplier, paid in cash or owed. A line in any selling unit adds qty × factor base
@@ -303,6 +336,17 @@ impl Shop {
                 "Goods on credit need their supplier (--supplier)",
             ));
         }
+        let cash_from = match opts.payment {
+            Payment::Credit => None,
+            Payment::Cash => opts.cash_from.clone(),
+        };
+        if opts.payment == Payment::Cash && supplier.is_some() && cash_from.is_none() {
+            return Err(cash_source_missing());
+        }
+        let drawer = match &cash_from {
+            Some(CashSource::Drawer { till }) => Some(self.require_shift(till)?),
+            _ => None,
+        };
         let now = self.now();
         let at = stamp(now);
         let mut resolved = Vec::with_capacity(lines.len());
@@ -352,7 +396,28 @@ impl Shop {
         let username = actor.username.clone();
         let user_id = actor.user_id;
         let supplier_id = supplier.as_ref().map(|s| s.id);
-        let (id, doc_no) = self.store.write(|tx| {
+        let supplier_code = supplier.as_ref().map(|s| s.code.clone());
+        let (id, doc_no) = self.store.write_with_reads(|tx| {
+            // Cash from a drawer: never more than it holds, read in this transaction.
+            if let Some(shift) = &drawer {
+                let expected = self.shift_summary(shift)?.expected_cash;
+                if total > expected {
+                    return Err(KasirError::invalid(
+                        format!(
+                            "Kas di laci {} hanya {}: tidak cukup untuk membayar {}",
+                            shift.till,
+                            crate::domain::money::format_rupiah(expected),
+                            crate::domain::money::format_rupiah(total)
+                        ),
+                        format!(
+                            "The drawer of {} holds only {}: not enough to pay {}",
+                            shift.till,
+                            crate::domain::money::format_rupiah(expected),
+                            crate::domain::money::format_rupiah(total)
+                        ),
+                    ));
+                }
+            }
             let seq = q::receipts_on(tx, &date)? + 1;
             let doc_no = format!("GR-{}-{:04}", now.format("%Y%m%d"), seq);
             let id = q::insert_goods_receipt(
@@ -367,8 +432,34 @@ impl Shop {
                     payment: opts.payment.as_str(),
                     total,
                     note: opts.note.as_deref(),
+                    paid_from: cash_from.as_ref().map(CashSource::as_str),
+                    paid_unit: drawer.as_ref().map(|s| s.business_unit.as_str()),
                 },
             )?;
+            if let Some(shift) = &drawer {
+                let reason = match &supplier_code {
+                    Some(code) => format!("Bayar {doc_no} {code}"),
+                    None => format!("Bayar {doc_no}"),
+                };
+                crate::store::shift_close::insert_cash_move(
+                    tx,
+                    &crate::store::shift_close::NewCashMove {
+                        uuid: &super::new_uuid(),
+                        shift_id: shift.id,
+                        business_unit: &shift.business_unit,
+                        business_date: &date,
+                        kind: "out",
+                        amount: total,
+                        member_id: None,
+                        reason: &reason,
+                        at: &at,
+                        actor: &username,
+                        approver: None,
+                        receivable_unit: None,
+                        goods_receipt_id: Some(id),
+                    },
+                )?;
+            }
             for (i, (l, item)) in resolved.iter().enumerate() {
                 let base_qty = l.qty * item.factor;
                 let value = round_money(l.qty * l.cost);
@@ -449,6 +540,7 @@ impl Shop {
             doc_no,
             supplier: supplier.map(|s| s.name),
             payment: opts.payment,
+            paid_from: cash_from.as_ref().map(CashSource::as_str),
             lines: resolved.len(),
             total,
             slip,

@@ -85,6 +85,8 @@ pub struct NewJournal<'a> {
     pub posted_at: &'a str,
     pub posted_by: &'a str,
     pub reverses: Option<i64>,
+    /// The opening balances only: the last stock move their Persediaan holds.
+    pub stock_through: Option<i64>,
 }
 
 /// Post a journal with its lines: (account id, debit, credit, memo).
@@ -95,7 +97,7 @@ pub fn insert_journal(
 ) -> Result<i64> {
     c.execute(
         "INSERT INTO journals(uuid, number, business_date, business_unit, kind, memo, posted_at,
-             posted_by, reverses) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             posted_by, reverses, stock_through) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             j.uuid,
             j.number,
@@ -105,7 +107,8 @@ pub fn insert_journal(
             j.memo,
             j.posted_at,
             j.posted_by,
-            j.reverses
+            j.reverses,
+            j.stock_through
         ],
     )?;
     let id = c.last_insert_rowid();
@@ -315,11 +318,11 @@ pub struct DayCashMove {
     pub receivable_unit: String,
 }
 
-/// Every cash move on `date`.
+/// Every cash move on `date`, except the payments for goods (their delivery books them).
 pub fn cash_moves_on(c: &Connection, date: &str) -> Result<Vec<DayCashMove>> {
     let mut st = c.prepare(
         "SELECT business_unit, kind, amount, coalesce(receivable_unit, business_unit)
-         FROM cash_moves WHERE business_date = ?1 ORDER BY id",
+         FROM cash_moves WHERE business_date = ?1 AND goods_receipt_id IS NULL ORDER BY id",
     )?;
     let rows = st
         .query_map([date], |r| {
@@ -356,35 +359,130 @@ pub fn kasbon_owed_by_unit(c: &Connection, member_id: i64) -> Result<Vec<(String
     Ok(rows)
 }
 
-/// Write-offs and opname adjustments of a day (`?1`) per unit.
-pub const ADJUSTMENTS_ON: &str =
-    "SELECT p.business_unit, sum(m.value) FROM stock_moves m JOIN products p ON p.id = m.product_id
-     WHERE m.kind IN ('writeoff', 'opname') AND m.at >= ?1 AND m.at < date(?1, '+1 day')
-     GROUP BY p.business_unit ORDER BY p.business_unit";
+/// A day's stock moves as the books see them, summed: the product's unit, the move's kind,
+/// whether the sale or return was a member's, and for goods received how they were paid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayStockFlow {
+    pub unit: String,
+    pub kind: String,
+    pub member: bool,
+    /// Goods received: from a registered supplier.
+    pub supplier: bool,
+    /// Goods received: `cash` or `credit`.
+    pub payment: Option<String>,
+    /// Goods paid in cash: `drawer` or `safe` (none: booked before the choice existed).
+    pub paid_from: Option<String>,
+    /// Goods paid from a drawer: that till's unit.
+    pub paid_unit: Option<String>,
+    /// Σ the moves' values (negative: out of stock).
+    pub value: Decimal,
+}
 
-/// (product unit, value at cost) of write-offs and opname adjustments on `date`, found
-/// through the moves' time index (the day's moves, not the whole history).
-pub fn stock_adjustments_on(c: &Connection, date: &str) -> Result<Vec<(String, Decimal)>> {
-    let mut st = c.prepare(ADJUSTMENTS_ON)?;
+/// Every stock move of a day (`?1`) after move `?2`, summed by what the books need to know,
+/// found through the moves' time index (the day's moves, not the whole history).
+pub const STOCK_FLOWS_ON: &str =
+    "SELECT p.business_unit, m.kind,
+            CASE m.kind
+                WHEN 'sale' THEN coalesce((SELECT s.member_id IS NOT NULL FROM sales s
+                                           WHERE m.ref_type = 'sale' AND s.id = m.ref_id), 0)
+                WHEN 'return' THEN coalesce((SELECT r.member_id IS NOT NULL FROM returns r
+                                             WHERE m.ref_type = 'return' AND r.id = m.ref_id), 0)
+                ELSE 0 END,
+            coalesce(g.supplier_id IS NOT NULL, 0), g.payment, g.paid_from, g.paid_unit, sum(m.value)
+     FROM stock_moves m JOIN products p ON p.id = m.product_id
+     LEFT JOIN goods_receipts g ON m.kind = 'receipt' AND m.ref_type = 'receipt' AND g.id = m.ref_id
+     WHERE m.at >= ?1 AND m.at < date(?1, '+1 day') AND m.id > ?2
+     GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7";
+
+/// The stock flows of `date` after move `after` (0: all).
+pub fn stock_flows_on(c: &Connection, date: &str, after: i64) -> Result<Vec<DayStockFlow>> {
+    let mut st = c.prepare(STOCK_FLOWS_ON)?;
     let rows = st
-        .query_map([date], |r| Ok((r.get(0)?, money(r.get(1)?))))?
+        .query_map(params![date, after], |r| {
+            Ok(DayStockFlow {
+                unit: r.get(0)?,
+                kind: r.get(1)?,
+                member: r.get(2)?,
+                supplier: r.get(3)?,
+                payment: r.get(4)?,
+                paid_from: r.get(5)?,
+                paid_unit: r.get(6)?,
+                value: money(r.get(7)?),
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
-/// Goods bought from suppliers on `date`: (product unit, payment cash|credit, value at cost).
-/// Deliveries without a supplier (opening stock) are not purchases.
-pub fn purchases_on(c: &Connection, date: &str) -> Result<Vec<(String, String, Decimal)>> {
-    let mut st = c.prepare(
-        "SELECT p.business_unit, g.payment, sum(l.amount) FROM goods_receipt_lines l
-         JOIN goods_receipts g ON g.id = l.receipt_id JOIN products p ON p.id = l.product_id
-         WHERE g.supplier_id IS NOT NULL AND g.received_at >= ?1 AND g.received_at < date(?1, '+1 day')
-         GROUP BY p.business_unit, g.payment ORDER BY p.business_unit, g.payment",
-    )?;
+/// Per product unit, Σ the values of the stock moves after move `?2` made at or after `?1`
+/// (`YYYY-MM-DD`): what the stock value holds and the books do not yet. Through the moves'
+/// time index: the moves since the last posted day, not the whole history.
+pub const STOCK_SINCE: &str =
+    "SELECT p.business_unit, sum(m.value) FROM stock_moves m JOIN products p ON p.id = m.product_id
+     WHERE m.at >= ?1 AND m.id > ?2 GROUP BY p.business_unit ORDER BY p.business_unit";
+
+pub fn stock_since(c: &Connection, from: &str, after: i64) -> Result<Vec<(String, Decimal)>> {
+    let mut st = c.prepare(STOCK_SINCE)?;
     let rows = st
-        .query_map([date], |r| Ok((r.get(0)?, r.get(1)?, money(r.get(2)?))))?
+        .query_map(params![from, after], |r| Ok((r.get(0)?, money(r.get(1)?))))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// The newest stock move (0: none).
+pub fn last_stock_move(c: &Connection) -> Result<i64> {
+    Ok(
+        c.query_row("SELECT coalesce(max(id), 0) FROM stock_moves", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// The opening balances, if posted: (journal, the last stock move they hold).
+pub fn opening(c: &Connection) -> Result<Option<(JournalRecord, i64)>> {
+    let through: Option<(i64, i64)> = opt(c.query_row(
+        "SELECT id, stock_through FROM journals WHERE kind = 'opening'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    ))?;
+    let Some((id, through)) = through else {
+        return Ok(None);
+    };
+    Ok(journals_where(c, "j.id = ?1", &[&id])?
+        .into_iter()
+        .next()
+        .map(|j| (j, through)))
+}
+
+/// Whether any journal or day close exists: the books have started.
+pub fn books_started(c: &Connection) -> Result<bool> {
+    Ok(c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM journals) OR EXISTS (SELECT 1 FROM day_events)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The last business day whose last event is a close (posted and not reversed since).
+pub fn last_closed_day(c: &Connection) -> Result<Option<String>> {
+    opt(c.query_row(
+        "SELECT business_date FROM day_events e
+         WHERE kind = 'close' AND id = (SELECT max(id) FROM day_events WHERE business_date = e.business_date)
+         ORDER BY business_date DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    ))
+}
+
+/// The balance (debit − credit) of the account holding `role`, over every posted journal.
+pub fn role_balance(c: &Connection, role: &str) -> Result<Decimal> {
+    let v: i64 = c.query_row(
+        "SELECT coalesce(sum(l.debit - l.credit), 0) FROM journal_lines l
+         WHERE l.account_id = (SELECT id FROM accounts WHERE role = ?1)",
+        [role],
+        |r| r.get(0),
+    )?;
+    Ok(money(v))
 }
 
 /// Savings of a member as imported.

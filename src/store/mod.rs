@@ -50,12 +50,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v13_sale_pages.sql")),
         M::up(include_str!("schema_v14_stock_in_moves.sql")),
         M::up(include_str!("schema_v15_shift_sales.sql")),
+        M::up(include_str!("schema_v16_opening.sql")).foreign_key_check(),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    15
+    16
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -231,9 +232,15 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        migrations()
+        // A migration that rebuilds a table other tables point at (journals) needs foreign
+        // keys off while it runs, as SQLite prescribes; such a migration checks them itself
+        // before it commits (`foreign_key_check`).
+        self.conn.execute_batch("PRAGMA foreign_keys=OFF")?;
+        let migrated = migrations()
             .to_latest(&mut self.conn)
-            .map_err(|e| KasirError::DbCorrupt(e.to_string()))?;
+            .map_err(|e| KasirError::DbCorrupt(e.to_string()));
+        self.conn.execute_batch("PRAGMA foreign_keys=ON")?;
+        migrated?;
         // Writing the header takes the write lock: only when it is not set yet, so that
         // opening the shop never waits behind another till's sale.
         let app_id: i32 = self

@@ -27,6 +27,8 @@ pub struct ShiftTotals {
     pub cash_in: Decimal,
     pub cash_out: Decimal,
     pub repayments: Decimal,
+    /// Cash out of the drawer paying for goods received.
+    pub goods_paid: Decimal,
 }
 
 pub fn totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
@@ -70,20 +72,34 @@ pub fn totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
     t.refund_cash = money(cash);
     t.refund_kasbon = money(kasbon);
     let mut st = c.prepare_cached(
-        "SELECT kind, sum(amount) FROM cash_moves WHERE shift_id = ?1 GROUP BY kind",
+        "SELECT kind, goods_receipt_id IS NOT NULL, sum(amount) FROM cash_moves WHERE shift_id = ?1
+         GROUP BY 1, 2",
     )?;
-    let rows: Vec<(String, i64)> = st
-        .query_map([shift_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let rows: Vec<(String, bool, i64)> = st
+        .query_map([shift_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for (k, a) in rows {
+    for (k, goods, a) in rows {
         let a = money(a);
         match k.as_str() {
             "in" => t.cash_in = a,
+            "out" if goods => t.goods_paid = a,
             "out" => t.cash_out = a,
             _ => t.repayments = a,
         }
     }
     Ok(t)
+}
+
+/// The deliveries paid from a shift's drawer: (what the cash move says, amount).
+pub fn goods_paid(c: &Connection, shift_id: i64) -> Result<Vec<(String, Decimal)>> {
+    let mut st = c.prepare_cached(
+        "SELECT reason, amount FROM cash_moves
+         WHERE shift_id = ?1 AND goods_receipt_id IS NOT NULL ORDER BY id",
+    )?;
+    let rows = st
+        .query_map([shift_id], |r| Ok((r.get(0)?, money(r.get(1)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// A cash move to record.
@@ -101,13 +117,15 @@ pub struct NewCashMove<'a> {
     pub approver: Option<&'a str>,
     /// For a repayment: the unit whose kasbon it settles (`None`: the till's unit).
     pub receivable_unit: Option<&'a str>,
+    /// Cash out paying for a delivery: the goods receipt.
+    pub goods_receipt_id: Option<i64>,
 }
 
 pub fn insert_cash_move(c: &Connection, m: &NewCashMove) -> Result<()> {
     c.execute(
         "INSERT INTO cash_moves(uuid, shift_id, business_unit, business_date, kind, amount, member_id,
-             reason, at, actor, approver, receivable_unit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             reason, at, actor, approver, receivable_unit, goods_receipt_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             m.uuid,
             m.shift_id,
@@ -120,7 +138,8 @@ pub fn insert_cash_move(c: &Connection, m: &NewCashMove) -> Result<()> {
             m.at,
             m.actor,
             m.approver,
-            m.receivable_unit
+            m.receivable_unit,
+            m.goods_receipt_id
         ],
     )?;
     Ok(())

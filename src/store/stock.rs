@@ -61,6 +61,20 @@ pub fn last_of_p(column: &str) -> String {
     )
 }
 
+/// Stock value at cost per business unit (every product that ever moved, active or not):
+/// one step down the moves' product index per product.
+pub fn value_per_unit(c: &Connection) -> Result<Vec<(String, Decimal)>> {
+    let mut st = c.prepare(&format!(
+        "SELECT p.business_unit, sum({}) FROM products p GROUP BY p.business_unit
+         ORDER BY p.business_unit",
+        last_of_p("value_after")
+    ))?;
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, money(r.get(1)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 fn last_balance(c: &Connection, product_id: i64) -> Result<(i64, i64)> {
     Ok(opt(c
         .prepare_cached(LAST_BALANCE)?
@@ -440,11 +454,16 @@ pub struct NewGoodsReceipt<'a> {
     pub payment: &'a str,
     pub total: Decimal,
     pub note: Option<&'a str>,
+    /// Paid in cash from `drawer` or `safe`.
+    pub paid_from: Option<&'a str>,
+    /// Paid from a drawer: that till's unit.
+    pub paid_unit: Option<&'a str>,
 }
 
 pub fn insert_goods_receipt(c: &Connection, g: &NewGoodsReceipt) -> Result<i64> {
-    c.prepare_cached("INSERT INTO goods_receipts(uuid, doc_no, supplier_id, received_at, user_id, username, payment, total, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(
+    c.prepare_cached("INSERT INTO goods_receipts(uuid, doc_no, supplier_id, received_at, user_id, username, payment, total, note,
+             paid_from, paid_unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?.execute(
         params![
             g.uuid,
             g.doc_no,
@@ -454,7 +473,9 @@ pub fn insert_goods_receipt(c: &Connection, g: &NewGoodsReceipt) -> Result<i64> 
             g.username,
             g.payment,
             minor(g.total)?,
-            g.note
+            g.note,
+            g.paid_from,
+            g.paid_unit
         ],
     )?;
     Ok(c.last_insert_rowid())

@@ -18,8 +18,8 @@ use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::service::opname::{CountAck, OpnameReport};
 use crate::service::stock::{
-    ExpiryReport, Payment, ReceiptLine, ReceiveOptions, ReorderRow, SlowMover, UnitStockValue,
-    WriteOffReason,
+    CashSource, ExpiryReport, Payment, ReceiptLine, ReceiveOptions, ReorderRow, SlowMover,
+    UnitStockValue, WriteOffReason,
 };
 use crate::service::Shop;
 use crate::store::opname::SessionRow;
@@ -87,6 +87,8 @@ pub struct StockScreen {
     /// A new supplier being typed on the receiving tab (code, name, phone).
     pub new_supplier: Option<(String, String, String)>,
     pub credit: bool,
+    /// Paid in cash from the office safe instead of this till's drawer.
+    pub from_safe: bool,
     pub form: LineForm,
     pub lines: Vec<DraftLine>,
     pub slip: Option<String>,
@@ -332,6 +334,13 @@ fn act(
                     Payment::Credit
                 } else {
                     Payment::Cash
+                },
+                cash_from: match (s.credit, s.from_safe) {
+                    (true, _) => None,
+                    (false, true) => Some(CashSource::Safe),
+                    (false, false) => Some(CashSource::Drawer {
+                        till: till.to_string(),
+                    }),
                 },
                 note: None,
             };
@@ -832,10 +841,18 @@ fn receive_ui(
     ui.horizontal(|ui| {
         ui.label(t(lang, "stock.payment"));
         if ui
-            .selectable_label(!s.credit, t(lang, "stock.paid_cash"))
+            .selectable_label(!s.credit && !s.from_safe, t(lang, "stock.paid_drawer"))
             .clicked()
         {
             s.credit = false;
+            s.from_safe = false;
+        }
+        if ui
+            .selectable_label(!s.credit && s.from_safe, t(lang, "stock.paid_safe"))
+            .clicked()
+        {
+            s.credit = false;
+            s.from_safe = true;
         }
         if ui
             .selectable_label(s.credit, t(lang, "stock.owed"))
