@@ -219,8 +219,15 @@ fn day_close_and_the_reorder_window_read_only_their_period() {
     let (shop, _) = shop(clock);
     searches(
         &shop,
-        kasir::store::ledger::ADJUSTMENTS_ON,
-        &["2026-12-01"],
+        kasir::store::ledger::STOCK_FLOWS_ON,
+        &["2026-12-01", "0"],
+        "stock_moves_at",
+    );
+    // `kasir check`: the moves the books do not hold yet, since the last posted day.
+    searches(
+        &shop,
+        kasir::store::ledger::STOCK_SINCE,
+        &["2026-12-01", "0"],
         "stock_moves_at",
     );
     searches(

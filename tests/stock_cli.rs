@@ -331,3 +331,151 @@ fn sale_with_a_prescription_and_the_monthly_reports() {
     assert!(!low["low"].as_array().unwrap().is_empty());
     ok(&db, &["check"]);
 }
+
+/// What a refused opening must leave unchanged: the books and the journals.
+fn books_snapshot(db: &std::path::Path) -> (serde_json::Value, String) {
+    let out = db.with_extension("journals.json");
+    let _ = std::fs::remove_file(&out);
+    ok(
+        db,
+        &["ledger", "export", "--format", "json", "--out", out.to_str().unwrap()],
+    );
+    (
+        json(db, &["report", "trial-balance"]),
+        std::fs::read_to_string(&out).unwrap(),
+    )
+}
+
+#[test]
+fn the_opening_balances_are_posted_once_balanced_and_before_the_first_posted_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("toko.db");
+    ok(&db, &["init", "--name", "Koperasi Uji"]);
+    let before = books_snapshot(&db);
+    let head = "account,debit,credit,memo\n";
+    for (name, rows, words) in [
+        (
+            "unbalanced.csv",
+            "1-1101,1.000.000,,laci\n3-1201,,900.000,\n",
+            &["difference Rp100.000", "debit Rp1.000.000", "credit Rp900.000"][..],
+        ),
+        (
+            "unknown.csv",
+            "1-1101,1.000.000,,\n9-9999,,1.000.000,\n",
+            &["Line 3", "9-9999"][..],
+        ),
+        (
+            "both.csv",
+            "1-1101,1.000.000,5,\n3-1201,,1.000.000,\n",
+            &["Line 2", "not both"][..],
+        ),
+        (
+            "stock.csv",
+            "1-1601,500.000,,\n3-1201,,500.000,\n",
+            &["1-1601 Persediaan Sembako", "stock value Rp0"][..],
+        ),
+    ] {
+        let f = write(dir.path(), name, &format!("{head}{rows}"));
+        let err = refused(&db, &["--lang", "en", "ledger", "opening", &f]);
+        for w in words {
+            assert!(err.contains(w), "{name}: {err}");
+        }
+        assert_eq!(books_snapshot(&db), before, "{name} changed nothing");
+    }
+    let good = write(
+        dir.path(),
+        "saldo.csv",
+        &format!("{head}1-1101,1.500.000,,laci\n1-1001,25.000.000,,brankas\n3-1201,,26.500.000,modal\n"),
+    );
+    let posted = json(&db, &["ledger", "opening", &good]);
+    assert_eq!(posted["opening"]["kind"], "opening");
+    assert_eq!(posted["opening"]["lines"].as_array().unwrap().len(), 3);
+    let after = books_snapshot(&db);
+    let err = refused(&db, &["--lang", "en", "ledger", "opening", &good]);
+    assert!(err.contains("already posted"), "{err}");
+    assert_eq!(books_snapshot(&db), after, "a second opening changed nothing");
+    assert_eq!(json(&db, &["check"])["books_match_stock"], true);
+
+    // After a posted day the opening comes too late.
+    let late = dir.path().join("late.db");
+    ok(&late, &["init"]);
+    ok(&late, &["day", "close"]);
+    let before = books_snapshot(&late);
+    let err = refused(&late, &["--lang", "en", "ledger", "opening", &good]);
+    assert!(err.contains("before the first posted day"), "{err}");
+    assert_eq!(books_snapshot(&late), before);
+
+    if !have_tool("hledger") {
+        return;
+    }
+    let hl = dir.path().join("buku.journal");
+    ok(
+        &db,
+        &["ledger", "export", "--format", "hledger", "--out", hl.to_str().unwrap()],
+    );
+    let out = std::process::Command::new("hledger")
+        .arg("-f")
+        .arg(&hl)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn goods_paid_in_cash_say_drawer_or_safe_and_the_drawer_pays_only_what_it_holds() {
+    let (dir, db) = demo_shop();
+    let f = write(
+        dir.path(),
+        "mie.csv",
+        "code,qty,unit,cost,batch,expiry\n8991234567891,50,,3000,,\n",
+    );
+    let before = on_hand(&db, "8991234567891");
+    for args in [
+        &["--supplier", "SMBR", "--pay", "cash"][..],
+        &["--supplier", "SMBR"][..],
+    ] {
+        let mut a = vec!["--lang", "en", "receive", &f];
+        a.extend_from_slice(args);
+        let err = refused(&db, &a);
+        assert!(
+            err.contains("--from drawer --till") && err.contains("--from safe"),
+            "{err}"
+        );
+    }
+    // The cli drawer holds the float, Rp200.000: Rp150.000 it can pay, not twice.
+    let x = |db: &std::path::Path| {
+        let x = json(db, &["report", "x"]);
+        x["report"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == "Kas seharusnya")
+            .unwrap()["amount"]
+            .as_str()
+            .unwrap()
+            .parse::<rust_decimal::Decimal>()
+            .unwrap()
+    };
+    assert_eq!(x(&db), rust_decimal::Decimal::from(200000));
+    let drawer = ["--supplier", "SMBR", "--pay", "cash", "--from", "drawer", "--till", "cli"];
+    let mut a = vec!["receive", f.as_str()];
+    a.extend_from_slice(&drawer);
+    let g = json(&db, &a);
+    assert_eq!(x(&db), rust_decimal::Decimal::from(50000));
+    let mut a = vec!["--lang", "en", "receive", f.as_str()];
+    a.extend_from_slice(&drawer);
+    let err = refused(&db, &a);
+    assert!(err.contains("holds only Rp50.000"), "{err}");
+    let on = on_hand(&db, "8991234567891");
+    assert_eq!(
+        on.parse::<rust_decimal::Decimal>().unwrap() - before.parse::<rust_decimal::Decimal>().unwrap(),
+        rust_decimal::Decimal::from(50),
+        "one delivery in"
+    );
+    let z = ok(&db, &["shift", "close", "--count", "50000*1"]);
+    assert!(
+        z.contains("Bayar barang") && z.contains(&format!("Bayar {} SMBR", g["doc_no"].as_str().unwrap())),
+        "{z}"
+    );
+}

@@ -379,7 +379,8 @@ pub struct DayStockFlow {
 }
 
 /// Every stock move of a day (`?1`) after move `?2`, summed by what the books need to know,
-/// found through the moves' time index (the day's moves, not the whole history).
+/// found through the moves' time index (the day's moves, not the whole history; `+m.id`
+/// keeps the planner from reading every move after `?2` by id instead).
 pub const STOCK_FLOWS_ON: &str =
     "SELECT p.business_unit, m.kind,
             CASE m.kind
@@ -391,7 +392,7 @@ pub const STOCK_FLOWS_ON: &str =
             coalesce(g.supplier_id IS NOT NULL, 0), g.payment, g.paid_from, g.paid_unit, sum(m.value)
      FROM stock_moves m JOIN products p ON p.id = m.product_id
      LEFT JOIN goods_receipts g ON m.kind = 'receipt' AND m.ref_type = 'receipt' AND g.id = m.ref_id
-     WHERE m.at >= ?1 AND m.at < date(?1, '+1 day') AND m.id > ?2
+     WHERE m.at >= ?1 AND m.at < date(?1, '+1 day') AND +m.id > ?2
      GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7";
 
 /// The stock flows of `date` after move `after` (0: all).
@@ -416,10 +417,10 @@ pub fn stock_flows_on(c: &Connection, date: &str, after: i64) -> Result<Vec<DayS
 
 /// Per product unit, Σ the values of the stock moves after move `?2` made at or after `?1`
 /// (`YYYY-MM-DD`): what the stock value holds and the books do not yet. Through the moves'
-/// time index: the moves since the last posted day, not the whole history.
+/// time index (`+m.id`: not by id): the moves since the last posted day, not the whole history.
 pub const STOCK_SINCE: &str =
     "SELECT p.business_unit, sum(m.value) FROM stock_moves m JOIN products p ON p.id = m.product_id
-     WHERE m.at >= ?1 AND m.id > ?2 GROUP BY p.business_unit ORDER BY p.business_unit";
+     WHERE m.at >= ?1 AND +m.id > ?2 GROUP BY p.business_unit ORDER BY p.business_unit";
 
 pub fn stock_since(c: &Connection, from: &str, after: i64) -> Result<Vec<(String, Decimal)>> {
     let mut st = c.prepare(STOCK_SINCE)?;
