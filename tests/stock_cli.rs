@@ -338,7 +338,14 @@ fn books_snapshot(db: &std::path::Path) -> (serde_json::Value, String) {
     let _ = std::fs::remove_file(&out);
     ok(
         db,
-        &["ledger", "export", "--format", "json", "--out", out.to_str().unwrap()],
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     (
         json(db, &["report", "trial-balance"]),
@@ -357,7 +364,11 @@ fn the_opening_balances_are_posted_once_balanced_and_before_the_first_posted_day
         (
             "unbalanced.csv",
             "1-1101,1.000.000,,laci\n3-1201,,900.000,\n",
-            &["difference Rp100.000", "debit Rp1.000.000", "credit Rp900.000"][..],
+            &[
+                "difference Rp100.000",
+                "debit Rp1.000.000",
+                "credit Rp900.000",
+            ][..],
         ),
         (
             "unknown.csv",
@@ -385,7 +396,9 @@ fn the_opening_balances_are_posted_once_balanced_and_before_the_first_posted_day
     let good = write(
         dir.path(),
         "saldo.csv",
-        &format!("{head}1-1101,1.500.000,,laci\n1-1001,25.000.000,,brankas\n3-1201,,26.500.000,modal\n"),
+        &format!(
+            "{head}1-1101,1.500.000,,laci\n1-1001,25.000.000,,brankas\n3-1201,,26.500.000,modal\n"
+        ),
     );
     let posted = json(&db, &["ledger", "opening", &good]);
     assert_eq!(posted["opening"]["kind"], "opening");
@@ -393,7 +406,11 @@ fn the_opening_balances_are_posted_once_balanced_and_before_the_first_posted_day
     let after = books_snapshot(&db);
     let err = refused(&db, &["--lang", "en", "ledger", "opening", &good]);
     assert!(err.contains("already posted"), "{err}");
-    assert_eq!(books_snapshot(&db), after, "a second opening changed nothing");
+    assert_eq!(
+        books_snapshot(&db),
+        after,
+        "a second opening changed nothing"
+    );
     assert_eq!(json(&db, &["check"])["books_match_stock"], true);
 
     // After a posted day the opening comes too late.
@@ -411,7 +428,14 @@ fn the_opening_balances_are_posted_once_balanced_and_before_the_first_posted_day
     let hl = dir.path().join("buku.journal");
     ok(
         &db,
-        &["ledger", "export", "--format", "hledger", "--out", hl.to_str().unwrap()],
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "hledger",
+            "--out",
+            hl.to_str().unwrap(),
+        ],
     );
     let out = std::process::Command::new("hledger")
         .arg("-f")
@@ -419,7 +443,11 @@ fn the_opening_balances_are_posted_once_balanced_and_before_the_first_posted_day
         .arg("check")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -458,7 +486,16 @@ fn goods_paid_in_cash_say_drawer_or_safe_and_the_drawer_pays_only_what_it_holds(
             .unwrap()
     };
     assert_eq!(x(&db), rust_decimal::Decimal::from(200000));
-    let drawer = ["--supplier", "SMBR", "--pay", "cash", "--from", "drawer", "--till", "cli"];
+    let drawer = [
+        "--supplier",
+        "SMBR",
+        "--pay",
+        "cash",
+        "--from",
+        "drawer",
+        "--till",
+        "cli",
+    ];
     let mut a = vec!["receive", f.as_str()];
     a.extend_from_slice(&drawer);
     let g = json(&db, &a);
@@ -469,13 +506,15 @@ fn goods_paid_in_cash_say_drawer_or_safe_and_the_drawer_pays_only_what_it_holds(
     assert!(err.contains("holds only Rp50.000"), "{err}");
     let on = on_hand(&db, "8991234567891");
     assert_eq!(
-        on.parse::<rust_decimal::Decimal>().unwrap() - before.parse::<rust_decimal::Decimal>().unwrap(),
+        on.parse::<rust_decimal::Decimal>().unwrap()
+            - before.parse::<rust_decimal::Decimal>().unwrap(),
         rust_decimal::Decimal::from(50),
         "one delivery in"
     );
     let z = ok(&db, &["shift", "close", "--count", "50000*1"]);
     assert!(
-        z.contains("Bayar barang") && z.contains(&format!("Bayar {} SMBR", g["doc_no"].as_str().unwrap())),
+        z.contains("Bayar barang")
+            && z.contains(&format!("Bayar {} SMBR", g["doc_no"].as_str().unwrap())),
         "{z}"
     );
 }
