@@ -203,6 +203,7 @@ fn receiving_records_supplier_credit_and_gives_a_slip() {
             &ReceiveOptions {
                 supplier: Some("kftd".into()),
                 payment: Payment::Credit,
+                cash_from: None,
                 note: None,
             },
         )

@@ -695,4 +695,64 @@ mod tests {
         assert!(c.execute("DELETE FROM sales WHERE id = 7", []).is_err());
         s.integrity_check().unwrap();
     }
+
+    #[test]
+    fn a_v15_shop_keeps_its_posted_journals_after_v16_and_takes_one_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        {
+            let mut c = Connection::open(&db).unwrap();
+            migrations().to_version(&mut c, 15).unwrap();
+            c.execute_batch(
+                "INSERT INTO journals(id, uuid, number, business_date, business_unit, kind, memo,
+                                      posted_at, posted_by, reverses)
+                 VALUES (1, 'j1', 'J000001', '2026-12-01', 'sembako', 'day', 'Tutup hari', 't', 'a', NULL),
+                        (2, 'j2', 'J000002', '2026-12-01', 'sembako', 'reversal', 'Balik', 't', 'a', 1);
+                 INSERT INTO journal_lines(journal_id, line_no, account_id, debit, credit)
+                 SELECT 2, 1, id, 0, 500 FROM accounts WHERE code = '1-1101';
+                 INSERT INTO journal_lines(journal_id, line_no, account_id, debit, credit)
+                 SELECT 2, 2, id, 500, 0 FROM accounts WHERE code = '4-1102';",
+            )
+            .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        // The journals table is rebuilt under foreign keys, which are on again afterwards.
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let c = s.conn();
+        let fk: i64 = c
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1, "foreign keys are back on after the migration");
+        let kept: (i64, i64, i64) = c
+            .query_row(
+                "SELECT count(*), (SELECT reverses FROM journals WHERE id = 2),
+                        (SELECT count(*) FROM journal_lines WHERE journal_id = 2)
+                 FROM journals",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (2, 1, 2));
+        assert!(c.execute("UPDATE journals SET memo = 'x'", []).is_err());
+        assert!(c.execute("DELETE FROM journals WHERE id = 2", []).is_err());
+        let opening = |n: i64| {
+            c.execute(
+                &format!(
+                    "INSERT INTO journals(uuid, number, business_date, business_unit, kind, memo,
+                                          posted_at, posted_by, stock_through)
+                     VALUES ('o{n}', 'J00000{n}', '2026-12-02', 'koperasi', 'opening', 'Saldo awal',
+                             't', 'a', 0)"
+                ),
+                [],
+            )
+        };
+        assert!(opening(3).is_ok());
+        assert!(opening(4).is_err(), "one opening only");
+        assert!(c
+            .query_row("SELECT role FROM accounts WHERE code = '3-1201'", [], |r| r
+                .get::<_, String>(0))
+            .is_ok_and(|r| r == "equity.opening"));
+        s.integrity_check().unwrap();
+    }
 }
