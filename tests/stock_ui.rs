@@ -520,6 +520,20 @@ fn a_batch_tracked_drug_with_batch_and_expiry_is_received_into_that_batch() {
     h.run_steps(3);
     assert_eq!(screen(&h).lines.len(), 1);
     assert_eq!(screen(&h).lines[0].name, "Paracetamol 500 mg Tablet");
+    // How it is paid is chosen each time: nothing is booked until it is.
+    click(&mut h, "Simpan penerimaan");
+    assert!(error(&h).contains("Pilih cara bayar"), "{}", error(&h));
+    assert_eq!(on_hand(&h, "PCT-500"), before);
+    // Cash from this till's drawer needs its shift open; the office safe pays.
+    click(&mut h, "Tunai dari laci kasir ini");
+    click(&mut h, "Simpan penerimaan");
+    assert!(
+        error(&h).contains("Belum ada shift terbuka"),
+        "{}",
+        error(&h)
+    );
+    assert_eq!(on_hand(&h, "PCT-500"), before);
+    click(&mut h, "Tunai dari brankas (Kas Besar)");
     click(&mut h, "Simpan penerimaan");
     assert_eq!(error(&h), "");
     assert_eq!(on_hand(&h, "PCT-500"), before + dec!(300));

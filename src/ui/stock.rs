@@ -67,6 +67,17 @@ pub struct DraftLine {
     pub unit: String,
 }
 
+/// How a delivery booked on the stock screen is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceivePay {
+    /// Cash from this till's drawer (its open shift).
+    Drawer,
+    /// Cash from the office safe (Kas Besar).
+    Safe,
+    /// Owed to the supplier.
+    Credit,
+}
+
 /// The stock screen's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StockScreen {
@@ -86,9 +97,8 @@ pub struct StockScreen {
     pub supplier: Option<usize>,
     /// A new supplier being typed on the receiving tab (code, name, phone).
     pub new_supplier: Option<(String, String, String)>,
-    pub credit: bool,
-    /// Paid in cash from the office safe instead of this till's drawer.
-    pub from_safe: bool,
+    /// How the delivery is paid: chosen each time (none until the user picks one).
+    pub pay: Option<ReceivePay>,
     pub form: LineForm,
     pub lines: Vec<DraftLine>,
     pub slip: Option<String>,
@@ -325,20 +335,26 @@ fn act(
             Ok(())
         }
         StockAction::Receive => {
+            let pay = s.pay.ok_or_else(|| {
+                crate::error::KasirError::invalid(
+                    "Pilih cara bayar: tunai dari laci, tunai dari brankas, atau utang",
+                    "Choose how it is paid: cash from the drawer, cash from the safe, or owed",
+                )
+            })?;
             let opts = ReceiveOptions {
                 supplier: s
                     .supplier
                     .and_then(|i| s.suppliers.get(i))
                     .map(|x| x.code.clone()),
-                payment: if s.credit {
+                payment: if pay == ReceivePay::Credit {
                     Payment::Credit
                 } else {
                     Payment::Cash
                 },
-                cash_from: match (s.credit, s.from_safe) {
-                    (true, _) => None,
-                    (false, true) => Some(CashSource::Safe),
-                    (false, false) => Some(CashSource::Drawer {
+                cash_from: match pay {
+                    ReceivePay::Credit => None,
+                    ReceivePay::Safe => Some(CashSource::Safe),
+                    ReceivePay::Drawer => Some(CashSource::Drawer {
                         till: till.to_string(),
                     }),
                 },
@@ -840,25 +856,17 @@ fn receive_ui(
     }
     ui.horizontal(|ui| {
         ui.label(t(lang, "stock.payment"));
-        if ui
-            .selectable_label(!s.credit && !s.from_safe, t(lang, "stock.paid_drawer"))
-            .clicked()
-        {
-            s.credit = false;
-            s.from_safe = false;
-        }
-        if ui
-            .selectable_label(!s.credit && s.from_safe, t(lang, "stock.paid_safe"))
-            .clicked()
-        {
-            s.credit = false;
-            s.from_safe = true;
-        }
-        if ui
-            .selectable_label(s.credit, t(lang, "stock.owed"))
-            .clicked()
-        {
-            s.credit = true;
+        for (pay, key) in [
+            (ReceivePay::Drawer, "stock.paid_drawer"),
+            (ReceivePay::Safe, "stock.paid_safe"),
+            (ReceivePay::Credit, "stock.owed"),
+        ] {
+            if ui
+                .selectable_label(s.pay == Some(pay), t(lang, key))
+                .clicked()
+            {
+                s.pay = Some(pay);
+            }
         }
     });
     ui.separator();
