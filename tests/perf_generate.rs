@@ -22,12 +22,14 @@ fn generated_shop(products: usize, sales: usize, days: u32) -> Shop {
         Store::open_in_memory().unwrap(),
         Arc::new(FixedClock::new(now)),
     );
-    kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+    // As `kasir demo --products`: the opening balances after the generated goods and sales.
+    kasir::service::demo::fill(&mut shop, &mut |_, _| {}).unwrap();
     let mut opts = GenerateOptions::new(products, sales);
     opts.days = days;
     let g = shop
         .generate(&Actor::back_office(), &opts, &mut |_, _| {})
         .unwrap();
+    kasir::service::demo::post_opening(&mut shop).unwrap();
     assert_eq!((g.products, g.sales, g.days), (products, sales, days));
     assert_eq!(g.first_day.as_deref(), Some("2025-06-28"));
     assert_eq!(g.last_day.as_deref(), Some("2025-06-30"));
@@ -88,6 +90,14 @@ fn a_generated_shop_passes_the_check_and_its_days_close_balanced() {
             .sum();
         assert_eq!(revenue, sold, "sales in the journal of {date}");
     }
+    // The generated history is in the opening balances: the books still hold the stock.
+    let report = shop.check().unwrap();
+    assert_eq!(
+        report.books_match_stock,
+        Some(true),
+        "{:?}",
+        report.problems
+    );
 }
 
 #[test]
@@ -121,6 +131,7 @@ fn kasir_demo_with_products_and_sales_builds_a_shop_that_checks() {
     let v = common::json(&db, &["check"]);
     assert_eq!(v["stock_matches_moves"], true);
     assert_eq!(v["audit_chain"], true);
+    assert_eq!(v["books_match_stock"], true, "the opening holds the stock");
 }
 
 #[test]
