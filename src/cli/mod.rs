@@ -723,14 +723,22 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 }
             }
             if !ok {
-                return Err(KasirError::DbCorrupt(
+                let join = |f: fn(&crate::i18n::Bilingual) -> &String| {
                     report
                         .problems
                         .iter()
-                        .map(|p| p.en.clone())
+                        .map(|p| f(p).clone())
                         .collect::<Vec<_>>()
-                        .join("; "),
-                ));
+                        .join("; ")
+                };
+                // Books that differ from the stock are a posting matter, not a damaged file.
+                let damaged =
+                    !(report.integrity && report.audit_chain && report.stock_matches_moves);
+                return Err(if damaged {
+                    KasirError::DbCorrupt(join(|p| &p.en))
+                } else {
+                    KasirError::invalid(join(|p| &p.id), join(|p| &p.en))
+                });
             }
         }
         Command::Supplier(cmd) => stock::run_supplier(db, json, lang, cmd)?,

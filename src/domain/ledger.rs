@@ -561,6 +561,87 @@ mod tests {
         assert_eq!(get(&a, "inventory.apotek"), Some(dec!(-9000)));
     }
 
+    #[test]
+    fn every_stock_flow_moves_persediaan_by_the_moves_value() {
+        use BusinessUnit::{Apotek, Sembako};
+        let flows = [
+            (
+                Sembako,
+                StockFlow::Sold { member: true },
+                dec!(-2785.5),
+                "cogs.sembako.member",
+            ),
+            (
+                Sembako,
+                StockFlow::Returned { member: false },
+                dec!(2785.5),
+                "cogs.sembako.public",
+            ),
+            (Sembako, StockFlow::Adjusted, dec!(-43000), "stock_loss"),
+            (Sembako, StockFlow::Adjusted, dec!(8600), "stock_loss"),
+            (
+                Sembako,
+                StockFlow::BoughtOnCredit,
+                dec!(19686.59),
+                "payable",
+            ),
+            (
+                Sembako,
+                StockFlow::BoughtFromKas(Sembako),
+                dec!(10000),
+                "cash.sembako",
+            ),
+            (
+                Sembako,
+                StockFlow::BoughtFromSafe,
+                dec!(171000),
+                "cash.safe",
+            ),
+            (Sembako, StockFlow::BroughtIn, dec!(5000), "equity.opening"),
+        ];
+        for (unit, flow, value, other) in flows {
+            let day = PostDay {
+                stock: vec![StockPost { unit, flow, value }],
+                ..PostDay::default()
+            };
+            let d = post_day(&day);
+            assert_eq!(d.len(), 1);
+            let j = d[0].1.clone().build().unwrap();
+            let net = |acc: &str| {
+                j.lines()
+                    .iter()
+                    .filter(|l| l.account == acc)
+                    .map(|l| l.debit - l.credit)
+                    .sum::<Decimal>()
+            };
+            assert_eq!(net("inventory.sembako"), value, "{flow:?}");
+            assert_eq!(net(other), -value, "{flow:?}");
+        }
+        // Goods of the apotek paid from a sembako drawer: the drawer's kas, across units.
+        let day = PostDay {
+            stock: vec![StockPost {
+                unit: Apotek,
+                flow: StockFlow::BoughtFromKas(Sembako),
+                value: dec!(75000),
+            }],
+            ..PostDay::default()
+        };
+        let d = post_day(&day);
+        let a = d[0].1.clone().build().unwrap();
+        let s = d[1].1.clone().build().unwrap();
+        let net = |j: &Journal, acc: &str| {
+            j.lines()
+                .iter()
+                .filter(|l| l.account == acc)
+                .map(|l| l.debit - l.credit)
+                .sum::<Decimal>()
+        };
+        assert_eq!(net(&a, "inventory.apotek"), dec!(75000));
+        assert_eq!(net(&a, "interunit"), dec!(-75000));
+        assert_eq!(net(&s, "interunit"), dec!(75000));
+        assert_eq!(net(&s, "cash.sembako"), dec!(-75000));
+    }
+
     proptest! {
         #[test]
         fn allocation_adds_up_exactly(total in 0i64..10_000_000, ws in prop::collection::vec(0i64..1_000_000, 1..40)) {
