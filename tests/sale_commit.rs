@@ -230,6 +230,13 @@ fn day_close_and_the_reorder_window_read_only_their_period() {
         &["2026-12-01", "0"],
         "stock_moves_at",
     );
+    // Before any day is posted: the moves since the opening's last one, by id.
+    searches(
+        &shop,
+        kasir::store::ledger::STOCK_AFTER,
+        &["0"],
+        "INTEGER PRIMARY KEY (rowid>?)",
+    );
     searches(
         &shop,
         kasir::store::stock::SALES_IN_WINDOW,

@@ -228,17 +228,17 @@ impl Shop {
     /// no stock to compare).
     pub fn books_against_stock(&self) -> Result<Option<Vec<BooksAgainstStock>>> {
         let c = self.store.conn();
-        let Some((opening, through)) = q::opening(c)? else {
+        let Some((_, through)) = q::opening(c)? else {
             return Ok(None);
         };
         let last = q::last_closed_day(c)?;
-        // Moves after the opening made after the last posted day are not in the books yet.
-        // They are all at or after the opening's date: the moves' time index reads them only.
-        let from = match &last {
-            Some(d) => next_day(d).max(opening.date.clone()),
-            None => opening.date.clone(),
+        // Moves after the opening that no posted day holds yet: those made after the last
+        // posted day (through the moves' time index), or every one since the opening when no
+        // day is posted yet (through their ids).
+        let pending = match &last {
+            Some(d) => q::stock_since(c, &next_day(d), through)?,
+            None => q::stock_after(c, through)?,
         };
-        let pending = q::stock_since(c, &from, through)?;
         let now = stock::value_per_unit(c)?;
         let find = |rows: &[(String, Decimal)], u: BusinessUnit| {
             rows.iter()

@@ -430,6 +430,19 @@ pub fn stock_since(c: &Connection, from: &str, after: i64) -> Result<Vec<(String
     Ok(rows)
 }
 
+/// Per product unit, Σ the values of every stock move after move `?1` (by id).
+pub const STOCK_AFTER: &str =
+    "SELECT p.business_unit, sum(m.value) FROM stock_moves m JOIN products p ON p.id = m.product_id
+     WHERE m.id > ?1 GROUP BY p.business_unit ORDER BY p.business_unit";
+
+pub fn stock_after(c: &Connection, after: i64) -> Result<Vec<(String, Decimal)>> {
+    let mut st = c.prepare(STOCK_AFTER)?;
+    let rows = st
+        .query_map([after], |r| Ok((r.get(0)?, money(r.get(1)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// The newest stock move (0: none).
 pub fn last_stock_move(c: &Connection) -> Result<i64> {
     Ok(
