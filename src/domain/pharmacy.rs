@@ -83,12 +83,13 @@ pub enum PharmacyError {
     },
 }
 
-/// A prescription's identity: number and prescriber's SIP, without spaces and in capitals
-/// ("rx-003" and "RX 003" from "SIP 503/12" are the same paper).
+/// A prescription's identity: number and prescriber's SIP, letters and digits only, in
+/// capitals — "rx-003", "RX 003" and "RX003" from "SIP 503/12" are the same paper, so a
+/// prescription cannot be used again by typing its number another way.
 pub fn rx_key(number: &str, sip: &str) -> String {
     let norm = |s: &str| {
         s.chars()
-            .filter(|c| !c.is_whitespace())
+            .filter(|c| c.is_alphanumeric())
             .collect::<String>()
             .to_ascii_uppercase()
     };
@@ -343,11 +344,19 @@ mod tests {
     fn one_paper_is_one_prescription_however_it_is_typed() {
         assert_eq!(
             rx_key("rx-003", "SIP 503/12"),
-            rx_key(" RX-003", "sip503/12 ")
+            rx_key(" RX 003", "sip503/12 ")
+        );
+        assert_eq!(
+            rx_key("RX.003", "SIP. 503/12"),
+            rx_key("rx003", "SIP-503-12")
         );
         assert_ne!(
             rx_key("RX-003", "SIP 503/12"),
             rx_key("RX-003", "SIP 503/13")
+        );
+        assert_ne!(
+            rx_key("RX-003", "SIP 503/12"),
+            rx_key("RX-004", "SIP 503/12")
         );
     }
 

@@ -309,7 +309,7 @@ mod tests {
                         (2, 2, 7, 70, 'Diazepam', 'strip', 2000, 20000, 0, 'umum', 0, 0, 'ppn', 0, 0, 'apotek');
                  INSERT INTO prescriptions(uuid, sale_id, line_no, rx_no, doctor, sip, patient,
                                            rx_date, apoteker_id, apoteker, created_at)
-                 VALUES ('a', 1, 1, 'rx 003', 'dr', 'sip 503/1', 'p', '2026-03-01', 3, 'rina', 't'),
+                 VALUES ('a', 1, 1, 'rx-003 ', 'dr', 'sip. 503/1', 'p', '2026-03-01', 3, 'rina', 't'),
                         ('b', 2, 2, 'RX-004', 'dr', 'SIP 503/1', 'p', '2026-03-01', 3, 'rina', 't');",
             )
             .unwrap();

@@ -11,10 +11,16 @@ ALTER TABLE prescriptions ADD COLUMN prescribed INTEGER;
 ALTER TABLE prescriptions ADD COLUMN iter INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE prescriptions ADD COLUMN dispensed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE prescriptions ADD COLUMN age_reason TEXT;
+-- The identity keeps letters and digits only, in capitals; rows stored before it existed get it
+-- with the punctuation a prescription number or SIP is written with taken out.
 UPDATE prescriptions SET
-    rx_key = upper(replace(replace(replace(replace(rx_no, ' ', ''), char(9), ''), char(10), ''), char(13), ''))
+    rx_key = upper(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
+                 rx_no, ' ', ''), '-', ''), '/', ''), '.', ''), '_', ''), ',', ''), ':', ''), '#', ''),
+                 char(9), ''), char(10), ''))
           || '|' ||
-             upper(replace(replace(replace(replace(sip, ' ', ''), char(9), ''), char(10), ''), char(13), '')),
+             upper(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
+                 sip, ' ', ''), '-', ''), '/', ''), '.', ''), '_', ''), ',', ''), ':', ''), '#', ''),
+                 char(9), ''), char(10), '')),
     product_id = (SELECT l.product_id FROM sale_lines l
                   WHERE l.sale_id = prescriptions.sale_id AND l.line_no = prescriptions.line_no),
     dispensed = coalesce((SELECT l.base_qty FROM sale_lines l
