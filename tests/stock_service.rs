@@ -778,3 +778,58 @@ fn a_prescription_counts_every_line_and_every_sale_up_to_checkout() {
     );
     t.assert_books_agree();
 }
+
+#[test]
+fn prescription_age_limits_are_settings_per_class() {
+    let mut t = shop();
+    t.receive("DZP,100,,228,D1,2027-01-31\nAMX,100,,539,A1,2027-01-31");
+    let dated = |d: u32| Prescription {
+        date: NaiveDate::from_ymd_opt(2026, 3, d).unwrap(),
+        ..rx()
+    };
+    let add = |t: &mut T, code: &str, rx: &Prescription| {
+        t.shop.add_prescribed(
+            "apt",
+            &mut Cart::default(),
+            code,
+            dec!(10),
+            rx,
+            "rina",
+            "3333",
+        )
+    };
+    // Today is 10 March. Psikotropika: three days by default; obat keras: thirty.
+    assert!(add(&mut t, "DZP", &dated(7)).is_ok());
+    assert!(matches!(
+        add(&mut t, "DZP", &dated(6)),
+        Err(KasirError::RxNeedsReason(_))
+    ));
+    assert!(add(&mut t, "AMX", &dated(6)).is_ok());
+    t.shop
+        .set_setting(&t.admin, "rx.max_age_days.psikotropika", "0")
+        .unwrap();
+    assert!(matches!(
+        add(&mut t, "DZP", &dated(9)),
+        Err(KasirError::RxNeedsReason(_))
+    ));
+    assert!(add(&mut t, "DZP", &dated(10)).is_ok());
+    t.shop
+        .set_setting(&t.admin, "rx.max_age_days.keras", "3")
+        .unwrap();
+    let err = add(&mut t, "AMX", &dated(6)).unwrap_err();
+    assert_eq!(
+        err.message(kasir::i18n::Lang::En),
+        "Prescription R-0310-07 dated 2026-03-06 is 4 days old (limit for keras: 3 days): only with a reason and the pharmacist's PIN"
+    );
+    // Obat keras with iter 2x: each fill gets the limit again.
+    assert!(add(
+        &mut t,
+        "AMX",
+        &Prescription {
+            number: "R-ITER".into(),
+            iter: 2,
+            ..dated(2)
+        }
+    )
+    .is_ok());
+}

@@ -293,7 +293,13 @@ impl Shop {
             .iter()
             .find(|(c, _, _)| *c == class)
             .unwrap_or(&RX_MAX_AGE_DAYS[0]);
-        self.setting_i64(key, *default)
+        let days = self.setting_i64(key, *default)?;
+        // A value stored behind kasir's back outside 0..=365 falls back to the default.
+        Ok(if (0..=365).contains(&days) {
+            days
+        } else {
+            *default
+        })
     }
 
     /// The base unit of the product a code names, in which a prescription counts.
