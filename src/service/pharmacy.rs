@@ -569,16 +569,7 @@ pub(crate) fn record_prescriptions(
         let Some(p) = &line.prescription else {
             continue;
         };
-        q::insert_prescription(
-            tx,
-            &super::new_uuid(),
-            sale_id,
-            i as i64 + 1,
-            line.item.product_id,
-            line.base_qty(),
-            p,
-            at,
-        )?;
+        q::insert_prescription(tx, &super::new_uuid(), sale_id, i as i64 + 1, line, p, at)?;
         let audit = |action: &str, detail: &str| {
             crate::store::audit::append(
                 tx,

@@ -4,6 +4,7 @@ use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 
 use super::milli;
+use crate::domain::cart::CartLine;
 use crate::domain::catalog::DrugClass;
 use crate::domain::money::{money_from_minor as money, qty_from_milli as qty};
 use crate::domain::pharmacy::{dispensable, ApprovedPrescription, Dispensing, RxHistory};
@@ -53,15 +54,14 @@ pub fn is_apoteker(c: &Connection, user_id: i64) -> Result<bool> {
         > 0)
 }
 
-/// Store the prescription behind sale line `line_no` (`dispensed` base units of
-/// `product_id`).
+/// Store the prescription `p` behind sale line `line_no` (`line`, which dispenses its base
+/// quantity on it).
 pub fn insert_prescription(
     c: &Connection,
     uuid: &str,
     sale_id: i64,
     line_no: i64,
-    product_id: i64,
-    dispensed: Decimal,
+    line: &CartLine,
     p: &ApprovedPrescription,
     at: &str,
 ) -> Result<()> {
@@ -84,10 +84,10 @@ pub fn insert_prescription(
         p.apoteker,
         at,
         p.rx.key(),
-        product_id,
+        line.item.product_id,
         milli(p.rx.prescribed)?,
         p.rx.iter,
-        milli(dispensed)?,
+        milli(line.base_qty())?,
         p.age_reason,
     ])?;
     Ok(())
