@@ -200,8 +200,8 @@ fn race_rx(i: usize) -> kasir::domain::pharmacy::Prescription {
 }
 
 /// Child part of the prescription race: build one cart per prescription (each is whole
-/// when the cart is built), say "ready", wait for the go file, then check every cart out,
-/// printing "sold RX-…" or "refused RX-… MESSAGE".
+/// when the cart is built), say "ready", wait for the go file, then check every cart out in
+/// a seeded order, printing "sold RX-…" or "refused RX-… MESSAGE".
 #[test]
 fn prescription_till_child() {
     let Ok(db) = std::env::var("KASIR_RX_CHILD") else {
@@ -237,8 +237,14 @@ fn prescription_till_child() {
     while !go.exists() {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
-    for (i, cart) in carts.iter().enumerate() {
-        // A little seeded jitter so that the two tills meet at different points.
+    // Each till takes the prescriptions in its own seeded order, with a little jitter, so
+    // that the two meet on different papers at different moments.
+    let mut order: Vec<usize> = (0..rounds).collect();
+    for k in (1..order.len()).rev() {
+        order.swap(k, rng.below(k as u64 + 1) as usize);
+    }
+    for i in order {
+        let cart = &carts[i];
         std::thread::sleep(std::time::Duration::from_micros(rng.below(3000)));
         let rx = race_rx(i).number;
         match shop.checkout(&actor, &till, cart, &cash) {
@@ -311,7 +317,9 @@ fn two_tills_racing_on_one_prescription_dispense_it_once() {
     std::fs::write(&go, "").unwrap();
     let mut sold = Vec::new();
     let mut refused = Vec::new();
+    let mut wins = Vec::new();
     for (mut c, mut out) in children.into_iter().zip(outs) {
+        let before = sold.len();
         let mut text = String::new();
         out.read_to_string(&mut text).unwrap();
         assert!(c.wait().unwrap().success(), "a till crashed:\n{text}");
@@ -322,6 +330,7 @@ fn two_tills_racing_on_one_prescription_dispense_it_once() {
                 refused.push(r.to_string());
             }
         }
+        wins.push(sold.len() - before);
     }
     let once: BTreeSet<_> = sold.iter().collect();
     assert_eq!(
@@ -341,5 +350,10 @@ fn two_tills_racing_on_one_prescription_dispense_it_once() {
         start - Decimal::TEN * Decimal::from(rounds as i64)
     );
     assert!(ok(&db, &["check"]).starts_with("OK"));
-    eprintln!("prescription race: {rounds} prescriptions, each dispensed once by one of two tills");
+    eprintln!(
+        "prescription race: {rounds} prescriptions, each dispensed once (apotek-1 {}, apotek-2 {}), {} refused",
+        wins[0],
+        wins[1],
+        refused.len()
+    );
 }
