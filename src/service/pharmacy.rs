@@ -516,6 +516,18 @@ pub fn partial_note(d: &Dispensing, unit: &str, lang: crate::i18n::Lang) -> Opti
     })
 }
 
+/// The register's patient cell: the patient and, for a partial dispensing, its note.
+pub fn register_patient(r: &RegisterRow, lang: crate::i18n::Lang) -> String {
+    let patient = r.patient.as_deref().unwrap_or("-");
+    match r
+        .rx_dispensing
+        .and_then(|d| partial_note(&d, &r.base_unit, lang))
+    {
+        Some(note) => format!("{patient} ({note})"),
+        None => patient.to_string(),
+    }
+}
+
 /// The SIPNAP report as CSV (one row per product).
 pub fn write_sipnap_csv(month: &str, rows: &[PeriodMovement], out: impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);

@@ -1451,14 +1451,7 @@ fn apotek_ui(
                     ui.label(r.batch.as_deref().unwrap_or("-"));
                     ui.label(format_qty(r.qty));
                     ui.label(format_qty(r.balance));
-                    let partial = r
-                        .rx_dispensing
-                        .and_then(|d| {
-                            crate::service::pharmacy::partial_note(&d, &r.base_unit, lang)
-                        })
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default();
-                    ui.label(format!("{}{partial}", r.patient.as_deref().unwrap_or("-")));
+                    ui.label(crate::service::pharmacy::register_patient(r, lang));
                     ui.label(r.doctor.as_deref().unwrap_or("-"));
                     ui.end_row();
                 }
