@@ -93,6 +93,10 @@ pub enum KasirError {
     NotApoteker(String),
     #[error("printer: {0}")]
     Printer(kasir_hardware::HardwareError),
+    /// A prescription outside the shop's age limit for its drug class (or dated in the
+    /// future): accepted only with the pharmacist's reason and PIN.
+    #[error("prescription out of age: {0}")]
+    RxNeedsReason(Bilingual),
 }
 
 impl From<crate::domain::cash::CountError> for KasirError {
@@ -273,6 +277,7 @@ impl KasirError {
                 format!("{u} is not a pharmacist — a pharmacist must approve the prescription"),
             ),
             Printer(e) => crate::service::print::hardware_message(e, lang),
+            RxNeedsReason(b) => b.get(lang).to_string(),
         }
     }
 }

@@ -576,6 +576,13 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Tunai dari brankas (Kas Besar)",
         "Cash from the office safe (Kas Besar)",
     ),
+    ("rx.prescribed", "Jumlah diresepkan", "Prescribed quantity"),
+    ("rx.iter", "Iter (ulang, obat keras)", "Iter (repeats, obat keras)"),
+    (
+        "rx.reason",
+        "Alasan menerima resep lama",
+        "Reason for accepting an old prescription",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -619,6 +626,7 @@ mod tests {
             include_str!("ui/input.rs"),
             include_str!("ui/stock.rs"),
             include_str!("ui/books.rs"),
+            include_str!("ui/rx.rs"),
         ];
         let mut missing = Vec::new();
         let mut seen = 0;

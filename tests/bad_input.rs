@@ -492,6 +492,8 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
         "kasbon.rule",
         "shu.reserve_percent",
         "audit.head",
+        "rx.max_age_days.keras",
+        "rx.max_age_days.psikotropika",
     ];
     let shop = RefCell::new(demo_in_memory());
     let boss = Actor::back_office();
@@ -517,6 +519,9 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
             prop_assert!(shop.kasbon_rule().is_ok());
             prop_assert!(shop.over_short_threshold().is_ok());
             prop_assert!(shop.shu_params().is_ok());
+            prop_assert!(shop
+                .rx_max_age_days(kasir::domain::catalog::DrugClass::Keras)
+                .is_ok_and(|d| (0..=365).contains(&d)));
             let mut cart = kasir::domain::cart::Cart::default();
             if let Err(e) = shop.scan_into(&mut cart, "8991234567891") {
                 clear(&e)?;
@@ -541,6 +546,10 @@ fn settings_out_of_range_are_refused_and_kept() {
         ("backup.keep", "0"),
         ("till.sembako-1.unit", "bengkel"),
         ("audit.head", "1:00"),
+        ("rx.max_age_days.keras", "-1"),
+        ("rx.max_age_days.oot", "2,5"),
+        ("rx.max_age_days.psikotropika", "3 hari"),
+        ("rx.max_age_days.narkotika", "366"),
     ] {
         let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
         let e = shop.set_setting(&boss, key, bad).unwrap_err();

@@ -228,7 +228,7 @@ fn sale_with_a_prescription_and_the_monthly_reports() {
         &["shift", "open", "--till", "apotek-1", "--float", "100000"],
     );
     let today = chrono::Local::now().date_naive();
-    let rx = format!("no=R-1;doctor=dr. Sari;sip=SIP-503/2025;patient=Joko;date={today}");
+    let rx = format!("no=R-1;doctor=dr. Sari;sip=SIP-503/2025;patient=Joko;date={today};qty=10");
     let err = refused(
         &db,
         &["sale", "--till", "apotek-1", "cash:10000", "8995895003248"],
@@ -329,6 +329,290 @@ fn sale_with_a_prescription_and_the_monthly_reports() {
     assert_eq!(stock["units"].as_array().unwrap().len(), 2);
     let low = json(&db, &["report", "stock", "--low"]);
     assert!(!low["low"].as_array().unwrap().is_empty());
+    ok(&db, &["check"]);
+}
+
+/// `kasir sale` on the apotek till with a prescription (`--rx`) and rina's PIN; `extra`
+/// goes before the items.
+fn rx_sale(
+    db: &std::path::Path,
+    lang: &str,
+    rx: &str,
+    extra: &[&str],
+    items: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "--lang",
+        lang,
+        "sale",
+        "--till",
+        "apotek-1",
+        "--rx",
+        rx,
+        "--apoteker",
+        "rina",
+        "--apoteker-pin",
+        "3333",
+        "cash:100000",
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(items);
+    kasir(db, &args)
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    assert!(
+        !out.status.success(),
+        "should have been refused: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    err.strip_prefix("kasir: ").unwrap_or(&err).to_string()
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "refused: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const DIAZEPAM_STRIP: &str = "8995895003248";
+const DIAZEPAM_TABLET: &str = "8995895003231";
+const AMOXICILLIN_STRIP: &str = "8999825002592";
+
+#[test]
+fn a_psikotropika_prescription_dispenses_in_parts_up_to_its_total_and_never_again() {
+    let (dir, db) = demo_shop();
+    ok(
+        &db,
+        &["shift", "open", "--till", "apotek-1", "--float", "100000"],
+    );
+    let today = chrono::Local::now().date_naive();
+    let rx = format!("no=RX-003;doctor=dr. Sari;sip=SIP 503/2025;patient=Joko;date={today};qty=30");
+    // Ten tablets today and ten more later: both partial, on one prescription of 30.
+    let first = stdout_of(&rx_sale(&db, "id", &rx, &[], &[DIAZEPAM_STRIP]));
+    // The receipt names the prescription and the pharmacist who approved it.
+    assert!(first.contains("Resep: RX-003"), "{first}");
+    assert!(first.contains("Apoteker: apt. Rina Wulandari"), "{first}");
+    stdout_of(&rx_sale(&db, "id", &rx, &[], &[DIAZEPAM_STRIP]));
+    // Twenty more is more than is left: refused, naming what is left, and nothing changes.
+    let before = snapshot(&db);
+    let err = stderr_of(&rx_sale(
+        &db,
+        "id",
+        &rx,
+        &[],
+        &[&format!("2*{DIAZEPAM_STRIP}")],
+    ));
+    assert_eq!(
+        err,
+        "Resep RX-003 tinggal 10 tablet Diazepam 2 mg Tablet (sudah ditebus 20 dari 30); diminta 20"
+    );
+    assert_eq!(snapshot(&db), before);
+    // The same paper typed a little differently is still the same prescription.
+    let typed = rx.replace("no=RX-003", "no=rx 003");
+    stdout_of(&rx_sale(&db, "id", &typed, &[], &[DIAZEPAM_STRIP]));
+    for (lang, expected) in [
+        (
+            "id",
+            "Resep RX-003 sudah ditebus 30 dari 30 tablet Diazepam 2 mg Tablet — tidak dapat ditebus lagi (diminta 1)",
+        ),
+        (
+            "en",
+            "Prescription RX-003 has already dispensed 30 of 30 tablet of Diazepam 2 mg Tablet — nothing is left (1 asked)",
+        ),
+    ] {
+        assert_eq!(
+            stderr_of(&rx_sale(&db, lang, &rx, &[], &[DIAZEPAM_TABLET])),
+            expected
+        );
+    }
+    assert_eq!(snapshot(&db), {
+        let mut s = before.clone();
+        s.0 = json(&db, &["sales", "list"]);
+        s.1 = json(&db, &["stock"]);
+        s
+    });
+    // A psikotropika prescription has no iter.
+    let err = stderr_of(&rx_sale(
+        &db,
+        "en",
+        &format!(
+            "no=RX-009;doctor=dr. Sari;sip=SIP 503/2025;patient=Joko;date={today};qty=10;iter=1"
+        ),
+        &[],
+        &[DIAZEPAM_STRIP],
+    ));
+    assert!(err.contains("never repeated"), "{err}");
+    // The register shows each dispensing as partial, with what is left.
+    let month = today.format("%Y-%m").to_string();
+    let reg = json(&db, &["report", "register", "--month", &month]);
+    let sold: Vec<&serde_json::Value> = reg["register"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "sale" && r["rx_no"].is_string())
+        .collect();
+    let parts: Vec<(String, String, String)> = sold
+        .iter()
+        .map(|r| {
+            let d = &r["rx_dispensing"];
+            let s = |k: &str| d[k].as_str().unwrap().to_string();
+            (s("this"), s("to_date"), s("total"))
+        })
+        .collect();
+    let p = |a: &str, b: &str| (a.to_string(), b.to_string(), "30".to_string());
+    assert_eq!(parts, vec![p("10", "10"), p("10", "20"), p("10", "30")]);
+    let text = ok(&db, &["report", "register", "--month", &month]);
+    for left in ["sisa 20", "sisa 10", "sisa 0"] {
+        assert!(
+            text.contains(&format!("(sebagian: 10 dari 30 tablet, {left})")),
+            "{text}"
+        );
+    }
+    // The printed receipt carries the same lines as the preview.
+    let number = json(&db, &["sales", "list"])["sales"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|s| s["number"].as_str().filter(|n| n.starts_with("apotek-1")))
+        .unwrap()
+        .to_string();
+    let file = dir.path().join("struk.bin");
+    ok(
+        &db,
+        &[
+            "print",
+            "receipt",
+            &number,
+            "--printer",
+            &format!("file:{}", file.display()),
+        ],
+    );
+    let printed = kasir_receipts::decode_text(&std::fs::read(&file).unwrap());
+    assert!(printed.contains("Resep: RX-003"), "{printed}");
+    assert!(
+        printed.contains("Apoteker: apt. Rina Wulandari"),
+        "{printed}"
+    );
+    ok(&db, &["check"]);
+}
+
+#[test]
+fn an_obat_keras_prescription_with_iter_2_fills_three_times() {
+    let (_dir, db) = demo_shop();
+    ok(
+        &db,
+        &["shift", "open", "--till", "apotek-1", "--float", "100000"],
+    );
+    let today = chrono::Local::now().date_naive();
+    let rx =
+        format!("no=R-88;doctor=dr. Budi;sip=SIP 77/2024;patient=Ani;date={today};qty=10;iter=2");
+    for _ in 0..3 {
+        stdout_of(&rx_sale(&db, "id", &rx, &[], &[AMOXICILLIN_STRIP]));
+    }
+    let before = snapshot(&db);
+    let err = stderr_of(&rx_sale(&db, "id", &rx, &[], &[AMOXICILLIN_STRIP]));
+    assert!(
+        err.starts_with("Resep R-88 sudah ditebus 30 dari 30 kapsul Amoksisilin 500 mg Kapsul"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&db), before);
+    // Without the prescribed quantity there is nothing to count against.
+    let err = stderr_of(&rx_sale(
+        &db,
+        "en",
+        &rx.replace(";qty=10", ""),
+        &[],
+        &[AMOXICILLIN_STRIP],
+    ));
+    assert_eq!(
+        err,
+        "The prescribed quantity must be filled in, above 0 (qty=…)"
+    );
+}
+
+#[test]
+fn an_old_prescription_needs_the_pharmacists_reason_and_pin_and_is_audited() {
+    let (_dir, db) = demo_shop();
+    ok(
+        &db,
+        &["shift", "open", "--till", "apotek-1", "--float", "100000"],
+    );
+    let rx = "no=R-2019;doctor=dr. Budi;sip=SIP 77/2019;patient=Ani;date=2019-06-01;qty=10";
+    let before = snapshot(&db);
+    let err = stderr_of(&rx_sale(&db, "id", rx, &[], &[AMOXICILLIN_STRIP]));
+    assert!(
+        err.starts_with("Resep R-2019 bertanggal 2019-06-01 sudah ")
+            && err.ends_with(
+                " hari (batas obat keras: 30 hari): hanya dengan alasan dan PIN apoteker"
+            ),
+        "{err}"
+    );
+    let err = stderr_of(&rx_sale(&db, "en", rx, &[], &[AMOXICILLIN_STRIP]));
+    assert!(
+        err.contains("only with a reason and the pharmacist's PIN"),
+        "{err}"
+    );
+    // A reason with a wrong PIN is no approval.
+    let wrong_pin = kasir(
+        &db,
+        &[
+            "sale",
+            "--till",
+            "apotek-1",
+            "--rx",
+            rx,
+            "--apoteker",
+            "rina",
+            "--apoteker-pin",
+            "0000",
+            "--rx-reason",
+            "pasien kontrol rutin",
+            "cash:100000",
+            AMOXICILLIN_STRIP,
+        ],
+    );
+    assert!(!wrong_pin.status.success());
+    // A future date is no better than an old one.
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    let err = stderr_of(&rx_sale(
+        &db,
+        "id",
+        &rx.replace("2019-06-01", &tomorrow.to_string()),
+        &[],
+        &[AMOXICILLIN_STRIP],
+    ));
+    assert!(err.contains("di masa depan"), "{err}");
+    assert_eq!(snapshot(&db), before);
+    let reason = "resep lama dibawa kembali, dokter dikonfirmasi per telepon";
+    stdout_of(&rx_sale(
+        &db,
+        "id",
+        rx,
+        &["--rx-reason", reason],
+        &[AMOXICILLIN_STRIP],
+    ));
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (detail, approver): (String, String) = c
+        .query_row(
+            "SELECT detail, approver FROM audit_log WHERE action = 'prescription_age'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        detail.contains("R-2019") && detail.contains(reason),
+        "{detail}"
+    );
+    assert_eq!(approver, "rina");
+    let stored: String = c
+        .query_row("SELECT age_reason FROM prescriptions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, reason);
     ok(&db, &["check"]);
 }
 

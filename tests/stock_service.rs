@@ -126,6 +126,8 @@ fn rx() -> Prescription {
         sip: "SIP 503/445/DINKES/2025".into(),
         patient: "Joko Susilo".into(),
         date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+        prescribed: dec!(100),
+        iter: 0,
     }
 }
 
@@ -720,4 +722,115 @@ fn a_per_sale_limit_comes_in_with_the_catalog_and_an_older_file_keeps_it() {
     assert!(tried(&mut t, "21*PCT").is_err());
     import(&mut t, format!("{head},max_per_sale\n{pct},\n")).unwrap();
     tried(&mut t, "21*PCT").unwrap();
+}
+
+#[test]
+fn a_prescription_counts_every_line_and_every_sale_up_to_checkout() {
+    let mut t = shop();
+    t.receive("DZP,300,,228,D1,2027-01-31");
+    // Two lines of one cart on one prescription of 100 tablets.
+    let mut cart = Cart::default();
+    t.shop
+        .add_prescribed("apt", &mut cart, "DZP", dec!(60), &rx(), "rina", "3333")
+        .unwrap();
+    let err = t
+        .shop
+        .add_prescribed("apt", &mut cart, "DZP", dec!(50), &rx(), "rina", "3333")
+        .unwrap_err();
+    assert_eq!(
+        err.message(kasir::i18n::Lang::Id),
+        "Resep R-0310-07 tinggal 40 tablet Diazepam 2 mg Tablet (sudah ditebus 60 dari 100); diminta 50"
+    );
+    // Another counter dispenses on the same paper while this cart waits: checkout, in the
+    // sale's own transaction, sees it and refuses.
+    let mut other = Cart::default();
+    t.shop
+        .add_prescribed("apt", &mut other, "DZP", dec!(60), &rx(), "rina", "3333")
+        .unwrap();
+    t.sell("apt", &other).unwrap();
+    let err = t.sell("apt", &cart).unwrap_err();
+    assert_eq!(
+        err.message(kasir::i18n::Lang::En),
+        "Prescription R-0310-07 has 40 tablet of Diazepam 2 mg Tablet left (dispensed 60 of 100); 60 asked"
+    );
+    assert_eq!(t.on_hand("DZP").0, dec!(240));
+    // The same paper typed with another quantity is not a new prescription.
+    let err = t
+        .shop
+        .add_prescribed(
+            "apt",
+            &mut Cart::default(),
+            "DZP",
+            dec!(10),
+            &Prescription {
+                number: "r-0310-07".into(),
+                prescribed: dec!(200),
+                ..rx()
+            },
+            "rina",
+            "3333",
+        )
+        .unwrap_err();
+    assert!(
+        err.message(kasir::i18n::Lang::Id)
+            .starts_with("Resep r-0310-07 tercatat 100 tablet iter 0×"),
+        "{}",
+        err.message(kasir::i18n::Lang::Id)
+    );
+    t.assert_books_agree();
+}
+
+#[test]
+fn prescription_age_limits_are_settings_per_class() {
+    let mut t = shop();
+    t.receive("DZP,100,,228,D1,2027-01-31\nAMX,100,,539,A1,2027-01-31");
+    let dated = |d: u32| Prescription {
+        date: NaiveDate::from_ymd_opt(2026, 3, d).unwrap(),
+        ..rx()
+    };
+    let add = |t: &mut T, code: &str, rx: &Prescription| {
+        t.shop.add_prescribed(
+            "apt",
+            &mut Cart::default(),
+            code,
+            dec!(10),
+            rx,
+            "rina",
+            "3333",
+        )
+    };
+    // Today is 10 March. Psikotropika: three days by default; obat keras: thirty.
+    assert!(add(&mut t, "DZP", &dated(7)).is_ok());
+    assert!(matches!(
+        add(&mut t, "DZP", &dated(6)),
+        Err(KasirError::RxNeedsReason(_))
+    ));
+    assert!(add(&mut t, "AMX", &dated(6)).is_ok());
+    t.shop
+        .set_setting(&t.admin, "rx.max_age_days.psikotropika", "0")
+        .unwrap();
+    assert!(matches!(
+        add(&mut t, "DZP", &dated(9)),
+        Err(KasirError::RxNeedsReason(_))
+    ));
+    assert!(add(&mut t, "DZP", &dated(10)).is_ok());
+    t.shop
+        .set_setting(&t.admin, "rx.max_age_days.keras", "3")
+        .unwrap();
+    let err = add(&mut t, "AMX", &dated(6)).unwrap_err();
+    assert_eq!(
+        err.message(kasir::i18n::Lang::En),
+        "Prescription R-0310-07 dated 2026-03-06 is 4 days old (limit for keras: 3 days): only with a reason and the pharmacist's PIN"
+    );
+    // Obat keras with iter 2x: each fill gets the limit again.
+    assert!(add(
+        &mut t,
+        "AMX",
+        &Prescription {
+            number: "R-ITER".into(),
+            iter: 2,
+            ..dated(2)
+        }
+    )
+    .is_ok());
 }

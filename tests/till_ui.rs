@@ -548,6 +548,7 @@ fn obat_keras_needs_a_prescription_and_the_pharmacists_pin_at_the_apotek() {
         rx.doctor = "dr. Sari".into();
         rx.sip = "SIP-503/2025".into();
         rx.patient = "Joko".into();
+        rx.prescribed = "10".into();
         // The cashier is no pharmacist, whatever her PIN.
         rx.pharmacist.user = siti;
         rx.pharmacist.pin = "1111".into();
@@ -572,6 +573,92 @@ fn obat_keras_needs_a_prescription_and_the_pharmacists_pin_at_the_apotek() {
     press(&mut h, Key::F12);
     press(&mut h, Key::Enter);
     assert_eq!(sales_count(&h), 1);
+}
+
+#[test]
+fn the_prescription_form_records_quantity_and_iter_and_asks_a_reason_for_an_old_paper() {
+    const AMOXICILLIN_STRIP: &str = "8999825002592";
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_on(shop_at(&dir.path().join("shop.db"), true), "apotek-1");
+    login(&mut h, "siti", "1111");
+    burst(&mut h, AMOXICILLIN_STRIP);
+    let rina = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "rina")
+        .unwrap();
+    if let Some(Dialog::Prescription(rx)) = &mut h.state_mut().dialog {
+        rx.number = "R-2019".into();
+        rx.doctor = "dr. Sari".into();
+        rx.sip = "SIP-503/2019".into();
+        rx.patient = "Joko".into();
+        rx.date = "2019-06-01".into();
+    }
+    h.run_steps(2);
+    // The prescribed quantity is asked in the drug's own unit; the reason is not asked yet.
+    h.get_by_label("Jumlah diresepkan (kapsul)").focus();
+    h.run_steps(2);
+    typing(&mut h, "10");
+    h.get_by_label("Iter (ulang, obat keras)").focus();
+    h.run_steps(2);
+    typing(&mut h, "2");
+    assert!(h.query_by_label("Alasan menerima resep lama").is_none());
+    if let Some(Dialog::Prescription(rx)) = &mut h.state_mut().dialog {
+        assert_eq!((rx.prescribed.as_str(), rx.iter.as_str()), ("10", "2"));
+        rx.pharmacist.user = rina;
+        rx.pharmacist.pin = "3333".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    // A 2019 prescription is refused, saying why, and the form now asks for a reason.
+    assert!(h.state().cart.is_empty());
+    match &h.state().dialog {
+        Some(Dialog::Prescription(rx)) => {
+            let e = rx.pharmacist.error.as_deref().unwrap_or("");
+            assert!(e.contains("Resep R-2019 bertanggal 2019-06-01"), "{e}");
+            assert!(e.contains("hanya dengan alasan dan PIN apoteker"), "{e}");
+        }
+        other => panic!("the form should stay open: {other:?}"),
+    }
+    h.get_by_label("Alasan menerima resep lama").focus();
+    h.run_steps(2);
+    typing(&mut h, "kontrol rutin, dokter dikonfirmasi");
+    if let Some(Dialog::Prescription(rx)) = &mut h.state_mut().dialog {
+        rx.pharmacist.pin = "3333".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert!(h.state().dialog.is_none(), "{:?}", h.state().dialog);
+    let p = h.state().cart.lines[0].prescription.clone().unwrap();
+    assert_eq!((p.rx.prescribed, p.rx.iter), (dec!(10), 2));
+    assert_eq!(
+        p.age_reason.as_deref(),
+        Some("kontrol rutin, dokter dikonfirmasi")
+    );
+    press(&mut h, Key::F12);
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 1);
+    let sale = h.state().last_sale.clone().unwrap();
+    let text = h
+        .state()
+        .shop
+        .receipt_text(&sale, false, kasir::i18n::Lang::Id)
+        .unwrap();
+    assert!(text.contains("Resep: R-2019"), "{text}");
+    assert!(text.contains("Apoteker: apt. Rina Wulandari"), "{text}");
+    let audited: i64 = h
+        .state()
+        .shop
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'prescription_age' AND approver = 'rina'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
 }
 
 #[test]

@@ -183,3 +183,177 @@ fn two_real_binaries_selling_at_once_never_show_a_locked_database() {
     );
     assert!(ok(&db, &["check"]).starts_with("OK"));
 }
+
+const DIAZEPAM_STRIP: &str = "8995895003248";
+
+/// The prescription of round `i` of the race: ten diazepam tablets (psikotropika).
+fn race_rx(i: usize) -> kasir::domain::pharmacy::Prescription {
+    kasir::domain::pharmacy::Prescription {
+        number: format!("RX-{i:03}"),
+        doctor: "dr. Sari".into(),
+        sip: "SIP 503/2025".into(),
+        patient: "Joko".into(),
+        date: chrono::Local::now().date_naive(),
+        prescribed: Decimal::TEN,
+        iter: 0,
+    }
+}
+
+/// Child part of the prescription race: build one cart per prescription (each is whole
+/// when the cart is built), say "ready", wait for the go file, then check every cart out in
+/// a seeded order, printing "sold RX-…" or "refused RX-… MESSAGE".
+#[test]
+fn prescription_till_child() {
+    let Ok(db) = std::env::var("KASIR_RX_CHILD") else {
+        return;
+    };
+    let till = std::env::var("KASIR_TILL").unwrap();
+    let rounds: usize = std::env::var("KASIR_SALES").unwrap().parse().unwrap();
+    let go = std::path::PathBuf::from(std::env::var("KASIR_GO").unwrap());
+    let mut rng = Rng(std::env::var("KASIR_SEED").unwrap().parse().unwrap());
+    let mut shop = Shop::new(
+        Store::open(Path::new(&db), OpenMode::Existing).unwrap(),
+        Arc::new(SystemClock),
+    );
+    let actor = Actor::back_office();
+    let cash = [parse_tender("cash:100000").unwrap()];
+    let carts: Vec<Cart> = (0..rounds)
+        .map(|i| {
+            let mut cart = Cart::default();
+            shop.add_prescribed(
+                &till,
+                &mut cart,
+                DIAZEPAM_STRIP,
+                Decimal::ONE,
+                &race_rx(i),
+                "rina",
+                "3333",
+            )
+            .unwrap();
+            cart
+        })
+        .collect();
+    println!("ready");
+    while !go.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    // Each till takes the prescriptions in its own seeded order, with a little jitter, so
+    // that the two meet on different papers at different moments.
+    let mut order: Vec<usize> = (0..rounds).collect();
+    for k in (1..order.len()).rev() {
+        order.swap(k, rng.below(k as u64 + 1) as usize);
+    }
+    for i in order {
+        let cart = &carts[i];
+        std::thread::sleep(std::time::Duration::from_micros(rng.below(3000)));
+        let rx = race_rx(i).number;
+        match shop.checkout(&actor, &till, cart, &cash) {
+            Ok(_) => println!("sold {rx}"),
+            Err(e) => println!("refused {rx} {}", e.message(kasir::i18n::Lang::En)),
+        }
+    }
+}
+
+#[test]
+fn two_tills_racing_on_one_prescription_dispense_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["demo"]);
+    let rounds: usize = if long_run() { 60 } else { 12 };
+    let csv = dir.path().join("in.csv");
+    std::fs::write(
+        &csv,
+        format!("code,qty,unit,cost,batch,expiry\n{DIAZEPAM_STRIP},{rounds},strip,2280,DZPRACE,2030-12-31\n"),
+    )
+    .unwrap();
+    ok(&db, &["receive", csv.to_str().unwrap()]);
+    {
+        let mut shop = Shop::new(
+            Store::open(&db, OpenMode::Existing).unwrap(),
+            Arc::new(SystemClock),
+        );
+        for (k, v) in [
+            ("till.apotek-2.unit", "apotek"),
+            ("till.apotek-2.pharmacy", "apotek"),
+        ] {
+            shop.set_setting(&Actor::back_office(), k, v).unwrap();
+        }
+    }
+    for till in ["apotek-1", "apotek-2"] {
+        ok(&db, &["shift", "open", "--till", till, "--float", "100000"]);
+    }
+    let start = on_hand_dec(&db, "DZP-2");
+    let seed = Rng::from_env("prescription race").0;
+    let go = dir.path().join("go");
+    let mut children: Vec<_> = ["apotek-1", "apotek-2"]
+        .iter()
+        .enumerate()
+        .map(|(k, till)| {
+            self_exec(
+                "prescription_till_child",
+                &[
+                    ("KASIR_RX_CHILD", db.display().to_string()),
+                    ("KASIR_TILL", till.to_string()),
+                    ("KASIR_SALES", rounds.to_string()),
+                    ("KASIR_GO", go.display().to_string()),
+                    ("KASIR_SEED", (seed ^ k as u64).to_string()),
+                ],
+            )
+        })
+        .collect();
+    let mut outs: Vec<_> = children
+        .iter_mut()
+        .map(|c| std::io::BufReader::new(c.stdout.take().unwrap()))
+        .collect();
+    for out in &mut outs {
+        // The test harness may print its own lines first.
+        let mut line = String::new();
+        while line.trim() != "ready" {
+            line.clear();
+            let n = std::io::BufRead::read_line(out, &mut line).unwrap();
+            assert!(n > 0, "a till could not build its carts");
+        }
+    }
+    std::fs::write(&go, "").unwrap();
+    let mut sold = Vec::new();
+    let mut refused = Vec::new();
+    let mut wins = Vec::new();
+    for (mut c, mut out) in children.into_iter().zip(outs) {
+        let before = sold.len();
+        let mut text = String::new();
+        out.read_to_string(&mut text).unwrap();
+        assert!(c.wait().unwrap().success(), "a till crashed:\n{text}");
+        for l in text.lines() {
+            if let Some(rx) = l.strip_prefix("sold ") {
+                sold.push(rx.to_string());
+            } else if let Some(r) = l.strip_prefix("refused ") {
+                refused.push(r.to_string());
+            }
+        }
+        wins.push(sold.len() - before);
+    }
+    let once: BTreeSet<_> = sold.iter().collect();
+    assert_eq!(
+        (sold.len(), once.len()),
+        (rounds, rounds),
+        "each prescription dispensed exactly once (seed {seed}): sold {sold:?}, refused {refused:?}"
+    );
+    assert_eq!(refused.len(), rounds, "{refused:?}");
+    for r in &refused {
+        assert!(
+            r.contains("has already dispensed 10 of 10 tablet"),
+            "seed {seed}: {r}"
+        );
+    }
+    assert_eq!(
+        on_hand_dec(&db, "DZP-2"),
+        start - Decimal::TEN * Decimal::from(rounds as i64)
+    );
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+    eprintln!(
+        "prescription race: {rounds} prescriptions, each dispensed once (apotek-1 {}, apotek-2 {}), {} refused",
+        wins[0],
+        wins[1],
+        refused.len()
+    );
+}

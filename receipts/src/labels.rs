@@ -42,6 +42,8 @@ pub(crate) struct Labels {
     pub normal_sample: &'static str,
     pub centred_sample: &'static str,
     pub test_end: &'static str,
+    pub prescription: &'static str,
+    pub apoteker: &'static str,
 }
 
 const ID: Labels = Labels {
@@ -81,6 +83,8 @@ const ID: Labels = Labels {
     normal_sample: "Huruf biasa",
     centred_sample: "Rata tengah",
     test_end: "Selesai",
+    prescription: "Resep",
+    apoteker: "Apoteker",
 };
 
 const EN: Labels = Labels {
@@ -120,6 +124,8 @@ const EN: Labels = Labels {
     normal_sample: "Normal text",
     centred_sample: "Centred",
     test_end: "End of test",
+    prescription: "Prescription",
+    apoteker: "Pharmacist",
 };
 
 impl Lang {

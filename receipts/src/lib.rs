@@ -35,7 +35,8 @@ use serde::{Deserialize, Serialize};
 pub use decode::decode_text;
 pub use money::{qty, rupiah};
 pub use receipt::{
-    receipt_escpos, receipt_text, Receipt, ReceiptLine, ReceiptMember, ReceiptTender,
+    receipt_escpos, receipt_text, Receipt, ReceiptLine, ReceiptMember, ReceiptPrescription,
+    ReceiptTender,
 };
 pub use report::{shift_report_escpos, shift_report_text, ReportRow, ShiftReport, ShiftReportKind};
 pub use slip::{slip_escpos, slip_text, ReceivingSlip, SlipLine};

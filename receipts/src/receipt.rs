@@ -40,6 +40,18 @@ pub struct Receipt {
     pub copy: bool,
     /// QR code data (usually the sale number) printed below the totals.
     pub qr: Option<String>,
+    /// The prescriptions the sale's lines were dispensed on, printed below the lines.
+    #[serde(default)]
+    pub prescriptions: Vec<ReceiptPrescription>,
+}
+
+/// A prescription behind lines of the sale and the pharmacist who approved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptPrescription {
+    /// The prescription's number as written by the doctor.
+    pub number: String,
+    /// The approving pharmacist's name.
+    pub apoteker: String,
 }
 
 /// One sold item.
@@ -134,6 +146,10 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
         if !line.discount.is_zero() {
             doc.pair_indented(2, l.discount, &rupiah(-line.discount.abs()), Style::NORMAL);
         }
+    }
+    for rx in &r.prescriptions {
+        doc.left(&labelled(l.prescription, &rx.number), Style::NORMAL);
+        doc.left(&labelled(l.apoteker, &rx.apoteker), Style::NORMAL);
     }
     doc.separator();
 

@@ -420,3 +420,49 @@ fn rounding_and_discounts_always_print_as_reductions() {
         "only the line discount: {text}"
     );
 }
+
+#[test]
+fn a_receipt_with_prescription_lines_names_the_prescription_and_the_pharmacist() {
+    let mut r = apotek_member_copy();
+    r.prescriptions = vec![ReceiptPrescription {
+        number: "RX-003".to_owned(),
+        apoteker: "apt. Rina Wulandari".to_owned(),
+    }];
+    for (lang, rx, apt) in [
+        (Lang::Id, "Resep: RX-003", "Apoteker: apt. Rina Wulandari"),
+        (
+            Lang::En,
+            "Prescription: RX-003",
+            "Pharmacist: apt. Rina Wulandari",
+        ),
+    ] {
+        for paper in [Paper::Mm58, Paper::Mm80] {
+            let bytes = receipt_escpos(&r, paper, lang, &EscposOptions::default());
+            let printed = decode_text(&bytes);
+            let lines: Vec<&str> = printed.lines().map(str::trim_end).collect();
+            let at = lines
+                .iter()
+                .position(|l| *l == rx)
+                .unwrap_or_else(|| panic!("no {rx:?} on the {paper:?} receipt:\n{printed}"));
+            assert_eq!(lines[at + 1], apt, "{printed}");
+            // Below the items, above the totals.
+            let item = lines
+                .iter()
+                .position(|l| l.starts_with("Minyak Kayu Putih"))
+                .unwrap();
+            assert!(item < at, "{printed}");
+            assert!(lines[at + 2].starts_with("---"), "{printed}");
+        }
+    }
+    // A receipt without prescription lines prints neither word.
+    let plain = decode_text(&receipt_escpos(
+        &apotek_member_copy(),
+        Paper::Mm58,
+        Lang::Id,
+        &EscposOptions::default(),
+    ));
+    assert!(
+        !plain.contains("Resep") && !plain.contains("Apoteker"),
+        "{plain}"
+    );
+}

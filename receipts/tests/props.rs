@@ -104,12 +104,17 @@ prop_compose! {
         footer in prop::collection::vec(caller_text(), 0..3),
         copy in any::<bool>(),
         qr in prop::option::of("[ -~]{0,80}"),
+        rx in prop::collection::vec((caller_text(), caller_text()), 0..3),
     ) -> Receipt {
         let (shop_name, unit_label, address, npwp, till, cashier, datetime, sale_no) = head;
         let (subtotal, discount_total, ppn, rounding, total, change) = sums;
         Receipt {
             shop_name, unit_label, address, npwp, till, cashier, datetime, sale_no, lines,
             subtotal, discount_total, ppn, rounding, total, tenders, change, member, footer, copy, qr,
+            prescriptions: rx
+                .into_iter()
+                .map(|(number, apoteker)| ReceiptPrescription { number, apoteker })
+                .collect(),
         }
     }
 }

@@ -535,7 +535,17 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 if looks_like_tender(item) {
                     tenders.push(parse_tender(item)?);
                 } else {
-                    let rx = rx.as_ref().map(|(r, u, p)| (r, u.as_str(), p.as_str()));
+                    let approval = rx.as_ref().map(|(r, u, p, why)| {
+                        (
+                            r,
+                            crate::service::pharmacy::RxApproval {
+                                apoteker: u,
+                                pin: p,
+                                age_reason: why.as_deref(),
+                            },
+                        )
+                    });
+                    let rx = approval.as_ref().map(|(r, a)| (*r, a));
                     shop.scan_or_prescribe(&till, &mut cart, item, rx)?;
                 }
             }

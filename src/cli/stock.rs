@@ -124,7 +124,8 @@ pub struct WriteoffArgs {
 /// Prescription flags of `kasir sale`.
 #[derive(clap::Args, Debug, Default)]
 pub struct RxArgs {
-    /// The prescription: "no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD".
+    /// The prescription: "no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD;qty=N[;iter=N]"
+    /// (qty: the prescribed quantity in the drug's base unit; iter: repeats, obat keras only).
     #[arg(long)]
     pub rx: Option<String>,
     /// The approving pharmacist (role apoteker).
@@ -132,25 +133,31 @@ pub struct RxArgs {
     pub apoteker: Option<String>,
     #[arg(long)]
     pub apoteker_pin: Option<String>,
+    /// The pharmacist's reason for a prescription older than the shop's limit (audited).
+    #[arg(long, value_name = "TEXT")]
+    pub rx_reason: Option<String>,
 }
+
+/// A parsed `--rx`: the prescription, the pharmacist, the PIN and the age reason.
+pub type RxGiven = (Prescription, String, String, Option<String>);
 
 impl RxArgs {
     /// The prescription and pharmacist, all three given or none.
-    pub fn parse(&self) -> Result<Option<(Prescription, String, String)>> {
+    pub fn parse(&self) -> Result<Option<RxGiven>> {
         match (&self.rx, &self.apoteker, &self.apoteker_pin) {
-            (None, None, None) => Ok(None),
+            (None, None, None) if self.rx_reason.is_none() => Ok(None),
             (Some(rx), Some(u), Some(p)) => {
                 let rx = Prescription::parse(rx).ok_or_else(|| {
                     KasirError::invalid(
-                        "--rx harus \"no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD\"",
-                        "--rx must be \"no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD\"",
+                        "--rx harus \"no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD;qty=N[;iter=N]\"",
+                        "--rx must be \"no=…;doctor=…;sip=…;patient=…;date=YYYY-MM-DD;qty=N[;iter=N]\"",
                     )
                 })?;
-                Ok(Some((rx, u.clone(), p.clone())))
+                Ok(Some((rx, u.clone(), p.clone(), self.rx_reason.clone())))
             }
             _ => Err(KasirError::invalid(
-                "--rx, --apoteker dan --apoteker-pin harus diberikan bersama",
-                "--rx, --apoteker and --apoteker-pin go together",
+                "--rx, --apoteker dan --apoteker-pin harus diberikan bersama (--rx-reason hanya bersama ketiganya)",
+                "--rx, --apoteker and --apoteker-pin go together (--rx-reason only with all three)",
             )),
         }
     }
@@ -644,8 +651,20 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                 print_json(json!({"month": month, "register": rows}));
             } else {
                 for r in &rows {
+                    let rx = r
+                        .rx_no
+                        .as_ref()
+                        .map(|no| format!("  {} {no}", lang.pick("resep", "rx")))
+                        .unwrap_or_default();
+                    let partial = r
+                        .rx_dispensing
+                        .and_then(|d| {
+                            crate::service::pharmacy::partial_note(&d, &r.base_unit, lang)
+                        })
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
                     println!(
-                        "{} {:<10} {:<9} {:>8} {:>8} {} {}",
+                        "{} {:<10} {:<9} {:>8} {:>8} {} {}{rx}{partial}",
                         r.at,
                         r.sku,
                         r.kind,

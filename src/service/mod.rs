@@ -238,6 +238,12 @@ pub fn validate_setting(key: &str, value: &str) -> Result<()> {
         "printer.paper" => matches!(v, "58" | "80"),
         "printer.uri" => v.is_empty() || print::parse_printer(v).is_ok(),
         autobackup::KEEP_KEY => v.parse::<usize>().is_ok_and(|k| (1..=3650).contains(&k)),
+        // Prescription age limits in whole days (pharmacy::RX_MAX_AGE_DAYS): 0 = the day
+        // it was written only, at most a year.
+        "rx.max_age_days.keras"
+        | "rx.max_age_days.oot"
+        | "rx.max_age_days.psikotropika"
+        | "rx.max_age_days.narkotika" => v.parse::<u16>().is_ok_and(|d| d <= 365),
         crate::store::audit::HEAD_KEY => false,
         k if k.starts_with("till.") && k.ends_with(".unit") => BusinessUnit::parse(v).is_some(),
         _ => !value.chars().any(|c| c.is_control() && c != '\n'),

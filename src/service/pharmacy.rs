@@ -12,11 +12,14 @@ use super::Shop;
 use crate::domain::barcode::parse_entry;
 use crate::domain::cart::{Cart, ItemRef};
 use crate::domain::catalog::DrugClass;
+use crate::domain::money::format_qty;
 use crate::domain::pharmacy::{
-    above_het, may_sell, ApprovedPrescription, PharmacyError, PharmacyMode, Prescription,
+    above_het, may_sell, ApprovedPrescription, Dispensing, PharmacyError, PharmacyMode,
+    Prescription, MAX_ITER,
 };
 use crate::domain::user::{Actor, Permission, Role};
 use crate::error::{KasirError, Result};
+use crate::i18n::Bilingual;
 use crate::store::pharmacy::{self as q, DrugRules, PrescriptionRow, RegisterRow};
 use crate::store::stock::{self as st, PeriodMovement};
 
@@ -33,15 +36,148 @@ fn rx_error(e: PharmacyError, product: &str) -> KasirError {
             product: product.to_string(),
             class,
         },
+        PharmacyError::RxIncomplete("qty") => KasirError::invalid(
+            "Jumlah yang diresepkan harus diisi, lebih dari 0 (qty=…)",
+            "The prescribed quantity must be filled in, above 0 (qty=…)",
+        ),
         PharmacyError::RxIncomplete(field) => KasirError::invalid(
             format!("Resep belum lengkap: {field} kosong (no, doctor, sip, patient, date)"),
             format!("Prescription incomplete: {field} is empty (no, doctor, sip, patient, date)"),
         ),
-        PharmacyError::RxInFuture => KasirError::invalid(
-            "Tanggal resep di masa depan",
-            "The prescription is dated in the future",
+        PharmacyError::IterNotAllowed(class) => KasirError::invalid(
+            format!("{product}: resep obat {class} tidak boleh diulang — iter harus 0"),
+            format!("{product}: a {class} prescription is never repeated — iter must be 0"),
+        ),
+        PharmacyError::IterTooMany(n) => KasirError::invalid(
+            format!("Iter {n}× terlalu banyak (paling banyak {MAX_ITER}×)"),
+            format!("Iter {n}x is too many (at most {MAX_ITER}x)"),
+        ),
+        // Refusals that name the prescription go through `rx_refusal`.
+        PharmacyError::RxInFuture
+        | PharmacyError::RxTooOld { .. }
+        | PharmacyError::RxDiffers { .. }
+        | PharmacyError::RxUsedUp { .. } => KasirError::invalid(
+            format!("{product}: resep tidak dapat dilayani"),
+            format!("{product}: the prescription cannot be dispensed"),
         ),
     }
+}
+
+/// A refusal about one prescription, naming it, its drug's class and base unit.
+fn rx_refusal(
+    e: PharmacyError,
+    product: &str,
+    rx: &Prescription,
+    class: DrugClass,
+    unit: &str,
+    max_age: i64,
+) -> KasirError {
+    let no = &rx.number;
+    let date = rx.date;
+    let q = |d: Decimal| format_qty(d);
+    match e {
+        PharmacyError::RxInFuture => KasirError::RxNeedsReason(Bilingual::new(
+            format!(
+                "Resep {no} bertanggal {date}, di masa depan: hanya dengan alasan dan PIN apoteker"
+            ),
+            format!(
+                "Prescription {no} is dated {date}, in the future: only with a reason and the pharmacist's PIN"
+            ),
+        )),
+        PharmacyError::RxTooOld { age_days, max_days } => {
+            let (limit_id, limit_en) = if rx.iter > 0 {
+                (
+                    format!("{max_age} hari × {} pengambilan = {max_days} hari", rx.iter + 1),
+                    format!("{max_age} days × {} fills = {max_days} days", rx.iter + 1),
+                )
+            } else {
+                (format!("{max_days} hari"), format!("{max_days} days"))
+            };
+            KasirError::RxNeedsReason(Bilingual::new(
+                format!(
+                    "Resep {no} bertanggal {date} sudah {age_days} hari (batas obat {class}: {limit_id}): hanya dengan alasan dan PIN apoteker"
+                ),
+                format!(
+                    "Prescription {no} dated {date} is {age_days} days old (limit for {class}: {limit_en}): only with a reason and the pharmacist's PIN"
+                ),
+            ))
+        }
+        PharmacyError::RxDiffers {
+            recorded,
+            recorded_iter,
+        } => KasirError::invalid(
+            format!(
+                "Resep {no} tercatat {} {unit} iter {recorded_iter}× untuk {product}, bukan {} {unit} iter {}× — periksa kertas resep",
+                q(recorded),
+                q(rx.prescribed),
+                rx.iter
+            ),
+            format!(
+                "Prescription {no} was recorded as {} {unit} iter {recorded_iter}x of {product}, not {} {unit} iter {}x — check the paper",
+                q(recorded),
+                q(rx.prescribed),
+                rx.iter
+            ),
+        ),
+        PharmacyError::RxUsedUp {
+            total,
+            taken,
+            asked,
+        } if taken >= total => KasirError::invalid(
+            format!(
+                "Resep {no} sudah ditebus {} dari {} {unit} {product} — tidak dapat ditebus lagi (diminta {})",
+                q(taken),
+                q(total),
+                q(asked)
+            ),
+            format!(
+                "Prescription {no} has already dispensed {} of {} {unit} of {product} — nothing is left ({} asked)",
+                q(taken),
+                q(total),
+                q(asked)
+            ),
+        ),
+        PharmacyError::RxUsedUp {
+            total,
+            taken,
+            asked,
+        } => KasirError::invalid(
+            format!(
+                "Resep {no} tinggal {} {unit} {product} (sudah ditebus {} dari {}); diminta {}",
+                q(total - taken),
+                q(taken),
+                q(total),
+                q(asked)
+            ),
+            format!(
+                "Prescription {no} has {} {unit} of {product} left (dispensed {} of {}); {} asked",
+                q(total - taken),
+                q(taken),
+                q(total),
+                q(asked)
+            ),
+        ),
+        other => rx_error(other, product),
+    }
+}
+
+/// Setting keys of the prescription age limits, in days, per drug class, with their
+/// defaults (see README, "Prescriptions"). OOT drugs are obat keras that are often misused:
+/// they follow the keras rules with a shorter limit.
+pub const RX_MAX_AGE_DAYS: [(DrugClass, &str, i64); 4] = [
+    (DrugClass::Keras, "rx.max_age_days.keras", 30),
+    (DrugClass::Oot, "rx.max_age_days.oot", 7),
+    (DrugClass::Psikotropika, "rx.max_age_days.psikotropika", 3),
+    (DrugClass::Narkotika, "rx.max_age_days.narkotika", 3),
+];
+
+/// The approving pharmacist of a prescription line: user, PIN and, for a prescription
+/// outside the age limit, the reason the pharmacist accepts it.
+#[derive(Debug, Clone, Copy)]
+pub struct RxApproval<'a> {
+    pub apoteker: &'a str,
+    pub pin: &'a str,
+    pub age_reason: Option<&'a str>,
 }
 
 /// The first and the day after the last of a month given as `YYYY-MM`.
@@ -150,6 +286,69 @@ impl Shop {
         Ok(())
     }
 
+    /// The age limit in days of prescriptions for a drug class (settings
+    /// `rx.max_age_days.<class>`, defaults in [`RX_MAX_AGE_DAYS`]; other classes as keras).
+    pub fn rx_max_age_days(&self, class: DrugClass) -> Result<i64> {
+        let (_, key, default) = RX_MAX_AGE_DAYS
+            .iter()
+            .find(|(c, _, _)| *c == class)
+            .unwrap_or(&RX_MAX_AGE_DAYS[0]);
+        let days = self.setting_i64(key, *default)?;
+        // A value stored behind kasir's back outside 0..=365 falls back to the default.
+        Ok(if (0..=365).contains(&days) {
+            days
+        } else {
+            *default
+        })
+    }
+
+    /// The base unit of the product a code names, in which a prescription counts.
+    pub fn base_unit_of(&self, code: &str) -> Result<String> {
+        let item = self.find_item(code)?;
+        Ok(q::rules(self.store.conn(), item.product_id)?.base_unit)
+    }
+
+    /// Every prescription rule for one line of `base` base units: the prescription complete,
+    /// an iter only where the class allows one, its age within the limit unless the
+    /// pharmacist gave a reason, and not more than it may dispense in total — counting what
+    /// earlier sales took (read through the store's connection: at checkout, inside the
+    /// sale's write transaction) and `in_cart`, what earlier lines of the cart take of it.
+    /// Returns whether the prescription is outside its age limit (and so carries a reason).
+    fn check_rx_line(
+        &self,
+        item: &ItemRef,
+        rx: &Prescription,
+        age_reason: Option<&str>,
+        base: Decimal,
+        in_cart: Decimal,
+    ) -> Result<bool> {
+        let class = item.drug_class;
+        rx.validate(class).map_err(|e| rx_error(e, &item.name))?;
+        let conn = self.store.conn();
+        let unit = q::rules(conn, item.product_id)?.base_unit;
+        let max_age = self.rx_max_age_days(class)?;
+        let refusal = |e| rx_refusal(e, &item.name, rx, class, &unit, max_age);
+        let out_of_age = match rx.check_age(self.now().date(), max_age) {
+            Ok(()) => false,
+            Err(e) if age_reason.is_none_or(|r| r.trim().is_empty()) => return Err(refusal(e)),
+            Err(_) => true,
+        };
+        let mut history = q::history(conn, &rx.key(), item.product_id)?;
+        history.dispensed += in_cart;
+        rx.check_dispense(class, history, base).map_err(refusal)?;
+        Ok(out_of_age)
+    }
+
+    /// Base units of `product_id` the cart's lines already take on the prescription `key`.
+    fn in_cart_on(cart: &Cart, key: &str, product_id: i64) -> Decimal {
+        cart.lines
+            .iter()
+            .filter(|l| l.item.product_id == product_id)
+            .filter(|l| l.prescription.as_ref().is_some_and(|p| p.rx.key() == key))
+            .map(|l| l.base_qty())
+            .sum()
+    }
+
     /// Add a prescription-only drug at an apotek counter: the prescription must be complete
     /// and the pharmacist's PIN right (a user with the `apoteker` role); refused at a gerai
     /// obat; OOT limits and HET hold. The line carries the approved prescription, which
@@ -165,55 +364,86 @@ impl Shop {
         apoteker_username: &str,
         apoteker_pin: &str,
     ) -> Result<usize> {
+        let approval = RxApproval {
+            apoteker: apoteker_username,
+            pin: apoteker_pin,
+            age_reason: None,
+        };
+        self.add_prescribed_with(till, cart, code, qty, rx, &approval)
+    }
+
+    /// [`Shop::add_prescribed`] with the pharmacist's reason for a prescription outside the
+    /// age limit of its class (checked before the PIN, so the pharmacist learns that a
+    /// reason is needed before typing it). The reason stays on the line and is audited with
+    /// the sale.
+    pub fn add_prescribed_with(
+        &mut self,
+        till: &str,
+        cart: &mut Cart,
+        code: &str,
+        qty: Decimal,
+        rx: &Prescription,
+        approval: &RxApproval,
+    ) -> Result<usize> {
         let item = self.find_item(code)?;
         let mode = self.pharmacy_mode(till)?;
         may_sell(mode, item.drug_class, true).map_err(|e| rx_error(e, &item.name))?;
-        rx.validate(self.now().date())
-            .map_err(|e| rx_error(e, &item.name))?;
         let total = cart.base_qty_of(item.product_id) + qty * item.factor;
         self.check_het_and_limit(&item, item.prices.umum, total)?;
-        let pharmacist = self.login(apoteker_username, apoteker_pin)?;
+        let in_cart = Self::in_cart_on(cart, &rx.key(), item.product_id);
+        let out_of_age =
+            self.check_rx_line(&item, rx, approval.age_reason, qty * item.factor, in_cart)?;
+        let pharmacist = self.login(approval.apoteker, approval.pin)?;
         if pharmacist.role != Role::Apoteker {
             return Err(KasirError::NotApoteker(pharmacist.username));
         }
+        let age_reason = approval
+            .age_reason
+            .filter(|_| out_of_age)
+            .map(|r| r.trim().to_string());
         let approved = ApprovedPrescription {
             rx: rx.clone(),
             apoteker_id: pharmacist.user_id.unwrap_or_default(),
             apoteker: pharmacist.username,
+            age_reason,
         };
         Ok(cart.add_prescribed(item, qty, approved)?)
     }
 
-    /// Scan `code` or `qty*code`; a prescription-only drug goes through [`Shop::add_prescribed`]
-    /// when a prescription and pharmacist are given, and is refused otherwise.
+    /// Scan `code` or `qty*code`; a prescription-only drug goes through
+    /// [`Shop::add_prescribed_with`] when a prescription and pharmacist are given, and is
+    /// refused otherwise.
     pub fn scan_or_prescribe(
         &mut self,
         till: &str,
         cart: &mut Cart,
         entry: &str,
-        rx: Option<(&Prescription, &str, &str)>,
+        rx: Option<(&Prescription, &RxApproval)>,
     ) -> Result<usize> {
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
         let item = self.find_item(&e.code)?;
         match rx {
-            Some((rx, user, pin)) if item.drug_class.needs_prescription() => self.add_prescribed(
-                till,
-                cart,
-                &e.code,
-                e.qty.unwrap_or(Decimal::ONE),
-                rx,
-                user,
-                pin,
-            ),
+            Some((rx, approval)) if item.drug_class.needs_prescription() => self
+                .add_prescribed_with(
+                    till,
+                    cart,
+                    &e.code,
+                    e.qty.unwrap_or(Decimal::ONE),
+                    rx,
+                    approval,
+                ),
             _ => self.scan_into(cart, entry),
         }
     }
 
     /// The pharmacy rules again at checkout, on the cart as it is now (quantities and prices
-    /// may have changed since the lines were added; the till may be a gerai obat).
+    /// may have changed since the lines were added; the till may be a gerai obat; another
+    /// till may have dispensed on the same prescription). Checkout calls it inside the
+    /// sale's write transaction.
     pub fn check_cart_pharmacy(&self, till: &str, cart: &Cart) -> Result<()> {
         let mode = self.pharmacy_mode(till)?;
+        let mut taken: std::collections::HashMap<(String, i64), Decimal> = Default::default();
         for line in &cart.lines {
             let item = &line.item;
             let rx = line.prescription.as_ref();
@@ -224,6 +454,15 @@ impl Shop {
                 {
                     return Err(KasirError::NotApoteker(p.apoteker.clone()));
                 }
+                let in_cart = taken.entry((p.rx.key(), item.product_id)).or_default();
+                self.check_rx_line(
+                    item,
+                    &p.rx,
+                    p.age_reason.as_deref(),
+                    line.base_qty(),
+                    *in_cart,
+                )?;
+                *in_cart += line.base_qty();
             }
             self.check_het_and_limit(item, line.unit_price, cart.base_qty_of(item.product_id))?;
         }
@@ -257,6 +496,35 @@ impl Shop {
             &super::day(from),
             &super::day(to),
         )
+    }
+}
+
+/// How the register shows a dispensing of less than the whole prescription:
+/// "sebagian: 10 dari 30 tablet, sisa 20"; `None` for a whole one.
+pub fn partial_note(d: &Dispensing, unit: &str, lang: crate::i18n::Lang) -> Option<String> {
+    d.is_partial().then(|| {
+        let (this, total, left) = (
+            format_qty(d.this),
+            format_qty(d.total),
+            format_qty(d.remaining()),
+        );
+        lang.pick(
+            &format!("sebagian: {this} dari {total} {unit}, sisa {left}"),
+            &format!("partial: {this} of {total} {unit}, {left} left"),
+        )
+        .to_string()
+    })
+}
+
+/// The register's patient cell: the patient and, for a partial dispensing, its note.
+pub fn register_patient(r: &RegisterRow, lang: crate::i18n::Lang) -> String {
+    let patient = r.patient.as_deref().unwrap_or("-");
+    match r
+        .rx_dispensing
+        .and_then(|d| partial_note(&d, &r.base_unit, lang))
+    {
+        Some(note) => format!("{patient} ({note})"),
+        None => patient.to_string(),
     }
 }
 
@@ -299,7 +567,8 @@ pub fn write_sipnap_csv(month: &str, rows: &[PeriodMovement], out: impl Write) -
 }
 
 /// Store the approved prescriptions of a sale's lines, inside checkout's transaction, and
-/// audit each with the approving pharmacist.
+/// audit each with the approving pharmacist — and, for a prescription accepted outside its
+/// age limit, the pharmacist's reason.
 pub(crate) fn record_prescriptions(
     tx: &Transaction,
     sale_id: i64,
@@ -312,28 +581,48 @@ pub(crate) fn record_prescriptions(
         let Some(p) = &line.prescription else {
             continue;
         };
-        q::insert_prescription(tx, &super::new_uuid(), sale_id, i as i64 + 1, p, at)?;
-        crate::store::audit::append(
-            tx,
-            &crate::store::audit::AuditEntry {
-                at,
-                user_id: actor.user_id,
-                actor: &actor.username,
-                action: "prescription",
-                detail: &format!(
-                    "{sale_number} line {} {} {} rx {} dr {} SIP {} patient {} {}",
+        q::insert_prescription(tx, &super::new_uuid(), sale_id, i as i64 + 1, line, p, at)?;
+        let audit = |action: &str, detail: &str| {
+            crate::store::audit::append(
+                tx,
+                &crate::store::audit::AuditEntry {
+                    at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action,
+                    detail,
+                    approver: Some(&p.apoteker),
+                },
+            )
+        };
+        audit(
+            "prescription",
+            &format!(
+                "{sale_number} line {} {} {} rx {} dr {} SIP {} patient {} {} prescribed {} iter {}",
+                i + 1,
+                line.item.sku,
+                line.qty,
+                p.rx.number,
+                p.rx.doctor,
+                p.rx.sip,
+                p.rx.patient,
+                p.rx.date,
+                p.rx.prescribed.normalize(),
+                p.rx.iter
+            ),
+        )?;
+        if let Some(reason) = &p.age_reason {
+            audit(
+                "prescription_age",
+                &format!(
+                    "{sale_number} line {} rx {} SIP {} dated {}: {reason}",
                     i + 1,
-                    line.item.sku,
-                    line.qty,
                     p.rx.number,
-                    p.rx.doctor,
                     p.rx.sip,
-                    p.rx.patient,
                     p.rx.date
                 ),
-                approver: Some(&p.apoteker),
-            },
-        )?;
+            )?;
+        }
     }
     Ok(())
 }

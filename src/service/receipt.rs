@@ -1,6 +1,8 @@
 //! A stored sale as a receipt document (the receipts crate lays it out).
 
-use kasir_receipts::{Paper, Receipt, ReceiptLine, ReceiptMember, ReceiptTender};
+use kasir_receipts::{
+    Paper, Receipt, ReceiptLine, ReceiptMember, ReceiptPrescription, ReceiptTender,
+};
 
 use super::Shop;
 use crate::error::Result;
@@ -86,6 +88,13 @@ impl Shop {
             footer,
             copy,
             qr: None,
+            prescriptions: crate::store::pharmacy::receipt_prescriptions(
+                self.store.conn(),
+                sale.id,
+            )?
+            .into_iter()
+            .map(|(number, apoteker)| ReceiptPrescription { number, apoteker })
+            .collect(),
         })
     }
 

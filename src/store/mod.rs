@@ -51,12 +51,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v14_stock_in_moves.sql")),
         M::up(include_str!("schema_v15_shift_sales.sql")),
         M::up(include_str!("schema_v16_opening.sql")).foreign_key_check(),
+        M::up(include_str!("schema_v17_prescriptions.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    16
+    17
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

@@ -4,9 +4,10 @@ use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 
 use super::milli;
+use crate::domain::cart::CartLine;
 use crate::domain::catalog::DrugClass;
 use crate::domain::money::{money_from_minor as money, qty_from_milli as qty};
-use crate::domain::pharmacy::ApprovedPrescription;
+use crate::domain::pharmacy::{dispensable, ApprovedPrescription, Dispensing, RxHistory};
 use crate::error::Result;
 
 /// What the pharmacy rules need to know about a product.
@@ -53,18 +54,22 @@ pub fn is_apoteker(c: &Connection, user_id: i64) -> Result<bool> {
         > 0)
 }
 
+/// Store the prescription `p` behind sale line `line_no` (`line`, which dispenses its base
+/// quantity on it).
 pub fn insert_prescription(
     c: &Connection,
     uuid: &str,
     sale_id: i64,
     line_no: i64,
+    line: &CartLine,
     p: &ApprovedPrescription,
     at: &str,
 ) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO prescriptions(uuid, sale_id, line_no, rx_no, doctor, sip, patient, rx_date,
-                                   apoteker_id, apoteker, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                   apoteker_id, apoteker, created_at, rx_key, product_id,
+                                   prescribed, iter, dispensed, age_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         uuid,
@@ -77,9 +82,61 @@ pub fn insert_prescription(
         p.rx.date.format("%Y-%m-%d").to_string(),
         p.apoteker_id,
         p.apoteker,
-        at
+        at,
+        p.rx.key(),
+        line.item.product_id,
+        milli(p.rx.prescribed)?,
+        p.rx.iter,
+        milli(line.base_qty())?,
+        p.age_reason,
     ])?;
     Ok(())
+}
+
+/// What the shop has recorded of prescription `key` for a product: the quantity and iter
+/// it was first recorded with, and what every sale dispensed on it. Read inside checkout's
+/// write transaction, so two tills cannot both take the last of a prescription.
+pub fn history(c: &Connection, key: &str, product_id: i64) -> Result<RxHistory> {
+    let (first, dispensed): (Option<(i64, u32)>, i64) = c
+        .prepare_cached(
+            "SELECT (SELECT prescribed FROM prescriptions
+                     WHERE rx_key = ?1 AND product_id = ?2 AND prescribed IS NOT NULL
+                     ORDER BY id LIMIT 1),
+                    (SELECT iter FROM prescriptions
+                     WHERE rx_key = ?1 AND product_id = ?2 AND prescribed IS NOT NULL
+                     ORDER BY id LIMIT 1),
+                    coalesce(sum(dispensed), 0)
+             FROM prescriptions WHERE rx_key = ?1 AND product_id = ?2",
+        )?
+        .query_row(params![key, product_id], |r| {
+            let p: Option<i64> = r.get(0)?;
+            let i: Option<u32> = r.get(1)?;
+            Ok((p.zip(i), r.get(2)?))
+        })?;
+    Ok(RxHistory {
+        recorded: first.map(|(p, i)| (qty(p), i)),
+        dispensed: qty(dispensed),
+    })
+}
+
+/// The prescriptions of a sale as its receipt names them: number and the approving
+/// pharmacist's name, in line order, each pair once.
+pub fn receipt_prescriptions(c: &Connection, sale_id: i64) -> Result<Vec<(String, String)>> {
+    let mut st = c.prepare_cached(
+        "SELECT r.rx_no, coalesce(u.name, r.apoteker) FROM prescriptions r
+         LEFT JOIN users u ON u.id = r.apoteker_id
+         WHERE r.sale_id = ?1 ORDER BY r.line_no",
+    )?;
+    let rows: Vec<(String, String)> = st
+        .query_map([sale_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out: Vec<(String, String)> = Vec::with_capacity(rows.len());
+    for r in rows {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 /// A prescription as stored, with its sale.
@@ -152,6 +209,12 @@ pub struct RegisterRow {
     pub rx_no: Option<String>,
     pub user: Option<String>,
     pub note: Option<String>,
+    /// The product's base unit (the unit of `qty` and `balance`).
+    pub base_unit: String,
+    /// For a sale on a prescription that records its quantity: this dispensing, what the
+    /// prescription has given up to and with it, and its total, so that a partial
+    /// dispensing reads as one ("sebagian: 10 dari 30 tablet, sisa 20").
+    pub rx_dispensing: Option<Dispensing>,
 }
 
 /// Every move of psikotropika and narkotika for `from <= at < to`, with running balances.
@@ -162,7 +225,11 @@ pub fn register(c: &Connection, from: &str, to: &str) -> Result<Vec<RegisterRow>
                 CASE m.ref_type WHEN 'sale' THEN s.number
                      WHEN 'receipt' THEN (SELECT doc_no FROM goods_receipts WHERE id = m.ref_id)
                      ELSE m.ref_type END,
-                rx.patient, rx.doctor, rx.rx_no, u.username, m.note
+                rx.patient, rx.doctor, rx.rx_no, u.username, m.note, p.base_unit,
+                rx.dispensed,
+                (SELECT sum(r2.dispensed) FROM prescriptions r2
+                 WHERE r2.rx_key = rx.rx_key AND r2.product_id = rx.product_id AND r2.id <= rx.id),
+                rx.prescribed, rx.iter
          FROM stock_moves m JOIN products p ON p.id = m.product_id
          LEFT JOIN batches b ON b.id = m.batch_id
          LEFT JOIN users u ON u.id = m.user_id
@@ -190,8 +257,85 @@ pub fn register(c: &Connection, from: &str, to: &str) -> Result<Vec<RegisterRow>
                 rx_no: r.get(11)?,
                 user: r.get(12)?,
                 note: r.get(13)?,
+                base_unit: r.get(14)?,
+                rx_dispensing: match (r.get::<_, Option<i64>>(17)?, r.get::<_, Option<i64>>(15)?) {
+                    (Some(prescribed), Some(this)) => {
+                        let class =
+                            DrugClass::parse(&r.get::<_, String>(3)?).unwrap_or(DrugClass::None);
+                        Some(Dispensing {
+                            this: qty(this),
+                            to_date: qty(r.get::<_, Option<i64>>(16)?.unwrap_or(this)),
+                            total: dispensable(class, qty(prescribed), r.get(18)?),
+                        })
+                    }
+                    _ => None,
+                },
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{OpenMode, Store, APPLICATION_ID};
+    use rust_decimal_macros::dec;
+
+    /// Prescriptions stored before their quantity was recorded keep counting: the
+    /// migration gives each its identity (number + SIP), product and dispensed quantity.
+    #[test]
+    fn a_v15_shops_prescriptions_count_towards_their_totals_after_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        {
+            let mut c = Connection::open(&db).unwrap();
+            super::super::migrations().to_version(&mut c, 15).unwrap();
+            c.execute_batch(
+                "INSERT INTO users(id, username, name, role, pin_hash)
+                 VALUES (3, 'rina', 'apt. Rina', 'apoteker', 'x');
+                 INSERT INTO products(id, uuid, sku, name, business_unit, base_unit, tax_class, drug_class)
+                 VALUES (7, 'p7', 'DZP', 'Diazepam', 'apotek', 'tablet', 'ppn', 'psikotropika');
+                 INSERT INTO product_units(id, product_id, unit, factor, price_umum, price_anggota)
+                 VALUES (70, 7, 'strip', 10000, 0, 0);
+                 INSERT INTO sales(id, uuid, number, till, business_unit, business_date, created_at,
+                                   cashier, gross, discount, total, rounding, payable, ppn, change_given)
+                 VALUES (1, 'u1', 'n1', 't', 'apotek', '2026-03-01', 't', 'c', 0, 0, 0, 0, 0, 0, 0),
+                        (2, 'u2', 'n2', 't', 'apotek', '2026-03-01', 't', 'c', 0, 0, 0, 0, 0, 0, 0);
+                 INSERT INTO sale_lines(sale_id, line_no, product_id, unit_id, name, unit, qty,
+                                        base_qty, unit_price, tier, discount, amount, tax_class,
+                                        ppn, cost, business_unit)
+                 VALUES (1, 1, 7, 70, 'Diazepam', 'strip', 1000, 10000, 0, 'umum', 0, 0, 'ppn', 0, 0, 'apotek'),
+                        (2, 2, 7, 70, 'Diazepam', 'strip', 2000, 20000, 0, 'umum', 0, 0, 'ppn', 0, 0, 'apotek');
+                 INSERT INTO prescriptions(uuid, sale_id, line_no, rx_no, doctor, sip, patient,
+                                           rx_date, apoteker_id, apoteker, created_at)
+                 VALUES ('a', 1, 1, 'rx-003 ', 'dr', 'sip. 503/1', 'p', '2026-03-01', 3, 'rina', 't'),
+                        ('b', 2, 2, 'RX-004', 'dr', 'SIP 503/1', 'p', '2026-03-01', 3, 'rina', 't');",
+            )
+            .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let key = crate::domain::pharmacy::rx_key("RX003", "SIP503/1");
+        assert_eq!(
+            history(s.conn(), &key, 7).unwrap(),
+            RxHistory {
+                recorded: None,
+                dispensed: dec!(10)
+            }
+        );
+        assert_eq!(history(s.conn(), &key, 8).unwrap(), RxHistory::default());
+        // The lookup goes through the index, not the whole history.
+        let plan: String = s
+            .conn()
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT sum(dispensed) FROM prescriptions
+                 WHERE rx_key = 'x' AND product_id = 1",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("prescriptions_key"), "{plan}");
+    }
 }

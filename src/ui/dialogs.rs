@@ -314,6 +314,28 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                         }
                         ui.end_row();
                     }
+                    let prescribed = format!("{} ({})", t(lang, "rx.prescribed"), rx.base_unit);
+                    let mut more = vec![
+                        (prescribed, &mut rx.prescribed, "rx_qty"),
+                        (t(lang, "rx.iter").to_string(), &mut rx.iter, "rx_iter"),
+                    ];
+                    if rx.needs_reason {
+                        more.push((
+                            t(lang, "rx.reason").to_string(),
+                            &mut rx.reason,
+                            "rx_reason",
+                        ));
+                    }
+                    for (text, field, id) in more {
+                        let label = ui.label(text);
+                        ui.add(
+                            egui::TextEdit::singleline(field)
+                                .id(egui::Id::unique(id))
+                                .desired_width(260.0),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                    }
                 });
                 ui.label(t(lang, "rx.pharmacist"));
                 ui.horizontal_wrapped(|ui| {

@@ -7,6 +7,7 @@ mod dialogs;
 mod input;
 mod login;
 mod pay;
+mod rx;
 mod selling;
 pub mod stock;
 
@@ -29,6 +30,7 @@ use crate::store::shifts::ShiftRow;
 use crate::store::till::HeldRow;
 
 pub use input::ScanSource;
+pub use rx::RxForm;
 pub use selling::quick_cash;
 
 /// Ids of the fields tests and the focus rule look for.
@@ -164,20 +166,6 @@ pub enum Dialog {
     Prescription(Box<RxForm>),
     /// A return against a receipt number.
     Return(Box<ReturnForm>),
-}
-
-/// The prescription form of an obat keras line.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RxForm {
-    /// What was scanned (`code` or `qty*code`).
-    pub entry: String,
-    pub product: String,
-    pub number: String,
-    pub doctor: String,
-    pub sip: String,
-    pub patient: String,
-    pub date: String,
-    pub pharmacist: Approval,
 }
 
 /// The return form.
@@ -978,76 +966,9 @@ impl TillApp {
         match self.shop.scan_into(&mut self.cart, text) {
             Ok(i) => self.added(i),
             Err(KasirError::NeedsPrescription { product, .. }) => {
-                let pharmacist = self
-                    .users
-                    .iter()
-                    .position(|u| u.role == Role::Apoteker)
-                    .unwrap_or(0);
-                self.dialog = Some(Dialog::Prescription(Box::new(RxForm {
-                    entry: text.to_string(),
-                    product,
-                    date: self.shop.now().date().format("%Y-%m-%d").to_string(),
-                    pharmacist: Approval {
-                        user: pharmacist,
-                        ..Default::default()
-                    },
-                    ..Default::default()
-                })));
+                self.open_prescription(text, product);
             }
             Err(e) => self.notify(err_text(&e, self.lang), true),
-        }
-    }
-
-    fn approve_prescription(&mut self) {
-        let lang = self.lang;
-        let Some(Dialog::Prescription(rx)) = &mut self.dialog else {
-            return;
-        };
-        let pin = std::mem::take(&mut rx.pharmacist.pin);
-        let form = rx.clone();
-        let Some(pharmacist) = self
-            .users
-            .get(form.pharmacist.user)
-            .map(|u| u.username.clone())
-        else {
-            return;
-        };
-        let result = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
-            .map_err(|_| {
-                KasirError::invalid(
-                    format!("Tanggal resep \"{}\" tidak sah (TTTT-BB-HH)", form.date),
-                    format!(
-                        "Prescription date \"{}\" is not valid (YYYY-MM-DD)",
-                        form.date
-                    ),
-                )
-            })
-            .and_then(|date| {
-                let rx = crate::domain::pharmacy::Prescription {
-                    number: form.number.trim().into(),
-                    doctor: form.doctor.trim().into(),
-                    sip: form.sip.trim().into(),
-                    patient: form.patient.trim().into(),
-                    date,
-                };
-                let till = self.till.clone();
-                self.shop.scan_or_prescribe(
-                    &till,
-                    &mut self.cart,
-                    &form.entry,
-                    Some((&rx, &pharmacist, &pin)),
-                )
-            });
-        match result {
-            Ok(i) => {
-                self.dialog = None;
-                self.added(i);
-            }
-            Err(e) => {
-                if let Some(Dialog::Prescription(rx)) = &mut self.dialog {
-                    rx.pharmacist.error = Some(err_text(&e, lang));
-                }
-            }
         }
     }
 

@@ -1476,7 +1476,7 @@ fn apotek_ui(
                     ui.label(r.batch.as_deref().unwrap_or("-"));
                     ui.label(format_qty(r.qty));
                     ui.label(format_qty(r.balance));
-                    ui.label(r.patient.as_deref().unwrap_or("-"));
+                    ui.label(crate::service::pharmacy::register_patient(r, lang));
                     ui.label(r.doctor.as_deref().unwrap_or("-"));
                     ui.end_row();
                 }

@@ -103,6 +103,7 @@ pub fn sembako() -> Receipt {
         ],
         copy: false,
         qr: Some("S-T1-250312-0007".to_owned()),
+        prescriptions: vec![],
     }
 }
 
@@ -168,6 +169,7 @@ pub fn apotek_member_copy() -> Receipt {
         footer: vec!["Semoga lekas sembuh".to_owned()],
         copy: true,
         qr: None,
+        prescriptions: vec![],
     }
 }
 
