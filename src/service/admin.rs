@@ -13,6 +13,8 @@ pub struct CheckReport {
     pub integrity: bool,
     pub audit_chain: bool,
     pub stock_matches_moves: bool,
+    /// Every setting is as kasir last wrote it, and valid.
+    pub settings_intact: bool,
     pub problems: Vec<Bilingual>,
 }
 
@@ -53,7 +55,7 @@ impl Shop {
         result
     }
 
-    /// SQLite integrity, the audit chain, and stock = Σ moves.
+    /// SQLite integrity, the audit chain, stock = Σ moves, and settings as kasir wrote them.
     pub fn check(&self) -> Result<CheckReport> {
         let mut problems = Vec::new();
         let integrity = match self.store.integrity_check() {
@@ -80,10 +82,14 @@ impl Shop {
                 format!("Stock {sku}: recorded {cached}, sum of moves {sum}"),
             ));
         }
+        let settings = self.settings_problems()?;
+        let settings_intact = settings.is_empty();
+        problems.extend(settings);
         Ok(CheckReport {
             integrity,
             audit_chain: broken.is_none(),
             stock_matches_moves: mismatches.is_empty(),
+            settings_intact,
             problems,
         })
     }
