@@ -567,6 +567,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("settings.npwp", "NPWP koperasi", "Coop's NPWP"),
     ("settings.footer", "Kaki struk", "Receipt footer"),
+    ("report.ppn", "Termasuk PPN", "Incl. VAT (PPN)"),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

@@ -42,6 +42,11 @@ pub(crate) struct Labels {
     pub normal_sample: &'static str,
     pub centred_sample: &'static str,
     pub test_end: &'static str,
+    pub dpp: &'static str,
+    /// Marks after a line's amount on a PKP receipt, and the legend that explains them.
+    pub taxable_mark: &'static str,
+    pub exempt_mark: &'static str,
+    pub tax_legend: &'static str,
 }
 
 const ID: Labels = Labels {
@@ -81,6 +86,10 @@ const ID: Labels = Labels {
     normal_sample: "Huruf biasa",
     centred_sample: "Rata tengah",
     test_end: "Selesai",
+    dpp: "DPP",
+    taxable_mark: "P",
+    exempt_mark: "B",
+    tax_legend: "P = kena PPN, B = bebas PPN",
 };
 
 const EN: Labels = Labels {
@@ -120,6 +129,10 @@ const EN: Labels = Labels {
     normal_sample: "Normal text",
     centred_sample: "Centred",
     test_end: "End of test",
+    dpp: "Tax base (DPP)",
+    taxable_mark: "P",
+    exempt_mark: "B",
+    tax_legend: "P = incl. PPN, B = PPN-exempt",
 };
 
 impl Lang {
