@@ -37,8 +37,8 @@ pub enum Kind {
     Lines { max: usize },
     /// `true` or `false`.
     Bool,
-    /// A percentage 0–100 (decimals allowed).
-    Percent,
+    /// A percentage from 0 to `max` (decimals allowed).
+    Percent { max: i64 },
     /// Whole rupiah between `min` and `max`.
     Rupiah { min: i64, max: i64 },
     /// A whole number between `min` and `max`.
@@ -142,7 +142,7 @@ pub const REGISTRY: &[Setting] = &[
     },
     Setting {
         key: "tax.ppn_percent",
-        kind: Kind::Percent,
+        kind: Kind::Percent { max: 100 },
         default: "11",
         id: "Tarif PPN efektif atas harga jual (11 = 12% x DPP 11/12)",
         en: "Effective PPN rate on the selling price (11 = 12% on DPP 11/12)",
@@ -317,7 +317,7 @@ pub const REGISTRY: &[Setting] = &[
     },
     Setting {
         key: "shu.jasa_usaha_percent",
-        kind: Kind::Percent,
+        kind: Kind::Percent { max: 100 },
         default: "25",
         id: "Bagian SHU untuk jasa usaha (%)",
         en: "SHU share for patronage (%)",
@@ -325,7 +325,7 @@ pub const REGISTRY: &[Setting] = &[
     },
     Setting {
         key: "shu.jasa_modal_percent",
-        kind: Kind::Percent,
+        kind: Kind::Percent { max: 100 },
         default: "20",
         id: "Bagian SHU untuk jasa modal (%)",
         en: "SHU share for capital (%)",
@@ -341,7 +341,7 @@ pub const REGISTRY: &[Setting] = &[
     },
     Setting {
         key: "kasbon.limit_percent",
-        kind: Kind::Percent,
+        kind: Kind::Percent { max: 1000 },
         default: "50",
         id: "Limit kasbon sebagai persen simpanan",
         en: "Kasbon limit as a percentage of savings",
@@ -444,13 +444,13 @@ impl Kind {
                 "true" | "false" => Ok(v.to_string()),
                 _ => Err(bad("true atau false", "true or false")),
             },
-            Kind::Percent => v
+            Kind::Percent { max } => v
                 .replace(',', ".")
                 .parse::<Decimal>()
                 .ok()
-                .filter(|d| *d >= Decimal::ZERO && *d <= Decimal::ONE_HUNDRED)
+                .filter(|d| *d >= Decimal::ZERO && *d <= Decimal::from(max))
                 .map(|d| d.normalize().to_string())
-                .ok_or_else(|| bad("persen 0–100", "a percentage 0–100")),
+                .ok_or_else(|| bad(&format!("persen 0–{max}"), &format!("a percentage 0–{max}"))),
             Kind::Rupiah { min, max } => whole(min, max, "rupiah", "rupiah amount"),
             Kind::Number { min, max } => whole(min, max, "angka", "number"),
             Kind::Choice(words) => {
@@ -489,7 +489,7 @@ impl Kind {
         match self {
             Kind::Text { .. } | Kind::Lines { .. } => lang.pick("teks", "text").into(),
             Kind::Bool => "true|false".into(),
-            Kind::Percent => "0–100 %".into(),
+            Kind::Percent { max } => format!("0–{max} %"),
             Kind::Rupiah { min, max } => format!("Rp {min}–{max}"),
             Kind::Number { min, max } => format!("{min}–{max}"),
             Kind::Choice(w) => w.join("|"),
