@@ -115,7 +115,7 @@ impl Shop {
             subtotal: sale.gross,
             discount_total: sale.discount,
             ppn: s.pkp.then_some(sale.ppn),
-            dpp: s.pkp.then_some(taxable - sale.ppn),
+            dpp: s.pkp.then(|| crate::domain::tax::dpp(taxable, sale.ppn)),
             rounding: sale.rounding,
             total: sale.payable,
             tenders: sale
