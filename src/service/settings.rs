@@ -11,9 +11,9 @@
 //! age limits): add one entry to [`REGISTRY`] — the key (a per-till key uses `*` for the till,
 //! `till.*.printer`), its [`Kind`] (add a variant if none fits, with its check in
 //! [`Kind::check`]), the default as stored text, a description in both languages and [`Who`]
-//! may set it — and read it with [`Shop::setting`] (or a typed accessor that falls back to
-//! [`default_of`]). Nothing else: the command, the screen's validation and `kasir check` pick
-//! it up. A key that is not in the registry cannot be set.
+//! may set it — and read it with `store::settings::get`, falling back to [`default_of`] (as
+//! `Shop::settings` does). Nothing else: the command, the screen's validation and
+//! `kasir check` pick it up. A key that is not in the registry cannot be set.
 //!
 //! **Changes behind kasir's back.** Every write through `store::settings::set` also records
 //! the value in `settings_seal`; `kasir check` compares the two tables and names a key whose
@@ -397,7 +397,7 @@ impl Kind {
     /// The stored form of `value`, or why it is refused.
     pub fn check(self, key: &str, value: &str) -> Result<String> {
         let v = value.trim();
-        let one_line = !value.chars().any(char::is_control);
+        let one_line = !v.chars().any(char::is_control);
         let bad = |id: &str, en: &str| refuse(key, v, id, en);
         let whole = |min: i64, max: i64, id: &str, en: &str| -> Result<String> {
             let n = crate::domain::money::parse_amount(v)
@@ -607,11 +607,6 @@ pub fn audit_detail(key: &str, old: Option<&str>, new: &str) -> String {
 }
 
 impl Shop {
-    /// A stored setting, or its default from the registry.
-    pub fn setting(&self, key: &str) -> Result<String> {
-        Ok(q::get(self.store.conn(), key)?.unwrap_or_else(|| default_of(key).to_string()))
-    }
-
     /// One setting with its value in force; unknown keys are refused.
     pub fn setting_view(&self, key: &str, lang: Lang) -> Result<SettingView> {
         let s = lookup(key).ok_or_else(|| unknown(key))?;
