@@ -396,8 +396,6 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("settings.pkp", "PKP", "PKP"),
     ("settings.pkp_hint", "Koperasi terdaftar PKP (PPN 11%)", "The coop is registered for PPN (11%)"),
     ("settings.lang", "Bahasa", "Language"),
-    ("settings.bad_printer", "Alamat printer tidak dikenal", "Unknown printer address"),
-    ("settings.bad_value", "Nilai tidak valid", "Invalid value"),
     ("settings.test_printer", "Cetak halaman uji", "Print a test page"),
     ("settings.test_sent", "Halaman uji dikirim ke", "Test page sent to"),
     (
@@ -583,6 +581,9 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Alasan menerima resep lama",
         "Reason for accepting an old prescription",
     ),
+    ("settings.npwp", "NPWP koperasi", "Coop's NPWP"),
+    ("settings.footer", "Kaki struk", "Receipt footer"),
+    ("report.ppn", "Termasuk PPN", "Incl. VAT (PPN)"),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -646,7 +647,11 @@ mod tests {
                 // Settings keys share prefixes with the table but are not shown.
                 let setting = matches!(
                     word,
-                    "till.default" | "scanner.port" | "printer.uri" | "printer.paper"
+                    "till.default"
+                        | "scanner.port"
+                        | "printer.uri"
+                        | "printer.paper"
+                        | "receipt.footer"
                 );
                 if is_key && !setting {
                     seen += 1;

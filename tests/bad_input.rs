@@ -545,15 +545,29 @@ fn settings_out_of_range_are_refused_and_kept() {
         ("ui.lang", "jawa"),
         ("backup.keep", "0"),
         ("till.sembako-1.unit", "bengkel"),
-        ("audit.head", "1:00"),
         ("rx.max_age_days.keras", "-1"),
         ("rx.max_age_days.oot", "2,5"),
         ("rx.max_age_days.psikotropika", "3 hari"),
         ("rx.max_age_days.narkotika", "366"),
+        ("cash.rounding_step", "0"),
+        ("shop.npwp", "01.234.567.8-901"),
     ] {
         let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
         let e = shop.set_setting(&boss, key, bad).unwrap_err();
         assert!(e.message(Lang::En).contains("not a valid value"), "{key}");
+        assert_eq!(
+            kasir::store::settings::get(shop.store.conn(), key).unwrap(),
+            before
+        );
+    }
+    // Kept by kasir itself, and unknown keys: refused by name.
+    for (key, says) in [
+        ("audit.head", "kept by kasir itself"),
+        ("shop.nama", "did you mean shop.name"),
+    ] {
+        let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
+        let e = shop.set_setting(&boss, key, "1:00").unwrap_err();
+        assert!(e.message(Lang::En).contains(says), "{key}: {e}");
         assert_eq!(
             kasir::store::settings::get(shop.store.conn(), key).unwrap(),
             before

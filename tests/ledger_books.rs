@@ -779,3 +779,81 @@ fn the_check_compares_the_books_with_the_stock_as_of_the_last_posted_day() {
         .unwrap();
     assert_eq!(matches(&shop), (Some(true), vec![]));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+    /// PPN per receipt through the real checkout and returns of a PKP shop: the sale's PPN
+    /// is ⌊T × 11/111⌋ of its taxable lines after discounts, the stored line shares are
+    /// whole rupiah adding up to it, and returning everything, in any parts, reverses it
+    /// exactly.
+    #[test]
+    fn ppn_is_whole_rupiah_per_receipt_and_a_full_return_reverses_it(
+        carts in prop::collection::vec(
+            (
+                prop::collection::vec((0usize..3, 1i64..7, 0i64..40), 1..5),
+                prop::collection::vec(1i64..4, 1..6),
+            ),
+            1..5,
+        ),
+    ) {
+        let (mut shop, _clock) = shop("2026-04-01", true);
+        shop.open_shift(&back(), "t1", dec!(500000), &CashCount::default()).unwrap();
+        let codes = ["BRS", "MNY", "OBT"];
+        for (items, parts) in &carts {
+            let mut cart = Cart::default();
+            for (i, q, off) in items {
+                shop.scan_into(&mut cart, &format!("{}*{q}", codes[*i])).unwrap();
+                let last = cart.lines.len() - 1;
+                let gross = cart.lines[last].qty * cart.lines[last].unit_price;
+                // A line discount of a few hundred rupiah on some lines.
+                let d = (Decimal::from(*off * 137)).min(gross);
+                if *off % 3 == 0 {
+                    cart.set_discount(last, d).unwrap();
+                }
+            }
+            let total = cart.totals(shop.settings().unwrap().tax()).total;
+            let sale = shop
+                .checkout(&back(), "t1", &cart, &[tender(TenderKind::Cash, total + dec!(5000))])
+                .unwrap();
+            let taxable: Decimal = cart
+                .lines
+                .iter()
+                .filter(|l| l.item.tax_class == kasir::domain::catalog::TaxClass::Ppn)
+                .map(|l| l.amount())
+                .sum();
+            prop_assert_eq!(sale.ppn, (taxable * dec!(11) / dec!(111)).floor());
+            let stored = shop.sale(&sale.number).unwrap();
+            prop_assert_eq!(stored.ppn, sale.ppn);
+            prop_assert_eq!(stored.lines.iter().map(|l| l.ppn).sum::<Decimal>(), sale.ppn);
+            prop_assert!(stored.lines.iter().all(|l| l.ppn.fract().is_zero()));
+            // Everything back, each line in the given parts (the last part takes the rest).
+            for l in &stored.lines {
+                let code = l.sku.clone();
+                let mut left = l.qty;
+                for p in parts.iter().map(|p| Decimal::from(*p)) {
+                    if left.is_zero() {
+                        break;
+                    }
+                    let q = p.min(left);
+                    shop.return_items(&back(), None, "t1", &sale.number,
+                        &[ReturnItem { code: code.clone(), qty: q }]).unwrap();
+                    left -= q;
+                }
+                if !left.is_zero() {
+                    shop.return_items(&back(), None, "t1", &sale.number,
+                        &[ReturnItem { code: code.clone(), qty: left }]).unwrap();
+                }
+            }
+        }
+        let rets = kasir::store::returns::on_date(shop.store.conn(), "2026-04-01").unwrap();
+        let back_ppn: Decimal = rets.iter().flat_map(|r| r.lines.iter()).map(|l| l.2).sum();
+        prop_assert!(rets.iter().flat_map(|r| r.lines.iter()).all(|l| l.2.fract().is_zero()));
+        let sold_ppn: Decimal = shop
+            .sales_on(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap())
+            .unwrap()
+            .iter()
+            .map(|s| s.ppn)
+            .sum();
+        prop_assert_eq!(back_ppn, sold_ppn);
+    }
+}

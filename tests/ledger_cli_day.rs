@@ -883,3 +883,102 @@ fn books_equal_stock_per_unit_after_a_day_with_every_kind_of_stock_change() {
     assert_eq!(hb["1-1601"], stock["sembako"]);
     assert_eq!(hb["1-1602"], stock["apotek"]);
 }
+
+#[test]
+fn a_pkp_day_posts_whole_rupiah_ppn_per_unit_and_hledger_checks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["demo"]);
+    ok(&db, &["settings", "set", "tax.pkp", "true"]);
+    ok(&db, &["shift", "open", "--float", "200000"]);
+    // 3 sachets at Rp1.500 and an exempt sack of rice: PPN ⌊4.500 × 11/111⌋ = 445.
+    let first = json(
+        &db,
+        &[
+            "sale",
+            "--pay",
+            "qris:67000",
+            "8991502003465*3",
+            "8991993003616",
+        ],
+    );
+    assert_eq!(first["sale"]["ppn"], "445");
+    // 7 sachets: ⌊10.500 × 11/111⌋ = 1.040 (per line in sen it was 1.040,54).
+    let second = json(&db, &["sale", "--pay", "qris:10500", "8991502003465*7"]);
+    assert_eq!(second["sale"]["ppn"], "1040");
+    let no = second["sale"]["number"].as_str().unwrap().to_string();
+    let date = second["sale"]["business_date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Two of the seven back: ⌊1.040 × 2/7⌋ = 297; then the other five: the rest, 743.
+    for (qty, want) in [("2", "297"), ("5", "743")] {
+        let r = json(
+            &db,
+            &[
+                "return",
+                &no,
+                &format!("8991502003465*{qty}"),
+                "--supervisor",
+                "ahmad",
+                "--supervisor-pin",
+                "4444",
+            ],
+        );
+        // Each return line: (unit, amount, ppn, cost).
+        let ppn: Decimal = r["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| dec(&l[2]))
+            .sum();
+        assert_eq!(ppn, want.parse::<Decimal>().unwrap(), "{r}");
+    }
+    ok(
+        &db,
+        &[
+            // Float 200.000 less the cash refunds 3.000 and 7.500.
+            "shift", "close", "--count", "100000*1", "50000*1", "20000*1", "10000*1", "5000*1",
+            "2000*2", "500*1",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "day", "close", "--date", &date, "--user", "ahmad", "--pin", "4444",
+        ],
+    );
+    // The day's PPN Keluaran: what the receipts stated less what the returns reversed.
+    let tb = kasir_balances(&db, &date);
+    assert_eq!(tb.get("2-1201").copied(), Some(Decimal::from(-445)));
+    let hl = dir.path().join("pkp.journal");
+    ok(
+        &db,
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "hledger",
+            "--out",
+            hl.to_str().unwrap(),
+        ],
+    );
+    let text = std::fs::read_to_string(&hl).unwrap();
+    assert!(text.contains("2-1201 PPN Keluaran"), "{text}");
+    assert!(!text.contains("IDR 445."), "whole rupiah: {text}");
+    if !have_tool("hledger") {
+        return;
+    }
+    let check = Command::new("hledger")
+        .arg("-f")
+        .arg(&hl)
+        .args(["check", "accounts", "commodities"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "hledger check: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(hledger_balances(&hl), tb);
+}

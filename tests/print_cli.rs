@@ -195,3 +195,153 @@ fn an_unreachable_printer_fails_clearly_and_keeps_the_receipt_queued() {
     let err = refused(&db, &["print", "test", "--printer", "bogus:x"]);
     assert!(err.contains("bogus"), "{err}");
 }
+
+/// The lines of a decoded receipt, without the copy banner.
+fn without_copy_mark(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.contains("SALINAN") && !l.contains("COPY"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_reprint_is_the_original_after_the_shop_and_the_members_kasbon_change() {
+    let (dir, db) = demo_shop();
+    let orig = dir.path().join("asli.bin");
+    ok(
+        &db,
+        &[
+            "settings",
+            "set",
+            "printer.uri",
+            &format!("file:{}", orig.display()),
+        ],
+    );
+    // A member's sale on kasbon, before the coop is PKP: no drawer kick, only the receipt.
+    let no = sale_number(
+        &db,
+        &["--member", "A0001", "kasbon:4500", "8991502003465*3"],
+    );
+    ok(&db, &["print", "retry"]);
+    let original = std::fs::read(&orig).unwrap();
+    let original_text = kasir_receipts::decode_text(&original);
+    assert!(original_text.contains(&no), "{original_text}");
+    assert!(
+        original_text.contains("Sisa limit kasbon"),
+        "{original_text}"
+    );
+    assert!(
+        !original_text.contains("PPN"),
+        "not PKP yet: {original_text}"
+    );
+
+    // The shop changes: PKP with an NPWP, another name and footer, 80 mm paper; and the
+    // member's kasbon moves with another sale.
+    for (k, v) in [
+        ("tax.pkp", "true"),
+        ("shop.npwp", "01.234.567.8-901.000"),
+        ("shop.name", "Koperasi Lain"),
+        ("receipt.footer", "Kaki struk baru"),
+        ("printer.paper", "80"),
+        ("printer.uri", "sim"),
+    ] {
+        ok(&db, &["settings", "set", k, v]);
+    }
+    sale_number(
+        &db,
+        &["--member", "A0001", "kasbon:6800", "8991234567891*2"],
+    );
+
+    let copy = dir.path().join("salinan.bin");
+    ok(
+        &db,
+        &[
+            "print",
+            "receipt",
+            &no,
+            "--printer",
+            &format!("file:{}", copy.display()),
+        ],
+    );
+    let copy_bytes = std::fs::read(&copy).unwrap();
+    let copy_text = kasir_receipts::decode_text(&copy_bytes);
+    assert!(copy_text.contains("SALINAN"), "{copy_text}");
+    assert_eq!(
+        without_copy_mark(&copy_text),
+        without_copy_mark(&original_text)
+    );
+    // Byte for byte: the copy is the original with the banner's bytes added, nothing else.
+    let banner = copy_bytes.len() - original.len();
+    assert!(banner < 64, "{banner} bytes more than the original");
+    let start = copy_bytes
+        .iter()
+        .zip(&original)
+        .position(|(a, b)| a != b)
+        .unwrap();
+    assert_eq!(&copy_bytes[..start], &original[..start]);
+    assert_eq!(&copy_bytes[start + banner..], &original[start..]);
+    // `sales show` shows the same document.
+    let shown = json(&db, &["sales", "show", &no])["receipt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        shown.contains("Sisa limit kasbon:     Rp995.500"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("Koperasi Lain") && !shown.contains("PPN"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_pkp_receipt_states_whole_rupiah_ppn_the_dpp_the_npwp_and_marks_its_lines() {
+    let (dir, db) = demo_shop();
+    for (k, v) in [("tax.pkp", "true"), ("shop.npwp", "01.234.567.8-901.000")] {
+        ok(&db, &["settings", "set", k, v]);
+    }
+    let file = dir.path().join("struk.bin");
+    let uri = format!("file:{}", file.display());
+    // Three sachets at Rp1.500 (PPN) and a sack of rice (exempt): T = 4.500, PPN ⌊499,5⌋.
+    let sale = json(
+        &db,
+        &[
+            "sale",
+            "--pay",
+            "qris:67000",
+            "8991502003465*3",
+            "8991993003616",
+        ],
+    );
+    assert_eq!(sale["sale"]["ppn"], "445");
+    let no = sale["sale"]["number"].as_str().unwrap().to_string();
+    ok(&db, &["print", "retry"]);
+    ok(&db, &["print", "receipt", &no, "--printer", &uri]);
+    let text = kasir_receipts::decode_text(&std::fs::read(&file).unwrap());
+    for want in [
+        "NPWP: 01.234.567.8-901.000",
+        "Termasuk PPN",
+        "Rp445\n",
+        "DPP",
+        "Rp4.055",
+        "Rp4.500 P",
+        "Rp62.500 B",
+        "P = kena PPN, B = bebas PPN",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    assert!(!text.contains("Rp445,"), "PPN without sen: {text}");
+    // The X report of the shift states the PPN of its sales.
+    let x = dir.path().join("x.bin");
+    ok(
+        &db,
+        &["print", "z", "--printer", &format!("file:{}", x.display())],
+    );
+    let text = kasir_receipts::decode_text(&std::fs::read(&x).unwrap());
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Termasuk PPN") && l.ends_with("Rp445")),
+        "{text}"
+    );
+}

@@ -359,8 +359,13 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
         ),
         (
             "set_setting",
-            admin.clone(),
+            close_day.clone(),
             Box::new(|s: &mut Shop, a: &Actor, _: &str| s.set_setting(a, "shop.name", "Toko Lain")),
+        ),
+        (
+            "set_setting (device)",
+            admin.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.set_setting(a, "printer.paper", "80")),
         ),
         (
             "set_backup_policy",
@@ -713,5 +718,202 @@ fn assert_no_formula(file: &Path) {
                 file.display()
             );
         }
+    }
+}
+
+/// The settings table and the settings audit rows, as a refusal must leave them.
+fn settings_state(db: &Path) -> (Vec<(String, String)>, i64) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let rows = c
+        .prepare("SELECT key, value FROM settings WHERE key <> 'audit.head' ORDER BY key")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let audited = c
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'setting'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (rows, audited)
+}
+
+#[test]
+fn settings_from_the_command_line_are_validated_role_checked_and_audited() {
+    let (dir, db) = demo_shop();
+    let list = json(&db, &["settings", "list"]);
+    let keys: Vec<&str> = list["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    for k in [
+        "shop.name",
+        "shop.npwp",
+        "tax.pkp",
+        "tax.ppn_percent",
+        "cash.rounding_step",
+        "printer.uri",
+        "printer.paper",
+        "scanner.port",
+        "receipt.footer",
+        "ui.lang",
+        "till.apotek-1.unit",
+        "till.apotek-1.pharmacy",
+    ] {
+        assert!(keys.contains(&k), "{k} missing from {keys:?}");
+    }
+    assert!(!keys.contains(&"audit.head"));
+    assert_eq!(
+        ok(&db, &["settings", "get", "cash.rounding_step"]).trim(),
+        "100"
+    );
+
+    // Refusals name the reason and change nothing: not a setting, not an audit row.
+    let before = settings_state(&db);
+    for (args, says) in [
+        (
+            vec!["settings", "set", "cash.rounding_step", "0"],
+            "cash.rounding_step",
+        ),
+        (
+            vec!["settings", "set", "shop.npwp", "01.234.567.8-901"],
+            "15 digits",
+        ),
+        (vec!["settings", "set", "tax.pkp", "ya"], "true or false"),
+        (
+            vec!["settings", "set", "shop.nama", "X"],
+            "did you mean shop.name",
+        ),
+        (
+            vec![
+                "settings", "set", "tax.pkp", "true", "--user", "ahmad", "--pin", "0000",
+            ],
+            "PIN",
+        ),
+        (
+            vec![
+                "settings", "set", "tax.pkp", "true", "--user", "siti", "--pin", "1111",
+            ],
+            "not allowed",
+        ),
+        (
+            // The bendahara sets tax and receipt header, not the devices.
+            vec![
+                "settings",
+                "set",
+                "printer.paper",
+                "80",
+                "--user",
+                "ahmad",
+                "--pin",
+                "4444",
+            ],
+            "not allowed",
+        ),
+        (
+            vec!["settings", "set", "kasbon.limit_rule", "savings"],
+            "kasir members kasbon-rule",
+        ),
+    ] {
+        let mut all = vec!["--lang", "en"];
+        all.extend(args.iter());
+        let e = refused(&db, &all);
+        assert!(e.contains(says), "{args:?}: {e}");
+        assert_eq!(settings_state(&db), before, "{args:?} changed something");
+    }
+
+    // The bendahara registers the coop for PPN; the NPWP is stored as its digits.
+    let set = json(
+        &db,
+        &[
+            "settings",
+            "set",
+            "shop.npwp",
+            "01.234.567.8-901.000",
+            "--user",
+            "ahmad",
+            "--pin",
+            "4444",
+        ],
+    );
+    assert_eq!(set["change"]["new"], "012345678901000");
+    ok(
+        &db,
+        &[
+            "settings", "set", "tax.pkp", "true", "--user", "ahmad", "--pin", "4444",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "settings",
+            "set",
+            "printer.paper",
+            "80",
+            "--user",
+            "admin",
+            "--pin",
+            "9999",
+        ],
+    );
+    let got = json(&db, &["settings", "get", "shop.npwp"]);
+    assert_eq!(got["value"], "012345678901000");
+    assert_eq!(got["default"], false);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let audit: Vec<(String, String)> = c
+        .prepare("SELECT actor, detail FROM audit_log WHERE action = 'setting' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        audit,
+        [
+            (
+                "ahmad".into(),
+                "shop.npwp: null → \"012345678901000\"".into()
+            ),
+            ("ahmad".into(), "tax.pkp: \"false\" → \"true\"".into()),
+            ("admin".into(), "printer.paper: \"58\" → \"80\"".into()),
+        ]
+    );
+    drop(c);
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+
+    // A value changed with sqlite3 behind kasir's back is found and named; so are a key
+    // added and a key removed by hand.
+    for (name, sql, says) in [
+        (
+            "updated",
+            "UPDATE settings SET value = '0' WHERE key = 'cash.rounding_step'",
+            "Setting cash.rounding_step was changed outside kasir: kasir last stored \"100\", now \"0\"",
+        ),
+        (
+            "npwp",
+            "UPDATE settings SET value = '999999999999999' WHERE key = 'shop.npwp'",
+            "Setting shop.npwp was changed outside kasir",
+        ),
+        (
+            "inserted",
+            "INSERT INTO settings(key, value) VALUES ('till.x.printer', 'tcp:10.0.0.9:9100')",
+            "Setting till.x.printer was changed outside kasir: kasir last stored null",
+        ),
+        (
+            "deleted",
+            "DELETE FROM settings WHERE key = 'tax.pkp'",
+            "Setting tax.pkp was changed outside kasir: kasir last stored \"true\", now null",
+        ),
+    ] {
+        let copy = dir.path().join(format!("{name}.db"));
+        std::fs::copy(&db, &copy).unwrap();
+        tamper(&copy, sql);
+        let out = check_fails(&copy);
+        assert!(out.contains(says), "{name}: {out}");
     }
 }

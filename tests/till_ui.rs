@@ -775,7 +775,61 @@ fn the_admin_chooses_a_printer_in_settings_and_prints_a_test_page() {
     let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 10).unwrap();
     assert!(audit
         .iter()
-        .any(|a| a.action == "setting" && a.detail.starts_with("printer.uri=file:")));
+        .any(|a| a.action == "setting" && a.detail.starts_with("printer.uri: \"sim\" → \"file:")));
+}
+
+#[test]
+fn the_settings_screen_refuses_what_the_command_line_refuses_with_the_same_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(shop_at(&dir.path().join("shop.db"), true));
+    login(&mut h, "admin", "9999");
+    h.get_by_label("Pengaturan").click();
+    h.run_steps(3);
+    let stored = |h: &Harness<TillApp>, k: &str| {
+        kasir::store::settings::get(h.state().shop.store.conn(), k).unwrap()
+    };
+    for (key, typed) in [
+        ("cash.rounding_step", "0"),
+        ("shop.npwp", "01.234.567.8-901"),
+    ] {
+        let before = (stored(&h, "cash.rounding_step"), stored(&h, "shop.npwp"));
+        if let Screen::Back(kasir::ui::Back::Settings(form)) = &mut h.state_mut().screen {
+            form.rounding = if key == "cash.rounding_step" {
+                typed
+            } else {
+                "100"
+            }
+            .into();
+            form.npwp = if key == "shop.npwp" { typed } else { "" }.into();
+            form.name = "Toko Baru".into();
+        }
+        h.get_by_label("Simpan").click();
+        h.run_steps(3);
+        // The registry's own refusal, word for word, and nothing saved (not even the name).
+        let want = kasir::service::settings::validate(key, typed)
+            .unwrap_err()
+            .message(kasir::i18n::Lang::Id);
+        match &h.state().screen {
+            Screen::Back(kasir::ui::Back::Settings(form)) => {
+                assert_eq!(form.error.as_deref(), Some(want.as_str()), "{key}")
+            }
+            other => panic!("not on settings: {other:?}"),
+        }
+        assert_eq!(
+            (stored(&h, "cash.rounding_step"), stored(&h, "shop.npwp")),
+            before
+        );
+        assert_ne!(stored(&h, "shop.name").as_deref(), Some("Toko Baru"));
+    }
+    if let Screen::Back(kasir::ui::Back::Settings(form)) = &mut h.state_mut().screen {
+        form.rounding = "500".into();
+        form.npwp = "01.234.567.8-901.000".into();
+    }
+    h.get_by_label("Simpan").click();
+    h.run_steps(3);
+    assert_eq!(stored(&h, "shop.npwp").as_deref(), Some("012345678901000"));
+    assert_eq!(h.state().settings.rounding_step, dec!(500));
+    assert_eq!(h.state().settings.name, "Toko Baru");
 }
 
 #[test]

@@ -44,6 +44,11 @@ pub(crate) struct Labels {
     pub test_end: &'static str,
     pub prescription: &'static str,
     pub apoteker: &'static str,
+    pub dpp: &'static str,
+    /// Marks after a line's amount on a PKP receipt, and the legend that explains them.
+    pub taxable_mark: &'static str,
+    pub exempt_mark: &'static str,
+    pub tax_legend: &'static str,
 }
 
 const ID: Labels = Labels {
@@ -85,6 +90,10 @@ const ID: Labels = Labels {
     test_end: "Selesai",
     prescription: "Resep",
     apoteker: "Apoteker",
+    dpp: "DPP",
+    taxable_mark: "P",
+    exempt_mark: "B",
+    tax_legend: "P = kena PPN, B = bebas PPN",
 };
 
 const EN: Labels = Labels {
@@ -126,6 +135,10 @@ const EN: Labels = Labels {
     test_end: "End of test",
     prescription: "Prescription",
     apoteker: "Pharmacist",
+    dpp: "Tax base (DPP)",
+    taxable_mark: "P",
+    exempt_mark: "B",
+    tax_legend: "P = incl. PPN, B = PPN-exempt",
 };
 
 impl Lang {

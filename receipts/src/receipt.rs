@@ -26,8 +26,12 @@ pub struct Receipt {
     pub subtotal: Decimal,
     /// Sum of discounts; printed as a negative amount when non-zero.
     pub discount_total: Decimal,
-    /// PPN included in the total; `Some` only when the coop is PKP.
+    /// PPN included in the total, whole rupiah; `Some` only when the coop is PKP. Lines are
+    /// then marked taxable (P) or exempt (B), with a legend.
     pub ppn: Option<Decimal>,
+    /// The tax base (DPP) of the taxable lines, printed below the PPN.
+    #[serde(default)]
+    pub dpp: Option<Decimal>,
     /// Cash rounding in the customer's favour; printed when non-zero, always as a negative amount.
     pub rounding: Decimal,
     pub total: Decimal,
@@ -65,6 +69,9 @@ pub struct ReceiptLine {
     pub discount: Decimal,
     /// What the line costs after its discount.
     pub amount: Decimal,
+    /// PPN is included in the line's price (marked on a PKP receipt).
+    #[serde(default)]
+    pub taxable: bool,
 }
 
 /// One payment.
@@ -130,6 +137,7 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
     );
     doc.separator();
 
+    let pkp = r.ppn.is_some();
     for line in &r.lines {
         doc.left(&line.name, Style::NORMAL);
         let unit = if line.unit.trim().is_empty() {
@@ -137,10 +145,15 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
         } else {
             format!(" {}", line.unit.trim())
         };
+        let mark = match (pkp, line.taxable) {
+            (false, _) => String::new(),
+            (true, true) => format!(" {}", l.taxable_mark),
+            (true, false) => format!(" {}", l.exempt_mark),
+        };
         doc.pair_indented(
             2,
             &format!("{}{unit} x {}", qty(line.qty), rupiah(line.unit_price)),
-            &rupiah(line.amount),
+            &format!("{}{mark}", rupiah(line.amount)),
             Style::NORMAL,
         );
         if !line.discount.is_zero() {
@@ -171,12 +184,18 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
     totals.push((l.total.to_owned(), rupiah(r.total), Style::TALL));
     if let Some(ppn) = r.ppn {
         totals.push((l.incl_ppn.to_owned(), rupiah(ppn), Style::NORMAL));
+        if let Some(dpp) = r.dpp {
+            totals.push((l.dpp.to_owned(), rupiah(dpp), Style::NORMAL));
+        }
     }
     for tender in &r.tenders {
         totals.push((tender.label.clone(), rupiah(tender.amount), Style::NORMAL));
     }
     totals.push((l.change.to_owned(), rupiah(r.change), Style::NORMAL));
     doc.right_block(&totals);
+    if pkp {
+        doc.left(l.tax_legend, Style::NORMAL);
+    }
     for tender in &r.tenders {
         if let Some(reference) = tender.reference.as_deref().filter(|r| !r.trim().is_empty()) {
             doc.left(

@@ -61,15 +61,17 @@ fn receipt_line() -> impl Strategy<Value = ReceiptLine> {
         amount(),
         amount(),
         amount(),
+        any::<bool>(),
     )
         .prop_map(
-            |(name, qty, unit, unit_price, discount, amount)| ReceiptLine {
+            |(name, qty, unit, unit_price, discount, amount, taxable)| ReceiptLine {
                 name,
                 qty,
                 unit,
                 unit_price,
                 discount,
                 amount,
+                taxable,
             },
         )
 }
@@ -108,9 +110,10 @@ prop_compose! {
     ) -> Receipt {
         let (shop_name, unit_label, address, npwp, till, cashier, datetime, sale_no) = head;
         let (subtotal, discount_total, ppn, rounding, total, change) = sums;
+        let dpp = ppn.map(|p| total - p);
         Receipt {
             shop_name, unit_label, address, npwp, till, cashier, datetime, sale_no, lines,
-            subtotal, discount_total, ppn, rounding, total, tenders, change, member, footer, copy, qr,
+            subtotal, discount_total, ppn, dpp, rounding, total, tenders, change, member, footer, copy, qr,
             prescriptions: rx
                 .into_iter()
                 .map(|(number, apoteker)| ReceiptPrescription { number, apoteker })

@@ -23,6 +23,7 @@ use crate::store::{OpenMode, Store};
 mod backup;
 mod ledger;
 mod print;
+mod settings;
 mod stock;
 
 #[derive(Parser, Debug)]
@@ -137,8 +138,11 @@ pub enum Command {
     Shift(ShiftCmd),
     /// Online backup of the shop database, or the daily automatic one (--auto).
     Backup(backup::BackupArgs),
-    /// Integrity check: SQLite, audit chain, stock = moves.
+    /// Integrity check: SQLite, audit chain, stock = moves, settings changed outside kasir.
     Check,
+    /// Shop settings: list, get KEY, set KEY VALUE (audited).
+    #[command(subcommand)]
+    Settings(settings::SettingsCmd),
     /// Suppliers (pemasok).
     #[command(subcommand)]
     Supplier(stock::SupplierCmd),
@@ -714,8 +718,8 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 println!(
                     "{}",
                     lang.pick(
-                        "OK: database utuh, jejak audit utuh, stok = mutasi",
-                        "OK: database intact, audit chain intact, stock = moves"
+                        "OK: database utuh, jejak audit utuh, stok = mutasi, pengaturan utuh",
+                        "OK: database intact, audit chain intact, stock = moves, settings intact"
                     )
                 );
                 if report.books_match_stock.is_some() {
@@ -751,6 +755,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 });
             }
         }
+        Command::Settings(cmd) => settings::run_settings(db, json, lang, cmd)?,
         Command::Supplier(cmd) => stock::run_supplier(db, json, lang, cmd)?,
         Command::Opname(cmd) => stock::run_opname(db, json, lang, cmd)?,
         Command::Writeoff(args) => stock::run_writeoff(db, json, lang, args)?,

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{text_enum, BusinessUnit, DrugClass, PriceTier, TaxClass, UnitPrices};
-use super::money::{round_cash_down, round_money, round_rupiah};
+use super::money::{round_cash_down, round_rupiah};
 use super::pharmacy::ApprovedPrescription;
 
 /// Largest quantity of one selling unit on one line; anything above is a typing or scanning slip.
@@ -141,7 +141,7 @@ pub struct Totals {
     pub discount: Decimal,
     /// Σ line amounts: what is owed before cash rounding.
     pub total: Decimal,
-    /// PPN contained in the total (zero unless the coop is PKP).
+    /// PPN contained in the total, whole rupiah per sale (zero unless the coop is PKP).
     pub ppn: Decimal,
     pub lines: usize,
 }
@@ -158,25 +158,7 @@ pub struct Settlement {
     pub change: Decimal,
 }
 
-/// Tax settings of the coop.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TaxRule {
-    /// Whether the coop is a PKP (registered for PPN).
-    pub pkp: bool,
-    /// Effective PPN on the tax-inclusive price, in percent (11 for 12% on DPP 11/12).
-    pub effective_percent: Decimal,
-}
-
-impl TaxRule {
-    /// PPN contained in a tax-inclusive amount P: P × r / (100 + r).
-    pub fn ppn_in(&self, amount: Decimal, class: TaxClass) -> Decimal {
-        if !self.pkp || class == TaxClass::Exempt {
-            return Decimal::ZERO;
-        }
-        let r = self.effective_percent;
-        round_money(amount * r / (Decimal::ONE_HUNDRED + r))
-    }
-}
+pub use super::tax::TaxRule;
 
 /// The cart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -357,9 +339,19 @@ impl Cart {
             t.gross += amount + l.discount;
             t.discount += l.discount;
             t.total += amount;
-            t.ppn += tax.ppn_in(amount, l.item.tax_class);
         }
+        t.ppn = self.ppn_shares(tax).total();
         t
+    }
+
+    /// The cart's PPN and each line's whole-rupiah share of it (`domain::tax`).
+    pub fn ppn_shares(&self, tax: TaxRule) -> super::tax::PpnShares {
+        let lines: Vec<_> = self
+            .lines
+            .iter()
+            .map(|l| (l.amount(), l.item.tax_class))
+            .collect();
+        tax.shares(&lines)
     }
 
     /// Check the tenders against the total and work out rounding and change.

@@ -8,4 +8,5 @@ pub mod ledger;
 pub mod money;
 pub mod pharmacy;
 pub mod stock;
+pub mod tax;
 pub mod user;

@@ -32,6 +32,9 @@ pub enum Permission {
     ManageUsers,
     /// Close a business day and post it to the ledger; reverse a posted day.
     CloseDay,
+    /// Change the shop's tax, money and receipt-header settings (NPWP, PKP, PPN rate,
+    /// rounding, name, footer); devices and counters need ManageUsers (admin).
+    ManageShopSettings,
 }
 
 impl Role {
@@ -47,7 +50,10 @@ impl Role {
                 p,
                 Sell | ApprovePrescription | ReceiveStock | ViewReports | Supervise
             ),
-            Bendahara => matches!(p, ManageMembers | ViewReports | Supervise | Sell | CloseDay),
+            Bendahara => matches!(
+                p,
+                ManageMembers | ViewReports | Supervise | Sell | CloseDay | ManageShopSettings
+            ),
         }
     }
 }

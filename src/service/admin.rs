@@ -18,6 +18,8 @@ pub struct CheckReport {
     /// day; `None` until the opening balances are posted.
     pub books_match_stock: Option<bool>,
     pub books_against_stock: Vec<super::opening::BooksAgainstStock>,
+    /// Every setting is as kasir last wrote it, and valid.
+    pub settings_intact: bool,
     pub problems: Vec<Bilingual>,
 }
 
@@ -58,8 +60,9 @@ impl Shop {
         result
     }
 
-    /// SQLite integrity, the audit chain, stock = Σ moves, and (once the opening balances
-    /// are posted) Persediaan per unit in the books = the stock value per unit.
+    /// SQLite integrity, the audit chain, stock = Σ moves, settings as kasir wrote them, and
+    /// (once the opening balances are posted) Persediaan per unit in the books = the stock
+    /// value per unit.
     pub fn check(&self) -> Result<CheckReport> {
         let mut problems = Vec::new();
         let integrity = match self.store.integrity_check() {
@@ -108,12 +111,16 @@ impl Shop {
                 ),
             ));
         }
+        let settings = self.settings_problems()?;
+        let settings_intact = settings.is_empty();
+        problems.extend(settings);
         Ok(CheckReport {
             integrity,
             audit_chain: broken.is_none(),
             stock_matches_moves: mismatches.is_empty(),
             books_match_stock: books.as_ref().map(|v| v.iter().all(|b| b.matches())),
             books_against_stock: books.unwrap_or_default(),
+            settings_intact,
             problems,
         })
     }

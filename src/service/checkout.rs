@@ -70,6 +70,7 @@ impl Shop {
             let settings = self.settings()?;
             let settlement = cart.settle_with(tenders, settings.rounding_step, over_limit_ok)?;
             let totals = cart.totals(settings.tax());
+            let shares = cart.ppn_shares(settings.tax());
             let now = self.now();
             let today = now.date();
             let unit = match self.till_unit(till)? {
@@ -161,7 +162,7 @@ impl Shop {
                     discount: line.discount,
                     amount: line.amount(),
                     tax_class: line.item.tax_class.as_str(),
-                    ppn: settings.tax().ppn_in(line.amount(), line.item.tax_class),
+                    ppn: shares.lines()[i],
                     cost,
                     business_unit: line.item.business_unit.as_str(),
                 };
@@ -180,6 +181,7 @@ impl Shop {
                     ppn: stored(new.ppn)?,
                     cost: stored(new.cost)?,
                     business_unit: new.business_unit.to_string(),
+                    tax_class: new.tax_class.to_string(),
                 });
             }
             super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
@@ -204,6 +206,7 @@ impl Shop {
                 }
             }
             crate::store::till::clear_draft(tx, till)?;
+            self.store_printed_receipt(tx, &record)?;
             if let (Some(a), Some(m)) = (kasbon_approver, &cart.member) {
                 crate::store::audit::append(
                     tx,

@@ -952,6 +952,7 @@ impl Shop {
                             change: settlement.change,
                         },
                     )?;
+                    let shares = cart.ppn_shares(tax);
                     for (i, line) in cart.lines.iter().enumerate() {
                         let base = line.base_qty();
                         let pid = line.item.product_id;
@@ -988,7 +989,7 @@ impl Shop {
                                 discount: line.discount,
                                 amount: line.amount(),
                                 tax_class: line.item.tax_class.as_str(),
-                                ppn: tax.ppn_in(line.amount(), line.item.tax_class),
+                                ppn: shares.lines()[i],
                                 cost,
                                 business_unit: line.item.business_unit.as_str(),
                             },

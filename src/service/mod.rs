@@ -18,6 +18,7 @@ pub mod pharmacy;
 pub mod print;
 pub mod receipt;
 pub mod returns;
+pub mod settings;
 pub mod shift;
 pub mod shift_close;
 pub mod stock;
@@ -33,7 +34,7 @@ use crate::domain::cart::TaxRule;
 use crate::domain::catalog::BusinessUnit;
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::store::{settings, Store};
+use crate::store::Store;
 
 /// Where "now" comes from; tests use a fixed clock.
 pub trait Clock: Send + Sync {
@@ -128,74 +129,38 @@ impl Shop {
     /// Settings with defaults for anything unset.
     pub fn settings(&self) -> Result<ShopSettings> {
         let mut set: std::collections::HashMap<String, String> =
-            settings::all(self.store.conn())?.into_iter().collect();
-        let mut get = |k: &str| -> Result<Option<String>> { Ok(set.remove(k)) };
+            crate::store::settings::all(self.store.conn())?
+                .into_iter()
+                .collect();
+        // The stored value, else the registry's default.
+        let mut get = |k: &str| -> String {
+            set.remove(k)
+                .unwrap_or_else(|| settings::default_of(k).to_string())
+        };
+        let parsed = |v: String, k: &str| -> Decimal {
+            v.parse()
+                .or_else(|_| settings::default_of(k).parse())
+                .unwrap_or_default()
+        };
         Ok(ShopSettings {
-            name: get("shop.name")?.unwrap_or_else(|| "Koperasi".into()),
-            address: get("shop.address")?.unwrap_or_default(),
-            npwp: get("shop.npwp")?.filter(|s| !s.is_empty()),
-            pkp: get("tax.pkp")?.is_some_and(|v| v == "true"),
-            ppn_percent: get("tax.ppn_percent")?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(Decimal::from(11)),
-            rounding_step: get("cash.rounding_step")?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(Decimal::ONE_HUNDRED),
-            lang: get("ui.lang")?
-                .and_then(|v| Lang::parse(&v))
-                .unwrap_or_default(),
-            footer: get("receipt.footer")?.unwrap_or_default(),
-            printer: get("printer.uri")?.unwrap_or_else(|| "sim".into()),
-            paper: get("printer.paper")?.unwrap_or_else(|| "58".into()),
-            scanner: get("scanner.port")?.filter(|s| !s.trim().is_empty()),
-        })
-    }
-
-    /// Change one setting (admin only).
-    pub fn set_setting(
-        &mut self,
-        actor: &crate::domain::user::Actor,
-        key: &str,
-        value: &str,
-    ) -> Result<()> {
-        auth::require(
-            actor,
-            crate::domain::user::Permission::ManageUsers,
-            "ubah pengaturan",
-        )?;
-        validate_setting(key, value)?;
-        // The kasbon rule recomputes every member's limit: only through its own command.
-        if matches!(key, "kasbon.limit_rule" | "kasbon.limit_percent") {
-            return Err(crate::error::KasirError::invalid(
-                format!(
-                    "{key} diatur dengan: kasir members kasbon-rule (limit anggota dihitung ulang)"
-                ),
-                format!(
-                    "{key} is set with: kasir members kasbon-rule (members' limits are recomputed)"
-                ),
-            ));
-        }
-        let at = stamp(self.now());
-        self.store.write(|tx| {
-            settings::set(tx, key, value)?;
-            crate::store::audit::append(
-                tx,
-                &crate::store::audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "setting",
-                    detail: &format!("{key}={value}"),
-                    approver: None,
-                },
-            )
+            name: get("shop.name"),
+            address: get("shop.address"),
+            npwp: Some(get("shop.npwp")).filter(|s| !s.is_empty()),
+            pkp: get("tax.pkp") == "true",
+            ppn_percent: parsed(get("tax.ppn_percent"), "tax.ppn_percent"),
+            rounding_step: parsed(get("cash.rounding_step"), "cash.rounding_step"),
+            lang: Lang::parse(&get("ui.lang")).unwrap_or_default(),
+            footer: get("receipt.footer"),
+            printer: get("printer.uri"),
+            paper: get("printer.paper"),
+            scanner: Some(get("scanner.port")).filter(|s| !s.trim().is_empty()),
         })
     }
 
     /// The business unit a till sells for, if the till is registered.
     pub fn till_unit(&self, till: &str) -> Result<Option<BusinessUnit>> {
         Ok(
-            settings::get(self.store.conn(), &format!("till.{till}.unit"))?
+            crate::store::settings::get(self.store.conn(), &format!("till.{till}.unit"))?
                 .and_then(|v| BusinessUnit::parse(&v)),
         )
     }
@@ -221,39 +186,5 @@ pub fn safe_field(s: &str) -> String {
         s.to_string()
     } else {
         safe_cell(s)
-    }
-}
-
-/// The values a setting the shop reads may take; anything else is refused before it is
-/// stored (a PPN of -5 % or a paper of 57 mm would otherwise be taken as typed).
-pub fn validate_setting(key: &str, value: &str) -> Result<()> {
-    let v = value.trim();
-    let dec = || v.parse::<Decimal>().ok();
-    let ok = match key {
-        "tax.pkp" => matches!(v, "true" | "false"),
-        "tax.ppn_percent" => dec().is_some_and(|d| d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED),
-        "cash.rounding_step" => dec()
-            .is_some_and(|d| d >= Decimal::ZERO && d <= Decimal::from(1000) && d.fract().is_zero()),
-        "ui.lang" => Lang::parse(v).is_some(),
-        "printer.paper" => matches!(v, "58" | "80"),
-        "printer.uri" => v.is_empty() || print::parse_printer(v).is_ok(),
-        autobackup::KEEP_KEY => v.parse::<usize>().is_ok_and(|k| (1..=3650).contains(&k)),
-        // Prescription age limits in whole days (pharmacy::RX_MAX_AGE_DAYS): 0 = the day
-        // it was written only, at most a year.
-        "rx.max_age_days.keras"
-        | "rx.max_age_days.oot"
-        | "rx.max_age_days.psikotropika"
-        | "rx.max_age_days.narkotika" => v.parse::<u16>().is_ok_and(|d| d <= 365),
-        crate::store::audit::HEAD_KEY => false,
-        k if k.starts_with("till.") && k.ends_with(".unit") => BusinessUnit::parse(v).is_some(),
-        _ => !value.chars().any(|c| c.is_control() && c != '\n'),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(crate::error::KasirError::invalid(
-            format!("Nilai \"{v}\" tidak berlaku untuk pengaturan {key}"),
-            format!("\"{v}\" is not a valid value for setting {key}"),
-        ))
     }
 }

@@ -456,16 +456,9 @@ impl Shop {
         match job.kind {
             JobKind::Receipt | JobKind::Reprint => {
                 let sale = self.sale(job.reference.as_deref().unwrap_or_default())?;
-                let r = self.receipt(&sale, job.kind == JobKind::Reprint, lang)?;
-                Ok(kasir_receipts::receipt_escpos(
-                    &r,
-                    self.paper()?,
-                    lang.receipts(),
-                    &EscposOptions {
-                        cut: true,
-                        drawer_kick: false,
-                    },
-                ))
+                Ok(self
+                    .printed_receipt(&sale, job.kind == JobKind::Reprint, lang)?
+                    .escpos())
             }
             JobKind::Drawer => Ok(kasir_hardware::commands::DRAWER_KICK.to_vec()),
             JobKind::Z | JobKind::Slip | JobKind::Test => job.payload.clone().ok_or_else(|| {
@@ -693,6 +686,9 @@ impl Shop {
             rows.push(row("pay.rounding", -totals.rounding, false));
         }
         rows.push(row("report.net", totals.payable, true));
+        if s.pkp || !totals.ppn.is_zero() {
+            rows.push(row("report.ppn", totals.ppn, false));
+        }
         let mut cash = Decimal::ZERO;
         for (kind, amount) in &totals.tenders {
             if kind == "cash" {

@@ -1,13 +1,51 @@
 //! A stored sale as a receipt document (the receipts crate lays it out).
+//!
+//! **A reprint is the original.** Checkout stores the document it prints — header, NPWP and
+//! PKP marks, lines, PPN and DPP, tenders, the member's kasbon left, footer, paper width and
+//! language — in `sale_receipts`, in the sale's own transaction ([`Shop::printed_receipt`]).
+//! The receipt job, `kasir print receipt` and every SALINAN render that document with the
+//! copy mark and nothing else changed; today's settings and balances never enter it. Sales
+//! made before kasir kept the document have none and are rendered from the sale's rows and
+//! today's settings, as they always were.
 
 use kasir_receipts::{
     Paper, Receipt, ReceiptLine, ReceiptMember, ReceiptPrescription, ReceiptTender,
 };
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use super::Shop;
-use crate::error::Result;
+use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::store::{members, sales::SaleRecord};
+
+/// A receipt as printed: the document, on what paper, in which language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrintedReceipt {
+    pub receipt: Receipt,
+    pub paper: Paper,
+    pub lang: kasir_receipts::Lang,
+}
+
+impl PrintedReceipt {
+    /// The document's ESC/POS bytes (with a cut, never a drawer kick).
+    pub fn escpos(&self) -> Vec<u8> {
+        kasir_receipts::receipt_escpos(
+            &self.receipt,
+            self.paper,
+            self.lang,
+            &kasir_receipts::EscposOptions {
+                cut: true,
+                drawer_kick: false,
+            },
+        )
+    }
+
+    /// The document as plain text.
+    pub fn text(&self) -> String {
+        kasir_receipts::receipt_text(&self.receipt, self.paper, self.lang)
+    }
+}
 
 /// Label of a business unit on a receipt.
 pub fn unit_label(unit: &str, lang: Lang) -> &'static str {
@@ -40,6 +78,12 @@ impl Shop {
             }),
             None => None,
         };
+        let taxable: Decimal = sale
+            .lines
+            .iter()
+            .filter(|l| l.tax_class == "ppn")
+            .map(|l| l.amount)
+            .sum();
         let mut footer: Vec<String> = s.footer.lines().map(str::to_string).collect();
         if footer.is_empty() {
             footer.push(t(lang, "receipt.thanks").to_string());
@@ -51,7 +95,7 @@ impl Shop {
             shop_name: s.name.clone(),
             unit_label: unit_label(&sale.business_unit, lang).to_string(),
             address: s.address.clone(),
-            npwp: s.npwp.clone(),
+            npwp: s.npwp.as_deref().map(super::settings::format_npwp),
             till: sale.till.clone(),
             cashier: sale.cashier.clone(),
             datetime: chrono::NaiveDateTime::parse_from_str(&sale.created_at, "%Y-%m-%d %H:%M:%S")
@@ -67,11 +111,13 @@ impl Shop {
                     unit_price: l.unit_price,
                     discount: l.discount,
                     amount: l.amount,
+                    taxable: l.tax_class == "ppn",
                 })
                 .collect(),
             subtotal: sale.gross,
             discount_total: sale.discount,
             ppn: s.pkp.then_some(sale.ppn),
+            dpp: s.pkp.then(|| crate::domain::tax::dpp(taxable, sale.ppn)),
             rounding: sale.rounding,
             total: sale.payable,
             tenders: sale
@@ -106,13 +152,61 @@ impl Shop {
         })
     }
 
-    /// A sale's receipt as plain text.
+    /// The receipt of a sale as it was printed, with the copy mark when `copy`; a sale from
+    /// before kasir kept its document is rendered from today's settings in `lang`.
+    pub fn printed_receipt(
+        &self,
+        sale: &SaleRecord,
+        copy: bool,
+        lang: Lang,
+    ) -> Result<PrintedReceipt> {
+        if let Some(json) = crate::store::sales::receipt_document(self.store.conn(), sale.id)? {
+            let mut doc: PrintedReceipt = serde_json::from_str(&json).map_err(|e| {
+                KasirError::invalid(
+                    format!(
+                        "Struk tersimpan transaksi {} tidak terbaca: {e}",
+                        sale.number
+                    ),
+                    format!(
+                        "The stored receipt of sale {} cannot be read: {e}",
+                        sale.number
+                    ),
+                )
+            })?;
+            doc.receipt.copy = copy;
+            return Ok(doc);
+        }
+        Ok(PrintedReceipt {
+            receipt: self.receipt(sale, copy, lang)?,
+            paper: self.paper()?,
+            lang: lang.receipts(),
+        })
+    }
+
+    /// The document a sale prints, built at checkout inside its transaction (the member's
+    /// kasbon already moved) and stored with it.
+    pub(crate) fn store_printed_receipt(
+        &self,
+        tx: &rusqlite::Transaction,
+        sale: &SaleRecord,
+    ) -> Result<()> {
+        let lang = self.settings()?.lang;
+        let doc = PrintedReceipt {
+            receipt: self.receipt(sale, false, lang)?,
+            paper: self.paper()?,
+            lang: lang.receipts(),
+        };
+        let json = serde_json::to_string(&doc).map_err(|e| {
+            KasirError::invalid(
+                format!("Struk tidak bisa disimpan: {e}"),
+                format!("The receipt cannot be stored: {e}"),
+            )
+        })?;
+        crate::store::sales::insert_receipt_document(tx, sale.id, &json)
+    }
+
+    /// A sale's receipt as plain text, as printed (see [`Shop::printed_receipt`]).
     pub fn receipt_text(&self, sale: &SaleRecord, copy: bool, lang: Lang) -> Result<String> {
-        let r = self.receipt(sale, copy, lang)?;
-        Ok(kasir_receipts::receipt_text(
-            &r,
-            self.paper()?,
-            lang.receipts(),
-        ))
+        Ok(self.printed_receipt(sale, copy, lang)?.text())
     }
 }

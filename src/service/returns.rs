@@ -10,6 +10,7 @@ use super::shift_close::supervisor;
 use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
 use crate::domain::money::{format_qty, round_cash_down, round_money, round_rupiah};
+use crate::domain::tax::returned_share;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::returns::{self as q, NewReturn, ReturnRecord};
@@ -143,7 +144,7 @@ impl Shop {
                 r,
                 r * l.base_qty / l.qty,
                 share(l.amount, l.qty, l.returned_qty, l.returned_amount, r, true),
-                share(l.ppn, l.qty, l.returned_qty, l.returned_ppn, r, false),
+                returned_share(l.ppn, l.qty, l.returned_qty, l.returned_ppn, r),
                 share(l.cost, l.qty, l.returned_qty, l.returned_cost, r, false),
             ));
         }

@@ -52,12 +52,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v15_shift_sales.sql")),
         M::up(include_str!("schema_v16_opening.sql")).foreign_key_check(),
         M::up(include_str!("schema_v17_prescriptions.sql")),
+        M::up(include_str!("schema_v18_settings_receipts.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    17
+    18
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -77,6 +78,7 @@ pub const HISTORY: &[&str] = &[
     "return_lines",
     "returns",
     "sale_lines",
+    "sale_receipts",
     "sale_tenders",
     "sales",
     "shift_closes",

@@ -266,16 +266,18 @@ pub struct ShiftTotals {
     pub rounding: Decimal,
     pub payable: Decimal,
     pub change: Decimal,
+    /// PPN contained in the sales (Σ of each receipt's whole-rupiah PPN).
+    pub ppn: Decimal,
     /// (tender kind, amount), in a fixed order: cash, qris, transfer, kasbon.
     pub tenders: Vec<(String, Decimal)>,
 }
 
 pub fn shift_totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
-    let (sales, gross, discount, rounding, payable, change) = c
+    let (sales, gross, discount, rounding, payable, change, ppn) = c
         .prepare_cached(&format!(
             "SELECT count(*), coalesce(sum(gross), 0), coalesce(sum(discount), 0),
                 coalesce(sum(rounding), 0), coalesce(sum(payable), 0),
-                coalesce(sum(change_given), 0)
+                coalesce(sum(change_given), 0), coalesce(sum(ppn), 0)
              FROM sales s WHERE {SALES_OF_SHIFT}"
         ))?
         .query_row([shift_id], |r| {
@@ -286,6 +288,7 @@ pub fn shift_totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
                 r.get::<_, i64>(3)?,
                 r.get::<_, i64>(4)?,
                 r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
             ))
         })?;
     let mut st = c.prepare_cached(&format!(
@@ -306,6 +309,7 @@ pub fn shift_totals(c: &Connection, shift_id: i64) -> Result<ShiftTotals> {
         rounding: money(rounding),
         payable: money(payable),
         change: money(change),
+        ppn: money(ppn),
         tenders,
     })
 }

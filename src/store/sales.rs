@@ -189,6 +189,8 @@ pub struct SaleLineRecord {
     pub ppn: Decimal,
     pub cost: Decimal,
     pub business_unit: String,
+    /// `ppn` or `exempt`.
+    pub tax_class: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -230,7 +232,7 @@ fn head(r: &Row) -> rusqlite::Result<SaleRecord> {
 fn fill(c: &Connection, s: &mut SaleRecord) -> Result<()> {
     let mut st = c.prepare_cached(
         "SELECT l.line_no, p.sku, l.name, l.unit, l.qty, l.base_qty, l.unit_price, l.tier,
-                l.discount, l.amount, l.ppn, l.cost, l.business_unit
+                l.discount, l.amount, l.ppn, l.cost, l.business_unit, l.tax_class
          FROM sale_lines l JOIN products p ON p.id = l.product_id
          WHERE l.sale_id = ?1 ORDER BY l.line_no",
     )?;
@@ -250,6 +252,7 @@ fn fill(c: &Connection, s: &mut SaleRecord) -> Result<()> {
                 ppn: money(r.get(10)?),
                 cost: money(r.get(11)?),
                 business_unit: r.get(12)?,
+                tax_class: r.get(13)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -304,4 +307,18 @@ pub fn by_date(c: &Connection, date: &str) -> Result<Vec<SaleRecord>> {
 pub fn count(c: &Connection) -> Result<i64> {
     Ok(c.prepare_cached("SELECT count(*) FROM sales")?
         .query_row([], |r| r.get(0))?)
+}
+
+/// Keep the document a sale's receipt printed (JSON), in the sale's transaction.
+pub fn insert_receipt_document(c: &Connection, sale_id: i64, json: &str) -> Result<()> {
+    c.prepare_cached("INSERT INTO sale_receipts(sale_id, document) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![sale_id, json])?;
+    Ok(())
+}
+
+/// The document a sale's receipt printed, if kasir kept it (sales since schema v16).
+pub fn receipt_document(c: &Connection, sale_id: i64) -> Result<Option<String>> {
+    opt(c
+        .prepare_cached("SELECT document FROM sale_receipts WHERE sale_id = ?1")?
+        .query_row([sale_id], |r| r.get(0)))
 }

@@ -194,6 +194,8 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                             ("settings.rounding", &mut form.rounding),
                             ("settings.printer", &mut form.printer),
                             ("settings.scanner", &mut form.scanner),
+                            ("settings.npwp", &mut form.npwp),
+                            ("settings.footer", &mut form.footer),
                         ] {
                             let label = ui.label(t(lang, key));
                             ui.add(egui::TextEdit::singleline(field).desired_width(360.0))

@@ -190,7 +190,7 @@ pub enum Back {
         query: String,
         results: Vec<MemberRow>,
     },
-    Settings(SettingsForm),
+    Settings(Box<SettingsForm>),
     /// Stock on hand, receiving, opname, write-offs, expiry (gudang, apoteker).
     Stock(Box<stock::StockScreen>),
     /// Shift close and Z report (cashier); day close, ledger, members, SHU, dashboard.
@@ -219,6 +219,9 @@ pub struct SettingsForm {
     pub paper: String,
     pub scanner: String,
     pub lang: String,
+    /// As typed; stored as digits.
+    pub npwp: String,
+    pub footer: String,
     pub error: Option<String>,
 }
 
@@ -1412,7 +1415,7 @@ impl TillApp {
                 query: String::new(),
                 results: self.shop.search_members("", 200).unwrap_or_default(),
             },
-            BackKind::Settings => Back::Settings(SettingsForm {
+            BackKind::Settings => Back::Settings(Box::new(SettingsForm {
                 name: self.settings.name.clone(),
                 address: self.settings.address.clone(),
                 unit: self.unit.as_str().into(),
@@ -1425,8 +1428,15 @@ impl TillApp {
                     .flatten()
                     .unwrap_or_default(),
                 lang: self.settings.lang.code().into(),
+                npwp: self
+                    .settings
+                    .npwp
+                    .as_deref()
+                    .map(crate::service::settings::format_npwp)
+                    .unwrap_or_default(),
+                footer: self.settings.footer.clone(),
                 error: None,
-            }),
+            })),
         };
         self.screen = Screen::Back(back);
     }
@@ -1488,43 +1498,31 @@ impl TillApp {
         let Screen::Back(Back::Settings(form)) = &mut self.screen else {
             return;
         };
-        let rounding = parse_amount(&form.rounding).filter(|r| *r > Decimal::ZERO);
-        let printer_ok = form
-            .printer
-            .trim()
-            .parse::<kasir_hardware::PrinterUri>()
-            .is_ok();
-        let error = if rounding.is_none() {
-            Some(t(lang, "pay.bad_amount").to_string())
-        } else if !printer_ok {
-            Some(format!(
-                "{}: {}",
-                t(lang, "settings.bad_printer"),
-                form.printer
-            ))
-        } else if BusinessUnit::parse(&form.unit).is_none() || Lang::parse(&form.lang).is_none() {
-            Some(t(lang, "settings.bad_value").to_string())
-        } else {
-            None
-        };
-        if error.is_some() {
-            form.error = error;
-            return;
-        }
         let pairs = [
-            ("shop.name".to_string(), form.name.trim().to_string()),
-            ("shop.address".into(), form.address.trim().into()),
+            ("shop.name".to_string(), form.name.clone()),
+            ("shop.address".into(), form.address.clone()),
+            ("shop.npwp".into(), form.npwp.clone()),
+            ("receipt.footer".into(), form.footer.clone()),
             (format!("till.{}.unit", self.till), form.unit.clone()),
-            (
-                "cash.rounding_step".into(),
-                rounding.unwrap_or(Decimal::ONE_HUNDRED).to_string(),
-            ),
+            ("cash.rounding_step".into(), form.rounding.clone()),
             ("tax.pkp".into(), form.pkp.to_string()),
-            ("printer.uri".into(), form.printer.trim().into()),
+            ("printer.uri".into(), form.printer.clone()),
             ("printer.paper".into(), form.paper.clone()),
-            ("scanner.port".into(), form.scanner.trim().into()),
+            ("scanner.port".into(), form.scanner.clone()),
             ("ui.lang".into(), form.lang.clone()),
         ];
+        // The registry's one validator, for every field before anything is saved.
+        let mut checked = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match crate::service::settings::validate(&k, &v) {
+                Ok(stored) => checked.push((k, stored)),
+                Err(e) => {
+                    form.error = Some(err_text(&e, lang));
+                    return;
+                }
+            }
+        }
+        let pairs = checked;
         for (k, v) in &pairs {
             let current = crate::store::settings::get(self.shop.store.conn(), k)
                 .ok()

@@ -26,6 +26,7 @@ pub fn line(
         unit_price: price,
         discount,
         amount: qty * price - discount,
+        taxable: true,
     }
 }
 
@@ -92,6 +93,7 @@ pub fn sembako() -> Receipt {
         subtotal: gross,
         discount_total: dec!(2000),
         ppn: None,
+        dpp: None,
         rounding: dec!(50),
         total: dec!(296900),
         tenders: vec![tender("Tunai", dec!(300000), None)],
@@ -153,6 +155,7 @@ pub fn apotek_member_copy() -> Receipt {
         subtotal: dec!(67500),
         discount_total: dec!(0),
         ppn: Some(dec!(6689)),
+        dpp: Some(dec!(60811)),
         rounding: dec!(0),
         total: dec!(67500),
         tenders: vec![

@@ -1,0 +1,815 @@
+//! The shop's settings: ONE typed registry of every key kasir reads, used by the settings
+//! screen, `kasir settings list|get|set` and `kasir check` alike.
+//!
+//! Each [`Setting`] names its key, the values it takes ([`Kind`], which is also the one
+//! validator: the screen and the command line both call [`validate`]), its default, what it
+//! means in Bahasa Indonesia and English, and who may change it ([`Who`]). A change goes
+//! through [`Shop::set_setting`]: checked against the registry, written with an audit row
+//! `KEY: "old" → "new"` naming who, in one transaction.
+//!
+//! **Adding a setting** (e.g. `scanner.*`, `scale.*`, `stock.allow_negative`, prescription
+//! age limits): add one entry to [`REGISTRY`] — the key (a per-till key uses `*` for the till,
+//! `till.*.printer`), its [`Kind`] (add a variant if none fits, with its check in
+//! [`Kind::check`]), the default as stored text, a description in both languages and [`Who`]
+//! may set it — and read it with `store::settings::get`, falling back to [`default_of`] (as
+//! `Shop::settings` does). Nothing else: the command, the screen's validation and
+//! `kasir check` pick it up. A key that is not in the registry cannot be set.
+//!
+//! **Changes behind kasir's back.** Every write through `store::settings::set` also records
+//! the value in `settings_seal`; `kasir check` compares the two tables and names a key whose
+//! value was changed, added or removed by hand (`sqlite3 … UPDATE settings …`), and a stored
+//! value the registry no longer accepts.
+
+use rust_decimal::Decimal;
+
+use super::{stamp, Shop};
+use crate::domain::user::{Actor, Permission};
+use crate::error::{KasirError, Result};
+use crate::i18n::{Bilingual, Lang};
+use crate::store::{audit, settings as q};
+
+/// What values a setting takes. [`Kind::check`] turns a typed value into the stored one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One line of text up to `max` characters; `required`: not empty.
+    Text { max: usize, required: bool },
+    /// Several lines (receipt footer) up to `max` characters.
+    Lines { max: usize },
+    /// `true` or `false`.
+    Bool,
+    /// A percentage from 0 to `max` (decimals allowed).
+    Percent { max: i64 },
+    /// Whole rupiah between `min` and `max`.
+    Rupiah { min: i64, max: i64 },
+    /// A whole number between `min` and `max`.
+    Number { min: i64, max: i64 },
+    /// One of the listed words.
+    Choice(&'static [&'static str]),
+    /// A printer address (`sim`, `file:…`, `serial:…`, `usb:…`, `tcp:…`); `optional`: may be
+    /// empty (a till without its own printer uses the shop's).
+    Printer { optional: bool },
+    /// The coop's NPWP: 15 or 16 digits, typed with or without dots and dashes; stored as
+    /// digits only; empty clears it.
+    Npwp,
+}
+
+/// Who may change a setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// The admin only (devices, counters, backups, stock and pharmacy limits).
+    Admin,
+    /// The admin or the bendahara (tax, money, the shop's name on receipts).
+    Treasurer,
+    /// Only through its own command, which does more than store the value.
+    Command(&'static str),
+    /// Kept by kasir itself; never set by hand.
+    Internal,
+}
+
+impl Who {
+    fn permission(self) -> Permission {
+        match self {
+            Who::Treasurer => Permission::ManageShopSettings,
+            _ => Permission::ManageUsers,
+        }
+    }
+
+    /// The roles, as `kasir settings list` shows them.
+    pub fn label(self) -> &'static str {
+        match self {
+            Who::Admin => "admin",
+            Who::Treasurer => "admin, bendahara",
+            Who::Command(c) => c,
+            Who::Internal => "kasir",
+        }
+    }
+}
+
+/// One setting of the registry.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// The key; `*` stands for a till's name in per-till keys.
+    pub key: &'static str,
+    pub kind: Kind,
+    /// The value in force when the key is not stored, as stored text.
+    pub default: &'static str,
+    pub id: &'static str,
+    pub en: &'static str,
+    pub who: Who,
+}
+
+const UNITS: &[&str] = &["sembako", "apotek"];
+
+/// Every setting kasir reads.
+pub const REGISTRY: &[Setting] = &[
+    Setting {
+        key: "shop.name",
+        kind: Kind::Text {
+            max: 60,
+            required: true,
+        },
+        default: "Koperasi",
+        id: "Nama koperasi (kepala struk)",
+        en: "Coop name (receipt header)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "shop.address",
+        kind: Kind::Text {
+            max: 120,
+            required: false,
+        },
+        default: "",
+        id: "Alamat (kepala struk)",
+        en: "Address (receipt header)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "shop.npwp",
+        kind: Kind::Npwp,
+        default: "",
+        id: "NPWP koperasi (15 atau 16 angka)",
+        en: "Coop's tax number NPWP (15 or 16 digits)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "tax.pkp",
+        kind: Kind::Bool,
+        default: "false",
+        id: "Pengusaha Kena Pajak: struk memuat PPN",
+        en: "Registered for PPN (PKP): receipts state PPN",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "tax.ppn_percent",
+        kind: Kind::Percent { max: 100 },
+        default: "11",
+        id: "Tarif PPN efektif atas harga jual (11 = 12% x DPP 11/12)",
+        en: "Effective PPN rate on the selling price (11 = 12% on DPP 11/12)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "cash.rounding_step",
+        kind: Kind::Rupiah { min: 1, max: 1000 },
+        default: "100",
+        id: "Pembulatan tunai ke bawah (Rp; 1 = tanpa pembulatan)",
+        en: "Cash rounding down (Rp; 1 = no rounding)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "cash.over_short_threshold",
+        kind: Kind::Rupiah {
+            min: 0,
+            max: 100_000_000,
+        },
+        default: "5000",
+        id: "Selisih kas (Rp) di atas ini perlu alasan saat tutup shift",
+        en: "Cash over/short (Rp) above which a shift close needs a reason",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "receipt.footer",
+        kind: Kind::Lines { max: 400 },
+        default: "",
+        id: "Kaki struk (baris-baris di bawah struk)",
+        en: "Receipt footer (lines at the bottom)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "ui.lang",
+        kind: Kind::Choice(&["id", "en"]),
+        default: "id",
+        id: "Bahasa layar dan struk (id, en)",
+        en: "Language of screens and receipts (id, en)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "printer.uri",
+        kind: Kind::Printer { optional: false },
+        default: "sim",
+        id: "Printer struk (sim, file:…, serial:…, usb:…, tcp:…)",
+        en: "Receipt printer (sim, file:…, serial:…, usb:…, tcp:…)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "printer.paper",
+        kind: Kind::Choice(&["58", "80"]),
+        default: "58",
+        id: "Lebar kertas struk (mm)",
+        en: "Receipt paper width (mm)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scanner.port",
+        kind: Kind::Text {
+            max: 200,
+            required: false,
+        },
+        default: "",
+        id: "Port scanner serial (kosong: scanner keyboard saja)",
+        en: "Serial scanner port (empty: keyboard-wedge only)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "till.default",
+        kind: Kind::Text {
+            max: 40,
+            required: false,
+        },
+        default: "sembako-1",
+        id: "Kasir (meja) yang dibuka jendela bila tidak disebut",
+        en: "Till the window opens when none is named",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "till.*.unit",
+        kind: Kind::Choice(UNITS),
+        default: "sembako",
+        id: "Unit usaha yang dilayani kasir ini",
+        en: "Business unit this till sells for",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "till.*.printer",
+        kind: Kind::Printer { optional: true },
+        default: "",
+        id: "Printer struk kasir ini (kosong: printer toko)",
+        en: "This till's receipt printer (empty: the shop's)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "till.*.pharmacy",
+        kind: Kind::Choice(&["apotek", "gerai"]),
+        default: "gerai",
+        id: "Kasir obat: apotek (dengan apoteker) atau gerai obat",
+        en: "Medicine counter: apotek (with a pharmacist) or gerai obat",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "backup.dir",
+        kind: Kind::Text {
+            max: 400,
+            required: false,
+        },
+        default: "",
+        id: "Folder cadangan harian (kosong: mati)",
+        en: "Daily backup folder (empty: off)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "backup.keep",
+        kind: Kind::Number { min: 1, max: 3650 },
+        default: "7",
+        id: "Jumlah cadangan harian yang disimpan",
+        en: "Daily backups kept",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "stock.expiry_warn_days",
+        kind: Kind::Number { min: 1, max: 3650 },
+        default: "90",
+        id: "Peringatan kedaluwarsa (hari ke depan)",
+        en: "Expiry warning (days ahead)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "stock.reorder_days",
+        kind: Kind::Number { min: 1, max: 365 },
+        default: "30",
+        id: "Hari penjualan untuk rata-rata pesan ulang",
+        en: "Days of sales averaged for reordering",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "stock.reorder_cover_days",
+        kind: Kind::Number { min: 0, max: 365 },
+        default: "14",
+        id: "Stok yang dipesan cukup untuk (hari)",
+        en: "Reorder to cover (days)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "stock.slow_days",
+        kind: Kind::Number { min: 1, max: 3650 },
+        default: "90",
+        id: "Barang lambat: tidak terjual selama (hari)",
+        en: "Slow movers: unsold for (days)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "pharmacy.oot_max_per_sale",
+        kind: Kind::Number { min: 1, max: 1000 },
+        default: "10",
+        id: "Batas obat OOT per transaksi (satuan dasar)",
+        en: "OOT drugs per sale at most (base units)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "rx.max_age_days.keras",
+        kind: Kind::Number { min: 0, max: 365 },
+        default: "30",
+        id: "Umur resep obat keras paling lama (hari)",
+        en: "Oldest prescription for obat keras (days)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "rx.max_age_days.oot",
+        kind: Kind::Number { min: 0, max: 365 },
+        default: "7",
+        id: "Umur resep obat OOT paling lama (hari)",
+        en: "Oldest prescription for OOT drugs (days)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "rx.max_age_days.psikotropika",
+        kind: Kind::Number { min: 0, max: 365 },
+        default: "3",
+        id: "Umur resep psikotropika paling lama (hari)",
+        en: "Oldest prescription for psikotropika (days)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "rx.max_age_days.narkotika",
+        kind: Kind::Number { min: 0, max: 365 },
+        default: "3",
+        id: "Umur resep narkotika paling lama (hari)",
+        en: "Oldest prescription for narkotika (days)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "shu.total",
+        kind: Kind::Rupiah {
+            min: 0,
+            max: 1_000_000_000_000,
+        },
+        default: "0",
+        id: "SHU yang dibagi (Rp)",
+        en: "SHU to distribute (Rp)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "shu.jasa_usaha_percent",
+        kind: Kind::Percent { max: 100 },
+        default: "25",
+        id: "Bagian SHU untuk jasa usaha (%)",
+        en: "SHU share for patronage (%)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "shu.jasa_modal_percent",
+        kind: Kind::Percent { max: 100 },
+        default: "20",
+        id: "Bagian SHU untuk jasa modal (%)",
+        en: "SHU share for capital (%)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "kasbon.limit_rule",
+        kind: Kind::Choice(&["fixed", "savings"]),
+        default: "fixed",
+        id: "Aturan limit kasbon (tetap, atau persen simpanan)",
+        en: "Kasbon limit rule (fixed, or a percentage of savings)",
+        who: Who::Command("kasir members kasbon-rule"),
+    },
+    Setting {
+        key: "kasbon.limit_percent",
+        kind: Kind::Percent { max: 1000 },
+        default: "50",
+        id: "Limit kasbon sebagai persen simpanan",
+        en: "Kasbon limit as a percentage of savings",
+        who: Who::Command("kasir members kasbon-rule"),
+    },
+    Setting {
+        key: audit::HEAD_KEY,
+        kind: Kind::Text {
+            max: 200,
+            required: false,
+        },
+        default: "",
+        id: "Ujung jejak audit (dijaga kasir)",
+        en: "Head of the audit chain (kept by kasir)",
+        who: Who::Internal,
+    },
+];
+
+/// Whether `key` is `pattern`, where a `*` in the pattern stands for a till's name
+/// (letters, digits, `-` and `_`).
+fn matches(pattern: &str, key: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == key,
+        Some((pre, post)) => {
+            key.len() > pre.len() + post.len()
+                && key.starts_with(pre)
+                && key.ends_with(post)
+                && key[pre.len()..key.len() - post.len()]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        }
+    }
+}
+
+/// The registry entry of a key.
+pub fn lookup(key: &str) -> Option<&'static Setting> {
+    REGISTRY.iter().find(|s| matches(s.key, key))
+}
+
+/// The default of a key ("" for a key the registry does not know).
+pub fn default_of(key: &str) -> &'static str {
+    lookup(key).map(|s| s.default).unwrap_or("")
+}
+
+fn refuse(key: &str, v: &str, why_id: &str, why_en: &str) -> KasirError {
+    KasirError::invalid(
+        format!("Nilai \"{v}\" tidak berlaku untuk pengaturan {key}: {why_id}"),
+        format!("\"{v}\" is not a valid value for setting {key}: {why_en}"),
+    )
+}
+
+impl Kind {
+    /// The stored form of `value`, or why it is refused.
+    pub fn check(self, key: &str, value: &str) -> Result<String> {
+        let v = value.trim();
+        let one_line = !v.chars().any(char::is_control);
+        let bad = |id: &str, en: &str| refuse(key, v, id, en);
+        let whole = |min: i64, max: i64, id: &str, en: &str| -> Result<String> {
+            let n = crate::domain::money::parse_amount(v)
+                .filter(|d| d.fract().is_zero())
+                .and_then(|d| i64::try_from(d).ok())
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        &format!("{id} bulat {min}–{max}"),
+                        &format!("a whole {en} {min}–{max}"),
+                    )
+                })?;
+            Ok(n.to_string())
+        };
+        match self {
+            Kind::Text { max, required } => {
+                if !one_line {
+                    Err(bad("satu baris saja", "one line only"))
+                } else if required && v.is_empty() {
+                    Err(bad("tidak boleh kosong", "must not be empty"))
+                } else if v.chars().count() > max {
+                    Err(bad(
+                        &format!("paling panjang {max} huruf"),
+                        &format!("at most {max} characters"),
+                    ))
+                } else {
+                    Ok(v.to_string())
+                }
+            }
+            Kind::Lines { max } => {
+                let text = value.trim_matches(|c: char| c.is_whitespace());
+                if text.chars().any(|c| c.is_control() && c != '\n') {
+                    Err(bad("teks biasa saja", "plain text only"))
+                } else if text.chars().count() > max {
+                    Err(bad(
+                        &format!("paling panjang {max} huruf"),
+                        &format!("at most {max} characters"),
+                    ))
+                } else {
+                    Ok(text.to_string())
+                }
+            }
+            Kind::Bool => match v {
+                "true" | "false" => Ok(v.to_string()),
+                _ => Err(bad("true atau false", "true or false")),
+            },
+            Kind::Percent { max } => v
+                .replace(',', ".")
+                .parse::<Decimal>()
+                .ok()
+                .filter(|d| *d >= Decimal::ZERO && *d <= Decimal::from(max))
+                .map(|d| d.normalize().to_string())
+                .ok_or_else(|| bad(&format!("persen 0–{max}"), &format!("a percentage 0–{max}"))),
+            Kind::Rupiah { min, max } => whole(min, max, "rupiah", "rupiah amount"),
+            Kind::Number { min, max } => whole(min, max, "angka", "number"),
+            Kind::Choice(words) => {
+                if words.contains(&v) {
+                    Ok(v.to_string())
+                } else {
+                    Err(bad(
+                        &format!("salah satu dari {}", words.join(", ")),
+                        &format!("one of {}", words.join(", ")),
+                    ))
+                }
+            }
+            Kind::Printer { optional } => {
+                if v.is_empty() && optional {
+                    Ok(String::new())
+                } else {
+                    super::print::parse_printer(v).map_err(|_| {
+                        bad(
+                            "alamat printer seperti sim, file:struk.bin, serial:/dev/ttyUSB0?baud=9600, usb:/dev/usb/lp0, tcp:192.168.1.50:9100",
+                            "a printer address such as sim, file:receipt.bin, serial:/dev/ttyUSB0?baud=9600, usb:/dev/usb/lp0, tcp:192.168.1.50:9100",
+                        )
+                    })
+                }
+            }
+            Kind::Npwp => normalise_npwp(v).ok_or_else(|| {
+                bad(
+                    "NPWP berisi 15 angka (01.234.567.8-901.000) atau 16 angka",
+                    "an NPWP has 15 digits (01.234.567.8-901.000) or 16 digits",
+                )
+            }),
+        }
+    }
+
+    /// The values, in words, for `kasir settings list`.
+    pub fn describe(self, lang: Lang) -> String {
+        match self {
+            Kind::Text { .. } | Kind::Lines { .. } => lang.pick("teks", "text").into(),
+            Kind::Bool => "true|false".into(),
+            Kind::Percent { max } => format!("0–{max} %"),
+            Kind::Rupiah { min, max } => format!("Rp {min}–{max}"),
+            Kind::Number { min, max } => format!("{min}–{max}"),
+            Kind::Choice(w) => w.join("|"),
+            Kind::Printer { .. } => "sim|file:|serial:|usb:|tcp:".into(),
+            Kind::Npwp => "NPWP".into(),
+        }
+    }
+}
+
+/// An NPWP as typed (`01.234.567.8-901.000`, `0123456789010000`) → its digits, when it has
+/// 15 or 16 of them and nothing but dots, dashes and spaces between; `Some("")` for empty.
+pub fn normalise_npwp(typed: &str) -> Option<String> {
+    let typed = typed.trim();
+    if !typed
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | ' '))
+    {
+        return None;
+    }
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    matches!(digits.len(), 0 | 15 | 16).then_some(digits)
+}
+
+/// An NPWP as printed: 15 digits as `01.234.567.8-901.000`, 16 digits as they are.
+pub fn format_npwp(digits: &str) -> String {
+    if digits.len() == 15 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        format!(
+            "{}.{}.{}.{}-{}.{}",
+            &digits[0..2],
+            &digits[2..5],
+            &digits[5..8],
+            &digits[8..9],
+            &digits[9..12],
+            &digits[12..15]
+        )
+    } else {
+        digits.to_string()
+    }
+}
+
+/// The one validator: the stored form of `value` for `key`, or a refusal naming the key and
+/// what it takes. Unknown keys are refused with the closest known one.
+pub fn validate(key: &str, value: &str) -> Result<String> {
+    let Some(s) = lookup(key) else {
+        return Err(unknown(key));
+    };
+    match s.who {
+        Who::Command(cmd) => Err(KasirError::invalid(
+            format!("{key} diatur dengan: {cmd} (limit anggota dihitung ulang)"),
+            format!("{key} is set with: {cmd} (members' limits are recomputed)"),
+        )),
+        Who::Internal => Err(KasirError::invalid(
+            format!("{key} dijaga oleh kasir sendiri dan tidak bisa diubah"),
+            format!("{key} is kept by kasir itself and cannot be changed"),
+        )),
+        Who::Admin | Who::Treasurer => s.kind.check(key, value),
+    }
+}
+
+fn unknown(key: &str) -> KasirError {
+    let closest = REGISTRY
+        .iter()
+        .filter(|s| s.who != Who::Internal)
+        .map(|s| (edit_distance(s.key, key), s.key))
+        .min()
+        .map(|(_, k)| k)
+        .unwrap_or("shop.name");
+    KasirError::invalid(
+        format!("Pengaturan \"{key}\" tidak dikenal (maksudnya {closest}?); daftar: kasir settings list"),
+        format!("Unknown setting \"{key}\" (did you mean {closest}?); see: kasir settings list"),
+    )
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// One setting as `kasir settings list|get` shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SettingView {
+    pub key: String,
+    /// The value in force: the stored one, else the default.
+    pub value: String,
+    /// Whether the value is the default (nothing stored).
+    pub default: bool,
+    pub values: String,
+    pub who: &'static str,
+    pub description: String,
+}
+
+/// A change as made: who, key, old → new.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SettingChange {
+    pub key: String,
+    pub old: Option<String>,
+    pub new: String,
+    pub changed: bool,
+}
+
+/// The audit detail of a change: `KEY: "old" → "new"` (`null` when nothing was stored).
+pub fn audit_detail(key: &str, old: Option<&str>, new: &str) -> String {
+    let quote = |s: Option<&str>| serde_json::to_string(&s).unwrap_or_default();
+    format!("{key}: {} → {}", quote(old), quote(Some(new)))
+}
+
+impl Shop {
+    /// One setting with its value in force; unknown keys are refused.
+    pub fn setting_view(&self, key: &str, lang: Lang) -> Result<SettingView> {
+        let s = lookup(key).ok_or_else(|| unknown(key))?;
+        let stored = q::get(self.store.conn(), key)?;
+        Ok(view(s, key, stored, lang))
+    }
+
+    /// Every setting: the registry's keys with their values in force, and the per-till
+    /// keys that are stored. The audit head, kept by kasir itself, is left out.
+    pub fn setting_list(&self, lang: Lang) -> Result<Vec<SettingView>> {
+        let stored: std::collections::BTreeMap<String, String> =
+            q::all(self.store.conn())?.into_iter().collect();
+        let mut out = Vec::new();
+        for s in REGISTRY.iter().filter(|s| s.who != Who::Internal) {
+            if s.key.contains('*') {
+                for (k, v) in stored.iter().filter(|(k, _)| matches(s.key, k)) {
+                    out.push(view(s, k, Some(v.clone()), lang));
+                }
+            } else {
+                out.push(view(s, s.key, stored.get(s.key).cloned(), lang));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Change one setting: the registry says what it takes and who may; the change is
+    /// audited with its old and new value. Setting a value it already has changes nothing.
+    pub fn set_setting(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+        self.change_setting(actor, key, value).map(drop)
+    }
+
+    /// [`Shop::set_setting`], saying what changed.
+    pub fn change_setting(
+        &mut self,
+        actor: &Actor,
+        key: &str,
+        value: &str,
+    ) -> Result<SettingChange> {
+        let who = lookup(key).map(|s| s.who).unwrap_or(Who::Admin);
+        super::auth::require(actor, who.permission(), "ubah pengaturan")?;
+        let new = validate(key, value)?;
+        let at = stamp(self.now());
+        self.store.write(|tx| {
+            let old = q::get(tx, key)?;
+            if old.as_deref() == Some(new.as_str()) {
+                return Ok(SettingChange {
+                    key: key.into(),
+                    old,
+                    new: new.clone(),
+                    changed: false,
+                });
+            }
+            q::set(tx, key, &new)?;
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "setting",
+                    detail: &audit_detail(key, old.as_deref(), &new),
+                    approver: None,
+                },
+            )?;
+            Ok(SettingChange {
+                key: key.into(),
+                old,
+                new: new.clone(),
+                changed: true,
+            })
+        })
+    }
+
+    /// Settings changed behind kasir's back (their value differs from the one kasir last
+    /// wrote, or kasir never wrote them, or they were removed), and stored values the
+    /// registry refuses, for `kasir check`.
+    pub fn settings_problems(&self) -> Result<Vec<Bilingual>> {
+        let c = self.store.conn();
+        let mut problems = Vec::new();
+        let show = |v: &Option<String>| serde_json::to_string(v).unwrap_or_default();
+        for (key, sealed, now) in q::unsealed(c)? {
+            problems.push(Bilingual::new(
+                format!(
+                    "Pengaturan {key} diubah di luar kasir: terakhir disimpan kasir {}, sekarang {}",
+                    show(&sealed),
+                    show(&now)
+                ),
+                format!(
+                    "Setting {key} was changed outside kasir: kasir last stored {}, now {}",
+                    show(&sealed),
+                    show(&now)
+                ),
+            ));
+        }
+        for (key, value) in q::all(c)? {
+            if let Some(s) = lookup(&key).filter(|s| s.who != Who::Internal) {
+                if let Err(e) = s.kind.check(&key, &value) {
+                    problems.push(Bilingual::new(e.message(Lang::Id), e.message(Lang::En)));
+                }
+            }
+        }
+        Ok(problems)
+    }
+}
+
+fn view(s: &Setting, key: &str, stored: Option<String>, lang: Lang) -> SettingView {
+    SettingView {
+        key: key.to_string(),
+        default: stored.is_none(),
+        value: stored.unwrap_or_else(|| s.default.to_string()),
+        values: s.kind.describe(lang),
+        who: s.who.label(),
+        description: lang.pick(s.id, s.en).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npwp_is_15_or_16_digits_typed_with_dots_and_dashes() {
+        for (typed, stored) in [
+            ("01.234.567.8-901.000", "012345678901000"),
+            ("012345678901000", "012345678901000"),
+            ("3201 0123 4567 8901", "3201012345678901"),
+            ("", ""),
+        ] {
+            assert_eq!(validate("shop.npwp", typed).unwrap(), stored, "{typed}");
+        }
+        for bad in [
+            "01.234.567.8-901.00",
+            "12345678901234567",
+            "01.234.567.8/901.000",
+            "NPWP",
+        ] {
+            assert!(validate("shop.npwp", bad).is_err(), "{bad}");
+        }
+        assert_eq!(format_npwp("012345678901000"), "01.234.567.8-901.000");
+        assert_eq!(format_npwp("3201012345678901"), "3201012345678901");
+    }
+
+    #[test]
+    fn one_rule_per_key_including_the_per_till_ones() {
+        assert!(validate("cash.rounding_step", "0").is_err());
+        assert_eq!(validate("cash.rounding_step", "1.000").unwrap(), "1000");
+        assert!(validate("till.apotek-1.unit", "apotek").is_ok());
+        assert!(validate("till.apotek-1.unit", "bengkel").is_err());
+        assert_eq!(validate("till.apotek-1.printer", "").unwrap(), "");
+        assert!(validate("printer.uri", "").is_err());
+        assert!(validate("till..unit", "apotek").is_err());
+        let e = validate("shop.nama", "X").unwrap_err();
+        assert!(
+            e.message(Lang::En).contains("did you mean shop.name"),
+            "{e}"
+        );
+        assert!(validate(audit::HEAD_KEY, "1:00").is_err());
+    }
+
+    #[test]
+    fn every_default_passes_its_own_rule() {
+        for s in REGISTRY.iter().filter(|s| s.who != Who::Internal) {
+            let key = s.key.replace('*', "cli");
+            let stored = s.kind.check(&key, s.default);
+            // Defaults stand for "nothing stored": an empty default may mean "none".
+            assert!(
+                stored.is_ok() || s.default.is_empty(),
+                "{}: {:?}",
+                s.key,
+                stored
+            );
+        }
+    }
+}
