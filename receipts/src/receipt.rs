@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::layout::{Layout, Style};
-use crate::money::{qty, rupiah};
+use crate::money::{qty, rupiah, weight};
 use crate::{date_time, render, EscposOptions, Lang, Paper};
 
 /// Everything printed on a sale receipt. Amounts are computed by the caller; this only lays
@@ -53,6 +53,9 @@ pub struct ReceiptLine {
     pub discount: Decimal,
     /// What the line costs after its discount.
     pub amount: Decimal,
+    /// A weighed line: its quantity is printed to the gram (`1,250 kg`).
+    #[serde(default)]
+    pub weighed: bool,
 }
 
 /// One payment.
@@ -125,9 +128,14 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
         } else {
             format!(" {}", line.unit.trim())
         };
+        let shown_qty = if line.weighed {
+            weight(line.qty)
+        } else {
+            qty(line.qty)
+        };
         doc.pair_indented(
             2,
-            &format!("{}{unit} x {}", qty(line.qty), rupiah(line.unit_price)),
+            &format!("{}{unit} x {}", shown_qty, rupiah(line.unit_price)),
             &rupiah(line.amount),
             Style::NORMAL,
         );

@@ -70,6 +70,7 @@ fn receipt_line() -> impl Strategy<Value = ReceiptLine> {
                 unit_price,
                 discount,
                 amount,
+                weighed: false,
             },
         )
 }

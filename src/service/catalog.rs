@@ -9,6 +9,7 @@ use super::{new_uuid, Shop};
 use crate::domain::barcode::{classify, CodeError, CodeKind};
 use crate::domain::cart::ItemRef;
 use crate::domain::catalog::{BusinessUnit, DrugClass, TaxClass, UnitPrices};
+use crate::domain::label::MAX_PLU;
 use crate::domain::money::{parse_amount, parse_qty};
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -37,6 +38,7 @@ pub const CATALOG_COLUMNS: &[&str] = &[
     "nie",
     "het",
     "max_per_sale",
+    "plu",
 ];
 
 /// A CSV reader over `input` whose rows are looked up by column name.
@@ -198,6 +200,20 @@ fn names<T: Copy>(all: &[T], f: impl Fn(T) -> &'static str) -> String {
     all.iter().map(|v| f(*v)).collect::<Vec<_>>().join(", ")
 }
 
+/// The `plu` cell: empty, or the in-store item code a label scale prints (1 to 999 999).
+fn parse_plu(r: &Row) -> Result<Option<u32>> {
+    let Some(t) = r.opt_text("plu") else {
+        return Ok(None);
+    };
+    match t.parse::<u32>() {
+        Ok(n) if t.bytes().all(|b| b.is_ascii_digit()) && (1..=MAX_PLU).contains(&n) => Ok(Some(n)),
+        _ => Err(r.err(
+            format!("plu \"{t}\" harus angka 1 sampai {MAX_PLU}"),
+            format!("plu \"{t}\" must be a number from 1 to {MAX_PLU}"),
+        )),
+    }
+}
+
 /// Parse and check a whole catalog CSV; the first bad row stops it.
 pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
     let mut rows = CsvRows::new(
@@ -215,6 +231,7 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
     let mut products: Vec<ProductRecord> = Vec::new();
     let mut by_sku: HashMap<String, usize> = HashMap::new();
     let mut seen_codes: HashSet<String> = HashSet::new();
+    let mut seen_plus: HashSet<u32> = HashSet::new();
     while let Some(row) = rows.next_row() {
         let (_, r) = row?;
         let sku = r.required("sku")?;
@@ -257,8 +274,28 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
             } else {
                 None
             },
+            // Likewise a file without the plu column leaves every product's item code alone.
+            plu: if r.has("plu") {
+                Some(parse_plu(&r)?)
+            } else {
+                None
+            },
             units: Vec::new(),
         };
+        if let Some(Some(plu)) = product.plu {
+            if !product.weighed {
+                return Err(r.err(
+                    format!("plu {plu} hanya untuk barang timbang (weighed = 1)"),
+                    format!("plu {plu} is only for weighed products (weighed = 1)"),
+                ));
+            }
+            if by_sku.get(&sku).is_none() && !seen_plus.insert(plu) {
+                return Err(r.err(
+                    format!("plu {plu} dipakai dua kali"),
+                    format!("plu {plu} appears twice"),
+                ));
+            }
+        }
         if product
             .max_per_sale
             .flatten()
@@ -413,6 +450,7 @@ pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> 
                 crate::service::safe_cell(p.nie.as_deref().unwrap_or_default()),
                 p.het.map(s).unwrap_or_default(),
                 p.max_per_sale.flatten().map(s).unwrap_or_default(),
+                p.plu.flatten().map(|n| n.to_string()).unwrap_or_default(),
             ])?;
         }
     }

@@ -651,6 +651,7 @@ fn product(i: usize, rng: &mut Rng) -> ProductRecord {
         min_stock: Decimal::from(5),
         nie: None,
         max_per_sale: None,
+        plu: None,
         het: None,
         units,
     }

@@ -22,6 +22,7 @@ pub mod shift_close;
 pub mod stock;
 pub mod stock_screen;
 pub mod till;
+pub mod weighing;
 
 use std::sync::{Arc, Mutex};
 
@@ -239,6 +240,19 @@ pub fn validate_setting(key: &str, value: &str) -> Result<()> {
         autobackup::KEEP_KEY => v.parse::<usize>().is_ok_and(|k| (1..=3650).contains(&k)),
         crate::store::audit::HEAD_KEY => false,
         k if k.starts_with("till.") && k.ends_with(".unit") => BusinessUnit::parse(v).is_some(),
+        // Weighed goods: the counter scale and label-scale barcodes.
+        weighing::SCALE_PORT_KEY => !v.chars().any(char::is_control),
+        weighing::SCALE_PROTOCOL_KEY => kasir_hardware::ScaleProtocol::parse(v).is_some(),
+        weighing::SCALE_BAUD_KEY => v
+            .parse::<u32>()
+            .is_ok_and(|b| kasir_hardware::SUPPORTED_BAUDS.contains(&b)),
+        weighing::SCALE_FRAMING_KEY => v.is_empty() || kasir_hardware::Framing::parse(v).is_some(),
+        weighing::SCALE_TARE_KEY => v.parse::<u32>().is_ok_and(|g| g <= weighing::MAX_TARE_G),
+        weighing::LAYOUT_KEY => {
+            return crate::domain::label::LabelLayout::parse(v)
+                .map(|_| ())
+                .map_err(|e| weighing::layout_error(&e));
+        }
         _ => !value.chars().any(|c| c.is_control() && c != '\n'),
     };
     if ok {

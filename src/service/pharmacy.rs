@@ -193,11 +193,15 @@ impl Shop {
         entry: &str,
         rx: Option<(&Prescription, &str, &str)>,
     ) -> Result<usize> {
+        // Without a prescription it is a plain scan (label-scale codes included).
+        let Some((rx, user, pin)) = rx else {
+            return self.scan_into(cart, entry);
+        };
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
         let item = self.find_item(&e.code)?;
-        match rx {
-            Some((rx, user, pin)) if item.drug_class.needs_prescription() => self.add_prescribed(
+        if item.drug_class.needs_prescription() {
+            self.add_prescribed(
                 till,
                 cart,
                 &e.code,
@@ -205,8 +209,9 @@ impl Shop {
                 rx,
                 user,
                 pin,
-            ),
-            _ => self.scan_into(cart, entry),
+            )
+        } else {
+            self.scan_into(cart, entry)
         }
     }
 

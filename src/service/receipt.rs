@@ -65,6 +65,7 @@ impl Shop {
                     unit_price: l.unit_price,
                     discount: l.discount,
                     amount: l.amount,
+                    weighed: l.weighed,
                 })
                 .collect(),
             subtotal: sale.gross,

@@ -189,6 +189,8 @@ pub struct SaleLineRecord {
     pub ppn: Decimal,
     pub cost: Decimal,
     pub business_unit: String,
+    /// Sold by weight (the product's flag): shown to the gram.
+    pub weighed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -230,7 +232,7 @@ fn head(r: &Row) -> rusqlite::Result<SaleRecord> {
 fn fill(c: &Connection, s: &mut SaleRecord) -> Result<()> {
     let mut st = c.prepare_cached(
         "SELECT l.line_no, p.sku, l.name, l.unit, l.qty, l.base_qty, l.unit_price, l.tier,
-                l.discount, l.amount, l.ppn, l.cost, l.business_unit
+                l.discount, l.amount, l.ppn, l.cost, l.business_unit, p.weighed
          FROM sale_lines l JOIN products p ON p.id = l.product_id
          WHERE l.sale_id = ?1 ORDER BY l.line_no",
     )?;
@@ -250,6 +252,7 @@ fn fill(c: &Connection, s: &mut SaleRecord) -> Result<()> {
                 ppn: money(r.get(10)?),
                 cost: money(r.get(11)?),
                 business_unit: r.get(12)?,
+                weighed: r.get(13)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

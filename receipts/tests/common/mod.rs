@@ -26,6 +26,7 @@ pub fn line(
         unit_price: price,
         discount,
         amount: qty * price - discount,
+        weighed: false,
     }
 }
 
