@@ -250,3 +250,181 @@ fn zero_weight(code: &str) -> KasirError {
         format!("Label code {code}: the weight is zero — print the label again"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::domain::cart::Cart;
+    use crate::domain::label::make_label;
+    use crate::service::FixedClock;
+    use crate::store::Store;
+
+    fn demo() -> Shop {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap();
+        let mut shop = Shop::new(
+            Store::open_in_memory().unwrap(),
+            Arc::new(FixedClock::new(at)),
+        );
+        crate::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+        shop
+    }
+
+    const W: &str = "20IIIIIWWWWW";
+    const P: &str = "21IIIIIPPPPP";
+
+    /// What a scan did: the new line's (sku, qty, amount), or the English refusal.
+    fn scan(shop: &Shop, code: &str) -> std::result::Result<(String, Decimal, Decimal), String> {
+        let mut cart = Cart::default();
+        cart.add(shop.find_item("8991234567891").unwrap(), Decimal::ONE)
+            .unwrap();
+        let before = cart.clone();
+        match shop.scan_into(&mut cart, code) {
+            Ok(i) => {
+                let l = &cart.lines[i];
+                Ok((l.item.sku.clone(), l.qty, l.amount()))
+            }
+            Err(e) => {
+                assert_eq!(cart, before, "{code}: a refused code changes nothing");
+                Err(e.message(Lang::En))
+            }
+        }
+    }
+
+    #[test]
+    fn label_codes_table() {
+        let shop = demo();
+        let w = |plu, grams| make_label(W, plu, grams).unwrap();
+        let p = |plu, rp| make_label(P, plu, rp).unwrap();
+        let mut bad_check = w(101, 1250);
+        let last = bad_check.pop().unwrap();
+        bad_check.push(if last == '9' { '0' } else { '9' });
+        let ok = |sku: &str, qty, amount| Ok((sku.to_string(), qty, amount));
+        let table: Vec<(
+            String,
+            std::result::Result<(String, Decimal, Decimal), &str>,
+        )> = vec![
+            // Beras medium curah 13 000/kg, 1 250 g.
+            (w(101, 1250), ok("BRS-CRM", dec!(1.25), dec!(16250))),
+            (w(108, 5), ok("CBR-CRH", dec!(0.005), dec!(275))),
+            // Beras premium 14 500/kg, label Rp18 500: 1,275 kg = Rp18 488 (never above).
+            (p(102, 18_500), ok("BRS-CRP", dec!(1.275), dec!(18488))),
+            // Bawang merah 40 000/kg, label Rp10 000: exactly 250 g.
+            (p(105, 10_000), ok("BWM-CRH", dec!(0.25), dec!(10000))),
+            (bad_check, Err("check digit")),
+            (w(999, 1250), Err("item code 999 is not in the catalog")),
+            (p(999, 5000), Err("item code 999 is not in the catalog")),
+            (w(101, 0), Err("weight is zero")),
+            (p(101, 0), Err("weight is zero")),
+            // Rp10 buys less than a gram of rice.
+            (p(101, 10), Err("weight is zero")),
+            (format!("2*{}", w(101, 1250)), Err("without a quantity")),
+            // A 22 prefix is no pattern of the layout: looked up as a barcode.
+            ("2200101012500".into(), Err("not")),
+        ];
+        for (code, want) in table {
+            let got = scan(&shop, &code);
+            match (&got, want) {
+                (Ok(g), Ok(w)) => assert_eq!(*g, w, "{code}"),
+                (Err(g), Err(w)) => assert!(g.contains(w), "{code}: {g} lacks {w}"),
+                (_, want) => panic!("{code}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_price_above_het_is_refused() {
+        let shop = demo();
+        // The government lowered the HET of medium rice below the shop's price.
+        shop.store
+            .conn()
+            .execute(
+                "UPDATE products SET het = 1250000 WHERE sku = 'BRS-CRM'",
+                [],
+            )
+            .unwrap();
+        for code in [
+            make_label(W, 101, 1000).unwrap(),
+            make_label(P, 101, 13_000).unwrap(),
+        ] {
+            let got = scan(&shop, &code);
+            assert!(
+                got.as_ref().is_err_and(|e| e.contains("HET")),
+                "{code}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn scale_readings_to_sell() {
+        let r = |grams, stable| {
+            Some(ScaleReading {
+                weight: kasir_hardware::Weight::Grams(grams),
+                stable,
+                net: false,
+            })
+        };
+        let en = |res: Result<Decimal>| res.map_err(|e| e.message(Lang::En));
+        assert_eq!(en(weight_to_sell(r(1250, true), 0)), Ok(dec!(1.25)));
+        assert_eq!(en(weight_to_sell(r(1250, true), 50)), Ok(dec!(1.2)));
+        let refused = [
+            (r(1250, false), 0, "not stable"),
+            (r(0, true), 0, "zero"),
+            (r(-20, true), 0, "negative"),
+            (
+                Some(ScaleReading {
+                    weight: kasir_hardware::Weight::Overload,
+                    stable: false,
+                    net: false,
+                }),
+                0,
+                "overloaded",
+            ),
+            (
+                r(50, true),
+                50,
+                "tare 0.050 kg is not lighter than the weight 0.050 kg",
+            ),
+            (None, 0, "No weight from the scale"),
+        ];
+        for (reading, tare, want) in refused {
+            let got = en(weight_to_sell(reading, tare));
+            assert!(got.as_ref().is_err_and(|e| e.contains(want)), "{got:?}");
+        }
+    }
+
+    #[test]
+    fn scale_and_layout_settings_are_checked() {
+        let mut shop = demo();
+        let admin = Actor::back_office();
+        for (k, v) in [
+            (LAYOUT_KEY, "20IIIIIWWWW"),
+            (LAYOUT_KEY, "20IIIIIWWWWW,20IIIIIPPPPP"),
+            (SCALE_PROTOCOL_KEY, "dibal"),
+            (SCALE_BAUD_KEY, "9601"),
+            (SCALE_FRAMING_KEY, "9Z1"),
+            (SCALE_TARE_KEY, "-5"),
+        ] {
+            assert!(shop.set_setting(&admin, k, v).is_err(), "{k}={v}");
+        }
+        assert_eq!(shop.label_layout().unwrap().patterns().len(), 2);
+        shop.set_setting(&admin, LAYOUT_KEY, "22IIIIIWWWWW")
+            .unwrap();
+        shop.set_setting(&admin, SCALE_PORT_KEY, "/dev/ttyUSB1")
+            .unwrap();
+        shop.set_setting(&admin, SCALE_PROTOCOL_KEY, "toledo")
+            .unwrap();
+        shop.set_setting(&admin, SCALE_TARE_KEY, "15").unwrap();
+        let s = shop.scale_settings().unwrap().unwrap();
+        assert_eq!(s.protocol, ScaleProtocol::Toledo);
+        assert_eq!(s.framing, kasir_hardware::Framing::SEVEN_E_ONE);
+        assert_eq!(s.tare_g, 15);
+        let w = make_label("22IIIIIWWWWW", 103, 500).unwrap();
+        assert_eq!(scan(&shop, &w).map(|l| l.1), Ok(dec!(0.5)));
+    }
+}
