@@ -672,6 +672,7 @@ fn item_ref(p: &ProductRecord, product_id: i64, unit_ids: &[i64], k: usize) -> I
         drug_class: p.drug_class,
         weighed: false,
         batch_tracked: false,
+        plu: None,
     }
 }
 

@@ -129,7 +129,7 @@ pub fn upsert(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<i64> {
 
 const ITEM_COLS: &str = "p.id, pu.id, p.sku, p.name, pu.unit, pu.factor, pu.price_umum,
     pu.price_anggota, pu.price_grosir, pu.grosir_min_qty, p.tax_class, p.business_unit,
-    p.drug_class, p.weighed, p.batch_tracked";
+    p.drug_class, p.weighed, p.batch_tracked, p.plu";
 
 fn item_row(r: &Row) -> rusqlite::Result<ItemRef> {
     let tax: String = r.get(10)?;
@@ -153,6 +153,7 @@ fn item_row(r: &Row) -> rusqlite::Result<ItemRef> {
         drug_class: DrugClass::parse(&drug).unwrap_or(DrugClass::None),
         weighed: r.get(13)?,
         batch_tracked: r.get(14)?,
+        plu: r.get(15)?,
     })
 }
 
