@@ -491,6 +491,12 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
         "shift.over_short_threshold",
         "kasbon.rule",
         "shu.reserve_percent",
+        "scale.port",
+        "scale.protocol",
+        "scale.baud",
+        "scale.framing",
+        "scale.tare",
+        "barcode.instore",
         "audit.head",
     ];
     let shop = RefCell::new(demo_in_memory());
@@ -517,6 +523,8 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
             prop_assert!(shop.kasbon_rule().is_ok());
             prop_assert!(shop.over_short_threshold().is_ok());
             prop_assert!(shop.shu_params().is_ok());
+            prop_assert!(shop.scale_settings().is_ok());
+            prop_assert!(shop.label_layout().is_ok());
             let mut cart = kasir::domain::cart::Cart::default();
             if let Err(e) = shop.scan_into(&mut cart, "8991234567891") {
                 clear(&e)?;
@@ -540,6 +548,11 @@ fn settings_out_of_range_are_refused_and_kept() {
         ("ui.lang", "jawa"),
         ("backup.keep", "0"),
         ("till.sembako-1.unit", "bengkel"),
+        ("scale.protocol", "dibal"),
+        ("scale.baud", "9601"),
+        ("scale.tare", "-50"),
+        ("barcode.instore", "20IIIIIWWWW"),
+        ("barcode.instore", "30IIIIIWWWWW"),
         ("audit.head", "1:00"),
     ] {
         let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();

@@ -962,4 +962,10 @@ fn f4_timbang_sells_the_stable_weight_refuses_bad_readings_and_audits_typed_weig
         "{}",
         audit[0].detail
     );
+
+    // A label-scale code scanned at scanner speed is one weighed line of its product.
+    let label = kasir::domain::label::make_label("20IIIIIWWWWW", 105, 500).unwrap();
+    burst(&mut h, &label);
+    let line = h.state().cart.lines.last().unwrap().clone();
+    assert_eq!((line.item.sku.as_str(), line.qty), ("BWM-CRH", dec!(0.5)));
 }

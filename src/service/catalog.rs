@@ -561,6 +561,75 @@ mod tests {
     }
 
     #[test]
+    fn item_codes_of_weighed_products_import_export_and_stay_unique() {
+        let head = format!("{}plu\n", HEAD.trim_end().to_string() + ",max_per_sale,");
+        let row = |sku: &str, weighed: u8, plu: &str| {
+            format!("{sku},Beras {sku},sembako,kg,exempt,none,0,{weighed},kg,1,,13000,,,,11000,,,,,{plu}\n")
+        };
+        let csv = format!("{head}{}{}", row("B1", 1, "101"), row("B2", 1, ""));
+        let products = parse_catalog(csv.as_bytes()).unwrap();
+        assert_eq!(products[0].plu, Some(Some(101)));
+        assert_eq!(products[1].plu, Some(None));
+        let mut out = Vec::new();
+        write_catalog(&products, &mut out).unwrap();
+        assert_eq!(parse_catalog(out.as_slice()).unwrap(), products);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",plu"));
+        for (rows, word) in [
+            (
+                format!("{}{}", row("B1", 1, "101"), row("B2", 1, "101")),
+                "twice",
+            ),
+            (row("B1", 0, "101"), "weighed"),
+            (row("B1", 1, "0"), "plu"),
+            (row("B1", 1, "1234567"), "plu"),
+            (row("B1", 1, "12a"), "plu"),
+        ] {
+            match parse_catalog(format!("{head}{rows}").as_bytes()) {
+                Err(KasirError::Import { reason, .. }) => {
+                    assert!(reason.en.contains(word), "{word}: {}", reason.en)
+                }
+                other => panic!("{rows}: {other:?}"),
+            }
+        }
+        // In the shop: another product's code is refused; a file without the column
+        // leaves the codes alone.
+        let mut shop = Shop::new(
+            crate::store::Store::open_in_memory().unwrap(),
+            std::sync::Arc::new(crate::service::SystemClock),
+        );
+        let admin = Actor::back_office();
+        let none = &mut |_, _| {};
+        shop.import_catalog(&admin, csv.as_bytes(), none).unwrap();
+        let clash = format!("{head}{}", row("B2", 1, "101"));
+        let err = shop
+            .import_catalog(&admin, clash.as_bytes(), none)
+            .unwrap_err();
+        assert!(
+            err.message(crate::i18n::Lang::En).contains("PLU 101"),
+            "{err:?}"
+        );
+        let without =
+            format!("{HEAD}B1,Beras B1,sembako,kg,exempt,none,0,1,kg,1,,14000,,,,11000,,,\n");
+        shop.import_catalog(&admin, without.as_bytes(), none)
+            .unwrap();
+        let item =
+            shop.label_item(&crate::domain::label::make_label("20IIIIIWWWWW", 101, 500).unwrap());
+        // No layout set yet: not a label code.
+        assert!(matches!(item, Ok(None)));
+        assert_eq!(
+            q::item_by_plu(shop.store.conn(), 101)
+                .unwrap()
+                .map(|i| i.sku),
+            Some("B1".into())
+        );
+    }
+
+    #[test]
     fn bad_rows_name_their_line() {
         let cases = [
             (
