@@ -1224,22 +1224,11 @@ impl TillApp {
         })();
         match result {
             Ok(()) => {
-                // With a scale at the till, a weight typed by hand is on record, with what
-                // the scale showed.
-                let weighed = next.lines.get(line).filter(|l| l.item.weighed);
-                if let (Some(l), true, true, Some(actor)) =
-                    (weighed, typed, self.scale.configured(), &self.actor)
-                {
-                    let scale = self.scale.describe();
-                    if let Err(e) = self
-                        .shop
-                        .audit_typed_weight(actor, &self.till, &l.item, l.qty, &scale)
-                    {
-                        if let Some(Dialog::Qty { error, .. }) = &mut self.dialog {
-                            *error = Some(err_text(&e, lang));
-                        }
-                        return;
+                if let Err(e) = self.audit_if_typed(&next, line, typed) {
+                    if let Some(Dialog::Qty { error, .. }) = &mut self.dialog {
+                        *error = Some(err_text(&e, lang));
                     }
+                    return;
                 }
                 self.cart = next;
                 self.dialog = None;
@@ -1250,45 +1239,6 @@ impl TillApp {
                     *error = Some(err_text(&e, lang));
                 }
             }
-        }
-    }
-
-    /// Timbang: the scale's stable weight less the tare becomes the line's quantity, or the
-    /// dialog says why not (unstable, zero, negative, overload, no scale, tare too heavy).
-    fn weigh(&mut self) {
-        let lang = self.lang;
-        let reading = self.scale.latest();
-        let Some(Dialog::Qty {
-            text,
-            error,
-            tare,
-            from_scale,
-            ..
-        }) = &mut self.dialog
-        else {
-            return;
-        };
-        let tare_g = match tare.trim() {
-            "" => Ok(0),
-            t => t
-                .parse::<u32>()
-                .ok()
-                .filter(|g| *g <= crate::service::weighing::MAX_TARE_G)
-                .ok_or_else(|| {
-                    KasirError::invalid(
-                        format!("Tara \"{t}\" harus gram bulat"),
-                        format!("Tare \"{t}\" must be whole grams"),
-                    )
-                }),
-        };
-        match tare_g.and_then(|g| crate::service::weighing::weight_to_sell(reading, g)) {
-            Ok(kg) => {
-                *text = format_qty(kg);
-                *from_scale = Some(text.clone());
-                *error = None;
-                self.apply_qty();
-            }
-            Err(e) => *error = Some(err_text(&e, lang)),
         }
     }
 

@@ -7,8 +7,12 @@ use std::time::Duration;
 use eframe::egui;
 use kasir_hardware::{ScaleHandle, ScaleReading, SimScale, Weight};
 
+use super::{err_text, Dialog, TillApp};
+use crate::domain::cart::Cart;
+use crate::domain::money::format_qty;
+use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
-use crate::service::weighing::{ScaleSettings, SIM_SCALE};
+use crate::service::weighing::{self, ScaleSettings, SIM_SCALE};
 
 /// The scale's state, for the status bar and the audit of typed weights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +161,61 @@ impl ScaleSource {
                 let stable = if r.stable { "stable" } else { "unstable" };
                 format!("{state}, {w} {stable}")
             }
+        }
+    }
+}
+
+impl TillApp {
+    /// Timbang: the scale's stable weight less the tare becomes the line's quantity, or the
+    /// dialog says why not (unstable, zero, negative, overload, no scale, tare too heavy).
+    pub(super) fn weigh(&mut self) {
+        let lang = self.lang;
+        let reading = self.scale.latest();
+        let Some(Dialog::Qty {
+            text,
+            error,
+            tare,
+            from_scale,
+            ..
+        }) = &mut self.dialog
+        else {
+            return;
+        };
+        let tare_g = match tare.trim() {
+            "" => Ok(0),
+            t => t
+                .parse::<u32>()
+                .ok()
+                .filter(|g| *g <= weighing::MAX_TARE_G)
+                .ok_or_else(|| {
+                    KasirError::invalid(
+                        format!("Tara \"{t}\" harus gram bulat"),
+                        format!("Tare \"{t}\" must be whole grams"),
+                    )
+                }),
+        };
+        match tare_g.and_then(|g| weighing::weight_to_sell(reading, g)) {
+            Ok(kg) => {
+                *text = format_qty(kg);
+                *from_scale = Some(text.clone());
+                *error = None;
+                self.apply_qty();
+            }
+            Err(e) => *error = Some(err_text(&e, lang)),
+        }
+    }
+
+    /// With a scale at the till, a weighed line's weight typed by hand (`typed`) is put on
+    /// record with what the scale showed.
+    pub(super) fn audit_if_typed(&mut self, next: &Cart, line: usize, typed: bool) -> Result<()> {
+        let weighed = next.lines.get(line).filter(|l| l.item.weighed);
+        match (weighed, typed, self.scale.configured(), &self.actor) {
+            (Some(l), true, true, Some(actor)) => {
+                let scale = self.scale.describe();
+                self.shop
+                    .audit_typed_weight(actor, &self.till, &l.item, l.qty, &scale)
+            }
+            _ => Ok(()),
         }
     }
 }
