@@ -289,7 +289,7 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
                     format!("plu {plu} is only for weighed products (weighed = 1)"),
                 ));
             }
-            if by_sku.get(&sku).is_none() && !seen_plus.insert(plu) {
+            if !by_sku.contains_key(&sku) && !seen_plus.insert(plu) {
                 return Err(r.err(
                     format!("plu {plu} dipakai dua kali"),
                     format!("plu {plu} appears twice"),

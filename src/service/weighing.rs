@@ -278,8 +278,11 @@ mod tests {
     const W: &str = "20IIIIIWWWWW";
     const P: &str = "21IIIIIPPPPP";
 
-    /// What a scan did: the new line's (sku, qty, amount), or the English refusal.
-    fn scan(shop: &Shop, code: &str) -> std::result::Result<(String, Decimal, Decimal), String> {
+    /// What a scan did: the new line's (sku, qty, amount), or the refusal.
+    type Scanned<E> = std::result::Result<(String, Decimal, Decimal), E>;
+
+    /// What a scan did, with the refusal in English.
+    fn scan(shop: &Shop, code: &str) -> Scanned<String> {
         let mut cart = Cart::default();
         cart.add(shop.find_item("8991234567891").unwrap(), Decimal::ONE)
             .unwrap();
@@ -305,10 +308,7 @@ mod tests {
         let last = bad_check.pop().unwrap();
         bad_check.push(if last == '9' { '0' } else { '9' });
         let ok = |sku: &str, qty, amount| Ok((sku.to_string(), qty, amount));
-        let table: Vec<(
-            String,
-            std::result::Result<(String, Decimal, Decimal), &str>,
-        )> = vec![
+        let table: Vec<(String, Scanned<&str>)> = vec![
             // Beras medium curah 13 000/kg, 1 250 g.
             (w(101, 1250), ok("BRS-CRM", dec!(1.25), dec!(16250))),
             (w(108, 5), ok("CBR-CRH", dec!(0.005), dec!(275))),

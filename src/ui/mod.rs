@@ -211,7 +211,7 @@ pub enum Back {
         query: String,
         results: Vec<MemberRow>,
     },
-    Settings(SettingsForm),
+    Settings(Box<SettingsForm>),
     /// Stock on hand, receiving, opname, write-offs, expiry (gudang, apoteker).
     Stock(Box<stock::StockScreen>),
     /// Shift close and Z report (cashier); day close, ledger, members, SHU, dashboard.
@@ -1528,7 +1528,7 @@ impl TillApp {
                 query: String::new(),
                 results: self.shop.search_members("", 200).unwrap_or_default(),
             },
-            BackKind::Settings => Back::Settings(SettingsForm {
+            BackKind::Settings => Back::Settings(Box::new(SettingsForm {
                 name: self.settings.name.clone(),
                 address: self.settings.address.clone(),
                 unit: self.unit.as_str().into(),
@@ -1547,7 +1547,7 @@ impl TillApp {
                 scale_tare: self.setting_text(weighing::SCALE_TARE_KEY, "0"),
                 label_layout: self.setting_text(weighing::LAYOUT_KEY, ""),
                 error: None,
-            }),
+            })),
         };
         self.screen = Screen::Back(back);
     }
