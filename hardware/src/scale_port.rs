@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -422,7 +422,6 @@ pub fn read_stable(cfg: &ScaleConfig, timeout: Duration) -> Result<ScaleReading,
 #[derive(Debug, Clone)]
 pub struct SimScale {
     tx: Sender<ScaleEvent>,
-    shown: Arc<Mutex<Option<ScaleReading>>>,
 }
 
 impl SimScale {
@@ -433,21 +432,12 @@ impl SimScale {
         let zero = ScaleReading::stable_grams(0);
         let _ = tx.send(ScaleEvent::Reading(zero));
         let handle = ScaleHandle::new(rx, Arc::new(AtomicBool::new(false)), None);
-        (
-            SimScale {
-                tx,
-                shown: Arc::new(Mutex::new(Some(zero))),
-            },
-            handle,
-        )
+        (SimScale { tx }, handle)
     }
 
     /// Show `reading` (as the next line a scale would send). Returns whether the handle is
     /// still there.
     pub fn show(&self, reading: ScaleReading) -> bool {
-        if let Ok(mut s) = self.shown.lock() {
-            *s = Some(reading);
-        }
         self.tx.send(ScaleEvent::Reading(reading)).is_ok()
     }
 
@@ -456,16 +446,8 @@ impl SimScale {
         self.show(ScaleReading::stable_grams(grams))
     }
 
-    /// What the scale shows now.
-    pub fn shown(&self) -> Option<ScaleReading> {
-        self.shown.lock().ok().and_then(|s| *s)
-    }
-
     /// Simulate pulling the cable.
     pub fn unplug(&self) -> bool {
-        if let Ok(mut s) = self.shown.lock() {
-            *s = None;
-        }
         self.tx.send(ScaleEvent::Disconnected).is_ok()
     }
 
