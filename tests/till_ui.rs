@@ -963,6 +963,12 @@ fn f4_timbang_sells_the_stable_weight_refuses_bad_readings_and_audits_typed_weig
         audit[0].detail
     );
 
+    // Confirming the same weight again types nothing new.
+    press(&mut h, Key::F4);
+    click(&mut h, "Selesai (Enter)");
+    let again = kasir::store::audit::recent(h.state().shop.store.conn(), 2).unwrap();
+    assert_ne!(again[1].action, "weight_typed", "audited once");
+
     // A label-scale code scanned at scanner speed is one weighed line of its product.
     let label = kasir::domain::label::make_label("20IIIIIWWWWW", 105, 500).unwrap();
     burst(&mut h, &label);

@@ -208,7 +208,12 @@ impl TillApp {
     /// With a scale at the till, a weighed line's weight typed by hand (`typed`) is put on
     /// record with what the scale showed.
     pub(super) fn audit_if_typed(&mut self, next: &Cart, line: usize, typed: bool) -> Result<()> {
-        let weighed = next.lines.get(line).filter(|l| l.item.weighed);
+        // Only a weight that changed: opening F4 and confirming the same weight types nothing.
+        let before = self.cart.lines.get(line).map(|l| l.qty);
+        let weighed = next
+            .lines
+            .get(line)
+            .filter(|l| l.item.weighed && Some(l.qty) != before);
         match (weighed, typed, self.scale.configured(), &self.actor) {
             (Some(l), true, true, Some(actor)) => {
                 let scale = self.scale.describe();
