@@ -673,6 +673,23 @@ fn the_admin_chooses_a_printer_in_settings_and_prints_a_test_page() {
     h.get_by_label("Simpan").click();
     h.run_steps(3);
     assert_eq!(h.state().settings.paper, "80");
+    // Scale and label layout: a bad pattern saves nothing of the form, a good one all of it.
+    let setting = |h: &Harness<TillApp>, k| {
+        kasir::store::settings::get(h.state().shop.store.conn(), k).unwrap()
+    };
+    for (layout, saved) in [("20IIIIIWWWW", false), ("22IIIIIWWWWW", true)] {
+        if let Screen::Back(kasir::ui::Back::Settings(form)) = &mut h.state_mut().screen {
+            (form.scale_protocol, form.label_layout) = ("toledo".into(), layout.into());
+        }
+        h.get_by_label("Simpan").click();
+        h.run_steps(3);
+        let toledo = setting(&h, "scale.protocol").as_deref() == Some("toledo");
+        assert_eq!(toledo, saved, "{layout}");
+        assert_eq!(
+            setting(&h, "barcode.instore").as_deref() == Some(layout),
+            saved
+        );
+    }
     h.get_by_label("Cetak halaman uji").click();
     h.run_steps(3);
     let mut text = String::new();
