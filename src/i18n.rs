@@ -584,6 +584,25 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("settings.npwp", "NPWP koperasi", "Coop's NPWP"),
     ("settings.footer", "Kaki struk", "Receipt footer"),
     ("report.ppn", "Termasuk PPN", "Incl. VAT (PPN)"),
+    ("scale.title", "Timbangan", "Scale"),
+    ("scale.none", "tidak ada (ketik berat)", "none (type the weight)"),
+    ("scale.connected", "tersambung", "connected"),
+    ("scale.disconnected", "terputus — ketik berat", "disconnected — type the weight"),
+    ("scale.sim", "simulasi", "simulated"),
+    ("scale.overload", "kelebihan beban", "overloaded"),
+    ("scale.under_zero", "di bawah nol", "below zero"),
+    ("scale.moving", " (belum stabil)", " (not stable)"),
+    ("scale.tare", "Tara (gram)", "Tare (grams)"),
+    ("scale.weigh", "Timbang", "Weigh"),
+    ("scale.sim_grams", "gram", "grams"),
+    ("scale.sim_put", "Taruh di timbangan", "Put on the scale"),
+    ("scale.sim_clear", "Kosongkan", "Take off"),
+    ("settings.scale_port", "Port timbangan (kosong: tanpa timbangan, sim: simulasi)", "Scale port (empty: no scale, sim: simulated)"),
+    ("settings.scale_protocol", "Protokol timbangan (cas, toledo)", "Scale protocol (cas, toledo)"),
+    ("settings.scale_baud", "Baud timbangan", "Scale baud rate"),
+    ("settings.scale_tare", "Tara timbangan (gram)", "Scale tare (grams)"),
+    ("settings.label_layout", "Pola barcode timbang (mis. 20IIIIIWWWWW,21IIIIIPPPPP)", "Label barcode patterns (e.g. 20IIIIIWWWWW,21IIIIIPPPPP)"),
+    ("back.plu", "Kode timbang", "Scale code"),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -628,6 +647,7 @@ mod tests {
             include_str!("ui/stock.rs"),
             include_str!("ui/books.rs"),
             include_str!("ui/rx.rs"),
+            include_str!("ui/scale.rs"),
         ];
         let mut missing = Vec::new();
         let mut seen = 0;

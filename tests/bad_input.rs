@@ -117,6 +117,17 @@ fn scanner_lines_and_wedge_bursts_never_panic() {
             if let Ok(code) = parse_scan_line(&bytes) {
                 prop_assert!(!code.is_empty());
             }
+            // The same bytes from a scale, in either protocol: readings or errors, no panic.
+            for protocol in kasir_hardware::ScaleProtocol::ALL {
+                let mut parser = kasir_hardware::ScaleParser::new(*protocol);
+                for chunk in bytes.chunks(7) {
+                    let _ = parser.push(chunk);
+                }
+            }
+            // And as a label-scale code of the demo's layout.
+            let layout = kasir::domain::label::LabelLayout::parse("20IIIIIWWWWW,21IIIIIPPPPP")
+                .expect("demo layout");
+            let _ = layout.read(&String::from_utf8_lossy(&bytes));
             Ok(())
         })
         .unwrap();
@@ -491,6 +502,12 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
         "shift.over_short_threshold",
         "kasbon.rule",
         "shu.reserve_percent",
+        "scale.port",
+        "scale.protocol",
+        "scale.baud",
+        "scale.framing",
+        "scale.tare",
+        "barcode.instore",
         "audit.head",
         "rx.max_age_days.keras",
         "rx.max_age_days.psikotropika",
@@ -522,6 +539,8 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
             prop_assert!(shop
                 .rx_max_age_days(kasir::domain::catalog::DrugClass::Keras)
                 .is_ok_and(|d| (0..=365).contains(&d)));
+            prop_assert!(shop.scale_settings().is_ok());
+            prop_assert!(shop.label_layout().is_ok());
             let mut cart = kasir::domain::cart::Cart::default();
             if let Err(e) = shop.scan_into(&mut cart, "8991234567891") {
                 clear(&e)?;
@@ -551,10 +570,21 @@ fn settings_out_of_range_are_refused_and_kept() {
         ("rx.max_age_days.narkotika", "366"),
         ("cash.rounding_step", "0"),
         ("shop.npwp", "01.234.567.8-901"),
+        ("scale.protocol", "dibal"),
+        ("scale.baud", "9601"),
+        ("scale.tare", "-50"),
+        ("barcode.instore", "20IIIIIWWWW"),
+        ("barcode.instore", "30IIIIIWWWWW"),
     ] {
         let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
         let e = shop.set_setting(&boss, key, bad).unwrap_err();
-        assert!(e.message(Lang::En).contains("not a valid value"), "{key}");
+        // A label layout says which pattern is wrong and why.
+        let msg = e.message(Lang::En);
+        assert!(
+            msg.contains("not a valid value")
+                || key == "barcode.instore" && msg.contains("pattern"),
+            "{key}: {msg}"
+        );
         assert_eq!(
             kasir::store::settings::get(shop.store.conn(), key).unwrap(),
             before

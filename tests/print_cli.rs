@@ -1,4 +1,5 @@
-//! The real binary: `print receipt|test|z|queue|retry`, `drawer open`, `devices list`.
+//! The real binary: `print receipt|test|z|queue|retry`, `drawer open`, `devices list|scale`,
+//! and a sale of a label-scale code.
 
 mod common;
 
@@ -343,5 +344,161 @@ fn a_pkp_receipt_states_whole_rupiah_ppn_the_dpp_the_npwp_and_marks_its_lines() 
         text.lines()
             .any(|l| l.contains("Termasuk PPN") && l.ends_with("Rp445")),
         "{text}"
+    );
+}
+
+#[test]
+fn a_label_code_sells_its_weight_and_the_receipt_line_shows_it() {
+    let (_dir, db) = demo_shop();
+    // Beras Medium Curah, item code 101, 1 250 g on the label scale; Rp13.000/kg.
+    let code = kasir::domain::label::make_label("20IIIIIWWWWW", 101, 1250).unwrap();
+    let out = ok(&db, &["sale", "--pay", "cash:20000", &code]);
+    assert!(out.contains("Beras Medium Curah"), "{out}");
+    assert!(out.contains("1,250 kg x Rp13.000"), "{out}");
+    assert!(out.contains("Rp16.250"), "{out}");
+    // A price label: Rp10.000 of bawang merah at Rp40.000/kg is 0,250 kg.
+    let price = kasir::domain::label::make_label("21IIIIIPPPPP", 105, 10_000).unwrap();
+    let out = ok(
+        &db,
+        &["--lang", "en", "sale", "--pay", "cash:10000", &price],
+    );
+    assert!(out.contains("0,250 kg x Rp40.000"), "{out}");
+    assert!(out.contains("Rp10.000"), "{out}");
+
+    let sales = json(&db, &["sales", "list"]);
+    // Unknown item code, zero weight and a bad check digit change nothing.
+    let unknown = kasir::domain::label::make_label("20IIIIIWWWWW", 999, 1250).unwrap();
+    let err = refused(
+        &db,
+        &["--lang", "en", "sale", "--pay", "cash:20000", &unknown],
+    );
+    assert!(err.contains("item code 999"), "{err}");
+    let zero = kasir::domain::label::make_label("20IIIIIWWWWW", 101, 0).unwrap();
+    let err = refused(&db, &["sale", "--pay", "cash:20000", &zero]);
+    assert!(err.contains("beratnya nol"), "{err}");
+    let mut bad = code.clone();
+    let last = bad.pop().unwrap();
+    bad.push(if last == '9' { '0' } else { '9' });
+    let err = refused(&db, &["--lang", "en", "sale", "--pay", "cash:20000", &bad]);
+    assert!(err.contains("check digit"), "{err}");
+    assert_eq!(
+        json(&db, &["sales", "list"]),
+        sales,
+        "refused sales store nothing"
+    );
+}
+
+/// A pty pair whose master plays a scale: `reply` answers what the reader sends (Toledo) or
+/// `stream` is written every 20 ms (CAS), until the returned flag is set.
+fn fake_scale(
+    stream: Option<&'static [u8]>,
+    reply: Option<&'static [u8]>,
+) -> Option<(
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    std::thread::JoinHandle<()>,
+    serialport::TTYPort,
+)> {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (mut master, slave) = match serialport::TTYPort::pair() {
+        Ok(p) => p,
+        Err(e) => {
+            if std::env::var("KASIR_CI").as_deref() == Ok("1") {
+                panic!("no pseudo-terminal under KASIR_CI=1: {e}");
+            }
+            eprintln!("SKIP: no pseudo-terminal available ({e})");
+            return None;
+        }
+    };
+    let path = serialport::SerialPort::name(&slave).expect("pty name");
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&stop);
+    serialport::SerialPort::set_timeout(&mut master, std::time::Duration::from_millis(20)).unwrap();
+    let t = std::thread::spawn(move || {
+        let mut buf = [0u8; 64];
+        while !flag.load(Ordering::SeqCst) {
+            if let Some(line) = stream {
+                let _ = master.write_all(line);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            if let Some(answer) = reply {
+                if let Ok(n) = master.read(&mut buf) {
+                    for _ in buf[..n].iter().filter(|b| **b == b'W') {
+                        let _ = master.write_all(answer);
+                    }
+                }
+            }
+        }
+    });
+    Some((path, stop, t, slave))
+}
+
+#[test]
+fn devices_scale_prints_one_stable_reading_or_why_not() {
+    let db = std::path::Path::new("/nonexistent/kasir-scale-test.db");
+    let Some((pts, stop, t, _slave)) =
+        fake_scale(Some(b"US,GS,+  1.240kg\r\nST,GS,+  1.250kg\r\n"), None)
+    else {
+        return;
+    };
+    let out = ok(db, &["devices", "scale", "--port", &pts]);
+    assert_eq!(out.trim(), "1,250 kg");
+    let out = ok(db, &["--lang", "en", "devices", "scale", "--port", &pts]);
+    assert_eq!(out.trim(), "1.250 kg");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    t.join().unwrap();
+
+    // Toledo 8217: STX weight CR in answer to W.
+    let Some((pts, stop, t, _slave)) = fake_scale(None, Some(b"\x02002.005N\r")) else {
+        return;
+    };
+    let args = ["devices", "scale", "--port", &pts, "--protocol", "toledo"];
+    assert_eq!(ok(db, &args).trim(), "2,005 kg (neto)");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    t.join().unwrap();
+
+    // Overloaded, always moving, silent: each says why, exit non-zero.
+    for (reply, why) in [
+        (&b"\x02?B\r"[..], "overloaded"),
+        (&b"\x02?A\r"[..], "did not settle"),
+        (&b""[..], "No reading"),
+    ] {
+        let Some((pts, stop, t, _slave)) = fake_scale(None, Some(reply)) else {
+            return;
+        };
+        let err = refused(
+            db,
+            &[
+                "--lang",
+                "en",
+                "devices",
+                "scale",
+                "--port",
+                &pts,
+                "--protocol",
+                "toledo",
+                "--timeout",
+                "1",
+            ],
+        );
+        assert!(err.contains(why), "{why}: {err}");
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        t.join().unwrap();
+    }
+    let err = refused(
+        db,
+        &[
+            "--lang",
+            "en",
+            "devices",
+            "scale",
+            "--port",
+            "/dev/ttyKASIR_NO_SCALE",
+        ],
+    );
+    assert!(
+        err.contains("Cannot open port /dev/ttyKASIR_NO_SCALE"),
+        "{err}"
     );
 }

@@ -802,3 +802,30 @@ fn goods_paid_in_cash_say_drawer_or_safe_and_the_drawer_pays_only_what_it_holds(
         "{z}"
     );
 }
+
+#[test]
+fn stock_does_not_change_on_a_day_whose_books_are_posted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("toko.db");
+    ok(&db, &["demo"]);
+    ok(&db, &["day", "close"]);
+    let before = json(&db, &["stock", "8991234567891"]);
+    let goods = write(
+        dir.path(),
+        "terima.csv",
+        "code,qty,unit,cost,batch,expiry\n8991234567891,24,pcs,2785,,\n",
+    );
+    let err = refused(&db, &["--lang", "en", "receive", &goods]);
+    assert!(
+        err.contains("has been closed by the treasurer") && err.contains("goods received"),
+        "{err}"
+    );
+    let err = refused(
+        &db,
+        &["writeoff", "8991234567891", "2", "--reason", "rusak"],
+    );
+    assert!(err.contains("sudah ditutup bendahara"), "{err}");
+    assert_eq!(json(&db, &["stock", "8991234567891"]), before);
+    // The books still hold exactly the stock.
+    assert_eq!(json(&db, &["check"])["books_match_stock"], true);
+}

@@ -16,7 +16,7 @@ use kasir::store::{OpenMode, Store};
 use kasir::ui::{Dialog, Screen, TillApp, TillOptions};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use ui_common::{burst, press, select_user, typing};
+use ui_common::{burst, click, press, select_user, typing};
 
 const MIE: &str = "8991234567891"; // Indomie Goreng, Rp3.500 umum / Rp3.400 anggota
 const GULA: &str = "8991483002310"; // Gula Pasir 1 kg, Rp18.500
@@ -760,6 +760,23 @@ fn the_admin_chooses_a_printer_in_settings_and_prints_a_test_page() {
     h.get_by_label("Simpan").click();
     h.run_steps(3);
     assert_eq!(h.state().settings.paper, "80");
+    // Scale and label layout: a bad pattern saves nothing of the form, a good one all of it.
+    let setting = |h: &Harness<TillApp>, k| {
+        kasir::store::settings::get(h.state().shop.store.conn(), k).unwrap()
+    };
+    for (layout, saved) in [("20IIIIIWWWW", false), ("22IIIIIWWWWW", true)] {
+        if let Screen::Back(kasir::ui::Back::Settings(form)) = &mut h.state_mut().screen {
+            (form.scale_protocol, form.label_layout) = ("toledo".into(), layout.into());
+        }
+        h.get_by_label("Simpan").click();
+        h.run_steps(3);
+        let toledo = setting(&h, "scale.protocol").as_deref() == Some("toledo");
+        assert_eq!(toledo, saved, "{layout}");
+        assert_eq!(
+            setting(&h, "barcode.instore").as_deref() == Some(layout),
+            saved
+        );
+    }
     h.get_by_label("Cetak halaman uji").click();
     h.run_steps(3);
     let mut text = String::new();
@@ -1009,4 +1026,110 @@ fn the_daily_backup_at_start_is_written_beside_the_till_while_it_sells() {
         .unwrap();
     assert_eq!(again.written, None);
     assert_eq!(again.kept, vec![written]);
+}
+
+/// The Qty dialog's error, if it is open.
+fn qty_error(h: &Harness<TillApp>) -> String {
+    match &h.state().dialog {
+        Some(Dialog::Qty { error, .. }) => error.clone().unwrap_or_default(),
+        other => panic!("the F4 dialog is not open: {other:?}"),
+    }
+}
+
+#[test]
+fn f4_timbang_sells_the_stable_weight_refuses_bad_readings_and_audits_typed_weights() {
+    let (_dir, mut h) = harness_after_login();
+    typing(&mut h, "BRS-CRM"); // Beras Medium Curah, Rp13.000/kg, weighed
+    press(&mut h, Key::Enter);
+    assert_eq!(h.state().cart.lines[0].qty, dec!(1));
+    // The demo's scale control puts 1 250 g on the simulated scale.
+    h.state_mut().scale.sim_grams = "1250".into();
+    click(&mut h, "Taruh di timbangan");
+    press(&mut h, Key::F4);
+    click(&mut h, "Timbang");
+    assert!(h.state().dialog.is_none(), "weighed and closed");
+    assert_eq!(h.state().cart.lines[0].qty, dec!(1.25));
+    assert_eq!(total(&h), dec!(16250));
+    h.get_by_label("1,250"); // the weight shown is the one sold
+
+    // Readings that cannot be sold are refused in the dialog; the line keeps its weight.
+    let (source, sim) = kasir::ui::ScaleSource::simulated();
+    h.state_mut().scale = source;
+    let moving = |grams| kasir_hardware::ScaleReading {
+        weight: kasir_hardware::Weight::Grams(grams),
+        stable: false,
+        net: false,
+    };
+    let overload = kasir_hardware::ScaleReading {
+        weight: kasir_hardware::Weight::Overload,
+        stable: false,
+        net: false,
+    };
+    press(&mut h, Key::F4);
+    for (reading, why) in [
+        (moving(1300), "belum stabil"),
+        (kasir_hardware::ScaleReading::stable_grams(0), "nol"),
+        (kasir_hardware::ScaleReading::stable_grams(-40), "negatif"),
+        (overload, "kelebihan beban"),
+    ] {
+        sim.show(reading);
+        h.run_steps(2);
+        click(&mut h, "Timbang");
+        assert!(qty_error(&h).contains(why), "{why}: {}", qty_error(&h));
+        assert_eq!(h.state().cart.lines[0].qty, dec!(1.25));
+    }
+    // A tare of 50 g is taken off; a tare as heavy as the goods is refused.
+    sim.put(850);
+    h.get_by_label("Tara (gram)").click();
+    typing(&mut h, "5");
+    h.run_steps(2);
+    if let Some(Dialog::Qty { tare, .. }) = &mut h.state_mut().dialog {
+        assert_eq!(tare, "05", "typed into the tare field");
+        *tare = "850".into();
+    }
+    click(&mut h, "Timbang");
+    assert!(qty_error(&h).contains("Tara"), "{}", qty_error(&h));
+    if let Some(Dialog::Qty { tare, .. }) = &mut h.state_mut().dialog {
+        *tare = "50".into();
+    }
+    click(&mut h, "Timbang");
+    assert_eq!(h.state().cart.lines[0].qty, dec!(0.8));
+
+    // Unplugged: the status bar says so, Timbang cannot weigh, a typed weight is audited.
+    sim.unplug();
+    h.run_steps(3);
+    h.get_by_label("Timbangan: terputus — ketik berat");
+    press(&mut h, Key::F4);
+    click(&mut h, "Timbang");
+    assert!(
+        qty_error(&h).contains("ketik beratnya"),
+        "{}",
+        qty_error(&h)
+    );
+    if let Some(Dialog::Qty { text, .. }) = &mut h.state_mut().dialog {
+        *text = "0,75".into();
+    }
+    click(&mut h, "Selesai (Enter)");
+    assert_eq!(h.state().cart.lines[0].qty, dec!(0.75));
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 1).unwrap();
+    assert_eq!(audit[0].action, "weight_typed");
+    assert!(
+        audit[0]
+            .detail
+            .contains("BRS-CRM 0.750 kg typed; scale disconnected"),
+        "{}",
+        audit[0].detail
+    );
+
+    // Confirming the same weight again types nothing new.
+    press(&mut h, Key::F4);
+    click(&mut h, "Selesai (Enter)");
+    let again = kasir::store::audit::recent(h.state().shop.store.conn(), 2).unwrap();
+    assert_ne!(again[1].action, "weight_typed", "audited once");
+
+    // A label-scale code scanned at scanner speed is one weighed line of its product.
+    let label = kasir::domain::label::make_label("20IIIIIWWWWW", 105, 500).unwrap();
+    burst(&mut h, &label);
+    let line = h.state().cart.lines.last().unwrap().clone();
+    assert_eq!((line.item.sku.as_str(), line.qty), ("BWM-CRH", dec!(0.5)));
 }

@@ -1,6 +1,7 @@
 //! Devices of the kasir till: receipt printers (serial, USB printer class, TCP 9100, file,
 //! simulated), the cash drawer, printer status, serial barcode scanners and the
-//! keyboard-wedge detector.
+//! keyboard-wedge detector, and counter scales (CAS continuous and Toledo 8217
+//! request–response).
 //!
 //! This crate moves bytes and reads statuses; it knows nothing of sales, receipts or the
 //! database. Nothing here panics on a device fault, and nothing blocks forever.
@@ -14,6 +15,8 @@ pub mod commands;
 mod devices;
 mod error;
 mod job;
+mod scale;
+mod scale_port;
 mod scanner;
 mod status;
 mod transport;
@@ -23,6 +26,13 @@ mod wedge;
 pub use devices::{list_devices, DeviceInfo, DeviceKind};
 pub use error::HardwareError;
 pub use job::{kick_drawer, send_job, send_job_with, JobOptions, DEFAULT_CHUNK};
+pub use scale::{
+    format_kg, parse_cas_line, parse_toledo_frame, FrameError, Framing, Parity, ScaleParser,
+    ScaleProtocol, ScaleReading, Unsellable, Weight, MAX_FRAME_LEN,
+};
+pub use scale_port::{
+    read_stable, spawn_serial_scale, ScaleConfig, ScaleEvent, ScaleHandle, ScaleReadError, SimScale,
+};
 pub use scanner::{
     parse_scan_line, spawn_serial_scanner, ScanReject, ScannerConfig, ScannerEvent, ScannerHandle,
     SimScanner, Suffix, MAX_CODE_LEN,

@@ -33,7 +33,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 pub use decode::decode_text;
-pub use money::{qty, rupiah};
+pub use money::{qty, rupiah, weight};
 pub use receipt::{
     receipt_escpos, receipt_text, Receipt, ReceiptLine, ReceiptMember, ReceiptPrescription,
     ReceiptTender,

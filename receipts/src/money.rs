@@ -54,6 +54,23 @@ pub fn qty(q: Decimal) -> String {
     out
 }
 
+/// Formats a weight to the gram: `1,250`, `0,005`, `12,000` (always three decimals).
+pub fn weight(q: Decimal) -> String {
+    let grams = (q * Decimal::ONE_THOUSAND).trunc();
+    let int = (grams / Decimal::ONE_THOUSAND).trunc();
+    let frac = (grams - int * Decimal::ONE_THOUSAND).abs();
+    let sign = if q.is_sign_negative() && !grams.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!(
+        "{sign}{},{:0>3}",
+        group_thousands(&int.abs().normalize().to_string()),
+        frac.normalize().to_string()
+    )
+}
+
 /// Inserts a dot every three digits from the right: `1234567` → `1.234.567`.
 fn group_thousands(digits: &str) -> String {
     let len = digits.len();
@@ -131,5 +148,9 @@ mod tests {
         assert_eq!(qty(dec!(-0.5)), "-0,5");
         assert_eq!(qty(dec!(1000)), "1.000");
         assert_eq!(qty(dec!(12500.75)), "12.500,75");
+        assert_eq!(weight(dec!(1.25)), "1,250");
+        assert_eq!(weight(dec!(0.005)), "0,005");
+        assert_eq!(weight(dec!(1200)), "1.200,000");
+        assert_eq!(weight(dec!(-0.5)), "-0,500");
     }
 }

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::layout::{Layout, Style};
-use crate::money::{qty, rupiah};
+use crate::money::{qty, rupiah, weight};
 use crate::{date_time, render, EscposOptions, Lang, Paper};
 
 /// Everything printed on a sale receipt. Amounts are computed by the caller; this only lays
@@ -72,6 +72,9 @@ pub struct ReceiptLine {
     /// PPN is included in the line's price (marked on a PKP receipt).
     #[serde(default)]
     pub taxable: bool,
+    /// A weighed line: its quantity is printed to the gram (`1,250 kg`).
+    #[serde(default)]
+    pub weighed: bool,
 }
 
 /// One payment.
@@ -150,9 +153,14 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
             (true, true) => format!(" {}", l.taxable_mark),
             (true, false) => format!(" {}", l.exempt_mark),
         };
+        let shown_qty = if line.weighed {
+            weight(line.qty)
+        } else {
+            qty(line.qty)
+        };
         doc.pair_indented(
             2,
-            &format!("{}{unit} x {}", qty(line.qty), rupiah(line.unit_price)),
+            &format!("{}{unit} x {}", shown_qty, rupiah(line.unit_price)),
             &format!("{}{mark}", rupiah(line.amount)),
             Style::NORMAL,
         );

@@ -72,6 +72,7 @@ fn receipt_line() -> impl Strategy<Value = ReceiptLine> {
                 discount,
                 amount,
                 taxable,
+                weighed: false,
             },
         )
 }

@@ -1,5 +1,5 @@
-//! `devices list`, `print test|receipt|z|queue|retry`, `drawer open`: the receipt printer,
-//! its queue and the cash drawer from the command line.
+//! `devices list|scale`, `print test|receipt|z|queue|retry`, `drawer open`: the receipt
+//! printer, its queue, the cash drawer and the counter scale from the command line.
 //!
 //! Printing commands put a job in the shop's print queue and send it at once; when the
 //! printer does not take it, the command fails with the printer's state and the job stays
@@ -36,6 +36,23 @@ pub enum HardwareCmd {
 pub enum DevicesCmd {
     /// List serial ports, USB serial adapters, CDC-ACM scanners and USB printers.
     List,
+    /// Read one stable weight from a counter scale (for setting it up, and for scripts).
+    Scale {
+        /// Serial port of the scale, e.g. /dev/ttyUSB0.
+        #[arg(long, value_name = "PATH")]
+        port: String,
+        /// cas (continuous lines) or toledo (8217, request-response).
+        #[arg(long, default_value = "cas")]
+        protocol: String,
+        #[arg(long, default_value_t = 9600)]
+        baud: u32,
+        /// Data bits, parity, stop bits: 8N1, 7E1, ... (default: the protocol's usual one).
+        #[arg(long)]
+        framing: Option<String>,
+        /// Seconds to wait for a stable weight.
+        #[arg(long, default_value_t = 5)]
+        timeout: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,6 +112,21 @@ pub enum DrawerCmd {
 pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
     match cmd {
         HardwareCmd::Devices(DevicesCmd::List) => devices(lang, json),
+        HardwareCmd::Devices(DevicesCmd::Scale {
+            port,
+            protocol,
+            baud,
+            framing,
+            timeout,
+        }) => scale(
+            lang,
+            json,
+            &port,
+            &protocol,
+            baud,
+            framing.as_deref(),
+            timeout,
+        ),
         HardwareCmd::Print(PrintCmd::Test { printer }) => {
             let mut shop = open(db)?;
             let printer = printer_or_default(&shop, printer)?;
@@ -362,5 +394,87 @@ fn devices(lang: Lang, json: bool) -> Result<()> {
             println!("{:<16} {:<48} {}", d.path, d.description, d.suggested_uri);
         }
     }
+    Ok(())
+}
+
+/// `devices scale`: one stable reading, or why there is none (exit non-zero).
+fn scale(
+    lang: Lang,
+    json: bool,
+    port: &str,
+    protocol: &str,
+    baud: u32,
+    framing: Option<&str>,
+    timeout: u64,
+) -> Result<()> {
+    use kasir_hardware::{Framing, ScaleProtocol, ScaleReadError, Weight};
+    let protocol = ScaleProtocol::parse(protocol).ok_or_else(|| {
+        KasirError::invalid(
+            format!("Protokol timbangan \"{protocol}\" tidak dikenal (cas, toledo)"),
+            format!("Scale protocol \"{protocol}\" is not known (cas, toledo)"),
+        )
+    })?;
+    if !kasir_hardware::SUPPORTED_BAUDS.contains(&baud) {
+        return Err(KasirError::invalid(
+            format!("Baud {baud} tidak didukung"),
+            format!("Baud rate {baud} is not supported"),
+        ));
+    }
+    let mut cfg = kasir_hardware::ScaleConfig::new(port, protocol);
+    cfg.baud = baud;
+    if let Some(f) = framing {
+        cfg.framing = Framing::parse(f).ok_or_else(|| {
+            KasirError::invalid(
+                format!("Format bit \"{f}\" tidak dikenal (contoh: 8N1, 7E1)"),
+                format!("Framing \"{f}\" is not known (e.g. 8N1, 7E1)"),
+            )
+        })?;
+    }
+    let reading = kasir_hardware::read_stable(&cfg, std::time::Duration::from_secs(timeout))
+        .map_err(|e| match e {
+            ScaleReadError::NoSuchPort(why) => KasirError::invalid(
+                format!("Port {port} tidak bisa dibuka: {why}"),
+                format!("Cannot open port {port}: {why}"),
+            ),
+            ScaleReadError::Timeout => KasirError::invalid(
+                format!("Tidak ada data dari timbangan dalam {timeout} detik — periksa kabel, protokol dan baud"),
+                format!("No reading from the scale within {timeout} s — check the cable, protocol and baud rate"),
+            ),
+            ScaleReadError::UnstableTooLong => KasirError::invalid(
+                format!("Berat tidak stabil selama {timeout} detik"),
+                format!("The weight did not settle within {timeout} s"),
+            ),
+            ScaleReadError::Overload => KasirError::invalid(
+                "Timbangan kelebihan beban",
+                "The scale is overloaded",
+            ),
+            ScaleReadError::Disconnected => KasirError::invalid(
+                "Timbangan terputus saat dibaca",
+                "The scale was disconnected while reading",
+            ),
+        })?;
+    let grams = match reading.weight {
+        Weight::Grams(g) => Some(g),
+        Weight::Overload | Weight::UnderZero => None,
+    };
+    if json {
+        print_json(json!({
+            "grams": grams,
+            "under_zero": reading.weight == Weight::UnderZero,
+            "stable": reading.stable,
+            "net": reading.net,
+        }));
+        return Ok(());
+    }
+    let shown = match grams {
+        Some(g) => kasir_hardware::format_kg(g, lang == Lang::Id),
+        None => lang.pick("di bawah nol", "below zero").to_string(),
+    };
+    let net = if reading.net {
+        lang.pick(" (neto)", " (net)")
+    } else {
+        ""
+    };
+    println!("{shown}{net}");
     Ok(())
 }

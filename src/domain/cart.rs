@@ -58,6 +58,9 @@ pub struct ItemRef {
     pub drug_class: DrugClass,
     pub weighed: bool,
     pub batch_tracked: bool,
+    /// In-store item code of a weighed product (label-scale barcodes).
+    #[serde(default)]
+    pub plu: Option<u32>,
 }
 
 /// Serializable copy of [`UnitPrices`] kept on a line so drafts survive a restart.
@@ -455,6 +458,7 @@ pub(crate) mod tests {
             drug_class: DrugClass::None,
             weighed,
             batch_tracked: false,
+            plu: None,
         }
     }
 

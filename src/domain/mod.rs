@@ -4,6 +4,7 @@ pub mod barcode;
 pub mod cart;
 pub mod cash;
 pub mod catalog;
+pub mod label;
 pub mod ledger;
 pub mod money;
 pub mod pharmacy;

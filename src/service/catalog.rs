@@ -9,6 +9,7 @@ use super::{new_uuid, Shop};
 use crate::domain::barcode::{classify, CodeError, CodeKind};
 use crate::domain::cart::ItemRef;
 use crate::domain::catalog::{BusinessUnit, DrugClass, TaxClass, UnitPrices};
+use crate::domain::label::MAX_PLU;
 use crate::domain::money::{parse_amount, parse_qty};
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -37,6 +38,7 @@ pub const CATALOG_COLUMNS: &[&str] = &[
     "nie",
     "het",
     "max_per_sale",
+    "plu",
 ];
 
 /// A CSV reader over `input` whose rows are looked up by column name.
@@ -198,6 +200,20 @@ fn names<T: Copy>(all: &[T], f: impl Fn(T) -> &'static str) -> String {
     all.iter().map(|v| f(*v)).collect::<Vec<_>>().join(", ")
 }
 
+/// The `plu` cell: empty, or the in-store item code a label scale prints (1 to 999 999).
+fn parse_plu(r: &Row) -> Result<Option<u32>> {
+    let Some(t) = r.opt_text("plu") else {
+        return Ok(None);
+    };
+    match t.parse::<u32>() {
+        Ok(n) if t.bytes().all(|b| b.is_ascii_digit()) && (1..=MAX_PLU).contains(&n) => Ok(Some(n)),
+        _ => Err(r.err(
+            format!("plu \"{t}\" harus angka 1 sampai {MAX_PLU}"),
+            format!("plu \"{t}\" must be a number from 1 to {MAX_PLU}"),
+        )),
+    }
+}
+
 /// Parse and check a whole catalog CSV; the first bad row stops it.
 pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
     let mut rows = CsvRows::new(
@@ -215,6 +231,7 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
     let mut products: Vec<ProductRecord> = Vec::new();
     let mut by_sku: HashMap<String, usize> = HashMap::new();
     let mut seen_codes: HashSet<String> = HashSet::new();
+    let mut seen_plus: HashSet<u32> = HashSet::new();
     while let Some(row) = rows.next_row() {
         let (_, r) = row?;
         let sku = r.required("sku")?;
@@ -257,8 +274,28 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
             } else {
                 None
             },
+            // Likewise a file without the plu column leaves every product's item code alone.
+            plu: if r.has("plu") {
+                Some(parse_plu(&r)?)
+            } else {
+                None
+            },
             units: Vec::new(),
         };
+        if let Some(Some(plu)) = product.plu {
+            if !product.weighed {
+                return Err(r.err(
+                    format!("plu {plu} hanya untuk barang timbang (weighed = 1)"),
+                    format!("plu {plu} is only for weighed products (weighed = 1)"),
+                ));
+            }
+            if !by_sku.contains_key(&sku) && !seen_plus.insert(plu) {
+                return Err(r.err(
+                    format!("plu {plu} dipakai dua kali"),
+                    format!("plu {plu} appears twice"),
+                ));
+            }
+        }
         if product
             .max_per_sale
             .flatten()
@@ -413,6 +450,7 @@ pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> 
                 crate::service::safe_cell(p.nie.as_deref().unwrap_or_default()),
                 p.het.map(s).unwrap_or_default(),
                 p.max_per_sale.flatten().map(s).unwrap_or_default(),
+                p.plu.flatten().map(|n| n.to_string()).unwrap_or_default(),
             ])?;
         }
     }
@@ -520,6 +558,75 @@ mod tests {
         write_catalog(&back, &mut again).unwrap();
         assert_eq!(again, out);
         assert_eq!(parse_catalog(again.as_slice()).unwrap(), back);
+    }
+
+    #[test]
+    fn item_codes_of_weighed_products_import_export_and_stay_unique() {
+        let head = format!("{}plu\n", HEAD.trim_end().to_string() + ",max_per_sale,");
+        let row = |sku: &str, weighed: u8, plu: &str| {
+            format!("{sku},Beras {sku},sembako,kg,exempt,none,0,{weighed},kg,1,,13000,,,,11000,,,,,{plu}\n")
+        };
+        let csv = format!("{head}{}{}", row("B1", 1, "101"), row("B2", 1, ""));
+        let products = parse_catalog(csv.as_bytes()).unwrap();
+        assert_eq!(products[0].plu, Some(Some(101)));
+        assert_eq!(products[1].plu, Some(None));
+        let mut out = Vec::new();
+        write_catalog(&products, &mut out).unwrap();
+        assert_eq!(parse_catalog(out.as_slice()).unwrap(), products);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",plu"));
+        for (rows, word) in [
+            (
+                format!("{}{}", row("B1", 1, "101"), row("B2", 1, "101")),
+                "twice",
+            ),
+            (row("B1", 0, "101"), "weighed"),
+            (row("B1", 1, "0"), "plu"),
+            (row("B1", 1, "1234567"), "plu"),
+            (row("B1", 1, "12a"), "plu"),
+        ] {
+            match parse_catalog(format!("{head}{rows}").as_bytes()) {
+                Err(KasirError::Import { reason, .. }) => {
+                    assert!(reason.en.contains(word), "{word}: {}", reason.en)
+                }
+                other => panic!("{rows}: {other:?}"),
+            }
+        }
+        // In the shop: another product's code is refused; a file without the column
+        // leaves the codes alone.
+        let mut shop = Shop::new(
+            crate::store::Store::open_in_memory().unwrap(),
+            std::sync::Arc::new(crate::service::SystemClock),
+        );
+        let admin = Actor::back_office();
+        let none = &mut |_, _| {};
+        shop.import_catalog(&admin, csv.as_bytes(), none).unwrap();
+        let clash = format!("{head}{}", row("B2", 1, "101"));
+        let err = shop
+            .import_catalog(&admin, clash.as_bytes(), none)
+            .unwrap_err();
+        assert!(
+            err.message(crate::i18n::Lang::En).contains("PLU 101"),
+            "{err:?}"
+        );
+        let without =
+            format!("{HEAD}B1,Beras B1,sembako,kg,exempt,none,0,1,kg,1,,14000,,,,11000,,,\n");
+        shop.import_catalog(&admin, without.as_bytes(), none)
+            .unwrap();
+        let item =
+            shop.label_item(&crate::domain::label::make_label("20IIIIIWWWWW", 101, 500).unwrap());
+        // No layout set yet: not a label code.
+        assert!(matches!(item, Ok(None)));
+        assert_eq!(
+            q::item_by_plu(shop.store.conn(), 101)
+                .unwrap()
+                .map(|i| i.sku),
+            Some("B1".into())
+        );
     }
 
     #[test]

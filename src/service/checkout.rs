@@ -19,6 +19,22 @@ impl Shop {
     pub fn scan_into(&self, cart: &mut Cart, entry: &str) -> Result<usize> {
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
+        // A label-scale code carries its own weight (or price): it is one weighed line.
+        if let Some((item, qty)) = self.label_item(&e.code)? {
+            if e.qty.is_some() {
+                return Err(KasirError::invalid(
+                    format!(
+                        "Kode timbang {} sudah berisi beratnya — scan tanpa jumlah",
+                        e.code
+                    ),
+                    format!(
+                        "Label code {} carries its own weight — scan it without a quantity",
+                        e.code
+                    ),
+                ));
+            }
+            return self.add_item(cart, item, qty);
+        }
         let item = self.find_item(&e.code)?;
         self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE))
     }
@@ -182,6 +198,7 @@ impl Shop {
                     cost: stored(new.cost)?,
                     business_unit: new.business_unit.to_string(),
                     tax_class: new.tax_class.to_string(),
+                    weighed: line.item.weighed,
                 });
             }
             super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;

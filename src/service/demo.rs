@@ -26,6 +26,11 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str)] = &[
     ("admin", "Admin Koperasi", Role::Admin, "9999"),
 ];
 
+/// The demo's label layout (setting `barcode.instore`); its weighed products have item
+/// codes 101–108 (beras medium curah 101, beras premium 102, gula 103, telur 104, bawang
+/// merah 105, bawang putih 106, cabai merah 107, cabai rawit 108).
+pub const DEMO_LABEL_LAYOUT: &str = "20IIIIIWWWWW,21IIIIIPPPPP";
+
 /// Demo suppliers: (code, name, phone).
 pub const DEMO_SUPPLIERS: &[(&str, &str, &str)] = &[
     ("BULOG", "Perum Bulog Kanwil Jabar", "022-7271234"),
@@ -132,6 +137,10 @@ pub fn fill(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
             ("till.apotek-1.unit", "apotek"),
             ("till.apotek-1.pharmacy", "apotek"),
             ("till.cli.unit", "sembako"),
+            // Label-scale codes: 20 + item code + grams, 21 + item code + rupiah.
+            (super::weighing::LAYOUT_KEY, DEMO_LABEL_LAYOUT),
+            // A simulated counter scale (the till shows a control to put a weight on it).
+            (super::weighing::SCALE_PORT_KEY, super::weighing::SIM_SCALE),
         ] {
             settings::set(tx, k, v)?;
         }

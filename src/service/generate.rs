@@ -651,6 +651,7 @@ fn product(i: usize, rng: &mut Rng) -> ProductRecord {
         min_stock: Decimal::from(5),
         nie: None,
         max_per_sale: None,
+        plu: None,
         het: None,
         units,
     }
@@ -671,6 +672,7 @@ fn item_ref(p: &ProductRecord, product_id: i64, unit_ids: &[i64], k: usize) -> I
         drug_class: p.drug_class,
         weighed: false,
         batch_tracked: false,
+        plu: None,
     }
 }
 

@@ -168,6 +168,25 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Stock cannot change on a business day whose books are posted: the day's journal could no
+/// longer hold the change, and the books would fall short of the stock (`kasir check`). Run
+/// inside the transaction that writes, so a day closed a moment before is seen.
+pub(crate) fn refuse_if_day_posted(
+    tx: &rusqlite::Transaction,
+    now: chrono::NaiveDateTime,
+    what_id: &str,
+    what_en: &str,
+) -> Result<()> {
+    let today = day(now.date());
+    if q::last_day_event(tx, &today)?.as_deref() == Some("close") {
+        return Err(KasirError::invalid(
+            format!("Hari {today} sudah ditutup bendahara: {what_id} dicatat besok, atau bendahara membalik penutupan hari"),
+            format!("Day {today} has been closed by the treasurer: record the {what_en} tomorrow, or the treasurer reverses the day close"),
+        ));
+    }
+    Ok(())
+}
+
 impl Shop {
     /// The day's activity as posting reads it.
     pub fn day_activity(&self, date: NaiveDate) -> Result<PostDay> {

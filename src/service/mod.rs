@@ -24,6 +24,7 @@ pub mod shift_close;
 pub mod stock;
 pub mod stock_screen;
 pub mod till;
+pub mod weighing;
 
 use std::sync::{Arc, Mutex};
 

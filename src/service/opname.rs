@@ -266,7 +266,9 @@ impl Shop {
         let counts = q::counts(self.store.conn(), session.id)?;
         let at = stamp(self.now());
         let note = format!("opname #{}", session.id);
+        let now = self.now();
         self.store.write(|tx| {
+            super::ledger::refuse_if_day_posted(tx, now, "selisih opname", "count adjustment")?;
             for k in &counts {
                 let variance = count_variance(k.counted, k.expected);
                 if variance.is_zero() {

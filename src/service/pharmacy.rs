@@ -420,20 +420,24 @@ impl Shop {
         entry: &str,
         rx: Option<(&Prescription, &RxApproval)>,
     ) -> Result<usize> {
+        // Without a prescription it is a plain scan (label-scale codes included).
+        let Some((rx, approval)) = rx else {
+            return self.scan_into(cart, entry);
+        };
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
         let item = self.find_item(&e.code)?;
-        match rx {
-            Some((rx, approval)) if item.drug_class.needs_prescription() => self
-                .add_prescribed_with(
-                    till,
-                    cart,
-                    &e.code,
-                    e.qty.unwrap_or(Decimal::ONE),
-                    rx,
-                    approval,
-                ),
-            _ => self.scan_into(cart, entry),
+        if item.drug_class.needs_prescription() {
+            self.add_prescribed_with(
+                till,
+                cart,
+                &e.code,
+                e.qty.unwrap_or(Decimal::ONE),
+                rx,
+                approval,
+            )
+        } else {
+            self.scan_into(cart, entry)
         }
     }
 

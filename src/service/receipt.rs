@@ -112,6 +112,7 @@ impl Shop {
                     discount: l.discount,
                     amount: l.amount,
                     taxable: l.tax_class == "ppn",
+                    weighed: l.weighed,
                 })
                 .collect(),
             subtotal: sale.gross,

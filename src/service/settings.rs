@@ -51,6 +51,12 @@ pub enum Kind {
     /// The coop's NPWP: 15 or 16 digits, typed with or without dots and dashes; stored as
     /// digits only; empty clears it.
     Npwp,
+    /// A serial line speed kasir can set (`kasir_hardware::SUPPORTED_BAUDS`).
+    Baud,
+    /// Serial framing such as `8N1` or `7E1`; empty: the device's default.
+    Framing,
+    /// Label-scale barcode patterns (`domain::label::LabelLayout`); empty: none.
+    LabelLayout,
 }
 
 /// Who may change a setting.
@@ -208,6 +214,60 @@ pub const REGISTRY: &[Setting] = &[
         default: "",
         id: "Port scanner serial (kosong: scanner keyboard saja)",
         en: "Serial scanner port (empty: keyboard-wedge only)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scale.port",
+        kind: Kind::Text {
+            max: 200,
+            required: false,
+        },
+        default: "",
+        id: "Port timbangan (kosong: tanpa timbangan, sim: simulasi)",
+        en: "Scale port (empty: no scale, sim: simulated)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scale.protocol",
+        kind: Kind::Choice(&["cas", "toledo"]),
+        default: "cas",
+        id: "Protokol timbangan",
+        en: "Scale protocol",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scale.baud",
+        kind: Kind::Baud,
+        default: "9600",
+        id: "Baud timbangan",
+        en: "Scale baud rate",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scale.framing",
+        kind: Kind::Framing,
+        default: "",
+        id: "Format serial timbangan (kosong: 8N1 untuk cas, 7E1 untuk toledo)",
+        en: "Scale serial framing (empty: 8N1 for cas, 7E1 for toledo)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scale.tare",
+        kind: Kind::Number {
+            min: 0,
+            max: super::weighing::MAX_TARE_G as i64,
+        },
+        default: "0",
+        id: "Tara timbangan (gram)",
+        en: "Scale tare (grams)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "barcode.instore",
+        kind: Kind::LabelLayout,
+        default: "",
+        id: "Pola barcode timbang (mis. 20IIIIIWWWWW,21IIIIIPPPPP)",
+        en: "Label-scale barcode patterns (e.g. 20IIIIIWWWWW,21IIIIIPPPPP)",
         who: Who::Admin,
     },
     Setting {
@@ -513,6 +573,35 @@ impl Kind {
                     "an NPWP has 15 digits (01.234.567.8-901.000) or 16 digits",
                 )
             }),
+            Kind::Baud => v
+                .parse::<u32>()
+                .ok()
+                .filter(|b| kasir_hardware::SUPPORTED_BAUDS.contains(b))
+                .map(|b| b.to_string())
+                .ok_or_else(|| {
+                    let rates = kasir_hardware::SUPPORTED_BAUDS
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    bad(
+                        &format!("salah satu dari {rates}"),
+                        &format!("one of {rates}"),
+                    )
+                }),
+            Kind::Framing => {
+                if v.is_empty() || kasir_hardware::Framing::parse(v).is_some() {
+                    Ok(v.to_string())
+                } else {
+                    Err(bad("seperti 8N1 atau 7E1", "such as 8N1 or 7E1"))
+                }
+            }
+            Kind::LabelLayout => crate::domain::label::LabelLayout::parse(v)
+                .map(|_| v.to_string())
+                .map_err(|e| {
+                    let (id, en) = super::weighing::layout_reason(&e);
+                    bad(&id, &en)
+                }),
         }
     }
 
@@ -527,6 +616,9 @@ impl Kind {
             Kind::Choice(w) => w.join("|"),
             Kind::Printer { .. } => "sim|file:|serial:|usb:|tcp:".into(),
             Kind::Npwp => "NPWP".into(),
+            Kind::Baud => "9600|19200|…".into(),
+            Kind::Framing => "8N1|7E1|…".into(),
+            Kind::LabelLayout => "20IIIIIWWWWW,21IIIIIPPPPP".into(),
         }
     }
 }

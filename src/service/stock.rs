@@ -397,7 +397,9 @@ impl Shop {
         let user_id = actor.user_id;
         let supplier_id = supplier.as_ref().map(|s| s.id);
         let supplier_code = supplier.as_ref().map(|s| s.code.clone());
+        let now = self.now();
         let (id, doc_no) = self.store.write_with_reads(|tx| {
+            super::ledger::refuse_if_day_posted(tx, now, "penerimaan barang", "goods received")?;
             // Cash from a drawer: never more than it holds, read in this transaction.
             if let Some(shift) = &drawer {
                 let expected = self.shift_summary(shift)?.expected_cash;
@@ -637,7 +639,9 @@ impl Shop {
         let batch_id = batch_row.as_ref().map(|b| b.id);
         let product = q::of_product(c, item.product_id)?
             .ok_or_else(|| KasirError::UnknownCode(code.to_string()))?;
+        let now = self.now();
         let value = self.store.write(|tx| {
+            super::ledger::refuse_if_day_posted(tx, now, "penghapusan stok", "write-off")?;
             let moves = issue(
                 tx,
                 item.product_id,
@@ -702,8 +706,10 @@ impl Shop {
             .into_iter()
             .filter(|e| only.is_none_or(|p| p == e.product_id))
             .collect();
-        let at = stamp(self.now());
+        let now = self.now();
+        let at = stamp(now);
         self.store.write(|tx| {
+            super::ledger::refuse_if_day_posted(tx, now, "penghapusan stok", "write-off")?;
             let mut out = Vec::new();
             for e in &expired {
                 let moves = issue(

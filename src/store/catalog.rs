@@ -28,6 +28,9 @@ pub struct ProductRecord {
     /// The most one sale may carry, in base units (`Some(None)`: no limit of its own).
     /// `None` on import: leave the product's limit as it is (the file has no such column).
     pub max_per_sale: Option<Option<Decimal>>,
+    /// In-store item code printed in label-scale barcodes (`Some(None)`: none). `None` on
+    /// import: leave the product's code as it is (the file has no such column).
+    pub plu: Option<Option<u32>>,
     pub units: Vec<UnitRecord>,
 }
 
@@ -43,15 +46,24 @@ pub struct UnitRecord {
 /// Insert the product or update the one with the same SKU; units are matched by name.
 /// A barcode that belongs to another product is refused.
 pub fn upsert(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<i64> {
+    if let Some(Some(plu)) = p.plu {
+        let owner: Option<String> = opt(c
+            .prepare_cached("SELECT sku FROM products WHERE plu = ?1")?
+            .query_row([plu], |r| r.get(0)))?;
+        if matches!(&owner, Some(o) if *o != p.sku) {
+            return Err(KasirError::Duplicate(format!("PLU {plu}")));
+        }
+    }
     c.prepare_cached("INSERT INTO products(uuid, sku, name, business_unit, base_unit, tax_class, drug_class,
-                              batch_tracked, weighed, min_stock, nie, het, last_cost, max_per_sale)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                              batch_tracked, weighed, min_stock, nie, het, last_cost, max_per_sale, plu)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16)
          ON CONFLICT(sku) DO UPDATE SET name = excluded.name, business_unit = excluded.business_unit,
              base_unit = excluded.base_unit, tax_class = excluded.tax_class,
              drug_class = excluded.drug_class, batch_tracked = excluded.batch_tracked,
              weighed = excluded.weighed, min_stock = excluded.min_stock, nie = excluded.nie,
              het = excluded.het, last_cost = excluded.last_cost, active = 1,
-             max_per_sale = CASE WHEN ?15 THEN excluded.max_per_sale ELSE products.max_per_sale END")?.execute(
+             max_per_sale = CASE WHEN ?15 THEN excluded.max_per_sale ELSE products.max_per_sale END,
+             plu = CASE WHEN ?17 THEN excluded.plu ELSE products.plu END")?.execute(
         params![
             uuid,
             p.sku,
@@ -68,6 +80,8 @@ pub fn upsert(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<i64> {
             minor(p.cost)?,
             p.max_per_sale.flatten().map(milli).transpose()?,
             p.max_per_sale.is_some(),
+            p.plu.flatten(),
+            p.plu.is_some(),
         ],
     )?;
     let product_id: i64 = c
@@ -115,7 +129,7 @@ pub fn upsert(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<i64> {
 
 const ITEM_COLS: &str = "p.id, pu.id, p.sku, p.name, pu.unit, pu.factor, pu.price_umum,
     pu.price_anggota, pu.price_grosir, pu.grosir_min_qty, p.tax_class, p.business_unit,
-    p.drug_class, p.weighed, p.batch_tracked";
+    p.drug_class, p.weighed, p.batch_tracked, p.plu";
 
 fn item_row(r: &Row) -> rusqlite::Result<ItemRef> {
     let tax: String = r.get(10)?;
@@ -139,6 +153,7 @@ fn item_row(r: &Row) -> rusqlite::Result<ItemRef> {
         drug_class: DrugClass::parse(&drug).unwrap_or(DrugClass::None),
         weighed: r.get(13)?,
         batch_tracked: r.get(14)?,
+        plu: r.get(15)?,
     })
 }
 
@@ -149,6 +164,15 @@ pub fn item_by_barcode(c: &Connection, code: &str) -> Result<Option<ItemRef>> {
          JOIN products p ON p.id = pu.product_id WHERE b.code = ?1 AND p.active = 1"
     ))?;
     opt(st.query_row([code], item_row))
+}
+
+/// The product with in-store item code `plu`, in its smallest selling unit.
+pub fn item_by_plu(c: &Connection, plu: u32) -> Result<Option<ItemRef>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {ITEM_COLS} FROM products p JOIN product_units pu ON pu.product_id = p.id
+         WHERE p.plu = ?1 AND p.active = 1 ORDER BY pu.factor, pu.id LIMIT 1"
+    ))?;
+    opt(st.query_row([plu], item_row))
 }
 
 /// A product by SKU, in its smallest selling unit (for weighed goods and typed codes).
@@ -189,7 +213,8 @@ pub fn search_scan(c: &Connection, needle: &str, limit: usize) -> Result<Vec<Ite
 pub fn all(c: &Connection) -> Result<Vec<ProductRecord>> {
     let mut st = c.prepare(
         "SELECT p.id, p.sku, p.name, p.business_unit, p.base_unit, p.tax_class, p.drug_class,
-                p.batch_tracked, p.weighed, p.last_cost, p.min_stock, p.nie, p.het, p.max_per_sale
+                p.batch_tracked, p.weighed, p.last_cost, p.min_stock, p.nie, p.het, p.max_per_sale,
+                p.plu
          FROM products p WHERE p.active = 1 ORDER BY p.sku",
     )?;
     let mut products: Vec<(i64, ProductRecord)> = st
@@ -213,6 +238,7 @@ pub fn all(c: &Connection) -> Result<Vec<ProductRecord>> {
                     nie: r.get(11)?,
                     het: r.get::<_, Option<i64>>(12)?.map(money),
                     max_per_sale: Some(r.get::<_, Option<i64>>(13)?.map(qty)),
+                    plu: Some(r.get(14)?),
                     units: Vec::new(),
                 },
             ))

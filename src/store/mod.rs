@@ -53,12 +53,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v16_opening.sql")).foreign_key_check(),
         M::up(include_str!("schema_v17_prescriptions.sql")),
         M::up(include_str!("schema_v18_settings_receipts.sql")),
+        M::up(include_str!("schema_v19_label_scale.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    18
+    19
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

@@ -191,6 +191,8 @@ pub struct SaleLineRecord {
     pub business_unit: String,
     /// `ppn` or `exempt`.
     pub tax_class: String,
+    /// Sold by weight (the product's flag): shown to the gram.
+    pub weighed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -232,7 +234,7 @@ fn head(r: &Row) -> rusqlite::Result<SaleRecord> {
 fn fill(c: &Connection, s: &mut SaleRecord) -> Result<()> {
     let mut st = c.prepare_cached(
         "SELECT l.line_no, p.sku, l.name, l.unit, l.qty, l.base_qty, l.unit_price, l.tier,
-                l.discount, l.amount, l.ppn, l.cost, l.business_unit, l.tax_class
+                l.discount, l.amount, l.ppn, l.cost, l.business_unit, l.tax_class, p.weighed
          FROM sale_lines l JOIN products p ON p.id = l.product_id
          WHERE l.sale_id = ?1 ORDER BY l.line_no",
     )?;
@@ -253,6 +255,7 @@ fn fill(c: &Connection, s: &mut SaleRecord) -> Result<()> {
                 cost: money(r.get(11)?),
                 business_unit: r.get(12)?,
                 tax_class: r.get(13)?,
+                weighed: r.get(14)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

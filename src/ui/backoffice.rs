@@ -81,12 +81,13 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     egui::Grid::new("products")
                         .striped(true)
-                        .num_columns(7)
+                        .num_columns(8)
                         .show(ui, |ui| {
                             for h in [
                                 "back.sku",
                                 "till.item",
                                 "till.unit",
+                                "back.plu",
                                 "back.umum",
                                 "back.anggota",
                                 "back.grosir",
@@ -103,6 +104,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                                 ui.label(&item.sku);
                                 ui.label(&item.name);
                                 ui.label(format!("{} (×{})", item.unit, format_qty(item.factor)));
+                                ui.label(item.plu.map(|p| p.to_string()).unwrap_or_default());
                                 match edit.as_mut().filter(|e| e.row == i) {
                                     Some(e) => {
                                         for (text, hint) in [
@@ -196,6 +198,11 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                             ("settings.scanner", &mut form.scanner),
                             ("settings.npwp", &mut form.npwp),
                             ("settings.footer", &mut form.footer),
+                            ("settings.scale_port", &mut form.scale_port),
+                            ("settings.scale_protocol", &mut form.scale_protocol),
+                            ("settings.scale_baud", &mut form.scale_baud),
+                            ("settings.scale_tare", &mut form.scale_tare),
+                            ("settings.label_layout", &mut form.label_layout),
                         ] {
                             let label = ui.label(t(lang, key));
                             ui.add(egui::TextEdit::singleline(field).desired_width(360.0))

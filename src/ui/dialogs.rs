@@ -41,6 +41,7 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
             .map(|l| format!("{} — {} {}", l.item.name, format_qty(l.qty), l.item.unit))
     };
     let line_names: Vec<Option<String>> = (0..app.cart.lines.len()).map(cart_line).collect();
+    let scale_state = app.scale.shown(lang);
     let Some(dialog) = app.dialog.as_mut() else {
         return;
     };
@@ -159,6 +160,9 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
             units,
             unit,
             error,
+            weighed,
+            tare,
+            ..
         } => {
             let name = line_names.get(*line).cloned().flatten().unwrap_or_default();
             window(t(lang, "qty.title")).show(&ctx, |ui| {
@@ -189,10 +193,25 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                         }
                     });
                 }
+                if *weighed {
+                    ui.horizontal(|ui| {
+                        let label = ui.label(t(lang, "scale.tare"));
+                        ui.add(
+                            egui::TextEdit::singleline(tare)
+                                .id(egui::Id::unique("tare_field"))
+                                .desired_width(80.0),
+                        )
+                        .labelled_by(label.id);
+                        ui.label(format!("{}: {scale_state}", t(lang, "scale.title")));
+                    });
+                }
                 if let Some(e) = error {
                     ui.colored_label(ERROR, e.as_str());
                 }
                 ui.horizontal(|ui| {
+                    if *weighed && ui.button(t(lang, "scale.weigh")).clicked() {
+                        actions.push(Action::Weigh);
+                    }
                     if ui.button(t(lang, "pay.confirm")).clicked() {
                         actions.push(Action::ApplyQty);
                     }

@@ -8,6 +8,7 @@ mod input;
 mod login;
 mod pay;
 mod rx;
+mod scale;
 mod selling;
 pub mod stock;
 
@@ -23,6 +24,7 @@ use crate::domain::user::{Actor, Permission, Role};
 use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::service::till::Override;
+use crate::service::weighing;
 use crate::service::{Shop, ShopSettings};
 use crate::store::members::MemberRow;
 use crate::store::sales::SaleRecord;
@@ -31,6 +33,7 @@ use crate::store::till::HeldRow;
 
 pub use input::ScanSource;
 pub use rx::RxForm;
+pub use scale::{ScaleSource, ScaleState};
 pub use selling::quick_cash;
 
 /// Ids of the fields tests and the focus rule look for.
@@ -144,6 +147,12 @@ pub enum Dialog {
         units: Vec<ItemRef>,
         unit: usize,
         error: Option<String>,
+        /// A weighed line: the dialog offers Timbang (weigh) and a tare.
+        weighed: bool,
+        /// Tare in grams, subtracted from the scale's weight.
+        tare: String,
+        /// The quantity text the scale gave (anything else was typed).
+        from_scale: Option<String>,
     },
     Held {
         rows: Vec<HeldRow>,
@@ -222,6 +231,12 @@ pub struct SettingsForm {
     /// As typed; stored as digits.
     pub npwp: String,
     pub footer: String,
+    /// The counter scale and the label-scale barcode layout.
+    pub scale_port: String,
+    pub scale_protocol: String,
+    pub scale_baud: String,
+    pub scale_tare: String,
+    pub label_layout: String,
     pub error: Option<String>,
 }
 
@@ -277,6 +292,10 @@ pub enum Action {
     DetachMember,
     OpenQty,
     ApplyQty,
+    /// Take the scale's stable weight (less the tare) as the line's quantity.
+    Weigh,
+    /// The demo's scale control: put this many grams on the simulated scale.
+    SimScale(i64),
     HoldOrRecall,
     Recall(i64),
     AskSupervisor(OverrideKind),
@@ -328,6 +347,8 @@ pub struct TillApp {
     pub show_change: bool,
     pub notice: Option<Notice>,
     pub scans: ScanSource,
+    /// The counter scale (none, serial, or the demo's simulated one).
+    pub scale: ScaleSource,
     pub demo: bool,
     /// The print worker of this till (none in headless tests unless attached).
     pub printer: Option<crate::service::print::PrintWorkerHandle>,
@@ -405,6 +426,7 @@ impl TillApp {
         };
         let unit = shop.till_unit(&till)?.unwrap_or(BusinessUnit::Sembako);
         let scans = ScanSource::from_settings(&settings, opts.demo);
+        let scale = ScaleSource::from_settings(shop.scale_settings()?.as_ref());
         let cashier = first_cashier(&users);
         Ok(TillApp {
             lang: opts.lang.unwrap_or(settings.lang),
@@ -427,6 +449,7 @@ impl TillApp {
             show_change: false,
             notice: None,
             scans,
+            scale,
             demo: opts.demo,
             printer: None,
             printer_report: None,
@@ -703,11 +726,16 @@ impl TillApp {
                         units,
                         unit,
                         error: None,
+                        weighed: l.item.weighed,
+                        tare: self.scale.tare_g.to_string(),
+                        from_scale: None,
                     });
                 }
                 None => self.notify(t(lang, "till.no_line").into(), true),
             },
             Action::ApplyQty => self.apply_qty(),
+            Action::Weigh => self.weigh(),
+            Action::SimScale(grams) => self.scale.simulate_put(grams),
             Action::HoldOrRecall => self.hold_or_recall(),
             Action::Recall(id) => self.recall(id),
             Action::AskSupervisor(kind) => {
@@ -1091,11 +1119,14 @@ impl TillApp {
             units,
             unit,
             error,
+            from_scale,
+            ..
         }) = &mut self.dialog
         else {
             return;
         };
         let line = *line;
+        let typed = from_scale.as_deref() != Some(text.as_str());
         let Some(qty) = parse_qty(text) else {
             *error = Some(err_text(&KasirError::BadQtyEntry(text.clone()), lang));
             return;
@@ -1117,6 +1148,12 @@ impl TillApp {
         })();
         match result {
             Ok(()) => {
+                if let Err(e) = self.audit_if_typed(&next, line, typed) {
+                    if let Some(Dialog::Qty { error, .. }) = &mut self.dialog {
+                        *error = Some(err_text(&e, lang));
+                    }
+                    return;
+                }
                 self.cart = next;
                 self.dialog = None;
                 self.added(line);
@@ -1435,6 +1472,11 @@ impl TillApp {
                     .map(crate::service::settings::format_npwp)
                     .unwrap_or_default(),
                 footer: self.settings.footer.clone(),
+                scale_port: self.setting_text(weighing::SCALE_PORT_KEY, ""),
+                scale_protocol: self.setting_text(weighing::SCALE_PROTOCOL_KEY, "cas"),
+                scale_baud: self.setting_text(weighing::SCALE_BAUD_KEY, "9600"),
+                scale_tare: self.setting_text(weighing::SCALE_TARE_KEY, "0"),
+                label_layout: self.setting_text(weighing::LAYOUT_KEY, ""),
                 error: None,
             })),
         };
@@ -1490,6 +1532,14 @@ impl TillApp {
         self.apply_inner(Action::ProductsSearch);
     }
 
+    /// A stored setting's text, or `default` when unset.
+    fn setting_text(&self, key: &str, default: &str) -> String {
+        crate::store::settings::get(self.shop.store.conn(), key)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| default.to_string())
+    }
+
     fn save_settings(&mut self) {
         let lang = self.lang;
         let Some(actor) = self.actor.clone() else {
@@ -1510,6 +1560,23 @@ impl TillApp {
             ("printer.paper".into(), form.paper.clone()),
             ("scanner.port".into(), form.scanner.clone()),
             ("ui.lang".into(), form.lang.clone()),
+            (
+                weighing::SCALE_PORT_KEY.into(),
+                form.scale_port.trim().into(),
+            ),
+            (
+                weighing::SCALE_PROTOCOL_KEY.into(),
+                form.scale_protocol.trim().to_lowercase(),
+            ),
+            (
+                weighing::SCALE_BAUD_KEY.into(),
+                form.scale_baud.trim().into(),
+            ),
+            (
+                weighing::SCALE_TARE_KEY.into(),
+                form.scale_tare.trim().into(),
+            ),
+            (weighing::LAYOUT_KEY.into(), form.label_layout.trim().into()),
         ];
         // The registry's one validator, for every field before anything is saved.
         let mut checked = Vec::with_capacity(pairs.len());
@@ -1541,6 +1608,10 @@ impl TillApp {
             Ok(s) => {
                 self.scans = ScanSource::from_settings(&s, self.demo);
                 self.settings = s;
+                match self.shop.scale_settings() {
+                    Ok(scale) => self.scale = ScaleSource::from_settings(scale.as_ref()),
+                    Err(e) => self.notify(err_text(&e, lang), true),
+                }
             }
             Err(e) => self.notify(err_text(&e, lang), true),
         }
@@ -1580,6 +1651,7 @@ impl TillApp {
         }
         if self.screen == Screen::Selling {
             actions.extend(self.scans.poll(ui.ctx(), self.lang, &mut self.notice));
+            self.scale.poll(ui.ctx());
         }
         actions.extend(match &self.screen {
             Screen::Login { .. } => login::login_ui(self, ui),

@@ -217,7 +217,7 @@ fn hotkey_legend(lang: Lang, ui: &mut egui::Ui) {
     });
 }
 
-fn top_bar(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+fn top_bar(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     let lang = app.lang;
     egui::Panel::top("menu").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -254,6 +254,9 @@ fn top_bar(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             if app.scans.can_simulate() && ui.button(t(lang, "scanner.simulate")).clicked() {
                 actions.push(Action::SimScan);
             }
+            if app.scale.can_simulate() {
+                sim_scale_control(app, ui, actions);
+            }
             session_buttons(lang, ui, actions);
         });
     });
@@ -269,6 +272,29 @@ pub(super) fn session_buttons(lang: Lang, ui: &mut egui::Ui, actions: &mut Vec<A
             actions.push(Action::ToggleLang);
         }
     });
+}
+
+/// The demo's simulated scale: type grams, put them on the scale, or take them off.
+fn sim_scale_control(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    let lang = app.lang;
+    ui.separator();
+    ui.label(t(lang, "scale.title"));
+    let label = ui.label(t(lang, "scale.sim_grams"));
+    ui.add(
+        egui::TextEdit::singleline(&mut app.scale.sim_grams)
+            .id(egui::Id::unique("sim_scale_grams"))
+            .desired_width(60.0),
+    )
+    .labelled_by(label.id);
+    if ui.button(t(lang, "scale.sim_put")).clicked() {
+        match app.scale.sim_grams.trim().parse::<i64>() {
+            Ok(g) => actions.push(Action::SimScale(g)),
+            Err(_) => app.scale.sim_grams.clear(),
+        }
+    }
+    if ui.button(t(lang, "scale.sim_clear")).clicked() {
+        actions.push(Action::SimScale(0));
+    }
 }
 
 pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
@@ -321,6 +347,15 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 t(lang, "till.scanner"),
                 app.scans.state.label(lang)
             ));
+            if app.scale.state != super::ScaleState::None {
+                ui.separator();
+                let text = format!("{}: {}", t(lang, "scale.title"), app.scale.shown(lang));
+                if app.scale.state == super::ScaleState::Disconnected {
+                    ui.colored_label(ERROR, text);
+                } else {
+                    ui.label(text);
+                }
+            }
             ui.separator();
             ui.label(chrono::Local::now().format("%d/%m/%Y %H:%M").to_string());
         });
@@ -375,7 +410,13 @@ fn cart_table(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
                         actions.push(Action::SelectLine(i));
                     }
                     ui.add_sized([widths[1], row_h], egui::Label::new(&l.item.unit));
-                    ui.add_sized([widths[2], row_h], egui::Label::new(format_qty(l.qty)));
+                    // A weighed line shows the weight sold, to the gram.
+                    let qty = if l.item.weighed {
+                        kasir_receipts::weight(l.qty)
+                    } else {
+                        format_qty(l.qty)
+                    };
+                    ui.add_sized([widths[2], row_h], egui::Label::new(qty));
                     ui.add_sized(
                         [widths[3], row_h],
                         egui::Label::new(format!("{}{tier}", format_rupiah(l.unit_price))),

@@ -27,6 +27,7 @@ pub fn line(
         discount,
         amount: qty * price - discount,
         taxable: true,
+        weighed: false,
     }
 }
 
