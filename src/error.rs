@@ -6,6 +6,7 @@ use crate::domain::barcode::CodeError;
 use crate::domain::cart::{CartError, PayError};
 use crate::domain::catalog::DrugClass;
 use crate::domain::money::format_rupiah as rp;
+use crate::domain::money::{AllowSen, NumberError, NumberKind, NumberProblem};
 use crate::domain::user::Role;
 use crate::i18n::{Bilingual, Lang};
 
@@ -93,6 +94,14 @@ pub enum KasirError {
     NotApoteker(String),
     #[error("printer: {0}")]
     Printer(kasir_hardware::HardwareError),
+    #[error("bad number {}", .0.text)]
+    BadNumber(NumberError),
+}
+
+impl From<NumberError> for KasirError {
+    fn from(e: NumberError) -> Self {
+        KasirError::BadNumber(e)
+    }
 }
 
 impl From<crate::domain::cash::CountError> for KasirError {
@@ -157,8 +166,8 @@ impl KasirError {
                 "Unreadable code (stray characters) — scan again".into(),
             ),
             BadQtyEntry(e) => l(
-                format!("Jumlah tidak valid di \"{e}\""),
-                format!("Invalid quantity in \"{e}\""),
+                format!("Jumlah tidak valid di \"{e}\" — tulis JUMLAH*KODE, mis. 3*8991234567891 atau 1,5*KODE (koma untuk desimal)"),
+                format!("Invalid quantity in \"{e}\" — write QTY*CODE, e.g. 3*8991234567891 or 1,5*CODE (a comma marks decimals)"),
             ),
             Cart(e) => cart_message(e, lang),
             Pay(e) => pay_message(e, lang),
@@ -273,6 +282,7 @@ impl KasirError {
                 format!("{u} is not a pharmacist — a pharmacist must approve the prescription"),
             ),
             Printer(e) => crate::service::print::hardware_message(e, lang),
+            BadNumber(e) => number_message(e, lang),
         }
     }
 }
@@ -362,6 +372,50 @@ fn pay_message(e: &PayError, lang: Lang) -> String {
                 rp(*available)
             ),
         },
+    }
+}
+
+/// Why a typed amount or quantity was refused, with the forms kasir accepts.
+pub fn number_message(e: &NumberError, lang: Lang) -> String {
+    let text = &e.text;
+    let (what_id, what_en) = match e.kind {
+        NumberKind::Money(_) => ("Nominal", "Amount"),
+        NumberKind::Quantity(_) => ("Jumlah", "Quantity"),
+    };
+    let (why_id, why_en) = match e.problem {
+        NumberProblem::Form => ("tidak terbaca", "cannot be read"),
+        NumberProblem::Negative => ("tidak boleh negatif", "may not be negative"),
+        NumberProblem::Sen => (
+            "uang tunai harus rupiah utuh, tanpa sen",
+            "cash is whole rupiah, without sen",
+        ),
+        NumberProblem::TooPrecise => match e.kind {
+            NumberKind::Money(_) => (
+                "paling banyak 2 angka sen di belakang koma",
+                "at most 2 digits of sen after the comma",
+            ),
+            NumberKind::Quantity(0) => ("harus bilangan bulat", "must be a whole number"),
+            NumberKind::Quantity(_) => {
+                ("terlalu banyak angka di belakang koma", "too many decimals")
+            }
+        },
+        NumberProblem::TooLarge => ("terlalu besar", "too large"),
+    };
+    let forms = match e.kind {
+        NumberKind::Money(AllowSen::Yes) => "12500, 12.500, 1.250.000, 12.500,50",
+        NumberKind::Money(AllowSen::No) => "12500, 12.500, 1.250.000",
+        NumberKind::Quantity(0) => "2, 12, 1.200",
+        NumberKind::Quantity(1) => "2, 1,5, 1.200",
+        NumberKind::Quantity(2) => "2, 1,5, 0,25, 1.200",
+        NumberKind::Quantity(_) => "2, 1,5, 0,25, 1,125, 1.200",
+    };
+    match lang {
+        Lang::Id => format!(
+            "{what_id} \"{text}\" {why_id}. Tulis seperti: {forms} (titik memisahkan ribuan, koma sebelum desimal)"
+        ),
+        Lang::En => format!(
+            "{what_en} \"{text}\" {why_en}. Write it like: {forms} (a dot groups thousands, a comma marks decimals)"
+        ),
     }
 }
 

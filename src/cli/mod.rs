@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::domain::cart::{Cart, Tender};
-use crate::domain::money::{format_qty, format_rupiah};
+use crate::domain::money::{format_qty, format_rupiah, AllowSen, Amount};
 use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -190,7 +190,7 @@ pub enum ShiftCmd {
         #[arg(long)]
         pin: Option<String>,
         /// The float in rupiah; with --count it may be left out.
-        #[arg(long, value_name = "AMOUNT")]
+        #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
         float: Option<String>,
         /// The float counted by denomination: DENOM*N…
         #[arg(long, value_name = "DENOM*N", num_args = 1..)]
@@ -651,12 +651,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             let actor = actor_from(&mut shop, user, pin)?;
             let count = crate::domain::cash::CashCount::parse(&count)?;
             let float = match float {
-                Some(f) => crate::domain::money::parse_amount(&f).ok_or_else(|| {
-                    KasirError::invalid(
-                        format!("Modal \"{f}\" tidak sah"),
-                        format!("Float \"{f}\" is not valid"),
-                    )
-                })?,
+                Some(f) => Amount::parse(&f, AllowSen::No)?,
                 None => count.total(),
             };
             let shift = shop.open_shift(&actor, &till, float, &count)?;
@@ -748,7 +743,7 @@ pub(super) fn import(
     (what_id, what_en): (&str, &str),
     f: impl FnOnce(std::io::BufReader<std::fs::File>) -> Result<usize>,
 ) -> Result<()> {
-    let n = f(std::io::BufReader::new(std::fs::File::open(file)?))?;
+    let n = f(std::io::BufReader::new(open_input(file)?))?;
     done(
         json,
         lang,
@@ -756,6 +751,33 @@ pub(super) fn import(
         &format!("{n} {}", lang.pick(what_id, what_en)),
     );
     Ok(())
+}
+
+/// A file the user named, or a refusal that names it.
+pub(super) fn open_input(file: &Path) -> Result<std::fs::File> {
+    let p = file.display();
+    let refuse = |id: String, en: String| Err(KasirError::invalid(id, en));
+    if file.is_dir() {
+        return refuse(
+            format!("{p} adalah folder, bukan file"),
+            format!("{p} is a folder, not a file"),
+        );
+    }
+    match std::fs::File::open(file) {
+        Ok(f) => Ok(f),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => refuse(
+            format!("File {p} tidak ada — periksa nama dan foldernya"),
+            format!("File {p} does not exist — check its name and folder"),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => refuse(
+            format!("File {p} tidak boleh dibaca (izin file)"),
+            format!("File {p} may not be read (file permissions)"),
+        ),
+        Err(e) => refuse(
+            format!("File {p} tidak bisa dibaca: {e}"),
+            format!("File {p} cannot be read: {e}"),
+        ),
+    }
 }
 
 /// Write an export through [`write_atomically`] and say how many records went where.

@@ -1,6 +1,8 @@
 //! Cash in the drawer: rupiah denominations and counts.
 
 use rust_decimal::Decimal;
+
+use super::money::{AllowSen, Amount};
 use serde::{Deserialize, Serialize};
 
 /// Notes and coins in circulation, smallest first (DOMAIN.md).
@@ -39,7 +41,8 @@ impl CashCount {
             let (d, n) = e
                 .split_once('*')
                 .ok_or_else(|| CountError::BadCount(e.clone()))?;
-            let d = crate::domain::money::parse_amount(d)
+            let d = Amount::parse(d, AllowSen::No)
+                .ok()
                 .and_then(|d| {
                     i64::try_from(d.trunc())
                         .ok()

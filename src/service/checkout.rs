@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
 use crate::domain::cart::{Cart, CartLine, ItemRef, PayError, Tender, TenderKind};
+use crate::domain::money::{AllowSen, Amount};
 use crate::domain::stock::issue_cost;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -335,14 +336,11 @@ pub fn parse_tender(s: &str) -> Result<Tender> {
             format!("Unknown tender \"{kind}\" (cash, qris, transfer, kasbon)"),
         )
     })?;
-    let amount = crate::domain::money::parse_amount(amount)
-        .filter(|a| *a > Decimal::ZERO)
-        .ok_or_else(|| {
-            KasirError::invalid(
-                format!("Nominal bayar \"{amount}\" tidak sah"),
-                format!("Payment amount \"{amount}\" is not valid"),
-            )
-        })?;
+    // Sales are whole rupiah, so every tender is too: `cash:3500,5` would give sen in change.
+    let amount = Amount::parse(amount, AllowSen::No)?;
+    if amount <= Decimal::ZERO {
+        return Err(PayError::TenderNotPositive.into());
+    }
     Ok(Tender {
         kind,
         amount,

@@ -137,9 +137,29 @@ fn unit(s: &str) -> BusinessUnit {
 }
 
 fn journal_error(e: JournalError) -> KasirError {
+    use crate::domain::money::format_rupiah as rp;
+    let (id, en) = match e {
+        JournalError::Unbalanced { debit, credit } => (
+            format!("debit {} ≠ kredit {}", rp(debit), rp(credit)),
+            format!("debit {} ≠ credit {}", rp(debit), rp(credit)),
+        ),
+        JournalError::NegativeAmount(a) => (
+            format!("nominal negatif di akun {a}"),
+            format!("negative amount on account {a}"),
+        ),
+        JournalError::BothSides(a) => (
+            format!("akun {a} di debit dan kredit sekaligus"),
+            format!("account {a} on both debit and credit"),
+        ),
+        JournalError::TooPrecise(a) => (
+            format!("nominal di akun {a} lebih teliti dari sen"),
+            format!("amount on account {a} finer than sen"),
+        ),
+        JournalError::Empty => ("jurnal kosong".to_string(), "empty journal".to_string()),
+    };
     KasirError::invalid(
-        format!("Jurnal tidak seimbang, tidak diposting: {e:?}"),
-        format!("Journal does not balance, not posted: {e:?}"),
+        format!("Jurnal tidak seimbang, tidak diposting: {id}"),
+        format!("Journal does not balance, not posted: {en}"),
     )
 }
 
@@ -453,7 +473,7 @@ impl Shop {
     /// posted lines keep their account.
     pub fn import_accounts(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
         super::auth::require(actor, Permission::CloseDay, "ubah bagan akun")?;
-        let mut rows = CsvRows::new(input, &["code", "name", "kind"])?;
+        let mut rows = CsvRows::new(input, &["code", "name", "kind"], &["role"])?;
         let mut out: Vec<(String, String, String, Option<String>)> = Vec::new();
         while let Some(row) = rows.next_row() {
             let (_, r) = row?;

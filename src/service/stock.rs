@@ -35,7 +35,11 @@ pub struct ReceiptLine {
 
 /// Parse a goods-received CSV (`code,qty,unit,cost,batch,expiry`).
 pub fn parse_receipt(input: impl Read) -> Result<Vec<ReceiptLine>> {
-    let mut rows = CsvRows::new(input, &["code", "qty", "cost"])?;
+    let mut rows = CsvRows::new(
+        input,
+        &["code", "qty", "cost"],
+        &["unit", "batch", "expiry"],
+    )?;
     let mut out = Vec::new();
     while let Some(row) = rows.next_row() {
         let (line, r) = row?;

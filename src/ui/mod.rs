@@ -17,9 +17,11 @@ use rust_decimal::Decimal;
 
 use crate::domain::cart::{Cart, ItemRef, PayError, Tender, TenderKind};
 use crate::domain::catalog::{BusinessUnit, PriceTier};
-use crate::domain::money::{format_qty, format_rupiah, parse_amount, parse_qty, round_cash_down};
+use crate::domain::money::{
+    format_qty, format_rupiah, round_cash_down, AllowSen, Amount, Quantity, QTY_SCALE,
+};
 use crate::domain::user::{Actor, Permission, Role};
-use crate::error::{KasirError, Result};
+use crate::error::{number_message, KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::service::till::Override;
 use crate::service::{Shop, ShopSettings};
@@ -1172,9 +1174,12 @@ impl TillApp {
             return;
         };
         let line = *line;
-        let Some(qty) = parse_qty(text) else {
-            *error = Some(err_text(&KasirError::BadQtyEntry(text.clone()), lang));
-            return;
+        let qty = match Quantity::parse(text, QTY_SCALE) {
+            Ok(q) => q,
+            Err(e) => {
+                *error = Some(err_text(&e.into(), lang));
+                return;
+            }
         };
         let mut next = self.cart.clone();
         let result = (|| {
@@ -1265,9 +1270,13 @@ impl TillApp {
         };
         let what = match kind {
             OverrideKind::Discount | OverrideKind::Price => {
-                let Some(a) = parse_amount(amount) else {
-                    approval.error = Some(t(lang, "pay.bad_amount").into());
-                    return;
+                // Discounts and prices on a line are whole rupiah.
+                let a = match Amount::parse(amount, AllowSen::No) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        approval.error = Some(err_text(&e.into(), lang));
+                        return;
+                    }
                 };
                 if *kind == OverrideKind::Discount {
                     Override::Discount {
@@ -1311,17 +1320,17 @@ impl TillApp {
     /// exactly (after rounding).
     fn tenders(&self, pay: &PayState, quick_cash: Option<Decimal>) -> Result<Vec<Tender>> {
         let lang = self.lang;
-        let bad = |what: &str| {
-            KasirError::invalid(
-                format!("{} {what}", t(Lang::Id, "pay.bad_amount")),
-                format!("{} {what}", t(Lang::En, "pay.bad_amount")),
-            )
-        };
         let field = |text: &str, what: &str| -> Result<Option<Decimal>> {
             if text.trim().is_empty() {
                 return Ok(None);
             }
-            parse_amount(text).map(Some).ok_or_else(|| bad(what))
+            // Every tender is whole rupiah: no coin is smaller.
+            Amount::parse(text, AllowSen::No).map(Some).map_err(|e| {
+                KasirError::invalid(
+                    format!("{what}: {}", number_message(&e, Lang::Id)),
+                    format!("{what}: {}", number_message(&e, Lang::En)),
+                )
+            })
         };
         let mut out = Vec::new();
         let reference = |r: &str| (!r.trim().is_empty()).then(|| r.trim().to_string());
@@ -1535,11 +1544,11 @@ impl TillApp {
             if text.trim().is_empty() {
                 continue;
             }
-            match parse_amount(text) {
-                Some(p) if Some(p) != old => changes.push((tier, p)),
-                Some(_) => {}
-                None => {
-                    edit.error = Some(t(lang, "pay.bad_amount").into());
+            match Amount::parse(text, AllowSen::No) {
+                Ok(p) if Some(p) != old => changes.push((tier, p)),
+                Ok(_) => {}
+                Err(e) => {
+                    edit.error = Some(err_text(&e.into(), lang));
                     return;
                 }
             }
@@ -1567,7 +1576,9 @@ impl TillApp {
         let Screen::Back(Back::Settings(form)) = &mut self.screen else {
             return;
         };
-        let rounding = parse_amount(&form.rounding).filter(|r| *r > Decimal::ZERO);
+        let rounding = Amount::parse(&form.rounding, AllowSen::No)
+            .ok()
+            .filter(|r| *r > Decimal::ZERO);
         let printer_ok = form
             .printer
             .trim()
