@@ -67,6 +67,7 @@ fn shop(day: &str, pkp: bool) -> (Shop, Arc<FixedClock>) {
             supplier: None,
             payment: kasir::service::stock::Payment::Cash,
             note: Some("Uji".into()),
+            expired_reason: None,
         },
     )
     .unwrap();
@@ -128,6 +129,7 @@ fn receive_from_smbr(
             supplier: Some("SMBR".into()),
             payment,
             note: None,
+            expired_reason: None,
         },
     )
     .unwrap()

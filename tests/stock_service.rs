@@ -204,6 +204,7 @@ fn receiving_records_supplier_credit_and_gives_a_slip() {
                 supplier: Some("kftd".into()),
                 payment: Payment::Credit,
                 note: None,
+                expired_reason: None,
             },
         )
         .unwrap();

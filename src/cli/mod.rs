@@ -17,6 +17,7 @@ use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
 use crate::service::checkout::parse_tender;
+use crate::service::stock::{Payment, ReceiveOptions};
 use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
@@ -124,6 +125,12 @@ pub enum Command {
         pay: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// Take in batches that have already expired (with --reason; audited).
+        #[arg(long, requires = "reason")]
+        allow_expired: bool,
+        /// Why expired batches are taken in.
+        #[arg(long, requires = "allow_expired")]
+        reason: Option<String>,
     },
     /// Cashier shifts.
     #[command(subcommand)]
@@ -639,7 +646,21 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             supplier,
             pay,
             note,
-        } => stock::run_receive(db, json, lang, &file, supplier, pay, note)?,
+            allow_expired: _,
+            reason,
+        } => stock::run_receive(
+            db,
+            json,
+            lang,
+            &file,
+            ReceiveOptions {
+                supplier,
+                payment: Payment::Cash,
+                note,
+                expired_reason: reason,
+            },
+            pay,
+        )?,
         Command::Shift(ShiftCmd::Open {
             till,
             user,

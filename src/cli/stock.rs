@@ -177,9 +177,8 @@ pub(super) fn run_receive(
     json: bool,
     lang: Lang,
     file: &Path,
-    supplier: Option<String>,
+    opts: ReceiveOptions,
     pay: Option<String>,
-    note: Option<String>,
 ) -> Result<()> {
     let mut shop = open(db)?;
     let payment = match pay {
@@ -196,11 +195,7 @@ pub(super) fn run_receive(
     let g = shop.receive(
         &crate::domain::user::Actor::back_office(),
         &lines,
-        &ReceiveOptions {
-            supplier,
-            payment,
-            note,
-        },
+        &ReceiveOptions { payment, ..opts },
     )?;
     if json {
         print_json(

@@ -297,6 +297,21 @@ impl Shop {
     /// Posts one balanced journal per business unit with activity; the day is then final.
     pub fn close_day(&mut self, actor: &Actor, date: NaiveDate) -> Result<Vec<JournalRecord>> {
         super::auth::require(actor, Permission::CloseDay, "tutup hari")?;
+        let today = self.now().date();
+        if date > today {
+            return Err(KasirError::invalid(
+                format!(
+                    "Hari {} belum tiba (hari ini {}) — hanya hari yang sudah berjalan yang bisa ditutup",
+                    day(date),
+                    day(today)
+                ),
+                format!(
+                    "Day {} has not come yet (today is {}) — only a day that has begun can be closed",
+                    day(date),
+                    day(today)
+                ),
+            ));
+        }
         let status = self.day_status(date)?;
         if status.closed {
             return Err(KasirError::invalid(
@@ -307,8 +322,14 @@ impl Shop {
         if !status.open_shifts.is_empty() {
             let tills = status.open_shifts.join(", ");
             return Err(KasirError::invalid(
-                format!("Masih ada shift terbuka ({tills}): tutup shift dulu"),
-                format!("Shifts are still open ({tills}): close them first"),
+                format!(
+                    "Hari {} belum bisa ditutup: shift masih terbuka di {tills} — tutup shift itu dulu",
+                    status.date
+                ),
+                format!(
+                    "Day {} cannot be closed yet: shifts are still open at {tills} — close them first",
+                    status.date
+                ),
             ));
         }
         let journals = self.preview_day(date)?;

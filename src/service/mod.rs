@@ -30,6 +30,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::cart::TaxRule;
 use crate::domain::catalog::BusinessUnit;
+use crate::domain::money::{AllowSen, Amount, NumberError, Quantity};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::store::{settings, Store};
@@ -78,6 +79,10 @@ pub struct Shop {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
 }
+
+/// Setting `stock.allow_negative` (`true`/`false`, default false): whether a sale may take
+/// more than is on hand without a supervisor, leaving the stock negative.
+pub const STOCK_ALLOW_NEGATIVE: &str = "stock.allow_negative";
 
 /// Timestamps as stored: local time, second precision.
 pub fn stamp(at: NaiveDateTime) -> String {
@@ -162,7 +167,7 @@ impl Shop {
             crate::domain::user::Permission::ManageUsers,
             "ubah pengaturan",
         )?;
-        validate_setting(key, value)?;
+        let value = &setting_value(key, value)?;
         // The kasbon rule recomputes every member's limit: only through its own command.
         if matches!(key, "kasbon.limit_rule" | "kasbon.limit_percent") {
             return Err(crate::error::KasirError::invalid(
@@ -226,13 +231,62 @@ pub fn safe_field(s: &str) -> String {
 /// The values a setting the shop reads may take; anything else is refused before it is
 /// stored (a PPN of -5 % or a paper of 57 mm would otherwise be taken as typed).
 pub fn validate_setting(key: &str, value: &str) -> Result<()> {
+    setting_value(key, value).map(|_| ())
+}
+
+/// Settings holding money, a percentage or a count, and how each is typed and bounded.
+/// What a person types (`1.000`, `11,5`) is read by the one parser in `domain::money` and
+/// stored as a plain number, so `1.000` is a thousand rupiah and never one.
+fn number_setting(
+    key: &str,
+) -> Option<(
+    fn(&str) -> std::result::Result<Decimal, NumberError>,
+    Decimal,
+)> {
+    fn whole_rupiah(s: &str) -> std::result::Result<Decimal, NumberError> {
+        Amount::parse(s, AllowSen::No)
+    }
+    fn rupiah(s: &str) -> std::result::Result<Decimal, NumberError> {
+        Amount::parse(s, AllowSen::Yes)
+    }
+    fn percent(s: &str) -> std::result::Result<Decimal, NumberError> {
+        Quantity::parse(s, 2)
+    }
+    fn count(s: &str) -> std::result::Result<Decimal, NumberError> {
+        Quantity::parse(s, 0)
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    Some(match key {
+        "tax.ppn_percent" => (percent, hundred),
+        "cash.rounding_step" => (whole_rupiah, Decimal::from(1000)),
+        "cash.over_short_threshold" => (whole_rupiah, Decimal::from(100_000_000)),
+        "shu.total" => (rupiah, Decimal::from(1_000_000_000_000i64)),
+        "shu.jasa_usaha_percent" | "shu.jasa_modal_percent" => (percent, hundred),
+        "stock.slow_days" => (count, Decimal::from(3650)),
+        _ => return None,
+    })
+}
+
+/// A setting's value as stored, once it is known to be valid.
+pub fn setting_value(key: &str, value: &str) -> Result<String> {
     let v = value.trim();
-    let dec = || v.parse::<Decimal>().ok();
+    if let Some((parse, max)) = number_setting(key) {
+        let d = parse(v).map_err(|e| {
+            crate::error::KasirError::invalid(
+                format!("{key}: {}", crate::error::number_message(&e, Lang::Id)),
+                format!("{key}: {}", crate::error::number_message(&e, Lang::En)),
+            )
+        })?;
+        if d > max {
+            return Err(crate::error::KasirError::invalid(
+                format!("{key}: paling tinggi {max}"),
+                format!("{key}: at most {max}"),
+            ));
+        }
+        return Ok(d.normalize().to_string());
+    }
     let ok = match key {
-        "tax.pkp" => matches!(v, "true" | "false"),
-        "tax.ppn_percent" => dec().is_some_and(|d| d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED),
-        "cash.rounding_step" => dec()
-            .is_some_and(|d| d >= Decimal::ZERO && d <= Decimal::from(1000) && d.fract().is_zero()),
+        "tax.pkp" | STOCK_ALLOW_NEGATIVE => matches!(v, "true" | "false"),
         "ui.lang" => Lang::parse(v).is_some(),
         "printer.paper" => matches!(v, "58" | "80"),
         "printer.uri" => v.is_empty() || print::parse_printer(v).is_ok(),
@@ -242,7 +296,7 @@ pub fn validate_setting(key: &str, value: &str) -> Result<()> {
         _ => !value.chars().any(|c| c.is_control() && c != '\n'),
     };
     if ok {
-        Ok(())
+        Ok(value.to_string())
     } else {
         Err(crate::error::KasirError::invalid(
             format!("Nilai \"{v}\" tidak berlaku untuk pengaturan {key}"),

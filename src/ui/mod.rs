@@ -1584,7 +1584,9 @@ impl TillApp {
             .trim()
             .parse::<kasir_hardware::PrinterUri>()
             .is_ok();
-        let error = if rounding.is_none() {
+        let error = if let Err(e) = Amount::parse(&form.rounding, AllowSen::No) {
+            Some(number_message(&e, lang))
+        } else if rounding.is_none() {
             Some(t(lang, "pay.bad_amount").to_string())
         } else if !printer_ok {
             Some(format!(

@@ -334,6 +334,7 @@ fn act(
                     Payment::Cash
                 },
                 note: None,
+                expired_reason: None,
             };
             let lines: Vec<ReceiptLine> = s
                 .lines
