@@ -49,7 +49,17 @@ pub enum KasirError {
         expiry: String,
     },
     #[error("not enough stock of {product}")]
-    NotEnoughBatchStock { product: String, available: Decimal },
+    NotEnoughBatchStock {
+        product: String,
+        available: Decimal,
+        unit: String,
+    },
+    #[error("not enough stock of {product}")]
+    NotEnoughStock {
+        product: String,
+        available: Decimal,
+        unit: String,
+    },
     #[error("{0}")]
     Invalid(Bilingual),
     #[error("{0} is a directory")]
@@ -211,13 +221,23 @@ impl KasirError {
                 format!("{product}: batch {batch} kedaluwarsa {expiry} — tidak boleh dijual"),
                 format!("{product}: batch {batch} expired on {expiry} — may not be sold"),
             ),
-            NotEnoughBatchStock { product, available } => l(
+            NotEnoughBatchStock { product, available, unit } => l(
                 format!(
-                    "{product}: stok batch yang belum kedaluwarsa hanya {}",
+                    "{product}: stok batch yang belum kedaluwarsa hanya {} {unit}",
                     crate::domain::money::format_qty(*available)
                 ),
                 format!(
-                    "{product}: only {} in unexpired batches",
+                    "{product}: only {} {unit} in unexpired batches",
+                    crate::domain::money::format_qty(*available)
+                ),
+            ),
+            NotEnoughStock { product, available, unit } => l(
+                format!(
+                    "{product}: stok hanya {} {unit} — kurangi jumlah, atau minta persetujuan supervisor untuk menjual melebihi stok",
+                    crate::domain::money::format_qty(*available)
+                ),
+                format!(
+                    "{product}: only {} {unit} in stock — lower the quantity, or ask a supervisor to approve selling beyond stock",
                     crate::domain::money::format_qty(*available)
                 ),
             ),

@@ -567,6 +567,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Opname berjalan: angka stok yang dihitung disembunyikan",
         "A count is under way: the stock figures being counted are hidden",
     ),
+    (
+        "override.oversell",
+        "Jual melebihi stok",
+        "Sell beyond stock",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

@@ -103,6 +103,11 @@ pub enum Command {
         /// Prescription-only drugs: the prescription and the approving pharmacist.
         #[command(flatten)]
         rx: stock::RxArgs,
+        /// A supervisor approving items sold beyond the stock on hand (audited).
+        #[arg(long, requires = "supervisor_pin")]
+        supervisor: Option<String>,
+        #[arg(long, requires = "supervisor")]
+        supervisor_pin: Option<String>,
     },
     /// Sales of a day, or one sale.
     #[command(subcommand)]
@@ -521,6 +526,8 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             pay,
             items,
             rx,
+            supervisor,
+            supervisor_pin,
         } => {
             let mut shop = open(db)?;
             let actor = actor_from(&mut shop, user, pin)?;
@@ -537,6 +544,14 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 } else {
                     let rx = rx.as_ref().map(|(r, u, p)| (r, u.as_str(), p.as_str()));
                     shop.scan_or_prescribe(&till, &mut cart, item, rx)?;
+                }
+            }
+            if let (Some(u), Some(p)) = (supervisor, supervisor_pin) {
+                let sup = shop.supervisor(&u, &p)?;
+                // Only the lines the stock cannot cover carry the approval; checkout audits
+                // each with the sale, in the sale's own transaction.
+                for line in shop.lines_beyond_stock(&cart)? {
+                    cart.lines[line].oversell_approved_by = Some(sup.username.clone());
                 }
             }
             let sale = shop.checkout(&actor, &till, &cart, &tenders)?;

@@ -77,6 +77,9 @@ pub struct CartLine {
     /// The prescription and approving pharmacist, for prescription-only drugs.
     #[serde(default)]
     pub prescription: Option<ApprovedPrescription>,
+    /// The supervisor (username) who approved selling this product beyond stock on hand.
+    #[serde(default)]
+    pub oversell_approved_by: Option<String>,
 }
 
 impl CartLine {
@@ -233,6 +236,7 @@ impl Cart {
             price_override: None,
             discount: Decimal::ZERO,
             prescription: None,
+            oversell_approved_by: None,
         });
         Ok(self.lines.len() - 1)
     }
@@ -254,6 +258,7 @@ impl Cart {
             price_override: None,
             discount: Decimal::ZERO,
             prescription: Some(rx),
+            oversell_approved_by: None,
         });
         Ok(self.lines.len() - 1)
     }

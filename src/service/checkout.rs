@@ -68,6 +68,8 @@ impl Shop {
         self.store.write_with_reads(|tx| {
             let shift = self.require_shift(till)?;
             self.check_cart_pharmacy(till, cart)?;
+            // Stock as it is now, inside the write: another till may just have sold the last.
+            let oversold = super::oversell::stock_short(tx, cart)?;
             let settings = self.settings()?;
             let settlement = cart.settle_with(tenders, settings.rounding_step, over_limit_ok)?;
             let totals = cart.totals(settings.tax());
@@ -218,6 +220,22 @@ impl Shop {
                     },
                 )?;
             }
+            for o in &oversold {
+                crate::store::audit::append(
+                    tx,
+                    &crate::store::audit::AuditEntry {
+                        at: &at,
+                        user_id: actor.user_id,
+                        actor: &actor.username,
+                        action: "oversell",
+                        detail: &format!(
+                            "{number} {} {} > {} {}",
+                            o.sku, o.wanted, o.on_hand, o.unit
+                        ),
+                        approver: Some(&o.approver),
+                    },
+                )?;
+            }
             super::print::enqueue_sale_receipt(
                 tx,
                 sale_id,
@@ -297,6 +315,7 @@ fn take_stock(
             None => KasirError::NotEnoughBatchStock {
                 product: line.item.name.clone(),
                 available: available / line.item.factor,
+                unit: line.item.unit.clone(),
             },
         });
     }

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod member_books;
 pub mod members;
 pub mod opname;
+pub mod oversell;
 pub mod pharmacy;
 pub mod print;
 pub mod receipt;

@@ -122,6 +122,8 @@ pub enum OverrideKind {
     Price,
     VoidLine,
     VoidSale,
+    /// Sell beyond the stock on hand: asked for when a scan or pick is refused for stock.
+    Oversell,
 }
 
 /// A dialog over the selling screen; at most one is open, Esc closes it with no side effect.
@@ -154,6 +156,9 @@ pub enum Dialog {
         line: usize,
         amount: String,
         approval: Approval,
+        /// For [`OverrideKind::Oversell`]: the cart with the refused item on line `line`,
+        /// which becomes the cart once approved, and the refusal shown.
+        pending: Option<Box<(Cart, String)>>,
     },
     Pay(Box<PayState>),
     Receipt {
@@ -655,8 +660,9 @@ impl TillApp {
                 self.dialog = None;
                 self.show_change = false;
                 let sku = item.sku.clone();
-                match self.shop.add_item(&mut self.cart, item, Decimal::ONE) {
-                    Ok(i) => self.added(i),
+                let mut next = self.cart.clone();
+                match self.shop.add_item(&mut next, item, Decimal::ONE) {
+                    Ok(i) => self.take_if_in_stock(next, i),
                     // Prescription-only: the same form as a scan.
                     Err(KasirError::NeedsPrescription { .. }) => self.scan(&sku),
                     Err(e) => self.notify(err_text(&e, lang), true),
@@ -735,6 +741,7 @@ impl TillApp {
                         user: self.first_supervisor(),
                         ..Default::default()
                     },
+                    pending: None,
                 });
             }
             Action::Approve => self.approve(),
@@ -977,8 +984,9 @@ impl TillApp {
             return;
         }
         self.show_change = false;
-        match self.shop.scan_into(&mut self.cart, text) {
-            Ok(i) => self.added(i),
+        let mut next = self.cart.clone();
+        match self.shop.scan_into(&mut next, text) {
+            Ok(i) => self.take_if_in_stock(next, i),
             Err(KasirError::NeedsPrescription { product, .. }) => {
                 let pharmacist = self
                     .users
@@ -995,6 +1003,33 @@ impl TillApp {
                     },
                     ..Default::default()
                 })));
+            }
+            Err(e) => self.notify(err_text(&e, self.lang), true),
+        }
+    }
+
+    /// Take `next` (the cart with line `line` added or grown) as the cart if the stock on
+    /// hand covers it; otherwise keep the cart as it was, say why, and offer the supervisor's
+    /// approval to sell beyond stock.
+    fn take_if_in_stock(&mut self, next: Cart, line: usize) {
+        match self.shop.check_stock(&next) {
+            Ok(()) => {
+                self.cart = next;
+                self.added(line);
+            }
+            Err(e @ KasirError::NotEnoughStock { .. }) => {
+                let text = err_text(&e, self.lang);
+                self.notify(text.clone(), true);
+                self.dialog = Some(Dialog::Supervise {
+                    kind: OverrideKind::Oversell,
+                    line,
+                    amount: String::new(),
+                    approval: Approval {
+                        user: self.first_supervisor(),
+                        ..Default::default()
+                    },
+                    pending: Some(Box::new((next, text))),
+                });
             }
             Err(e) => self.notify(err_text(&e, self.lang), true),
         }
@@ -1193,8 +1228,10 @@ impl TillApp {
                 }
             }
             next.set_qty(line, qty)?;
-            // The new quantity must respect the drug rules (per-sale limits, HET) too.
-            self.shop.check_cart_pharmacy(&self.till, &next)
+            // The new quantity must respect the drug rules (per-sale limits, HET) and the
+            // stock on hand too.
+            self.shop.check_cart_pharmacy(&self.till, &next)?;
+            self.shop.check_stock(&next)
         })();
         match result {
             Ok(()) => {
@@ -1264,6 +1301,7 @@ impl TillApp {
             line,
             amount,
             approval,
+            pending,
         }) = &mut self.dialog
         else {
             return;
@@ -1292,6 +1330,12 @@ impl TillApp {
             }
             OverrideKind::VoidLine => Override::VoidLine { line: *line },
             OverrideKind::VoidSale => Override::VoidSale,
+            OverrideKind::Oversell => Override::Oversell { line: *line },
+        };
+        // An oversell is approved on the cart that was refused, which then becomes the cart.
+        let mut target = match pending {
+            Some(p) => p.0.clone(),
+            None => self.cart.clone(),
         };
         let Some(u) = self.users.get(approval.user) else {
             return;
@@ -1300,10 +1344,11 @@ impl TillApp {
         let pin = std::mem::take(&mut approval.pin);
         let result = self.shop.supervisor(&username, &pin).and_then(|sup| {
             self.shop
-                .apply_override(&cashier, &sup, &self.till, &mut self.cart, &what)
+                .apply_override(&cashier, &sup, &self.till, &mut target, &what)
         });
         match result {
             Ok(()) => {
+                self.cart = target;
                 self.dialog = None;
                 self.selected = None;
                 self.notify(format!("{} ({username})", t(lang, "override.done")), false);
