@@ -33,8 +33,8 @@ fn bad_sales_are_refused_in_both_languages_and_change_nothing() {
         ),
         (
             &["sale", "cash:5000", "8991234567891*-2"],
-            "lebih dari 0",
-            "above 0",
+            "Jumlah tidak valid",
+            "Invalid quantity",
         ),
         (
             &["sale", "cash:99999999", "8991234567891*100000"],
@@ -42,9 +42,15 @@ fn bad_sales_are_refused_in_both_languages_and_change_nothing() {
             "too large",
         ),
         (
-            &["sale", "cash:5000", "8991234567891*1.5"],
+            &["sale", "cash:5000", "8991234567891*1,5"],
             "bilangan bulat",
             "whole number",
+        ),
+        (
+            // A dot never marks decimals: 1.5 has no one reading.
+            &["sale", "cash:5000", "8991234567891*1.5"],
+            "Jumlah tidak valid",
+            "Invalid quantity",
         ),
         (
             &["sale", "cash:3000", "8991234567891"],

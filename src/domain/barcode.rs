@@ -102,8 +102,11 @@ pub fn parse_entry(text: &str) -> Result<ScanEntry, EntryError> {
     // A side written like a number with a separator is a quantity, never a code: `1.5*…`
     // is a mistyped quantity, not the code "1.5".
     let numberish = |s: &str| {
-        s.bytes().any(|b| b == b'.' || b == b',')
-            && s.bytes()
+        let unsigned = s.strip_prefix('-').unwrap_or(s);
+        (unsigned.len() < s.len() || unsigned.bytes().any(|b| b == b'.' || b == b','))
+            && !unsigned.is_empty()
+            && unsigned
+                .bytes()
                 .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
     };
     if (qa.is_none() && numberish(a)) || (qb.is_none() && numberish(b)) {
@@ -172,6 +175,7 @@ mod tests {
         assert_eq!(parse_entry("1.5*TLR"), Err(EntryError::BadQty));
         assert_eq!(parse_entry("1.5*8991234567891"), Err(EntryError::BadQty));
         assert_eq!(parse_entry("8991234567891*0.5"), Err(EntryError::BadQty));
+        assert_eq!(parse_entry("8991234567891*-2"), Err(EntryError::BadQty));
         assert_eq!(parse_entry(" 899 ").map(|e| e.qty), Ok(None));
     }
 

@@ -274,14 +274,20 @@ pub fn setting_value(key: &str, value: &str) -> Result<String> {
     if let Some((parse, max)) = number_setting(key) {
         let d = parse(v).map_err(|e| {
             crate::error::KasirError::invalid(
-                format!("{key}: {}", crate::error::number_message(&e, Lang::Id)),
-                format!("{key}: {}", crate::error::number_message(&e, Lang::En)),
+                format!(
+                    "Nilai \"{v}\" tidak berlaku untuk pengaturan {key}: {}",
+                    crate::error::number_message(&e, Lang::Id)
+                ),
+                format!(
+                    "\"{v}\" is not a valid value for setting {key}: {}",
+                    crate::error::number_message(&e, Lang::En)
+                ),
             )
         })?;
         if d > max {
             return Err(crate::error::KasirError::invalid(
-                format!("{key}: paling tinggi {max}"),
-                format!("{key}: at most {max}"),
+                format!("Nilai \"{v}\" tidak berlaku untuk pengaturan {key}: paling tinggi {max}"),
+                format!("\"{v}\" is not a valid value for setting {key}: at most {max}"),
             ));
         }
         return Ok(d.normalize().to_string());
