@@ -431,7 +431,11 @@ fn receive_batch(h: &mut Harness<TillApp>, batch: &str, days: i64) {
             expiry: Some(expiry),
             line: 1,
         }],
-        &Default::default(),
+        &kasir::service::stock::ReceiveOptions {
+            // Some tests stock a batch that has already expired, on purpose.
+            expired_reason: (days < 0).then(|| "uji".into()),
+            ..Default::default()
+        },
     )
     .unwrap();
 }
