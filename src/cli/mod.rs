@@ -104,9 +104,9 @@ pub enum Command {
         #[command(flatten)]
         rx: stock::RxArgs,
         /// A supervisor approving items sold beyond the stock on hand (audited).
-        #[arg(long, requires = "supervisor_pin")]
+        #[arg(long)]
         supervisor: Option<String>,
-        #[arg(long, requires = "supervisor")]
+        #[arg(long)]
         supervisor_pin: Option<String>,
     },
     /// Sales of a day, or one sale.
@@ -131,10 +131,10 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
         /// Take in batches that have already expired (with --reason; audited).
-        #[arg(long, requires = "reason")]
+        #[arg(long)]
         allow_expired: bool,
         /// Why expired batches are taken in.
-        #[arg(long, requires = "allow_expired")]
+        #[arg(long)]
         reason: Option<String>,
     },
     /// Cashier shifts.
@@ -546,8 +546,17 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                     shop.scan_or_prescribe(&till, &mut cart, item, rx)?;
                 }
             }
-            if let (Some(u), Some(p)) = (supervisor, supervisor_pin) {
-                let sup = shop.supervisor(&u, &p)?;
+            let supervisor = match (supervisor, supervisor_pin) {
+                (Some(u), Some(p)) => Some(shop.supervisor(&u, &p)?),
+                (None, None) => None,
+                _ => {
+                    return Err(KasirError::invalid(
+                        "--supervisor dan --supervisor-pin harus diberikan berdua",
+                        "--supervisor and --supervisor-pin go together",
+                    ))
+                }
+            };
+            if let Some(sup) = supervisor {
                 // Only the lines the stock cannot cover carry the approval; checkout audits
                 // each with the sale, in the sale's own transaction.
                 for line in shop.lines_beyond_stock(&cart)? {
@@ -661,7 +670,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             supplier,
             pay,
             note,
-            allow_expired: _,
+            allow_expired,
             reason,
         } => stock::run_receive(
             db,
@@ -672,7 +681,16 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 supplier,
                 payment: Payment::Cash,
                 note,
-                expired_reason: reason,
+                expired_reason: match (allow_expired, reason) {
+                    (true, Some(r)) if !r.trim().is_empty() => Some(r),
+                    (false, None) => None,
+                    _ => {
+                        return Err(KasirError::invalid(
+                            "--allow-expired perlu --reason ALASAN (dan --reason hanya bersama --allow-expired)",
+                            "--allow-expired needs --reason TEXT (and --reason goes only with --allow-expired)",
+                        ))
+                    }
+                },
             },
             pay,
         )?,

@@ -50,6 +50,8 @@ pub const CATALOG_COLUMNS: &[&str] = &[
 pub(crate) struct CsvRows {
     reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
     index: HashMap<String, usize>,
+    /// Cells the header names; a row with text beyond them was split where it should not be.
+    width: usize,
 }
 
 impl CsvRows {
@@ -113,7 +115,12 @@ impl CsvRows {
                 ));
             }
         }
-        Ok(CsvRows { reader, index })
+        let width = index.values().max().map_or(0, |i| i + 1);
+        Ok(CsvRows {
+            reader,
+            index,
+            width,
+        })
     }
 
     /// The next row as (line number, row); a malformed row is an error naming its line.
@@ -123,6 +130,16 @@ impl CsvRows {
             Ok(false) => None,
             Ok(true) => {
                 let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+                if rec.iter().skip(self.width).any(|c| !c.is_empty()) {
+                    let (n, w) = (rec.len(), self.width);
+                    return Some(Err(KasirError::Import {
+                        line,
+                        reason: Bilingual::new(
+                            format!("{n} sel, header hanya {w} kolom — angka berkoma harus diberi tanda kutip, mis. \"2,5\", atau pisahkan sel dengan ;"),
+                            format!("{n} cells but the header has {w} columns — a number with a comma needs quotes, e.g. \"2,5\", or cells separated by ;"),
+                        ),
+                    }));
+                }
                 Some(Ok((
                     line,
                     Row {
