@@ -47,6 +47,11 @@ fn clear(e: &KasirError) -> Result<(), TestCaseError> {
         prop_assert!(!m.trim().is_empty(), "empty message for {e:?}");
         prop_assert!(!m.contains('\n'), "multi-line message: {m}");
         prop_assert!(!m.contains("database is locked"), "{m}");
+        // Words for a person, never Rust's debug text such as `UnknownDenomination("7000")`.
+        prop_assert!(
+            !m.contains("(\"") && !m.contains("Some("),
+            "debug text: {m}"
+        );
     }
     Ok(())
 }
