@@ -876,3 +876,128 @@ fn the_daily_backup_at_start_is_written_beside_the_till_while_it_sells() {
     assert_eq!(again.written, None);
     assert_eq!(again.kept, vec![written]);
 }
+
+/// The error shown in the open quantity dialog.
+fn qty_error(h: &Harness<TillApp>) -> String {
+    match &h.state().dialog {
+        Some(Dialog::Qty { error, .. }) => error.clone().unwrap_or_default(),
+        other => panic!("quantity dialog closed: {other:?}"),
+    }
+}
+
+#[test]
+fn typed_quantities_and_cash_have_one_reading_in_the_till() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE);
+    let cart = h.state().cart.clone();
+    // F4: a dot never marks decimals.
+    press(&mut h, Key::F4);
+    if let Some(Dialog::Qty { text, .. }) = &mut h.state_mut().dialog {
+        *text = "1.5".into();
+    }
+    h.state_mut().apply(kasir::ui::Action::ApplyQty);
+    h.run_steps(2);
+    let e = qty_error(&h);
+    assert!(
+        e.contains("\"1.5\" tidak terbaca") && e.contains("1,5"),
+        "{e}"
+    );
+    assert_eq!(h.state().cart, cart);
+    // More than the shelf holds (200 pcs): refused with the unit.
+    if let Some(Dialog::Qty { text, .. }) = &mut h.state_mut().dialog {
+        *text = "1.200".into();
+    }
+    h.state_mut().apply(kasir::ui::Action::ApplyQty);
+    h.run_steps(2);
+    let e = qty_error(&h);
+    assert!(e.contains("stok hanya 200 pcs"), "{e}");
+    assert_eq!(h.state().cart, cart);
+    if let Some(Dialog::Qty { text, .. }) = &mut h.state_mut().dialog {
+        *text = "3".into();
+    }
+    h.state_mut().apply(kasir::ui::Action::ApplyQty);
+    h.run_steps(2);
+    assert_eq!(total(&h), dec!(10500));
+    // Cash is whole rupiah: `10500,5` would give sen in change.
+    press(&mut h, Key::F12);
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        p.cash = "10.500,5".into();
+    }
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 0);
+    match &h.state().dialog {
+        Some(Dialog::Pay(p)) => {
+            let e = p.error.clone().unwrap_or_default();
+            assert!(e.contains("tanpa sen") && e.contains("1.250.000"), "{e}");
+        }
+        other => panic!("payment closed: {other:?}"),
+    }
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        p.cash = "20.000".into();
+    }
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 1);
+    assert_eq!(h.state().last_sale.as_ref().unwrap().change, dec!(9500));
+}
+
+#[test]
+fn a_scan_beyond_stock_is_refused_until_a_supervisor_approves_the_line() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE);
+    let cart = h.state().cart.clone();
+    // Gula: 100 pcs on the shelf.
+    burst(&mut h, &format!("150*{GULA}"));
+    assert_eq!(h.state().cart, cart, "nothing added beyond stock");
+    match &h.state().dialog {
+        Some(Dialog::Supervise { pending, .. }) => {
+            let (_, why) = pending.as_deref().expect("the refused line waits");
+            assert!(why.contains("stok hanya 100 pcs"), "{why}");
+        }
+        other => panic!("no approval asked: {other:?}"),
+    }
+    h.get_by_label("Jual melebihi stok");
+    // Esc: nothing added, nothing approved.
+    press(&mut h, Key::Escape);
+    assert!(h.state().dialog.is_none());
+    assert_eq!(h.state().cart, cart);
+    burst(&mut h, &format!("150*{GULA}"));
+    let ahmad = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Some(Dialog::Supervise { approval, .. }) = &mut h.state_mut().dialog {
+        approval.user = ahmad;
+        approval.pin = "0000".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert_eq!(h.state().cart, cart, "a wrong PIN approves nothing");
+    if let Some(Dialog::Supervise { approval, .. }) = &mut h.state_mut().dialog {
+        approval.pin = "4444".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert!(h.state().dialog.is_none());
+    assert_eq!(h.state().cart.lines.len(), 2);
+    assert_eq!(
+        h.state().cart.lines[1].oversell_approved_by.as_deref(),
+        Some("ahmad")
+    );
+    press(&mut h, Key::F12);
+    h.get_by_label("Uang pas").click();
+    h.run_steps(3);
+    assert_eq!(sales_count(&h), 1);
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 10).unwrap();
+    for action in ["oversell_approve", "oversell"] {
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == action && a.approver.as_deref() == Some("ahmad")),
+            "{action} not audited with its approver"
+        );
+    }
+    let stock = h.state().shop.stock(Some(GULA)).unwrap();
+    assert_eq!(stock[0].on_hand, dec!(-50));
+}
