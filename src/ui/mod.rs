@@ -1008,33 +1008,6 @@ impl TillApp {
         }
     }
 
-    /// Take `next` (the cart with line `line` added or grown) as the cart if the stock on
-    /// hand covers it; otherwise keep the cart as it was, say why, and offer the supervisor's
-    /// approval to sell beyond stock.
-    fn take_if_in_stock(&mut self, next: Cart, line: usize) {
-        match self.shop.check_stock(&next) {
-            Ok(()) => {
-                self.cart = next;
-                self.added(line);
-            }
-            Err(e @ KasirError::NotEnoughStock { .. }) => {
-                let text = err_text(&e, self.lang);
-                self.notify(text.clone(), true);
-                self.dialog = Some(Dialog::Supervise {
-                    kind: OverrideKind::Oversell,
-                    line,
-                    amount: String::new(),
-                    approval: Approval {
-                        user: self.first_supervisor(),
-                        ..Default::default()
-                    },
-                    pending: Some(Box::new((next, text))),
-                });
-            }
-            Err(e) => self.notify(err_text(&e, self.lang), true),
-        }
-    }
-
     fn approve_prescription(&mut self) {
         let lang = self.lang;
         let Some(Dialog::Prescription(rx)) = &mut self.dialog else {
