@@ -235,15 +235,13 @@ pub fn validate_setting(key: &str, value: &str) -> Result<()> {
     setting_value(key, value).map(|_| ())
 }
 
+/// How a number setting is read.
+type NumberParser = fn(&str) -> std::result::Result<Decimal, NumberError>;
+
 /// Settings holding money, a percentage or a count, and how each is typed and bounded.
 /// What a person types (`1.000`, `11,5`) is read by the one parser in `domain::money` and
 /// stored as a plain number, so `1.000` is a thousand rupiah and never one.
-fn number_setting(
-    key: &str,
-) -> Option<(
-    fn(&str) -> std::result::Result<Decimal, NumberError>,
-    Decimal,
-)> {
+fn number_setting(key: &str) -> Option<(NumberParser, Decimal)> {
     fn whole_rupiah(s: &str) -> std::result::Result<Decimal, NumberError> {
         Amount::parse(s, AllowSen::No)
     }

@@ -423,6 +423,35 @@ pub fn quick_cash(payable: Decimal, lang: Lang) -> Vec<(String, Decimal)> {
     out
 }
 
+impl TillApp {
+    /// Take `next` (the cart with line `line` added or grown) as the cart if the stock on
+    /// hand covers it; otherwise keep the cart as it was, say why, and offer the supervisor's
+    /// approval to sell beyond stock.
+    pub(super) fn take_if_in_stock(&mut self, next: Cart, line: usize) {
+        match self.shop.check_stock(&next) {
+            Ok(()) => {
+                self.cart = next;
+                self.added(line);
+            }
+            Err(e @ KasirError::NotEnoughStock { .. }) => {
+                let text = err_text(&e, self.lang);
+                self.notify(text.clone(), true);
+                self.dialog = Some(Dialog::Supervise {
+                    kind: OverrideKind::Oversell,
+                    line,
+                    amount: String::new(),
+                    approval: Approval {
+                        user: self.first_supervisor(),
+                        ..Default::default()
+                    },
+                    pending: Some(Box::new((next, text))),
+                });
+            }
+            Err(e) => self.notify(err_text(&e, self.lang), true),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,34 +480,5 @@ mod tests {
             odd,
             vec![dec!(40500), dec!(45000), dec!(50000), dec!(100000)]
         );
-    }
-}
-
-impl TillApp {
-    /// Take `next` (the cart with line `line` added or grown) as the cart if the stock on
-    /// hand covers it; otherwise keep the cart as it was, say why, and offer the supervisor's
-    /// approval to sell beyond stock.
-    pub(super) fn take_if_in_stock(&mut self, next: Cart, line: usize) {
-        match self.shop.check_stock(&next) {
-            Ok(()) => {
-                self.cart = next;
-                self.added(line);
-            }
-            Err(e @ KasirError::NotEnoughStock { .. }) => {
-                let text = err_text(&e, self.lang);
-                self.notify(text.clone(), true);
-                self.dialog = Some(Dialog::Supervise {
-                    kind: OverrideKind::Oversell,
-                    line,
-                    amount: String::new(),
-                    approval: Approval {
-                        user: self.first_supervisor(),
-                        ..Default::default()
-                    },
-                    pending: Some(Box::new((next, text))),
-                });
-            }
-            Err(e) => self.notify(err_text(&e, self.lang), true),
-        }
     }
 }
