@@ -359,6 +359,13 @@ fn a_negative_or_odd_float_gets_kasirs_own_message_in_both_languages() {
     refused(&db, &["sale", "cash:5000", "8991234567891"]);
     let v = json(&db, &["shift", "open", "--float", "200.000"]);
     assert_eq!(v["opening_float"], "200000");
+    // Any value the command line cannot read is refused in kasir's words, not clap's.
+    let (id, en) = refused_both(&db, &["sales", "list", "--date", "2026-13-01"]);
+    assert!(
+        id.contains("\"2026-13-01\"") && id.contains("TTTT-BB-HH"),
+        "{id}"
+    );
+    assert!(en.contains("not a valid value for --date"), "{en}");
 }
 
 #[test]

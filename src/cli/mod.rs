@@ -280,7 +280,10 @@ fn init_logging(db: &Path, verbose: bool) -> Option<tracing_appender::non_blocki
 pub fn main() -> ExitCode {
     let _ = crate::ui::STARTED.set(std::time::Instant::now());
     quiet_broken_pipe();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let lang = cli
         .lang
         .as_deref()
@@ -309,6 +312,48 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A value clap could not read (a date like `2026-13-01`, a count like `-5`) is refused in
+/// kasir's words and the user's language; help, version and other usage errors stay clap's.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(
+        e.kind(),
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue
+    ) {
+        e.exit()
+    }
+    let text = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let (arg, value) = (
+        text(ContextKind::InvalidArg),
+        text(ContextKind::InvalidValue),
+    );
+    let args: Vec<String> = std::env::args().collect();
+    let lang = args
+        .iter()
+        .position(|a| a == "--lang")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+        .or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=")))
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    let hint = if arg.contains("date") || arg.contains("DATE") {
+        lang.pick(" (tulis TTTT-BB-HH)", " (write YYYY-MM-DD)")
+    } else {
+        ""
+    };
+    eprintln!(
+        "kasir: {}{hint}",
+        lang.pick(
+            &format!("Nilai \"{value}\" untuk {arg} tidak sah"),
+            &format!("\"{value}\" is not a valid value for {arg}")
+        )
+    );
+    ExitCode::from(2)
 }
 
 fn open(db: &Path) -> Result<Shop> {
