@@ -78,7 +78,8 @@ impl CsvRows {
                 break;
             }
             if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
-                let known: Vec<&str> = required.iter().chain(optional).copied().collect();
+                let mut known: Vec<&str> = required.to_vec();
+                known.extend(optional.iter().filter(|c| !required.contains(c)));
                 let hint = closest(&name, &known)
                     .map(|c| {
                         (
