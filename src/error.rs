@@ -6,6 +6,7 @@ use crate::domain::barcode::CodeError;
 use crate::domain::cart::{CartError, PayError};
 use crate::domain::catalog::DrugClass;
 use crate::domain::money::format_rupiah as rp;
+use crate::domain::money::{AllowSen, NumberError, NumberKind, NumberProblem};
 use crate::domain::user::Role;
 use crate::i18n::{Bilingual, Lang};
 
@@ -48,7 +49,17 @@ pub enum KasirError {
         expiry: String,
     },
     #[error("not enough stock of {product}")]
-    NotEnoughBatchStock { product: String, available: Decimal },
+    NotEnoughBatchStock {
+        product: String,
+        available: Decimal,
+        unit: String,
+    },
+    #[error("not enough stock of {product}")]
+    NotEnoughStock {
+        product: String,
+        available: Decimal,
+        unit: String,
+    },
     #[error("{0}")]
     Invalid(Bilingual),
     #[error("{0} is a directory")]
@@ -97,6 +108,14 @@ pub enum KasirError {
     /// future): accepted only with the pharmacist's reason and PIN.
     #[error("prescription out of age: {0}")]
     RxNeedsReason(Bilingual),
+    #[error("bad number {}", .0.text)]
+    BadNumber(NumberError),
+}
+
+impl From<NumberError> for KasirError {
+    fn from(e: NumberError) -> Self {
+        KasirError::BadNumber(e)
+    }
 }
 
 impl From<crate::domain::cash::CountError> for KasirError {
@@ -161,8 +180,8 @@ impl KasirError {
                 "Unreadable code (stray characters) — scan again".into(),
             ),
             BadQtyEntry(e) => l(
-                format!("Jumlah tidak valid di \"{e}\""),
-                format!("Invalid quantity in \"{e}\""),
+                format!("Jumlah tidak valid di \"{e}\" — tulis JUMLAH*KODE, mis. 3*8991234567891 atau 1,5*KODE (koma untuk desimal)"),
+                format!("Invalid quantity in \"{e}\" — write QTY*CODE, e.g. 3*8991234567891 or 1,5*CODE (a comma marks decimals)"),
             ),
             Cart(e) => cart_message(e, lang),
             Pay(e) => pay_message(e, lang),
@@ -206,13 +225,23 @@ impl KasirError {
                 format!("{product}: batch {batch} kedaluwarsa {expiry} — tidak boleh dijual"),
                 format!("{product}: batch {batch} expired on {expiry} — may not be sold"),
             ),
-            NotEnoughBatchStock { product, available } => l(
+            NotEnoughBatchStock { product, available, unit } => l(
                 format!(
-                    "{product}: stok batch yang belum kedaluwarsa hanya {}",
+                    "{product}: stok batch yang belum kedaluwarsa hanya {} {unit}",
                     crate::domain::money::format_qty(*available)
                 ),
                 format!(
-                    "{product}: only {} in unexpired batches",
+                    "{product}: only {} {unit} in unexpired batches",
+                    crate::domain::money::format_qty(*available)
+                ),
+            ),
+            NotEnoughStock { product, available, unit } => l(
+                format!(
+                    "{product}: stok hanya {} {unit} — kurangi jumlah, atau minta persetujuan supervisor untuk menjual melebihi stok",
+                    crate::domain::money::format_qty(*available)
+                ),
+                format!(
+                    "{product}: only {} {unit} in stock — lower the quantity, or ask a supervisor to approve selling beyond stock",
                     crate::domain::money::format_qty(*available)
                 ),
             ),
@@ -278,6 +307,7 @@ impl KasirError {
             ),
             Printer(e) => crate::service::print::hardware_message(e, lang),
             RxNeedsReason(b) => b.get(lang).to_string(),
+            BadNumber(e) => number_message(e, lang),
         }
     }
 }
@@ -367,6 +397,50 @@ fn pay_message(e: &PayError, lang: Lang) -> String {
                 rp(*available)
             ),
         },
+    }
+}
+
+/// Why a typed amount or quantity was refused, with the forms kasir accepts.
+pub fn number_message(e: &NumberError, lang: Lang) -> String {
+    let text = &e.text;
+    let (what_id, what_en) = match e.kind {
+        NumberKind::Money(_) => ("Nominal", "Amount"),
+        NumberKind::Quantity(_) => ("Jumlah", "Quantity"),
+    };
+    let (why_id, why_en) = match e.problem {
+        NumberProblem::Form => ("tidak terbaca", "cannot be read"),
+        NumberProblem::Negative => ("tidak boleh negatif", "may not be negative"),
+        NumberProblem::Sen => (
+            "uang tunai harus rupiah utuh, tanpa sen",
+            "cash is whole rupiah, without sen",
+        ),
+        NumberProblem::TooPrecise => match e.kind {
+            NumberKind::Money(_) => (
+                "paling banyak 2 angka sen di belakang koma",
+                "at most 2 digits of sen after the comma",
+            ),
+            NumberKind::Quantity(0) => ("harus bilangan bulat", "must be a whole number"),
+            NumberKind::Quantity(_) => {
+                ("terlalu banyak angka di belakang koma", "too many decimals")
+            }
+        },
+        NumberProblem::TooLarge => ("terlalu besar", "too large"),
+    };
+    let forms = match e.kind {
+        NumberKind::Money(AllowSen::Yes) => "12500, 12.500, 1.250.000, 12.500,50",
+        NumberKind::Money(AllowSen::No) => "12500, 12.500, 1.250.000",
+        NumberKind::Quantity(0) => "2, 12, 1.200",
+        NumberKind::Quantity(1) => "2, 1,5, 1.200",
+        NumberKind::Quantity(2) => "2, 1,5, 0,25, 1.200",
+        NumberKind::Quantity(_) => "2, 1,5, 0,25, 1,125, 1.200",
+    };
+    match lang {
+        Lang::Id => format!(
+            "{what_id} \"{text}\" {why_id}. Tulis seperti: {forms} (titik memisahkan ribuan, koma sebelum desimal)"
+        ),
+        Lang::En => format!(
+            "{what_en} \"{text}\" {why_en}. Write it like: {forms} (a dot groups thousands, a comma marks decimals)"
+        ),
     }
 }
 

@@ -603,6 +603,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("settings.scale_tare", "Tara timbangan (gram)", "Scale tare (grams)"),
     ("settings.label_layout", "Pola barcode timbang (mis. 20IIIIIWWWWW,21IIIIIPPPPP)", "Label barcode patterns (e.g. 20IIIIIWWWWW,21IIIIIPPPPP)"),
     ("back.plu", "Kode timbang", "Scale code"),
+    (
+        "override.oversell",
+        "Jual melebihi stok",
+        "Sell beyond stock",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

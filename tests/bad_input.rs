@@ -47,6 +47,21 @@ fn clear(e: &KasirError) -> Result<(), TestCaseError> {
         prop_assert!(!m.trim().is_empty(), "empty message for {e:?}");
         prop_assert!(!m.contains('\n'), "multi-line message: {m}");
         prop_assert!(!m.contains("database is locked"), "{m}");
+        // Words for a person, never Rust's debug text such as `UnknownDenomination("7000")`.
+        for name in [
+            "UnknownDenomination",
+            "BadCount",
+            "CountError",
+            "CartError",
+            "PayError",
+            "JournalError",
+            "NumberError",
+            "NumberProblem",
+            "EntryError",
+            "CodeError",
+        ] {
+            prop_assert!(!m.contains(name), "debug text: {m}");
+        }
     }
     Ok(())
 }
@@ -73,7 +88,7 @@ fn token() -> impl Strategy<Value = String> {
 #[test]
 fn barcode_money_tender_and_count_parsers_never_panic() {
     use kasir::domain::barcode::{classify, parse_entry};
-    use kasir::domain::money::{parse_amount, parse_qty};
+    use kasir::domain::money::{AllowSen, Amount, Quantity};
     runner(3000)
         .run(&token(), |s| {
             let _ = classify(&s);
@@ -83,11 +98,15 @@ fn barcode_money_tender_and_count_parsers_never_panic() {
                     let _ = kasir::domain::money::qty_to_milli(q);
                 }
             }
-            if let Some(a) = parse_amount(&s) {
-                // Whatever parses converts to stored units or is refused, never rounded.
-                let _ = kasir::domain::money::money_to_minor(a);
+            match Amount::parse(&s, AllowSen::Yes) {
+                // Whatever parses converts to stored units exactly.
+                Ok(a) => prop_assert!(kasir::domain::money::money_to_minor(a).is_some()),
+                Err(e) => clear(&KasirError::from(e))?,
             }
-            let _ = parse_qty(&s);
+            match Quantity::parse(&s, 3) {
+                Ok(q) => prop_assert!(kasir::domain::money::qty_to_milli(q).is_some()),
+                Err(e) => clear(&KasirError::from(e))?,
+            }
             match kasir::service::checkout::parse_tender(&s) {
                 Ok(t) => prop_assert!(t.amount > rust_decimal::Decimal::ZERO),
                 Err(e) => clear(&e)?,

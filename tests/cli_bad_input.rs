@@ -33,8 +33,8 @@ fn bad_sales_are_refused_in_both_languages_and_change_nothing() {
         ),
         (
             &["sale", "cash:5000", "8991234567891*-2"],
-            "lebih dari 0",
-            "above 0",
+            "Jumlah tidak valid",
+            "Invalid quantity",
         ),
         (
             &["sale", "cash:99999999", "8991234567891*100000"],
@@ -42,9 +42,15 @@ fn bad_sales_are_refused_in_both_languages_and_change_nothing() {
             "too large",
         ),
         (
-            &["sale", "cash:5000", "8991234567891*1.5"],
+            &["sale", "cash:5000", "8991234567891*1,5"],
             "bilangan bulat",
             "whole number",
+        ),
+        (
+            // A dot never marks decimals: 1.5 has no one reading.
+            &["sale", "cash:5000", "8991234567891*1.5"],
+            "Jumlah tidak valid",
+            "Invalid quantity",
         ),
         (
             &["sale", "cash:3000", "8991234567891"],
@@ -250,4 +256,238 @@ fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
     }
+}
+
+/// Whether a message shows Rust's debug text (`UnknownDenomination("7000")`, `Some(…)`)
+/// rather than words for a person.
+fn looks_like_debug(m: &str) -> bool {
+    if m.contains("(\"") || m.contains("Some(") || m.contains("None") || m.contains("\\\"") {
+        return true;
+    }
+    let chars: Vec<char> = m.chars().collect();
+    chars.iter().enumerate().any(|(i, c)| {
+        if *c != '(' && *c != '{' {
+            return false;
+        }
+        let mut j = if *c == '{' && i > 0 && chars[i - 1] == ' ' {
+            i - 1
+        } else {
+            i
+        };
+        let end = j;
+        while j > 0 && chars[j - 1].is_ascii_alphanumeric() {
+            j -= 1;
+        }
+        let word: String = chars[j..end].iter().collect();
+        // CamelCase right before a bracket: a variant or struct name.
+        word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && word.chars().skip(1).any(|c| c.is_ascii_uppercase())
+            && word.chars().any(|c| c.is_ascii_lowercase())
+    })
+}
+
+/// A refusal in both languages, each a plain sentence; returns (id, en).
+fn refused_both(db: &std::path::Path, args: &[&str]) -> (String, String) {
+    let id = refused(db, args);
+    let mut en_args = vec!["--lang", "en"];
+    en_args.extend_from_slice(args);
+    let en = refused(db, &en_args);
+    for m in [&id, &en] {
+        assert!(!looks_like_debug(m), "debug text in {args:?}: {m}");
+    }
+    (id, en)
+}
+
+#[test]
+fn the_debug_detector_sees_debug_text() {
+    assert!(looks_like_debug(
+        "Hitungan kas tidak sah: UnknownDenomination(\"7000\")"
+    ));
+    assert!(looks_like_debug("cart: QtyNotWhole {"));
+    assert!(!looks_like_debug(
+        "Nominal \"12,5.00\" tidak terbaca. Tulis seperti: 12500, 12.500 (titik memisahkan ribuan)"
+    ));
+}
+
+#[test]
+fn typed_amounts_have_one_reading_or_are_refused_with_the_accepted_forms() {
+    let (_dir, db) = demo_shop();
+    let before = snapshot(&db);
+    // Each of these was once taken as a few rupiah or a few sen.
+    for amount in [
+        "cash:12,5.00",
+        "cash:5,000.00",
+        "cash:12.50",
+        "cash:1.25.000",
+    ] {
+        let (id, en) = refused_both(&db, &["sale", amount, "8991234567891"]);
+        assert!(
+            id.contains("tidak terbaca") && id.contains("12.500") && id.contains("1.250.000"),
+            "{amount}: {id}"
+        );
+        assert!(
+            en.contains("cannot be read") && en.contains("a dot groups thousands"),
+            "{amount}: {en}"
+        );
+    }
+    // Cash is whole rupiah: no sen in the change.
+    let (id, en) = refused_both(&db, &["sale", "cash:3500,5", "8991234567891"]);
+    assert!(id.contains("tanpa sen"), "{id}");
+    assert!(en.contains("without sen"), "{en}");
+    let (id, _) = refused_both(&db, &["sale", "--pay", "qris:3.500,50", "8991234567891"]);
+    assert!(id.contains("tanpa sen"), "{id}");
+    assert_unchanged(&db, &before);
+    // The Indonesian forms are read as written.
+    let v = json(&db, &["sale", "cash:Rp12.500", "8991234567891"]);
+    assert_eq!(v["sale"]["change"], "9000");
+    let v = json(&db, &["sale", "cash:5.000,00", "8991234567891"]);
+    assert_eq!(v["sale"]["change"], "1500");
+}
+
+#[test]
+fn a_negative_or_odd_float_gets_kasirs_own_message_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["demo"]);
+    let (id, en) = refused_both(&db, &["shift", "open", "--float", "-100"]);
+    assert!(id.contains("\"-100\" tidak boleh negatif"), "{id}");
+    assert!(en.contains("\"-100\" may not be negative"), "{en}");
+    assert!(!en.contains("unexpected argument"), "clap's words: {en}");
+    let (id, _) = refused_both(&db, &["shift", "open", "--float", "200.00"]);
+    assert!(id.contains("12.500"), "{id}");
+    // Nothing was opened: a sale still needs a shift.
+    refused(&db, &["sale", "cash:5000", "8991234567891"]);
+    let v = json(&db, &["shift", "open", "--float", "200.000"]);
+    assert_eq!(v["opening_float"], "200000");
+    // Any value the command line cannot read is refused in kasir's words, not clap's.
+    let (id, en) = refused_both(&db, &["sales", "list", "--date", "2026-13-01"]);
+    assert!(
+        id.contains("\"2026-13-01\"") && id.contains("TTTT-BB-HH"),
+        "{id}"
+    );
+    assert!(en.contains("not a valid value for --date"), "{en}");
+}
+
+#[test]
+fn no_refusal_shows_rust_debug_text() {
+    let (_dir, db) = demo_shop();
+    let before = snapshot(&db);
+    // An odd note in a drawer count once came back as UnknownDenomination("7000").
+    let (id, en) = refused_both(&db, &["shift", "close", "--count", "7000*1"]);
+    assert!(id.contains("7000 bukan pecahan rupiah"), "{id}");
+    assert!(en.contains("7000 is not a rupiah note or coin"), "{en}");
+    let (id, _) = refused_both(&db, &["shift", "close", "--count", "1000*x"]);
+    assert!(id.contains("PECAHAN*JUMLAH"), "{id}");
+    for args in [
+        &["sale", "cash:5000", "8991234567891*1.5"][..],
+        &["sale", "cash:abc", "8991234567891"],
+        &["sale", "cash:5000", "8991234567891*0"],
+        &["writeoff", "8991234567891", "1.5", "--reason", "rusak"],
+        &["shift", "cash-in", "12.50", "--reason", "modal"],
+        &["members", "repay", "A0001", "-5000"],
+    ] {
+        refused_both(&db, args);
+    }
+    assert_unchanged(&db, &before);
+}
+
+#[test]
+fn a_missing_import_file_is_named() {
+    let (dir, db) = demo_shop();
+    let gone = dir.path().join("tidak-ada.csv");
+    let gone = gone.to_str().unwrap();
+    for args in [
+        &["catalog", "import", gone][..],
+        &["members", "import", gone],
+        &["receive", gone],
+    ] {
+        let (id, en) = refused_both(&db, args);
+        assert!(id.contains(gone) && id.contains("tidak ada"), "{id}");
+        assert!(en.contains(gone) && en.contains("does not exist"), "{en}");
+    }
+}
+
+#[test]
+fn csv_files_are_read_as_spreadsheets_write_them_and_unknown_columns_are_refused() {
+    let (dir, db) = demo_shop();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    // A misspelt column would have been ignored without a word.
+    let cat = path("typo.csv");
+    std::fs::write(
+        &cat,
+        "sku,name,business_unit,base_unit,unit,factor,price_umum,max_persale\n\
+         NEW-1,Kerupuk Udang 250 g,sembako,pcs,pcs,1,12000,2\n",
+    )
+    .unwrap();
+    let (id, en) = refused_both(&db, &["catalog", "import", &cat]);
+    assert!(
+        id.contains("\"max_persale\" tidak dikenal") && id.contains("maksudnya \"max_per_sale\"?"),
+        "{id}"
+    );
+    assert!(en.contains("did you mean \"max_per_sale\"?"), "{en}");
+    refused(&db, &["stock", "NEW-1"]);
+    let members = path("members_typo.csv");
+    std::fs::write(&members, "number,name,kasbon_limt\nB0001,Joko,100000\n").unwrap();
+    let (_, en) = refused_both(&db, &["members", "import", &members]);
+    assert!(en.contains("did you mean \"kasbon_limit\"?"), "{en}");
+
+    // Indonesian Excel: `;` between cells, a comma before decimals, dots for thousands.
+    let semi = path("excel.csv");
+    std::fs::write(
+        &semi,
+        "sku;name;business_unit;base_unit;unit;factor;price_umum;cost\n\
+         NEW-2;Keripik Singkong;sembako;pcs;pcs;1;12.500;9.437,50\n",
+    )
+    .unwrap();
+    assert!(ok(&db, &["catalog", "import", &semi]).contains("1 produk"));
+    let out = path("out.csv");
+    ok(&db, &["catalog", "export", &out]);
+    let exported = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        exported.contains(
+            "NEW-2,Keripik Singkong,sembako,pcs,ppn,none,0,0,pcs,1,,12500,12500,,,\"9437,5\","
+        ),
+        "{exported}"
+    );
+    // What kasir exports reads back.
+    ok(&db, &["catalog", "import", &out]);
+
+    // UTF-16 LE with a BOM (Excel's "Unicode text"), tab-separated.
+    let utf16 = path("members16.csv");
+    let text = "number\tname\tkasbon_limit\nB0002\tTini Lestari\t250.000\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&utf16, bytes).unwrap();
+    ok(&db, &["members", "import", &utf16]);
+    let m = json(&db, &["members", "show", "B0002"]);
+    assert_eq!(
+        (m["name"].as_str(), m["kasbon_limit"].as_str()),
+        (Some("Tini Lestari"), Some("250000"))
+    );
+
+    // UTF-8 with a BOM, and a receiving cost of `2,500` that once became Rp2,50.
+    let recv = path("recv.csv");
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(b"code,qty,cost\n8991234567891,10,2,500\n");
+    std::fs::write(&recv, &bytes).unwrap();
+    let stock_before = on_hand(&db, "8991234567891");
+    let (id, _) = refused_both(&db, &["receive", &recv]);
+    assert!(id.contains("Baris 2") && id.contains("4 sel"), "{id}");
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(b"code,qty,cost\n8991234567891,10,\"2,500\"\n");
+    std::fs::write(&recv, &bytes).unwrap();
+    let (id, _) = refused_both(&db, &["receive", &recv]);
+    assert!(id.contains("Baris 2") && id.contains("\"2,500\""), "{id}");
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(b"code,qty,cost\n8991234567891,10,\"2.500\"\n");
+    std::fs::write(&recv, &bytes).unwrap();
+    assert_eq!(on_hand(&db, "8991234567891"), stock_before);
+    let v = json(&db, &["receive", &recv]);
+    assert_eq!(v["total"], "25000");
+
+    // Bytes that are neither: refused with the way out.
+    let latin1 = path("latin1.csv");
+    std::fs::write(&latin1, b"number,name\nB0003,Jos\xe9\n").unwrap();
+    let (id, _) = refused_both(&db, &["members", "import", &latin1]);
+    assert!(id.contains("CSV UTF-8"), "{id}");
 }

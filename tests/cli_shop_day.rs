@@ -76,7 +76,7 @@ fn member_prices_kasbon_and_cash_rounding() {
     assert_eq!(member["kasbon_balance"], "6800");
     // Weighed telur/beras curah: 1,5 kg × Rp13.000 = Rp19.500; with a 3-pcs Indomie
     // Rp10.500 → Rp30.000. Cash rounding only shows with an odd total: 1,25 kg → 16.250.
-    let v = json(&db, &["sale", "cash:20000", "BRS-CRM*1.25"]);
+    let v = json(&db, &["sale", "cash:20000", "BRS-CRM*1,25"]);
     assert_eq!(v["sale"]["total"], "16250");
     assert_eq!(v["sale"]["rounding"], "50");
     assert_eq!(v["sale"]["payable"], "16200");

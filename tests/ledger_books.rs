@@ -68,6 +68,7 @@ fn shop(day: &str, pkp: bool) -> (Shop, Arc<FixedClock>) {
             payment: kasir::service::stock::Payment::Cash,
             cash_from: None,
             note: Some("Uji".into()),
+            expired_reason: None,
         },
     )
     .unwrap();
@@ -132,6 +133,7 @@ fn receive_from_smbr(
             cash_from: (payment == kasir::service::stock::Payment::Cash)
                 .then_some(kasir::service::stock::CashSource::Safe),
             note: None,
+            expired_reason: None,
         },
     )
     .unwrap()
@@ -856,4 +858,35 @@ proptest! {
             .sum();
         prop_assert_eq!(back_ppn, sold_ppn);
     }
+}
+
+#[test]
+fn return_numbers_restart_each_day_per_till_like_sale_numbers() {
+    let (mut shop, clock) = shop("2026-03-03", false);
+    shop.open_shift(&back(), "t1", dec!(100000), &CashCount::default())
+        .unwrap();
+    shop.open_shift(&back(), "a1", dec!(100000), &CashCount::default())
+        .unwrap();
+    let give_back = |shop: &mut Shop, till: &str| {
+        let sale = sell(
+            shop,
+            till,
+            None,
+            &[("BRS", 2)],
+            &[tender(TenderKind::Cash, dec!(20000))],
+        );
+        let item = ReturnItem {
+            code: "BRS".into(),
+            qty: dec!(1),
+        };
+        shop.return_items(&back(), None, till, &sale, &[item])
+            .unwrap()
+            .number
+    };
+    assert_eq!(give_back(&mut shop, "t1"), "RT-t1-20260303-0001");
+    assert_eq!(give_back(&mut shop, "t1"), "RT-t1-20260303-0002");
+    assert_eq!(give_back(&mut shop, "a1"), "RT-a1-20260303-0001");
+    clock.set(at("2026-03-04 07:30:00"));
+    assert_eq!(give_back(&mut shop, "t1"), "RT-t1-20260304-0001");
+    assert_eq!(give_back(&mut shop, "a1"), "RT-a1-20260304-0001");
 }

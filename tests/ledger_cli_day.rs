@@ -182,7 +182,23 @@ fn a_day(db: &std::path::Path) -> (String, Decimal) {
             "--lang", "en", "day", "close", "--date", &date, "--user", "ahmad", "--pin", "4444",
         ],
     );
-    assert!(err.contains("still open"), "{err}");
+    assert!(err.contains("shifts are still open at cli"), "{err}");
+    // A day that has not come yet cannot be closed (it would block every shift until then).
+    let tomorrow = (chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap()
+        + chrono::Duration::days(1))
+    .to_string();
+    let err = refused(
+        db,
+        &[
+            "--lang", "en", "day", "close", "--date", &tomorrow, "--user", "ahmad", "--pin", "4444",
+        ],
+    );
+    assert!(
+        err.contains(&format!("Day {tomorrow} has not come yet")),
+        "{err}"
+    );
+    let status = json(db, &["day", "status", "--date", &tomorrow]);
+    assert_eq!(status["closed"], false, "{status}");
 
     // Expected: float 200.000 + cash 137.500 + 4.000 − refund 5.000 + repaid 10.000 − petty 5.000.
     let x = json(db, &["report", "x"]);
@@ -685,6 +701,8 @@ fn books_equal_stock_per_unit_after_a_day_with_every_kind_of_stock_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
     ok(&db, &["demo"]);
+    // Random sales may go beyond the demo's stock: this shop allows it.
+    ok(&db, &["settings", "set", "stock.allow_negative", "true"]);
     // The demo's opening: Persediaan per unit is the stock value per unit, cash is positive.
     let opening = books(&db);
     let stock = stock_per_unit(&db);

@@ -829,3 +829,141 @@ fn stock_does_not_change_on_a_day_whose_books_are_posted() {
     // The books still hold exactly the stock.
     assert_eq!(json(&db, &["check"])["books_match_stock"], true);
 }
+
+/// The shop file opened through the library, for setup and for reading the audit log.
+fn shop(db: &std::path::Path) -> kasir::service::Shop {
+    kasir::service::Shop::new(
+        kasir::store::Store::open(db, kasir::store::OpenMode::Existing).unwrap(),
+        std::sync::Arc::new(kasir::service::SystemClock),
+    )
+}
+
+fn audit(db: &std::path::Path, action: &str) -> Vec<kasir::store::audit::AuditRow> {
+    kasir::store::audit::recent(shop(db).store.conn(), 200)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == action)
+        .collect()
+}
+
+#[test]
+fn an_expired_batch_is_received_only_with_a_reason_and_audited() {
+    let (dir, db) = demo_shop();
+    let csv = write(
+        dir.path(),
+        "expired.csv",
+        "code,qty,unit,cost,batch,expiry\n8999825002592,5,strip,5390,AMX-OLD,2020-01-31\n",
+    );
+    let before = json(&db, &["stock"]);
+    // The demo's own opening stock holds one expired batch, taken in with a reason.
+    let logged = audit(&db, "receive_expired").len();
+    let err = refused(&db, &["receive", &csv]);
+    assert!(
+        err.contains("AMX-OLD sudah kedaluwarsa 2020-01-31") && err.contains("--allow-expired"),
+        "{err}"
+    );
+    let err = refused(&db, &["--lang", "en", "receive", &csv, "--allow-expired"]);
+    assert!(err.contains("needs --reason"), "{err}");
+    assert_eq!(json(&db, &["stock"]), before, "a refusal changed the stock");
+    assert_eq!(audit(&db, "receive_expired").len(), logged);
+    let v = json(
+        &db,
+        &[
+            "receive",
+            &csv,
+            "--allow-expired",
+            "--reason",
+            "retur ke PBF besok",
+        ],
+    );
+    assert_eq!(v["received"], 1);
+    let log = audit(&db, "receive_expired");
+    assert_eq!(log.len(), logged + 1);
+    assert!(
+        log[0].detail.contains("AMX-OLD") && log[0].detail.contains("retur ke PBF besok"),
+        "{}",
+        log[0].detail
+    );
+}
+
+#[test]
+fn selling_beyond_stock_is_refused_unless_a_supervisor_approves_or_the_shop_allows_it() {
+    let (_dir, db) = demo_shop();
+    assert_eq!(on_hand(&db, "GLA-GK1"), "100");
+    let sales = json(&db, &["sales", "list"]);
+    let err = refused(&db, &["sale", "cash:5.000.000", "GLA-GK1*150"]);
+    assert!(err.contains("stok hanya 100 pcs"), "{err}");
+    let err = refused(
+        &db,
+        &["--lang", "en", "sale", "cash:5.000.000", "GLA-GK1*150"],
+    );
+    assert!(err.contains("only 100 pcs in stock"), "{err}");
+    // Weighed goods say their unit too.
+    let err = refused(&db, &["sale", "cash:5.000.000", "BRS-CRM*120,5"]);
+    assert!(err.contains("stok hanya 115 kg"), "{err}");
+    // A cashier cannot approve; a wrong PIN approves nothing.
+    let err = refused(
+        &db,
+        &[
+            "sale",
+            "cash:5.000.000",
+            "GLA-GK1*150",
+            "--supervisor",
+            "siti",
+            "--supervisor-pin",
+            "1111",
+        ],
+    );
+    assert!(err.contains("tidak berwenang"), "{err}");
+    refused(
+        &db,
+        &[
+            "sale",
+            "cash:5.000.000",
+            "GLA-GK1*150",
+            "--supervisor",
+            "ahmad",
+            "--supervisor-pin",
+            "0000",
+        ],
+    );
+    assert_eq!(on_hand(&db, "GLA-GK1"), "100");
+    assert_eq!(json(&db, &["sales", "list"]), sales);
+    assert!(audit(&db, "oversell").is_empty());
+
+    let v = json(
+        &db,
+        &[
+            "sale",
+            "cash:5.000.000",
+            "GLA-GK1*150",
+            "IDM-GRG*2",
+            "--supervisor",
+            "ahmad",
+            "--supervisor-pin",
+            "4444",
+        ],
+    );
+    assert_eq!(on_hand(&db, "GLA-GK1"), "-50");
+    let log = audit(&db, "oversell");
+    assert_eq!(log.len(), 1, "only the line beyond stock is approved");
+    assert_eq!(log[0].approver.as_deref(), Some("ahmad"));
+    let number = v["sale"]["number"].as_str().unwrap();
+    assert!(
+        log[0].detail.starts_with(number) && log[0].detail.contains("GLA-GK1 150 > 100 pcs"),
+        "{}",
+        log[0].detail
+    );
+
+    // A shop that wants negative stock says so once.
+    shop(&db)
+        .set_setting(
+            &kasir::domain::user::Actor::back_office(),
+            "stock.allow_negative",
+            "true",
+        )
+        .unwrap();
+    ok(&db, &["sale", "cash:500.000", "GLA-GK1*10"]);
+    assert_eq!(on_hand(&db, "GLA-GK1"), "-60");
+    assert_eq!(audit(&db, "oversell").len(), 1);
+}

@@ -78,7 +78,15 @@ impl T {
         let lines =
             parse_receipt(format!("code,qty,unit,cost,batch,expiry\n{csv}").as_bytes()).unwrap();
         self.shop
-            .receive(&self.admin, &lines, &ReceiveOptions::default())
+            .receive(
+                &self.admin,
+                &lines,
+                &ReceiveOptions {
+                    // Some tests stock an expired batch on purpose.
+                    expired_reason: Some("uji".into()),
+                    ..Default::default()
+                },
+            )
             .unwrap();
     }
     fn on_hand(&self, code: &str) -> (Decimal, Decimal) {
@@ -207,6 +215,7 @@ fn receiving_records_supplier_credit_and_gives_a_slip() {
                 payment: Payment::Credit,
                 cash_from: None,
                 note: None,
+                expired_reason: None,
             },
         )
         .unwrap();

@@ -21,6 +21,7 @@ use ui_common::{burst, click, press, typing};
 
 const MIE_DUS: &str = "8991234567907"; // Indomie Goreng, a dus of 40 pcs
 const PCT_TABLET: &str = "8996340002205"; // Paracetamol 500 mg, batch-tracked
+const GULA: &str = "8991483002310"; // Gula Pasir 1 kg, 100 pcs on the demo shelf
 
 fn shop_at(db: &Path) -> Shop {
     let mut shop = Shop::new(
@@ -431,7 +432,11 @@ fn receive_batch(h: &mut Harness<TillApp>, batch: &str, days: i64) {
             expiry: Some(expiry),
             line: 1,
         }],
-        &Default::default(),
+        &kasir::service::stock::ReceiveOptions {
+            // Some tests stock a batch that has already expired, on purpose.
+            expired_reason: (days < 0).then(|| "uji".into()),
+            ..Default::default()
+        },
     )
     .unwrap();
 }
@@ -680,4 +685,71 @@ fn a_new_supplier_is_added_on_the_receiving_tab_and_picked_for_the_delivery() {
         .unwrap();
     assert_eq!(tani.owed, dec!(111400));
     assert_eq!(tani.phone.as_deref(), Some("081234567890"));
+}
+
+#[test]
+fn a_scan_beyond_stock_is_refused_until_a_supervisor_approves_the_line() {
+    let (_dir, mut h) = demo();
+    login(&mut h, "siti", "1111");
+    burst(&mut h, "8991234567891");
+    let cart = h.state().cart.clone();
+    // Gula: 100 pcs on the shelf.
+    burst(&mut h, &format!("150*{GULA}"));
+    assert_eq!(h.state().cart, cart, "nothing added beyond stock");
+    match &h.state().dialog {
+        Some(kasir::ui::Dialog::Supervise { pending, .. }) => {
+            let (_, why) = pending.as_deref().expect("the refused line waits");
+            assert!(why.contains("stok hanya 100 pcs"), "{why}");
+        }
+        other => panic!("no approval asked: {other:?}"),
+    }
+    h.get_by_label("Jual melebihi stok");
+    // Esc: nothing added, nothing approved.
+    press(&mut h, Key::Escape);
+    assert!(h.state().dialog.is_none());
+    assert_eq!(h.state().cart, cart);
+    burst(&mut h, &format!("150*{GULA}"));
+    let ahmad = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Some(kasir::ui::Dialog::Supervise { approval, .. }) = &mut h.state_mut().dialog {
+        approval.user = ahmad;
+        approval.pin = "0000".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert_eq!(h.state().cart, cart, "a wrong PIN approves nothing");
+    if let Some(kasir::ui::Dialog::Supervise { approval, .. }) = &mut h.state_mut().dialog {
+        approval.pin = "4444".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert!(h.state().dialog.is_none());
+    assert_eq!(h.state().cart.lines.len(), 2);
+    assert_eq!(
+        h.state().cart.lines[1].oversell_approved_by.as_deref(),
+        Some("ahmad")
+    );
+    press(&mut h, Key::F12);
+    h.get_by_label("Uang pas").click();
+    h.run_steps(3);
+    assert_eq!(
+        kasir::store::sales::count(h.state().shop.store.conn()).unwrap(),
+        1
+    );
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 10).unwrap();
+    for action in ["oversell_approve", "oversell"] {
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == action && a.approver.as_deref() == Some("ahmad")),
+            "{action} not audited with its approver"
+        );
+    }
+    let stock = h.state().shop.stock(Some(GULA)).unwrap();
+    // Sold on approval: the shelf now owes 50.
+    assert_eq!(stock[0].on_hand, dec!(-50));
 }

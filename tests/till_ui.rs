@@ -941,6 +941,13 @@ fn damage_in_the_sales_history_found_after_start_stops_selling_with_the_advice_t
     let db = dir.path().join("shop.db");
     {
         let mut shop = shop_at(&db, true);
+        // 150 sales take more than the demo shelf holds: this shop allows negative stock.
+        shop.set_setting(
+            &kasir::domain::user::Actor::back_office(),
+            "stock.allow_negative",
+            "true",
+        )
+        .unwrap();
         let kasir = shop.login("siti", "1111").unwrap();
         shop.open_shift(&kasir, "cli", dec!(100000), &Default::default())
             .unwrap();
@@ -1132,4 +1139,59 @@ fn f4_timbang_sells_the_stable_weight_refuses_bad_readings_and_audits_typed_weig
     burst(&mut h, &label);
     let line = h.state().cart.lines.last().unwrap().clone();
     assert_eq!((line.item.sku.as_str(), line.qty), ("BWM-CRH", dec!(0.5)));
+}
+
+#[test]
+fn typed_quantities_and_cash_have_one_reading_in_the_till() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE);
+    let cart = h.state().cart.clone();
+    // F4: a dot never marks decimals.
+    press(&mut h, Key::F4);
+    if let Some(Dialog::Qty { text, .. }) = &mut h.state_mut().dialog {
+        *text = "1.5".into();
+    }
+    h.state_mut().apply(kasir::ui::Action::ApplyQty);
+    h.run_steps(2);
+    let e = qty_error(&h);
+    assert!(
+        e.contains("\"1.5\" tidak terbaca") && e.contains("1,5"),
+        "{e}"
+    );
+    assert_eq!(h.state().cart, cart);
+    // More than the shelf holds (200 pcs): refused with the unit.
+    if let Some(Dialog::Qty { text, .. }) = &mut h.state_mut().dialog {
+        *text = "1.200".into();
+    }
+    h.state_mut().apply(kasir::ui::Action::ApplyQty);
+    h.run_steps(2);
+    let e = qty_error(&h);
+    assert!(e.contains("stok hanya 200 pcs"), "{e}");
+    assert_eq!(h.state().cart, cart);
+    if let Some(Dialog::Qty { text, .. }) = &mut h.state_mut().dialog {
+        *text = "3".into();
+    }
+    h.state_mut().apply(kasir::ui::Action::ApplyQty);
+    h.run_steps(2);
+    assert_eq!(total(&h), dec!(10500));
+    // Cash is whole rupiah: `10500,5` would give sen in change.
+    press(&mut h, Key::F12);
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        p.cash = "10.500,5".into();
+    }
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 0);
+    match &h.state().dialog {
+        Some(Dialog::Pay(p)) => {
+            let e = p.error.clone().unwrap_or_default();
+            assert!(e.contains("tanpa sen") && e.contains("1.250.000"), "{e}");
+        }
+        other => panic!("payment closed: {other:?}"),
+    }
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        p.cash = "20.000".into();
+    }
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 1);
+    assert_eq!(h.state().last_sale.as_ref().unwrap().change, dec!(9500));
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{actor_from, done, export, import, open, print_json, write_atomically};
 use crate::domain::cash::CashCount;
-use crate::domain::money::{format_rupiah, parse_amount};
+use crate::domain::money::{format_rupiah, AllowSen, Amount, Quantity};
 use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -177,14 +177,14 @@ pub enum ReportCmd {
         #[arg(long)]
         year: i32,
         /// SHU to share this year (overrides the setting shu.total).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         total: Option<String>,
         /// Percent for jasa usaha (setting shu.jasa_usaha_percent).
-        #[arg(long)]
-        usaha: Option<Decimal>,
+        #[arg(long, allow_hyphen_values = true)]
+        usaha: Option<String>,
         /// Percent for jasa modal (setting shu.jasa_modal_percent).
-        #[arg(long)]
-        modal: Option<Decimal>,
+        #[arg(long, allow_hyphen_values = true)]
+        modal: Option<String>,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -209,6 +209,7 @@ pub enum ShiftMoreCmd {
     },
     /// Petty cash into the drawer (with a reason and a supervisor).
     CashIn {
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         #[arg(long)]
         reason: String,
@@ -219,6 +220,7 @@ pub enum ShiftMoreCmd {
     },
     /// Petty cash out of the drawer (with a reason and a supervisor).
     CashOut {
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         #[arg(long)]
         reason: String,
@@ -240,6 +242,7 @@ pub enum MembersMoreCmd {
     /// Kasbon repaid in cash at a till.
     Repay {
         number: String,
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         #[arg(long, default_value = "cli")]
         till: String,
@@ -261,8 +264,8 @@ pub enum MembersMoreCmd {
     KasbonRule {
         #[arg(value_name = "fixed|savings")]
         rule: String,
-        #[arg(long)]
-        percent: Option<Decimal>,
+        #[arg(long, allow_hyphen_values = true)]
+        percent: Option<String>,
     },
 }
 
@@ -272,15 +275,21 @@ pub enum SavingsCmd {
     Import { file: PathBuf },
 }
 
+/// Cash typed on the command line: whole rupiah, above zero.
 fn amount(s: &str) -> Result<Decimal> {
-    parse_amount(s)
-        .filter(|a| *a > Decimal::ZERO)
-        .ok_or_else(|| {
-            KasirError::invalid(
-                format!("Nominal \"{s}\" tidak sah"),
-                format!("Amount \"{s}\" is not valid"),
-            )
-        })
+    let a = Amount::parse(s, AllowSen::No)?;
+    if a.is_zero() {
+        return Err(KasirError::invalid(
+            format!("Nominal \"{s}\" harus lebih dari 0"),
+            format!("Amount \"{s}\" must be above 0"),
+        ));
+    }
+    Ok(a)
+}
+
+/// A percentage typed on the command line (`2,5`), at most two decimals.
+fn percent(s: &str) -> Result<Decimal> {
+    Ok(Quantity::parse(s, 2)?)
 }
 
 fn who(shop: &mut Shop, w: Who) -> Result<(Actor, Option<Actor>)> {
@@ -692,18 +701,13 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
         } => {
             let mut p: ShuParams = shop.shu_params()?;
             if let Some(t) = total {
-                p.total = parse_amount(&t).ok_or_else(|| {
-                    KasirError::invalid(
-                        format!("Total SHU \"{t}\" tidak sah"),
-                        format!("SHU total \"{t}\" is not valid"),
-                    )
-                })?;
+                p.total = Amount::parse(&t, AllowSen::Yes)?;
             }
             if let Some(u) = usaha {
-                p.jasa_usaha_percent = u;
+                p.jasa_usaha_percent = percent(&u)?;
             }
             if let Some(m) = modal {
-                p.jasa_modal_percent = m;
+                p.jasa_modal_percent = percent(&m)?;
             }
             let r = shop.shu_report(year, &p)?;
             if let Some(file) = &out {
@@ -749,12 +753,7 @@ pub(super) fn run_shift_more(cmd: ShiftMoreCmd, db: &Path, lang: Lang, json: boo
             pin,
         } => {
             let actor = actor_from(&mut shop, user, pin)?;
-            let count = CashCount::parse(&count).map_err(|e| {
-                KasirError::invalid(
-                    format!("Hitungan kas tidak sah: {e:?}"),
-                    format!("Invalid cash count: {e:?}"),
-                )
-            })?;
+            let count = CashCount::parse(&count)?;
             let closed = shop.close_shift(&actor, &till, &count, reason.as_deref(), lang)?;
             done(
                 json,
@@ -907,6 +906,7 @@ pub(super) fn run_members_more(
             )?;
         }
         MembersMoreCmd::KasbonRule { rule, percent } => {
+            let percent = percent.as_deref().map(self::percent).transpose()?;
             let r = match (rule.trim(), percent) {
                 ("fixed", _) => KasbonRule::Fixed,
                 ("savings", Some(p)) if p >= Decimal::ZERO && p <= Decimal::from(1000) => {

@@ -12,11 +12,12 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::domain::cart::{Cart, Tender};
-use crate::domain::money::{format_qty, format_rupiah};
+use crate::domain::money::{format_qty, format_rupiah, AllowSen, Amount};
 use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
 use crate::service::checkout::parse_tender;
+
 use crate::service::{demo, Shop, SystemClock};
 use crate::store::{OpenMode, Store};
 
@@ -103,6 +104,11 @@ pub enum Command {
         /// Prescription-only drugs: the prescription and the approving pharmacist.
         #[command(flatten)]
         rx: stock::RxArgs,
+        /// A supervisor approving items sold beyond the stock on hand (audited).
+        #[arg(long)]
+        supervisor: Option<String>,
+        #[arg(long)]
+        supervisor_pin: Option<String>,
     },
     /// Sales of a day, or one sale.
     #[command(subcommand)]
@@ -132,6 +138,12 @@ pub enum Command {
         till: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// Take in batches that have already expired (with --reason; audited).
+        #[arg(long)]
+        allow_expired: bool,
+        /// Why expired batches are taken in.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Cashier shifts.
     #[command(subcommand)]
@@ -201,7 +213,7 @@ pub enum ShiftCmd {
         #[arg(long)]
         pin: Option<String>,
         /// The float in rupiah; with --count it may be left out.
-        #[arg(long, value_name = "AMOUNT")]
+        #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
         float: Option<String>,
         /// The float counted by denomination: DENOM*N…
         #[arg(long, value_name = "DENOM*N", num_args = 1..)]
@@ -279,7 +291,10 @@ fn init_logging(db: &Path, verbose: bool) -> Option<tracing_appender::non_blocki
 pub fn main() -> ExitCode {
     let _ = crate::ui::STARTED.set(std::time::Instant::now());
     quiet_broken_pipe();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let lang = cli
         .lang
         .as_deref()
@@ -308,6 +323,48 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A value clap could not read (a date like `2026-13-01`, a count like `-5`) is refused in
+/// kasir's words and the user's language; help, version and other usage errors stay clap's.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(
+        e.kind(),
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue
+    ) {
+        e.exit()
+    }
+    let text = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let (arg, value) = (
+        text(ContextKind::InvalidArg),
+        text(ContextKind::InvalidValue),
+    );
+    let args: Vec<String> = std::env::args().collect();
+    let lang = args
+        .iter()
+        .position(|a| a == "--lang")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+        .or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=")))
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    let hint = if arg.contains("date") || arg.contains("DATE") {
+        lang.pick(" (tulis TTTT-BB-HH)", " (write YYYY-MM-DD)")
+    } else {
+        ""
+    };
+    eprintln!(
+        "kasir: {}{hint}",
+        lang.pick(
+            &format!("Nilai \"{value}\" untuk {arg} tidak sah"),
+            &format!("\"{value}\" is not a valid value for {arg}")
+        )
+    );
+    ExitCode::from(2)
 }
 
 fn open(db: &Path) -> Result<Shop> {
@@ -525,6 +582,8 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             pay,
             items,
             rx,
+            supervisor,
+            supervisor_pin,
         } => {
             let mut shop = open(db)?;
             let actor = actor_from(&mut shop, user, pin)?;
@@ -551,6 +610,23 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                     });
                     let rx = approval.as_ref().map(|(r, a)| (*r, a));
                     shop.scan_or_prescribe(&till, &mut cart, item, rx)?;
+                }
+            }
+            let supervisor = match (supervisor, supervisor_pin) {
+                (Some(u), Some(p)) => Some(shop.supervisor(&u, &p)?),
+                (None, None) => None,
+                _ => {
+                    return Err(KasirError::invalid(
+                        "--supervisor dan --supervisor-pin harus diberikan berdua",
+                        "--supervisor and --supervisor-pin go together",
+                    ))
+                }
+            };
+            if let Some(sup) = supervisor {
+                // Only the lines the stock cannot cover carry the approval; checkout audits
+                // each with the sale, in the sale's own transaction.
+                for line in shop.lines_beyond_stock(&cart)? {
+                    cart.lines[line].oversell_approved_by = Some(sup.username.clone());
                 }
             }
             let sale = shop.checkout(&actor, &till, &cart, &tenders)?;
@@ -662,6 +738,8 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             from,
             till,
             note,
+            allow_expired,
+            reason,
         } => stock::run_receive(
             db,
             json,
@@ -670,6 +748,16 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             supplier,
             stock::PayArgs { pay, from, till },
             note,
+            match (allow_expired, reason) {
+                (true, Some(r)) if !r.trim().is_empty() => Some(r),
+                (false, None) => None,
+                _ => {
+                    return Err(KasirError::invalid(
+                        "--allow-expired perlu --reason ALASAN (dan --reason hanya bersama --allow-expired)",
+                        "--allow-expired needs --reason TEXT (and --reason goes only with --allow-expired)",
+                    ))
+                }
+            },
         )?,
         Command::Shift(ShiftCmd::Open {
             till,
@@ -682,12 +770,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             let actor = actor_from(&mut shop, user, pin)?;
             let count = crate::domain::cash::CashCount::parse(&count)?;
             let float = match float {
-                Some(f) => crate::domain::money::parse_amount(&f).ok_or_else(|| {
-                    KasirError::invalid(
-                        format!("Modal \"{f}\" tidak sah"),
-                        format!("Float \"{f}\" is not valid"),
-                    )
-                })?,
+                Some(f) => Amount::parse(&f, AllowSen::No)?,
                 None => count.total(),
             };
             let shift = shop.open_shift(&actor, &till, float, &count)?;
@@ -797,7 +880,7 @@ pub(super) fn import(
     (what_id, what_en): (&str, &str),
     f: impl FnOnce(std::io::BufReader<std::fs::File>) -> Result<usize>,
 ) -> Result<()> {
-    let n = f(std::io::BufReader::new(std::fs::File::open(file)?))?;
+    let n = f(std::io::BufReader::new(open_input(file)?))?;
     done(
         json,
         lang,
@@ -805,6 +888,33 @@ pub(super) fn import(
         &format!("{n} {}", lang.pick(what_id, what_en)),
     );
     Ok(())
+}
+
+/// A file the user named, or a refusal that names it.
+pub(super) fn open_input(file: &Path) -> Result<std::fs::File> {
+    let p = file.display();
+    let refuse = |id: String, en: String| Err(KasirError::invalid(id, en));
+    if file.is_dir() {
+        return refuse(
+            format!("{p} adalah folder, bukan file"),
+            format!("{p} is a folder, not a file"),
+        );
+    }
+    match std::fs::File::open(file) {
+        Ok(f) => Ok(f),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => refuse(
+            format!("File {p} tidak ada — periksa nama dan foldernya"),
+            format!("File {p} does not exist — check its name and folder"),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => refuse(
+            format!("File {p} tidak boleh dibaca (izin file)"),
+            format!("File {p} may not be read (file permissions)"),
+        ),
+        Err(e) => refuse(
+            format!("File {p} tidak bisa dibaca: {e}"),
+            format!("File {p} cannot be read: {e}"),
+        ),
+    }
 }
 
 /// Write an export through [`write_atomically`] and say how many records went where.

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{actor_from, done, open, print_json, write_atomically};
 use crate::domain::catalog::BusinessUnit;
-use crate::domain::money::{format_qty, format_rupiah, parse_qty};
+use crate::domain::money::{format_qty, format_rupiah, Quantity, QTY_SCALE};
 use crate::domain::pharmacy::Prescription;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -50,6 +50,7 @@ pub enum OpnameCmd {
     /// Record a count: QTY in the unit CODE names. Blind: the expected figure is not shown.
     Count {
         code: String,
+        #[arg(allow_hyphen_values = true)]
         qty: String,
         #[arg(long)]
         batch: Option<String>,
@@ -108,6 +109,7 @@ pub struct WriteoffArgs {
     /// Barcode or SKU (with --expired: only this product).
     pub code: Option<String>,
     /// Quantity in the unit CODE names.
+    #[arg(allow_hyphen_values = true)]
     pub qty: Option<String>,
     /// rusak, kedaluwarsa or hilang.
     #[arg(long)]
@@ -164,12 +166,7 @@ impl RxArgs {
 }
 
 fn qty_arg(s: &str) -> Result<Decimal> {
-    parse_qty(s).ok_or_else(|| {
-        KasirError::invalid(
-            format!("Jumlah \"{s}\" tidak sah"),
-            format!("Quantity \"{s}\" is not valid"),
-        )
-    })
+    Ok(Quantity::parse(s, QTY_SCALE)?)
 }
 
 fn unit_arg(s: &str) -> Result<BusinessUnit> {
@@ -247,10 +244,11 @@ pub(super) fn run_receive(
     supplier: Option<String>,
     pay: PayArgs,
     note: Option<String>,
+    expired_reason: Option<String>,
 ) -> Result<()> {
     let (payment, cash_from) = pay.resolve()?;
     let mut shop = open(db)?;
-    let f = std::fs::File::open(file)?;
+    let f = super::open_input(file)?;
     let lines = crate::service::stock::parse_receipt(std::io::BufReader::new(f))?;
     let g = shop.receive(
         &crate::domain::user::Actor::back_office(),
@@ -260,6 +258,7 @@ pub(super) fn run_receive(
             payment,
             cash_from,
             note,
+            expired_reason,
         },
     )?;
     if json {

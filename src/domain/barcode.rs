@@ -3,6 +3,8 @@
 
 use rust_decimal::Decimal;
 
+use super::money::{Quantity, QTY_SCALE};
+
 /// What kind of code a scanned or typed string is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeKind {
@@ -95,8 +97,21 @@ pub fn parse_entry(text: &str) -> Result<ScanEntry, EntryError> {
         });
     };
     let (a, b) = (a.trim(), b.trim());
-    let qa = crate::domain::money::parse_qty(a);
-    let qb = crate::domain::money::parse_qty(b);
+    let qty = |s: &str| Quantity::parse(s, QTY_SCALE).ok();
+    let (qa, qb) = (qty(a), qty(b));
+    // A side written like a number with a separator is a quantity, never a code: `1.5*…`
+    // is a mistyped quantity, not the code "1.5".
+    let numberish = |s: &str| {
+        let unsigned = s.strip_prefix('-').unwrap_or(s);
+        (unsigned.len() < s.len() || unsigned.bytes().any(|b| b == b'.' || b == b','))
+            && !unsigned.is_empty()
+            && unsigned
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    };
+    if (qa.is_none() && numberish(a)) || (qb.is_none() && numberish(b)) {
+        return Err(EntryError::BadQty);
+    }
     let (qty, code) = match (qa, qb) {
         (Some(q), Some(_)) if a.len() <= b.len() => (q, b),
         (Some(_), Some(q)) => (q, a),
@@ -156,6 +171,11 @@ mod tests {
         );
         assert_eq!(parse_entry("BRS-PW5*2").map(|e| e.qty), Ok(Some(dec!(2))));
         assert_eq!(parse_entry("x*y"), Err(EntryError::BadQty));
+        // A dot does not mark decimals: `1.5` has no reading.
+        assert_eq!(parse_entry("1.5*TLR"), Err(EntryError::BadQty));
+        assert_eq!(parse_entry("1.5*8991234567891"), Err(EntryError::BadQty));
+        assert_eq!(parse_entry("8991234567891*0.5"), Err(EntryError::BadQty));
+        assert_eq!(parse_entry("8991234567891*-2"), Err(EntryError::BadQty));
         assert_eq!(parse_entry(" 899 ").map(|e| e.qty), Ok(None));
     }
 

@@ -1,6 +1,8 @@
 //! Cash in the drawer: rupiah denominations and counts.
 
 use rust_decimal::Decimal;
+
+use super::money::{AllowSen, Amount, Quantity};
 use serde::{Deserialize, Serialize};
 
 /// Notes and coins in circulation, smallest first (DOMAIN.md).
@@ -39,7 +41,8 @@ impl CashCount {
             let (d, n) = e
                 .split_once('*')
                 .ok_or_else(|| CountError::BadCount(e.clone()))?;
-            let d = crate::domain::money::parse_amount(d)
+            let d = Amount::parse(d, AllowSen::No)
+                .ok()
                 .and_then(|d| {
                     i64::try_from(d.trunc())
                         .ok()
@@ -47,10 +50,9 @@ impl CashCount {
                 })
                 .filter(|d| DENOMINATIONS.contains(d))
                 .ok_or_else(|| CountError::UnknownDenomination(d.to_string()))?;
-            let n: u32 = n
-                .trim()
-                .parse()
+            let n: u32 = Quantity::parse(n, 0)
                 .ok()
+                .and_then(|n| u32::try_from(n.trunc()).ok())
                 .filter(|n| *n <= 100_000)
                 .ok_or_else(|| CountError::BadCount(e.clone()))?;
             match pieces.iter_mut().find(|(pd, _)| *pd == d) {
@@ -80,6 +82,14 @@ mod tests {
             CashCount::parse(&["1000*x".into()]),
             Err(CountError::BadCount(_))
         ));
+        assert!(matches!(
+            CashCount::parse(&["1000*1,5".into()]),
+            Err(CountError::BadCount(_))
+        ));
+        assert_eq!(
+            CashCount::parse(&["100*1.200".into()]).map(|c| c.total()),
+            Ok(Decimal::from(120_000))
+        );
         assert!(matches!(
             CashCount::parse(&["1000".into()]),
             Err(CountError::BadCount(_))

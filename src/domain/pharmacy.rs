@@ -152,7 +152,7 @@ impl Prescription {
         }
         let get = |k: &str| f.get(k).cloned().unwrap_or_default();
         let prescribed = match f.get("qty") {
-            Some(q) => super::money::parse_qty(q)?,
+            Some(q) => super::money::Quantity::parse(q, super::money::QTY_SCALE).ok()?,
             None => Decimal::ZERO,
         };
         let iter = match f.get("iter") {

@@ -10,10 +10,12 @@ use crate::domain::barcode::{classify, CodeError, CodeKind};
 use crate::domain::cart::ItemRef;
 use crate::domain::catalog::{BusinessUnit, DrugClass, TaxClass, UnitPrices};
 use crate::domain::label::MAX_PLU;
-use crate::domain::money::{parse_amount, parse_qty};
+use crate::domain::money::{
+    format_rupiah, plain_number, AllowSen, Amount, NumberError, Quantity, QTY_SCALE,
+};
 use crate::domain::user::{Actor, Permission};
-use crate::error::{KasirError, Result};
-use crate::i18n::Bilingual;
+use crate::error::{number_message, KasirError, Result};
+use crate::i18n::{Bilingual, Lang};
 use crate::store::catalog::{self as q, ProductRecord, UnitRecord};
 
 /// Columns of a catalog CSV, in the order `catalog export` writes them.
@@ -42,35 +44,86 @@ pub const CATALOG_COLUMNS: &[&str] = &[
 ];
 
 /// A CSV reader over `input` whose rows are looked up by column name.
-pub(crate) struct CsvRows<R: Read> {
-    reader: csv::Reader<R>,
+///
+/// It reads what spreadsheets write: UTF-8 with or without a BOM, UTF-16 (LE or BE) with a
+/// BOM, and `;` or tab between cells (Indonesian Excel writes `;` because the comma is the
+/// decimal mark). Every column must be one the file kind knows: a misspelt column would
+/// otherwise be ignored without a word.
+pub(crate) struct CsvRows {
+    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
     index: HashMap<String, usize>,
+    /// Cells the header names; a row with text beyond them was split where it should not be.
+    width: usize,
 }
 
-impl<R: Read> CsvRows<R> {
-    pub(crate) fn new(input: R, required: &[&str]) -> Result<Self> {
+impl CsvRows {
+    /// `required` columns must be in the header; `optional` ones may be.
+    pub(crate) fn new(mut input: impl Read, required: &[&str], optional: &[&str]) -> Result<Self> {
+        let mut raw = Vec::new();
+        input.read_to_end(&mut raw)?;
+        let text = decode_csv(raw)?;
+        let delimiter = sniff_delimiter(&text);
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
+            .delimiter(delimiter)
             .trim(csv::Trim::All)
-            .from_reader(input);
+            .from_reader(std::io::Cursor::new(text.into_bytes()));
         let headers = reader.headers()?.clone();
-        let index: HashMap<String, usize> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.trim_start_matches('\u{feff}').to_ascii_lowercase(), i))
-            .collect();
-        for col in required {
-            if !index.contains_key(*col) {
-                return Err(KasirError::Import {
-                    line: 1,
-                    reason: Bilingual::new(
-                        format!("kolom \"{col}\" tidak ada di header"),
-                        format!("column \"{col}\" is missing from the header"),
+        let header_err = |id: String, en: String| KasirError::Import {
+            line: 1,
+            reason: Bilingual::new(id, en),
+        };
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            let name = h.to_ascii_lowercase();
+            if name.is_empty() && headers.iter().skip(i).all(str::is_empty) {
+                break;
+            }
+            if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
+                let mut known: Vec<&str> = required.to_vec();
+                known.extend(optional.iter().filter(|c| !required.contains(c)));
+                let hint = closest(&name, &known)
+                    .map(|c| {
+                        (
+                            format!(" — maksudnya \"{c}\"?"),
+                            format!(" — did you mean \"{c}\"?"),
+                        )
+                    })
+                    .unwrap_or_default();
+                return Err(header_err(
+                    format!(
+                        "kolom \"{h}\" tidak dikenal{} (kolom yang dikenal: {})",
+                        hint.0,
+                        known.join(", ")
                     ),
-                });
+                    format!(
+                        "unknown column \"{h}\"{} (known columns: {})",
+                        hint.1,
+                        known.join(", ")
+                    ),
+                ));
+            }
+            if index.insert(name, i).is_some() {
+                return Err(header_err(
+                    format!("kolom \"{h}\" muncul dua kali"),
+                    format!("column \"{h}\" appears twice"),
+                ));
             }
         }
-        Ok(CsvRows { reader, index })
+        for col in required {
+            if !index.contains_key(*col) {
+                return Err(header_err(
+                    format!("kolom \"{col}\" tidak ada di header"),
+                    format!("column \"{col}\" is missing from the header"),
+                ));
+            }
+        }
+        let width = index.values().max().map_or(0, |i| i + 1);
+        Ok(CsvRows {
+            reader,
+            index,
+            width,
+        })
     }
 
     /// The next row as (line number, row); a malformed row is an error naming its line.
@@ -80,6 +133,16 @@ impl<R: Read> CsvRows<R> {
             Ok(false) => None,
             Ok(true) => {
                 let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+                if rec.iter().skip(self.width).any(|c| !c.is_empty()) {
+                    let (n, w) = (rec.len(), self.width);
+                    return Some(Err(KasirError::Import {
+                        line,
+                        reason: Bilingual::new(
+                            format!("{n} sel, header hanya {w} kolom — angka berkoma harus diberi tanda kutip, mis. \"2,5\", atau pisahkan sel dengan ;"),
+                            format!("{n} cells but the header has {w} columns — a number with a comma needs quotes, e.g. \"2,5\", or cells separated by ;"),
+                        ),
+                    }));
+                }
                 Some(Ok((
                     line,
                     Row {
@@ -98,6 +161,84 @@ impl<R: Read> CsvRows<R> {
             }
         }
     }
+}
+
+/// The text of a CSV file: UTF-8 (a BOM is dropped) or UTF-16 with its BOM.
+fn decode_csv(raw: Vec<u8>) -> Result<String> {
+    let utf16 = |bytes: &[u8], le: bool| -> Option<String> {
+        let units = bytes.chunks(2).map(|c| match (c, le) {
+            ([a, b], true) => Some(u16::from_le_bytes([*a, *b])),
+            ([a, b], false) => Some(u16::from_be_bytes([*a, *b])),
+            _ => None,
+        });
+        let units: Option<Vec<u16>> = units.collect();
+        char::decode_utf16(units?)
+            .collect::<std::result::Result<String, _>>()
+            .ok()
+    };
+    let text = match raw.as_slice() {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, true),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, false),
+        _ if raw.contains(&0) => None,
+        _ => String::from_utf8(raw).ok(),
+    };
+    text.ok_or_else(|| KasirError::Import {
+        line: 1,
+        reason: Bilingual::new(
+            "file bukan teks UTF-8 atau UTF-16 ber-BOM — di Excel simpan sebagai \"CSV UTF-8 (Comma delimited)\"",
+            "the file is not UTF-8 text nor UTF-16 with a BOM — in Excel save it as \"CSV UTF-8 (Comma delimited)\"",
+        ),
+    })
+}
+
+/// The cell separator of a CSV: whichever of `,` `;` tab the header line uses most,
+/// outside quotes (`,` when none).
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
+                c.1 += 1;
+            }
+        }
+    }
+    counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(_, n)| *n)
+        .map(|(d, _)| *d)
+        .unwrap_or(b',')
+}
+
+/// The known name nearest to a misspelt one (edit distance at most a third of its length).
+fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance between two short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// One CSV row with typed, line-numbered accessors.
@@ -138,36 +279,27 @@ impl Row {
             )
         })
     }
+    /// Money in the column, sen allowed (costs, HET, limits); empty is `None`.
     pub(crate) fn amount(&self, col: &str) -> Result<Option<Decimal>> {
-        match self.opt_text(col) {
-            None => Ok(None),
-            Some(t) => match parse_amount(&t) {
-                Some(v)
-                    if v >= Decimal::ZERO && crate::domain::money::money_to_minor(v).is_some() =>
-                {
-                    Ok(Some(v))
-                }
-                _ => Err(self.err(
-                    format!("{col} \"{t}\" bukan nominal rupiah yang sah"),
-                    format!("{col} \"{t}\" is not a valid rupiah amount"),
-                )),
-            },
-        }
+        self.number(col, |t| Amount::parse(t, AllowSen::Yes))
     }
+    /// A quantity in the column (up to 1/1000); empty is `None`.
     pub(crate) fn qty(&self, col: &str) -> Result<Option<Decimal>> {
+        self.number(col, |t| Quantity::parse(t, QTY_SCALE))
+    }
+    fn number(
+        &self,
+        col: &str,
+        parse: impl Fn(&str) -> std::result::Result<Decimal, NumberError>,
+    ) -> Result<Option<Decimal>> {
         match self.opt_text(col) {
             None => Ok(None),
-            Some(t) => match parse_qty(&t) {
-                Some(v)
-                    if v >= Decimal::ZERO && crate::domain::money::qty_to_milli(v).is_some() =>
-                {
-                    Ok(Some(v))
-                }
-                _ => Err(self.err(
-                    format!("{col} \"{t}\" bukan jumlah yang sah"),
-                    format!("{col} \"{t}\" is not a valid quantity"),
-                )),
-            },
+            Some(t) => parse(&t).map(Some).map_err(|e| {
+                self.err(
+                    format!("{col}: {}", number_message(&e, Lang::Id)),
+                    format!("{col}: {}", number_message(&e, Lang::En)),
+                )
+            }),
         }
     }
     pub(crate) fn flag(&self, col: &str) -> Result<bool> {
@@ -227,6 +359,7 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
             "factor",
             "price_umum",
         ],
+        CATALOG_COLUMNS,
     )?;
     let mut products: Vec<ProductRecord> = Vec::new();
     let mut by_sku: HashMap<String, usize> = HashMap::new();
@@ -337,11 +470,15 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
                 return Err(r.err(
                     format!(
                         "harga {} di atas HET {} per {}",
-                        umum, het, product.base_unit
+                        format_rupiah(umum),
+                        format_rupiah(het),
+                        product.base_unit
                     ),
                     format!(
                         "price {} is above the HET {} per {}",
-                        umum, het, product.base_unit
+                        format_rupiah(umum),
+                        format_rupiah(het),
+                        product.base_unit
                     ),
                 ));
             }
@@ -426,7 +563,7 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
 pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CATALOG_COLUMNS)?;
-    let s = |d: Decimal| d.normalize().to_string();
+    let s = plain_number;
     for p in products {
         for u in &p.units {
             w.write_record([

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
 use crate::domain::cart::{Cart, CartLine, ItemRef, PayError, Tender, TenderKind};
+use crate::domain::money::{AllowSen, Amount};
 use crate::domain::stock::issue_cost;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -83,6 +84,8 @@ impl Shop {
         self.store.write_with_reads(|tx| {
             let shift = self.require_shift(till)?;
             self.check_cart_pharmacy(till, cart)?;
+            // Stock as it is now, inside the write: another till may just have sold the last.
+            let oversold = super::oversell::stock_short(tx, cart)?;
             let settings = self.settings()?;
             let settlement = cart.settle_with(tenders, settings.rounding_step, over_limit_ok)?;
             let totals = cart.totals(settings.tax());
@@ -237,6 +240,22 @@ impl Shop {
                     },
                 )?;
             }
+            for o in &oversold {
+                crate::store::audit::append(
+                    tx,
+                    &crate::store::audit::AuditEntry {
+                        at: &at,
+                        user_id: actor.user_id,
+                        actor: &actor.username,
+                        action: "oversell",
+                        detail: &format!(
+                            "{number} {} {} > {} {}",
+                            o.sku, o.wanted, o.on_hand, o.unit
+                        ),
+                        approver: Some(&o.approver),
+                    },
+                )?;
+            }
             super::print::enqueue_sale_receipt(
                 tx,
                 sale_id,
@@ -316,6 +335,7 @@ fn take_stock(
             None => KasirError::NotEnoughBatchStock {
                 product: line.item.name.clone(),
                 available: available / line.item.factor,
+                unit: line.item.unit.clone(),
             },
         });
     }
@@ -355,14 +375,11 @@ pub fn parse_tender(s: &str) -> Result<Tender> {
             format!("Unknown tender \"{kind}\" (cash, qris, transfer, kasbon)"),
         )
     })?;
-    let amount = crate::domain::money::parse_amount(amount)
-        .filter(|a| *a > Decimal::ZERO)
-        .ok_or_else(|| {
-            KasirError::invalid(
-                format!("Nominal bayar \"{amount}\" tidak sah"),
-                format!("Payment amount \"{amount}\" is not valid"),
-            )
-        })?;
+    // Sales are whole rupiah, so every tender is too: `cash:3500,5` would give sen in change.
+    let amount = Amount::parse(amount, AllowSen::No)?;
+    if amount <= Decimal::ZERO {
+        return Err(PayError::TenderNotPositive.into());
+    }
     Ok(Tender {
         kind,
         amount,

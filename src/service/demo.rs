@@ -160,6 +160,8 @@ pub fn fill(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         &lines,
         &super::stock::ReceiveOptions {
             note: Some("Stok awal".into()),
+            // The demo shelf holds one expired batch, to practise writing it off.
+            expired_reason: Some("stok awal demo: latihan penghapusan barang kedaluwarsa".into()),
             ..Default::default()
         },
     )?;

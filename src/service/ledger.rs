@@ -139,9 +139,29 @@ fn unit(s: &str) -> BusinessUnit {
 }
 
 fn journal_error(e: JournalError) -> KasirError {
+    use crate::domain::money::format_rupiah as rp;
+    let (id, en) = match e {
+        JournalError::Unbalanced { debit, credit } => (
+            format!("debit {} ≠ kredit {}", rp(debit), rp(credit)),
+            format!("debit {} ≠ credit {}", rp(debit), rp(credit)),
+        ),
+        JournalError::NegativeAmount(a) => (
+            format!("nominal negatif di akun {a}"),
+            format!("negative amount on account {a}"),
+        ),
+        JournalError::BothSides(a) => (
+            format!("akun {a} di debit dan kredit sekaligus"),
+            format!("account {a} on both debit and credit"),
+        ),
+        JournalError::TooPrecise(a) => (
+            format!("nominal di akun {a} lebih teliti dari sen"),
+            format!("amount on account {a} finer than sen"),
+        ),
+        JournalError::Empty => ("jurnal kosong".to_string(), "empty journal".to_string()),
+    };
     KasirError::invalid(
-        format!("Jurnal tidak seimbang, tidak diposting: {e:?}"),
-        format!("Journal does not balance, not posted: {e:?}"),
+        format!("Jurnal tidak seimbang, tidak diposting: {id}"),
+        format!("Journal does not balance, not posted: {en}"),
     )
 }
 
@@ -315,6 +335,21 @@ impl Shop {
     /// Posts one balanced journal per business unit with activity; the day is then final.
     pub fn close_day(&mut self, actor: &Actor, date: NaiveDate) -> Result<Vec<JournalRecord>> {
         super::auth::require(actor, Permission::CloseDay, "tutup hari")?;
+        let today = self.now().date();
+        if date > today {
+            return Err(KasirError::invalid(
+                format!(
+                    "Hari {} belum tiba (hari ini {}) — hanya hari yang sudah berjalan yang bisa ditutup",
+                    day(date),
+                    day(today)
+                ),
+                format!(
+                    "Day {} has not come yet (today is {}) — only a day that has begun can be closed",
+                    day(date),
+                    day(today)
+                ),
+            ));
+        }
         let status = self.day_status(date)?;
         if status.closed {
             return Err(KasirError::invalid(
@@ -325,8 +360,14 @@ impl Shop {
         if !status.open_shifts.is_empty() {
             let tills = status.open_shifts.join(", ");
             return Err(KasirError::invalid(
-                format!("Masih ada shift terbuka ({tills}): tutup shift dulu"),
-                format!("Shifts are still open ({tills}): close them first"),
+                format!(
+                    "Hari {} belum bisa ditutup: shift masih terbuka di {tills} — tutup shift itu dulu",
+                    status.date
+                ),
+                format!(
+                    "Day {} cannot be closed yet: shifts are still open at {tills} — close them first",
+                    status.date
+                ),
             ));
         }
         let journals = self.preview_day(date)?;
@@ -493,7 +534,7 @@ impl Shop {
     /// posted lines keep their account.
     pub fn import_accounts(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
         super::auth::require(actor, Permission::CloseDay, "ubah bagan akun")?;
-        let mut rows = CsvRows::new(input, &["code", "name", "kind"])?;
+        let mut rows = CsvRows::new(input, &["code", "name", "kind"], &["role"])?;
         let mut out: Vec<(String, String, String, Option<String>)> = Vec::new();
         while let Some(row) = rows.next_row() {
             let (_, r) = row?;

@@ -180,7 +180,10 @@ impl Shop {
                     user_id: actor.user_id,
                     actor: &actor.username,
                     action: "kasbon_rule",
-                    detail: &format!("{rule:?}"),
+                    detail: &match rule {
+                        KasbonRule::Fixed => "fixed".to_string(),
+                        KasbonRule::Savings { percent } => format!("savings {percent}%"),
+                    },
                     approver: None,
                 },
             )
@@ -191,7 +194,7 @@ impl Shop {
     /// savings rule, limits follow.
     pub fn import_savings(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
         super::auth::require(actor, Permission::ManageMembers, "impor simpanan")?;
-        let mut rows = CsvRows::new(input, &["number", "pokok", "wajib", "sukarela"])?;
+        let mut rows = CsvRows::new(input, &["number", "pokok", "wajib", "sukarela"], &[])?;
         let mut out: Vec<(i64, Decimal, Decimal, Decimal)> = Vec::new();
         while let Some(row) = rows.next_row() {
             let (_, r) = row?;

@@ -23,7 +23,12 @@ pub struct MemberImport {
 
 /// Parse and check a members CSV (`number,name,phone,nik,kasbon_limit`).
 pub fn parse_members(input: impl Read) -> Result<Vec<MemberImport>> {
-    let mut rows = CsvRows::new(input, &["number", "name"])?;
+    let mut rows = CsvRows::new(
+        input,
+        &["number", "name"],
+        // `kasbon_balance` is what `members export` adds; the balance is never imported.
+        &["phone", "nik", "kasbon_limit", "kasbon_balance"],
+    )?;
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     while let Some(row) = rows.next_row() {

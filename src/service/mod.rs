@@ -14,6 +14,7 @@ pub mod member_books;
 pub mod members;
 pub mod opening;
 pub mod opname;
+pub mod oversell;
 pub mod pharmacy;
 pub mod print;
 pub mod receipt;
@@ -33,6 +34,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::cart::TaxRule;
 use crate::domain::catalog::BusinessUnit;
+
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::store::Store;
@@ -81,6 +83,10 @@ pub struct Shop {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
 }
+
+/// Setting `stock.allow_negative` (`true`/`false`, default false): whether a sale may take
+/// more than is on hand without a supervisor, leaving the stock negative.
+pub const STOCK_ALLOW_NEGATIVE: &str = "stock.allow_negative";
 
 /// Timestamps as stored: local time, second precision.
 pub fn stamp(at: NaiveDateTime) -> String {

@@ -47,7 +47,7 @@ impl Shop {
     /// an unknown account, with a negative amount, with both sides or with neither is refused
     /// by its line number.
     pub fn parse_opening(&self, input: impl Read) -> Result<Vec<JournalLine>> {
-        let mut rows = CsvRows::new(input, &["account", "debit", "credit"])?;
+        let mut rows = CsvRows::new(input, &["account", "debit", "credit"], &["memo"])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next_row() {
             let (_, r) = row?;

@@ -183,14 +183,16 @@ impl Shop {
         };
         let now = self.now();
         let (at, date) = (stamp(now), day(now.date()));
-        let number = format!(
-            "RT-{}-{:04}",
-            now.date().format("%Y%m%d"),
-            q::count(conn)? + 1
-        );
         let member_id = member.as_ref().map(|m| m.id);
         let product_of: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
-        self.store.write(|tx| {
+        let number = self.store.write(|tx| {
+            // Numbered like sales: per till and business day, from 0001 each day, taken
+            // inside the write so two tills never draw the same number.
+            let number = format!(
+                "RT-{till}-{}-{:04}",
+                now.date().format("%Y%m%d"),
+                q::count_for_till_day(tx, till, &date)? + 1
+            );
             let id = q::insert(
                 tx,
                 &NewReturn {
@@ -270,7 +272,8 @@ impl Shop {
                     ),
                     approver: Some(&sup.username),
                 },
-            )
+            )?;
+            Ok(number)
         })?;
         q::by_number(self.store.conn(), &number)?
             .ok_or_else(|| KasirError::invalid("Retur hilang", "Return vanished"))

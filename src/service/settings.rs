@@ -357,6 +357,14 @@ pub const REGISTRY: &[Setting] = &[
         who: Who::Admin,
     },
     Setting {
+        key: "stock.allow_negative",
+        kind: Kind::Bool,
+        default: "false",
+        id: "Boleh jual melebihi stok (stok minus) tanpa persetujuan",
+        en: "Sell beyond stock (negative stock) without approval",
+        who: Who::Admin,
+    },
+    Setting {
         key: "pharmacy.oot_max_per_sale",
         kind: Kind::Number { min: 1, max: 1000 },
         default: "10",
@@ -492,7 +500,8 @@ impl Kind {
         let one_line = !v.chars().any(char::is_control);
         let bad = |id: &str, en: &str| refuse(key, v, id, en);
         let whole = |min: i64, max: i64, id: &str, en: &str| -> Result<String> {
-            let n = crate::domain::money::parse_amount(v)
+            let n = crate::domain::money::Quantity::parse(v, 0)
+                .ok()
                 .filter(|d| d.fract().is_zero())
                 .and_then(|d| i64::try_from(d).ok())
                 .filter(|n| (min..=max).contains(n))
@@ -536,9 +545,7 @@ impl Kind {
                 "true" | "false" => Ok(v.to_string()),
                 _ => Err(bad("true atau false", "true or false")),
             },
-            Kind::Percent { max } => v
-                .replace(',', ".")
-                .parse::<Decimal>()
+            Kind::Percent { max } => crate::domain::money::Quantity::parse(v, 2)
                 .ok()
                 .filter(|d| *d >= Decimal::ZERO && *d <= Decimal::from(max))
                 .map(|d| d.normalize().to_string())

@@ -35,7 +35,11 @@ pub struct ReceiptLine {
 
 /// Parse a goods-received CSV (`code,qty,unit,cost,batch,expiry`).
 pub fn parse_receipt(input: impl Read) -> Result<Vec<ReceiptLine>> {
-    let mut rows = CsvRows::new(input, &["code", "qty", "cost"])?;
+    let mut rows = CsvRows::new(
+        input,
+        &["code", "qty", "cost"],
+        &["unit", "batch", "expiry"],
+    )?;
     let mut out = Vec::new();
     while let Some(row) = rows.next_row() {
         let (line, r) = row?;
@@ -123,6 +127,9 @@ pub struct ReceiveOptions {
     /// already owned (opening stock), paid by nobody.
     pub cash_from: Option<CashSource>,
     pub note: Option<String>,
+    /// Why batches that have already expired are taken in anyway (returned to the
+    /// supplier later, destroyed under supervision); without it they are refused. Audited.
+    pub expired_reason: Option<String>,
 }
 
 /// A delivery as booked in.
@@ -378,6 +385,22 @@ impl Shop {
                     format!("{} needs a batch and an expiry date", item.name),
                 ));
             }
+            if let Some(e) = l.expiry.filter(|e| *e < now.date()) {
+                if opts.expired_reason.is_none() {
+                    return Err(line_err(
+                        format!(
+                            "{} batch {} sudah kedaluwarsa {e} — tidak diterima (barang kedaluwarsa yang memang harus dicatat: --allow-expired --reason ALASAN)",
+                            item.name,
+                            l.batch.as_deref().unwrap_or("-")
+                        ),
+                        format!(
+                            "{} batch {} expired on {e} — not received (to record expired goods anyway: --allow-expired --reason TEXT)",
+                            item.name,
+                            l.batch.as_deref().unwrap_or("-")
+                        ),
+                    ));
+                }
+            }
             if crate::domain::money::qty_to_milli(l.qty * item.factor).is_none()
                 || crate::domain::money::money_to_minor(round_money(l.qty * l.cost)).is_none()
             {
@@ -503,6 +526,35 @@ impl Shop {
                 )?;
                 if !item.factor.is_zero() {
                     q::set_last_cost(tx, item.product_id, round_money(l.cost / item.factor))?;
+                }
+            }
+            if let Some(reason) = &opts.expired_reason {
+                let expired: Vec<String> = resolved
+                    .iter()
+                    .filter(|(l, _)| l.expiry.is_some_and(|e| e < now.date()))
+                    .map(|(l, item)| {
+                        format!(
+                            "{} {} {} batch {} ED {}",
+                            item.sku,
+                            l.qty,
+                            item.unit,
+                            l.batch.as_deref().unwrap_or("-"),
+                            l.expiry.map(super::day).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                if !expired.is_empty() {
+                    crate::store::audit::append(
+                        tx,
+                        &crate::store::audit::AuditEntry {
+                            at: &at,
+                            user_id,
+                            actor: &username,
+                            action: "receive_expired",
+                            detail: &format!("{doc_no}: {}; {reason}", expired.join(", ")),
+                            approver: None,
+                        },
+                    )?;
                 }
             }
             Ok((id, doc_no))

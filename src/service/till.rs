@@ -23,6 +23,8 @@ pub enum Override {
     VoidLine { line: usize },
     /// Throw the whole cart away.
     VoidSale,
+    /// Sell a line's product beyond the stock on hand.
+    Oversell { line: usize },
 }
 
 impl Override {
@@ -32,6 +34,7 @@ impl Override {
             Override::Price { .. } => "price_override",
             Override::VoidLine { .. } => "void_line",
             Override::VoidSale => "void_sale",
+            Override::Oversell { .. } => "oversell_approve",
         }
     }
 }
@@ -175,6 +178,15 @@ impl Shop {
             Override::VoidLine { line } => {
                 let d = line_detail(cart, *line);
                 next.remove(*line)?;
+                format!("{till} {d}")
+            }
+            Override::Oversell { line } => {
+                let d = line_detail(cart, *line);
+                let l = next
+                    .lines
+                    .get_mut(*line)
+                    .ok_or(crate::domain::cart::CartError::NoSuchLine)?;
+                l.oversell_approved_by = Some(supervisor.username.clone());
                 format!("{till} {d}")
             }
             Override::VoidSale => {
@@ -482,6 +494,8 @@ mod tests {
         let avail = m.kasbon_available();
         let mut big = cart.clone();
         big.set_qty(0, Decimal::from(9000)).unwrap();
+        // More than the shelf holds: selling it beyond stock is approved, only kasbon is at issue.
+        big.lines[0].oversell_approved_by = Some("ahmad".into());
         let total = big.totals(shop.settings().unwrap().tax()).total;
         assert!(total > avail, "demo member limit too high for this test");
         let kasbon = [crate::domain::cart::Tender {

@@ -89,6 +89,15 @@ pub fn kasbon_refunded(c: &Connection, sale_id: i64) -> Result<Decimal> {
     )?))
 }
 
+/// Returns taken at `till` on business day `date`.
+pub fn count_for_till_day(c: &Connection, till: &str, date: &str) -> Result<i64> {
+    Ok(c.query_row(
+        "SELECT count(*) FROM returns WHERE business_date = ?2 AND till = ?1",
+        [till, date],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn count(c: &Connection) -> Result<i64> {
     Ok(c.query_row("SELECT count(*) FROM returns", [], |r| r.get(0))?)
 }

@@ -134,6 +134,14 @@ pub fn position(c: &Connection, product_id: i64) -> Result<(Decimal, Decimal, De
     Ok((qty(q), money(v), money(last)))
 }
 
+/// The base unit a product's stock is counted in (`pcs`, `kg`).
+pub fn base_unit(c: &Connection, product_id: i64) -> Result<String> {
+    Ok(
+        c.prepare_cached("SELECT base_unit FROM products WHERE id = ?1")?
+            .query_row([product_id], |r| r.get(0))?,
+    )
+}
+
 /// Set the last known cost per base unit (after a receipt).
 pub fn set_last_cost(c: &Connection, product_id: i64, cost: Decimal) -> Result<()> {
     c.prepare_cached("UPDATE products SET last_cost = ?2 WHERE id = ?1")?

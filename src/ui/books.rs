@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::login::{ERROR, GOOD};
 use super::{Action, Approval, Back, Screen, TillApp};
 use crate::domain::cash::{CashCount, DENOMINATIONS};
-use crate::domain::money::{format_qty, format_rupiah, parse_amount};
+use crate::domain::money::{format_qty, format_rupiah, AllowSen, Amount, Quantity};
 use crate::domain::user::{Actor, Permission};
 use crate::error::KasirError;
 use crate::i18n::{t, Lang};
@@ -383,12 +383,12 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
             let Some(actor) = app.actor.clone() else {
                 return;
             };
-            let result = match parse_amount(&s.shift.repay_amount) {
-                None => Err(refuse("books.bad_amount")),
-                Some(a) => app
-                    .shop
-                    .repay_kasbon(&actor, &app.till, &s.shift.repay_member, a),
-            };
+            let result = Amount::parse(&s.shift.repay_amount, AllowSen::No)
+                .map_err(KasirError::from)
+                .and_then(|a| {
+                    app.shop
+                        .repay_kasbon(&actor, &app.till, &s.shift.repay_member, a)
+                });
             match result {
                 Ok(m) => {
                     let text = format!(
@@ -585,15 +585,11 @@ fn shu_report(app: &TillApp, tab: &ShuTab) -> Result<ShuReport, KasirError> {
         .trim()
         .parse()
         .map_err(|_| refuse("books.bad_year"))?;
-    let num = |s: &str| -> Result<Decimal, KasirError> {
-        parse_amount(s)
-            .or_else(|| s.trim().parse().ok())
-            .ok_or_else(|| refuse("books.bad_amount"))
-    };
+    let percent = |s: &str| Quantity::parse(s, 2);
     let params = ShuParams {
-        total: num(&tab.total)?,
-        jasa_usaha_percent: num(&tab.usaha)?,
-        jasa_modal_percent: num(&tab.modal)?,
+        total: Amount::parse(&tab.total, AllowSen::Yes)?,
+        jasa_usaha_percent: percent(&tab.usaha)?,
+        jasa_modal_percent: percent(&tab.modal)?,
     };
     app.shop.shu_report(year, &params)
 }
@@ -730,8 +726,9 @@ fn cash_move(app: &mut TillApp, tab: &ShiftTab) {
     let Some(actor) = app.actor.clone() else {
         return;
     };
-    let Some(amount) = parse_amount(&tab.move_amount) else {
-        return report(app, Err(refuse("books.bad_amount")));
+    let amount = match Amount::parse(&tab.move_amount, AllowSen::No) {
+        Ok(a) => a,
+        Err(e) => return report(app, Err(e.into())),
     };
     let approver = if actor.role.may(Permission::Supervise) {
         None

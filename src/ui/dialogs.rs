@@ -252,15 +252,18 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
             line,
             amount,
             approval,
+            pending,
         } => {
             let title = match kind {
                 OverrideKind::Discount => t(lang, "key.discount"),
                 OverrideKind::Price => t(lang, "key.price"),
                 OverrideKind::VoidLine => t(lang, "key.void_line"),
                 OverrideKind::VoidSale => t(lang, "key.void_sale"),
+                OverrideKind::Oversell => t(lang, "override.oversell"),
             };
-            let what = match kind {
-                OverrideKind::VoidSale => t(lang, "override.whole_sale").to_string(),
+            let what = match (*kind, pending.as_ref()) {
+                (OverrideKind::VoidSale, _) => t(lang, "override.whole_sale").to_string(),
+                (_, Some(p)) => p.1.clone(),
                 _ => line_names.get(*line).cloned().flatten().unwrap_or_default(),
             };
             let needs_amount = matches!(kind, OverrideKind::Discount | OverrideKind::Price);

@@ -4,7 +4,7 @@ use eframe::egui::{self, Color32, Key, RichText};
 
 use super::{Action, Screen, TillApp, PIN_ID};
 use crate::domain::cash::DENOMINATIONS;
-use crate::domain::money::{format_rupiah, parse_amount};
+use crate::domain::money::{format_rupiah, Quantity};
 use crate::i18n::t;
 
 pub(super) const ERROR: Color32 = Color32::from_rgb(200, 40, 40);
@@ -176,7 +176,7 @@ pub fn open_shift_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                         if i == DENOMINATIONS.len() - 1 {
                             focus_if_free(ui, &resp);
                         }
-                        let n = parse_amount(&counts[i]).unwrap_or_default();
+                        let n = Quantity::parse(&counts[i], 0).unwrap_or_default();
                         let sub = n * rust_decimal::Decimal::from(*d);
                         total += sub;
                         ui.label(format_rupiah(sub));

@@ -19,9 +19,11 @@ use rust_decimal::Decimal;
 
 use crate::domain::cart::{Cart, ItemRef, PayError, Tender, TenderKind};
 use crate::domain::catalog::{BusinessUnit, PriceTier};
-use crate::domain::money::{format_qty, format_rupiah, parse_amount, parse_qty, round_cash_down};
+use crate::domain::money::{
+    format_qty, format_rupiah, round_cash_down, AllowSen, Amount, Quantity, QTY_SCALE,
+};
 use crate::domain::user::{Actor, Permission, Role};
-use crate::error::{KasirError, Result};
+use crate::error::{number_message, KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::service::till::Override;
 use crate::service::weighing;
@@ -125,6 +127,8 @@ pub enum OverrideKind {
     Price,
     VoidLine,
     VoidSale,
+    /// Sell beyond the stock on hand: asked for when a scan or pick is refused for stock.
+    Oversell,
 }
 
 /// A dialog over the selling screen; at most one is open, Esc closes it with no side effect.
@@ -163,6 +167,9 @@ pub enum Dialog {
         line: usize,
         amount: String,
         approval: Approval,
+        /// For [`OverrideKind::Oversell`]: the cart with the refused item on line `line`,
+        /// which becomes the cart once approved, and the refusal shown.
+        pending: Option<Box<(Cart, String)>>,
     },
     Pay(Box<PayState>),
     Receipt {
@@ -667,8 +674,9 @@ impl TillApp {
                 self.dialog = None;
                 self.show_change = false;
                 let sku = item.sku.clone();
-                match self.shop.add_item(&mut self.cart, item, Decimal::ONE) {
-                    Ok(i) => self.added(i),
+                let mut next = self.cart.clone();
+                match self.shop.add_item(&mut next, item, Decimal::ONE) {
+                    Ok(i) => self.take_if_in_stock(next, i),
                     // Prescription-only: the same form as a scan.
                     Err(KasirError::NeedsPrescription { .. }) => self.scan(&sku),
                     Err(e) => self.notify(err_text(&e, lang), true),
@@ -752,6 +760,7 @@ impl TillApp {
                         user: self.first_supervisor(),
                         ..Default::default()
                     },
+                    pending: None,
                 });
             }
             Action::Approve => self.approve(),
@@ -994,8 +1003,9 @@ impl TillApp {
             return;
         }
         self.show_change = false;
-        match self.shop.scan_into(&mut self.cart, text) {
-            Ok(i) => self.added(i),
+        let mut next = self.cart.clone();
+        match self.shop.scan_into(&mut next, text) {
+            Ok(i) => self.take_if_in_stock(next, i),
             Err(KasirError::NeedsPrescription { product, .. }) => {
                 self.open_prescription(text, product);
             }
@@ -1127,9 +1137,12 @@ impl TillApp {
         };
         let line = *line;
         let typed = from_scale.as_deref() != Some(text.as_str());
-        let Some(qty) = parse_qty(text) else {
-            *error = Some(err_text(&KasirError::BadQtyEntry(text.clone()), lang));
-            return;
+        let qty = match Quantity::parse(text, QTY_SCALE) {
+            Ok(q) => q,
+            Err(e) => {
+                *error = Some(err_text(&e.into(), lang));
+                return;
+            }
         };
         let mut next = self.cart.clone();
         let result = (|| {
@@ -1143,8 +1156,10 @@ impl TillApp {
                 }
             }
             next.set_qty(line, qty)?;
-            // The new quantity must respect the drug rules (per-sale limits, HET) too.
-            self.shop.check_cart_pharmacy(&self.till, &next)
+            // The new quantity must respect the drug rules (per-sale limits, HET) and the
+            // stock on hand too.
+            self.shop.check_cart_pharmacy(&self.till, &next)?;
+            self.shop.check_stock(&next)
         })();
         match result {
             Ok(()) => {
@@ -1220,15 +1235,20 @@ impl TillApp {
             line,
             amount,
             approval,
+            pending,
         }) = &mut self.dialog
         else {
             return;
         };
         let what = match kind {
             OverrideKind::Discount | OverrideKind::Price => {
-                let Some(a) = parse_amount(amount) else {
-                    approval.error = Some(t(lang, "pay.bad_amount").into());
-                    return;
+                // Discounts and prices on a line are whole rupiah.
+                let a = match Amount::parse(amount, AllowSen::No) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        approval.error = Some(err_text(&e.into(), lang));
+                        return;
+                    }
                 };
                 if *kind == OverrideKind::Discount {
                     Override::Discount {
@@ -1244,6 +1264,12 @@ impl TillApp {
             }
             OverrideKind::VoidLine => Override::VoidLine { line: *line },
             OverrideKind::VoidSale => Override::VoidSale,
+            OverrideKind::Oversell => Override::Oversell { line: *line },
+        };
+        // An oversell is approved on the cart that was refused, which then becomes the cart.
+        let mut target = match pending {
+            Some(p) => p.0.clone(),
+            None => self.cart.clone(),
         };
         let Some(u) = self.users.get(approval.user) else {
             return;
@@ -1252,10 +1278,11 @@ impl TillApp {
         let pin = std::mem::take(&mut approval.pin);
         let result = self.shop.supervisor(&username, &pin).and_then(|sup| {
             self.shop
-                .apply_override(&cashier, &sup, &self.till, &mut self.cart, &what)
+                .apply_override(&cashier, &sup, &self.till, &mut target, &what)
         });
         match result {
             Ok(()) => {
+                self.cart = target;
                 self.dialog = None;
                 self.selected = None;
                 self.notify(format!("{} ({username})", t(lang, "override.done")), false);
@@ -1272,17 +1299,17 @@ impl TillApp {
     /// exactly (after rounding).
     fn tenders(&self, pay: &PayState, quick_cash: Option<Decimal>) -> Result<Vec<Tender>> {
         let lang = self.lang;
-        let bad = |what: &str| {
-            KasirError::invalid(
-                format!("{} {what}", t(Lang::Id, "pay.bad_amount")),
-                format!("{} {what}", t(Lang::En, "pay.bad_amount")),
-            )
-        };
         let field = |text: &str, what: &str| -> Result<Option<Decimal>> {
             if text.trim().is_empty() {
                 return Ok(None);
             }
-            parse_amount(text).map(Some).ok_or_else(|| bad(what))
+            // Every tender is whole rupiah: no coin is smaller.
+            Amount::parse(text, AllowSen::No).map(Some).map_err(|e| {
+                KasirError::invalid(
+                    format!("{what}: {}", number_message(&e, Lang::Id)),
+                    format!("{what}: {}", number_message(&e, Lang::En)),
+                )
+            })
         };
         let mut out = Vec::new();
         let reference = |r: &str| (!r.trim().is_empty()).then(|| r.trim().to_string());
@@ -1508,11 +1535,11 @@ impl TillApp {
             if text.trim().is_empty() {
                 continue;
             }
-            match parse_amount(text) {
-                Some(p) if Some(p) != old => changes.push((tier, p)),
-                Some(_) => {}
-                None => {
-                    edit.error = Some(t(lang, "pay.bad_amount").into());
+            match Amount::parse(text, AllowSen::No) {
+                Ok(p) if Some(p) != old => changes.push((tier, p)),
+                Ok(_) => {}
+                Err(e) => {
+                    edit.error = Some(err_text(&e.into(), lang));
                     return;
                 }
             }

@@ -8,7 +8,7 @@ use super::login::{focus_if_free, submitted, ERROR, GOOD};
 use super::selling::quick_cash;
 use super::{Action, Dialog, TillApp, CASH_ID};
 use crate::domain::cart::Totals;
-use crate::domain::money::{format_rupiah, parse_amount, round_cash_down};
+use crate::domain::money::{format_rupiah, round_cash_down, AllowSen, Amount};
 use crate::i18n::t;
 
 fn amount_field(ui: &mut egui::Ui, label: &str, text: &mut String, id: &str) -> egui::Response {
@@ -35,7 +35,7 @@ pub fn pay_dialog(
     let Some(Dialog::Pay(pay)) = app.dialog.as_mut() else {
         return;
     };
-    let amount = |s: &str| parse_amount(s).unwrap_or_default();
+    let amount = |s: &str| Amount::parse(s, AllowSen::No).unwrap_or_default();
     let non_cash = amount(&pay.qris) + amount(&pay.transfer) + amount(&pay.kasbon);
     let rest = (totals.total - non_cash).max(Decimal::ZERO);
     let cash_due = round_cash_down(rest, step);
@@ -123,7 +123,7 @@ pub fn pay_dialog(
                         ui.end_row();
                     }
                 });
-            if let Some(c) = parse_amount(&pay.cash) {
+            if let Ok(c) = Amount::parse(&pay.cash, AllowSen::No) {
                 if c >= cash_due {
                     ui.label(
                         RichText::new(format!(

@@ -3,7 +3,7 @@
 //! for a prescription past the shop's age limit, the pharmacist's reason.
 
 use super::{err_text, Approval, Dialog, TillApp};
-use crate::domain::money::parse_qty;
+use crate::domain::money::{Quantity, QTY_SCALE};
 use crate::domain::user::Role;
 use crate::error::KasirError;
 use crate::service::pharmacy::RxApproval;
@@ -105,7 +105,8 @@ fn parse_form(form: &RxForm) -> crate::error::Result<crate::domain::pharmacy::Pr
             ),
         )
     })?;
-    let prescribed = parse_qty(&form.prescribed)
+    let prescribed = Quantity::parse(&form.prescribed, QTY_SCALE)
+        .ok()
         .filter(|q| *q > rust_decimal::Decimal::ZERO)
         .ok_or_else(|| {
             KasirError::invalid(

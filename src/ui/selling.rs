@@ -4,10 +4,14 @@ use eframe::egui::{self, Align, Key, Layout, RichText};
 use rust_decimal::Decimal;
 
 use super::login::{focus_if_free, submitted, ERROR, GOOD};
-use super::{dialogs, pay, Action, BackKind, OverrideKind, TillApp, SCAN_ID};
+use super::{
+    dialogs, err_text, pay, Action, Approval, BackKind, Dialog, OverrideKind, TillApp, SCAN_ID,
+};
+use crate::domain::cart::Cart;
 use crate::domain::catalog::PriceTier;
 use crate::domain::money::{format_qty, format_rupiah};
 use crate::domain::user::Permission;
+use crate::error::KasirError;
 use crate::i18n::{t, Lang};
 
 /// The hotkeys, as shown on screen and in help: (key, action text key).
@@ -458,6 +462,35 @@ pub fn quick_cash(payable: Decimal, lang: Lang) -> Vec<(String, Decimal)> {
     let mut out = vec![(t(lang, "pay.exact").to_string(), payable)];
     out.extend(notes.into_iter().map(|a| (format_rupiah(a), a)));
     out
+}
+
+impl TillApp {
+    /// Take `next` (the cart with line `line` added or grown) as the cart if the stock on
+    /// hand covers it; otherwise keep the cart as it was, say why, and offer the supervisor's
+    /// approval to sell beyond stock.
+    pub(super) fn take_if_in_stock(&mut self, next: Cart, line: usize) {
+        match self.shop.check_stock(&next) {
+            Ok(()) => {
+                self.cart = next;
+                self.added(line);
+            }
+            Err(e @ KasirError::NotEnoughStock { .. }) => {
+                let text = err_text(&e, self.lang);
+                self.notify(text.clone(), true);
+                self.dialog = Some(Dialog::Supervise {
+                    kind: OverrideKind::Oversell,
+                    line,
+                    amount: String::new(),
+                    approval: Approval {
+                        user: self.first_supervisor(),
+                        ..Default::default()
+                    },
+                    pending: Some(Box::new((next, text))),
+                });
+            }
+            Err(e) => self.notify(err_text(&e, self.lang), true),
+        }
+    }
 }
 
 #[cfg(test)]

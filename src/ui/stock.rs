@@ -12,7 +12,7 @@ use super::login::{submitted, ERROR, GOOD};
 use super::{Action, Approval, Back, Screen, TillApp};
 use crate::domain::cart::ItemRef;
 use crate::domain::catalog::BusinessUnit;
-use crate::domain::money::{format_qty, format_rupiah, parse_amount, parse_qty};
+use crate::domain::money::{format_qty, format_rupiah, AllowSen, Amount, Quantity, QTY_SCALE};
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
@@ -359,6 +359,7 @@ fn act(
                     }),
                 },
                 note: None,
+                expired_reason: None,
             };
             let lines: Vec<ReceiptLine> = s
                 .lines
@@ -393,9 +394,7 @@ fn act(
             Ok(())
         }
         StockAction::OpnameCount => {
-            let qty = parse_qty(&s.count_qty)
-                .filter(|q| *q >= Decimal::ZERO)
-                .ok_or_else(|| bad("stock.bad_qty", s.count_qty.trim()))?;
+            let qty = Quantity::parse(&s.count_qty, QTY_SCALE)?;
             let batch = opt(&s.count_batch);
             let ack = shop.opname_count(actor, s.count_code.trim(), qty, batch.as_deref())?;
             s.counted = shop.opname_counted(actor)?;
@@ -436,9 +435,10 @@ fn act(
         }
         StockAction::WriteOff => {
             let reason = s.wo_reason.ok_or_else(|| bad("stock.need_reason", ""))?;
-            let qty = parse_qty(&s.wo_qty)
-                .filter(|q| *q > Decimal::ZERO)
-                .ok_or_else(|| bad("stock.bad_qty", s.wo_qty.trim()))?;
+            let qty = Quantity::parse(&s.wo_qty, QTY_SCALE)?;
+            if qty.is_zero() {
+                return Err(bad("stock.bad_qty", s.wo_qty.trim()));
+            }
             let batch = opt(&s.wo_batch);
             let rec = shop.write_off(actor, s.wo_code.trim(), qty, reason, batch.as_deref())?;
             s.info = Some(format!(
@@ -522,12 +522,11 @@ fn add_line(shop: &Shop, s: &mut StockScreen) -> Result<()> {
         .filter(|u| u.product_id == item.product_id)
         .cloned()
         .unwrap_or_else(|| item.clone());
-    let qty = parse_qty(&f.qty)
-        .filter(|q| *q > Decimal::ZERO)
-        .ok_or_else(|| bad("stock.bad_qty", f.qty.trim()))?;
-    let cost = parse_amount(&f.cost)
-        .filter(|c| *c >= Decimal::ZERO)
-        .ok_or_else(|| bad("stock.bad_cost", f.cost.trim()))?;
+    let qty = Quantity::parse(&f.qty, QTY_SCALE)?;
+    if qty.is_zero() {
+        return Err(bad("stock.bad_qty", f.qty.trim()));
+    }
+    let cost = Amount::parse(&f.cost, AllowSen::Yes)?;
     let batch = opt(&f.batch);
     let expiry = match opt(&f.expiry) {
         None => None,
