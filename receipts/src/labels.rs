@@ -42,6 +42,12 @@ pub(crate) struct Labels {
     pub normal_sample: &'static str,
     pub centred_sample: &'static str,
     pub test_end: &'static str,
+    pub return_title: &'static str,
+    pub return_of_sale: &'static str,
+    pub refund_cash: &'static str,
+    pub refund_kasbon: &'static str,
+    pub customer: &'static str,
+    pub approved_by: &'static str,
 }
 
 const ID: Labels = Labels {
@@ -81,6 +87,12 @@ const ID: Labels = Labels {
     normal_sample: "Huruf biasa",
     centred_sample: "Rata tengah",
     test_end: "Selesai",
+    return_title: "RETUR BARANG",
+    return_of_sale: "Atas transaksi",
+    refund_cash: "Uang kembali",
+    refund_kasbon: "Kasbon berkurang",
+    customer: "Pelanggan,",
+    approved_by: "Disetujui,",
 };
 
 const EN: Labels = Labels {
@@ -120,6 +132,12 @@ const EN: Labels = Labels {
     normal_sample: "Normal text",
     centred_sample: "Centred",
     test_end: "End of test",
+    return_title: "GOODS RETURNED",
+    return_of_sale: "Against sale",
+    refund_cash: "Cash refunded",
+    refund_kasbon: "Credit reduced",
+    customer: "Customer,",
+    approved_by: "Approved by,",
 };
 
 impl Lang {
