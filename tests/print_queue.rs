@@ -159,7 +159,7 @@ fn pty_serial_printer_prints_a_real_sale_with_drawer_kick() {
         all
     });
     let out = shop
-        .process_queue_once(&uri, &mut open_printer)
+        .process_queue_once("cli", &uri, &mut open_printer)
         .expect("queue pass");
     let bytes = printer.join().unwrap();
 
@@ -211,7 +211,7 @@ fn tcp_printer_that_hangs_or_refuses_keeps_the_job_and_the_sale() {
     set_till_printer(&mut shop, &hang_uri);
     let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
     let out = shop
-        .process_queue_once(&hang_uri, &mut open_printer)
+        .process_queue_once("cli", &hang_uri, &mut open_printer)
         .unwrap();
     let _ = release.send(());
     holder.join().unwrap();
@@ -242,21 +242,21 @@ fn tcp_printer_that_hangs_or_refuses_keeps_the_job_and_the_sale() {
     set_till_printer(&mut shop, &refused_uri);
     let sale2 = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
     let out = shop
-        .process_queue_once(&refused_uri, &mut open_printer)
+        .process_queue_once("cli", &refused_uri, &mut open_printer)
         .unwrap();
     assert_eq!(out.state, Some(PrinterState::Offline));
     let failure = out.failed.expect("the job failed");
     assert!(failure.error.contains("refused"), "{failure:?}");
     // Not due yet: the next pass does not touch the printer.
     let out = shop
-        .process_queue_once(&refused_uri, &mut open_printer)
+        .process_queue_once("cli", &refused_uri, &mut open_printer)
         .unwrap();
     assert_eq!(
         (out.state, out.next_due.as_deref()),
         (None, Some("2026-11-23 10:00:02"))
     );
     clock.advance(chrono::Duration::seconds(2));
-    shop.process_queue_once(&refused_uri, &mut open_printer)
+    shop.process_queue_once("cli", &refused_uri, &mut open_printer)
         .unwrap();
     let job = &shop.sale_print_jobs(&sale2.number).unwrap()[0];
     assert_eq!((job.status, job.attempts), (JobStatus::Queued, 2));
@@ -322,7 +322,7 @@ fn paper_out_mid_queue_is_retried_after_recovery_and_printed_exactly_once() {
         }))
     };
 
-    let out = shop.process_queue_once("sim", &mut open).unwrap();
+    let out = shop.process_queue_once("cli", "sim", &mut open).unwrap();
     assert_eq!(out.printed.len(), 1);
     assert_eq!(out.state, Some(PrinterState::PaperOut));
     assert_eq!(state_text(out.state.unwrap(), Lang::Id), "Kertas habis");
@@ -331,18 +331,18 @@ fn paper_out_mid_queue_is_retried_after_recovery_and_printed_exactly_once() {
 
     // Still out of paper and not due: nothing is sent.
     let writes = sim.writes();
-    shop.process_queue_once("sim", &mut open).unwrap();
+    shop.process_queue_once("cli", "sim", &mut open).unwrap();
     assert_eq!(sim.writes(), writes);
 
     // New paper; once the backoff has passed, the rest prints in order.
     sim.set_state(SimState::Online);
     clock.advance(chrono::Duration::seconds(2));
-    let out = shop.process_queue_once("sim", &mut open).unwrap();
+    let out = shop.process_queue_once("cli", "sim", &mut open).unwrap();
     assert_eq!(out.printed.len(), 2);
     assert_eq!((out.queued, out.state), (0, Some(PrinterState::Ready)));
     // Nothing left: another pass prints nothing.
     assert!(shop
-        .process_queue_once("sim", &mut open)
+        .process_queue_once("cli", "sim", &mut open)
         .unwrap()
         .printed
         .is_empty());
@@ -384,13 +384,19 @@ fn jobs_survive_a_restart_and_an_interrupted_job_prints_once() {
         vec![JobStatus::Printing, JobStatus::Queued]
     );
     assert_eq!(
-        shop.requeue_interrupted(Some("sim"), chrono::Duration::zero())
-            .unwrap(),
+        shop.requeue_interrupted(
+            kasir::store::print::Scope {
+                till: Some("cli"),
+                printer: Some("sim")
+            },
+            chrono::Duration::zero()
+        )
+        .unwrap(),
         1
     );
     let sim = SimPrinterHandle::new();
     let out = shop
-        .process_queue_once("sim", &mut sim_opener(&sim))
+        .process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     assert_eq!(out.printed.len(), 2);
     drop(shop);
@@ -408,14 +414,14 @@ fn reprint_is_a_marked_audited_copy() {
     let mut shop = open_shop(&db, Arc::new(FixedClock::new(t0())));
     let sale = sell(&mut shop, INDOMIE, TenderKind::Cash, 5_000);
     let sim = SimPrinterHandle::new();
-    shop.process_queue_once("sim", &mut sim_opener(&sim))
+    shop.process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     sim.clear();
     let siti = shop.login("siti", "1111").unwrap();
     let job = shop.reprint(&siti, &sale.number, Some("sim")).unwrap();
     assert_eq!(job.kind, JobKind::Reprint);
     let out = shop
-        .process_queue_once("sim", &mut sim_opener(&sim))
+        .process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     assert_eq!(out.printed, vec![job.id]);
     assert_eq!(sim.drawer_kicks(), 0, "a reprint never opens the drawer");
@@ -447,12 +453,12 @@ fn an_unsent_drawer_kick_expires_instead_of_opening_late() {
     let sale = sell(&mut shop, INDOMIE, TenderKind::Cash, 5_000);
     let sim = SimPrinterHandle::new();
     sim.set_state(SimState::Offline);
-    shop.process_queue_once("sim", &mut sim_opener(&sim))
+    shop.process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     sim.set_state(SimState::Online);
     clock.advance(chrono::Duration::seconds(90));
     let out = shop
-        .process_queue_once("sim", &mut sim_opener(&sim))
+        .process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     let jobs = shop.sale_print_jobs(&sale.number).unwrap();
     assert_eq!(out.given_up, vec![jobs[0].id]);
@@ -471,7 +477,7 @@ fn worker_reports_paper_out_without_blocking_sales_and_prints_after_recovery() {
     let mut shop = open_shop(&db, clock.clone());
     let sim = SimPrinterHandle::new();
     sim.set_state(SimState::PaperOut);
-    let mut cfg = PrintWorkerConfig::new(&db, "sim");
+    let mut cfg = PrintWorkerConfig::new(&db, "cli", "sim");
     cfg.tick = Duration::from_millis(50);
     cfg.probe_every = Duration::from_millis(200);
     let mut worker = PrintWorker::spawn_with(cfg, sim_opener(&sim), clock);
@@ -515,7 +521,7 @@ fn worker_reports_paper_out_without_blocking_sales_and_prints_after_recovery() {
 #[test]
 fn worker_on_a_missing_shop_reports_an_error_and_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = PrintWorkerConfig::new(dir.path().join("none.db"), "sim");
+    let mut cfg = PrintWorkerConfig::new(dir.path().join("none.db"), "cli", "sim");
     cfg.probe_every = Duration::from_millis(50);
     let mut worker = PrintWorker::spawn_with(
         cfg,

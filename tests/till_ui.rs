@@ -608,6 +608,87 @@ fn a_return_against_the_last_receipt_needs_a_supervisor_and_puts_stock_back() {
     assert_eq!(after, before + Decimal::ONE);
 }
 
+/// Wait (frames and 50 ms sleeps, at most 5 s) until the till's printer file holds `needle`.
+fn printed_file(h: &mut Harness<TillApp>, out: &Path, needle: &str) -> Vec<u8> {
+    let mut printed = Vec::new();
+    for _ in 0..100 {
+        h.step();
+        printed = std::fs::read(out).unwrap_or_default();
+        if kasir_receipts::decode_text(&printed).contains(needle) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    printed
+}
+
+#[test]
+fn a_saved_return_closes_its_form_prints_a_slip_and_opens_the_drawer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let out = dir.path().join("printer.bin");
+    let mut shop = shop_at(&db, true);
+    shop.set_setting(
+        &kasir::domain::user::Actor::back_office(),
+        "till.sembako-1.printer",
+        &format!("file:{}", out.display()),
+    )
+    .unwrap();
+    let mut h = harness(shop);
+    h.state_mut().start_printer().unwrap();
+    login(&mut h, "siti", "1111");
+    burst(&mut h, &format!("3*{MIE}"));
+    press(&mut h, Key::F12);
+    typing(&mut h, "20000");
+    press(&mut h, Key::Enter);
+    let sale = h.state().last_sale.clone().unwrap();
+    printed_file(&mut h, &out, &sale.number);
+    let before = h.state().shop.stock(Some(MIE)).unwrap()[0].on_hand;
+    press(&mut h, Key::F11);
+    burst(&mut h, MIE);
+    let ahmad = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Some(Dialog::Return(f)) = &mut h.state_mut().dialog {
+        f.approval.user = ahmad;
+    }
+    // The supervisor types the PIN and presses Enter; the cashier presses Enter again.
+    h.get_by_label("PIN").click();
+    h.run_steps(2);
+    typing(&mut h, "4444");
+    press(&mut h, Key::Enter);
+    assert!(notice(&h).contains("Retur tersimpan"), "{}", notice(&h));
+    press(&mut h, Key::Enter);
+    press(&mut h, Key::Enter);
+    let returns: i64 = h
+        .state()
+        .shop
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM returns", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(returns, 1, "one return only");
+    assert!(h.state().dialog.is_none(), "the return form is closed");
+    let after = h.state().shop.stock(Some(MIE)).unwrap()[0].on_hand;
+    assert_eq!(after, before + Decimal::ONE);
+    // The slip and a drawer kick for the cash refund reach this till's printer.
+    let printed = printed_file(&mut h, &out, "RETUR BARANG");
+    let text = kasir_receipts::decode_text(&printed);
+    assert!(text.contains("RETUR BARANG"), "no return slip: {text}");
+    assert!(text.contains(&sale.number), "{text}");
+    assert!(text.contains("Uang kembali"), "{text}");
+    assert!(text.contains("Rp3.500"), "{text}");
+    let kick = kasir_hardware::commands::DRAWER_KICK;
+    let kicks = printed.windows(kick.len()).filter(|w| *w == kick).count();
+    assert_eq!(
+        kicks, 2,
+        "one kick for the sale's change, one for the refund"
+    );
+}
+
 #[test]
 fn a_paid_sale_prints_its_receipt_through_the_queue_without_blocking() {
     let dir = tempfile::tempdir().unwrap();

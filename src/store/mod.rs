@@ -50,12 +50,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v13_sale_pages.sql")),
         M::up(include_str!("schema_v14_stock_in_moves.sql")),
         M::up(include_str!("schema_v15_shift_sales.sql")),
+        M::up(include_str!("schema_v16_print_tills.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    15
+    16
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

@@ -187,7 +187,6 @@ pub struct ReturnForm {
     /// `CODE[*QTY]` entries separated by spaces.
     pub items: String,
     pub approval: Approval,
-    pub done: Option<String>,
 }
 
 /// Back-office screens, by role.
@@ -534,7 +533,9 @@ impl TillApp {
             return Ok(());
         }
         let uri = crate::service::print::receipt_printer(self.shop.store.conn(), &self.till)?;
-        self.printer = Some(crate::service::print::PrintWorker::spawn(path, uri));
+        self.printer = Some(crate::service::print::PrintWorker::spawn(
+            path, &self.till, uri,
+        ));
         Ok(())
     }
 
@@ -1075,11 +1076,13 @@ impl TillApp {
             self.shop
                 .return_items(&actor, Some(&approver), &till, form.sale.trim(), &items)
         });
-        let Some(Dialog::Return(f)) = &mut self.dialog else {
-            return;
-        };
         match result {
             Ok(r) => {
+                // The return is booked: the form goes, so Enter cannot book it a second time.
+                self.dialog = None;
+                if let Some(p) = &self.printer {
+                    p.wake();
+                }
                 let msg = format!(
                     "{} {}: {} {}",
                     t(lang, "return.done"),
@@ -1087,11 +1090,13 @@ impl TillApp {
                     t(lang, "return.refund"),
                     format_rupiah(r.refund_cash + r.refund_kasbon)
                 );
-                f.done = Some(msg.clone());
-                f.approval.error = None;
                 self.notify(msg, false);
             }
-            Err(e) => f.approval.error = Some(err_text(&e, lang)),
+            Err(e) => {
+                if let Some(Dialog::Return(f)) = &mut self.dialog {
+                    f.approval.error = Some(err_text(&e, lang));
+                }
+            }
         }
     }
 
@@ -1102,7 +1107,11 @@ impl TillApp {
             return;
         };
         let result = crate::service::print::receipt_printer(self.shop.store.conn(), &self.till)
-            .and_then(|uri| self.shop.enqueue_test(&actor, &uri).map(|_| uri));
+            .and_then(|uri| {
+                self.shop
+                    .enqueue_test(&actor, &self.till, &uri)
+                    .map(|_| uri)
+            });
         match result {
             Ok(uri) => {
                 if let Some(p) = &self.printer {
