@@ -540,6 +540,7 @@ fn settings_out_of_range_are_refused_and_kept() {
         ("ui.lang", "jawa"),
         ("backup.keep", "0"),
         ("till.sembako-1.unit", "bengkel"),
+        ("till.sembako-1.printer", "lpt:1"),
         ("audit.head", "1:00"),
     ] {
         let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();

@@ -239,6 +239,10 @@ pub fn validate_setting(key: &str, value: &str) -> Result<()> {
         autobackup::KEEP_KEY => v.parse::<usize>().is_ok_and(|k| (1..=3650).contains(&k)),
         crate::store::audit::HEAD_KEY => false,
         k if k.starts_with("till.") && k.ends_with(".unit") => BusinessUnit::parse(v).is_some(),
+        // A till's own receipt printer and drawer (empty: the shop's `printer.uri`).
+        k if k.starts_with("till.") && k.ends_with(".printer") => {
+            v.is_empty() || print::parse_printer(v).is_ok()
+        }
         _ => !value.chars().any(|c| c.is_control() && c != '\n'),
     };
     if ok {
