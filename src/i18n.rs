@@ -567,6 +567,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Opname berjalan: angka stok yang dihitung disembunyikan",
         "A count is under way: the stock figures being counted are hidden",
     ),
+    (
+        "settings.till_printer",
+        "Printer & laci kassa ini (kosong: printer toko)",
+        "This till's printer & drawer (empty: the shop's printer)",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

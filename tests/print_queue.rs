@@ -64,11 +64,15 @@ fn open_shop(db: &Path, clock: Arc<dyn Clock>) -> Shop {
 }
 
 fn sell(shop: &mut Shop, entry: &str, kind: TenderKind, amount: i64) -> SaleRecord {
+    sell_on(shop, "cli", entry, kind, amount)
+}
+
+fn sell_on(shop: &mut Shop, till: &str, entry: &str, kind: TenderKind, amount: i64) -> SaleRecord {
     let mut cart = Cart::default();
     shop.scan_into(&mut cart, entry).unwrap();
     shop.checkout(
         &Actor::back_office(),
-        "cli",
+        till,
         &cart,
         &[Tender {
             kind,
@@ -604,4 +608,124 @@ fn pty_serial_scanner_puts_the_item_in_the_cart_through_the_service_layer() {
     assert_eq!(cart.lines[0].item.name, "Indomie Goreng 85 g");
     assert_eq!(cart.lines[0].qty, Decimal::ONE);
     assert_eq!(cart.lines[0].unit_price, Decimal::from(3_500));
+}
+
+/// Two tills whose printers have the same local address (`usb:/dev/usb/lp0` on two machines:
+/// two different printers). Each till's worker is started with its own machine's printer.
+fn two_tills_one_address(db: &Path) -> (SimPrinterHandle, SimPrinterHandle) {
+    let mut shop = open_shop(db, Arc::new(SystemClock));
+    shop.open_shift(
+        &Actor::back_office(),
+        "t2",
+        Decimal::from(100_000),
+        &Default::default(),
+    )
+    .unwrap();
+    for till in ["cli", "t2"] {
+        shop.set_setting(
+            &Actor::back_office(),
+            &format!("till.{till}.printer"),
+            "usb:/dev/usb/lp0",
+        )
+        .unwrap();
+    }
+    (SimPrinterHandle::new(), SimPrinterHandle::new())
+}
+
+fn fast(db: &Path, till: &str) -> PrintWorkerConfig {
+    let mut cfg = PrintWorkerConfig::new(db, till, "usb:/dev/usb/lp0");
+    cfg.tick = Duration::from_millis(50);
+    cfg.probe_every = Duration::from_millis(200);
+    cfg
+}
+
+/// Wait (at most 10 s) until `done` holds.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "never: {what}");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn two_tills_with_the_same_printer_address_print_and_kick_only_their_own() {
+    let (_dir, db) = shop_file();
+    let (printer_1, printer_2) = two_tills_one_address(&db);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut shop = open_shop(&db, clock.clone());
+    let mut w1 = PrintWorker::spawn_with(fast(&db, "cli"), sim_opener(&printer_1), clock.clone());
+    let mut w2 = PrintWorker::spawn_with(fast(&db, "t2"), sim_opener(&printer_2), clock);
+    let a = sell_on(&mut shop, "cli", INDOMIE, TenderKind::Cash, 5_000);
+    let b = sell_on(&mut shop, "t2", INDOMIE, TenderKind::Cash, 5_000);
+    let c = sell_on(&mut shop, "t2", INDOMIE, TenderKind::Qris, 3_500);
+    w1.wake();
+    w2.wake();
+    wait_until("both queues empty", || {
+        shop.pending_jobs().unwrap().is_empty()
+    });
+    w1.stop();
+    w2.stop();
+    let one = kasir_receipts::decode_text(&printer_1.output());
+    let two = kasir_receipts::decode_text(&printer_2.output());
+    assert_eq!(count(&one, &a.number), 1, "{one}");
+    assert_eq!(count(&one, &b.number) + count(&one, &c.number), 0, "{one}");
+    assert_eq!(count(&two, &b.number), 1, "{two}");
+    assert_eq!(count(&two, &c.number), 1, "{two}");
+    assert_eq!(count(&two, &a.number), 0, "{two}");
+    // Each cash sale opens its own till's drawer, and no other.
+    assert_eq!(printer_1.drawer_kicks(), 1);
+    assert_eq!(printer_2.drawer_kicks(), 1);
+    let jobs = shop.sale_print_jobs(&b.number).unwrap();
+    assert!(jobs.iter().all(|j| j.till == "t2"), "{jobs:?}");
+}
+
+#[test]
+fn a_starting_worker_takes_back_only_stale_claims_of_its_own_till() {
+    let (_dir, db) = shop_file();
+    let (printer_1, printer_2) = two_tills_one_address(&db);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut shop = open_shop(&db, clock.clone());
+    let other = sell_on(&mut shop, "t2", INDOMIE, TenderKind::Qris, 3_500);
+    let fresh = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let stale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    // Till t2's worker (another process) is sending its receipt right now; a worker of this
+    // till claimed `fresh` a moment ago; `stale` was claimed ten minutes ago by one that died.
+    let now = SystemClock.now();
+    let claim = |shop: &mut Shop, sale: &SaleRecord, at: NaiveDateTime| {
+        let job = shop.sale_print_jobs(&sale.number).unwrap()[0].id;
+        let at = kasir::service::stamp(at);
+        assert!(shop
+            .store
+            .write(|tx| kasir::store::print::claim(tx, job, &at))
+            .unwrap());
+        job
+    };
+    let other_job = claim(&mut shop, &other, now);
+    let fresh_job = claim(&mut shop, &fresh, now);
+    let stale_job = claim(&mut shop, &stale, now - chrono::Duration::minutes(10));
+    let mut w1 = PrintWorker::spawn_with(fast(&db, "cli"), sim_opener(&printer_1), clock);
+    wait_until("the stale job printed", || {
+        shop.print_job(stale_job).unwrap().status == JobStatus::Done
+    });
+    // A few more passes: the fresh claims stay with whoever holds them.
+    thread::sleep(Duration::from_millis(300));
+    w1.stop();
+    assert_eq!(
+        shop.print_job(other_job).unwrap().status,
+        JobStatus::Printing
+    );
+    assert_eq!(
+        shop.print_job(fresh_job).unwrap().status,
+        JobStatus::Printing
+    );
+    let one = kasir_receipts::decode_text(&printer_1.output());
+    assert_eq!(count(&one, &stale.number), 1, "{one}");
+    assert_eq!(
+        count(&one, &other.number),
+        0,
+        "another till's receipt: {one}"
+    );
+    assert_eq!(count(&one, &fresh.number), 0, "{one}");
+    assert!(printer_2.output().is_empty());
 }

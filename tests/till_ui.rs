@@ -725,6 +725,46 @@ fn a_paid_sale_prints_its_receipt_through_the_queue_without_blocking() {
 }
 
 #[test]
+fn each_till_gets_its_own_printer_and_drawer_in_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("own.bin");
+    let mut h = harness(shop_at(&dir.path().join("shop.db"), true));
+    h.state_mut().start_printer().unwrap();
+    login(&mut h, "admin", "9999");
+    h.get_by_label("Pengaturan").click();
+    h.run_steps(3);
+    let typed = format!("file:{}", own.display());
+    // The field is typed into as the admin would.
+    h.get_by_label("Printer & laci kassa ini (kosong: printer toko)")
+        .click();
+    h.run_steps(2);
+    typing(&mut h, &typed);
+    h.get_by_label("Simpan").click();
+    h.run_steps(3);
+    let conn = h.state().shop.store.conn();
+    let till_printer = kasir::store::settings::get(conn, "till.sembako-1.printer").unwrap();
+    assert_eq!(till_printer.as_deref(), Some(typed.as_str()));
+    assert_eq!(
+        h.state().settings.printer,
+        "sim",
+        "the shop's printer stays"
+    );
+    assert_eq!(
+        kasir::service::print::receipt_printer(conn, "apotek-1").unwrap(),
+        "sim",
+        "another till keeps the shop's printer"
+    );
+    // The till's worker now prints to its own printer.
+    h.get_by_label("Cetak halaman uji").click();
+    h.run_steps(3);
+    let printed = printed_file(&mut h, &own, "TES PRINTER");
+    assert!(
+        kasir_receipts::decode_text(&printed).contains("TES PRINTER"),
+        "test page not on the till's printer"
+    );
+}
+
+#[test]
 fn the_admin_chooses_a_printer_in_settings_and_prints_a_test_page() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("test-page.bin");

@@ -227,6 +227,8 @@ pub struct SettingsForm {
     pub rounding: String,
     pub pkp: bool,
     pub printer: String,
+    /// This till's own printer and drawer (`till.<till>.printer`); empty: the shop's.
+    pub till_printer: String,
     pub paper: String,
     pub scanner: String,
     pub lang: String,
@@ -1507,6 +1509,13 @@ impl TillApp {
                 rounding: self.settings.rounding_step.to_string(),
                 pkp: self.settings.pkp,
                 printer: self.settings.printer.clone(),
+                till_printer: crate::store::settings::get(
+                    self.shop.store.conn(),
+                    &format!("till.{}.printer", self.till),
+                )
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
                 paper: self.settings.paper.clone(),
                 scanner: crate::store::settings::get(self.shop.store.conn(), "scanner.port")
                     .ok()
@@ -1577,19 +1586,17 @@ impl TillApp {
             return;
         };
         let rounding = parse_amount(&form.rounding).filter(|r| *r > Decimal::ZERO);
-        let printer_ok = form
-            .printer
-            .trim()
-            .parse::<kasir_hardware::PrinterUri>()
-            .is_ok();
+        let bad_printer = [form.printer.trim(), form.till_printer.trim()]
+            .into_iter()
+            .enumerate()
+            .find(|(i, p)| {
+                !(*i == 1 && p.is_empty()) && p.parse::<kasir_hardware::PrinterUri>().is_err()
+            })
+            .map(|(_, p)| p.to_string());
         let error = if rounding.is_none() {
             Some(t(lang, "pay.bad_amount").to_string())
-        } else if !printer_ok {
-            Some(format!(
-                "{}: {}",
-                t(lang, "settings.bad_printer"),
-                form.printer
-            ))
+        } else if let Some(p) = bad_printer {
+            Some(format!("{}: {p}", t(lang, "settings.bad_printer")))
         } else if BusinessUnit::parse(&form.unit).is_none() || Lang::parse(&form.lang).is_none() {
             Some(t(lang, "settings.bad_value").to_string())
         } else {
@@ -1609,6 +1616,10 @@ impl TillApp {
             ),
             ("tax.pkp".into(), form.pkp.to_string()),
             ("printer.uri".into(), form.printer.trim().into()),
+            (
+                format!("till.{}.printer", self.till),
+                form.till_printer.trim().into(),
+            ),
             ("printer.paper".into(), form.paper.clone()),
             ("scanner.port".into(), form.scanner.trim().into()),
             ("ui.lang".into(), form.lang.clone()),
