@@ -422,8 +422,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("printer.error", "Printer bermasalah", "Printer error"),
     (
         "printer.unknown",
-        "Status printer tidak terbaca",
-        "Printer status unknown",
+        "Printer: status tidak diketahui",
+        "Printer: status unknown",
     ),
     ("printer.waiting", "struk menunggu", "waiting to print"),
     ("report.float", "Modal awal", "Opening float"),

@@ -205,7 +205,11 @@ fn tcp_printer_that_hangs_or_refuses_keeps_the_job_and_the_sale() {
 
     // A printer that accepts the connection and then never reads nor answers.
     let hang = TcpListener::bind("127.0.0.1:0").unwrap();
-    let hang_uri = format!("tcp:127.0.0.1:{}", hang.local_addr().unwrap().port());
+    // With `status=on` an answer is required: silence is offline and nothing is sent.
+    let hang_uri = format!(
+        "tcp:127.0.0.1:{}?status=on",
+        hang.local_addr().unwrap().port()
+    );
     let (release, held) = std::sync::mpsc::channel::<()>();
     let holder = thread::spawn(move || {
         let conn = hang.accept().map(|(s, _)| s);
@@ -728,4 +732,231 @@ fn a_starting_worker_takes_back_only_stale_claims_of_its_own_till() {
     );
     assert_eq!(count(&one, &fresh.number), 0, "{one}");
     assert!(printer_2.output().is_empty());
+}
+
+/// A network printer on 127.0.0.1 for one connection: it records every byte it gets and,
+/// when `answers`, replies "all fine" (0x12) to each DLE EOT request.
+fn tcp_peer(answers: bool, status: &str) -> (String, thread::JoinHandle<Vec<u8>>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let uri = format!(
+        "tcp:127.0.0.1:{}?status={status}",
+        l.local_addr().unwrap().port()
+    );
+    let peer = thread::spawn(move || {
+        let Ok((mut conn, _)) = l.accept() else {
+            return Vec::new();
+        };
+        conn.set_read_timeout(Some(Duration::from_millis(3000)))
+            .unwrap();
+        let mut all = Vec::new();
+        let mut seen = 0;
+        let mut buf = [0u8; 512];
+        while let Ok(n) = conn.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            while answers && seen + 3 <= all.len() {
+                if all[seen] == 0x10 && all[seen + 1] == 0x04 {
+                    conn.write_all(&[0x12]).unwrap();
+                    seen += 3;
+                } else {
+                    seen += 1;
+                }
+            }
+        }
+        all
+    });
+    (uri, peer)
+}
+
+const DLE_EOT_1: &[u8] = &[0x10, 0x04, 0x01];
+
+#[test]
+fn a_tcp_printer_that_never_answers_status_prints_blind_unconfirmed_until_it_has_answered() {
+    let (_dir, db) = shop_file();
+    let clock = Arc::new(FixedClock::new(t0()));
+    let mut shop = open_shop(&db, clock.clone());
+    // Auto: a printer that has never answered gets the receipt blind, marked unconfirmed.
+    let (uri, peer) = tcp_peer(false, "auto");
+    set_till_printer(&mut shop, &uri);
+    let blind = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let got = peer.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Unknown));
+    assert_eq!(
+        state_text(PrinterState::Unknown, Lang::Id),
+        "Printer: status tidak diketahui"
+    );
+    let job = &shop.sale_print_jobs(&blind.number).unwrap()[0];
+    assert_eq!((job.status, job.unconfirmed), (JobStatus::Done, true));
+    assert!(contains(&got, DLE_EOT_1), "auto asks first");
+    let text = kasir_receipts::decode_text(&got);
+    assert_eq!(count(&text, &blind.number), 1, "{text}");
+    assert!(text.contains("Indomie Goreng 85 g"), "{text}");
+
+    // The same address now answers: confirmed, and remembered (also after a restart).
+    let port = uri
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let answering = TcpListener::bind(format!("127.0.0.1:{port}"));
+    let Ok(answering) = answering else {
+        eprintln!("SKIP: port {port} taken again");
+        return;
+    };
+    let peer = thread::spawn(move || {
+        let (mut conn, _) = answering.accept().unwrap();
+        conn.set_read_timeout(Some(Duration::from_millis(3000)))
+            .unwrap();
+        let mut all = Vec::new();
+        let mut buf = [0u8; 512];
+        let mut seen = 0;
+        while let Ok(n) = conn.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            while seen + 3 <= all.len() {
+                if all[seen] == 0x10 && all[seen + 1] == 0x04 {
+                    conn.write_all(&[0x12]).unwrap();
+                    seen += 3;
+                } else {
+                    seen += 1;
+                }
+            }
+        }
+        (all, answering)
+    });
+    let confirmed = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let (got, listener) = peer.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Ready));
+    let job = &shop.sale_print_jobs(&confirmed.number).unwrap()[0];
+    assert_eq!((job.status, job.unconfirmed), (JobStatus::Done, false));
+    assert_eq!(
+        count(&kasir_receipts::decode_text(&got), &confirmed.number),
+        1
+    );
+
+    // After a restart the printer falls silent: it answered before, so it is offline and
+    // the receipt waits instead of going out blind.
+    drop(shop);
+    let mut shop = open_shop(&db, clock);
+    let silent = thread::spawn(move || {
+        let conn = listener.accept().map(|(c, _)| c);
+        let mut all = Vec::new();
+        if let Ok(mut c) = conn {
+            c.set_read_timeout(Some(Duration::from_millis(3000)))
+                .unwrap();
+            let mut buf = [0u8; 512];
+            while let Ok(n) = c.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                all.extend_from_slice(&buf[..n]);
+            }
+        }
+        all
+    });
+    let held = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let got = silent.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Offline));
+    assert!(out.printed.is_empty());
+    let job = &shop.sale_print_jobs(&held.number).unwrap()[0];
+    assert_eq!((job.status, job.attempts), (JobStatus::Queued, 1));
+    assert!(!kasir_receipts::decode_text(&got).contains(&held.number));
+}
+
+#[test]
+fn status_off_never_asks_and_status_on_requires_an_answer() {
+    let (_dir, db) = shop_file();
+    let mut shop = open_shop(&db, Arc::new(FixedClock::new(t0())));
+    let (uri, peer) = tcp_peer(false, "off");
+    set_till_printer(&mut shop, &uri);
+    let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let got = peer.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Unknown));
+    assert!(!contains(&got, &[0x10, 0x04]), "off never asks");
+    assert_eq!(count(&kasir_receipts::decode_text(&got), &sale.number), 1);
+    assert!(shop.sale_print_jobs(&sale.number).unwrap()[0].unconfirmed);
+    // On, with a printer that answers: asked, printed, confirmed.
+    let (uri, peer) = tcp_peer(true, "on");
+    set_till_printer(&mut shop, &uri);
+    let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let got = peer.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Ready));
+    assert!(contains(&got, DLE_EOT_1));
+    assert_eq!(count(&kasir_receipts::decode_text(&got), &sale.number), 1);
+    assert!(!shop.sale_print_jobs(&sale.number).unwrap()[0].unconfirmed);
+}
+
+#[test]
+fn a_pty_printer_that_never_answers_status_prints_blind_and_one_that_answers_is_confirmed() {
+    for answers in [false, true] {
+        let Some((mut master, _slave, path)) = pty_pair() else {
+            return;
+        };
+        let (_dir, db) = shop_file();
+        let mut shop = open_shop(&db, Arc::new(FixedClock::new(t0())));
+        let uri = format!("serial:{path}?baud=9600");
+        set_till_printer(&mut shop, &uri);
+        let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+        let printer = thread::spawn(move || {
+            master.set_timeout(Duration::from_millis(20)).unwrap();
+            let (mut all, mut seen, mut last) = (Vec::new(), 0, Instant::now());
+            let mut buf = [0u8; 512];
+            while last.elapsed() < Duration::from_millis(2500) {
+                if let Ok(n) = master.read(&mut buf) {
+                    if n > 0 {
+                        last = Instant::now();
+                        all.extend_from_slice(&buf[..n]);
+                        while answers && seen + 3 <= all.len() {
+                            if all[seen] == 0x10 && all[seen + 1] == 0x04 {
+                                master.write_all(&[0x12]).unwrap();
+                                seen += 3;
+                            } else {
+                                seen += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            all
+        });
+        let out = shop
+            .process_queue_once("cli", &uri, &mut open_printer)
+            .unwrap();
+        let got = printer.join().unwrap();
+        let job = &shop.sale_print_jobs(&sale.number).unwrap()[0];
+        assert_eq!(job.status, JobStatus::Done, "answers={answers}");
+        assert_eq!(job.unconfirmed, !answers, "answers={answers}");
+        let state = if answers {
+            PrinterState::Ready
+        } else {
+            PrinterState::Unknown
+        };
+        assert_eq!(out.state, Some(state));
+        assert!(contains(&got, DLE_EOT_1));
+        let text = kasir_receipts::decode_text(&got);
+        assert_eq!(count(&text, &sale.number), 1, "answers={answers}: {text}");
+        assert!(text.contains("Indomie Goreng 85 g"), "{text}");
+    }
 }

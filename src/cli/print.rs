@@ -306,11 +306,12 @@ fn send_now(
         );
     } else {
         println!(
-            "{} {} {} (job {})",
+            "{} {} {} (job {}){}",
             lang.pick(what_id, what_en),
             lang.pick("dicetak ke", "printed on"),
             job.printer,
-            job.id
+            job.id,
+            unconfirmed_note(&job, lang)
         );
     }
     Ok(())
@@ -327,6 +328,18 @@ fn outcome_json(printer: &str, o: &QueueOutcome) -> serde_json::Value {
     })
 }
 
+/// ", sent without confirmation (printer status unknown)" for a job printed blind.
+fn unconfirmed_note(j: &PrintJob, lang: Lang) -> &'static str {
+    if j.unconfirmed {
+        lang.pick(
+            ", terkirim tanpa konfirmasi (status printer tidak diketahui)",
+            ", sent without confirmation (printer status unknown)",
+        )
+    } else {
+        ""
+    }
+}
+
 fn job_line(j: &PrintJob, lang: Lang) -> String {
     let status = match j.status {
         JobStatus::Queued if j.attempts > 0 => format!(
@@ -340,9 +353,10 @@ fn job_line(j: &PrintJob, lang: Lang) -> String {
         JobStatus::Queued => lang.pick("menunggu", "waiting").to_string(),
         JobStatus::Printing => lang.pick("sedang dicetak", "printing").to_string(),
         JobStatus::Done => format!(
-            "{} {}",
+            "{} {}{}",
             lang.pick("selesai", "done"),
-            j.printed_at.clone().unwrap_or_default()
+            j.printed_at.clone().unwrap_or_default(),
+            unconfirmed_note(j, lang)
         ),
         JobStatus::Failed => lang
             .pick("gagal, dihentikan", "failed, given up")

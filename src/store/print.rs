@@ -79,10 +79,12 @@ pub struct PrintJob {
     pub next_attempt_at: String,
     pub created_at: String,
     pub printed_at: Option<String>,
+    /// Sent without the printer confirming it was ready (printed blind).
+    pub unconfirmed: bool,
 }
 
 const COLS: &str = "id, uuid, kind, ref, sale_id, printer, payload, status, attempts, last_error,
-                    next_attempt_at, created_at, printed_at, till";
+                    next_attempt_at, created_at, printed_at, till, unconfirmed";
 
 fn row(r: &Row) -> rusqlite::Result<PrintJob> {
     let text_enum_err = |i: usize, s: String| {
@@ -109,6 +111,7 @@ fn row(r: &Row) -> rusqlite::Result<PrintJob> {
         created_at: r.get(11)?,
         printed_at: r.get(12)?,
         till: r.get(13)?,
+        unconfirmed: r.get(14)?,
     })
 }
 
@@ -220,14 +223,34 @@ pub fn claim(c: &Connection, id: i64, at: &str) -> Result<bool> {
         == 1)
 }
 
-/// A claimed job was sent. False when it was not (or no longer) claimed — then nothing changes.
-pub fn mark_done(c: &Connection, id: i64, at: &str) -> Result<bool> {
+/// A claimed job was sent (`confirmed`: the printer said it was ready). False when it was
+/// not (or no longer) claimed — then nothing changes.
+pub fn mark_done(c: &Connection, id: i64, at: &str, confirmed: bool) -> Result<bool> {
     Ok(c.prepare_cached(
-        "UPDATE print_jobs SET status = 'done', printed_at = ?2, claimed_at = NULL
+        "UPDATE print_jobs SET status = 'done', printed_at = ?2, claimed_at = NULL,
+                               unconfirmed = ?3
          WHERE id = ?1 AND status = 'printing'",
     )?
-    .execute(params![id, at])?
+    .execute(params![id, at, !confirmed])?
         == 1)
+}
+
+/// Whether `till`'s printer at `printer` has ever answered a status request.
+pub fn answered_before(c: &Connection, till: &str, printer: &str) -> Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT 1 FROM printer_answers WHERE till = ?1 AND printer = ?2")?
+            .exists([till, printer])?,
+    )
+}
+
+/// `till`'s printer at `printer` answered a status request.
+pub fn remember_answer(c: &Connection, till: &str, printer: &str, at: &str) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO printer_answers(till, printer, answered_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(till, printer) DO NOTHING",
+    )?
+    .execute([till, printer, at])?;
+    Ok(())
 }
 
 /// A claimed job could not be sent: back to the queue, one attempt more, retried at `next`.

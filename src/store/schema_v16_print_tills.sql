@@ -5,6 +5,8 @@
 -- (`usb:/dev/usb/lp0` on two machines) never print each other's receipts or open each
 -- other's drawers. The back office (the command line) is till `cli`.
 -- Kind `return` is a return slip (its ESC/POS bytes in the payload).
+-- `unconfirmed` = 1: sent to a printer that did not answer the status request (printed
+-- blind, `status=off` or a printer in `status=auto` that has never answered).
 CREATE TABLE print_jobs_v16 (
     id              INTEGER PRIMARY KEY,
     uuid            TEXT NOT NULL,
@@ -23,6 +25,7 @@ CREATE TABLE print_jobs_v16 (
     created_at      TEXT NOT NULL,
     printed_at      TEXT,
     till            TEXT NOT NULL,
+    unconfirmed     INTEGER NOT NULL DEFAULT 0 CHECK (unconfirmed IN (0, 1)),
     CHECK (kind NOT IN ('receipt', 'reprint') OR ref IS NOT NULL),
     CHECK (kind IN ('receipt', 'reprint', 'drawer') OR payload IS NOT NULL)
 ) STRICT;
@@ -35,9 +38,19 @@ SELECT p.id, p.uuid, p.kind, p.ref, p.sale_id, p.printer, p.payload, p.status, p
                 (SELECT min(substr(k.key, 6, length(k.key) - 13)) FROM settings k
                  WHERE k.key LIKE 'till.%.printer' AND trim(k.value) = p.printer
                  HAVING count(*) = 1),
-                'cli')
+                'cli'),
+       0
 FROM print_jobs p;
 DROP TABLE print_jobs;
 ALTER TABLE print_jobs_v16 RENAME TO print_jobs;
 CREATE INDEX print_jobs_waiting ON print_jobs(till, printer, status, id);
 CREATE INDEX print_jobs_sale ON print_jobs(sale_id);
+-- The printers (per till: two tills may have a printer at the same local address) that have
+-- answered a status request at least once. In `status=auto` such a printer is offline when
+-- it stops answering; one that never answered is printed to blind. Kept across restarts.
+CREATE TABLE printer_answers (
+    till        TEXT NOT NULL,
+    printer     TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (till, printer)
+) STRICT, WITHOUT ROWID;

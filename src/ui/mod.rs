@@ -1590,7 +1590,7 @@ impl TillApp {
             .into_iter()
             .enumerate()
             .find(|(i, p)| {
-                !(*i == 1 && p.is_empty()) && p.parse::<kasir_hardware::PrinterUri>().is_err()
+                !(*i == 1 && p.is_empty()) && p.parse::<kasir_hardware::PrinterAddress>().is_err()
             })
             .map(|(_, p)| p.to_string());
         let error = if rounding.is_none() {

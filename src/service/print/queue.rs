@@ -2,14 +2,15 @@
 //! and marked done or retried later.
 
 use kasir_hardware::{
-    kick_drawer, query_status, send_job_with, HardwareError, JobOptions, Transport,
-    DEFAULT_STATUS_TIMEOUT,
+    kick_drawer, send_job_with, status_reply, HardwareError, JobOptions, StatusGate, Transport,
+    Verdict, DEFAULT_STATUS_TIMEOUT,
 };
 use kasir_receipts::{EscposOptions, ShiftReport};
 use rusqlite::Transaction;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::route::status_mode_of;
 use super::{
     canonical_printer, parse_printer, receipt_printer, state_of_error, Opener, PrinterReport,
     PrinterState, BACKOFF_FIRST_SECS, BACKOFF_MAX_SECS, DRAWER_KICK_TTL_SECS, STALE_CLAIM_SECS,
@@ -371,6 +372,9 @@ impl Shop {
         }
         let lang = self.settings()?.lang;
         let mut transport: Option<Box<dyn Transport>> = None;
+        let (mode, answers_key) = status_mode_of(printer);
+        let mut remembered = q::answered_before(self.store.conn(), till, &answers_key)?;
+        let mut gate = StatusGate::new(mode, remembered);
         for job in &jobs {
             if job.kind == JobKind::Drawer {
                 let expired =
@@ -398,23 +402,27 @@ impl Shop {
                 continue; // another worker has it
             }
             let sent = match &mut transport {
-                Some(t) => send(t.as_mut(), job.kind, &bytes),
+                Some(t) => send(t.as_mut(), job.kind, &bytes, &mut gate),
                 None => match open(printer) {
-                    Ok(t) => send(transport.insert(t).as_mut(), job.kind, &bytes),
+                    Ok(t) => send(transport.insert(t).as_mut(), job.kind, &bytes, &mut gate),
                     Err(e) => Err(e),
                 },
             };
+            if gate.answered_before && !remembered {
+                remembered = true;
+                self.store
+                    .write(|tx| q::remember_answer(tx, till, &answers_key, &now_s))?;
+            }
             match sent {
-                Ok(state) => {
+                Ok(news) => {
                     let printed_at = stamp(self.now());
+                    let confirmed = news.is_none_or(|(_, c)| c);
                     self.store
-                        .write(|tx| q::mark_done(tx, job.id, &printed_at))?;
+                        .write(|tx| q::mark_done(tx, job.id, &printed_at, confirmed))?;
                     out.printed.push(job.id);
-                    out.state = Some(match state {
-                        // A one-way link that took the job is as good as ready.
-                        PrinterState::Unknown => PrinterState::Ready,
-                        s => s,
-                    });
+                    if let Some((state, _)) = news {
+                        out.state = Some(state);
+                    }
                 }
                 Err(e) if job.kind == JobKind::Test => {
                     // A test page is for now: it is not printed later by surprise.
@@ -448,7 +456,8 @@ impl Shop {
         Ok(out)
     }
 
-    /// Ask `till`'s printer how it is (DLE EOT where the link is two-way).
+    /// Ask `till`'s printer how it is (DLE EOT where the link is two-way and the printer's
+    /// status mode asks), under the same rules as a job.
     pub fn probe_printer(
         &self,
         till: &str,
@@ -457,12 +466,24 @@ impl Shop {
     ) -> Result<PrinterReport> {
         let printer = &canonical_printer(printer);
         let queued = q::queued_for(self.store.conn(), till, printer)?.len();
-        let (state, last_error) = match open(printer)
-            .and_then(|mut t| query_status(t.as_mut(), DEFAULT_STATUS_TIMEOUT))
-        {
-            Ok(s) => (s.state, None),
-            Err(e) => (state_of_error(&e), Some(e.to_string())),
+        let (mode, answers_key) = status_mode_of(printer);
+        let before = q::answered_before(self.store.conn(), till, &answers_key)?;
+        let mut gate = StatusGate::new(mode, before);
+        let (state, last_error) = if !gate.asks() {
+            (PrinterState::Unknown, None)
+        } else {
+            match open(printer).and_then(|mut t| status_reply(t.as_mut(), DEFAULT_STATUS_TIMEOUT)) {
+                Ok(reply) => match gate.judge(Some(reply)) {
+                    Verdict::Hold(s) | Verdict::Send { state: s, .. } => (s, None),
+                },
+                Err(e) => (state_of_error(&e), Some(e.to_string())),
+            }
         };
+        if gate.answered_before && !before {
+            let at = stamp(self.now());
+            self.store
+                .write_with_reads(|tx| q::remember_answer(tx, till, &answers_key, &at))?;
+        }
         Ok(PrinterReport {
             printer: printer.to_string(),
             state,
@@ -541,29 +562,43 @@ impl Shop {
     }
 }
 
-/// Send one job on an open transport; returns the state the printer reported.
+/// Send one job on an open transport under the printer's status rules. `Ok(None)`: a drawer
+/// kick, which tells nothing of the printer; `Ok(Some((state, confirmed)))`: the job went out,
+/// `confirmed` when the printer said it was ready (or the link is one-way).
 fn send(
     t: &mut dyn Transport,
     kind: JobKind,
     bytes: &[u8],
-) -> std::result::Result<PrinterState, HardwareError> {
+    gate: &mut StatusGate,
+) -> std::result::Result<Option<(PrinterState, bool)>, HardwareError> {
     if kind == JobKind::Drawer {
         // A kick goes out even without paper: the cashier needs the drawer for the change.
         t.write_all(bytes)?;
         t.flush()?;
-        return Ok(PrinterState::Unknown);
+        return Ok(None);
     }
-    let status = query_status(t, DEFAULT_STATUS_TIMEOUT)?;
-    if let Some(refusal) = status.refusal() {
-        return Err(refusal);
+    let reply = if gate.asks() {
+        Some(status_reply(t, DEFAULT_STATUS_TIMEOUT)?)
+    } else {
+        None
+    };
+    match gate.judge(reply) {
+        Verdict::Hold(state) => Err(match state {
+            PrinterState::PaperOut => HardwareError::PaperOut,
+            PrinterState::CoverOpen => HardwareError::CoverOpen,
+            PrinterState::Error => HardwareError::PrinterFault,
+            _ => HardwareError::Offline,
+        }),
+        Verdict::Send { confirmed, state } => {
+            send_job_with(
+                t,
+                bytes,
+                &JobOptions {
+                    check_status: false,
+                    ..JobOptions::default()
+                },
+            )?;
+            Ok(Some((state, confirmed)))
+        }
     }
-    send_job_with(
-        t,
-        bytes,
-        &JobOptions {
-            check_status: false,
-            ..JobOptions::default()
-        },
-    )?;
-    Ok(status.state)
 }

@@ -1,6 +1,6 @@
 //! Which printer a till's jobs go to, and printer addresses in their canonical spelling.
 
-use kasir_hardware::{HardwareError, PrinterUri, Transport};
+use kasir_hardware::{HardwareError, PrinterAddress, Transport};
 use rusqlite::Connection;
 
 use crate::error::{KasirError, Result};
@@ -8,12 +8,12 @@ use crate::store::settings;
 
 /// Open a printer by URI with the hardware crate.
 pub fn open_printer(uri: &str) -> std::result::Result<Box<dyn Transport>, HardwareError> {
-    kasir_hardware::open(&uri.parse::<PrinterUri>()?)
+    kasir_hardware::open(&uri.parse::<PrinterAddress>()?.uri)
 }
 
 /// Check a printer URI, in its canonical spelling.
 pub fn parse_printer(uri: &str) -> Result<String> {
-    uri.parse::<PrinterUri>()
+    uri.parse::<PrinterAddress>()
         .map(|u| u.to_string())
         .map_err(KasirError::Printer)
 }
@@ -22,7 +22,7 @@ pub fn parse_printer(uri: &str) -> Result<String> {
 /// `tcp:host:9100` name one queue), else as written (the job then fails with a clear error
 /// instead of the sale failing).
 pub fn canonical_printer(uri: &str) -> String {
-    uri.parse::<PrinterUri>()
+    uri.parse::<PrinterAddress>()
         .map(|u| u.to_string())
         .unwrap_or_else(|_| uri.trim().to_string())
 }
@@ -38,4 +38,13 @@ pub fn receipt_printer(c: &Connection, till: &str) -> Result<String> {
             .unwrap_or_else(|| "sim".into()),
     };
     Ok(canonical_printer(&uri))
+}
+
+/// A printer's status mode (`?status=`) and the address its answers are remembered under
+/// (without the mode, so changing the mode keeps what was learned).
+pub fn status_mode_of(printer: &str) -> (kasir_hardware::StatusMode, String) {
+    match printer.parse::<PrinterAddress>() {
+        Ok(a) => (a.status, a.uri.to_string()),
+        Err(_) => (kasir_hardware::StatusMode::Auto, printer.trim().to_string()),
+    }
 }
