@@ -268,3 +268,46 @@ fn a_cash_return_prints_its_slip_and_opens_the_drawer_of_its_till_and_leaves_the
         "the refund's kick comes before its slip"
     );
 }
+
+#[test]
+fn print_receipt_to_a_printer_that_never_answers_status_prints_blind_and_says_so() {
+    use std::io::Read;
+    let (_dir, db) = demo_shop();
+    let no = sale_number(&db, &["--pay", "qris:3500", "8991234567891"]);
+    // A network print server: takes the bytes, never answers DLE EOT.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        conn.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut got = Vec::new();
+        let _ = conn.read_to_end(&mut got);
+        got
+    });
+    let uri = format!("tcp:127.0.0.1:{port}?status=auto");
+    let out = ok(
+        &db,
+        &["--lang", "en", "print", "receipt", &no, "--printer", &uri],
+    );
+    assert!(
+        out.contains("sent without confirmation (printer status unknown)"),
+        "{out}"
+    );
+    let got = peer.join().unwrap();
+    assert!(got.windows(3).any(|w| w == [0x10, 0x04, 0x01]), "asked");
+    let text = kasir_receipts::decode_text(&got);
+    assert!(text.contains("SALINAN") && text.contains(&no), "{text}");
+    let jobs = json(&db, &["print", "queue"])["jobs"].clone();
+    let reprint = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["kind"] == "reprint")
+        .unwrap()
+        .clone();
+    assert_eq!(reprint["status"], "done");
+    assert_eq!(reprint["unconfirmed"], true);
+    let listing = ok(&db, &["--lang", "en", "print", "queue"]);
+    assert!(listing.contains("sent without confirmation"), "{listing}");
+}
