@@ -960,3 +960,30 @@ fn a_pty_printer_that_never_answers_status_prints_blind_and_one_that_answers_is_
         assert!(text.contains("Indomie Goreng 85 g"), "{text}");
     }
 }
+
+#[test]
+fn receipts_waiting_for_a_broken_printer_print_on_the_till_s_new_one() {
+    let (dir, db) = shop_file();
+    let mut shop = open_shop(&db, Arc::new(FixedClock::new(t0())));
+    let dead = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("tcp:127.0.0.1:{}", l.local_addr().unwrap().port())
+    };
+    set_till_printer(&mut shop, &dead);
+    let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &dead, &mut open_printer)
+        .unwrap();
+    assert!(out.printed.is_empty());
+    let file = dir.path().join("new.bin");
+    let new = format!("file:{}", file.display());
+    set_till_printer(&mut shop, &new);
+    shop.retry_now(kasir::store::print::Scope::default())
+        .unwrap();
+    let out = shop
+        .process_queue_once("cli", &new, &mut open_printer)
+        .unwrap();
+    assert_eq!(out.printed.len(), 1);
+    let text = kasir_receipts::decode_text(&std::fs::read(&file).unwrap());
+    assert_eq!(count(&text, &sale.number), 1, "{text}");
+}

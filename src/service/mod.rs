@@ -175,8 +175,13 @@ impl Shop {
             ));
         }
         let at = stamp(self.now());
+        let printer =
+            key == "printer.uri" || (key.starts_with("till.") && key.ends_with(".printer"));
         self.store.write(|tx| {
             settings::set(tx, key, value)?;
+            if printer {
+                print::follow_printer_change(tx)?;
+            }
             crate::store::audit::append(
                 tx,
                 &crate::store::audit::AuditEntry {

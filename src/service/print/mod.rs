@@ -37,7 +37,9 @@ use serde::Serialize;
 
 pub use kasir_hardware::PrinterState;
 pub use queue::{backoff, enqueue_return_slip, enqueue_sale_receipt, JobFailure, QueueOutcome};
-pub use route::{canonical_printer, open_printer, parse_printer, receipt_printer};
+pub use route::{
+    canonical_printer, follow_printer_change, open_printer, parse_printer, receipt_printer,
+};
 pub use worker::{PrintWorker, PrintWorkerConfig, PrintWorkerHandle};
 
 use crate::i18n::{t, Lang};

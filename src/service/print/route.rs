@@ -48,3 +48,17 @@ pub fn status_mode_of(printer: &str) -> (kasir_hardware::StatusMode, String) {
         Err(_) => (kasir_hardware::StatusMode::Auto, printer.trim().to_string()),
     }
 }
+
+/// After a printer setting changed: every till's waiting jobs go to that till's printer as
+/// it is now (a receipt queued for a broken printer prints on its replacement).
+pub fn follow_printer_change(c: &Connection) -> Result<usize> {
+    let mut moved = 0;
+    let tills: std::collections::BTreeSet<String> = crate::store::print::queues_with_queued(c)?
+        .into_iter()
+        .map(|(till, _)| till)
+        .collect();
+    for till in tills {
+        moved += crate::store::print::repoint(c, &till, &receipt_printer(c, &till)?)?;
+    }
+    Ok(moved)
+}
