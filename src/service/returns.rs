@@ -1,6 +1,10 @@
 //! Returns against a receipt: refund at the price paid on that sale, never more than was
 //! sold minus what came back already; stock back in at the cost recorded on the sale line,
-//! into the batch it came from; a supervisor approves; audited.
+//! into the batch it came from; a supervisor approves; audited. The checks, the number and
+//! every write run in one immediate transaction, so two tills returning the same line
+//! cannot both pass the check. The return slip (and, for a cash refund, a drawer kick) is
+//! queued on the till's printer in that transaction; the cash refund is a cash move of the
+//! shift (its expected cash falls, the X/Z report lists it).
 
 use std::collections::BTreeMap;
 
