@@ -248,14 +248,11 @@ fn tcp_printer_that_hangs_or_refuses_keeps_the_job_and_the_sale() {
     };
     let refused_uri = format!("tcp:127.0.0.1:{refused_port}");
     set_till_printer(&mut shop, &refused_uri);
+    // The receipt still waiting follows the till to its new printer.
+    let first = shop.sale_print_jobs(&sale.number).unwrap()[0].clone();
+    assert_eq!(first.printer, refused_uri);
     let sale2 = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
-    let out = shop
-        .process_queue_once("cli", &refused_uri, &mut open_printer)
-        .unwrap();
-    assert_eq!(out.state, Some(PrinterState::Offline));
-    let failure = out.failed.expect("the job failed");
-    assert!(failure.error.contains("refused"), "{failure:?}");
-    // Not due yet: the next pass does not touch the printer.
+    // Not due yet: the pass does not touch the printer.
     let out = shop
         .process_queue_once("cli", &refused_uri, &mut open_printer)
         .unwrap();
@@ -264,11 +261,19 @@ fn tcp_printer_that_hangs_or_refuses_keeps_the_job_and_the_sale() {
         (None, Some("2026-11-23 10:00:02"))
     );
     clock.advance(chrono::Duration::seconds(2));
-    shop.process_queue_once("cli", &refused_uri, &mut open_printer)
+    let out = shop
+        .process_queue_once("cli", &refused_uri, &mut open_printer)
         .unwrap();
-    let job = &shop.sale_print_jobs(&sale2.number).unwrap()[0];
+    assert_eq!(out.state, Some(PrinterState::Offline));
+    let failure = out.failed.expect("the job failed");
+    assert!(failure.error.contains("refused"), "{failure:?}");
+    assert_eq!(failure.job, first.id);
+    let job = shop.print_job(first.id).unwrap();
     assert_eq!((job.status, job.attempts), (JobStatus::Queued, 2));
     assert_eq!(job.next_attempt_at, "2026-11-23 10:00:06", "2 s then 4 s");
+    // The younger receipt waits behind it, untried.
+    let job = &shop.sale_print_jobs(&sale2.number).unwrap()[0];
+    assert_eq!((job.status, job.attempts), (JobStatus::Queued, 0));
 
     // Both sales stay committed, each once; both receipts wait.
     let sales = shop.sales_on(t0().date()).unwrap();
