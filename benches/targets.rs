@@ -311,6 +311,7 @@ fn same_rows(tx: &rusqlite::Transaction, cart: &Cart, k: u64) -> kasir::Result<(
                 kind,
                 reference: Some(&number),
                 sale_id: Some(sale),
+                till: "cli",
                 printer: "sim",
                 payload: None,
                 at,

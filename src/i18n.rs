@@ -420,8 +420,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("printer.error", "Printer bermasalah", "Printer error"),
     (
         "printer.unknown",
-        "Status printer tidak terbaca",
-        "Printer status unknown",
+        "Printer: status tidak diketahui",
+        "Printer: status unknown",
     ),
     ("printer.waiting", "struk menunggu", "waiting to print"),
     ("report.float", "Modal awal", "Opening float"),
@@ -607,6 +607,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "override.oversell",
         "Jual melebihi stok",
         "Sell beyond stock",
+    ),
+    (
+        "settings.till_printer",
+        "Printer & laci kassa ini (kosong: printer toko)",
+        "This till's printer & drawer (empty: the shop's printer)",
     ),
 ];
 

@@ -594,6 +594,7 @@ fn settings_out_of_range_are_refused_and_kept() {
         ("scale.tare", "-50"),
         ("barcode.instore", "20IIIIIWWWW"),
         ("barcode.instore", "30IIIIIWWWWW"),
+        ("till.sembako-1.printer", "lpt:1"),
     ] {
         let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
         let e = shop.set_setting(&boss, key, bad).unwrap_err();

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{demo_shop, json, kasir, ok, refused};
+use rust_decimal::Decimal;
 
 fn sale_number(db: &std::path::Path, args: &[&str]) -> String {
     let mut all = vec!["sale"];
@@ -501,4 +502,119 @@ fn devices_scale_prints_one_stable_reading_or_why_not() {
         err.contains("Cannot open port /dev/ttyKASIR_NO_SCALE"),
         "{err}"
     );
+}
+
+#[test]
+fn a_cash_return_prints_its_slip_and_opens_the_drawer_of_its_till_and_leaves_the_drawer_count() {
+    let (dir, db) = demo_shop();
+    let file = dir.path().join("cli-till.bin");
+    let uri = format!("file:{}", file.display());
+    {
+        let mut shop = kasir::service::Shop::new(
+            kasir::store::Store::open(&db, kasir::store::OpenMode::Existing).unwrap(),
+            std::sync::Arc::new(kasir::service::SystemClock),
+        );
+        shop.set_setting(
+            &kasir::domain::user::Actor::back_office(),
+            "till.cli.printer",
+            &uri,
+        )
+        .unwrap();
+    }
+    let dec = |v: &serde_json::Value| -> Decimal {
+        v.as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_string())
+            .parse()
+            .unwrap()
+    };
+    let expected = |db: &std::path::Path| {
+        let x = json(db, &["report", "x"]);
+        let rows = x["report"]["rows"].as_array().unwrap().clone();
+        let amount = |label: &str| {
+            rows.iter()
+                .find(|r| r["label"] == label)
+                .map(|r| dec(&r["amount"]))
+        };
+        (amount("Kas seharusnya").unwrap(), amount("Refund tunai"))
+    };
+    let no = sale_number(&db, &["--pay", "cash:10000", "8991234567891*2"]);
+    let (before, refunds) = expected(&db);
+    assert_eq!(refunds, Some(Decimal::ZERO));
+    let r = json(&db, &["return", &no, "8991234567891*1"]);
+    assert_eq!(dec(&r["refund_cash"]), Decimal::from(3500));
+    let (after, refunds) = expected(&db);
+    assert_eq!(
+        before - after,
+        Decimal::from(3500),
+        "expected cash falls by the refund"
+    );
+    assert_eq!(
+        refunds,
+        Some(Decimal::from(-3500)),
+        "the X report lists the cash refund"
+    );
+    // The return queued a drawer kick and its slip for this till; they print in order.
+    ok(&db, &["print", "retry", "--till", "cli"]);
+    let bytes = std::fs::read(&file).unwrap();
+    let kick = [0x1B, 0x70, 0x00];
+    let kicks = bytes.windows(3).filter(|w| *w == kick).count();
+    assert_eq!(kicks, 2, "one kick for the sale, one for the cash refund");
+    let text = kasir_receipts::decode_text(&bytes);
+    assert!(text.contains("RETUR BARANG"), "{text}");
+    let slip = &text[text.find("RETUR BARANG").unwrap()..];
+    assert!(
+        slip.contains("Atas transaksi:") && slip.contains(&no),
+        "{text}"
+    );
+    assert!(text.contains("Uang kembali"), "{text}");
+    let last_kick = bytes.windows(3).rposition(|w| w == kick).unwrap();
+    let slip_at = text.find("RETUR BARANG").unwrap();
+    assert!(
+        kasir_receipts::decode_text(&bytes[..last_kick]).len() < slip_at,
+        "the refund's kick comes before its slip"
+    );
+}
+
+#[test]
+fn print_receipt_to_a_printer_that_never_answers_status_prints_blind_and_says_so() {
+    use std::io::Read;
+    let (_dir, db) = demo_shop();
+    let no = sale_number(&db, &["--pay", "qris:3500", "8991234567891"]);
+    // A network print server: takes the bytes, never answers DLE EOT.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        conn.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut got = Vec::new();
+        let _ = conn.read_to_end(&mut got);
+        got
+    });
+    let uri = format!("tcp:127.0.0.1:{port}?status=auto");
+    let out = ok(
+        &db,
+        &["--lang", "en", "print", "receipt", &no, "--printer", &uri],
+    );
+    assert!(
+        out.contains("sent without confirmation (printer status unknown)"),
+        "{out}"
+    );
+    let got = peer.join().unwrap();
+    assert!(got.windows(3).any(|w| w == [0x10, 0x04, 0x01]), "asked");
+    let text = kasir_receipts::decode_text(&got);
+    assert!(text.contains("SALINAN") && text.contains(&no), "{text}");
+    let jobs = json(&db, &["print", "queue"])["jobs"].clone();
+    let reprint = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["kind"] == "reprint")
+        .unwrap()
+        .clone();
+    assert_eq!(reprint["status"], "done");
+    assert_eq!(reprint["unconfirmed"], true);
+    let listing = ok(&db, &["--lang", "en", "print", "queue"]);
+    assert!(listing.contains("sent without confirmation"), "{listing}");
 }

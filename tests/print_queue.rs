@@ -64,11 +64,15 @@ fn open_shop(db: &Path, clock: Arc<dyn Clock>) -> Shop {
 }
 
 fn sell(shop: &mut Shop, entry: &str, kind: TenderKind, amount: i64) -> SaleRecord {
+    sell_on(shop, "cli", entry, kind, amount)
+}
+
+fn sell_on(shop: &mut Shop, till: &str, entry: &str, kind: TenderKind, amount: i64) -> SaleRecord {
     let mut cart = Cart::default();
     shop.scan_into(&mut cart, entry).unwrap();
     shop.checkout(
         &Actor::back_office(),
-        "cli",
+        till,
         &cart,
         &[Tender {
             kind,
@@ -159,7 +163,7 @@ fn pty_serial_printer_prints_a_real_sale_with_drawer_kick() {
         all
     });
     let out = shop
-        .process_queue_once(&uri, &mut open_printer)
+        .process_queue_once("cli", &uri, &mut open_printer)
         .expect("queue pass");
     let bytes = printer.join().unwrap();
 
@@ -201,7 +205,11 @@ fn tcp_printer_that_hangs_or_refuses_keeps_the_job_and_the_sale() {
 
     // A printer that accepts the connection and then never reads nor answers.
     let hang = TcpListener::bind("127.0.0.1:0").unwrap();
-    let hang_uri = format!("tcp:127.0.0.1:{}", hang.local_addr().unwrap().port());
+    // With `status=on` an answer is required: silence is offline and nothing is sent.
+    let hang_uri = format!(
+        "tcp:127.0.0.1:{}?status=on",
+        hang.local_addr().unwrap().port()
+    );
     let (release, held) = std::sync::mpsc::channel::<()>();
     let holder = thread::spawn(move || {
         let conn = hang.accept().map(|(s, _)| s);
@@ -211,7 +219,7 @@ fn tcp_printer_that_hangs_or_refuses_keeps_the_job_and_the_sale() {
     set_till_printer(&mut shop, &hang_uri);
     let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
     let out = shop
-        .process_queue_once(&hang_uri, &mut open_printer)
+        .process_queue_once("cli", &hang_uri, &mut open_printer)
         .unwrap();
     let _ = release.send(());
     holder.join().unwrap();
@@ -240,27 +248,32 @@ fn tcp_printer_that_hangs_or_refuses_keeps_the_job_and_the_sale() {
     };
     let refused_uri = format!("tcp:127.0.0.1:{refused_port}");
     set_till_printer(&mut shop, &refused_uri);
+    // The receipt still waiting follows the till to its new printer.
+    let first = shop.sale_print_jobs(&sale.number).unwrap()[0].clone();
+    assert_eq!(first.printer, refused_uri);
     let sale2 = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    // Not due yet: the pass does not touch the printer.
     let out = shop
-        .process_queue_once(&refused_uri, &mut open_printer)
-        .unwrap();
-    assert_eq!(out.state, Some(PrinterState::Offline));
-    let failure = out.failed.expect("the job failed");
-    assert!(failure.error.contains("refused"), "{failure:?}");
-    // Not due yet: the next pass does not touch the printer.
-    let out = shop
-        .process_queue_once(&refused_uri, &mut open_printer)
+        .process_queue_once("cli", &refused_uri, &mut open_printer)
         .unwrap();
     assert_eq!(
         (out.state, out.next_due.as_deref()),
         (None, Some("2026-11-23 10:00:02"))
     );
     clock.advance(chrono::Duration::seconds(2));
-    shop.process_queue_once(&refused_uri, &mut open_printer)
+    let out = shop
+        .process_queue_once("cli", &refused_uri, &mut open_printer)
         .unwrap();
-    let job = &shop.sale_print_jobs(&sale2.number).unwrap()[0];
+    assert_eq!(out.state, Some(PrinterState::Offline));
+    let failure = out.failed.expect("the job failed");
+    assert!(failure.error.contains("refused"), "{failure:?}");
+    assert_eq!(failure.job, first.id);
+    let job = shop.print_job(first.id).unwrap();
     assert_eq!((job.status, job.attempts), (JobStatus::Queued, 2));
     assert_eq!(job.next_attempt_at, "2026-11-23 10:00:06", "2 s then 4 s");
+    // The younger receipt waits behind it, untried.
+    let job = &shop.sale_print_jobs(&sale2.number).unwrap()[0];
+    assert_eq!((job.status, job.attempts), (JobStatus::Queued, 0));
 
     // Both sales stay committed, each once; both receipts wait.
     let sales = shop.sales_on(t0().date()).unwrap();
@@ -322,7 +335,7 @@ fn paper_out_mid_queue_is_retried_after_recovery_and_printed_exactly_once() {
         }))
     };
 
-    let out = shop.process_queue_once("sim", &mut open).unwrap();
+    let out = shop.process_queue_once("cli", "sim", &mut open).unwrap();
     assert_eq!(out.printed.len(), 1);
     assert_eq!(out.state, Some(PrinterState::PaperOut));
     assert_eq!(state_text(out.state.unwrap(), Lang::Id), "Kertas habis");
@@ -331,18 +344,18 @@ fn paper_out_mid_queue_is_retried_after_recovery_and_printed_exactly_once() {
 
     // Still out of paper and not due: nothing is sent.
     let writes = sim.writes();
-    shop.process_queue_once("sim", &mut open).unwrap();
+    shop.process_queue_once("cli", "sim", &mut open).unwrap();
     assert_eq!(sim.writes(), writes);
 
     // New paper; once the backoff has passed, the rest prints in order.
     sim.set_state(SimState::Online);
     clock.advance(chrono::Duration::seconds(2));
-    let out = shop.process_queue_once("sim", &mut open).unwrap();
+    let out = shop.process_queue_once("cli", "sim", &mut open).unwrap();
     assert_eq!(out.printed.len(), 2);
     assert_eq!((out.queued, out.state), (0, Some(PrinterState::Ready)));
     // Nothing left: another pass prints nothing.
     assert!(shop
-        .process_queue_once("sim", &mut open)
+        .process_queue_once("cli", "sim", &mut open)
         .unwrap()
         .printed
         .is_empty());
@@ -384,13 +397,19 @@ fn jobs_survive_a_restart_and_an_interrupted_job_prints_once() {
         vec![JobStatus::Printing, JobStatus::Queued]
     );
     assert_eq!(
-        shop.requeue_interrupted(Some("sim"), chrono::Duration::zero())
-            .unwrap(),
+        shop.requeue_interrupted(
+            kasir::store::print::Scope {
+                till: Some("cli"),
+                printer: Some("sim")
+            },
+            chrono::Duration::zero()
+        )
+        .unwrap(),
         1
     );
     let sim = SimPrinterHandle::new();
     let out = shop
-        .process_queue_once("sim", &mut sim_opener(&sim))
+        .process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     assert_eq!(out.printed.len(), 2);
     drop(shop);
@@ -408,14 +427,14 @@ fn reprint_is_a_marked_audited_copy() {
     let mut shop = open_shop(&db, Arc::new(FixedClock::new(t0())));
     let sale = sell(&mut shop, INDOMIE, TenderKind::Cash, 5_000);
     let sim = SimPrinterHandle::new();
-    shop.process_queue_once("sim", &mut sim_opener(&sim))
+    shop.process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     sim.clear();
     let siti = shop.login("siti", "1111").unwrap();
     let job = shop.reprint(&siti, &sale.number, Some("sim")).unwrap();
     assert_eq!(job.kind, JobKind::Reprint);
     let out = shop
-        .process_queue_once("sim", &mut sim_opener(&sim))
+        .process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     assert_eq!(out.printed, vec![job.id]);
     assert_eq!(sim.drawer_kicks(), 0, "a reprint never opens the drawer");
@@ -447,12 +466,12 @@ fn an_unsent_drawer_kick_expires_instead_of_opening_late() {
     let sale = sell(&mut shop, INDOMIE, TenderKind::Cash, 5_000);
     let sim = SimPrinterHandle::new();
     sim.set_state(SimState::Offline);
-    shop.process_queue_once("sim", &mut sim_opener(&sim))
+    shop.process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     sim.set_state(SimState::Online);
     clock.advance(chrono::Duration::seconds(90));
     let out = shop
-        .process_queue_once("sim", &mut sim_opener(&sim))
+        .process_queue_once("cli", "sim", &mut sim_opener(&sim))
         .unwrap();
     let jobs = shop.sale_print_jobs(&sale.number).unwrap();
     assert_eq!(out.given_up, vec![jobs[0].id]);
@@ -471,7 +490,7 @@ fn worker_reports_paper_out_without_blocking_sales_and_prints_after_recovery() {
     let mut shop = open_shop(&db, clock.clone());
     let sim = SimPrinterHandle::new();
     sim.set_state(SimState::PaperOut);
-    let mut cfg = PrintWorkerConfig::new(&db, "sim");
+    let mut cfg = PrintWorkerConfig::new(&db, "cli", "sim");
     cfg.tick = Duration::from_millis(50);
     cfg.probe_every = Duration::from_millis(200);
     let mut worker = PrintWorker::spawn_with(cfg, sim_opener(&sim), clock);
@@ -515,7 +534,7 @@ fn worker_reports_paper_out_without_blocking_sales_and_prints_after_recovery() {
 #[test]
 fn worker_on_a_missing_shop_reports_an_error_and_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = PrintWorkerConfig::new(dir.path().join("none.db"), "sim");
+    let mut cfg = PrintWorkerConfig::new(dir.path().join("none.db"), "cli", "sim");
     cfg.probe_every = Duration::from_millis(50);
     let mut worker = PrintWorker::spawn_with(
         cfg,
@@ -598,4 +617,378 @@ fn pty_serial_scanner_puts_the_item_in_the_cart_through_the_service_layer() {
     assert_eq!(cart.lines[0].item.name, "Indomie Goreng 85 g");
     assert_eq!(cart.lines[0].qty, Decimal::ONE);
     assert_eq!(cart.lines[0].unit_price, Decimal::from(3_500));
+}
+
+/// Two tills whose printers have the same local address (`usb:/dev/usb/lp0` on two machines:
+/// two different printers). Each till's worker is started with its own machine's printer.
+fn two_tills_one_address(db: &Path) -> (SimPrinterHandle, SimPrinterHandle) {
+    let mut shop = open_shop(db, Arc::new(SystemClock));
+    shop.open_shift(
+        &Actor::back_office(),
+        "t2",
+        Decimal::from(100_000),
+        &Default::default(),
+    )
+    .unwrap();
+    for till in ["cli", "t2"] {
+        shop.set_setting(
+            &Actor::back_office(),
+            &format!("till.{till}.printer"),
+            "usb:/dev/usb/lp0",
+        )
+        .unwrap();
+    }
+    (SimPrinterHandle::new(), SimPrinterHandle::new())
+}
+
+fn fast(db: &Path, till: &str) -> PrintWorkerConfig {
+    let mut cfg = PrintWorkerConfig::new(db, till, "usb:/dev/usb/lp0");
+    cfg.tick = Duration::from_millis(50);
+    cfg.probe_every = Duration::from_millis(200);
+    cfg
+}
+
+/// Wait (at most 10 s) until `done` holds.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "never: {what}");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn two_tills_with_the_same_printer_address_print_and_kick_only_their_own() {
+    let (_dir, db) = shop_file();
+    let (printer_1, printer_2) = two_tills_one_address(&db);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut shop = open_shop(&db, clock.clone());
+    let mut w1 = PrintWorker::spawn_with(fast(&db, "cli"), sim_opener(&printer_1), clock.clone());
+    let mut w2 = PrintWorker::spawn_with(fast(&db, "t2"), sim_opener(&printer_2), clock);
+    let a = sell_on(&mut shop, "cli", INDOMIE, TenderKind::Cash, 5_000);
+    let b = sell_on(&mut shop, "t2", INDOMIE, TenderKind::Cash, 5_000);
+    let c = sell_on(&mut shop, "t2", INDOMIE, TenderKind::Qris, 3_500);
+    w1.wake();
+    w2.wake();
+    wait_until("both queues empty", || {
+        shop.pending_jobs().unwrap().is_empty()
+    });
+    w1.stop();
+    w2.stop();
+    let one = kasir_receipts::decode_text(&printer_1.output());
+    let two = kasir_receipts::decode_text(&printer_2.output());
+    assert_eq!(count(&one, &a.number), 1, "{one}");
+    assert_eq!(count(&one, &b.number) + count(&one, &c.number), 0, "{one}");
+    assert_eq!(count(&two, &b.number), 1, "{two}");
+    assert_eq!(count(&two, &c.number), 1, "{two}");
+    assert_eq!(count(&two, &a.number), 0, "{two}");
+    // Each cash sale opens its own till's drawer, and no other.
+    assert_eq!(printer_1.drawer_kicks(), 1);
+    assert_eq!(printer_2.drawer_kicks(), 1);
+    let jobs = shop.sale_print_jobs(&b.number).unwrap();
+    assert!(jobs.iter().all(|j| j.till == "t2"), "{jobs:?}");
+}
+
+#[test]
+fn a_starting_worker_takes_back_only_stale_claims_of_its_own_till() {
+    let (_dir, db) = shop_file();
+    let (printer_1, printer_2) = two_tills_one_address(&db);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut shop = open_shop(&db, clock.clone());
+    let other = sell_on(&mut shop, "t2", INDOMIE, TenderKind::Qris, 3_500);
+    let fresh = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let stale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    // Till t2's worker (another process) is sending its receipt right now; a worker of this
+    // till claimed `fresh` a moment ago; `stale` was claimed ten minutes ago by one that died.
+    let now = SystemClock.now();
+    let claim = |shop: &mut Shop, sale: &SaleRecord, at: NaiveDateTime| {
+        let job = shop.sale_print_jobs(&sale.number).unwrap()[0].id;
+        let at = kasir::service::stamp(at);
+        assert!(shop
+            .store
+            .write(|tx| kasir::store::print::claim(tx, job, &at))
+            .unwrap());
+        job
+    };
+    let other_job = claim(&mut shop, &other, now);
+    let fresh_job = claim(&mut shop, &fresh, now);
+    let stale_job = claim(&mut shop, &stale, now - chrono::Duration::minutes(10));
+    let mut w1 = PrintWorker::spawn_with(fast(&db, "cli"), sim_opener(&printer_1), clock);
+    wait_until("the stale job printed", || {
+        shop.print_job(stale_job).unwrap().status == JobStatus::Done
+    });
+    // A few more passes: the fresh claims stay with whoever holds them.
+    thread::sleep(Duration::from_millis(300));
+    w1.stop();
+    assert_eq!(
+        shop.print_job(other_job).unwrap().status,
+        JobStatus::Printing
+    );
+    assert_eq!(
+        shop.print_job(fresh_job).unwrap().status,
+        JobStatus::Printing
+    );
+    let one = kasir_receipts::decode_text(&printer_1.output());
+    assert_eq!(count(&one, &stale.number), 1, "{one}");
+    assert_eq!(
+        count(&one, &other.number),
+        0,
+        "another till's receipt: {one}"
+    );
+    assert_eq!(count(&one, &fresh.number), 0, "{one}");
+    assert!(printer_2.output().is_empty());
+}
+
+/// A network printer on 127.0.0.1 for one connection: it records every byte it gets and,
+/// when `answers`, replies "all fine" (0x12) to each DLE EOT request.
+fn tcp_peer(answers: bool, status: &str) -> (String, thread::JoinHandle<Vec<u8>>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let uri = format!(
+        "tcp:127.0.0.1:{}?status={status}",
+        l.local_addr().unwrap().port()
+    );
+    let peer = thread::spawn(move || {
+        let Ok((mut conn, _)) = l.accept() else {
+            return Vec::new();
+        };
+        conn.set_read_timeout(Some(Duration::from_millis(3000)))
+            .unwrap();
+        let mut all = Vec::new();
+        let mut seen = 0;
+        let mut buf = [0u8; 512];
+        while let Ok(n) = conn.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            while answers && seen + 3 <= all.len() {
+                if all[seen] == 0x10 && all[seen + 1] == 0x04 {
+                    conn.write_all(&[0x12]).unwrap();
+                    seen += 3;
+                } else {
+                    seen += 1;
+                }
+            }
+        }
+        all
+    });
+    (uri, peer)
+}
+
+const DLE_EOT_1: &[u8] = &[0x10, 0x04, 0x01];
+
+#[test]
+fn a_tcp_printer_that_never_answers_status_prints_blind_unconfirmed_until_it_has_answered() {
+    let (_dir, db) = shop_file();
+    let clock = Arc::new(FixedClock::new(t0()));
+    let mut shop = open_shop(&db, clock.clone());
+    // Auto: a printer that has never answered gets the receipt blind, marked unconfirmed.
+    let (uri, peer) = tcp_peer(false, "auto");
+    set_till_printer(&mut shop, &uri);
+    let blind = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let got = peer.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Unknown));
+    assert_eq!(
+        state_text(PrinterState::Unknown, Lang::Id),
+        "Printer: status tidak diketahui"
+    );
+    let job = &shop.sale_print_jobs(&blind.number).unwrap()[0];
+    assert_eq!((job.status, job.unconfirmed), (JobStatus::Done, true));
+    assert!(contains(&got, DLE_EOT_1), "auto asks first");
+    let text = kasir_receipts::decode_text(&got);
+    assert_eq!(count(&text, &blind.number), 1, "{text}");
+    assert!(text.contains("Indomie Goreng 85 g"), "{text}");
+
+    // The same address now answers: confirmed, and remembered (also after a restart).
+    let port = uri
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let answering = TcpListener::bind(format!("127.0.0.1:{port}"));
+    let Ok(answering) = answering else {
+        eprintln!("SKIP: port {port} taken again");
+        return;
+    };
+    let peer = thread::spawn(move || {
+        let (mut conn, _) = answering.accept().unwrap();
+        conn.set_read_timeout(Some(Duration::from_millis(3000)))
+            .unwrap();
+        let mut all = Vec::new();
+        let mut buf = [0u8; 512];
+        let mut seen = 0;
+        while let Ok(n) = conn.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            while seen + 3 <= all.len() {
+                if all[seen] == 0x10 && all[seen + 1] == 0x04 {
+                    conn.write_all(&[0x12]).unwrap();
+                    seen += 3;
+                } else {
+                    seen += 1;
+                }
+            }
+        }
+        (all, answering)
+    });
+    let confirmed = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let (got, listener) = peer.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Ready));
+    let job = &shop.sale_print_jobs(&confirmed.number).unwrap()[0];
+    assert_eq!((job.status, job.unconfirmed), (JobStatus::Done, false));
+    assert_eq!(
+        count(&kasir_receipts::decode_text(&got), &confirmed.number),
+        1
+    );
+
+    // After a restart the printer falls silent: it answered before, so it is offline and
+    // the receipt waits instead of going out blind.
+    drop(shop);
+    let mut shop = open_shop(&db, clock);
+    let silent = thread::spawn(move || {
+        let conn = listener.accept().map(|(c, _)| c);
+        let mut all = Vec::new();
+        if let Ok(mut c) = conn {
+            c.set_read_timeout(Some(Duration::from_millis(3000)))
+                .unwrap();
+            let mut buf = [0u8; 512];
+            while let Ok(n) = c.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                all.extend_from_slice(&buf[..n]);
+            }
+        }
+        all
+    });
+    let held = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let got = silent.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Offline));
+    assert!(out.printed.is_empty());
+    let job = &shop.sale_print_jobs(&held.number).unwrap()[0];
+    assert_eq!((job.status, job.attempts), (JobStatus::Queued, 1));
+    assert!(!kasir_receipts::decode_text(&got).contains(&held.number));
+}
+
+#[test]
+fn status_off_never_asks_and_status_on_requires_an_answer() {
+    let (_dir, db) = shop_file();
+    let mut shop = open_shop(&db, Arc::new(FixedClock::new(t0())));
+    let (uri, peer) = tcp_peer(false, "off");
+    set_till_printer(&mut shop, &uri);
+    let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let got = peer.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Unknown));
+    assert!(!contains(&got, &[0x10, 0x04]), "off never asks");
+    assert_eq!(count(&kasir_receipts::decode_text(&got), &sale.number), 1);
+    assert!(shop.sale_print_jobs(&sale.number).unwrap()[0].unconfirmed);
+    // On, with a printer that answers: asked, printed, confirmed.
+    let (uri, peer) = tcp_peer(true, "on");
+    set_till_printer(&mut shop, &uri);
+    let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &uri, &mut open_printer)
+        .unwrap();
+    let got = peer.join().unwrap();
+    assert_eq!(out.state, Some(PrinterState::Ready));
+    assert!(contains(&got, DLE_EOT_1));
+    assert_eq!(count(&kasir_receipts::decode_text(&got), &sale.number), 1);
+    assert!(!shop.sale_print_jobs(&sale.number).unwrap()[0].unconfirmed);
+}
+
+#[test]
+fn a_pty_printer_that_never_answers_status_prints_blind_and_one_that_answers_is_confirmed() {
+    for answers in [false, true] {
+        let Some((mut master, _slave, path)) = pty_pair() else {
+            return;
+        };
+        let (_dir, db) = shop_file();
+        let mut shop = open_shop(&db, Arc::new(FixedClock::new(t0())));
+        let uri = format!("serial:{path}?baud=9600");
+        set_till_printer(&mut shop, &uri);
+        let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+        let printer = thread::spawn(move || {
+            master.set_timeout(Duration::from_millis(20)).unwrap();
+            let (mut all, mut seen, mut last) = (Vec::new(), 0, Instant::now());
+            let mut buf = [0u8; 512];
+            while last.elapsed() < Duration::from_millis(2500) {
+                if let Ok(n) = master.read(&mut buf) {
+                    if n > 0 {
+                        last = Instant::now();
+                        all.extend_from_slice(&buf[..n]);
+                        while answers && seen + 3 <= all.len() {
+                            if all[seen] == 0x10 && all[seen + 1] == 0x04 {
+                                master.write_all(&[0x12]).unwrap();
+                                seen += 3;
+                            } else {
+                                seen += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            all
+        });
+        let out = shop
+            .process_queue_once("cli", &uri, &mut open_printer)
+            .unwrap();
+        let got = printer.join().unwrap();
+        let job = &shop.sale_print_jobs(&sale.number).unwrap()[0];
+        assert_eq!(job.status, JobStatus::Done, "answers={answers}");
+        assert_eq!(job.unconfirmed, !answers, "answers={answers}");
+        let state = if answers {
+            PrinterState::Ready
+        } else {
+            PrinterState::Unknown
+        };
+        assert_eq!(out.state, Some(state));
+        assert!(contains(&got, DLE_EOT_1));
+        let text = kasir_receipts::decode_text(&got);
+        assert_eq!(count(&text, &sale.number), 1, "answers={answers}: {text}");
+        assert!(text.contains("Indomie Goreng 85 g"), "{text}");
+    }
+}
+
+#[test]
+fn receipts_waiting_for_a_broken_printer_print_on_the_till_s_new_one() {
+    let (dir, db) = shop_file();
+    let mut shop = open_shop(&db, Arc::new(FixedClock::new(t0())));
+    let dead = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("tcp:127.0.0.1:{}", l.local_addr().unwrap().port())
+    };
+    set_till_printer(&mut shop, &dead);
+    let sale = sell(&mut shop, INDOMIE, TenderKind::Qris, 3_500);
+    let out = shop
+        .process_queue_once("cli", &dead, &mut open_printer)
+        .unwrap();
+    assert!(out.printed.is_empty());
+    let file = dir.path().join("new.bin");
+    let new = format!("file:{}", file.display());
+    set_till_printer(&mut shop, &new);
+    shop.retry_now(kasir::store::print::Scope::default())
+        .unwrap();
+    let out = shop
+        .process_queue_once("cli", &new, &mut open_printer)
+        .unwrap();
+    assert_eq!(out.printed.len(), 1);
+    let text = kasir_receipts::decode_text(&std::fs::read(&file).unwrap());
+    assert_eq!(count(&text, &sale.number), 1, "{text}");
 }

@@ -183,7 +183,7 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
         (
             "enqueue_test",
             sell.clone(),
-            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.enqueue_test(a, "sim").map(drop)),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.enqueue_test(a, "cli", "sim").map(drop)),
         ),
         (
             "enqueue_report",
@@ -191,7 +191,7 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
             Box::new(|s: &mut Shop, a: &Actor, _: &str| {
                 let id = s.current_shift("cli")?.map(|r| r.id).unwrap_or(1);
                 let report = s.shift_report(id, Lang::En)?;
-                s.enqueue_report(a, "sim", &report).map(drop)
+                s.enqueue_report(a, "cli", "sim", &report).map(drop)
             }),
         ),
         (

@@ -357,3 +357,115 @@ fn two_tills_racing_on_one_prescription_dispense_it_once() {
         refused.len()
     );
 }
+
+/// Child part: return KASIR_RETURNS times `q*INDOMIE` (q from KASIR_QTYS, comma separated)
+/// against sale KASIR_SALE on KASIR_TILL, printing "returned NUMBER Q" or "refused MESSAGE".
+#[test]
+fn till_returner_child() {
+    let Ok(db) = std::env::var("KASIR_RETURN_CHILD") else {
+        return;
+    };
+    let till = std::env::var("KASIR_TILL").unwrap();
+    let sale = std::env::var("KASIR_SALE").unwrap();
+    let qtys = std::env::var("KASIR_QTYS").unwrap();
+    let mut shop = Shop::new(
+        Store::open(Path::new(&db), OpenMode::Existing).unwrap(),
+        Arc::new(SystemClock),
+    );
+    let actor = Actor::back_office();
+    for q in qtys.split(',') {
+        let items =
+            kasir::service::returns::parse_return_items(&[format!("{q}*{INDOMIE}")]).unwrap();
+        match shop.return_items(&actor, None, &till, &sale, &items) {
+            Ok(r) => println!("returned {} {q}", r.number),
+            Err(e) => println!("refused {}", e.message(kasir::i18n::Lang::En)),
+        }
+    }
+}
+
+#[test]
+fn two_processes_returning_the_same_line_never_return_more_than_was_sold() {
+    let (_dir, db) = shop_with_two_tills();
+    let mut rng = Rng::from_env("two_tills returns");
+    let sold = 40;
+    let out = ok(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "sale",
+            "--till",
+            "sembako-1",
+            "cash:200000",
+            &format!("{sold}*{INDOMIE}"),
+        ],
+    );
+    let sale = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Sale number: "))
+        .unwrap()
+        .to_string();
+    let start = on_hand_dec(&db, INDOMIE);
+    // Each till asks for far more than was sold, in steps of 1–3.
+    let children: Vec<_> = ["sembako-1", "apotek-1"]
+        .iter()
+        .map(|till| {
+            let qtys: Vec<String> = (0..40).map(|_| (1 + rng.below(3)).to_string()).collect();
+            self_exec(
+                "till_returner_child",
+                &[
+                    ("KASIR_RETURN_CHILD", db.display().to_string()),
+                    ("KASIR_TILL", till.to_string()),
+                    ("KASIR_SALE", sale.clone()),
+                    ("KASIR_QTYS", qtys.join(",")),
+                ],
+            )
+        })
+        .collect();
+    let mut numbers = BTreeSet::new();
+    let mut returned = 0i64;
+    let mut refusals = Vec::new();
+    for mut c in children {
+        let mut out = String::new();
+        c.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        assert!(c.wait().unwrap().success(), "a till crashed:\n{out}");
+        for l in out.lines() {
+            if let Some(rest) = l.strip_prefix("returned ") {
+                let (number, q) = rest.split_once(' ').unwrap();
+                assert!(numbers.insert(number.to_string()), "{number} used twice");
+                returned += q.parse::<i64>().unwrap();
+            } else if let Some(m) = l.strip_prefix("refused ") {
+                refusals.push(m.to_string());
+            }
+        }
+    }
+    // Refusals say how much is left, never that the file was busy or a number taken.
+    for m in &refusals {
+        assert!(
+            m.contains("more can be returned") || m.contains("no longer"),
+            "unexpected refusal: {m}"
+        );
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let in_books: i64 = conn
+        .query_row(
+            "SELECT coalesce(sum(l.qty), 0) / 1000 FROM return_lines l
+             JOIN returns r ON r.id = l.return_id JOIN sales s ON s.id = r.sale_id
+             WHERE s.number = ?1",
+            [&sale],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(in_books, returned, "every acknowledged return is booked");
+    assert!(
+        returned <= sold,
+        "returned {returned} of {sold} sold (Σ returned must not exceed what was sold)"
+    );
+    assert_eq!(on_hand_dec(&db, INDOMIE), start + Decimal::from(returned));
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+    eprintln!(
+        "two tills (returns): {} returns, {returned} of {sold} returned, {} refused",
+        numbers.len(),
+        refusals.len()
+    );
+}

@@ -19,6 +19,7 @@ mod scale;
 mod scale_port;
 mod scanner;
 mod status;
+mod status_gate;
 mod transport;
 mod uri;
 mod wedge;
@@ -37,10 +38,15 @@ pub use scanner::{
     parse_scan_line, spawn_serial_scanner, ScanReject, ScannerConfig, ScannerEvent, ScannerHandle,
     SimScanner, Suffix, MAX_CODE_LEN,
 };
-pub use status::{query_status, PrinterState, PrinterStatus, DEFAULT_STATUS_TIMEOUT};
+pub use status::{
+    query_status, status_reply, PrinterState, PrinterStatus, StatusReply, DEFAULT_STATUS_TIMEOUT,
+};
+pub use status_gate::{StatusGate, StatusMode, Verdict};
 pub use transport::{
     open, sim_printer, EscposDriver, FileTransport, SerialTransport, SimPrinter, SimPrinterHandle,
     SimState, TcpTransport, Transport, UsbLpTransport, DEFAULT_WRITE_TIMEOUT,
 };
-pub use uri::{FlowControl, PrinterUri, DEFAULT_BAUD, DEFAULT_TCP_PORT, SUPPORTED_BAUDS};
+pub use uri::{
+    FlowControl, PrinterAddress, PrinterUri, DEFAULT_BAUD, DEFAULT_TCP_PORT, SUPPORTED_BAUDS,
+};
 pub use wedge::{classify, KeyEvent, WedgeDetector, WedgeOutput, DEFAULT_MAX_GAP, DEFAULT_MIN_LEN};

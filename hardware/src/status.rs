@@ -205,16 +205,39 @@ pub fn query_status(
     t: &mut dyn Transport,
     timeout: Duration,
 ) -> Result<PrinterStatus, HardwareError> {
+    Ok(match status_reply(t, timeout)? {
+        StatusReply::OneWay => PrinterStatus::UNKNOWN,
+        StatusReply::Silent => PrinterStatus::NO_ANSWER,
+        StatusReply::Answered(s) => s,
+    })
+}
+
+/// What came back when a printer was asked for its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusReply {
+    /// The link cannot carry an answer (a file, a one-way USB printer): nothing was asked.
+    OneWay,
+    /// Asked, and nothing came back in time.
+    Silent,
+    /// The printer answered (a reply that is not a status byte gives state `Unknown`).
+    Answered(PrinterStatus),
+}
+
+/// [`query_status`], telling a printer that said it is offline from one that said nothing.
+pub fn status_reply(
+    t: &mut dyn Transport,
+    timeout: Duration,
+) -> Result<StatusReply, HardwareError> {
     if !t.two_way() {
-        return Ok(PrinterStatus::UNKNOWN);
+        return Ok(StatusReply::OneWay);
     }
     drain(t)?;
     let printer = match ask(t, StatusRequest::Printer, timeout)? {
         Reply::Byte(b) => b,
-        Reply::Silence => return Ok(PrinterStatus::NO_ANSWER),
+        Reply::Silence => return Ok(StatusReply::Silent),
         Reply::Garbage(g) => {
             tracing::warn!(printer = %t.name(), byte = g, "printer status reply is not a status byte; check the baud rate");
-            return Ok(PrinterStatus::UNKNOWN);
+            return Ok(StatusReply::Answered(PrinterStatus::UNKNOWN));
         }
     };
     let mut optional = |which| -> Result<Option<u8>, HardwareError> {
@@ -233,7 +256,9 @@ pub fn query_status(
     };
     let cause = optional(StatusRequest::OfflineCause)?;
     let roll = optional(StatusRequest::RollPaper)?;
-    Ok(PrinterStatus::from_replies(printer, cause, roll))
+    Ok(StatusReply::Answered(PrinterStatus::from_replies(
+        printer, cause, roll,
+    )))
 }
 
 #[cfg(test)]

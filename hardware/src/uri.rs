@@ -6,6 +6,7 @@ use std::net::Ipv6Addr;
 use std::str::FromStr;
 
 use crate::error::HardwareError;
+use crate::status_gate::StatusMode;
 
 /// Baud rate used when a `serial:` address gives none.
 pub const DEFAULT_BAUD: u32 = 9600;
@@ -183,6 +184,56 @@ impl FromStr for PrinterUri {
     }
 }
 
+/// A printer address with its status mode: `tcp:192.168.1.50:9100?status=off`,
+/// `serial:/dev/ttyUSB0?baud=9600&status=on`. Without `status=` the mode is `auto`.
+///
+/// `Display` writes the canonical form (the mode only when it is not `auto`), and parsing
+/// that form gives the same value back.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PrinterAddress {
+    pub uri: PrinterUri,
+    pub status: StatusMode,
+}
+
+impl fmt::Display for PrinterAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let uri = self.uri.to_string();
+        if self.status == StatusMode::Auto {
+            return f.write_str(&uri);
+        }
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        write!(f, "{uri}{sep}status={}", self.status)
+    }
+}
+
+impl FromStr for PrinterAddress {
+    type Err = HardwareError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let Some((base, query)) = s.split_once('?') else {
+            return Ok(PrinterAddress {
+                uri: s.parse()?,
+                status: StatusMode::Auto,
+            });
+        };
+        let mut status = StatusMode::Auto;
+        let mut rest = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("status") => status = v.parse()?,
+                _ => rest.push(pair),
+            }
+        }
+        let uri = if rest.is_empty() {
+            base.parse()?
+        } else {
+            format!("{base}?{}", rest.join("&")).parse()?
+        };
+        Ok(PrinterAddress { uri, status })
+    }
+}
+
 /// Cut user text down for an error message (never panics on char boundaries).
 fn shorten(s: &str) -> String {
     const MAX: usize = 40;
@@ -342,6 +393,57 @@ mod tests {
             Ok(u) => panic!("{s:?} should not parse, got {u:?}"),
             Err(e) => e,
         }
+    }
+
+    #[test]
+    fn the_status_mode_rides_on_the_address() {
+        let table: &[(&str, &str, StatusMode)] = &[
+            (
+                "tcp:127.0.0.1:9100?status=off",
+                "tcp:127.0.0.1:9100",
+                StatusMode::Off,
+            ),
+            (
+                "tcp:printer.local?status=ON",
+                "tcp:printer.local:9100",
+                StatusMode::On,
+            ),
+            (
+                "tcp:127.0.0.1:9100?status=auto",
+                "tcp:127.0.0.1:9100",
+                StatusMode::Auto,
+            ),
+            ("usb:/dev/usb/lp0", "usb:/dev/usb/lp0", StatusMode::Auto),
+            (
+                "serial:/dev/ttyUSB0?status=off&baud=19200",
+                "serial:/dev/ttyUSB0?baud=19200",
+                StatusMode::Off,
+            ),
+            ("sim?status=on", "sim", StatusMode::On),
+        ];
+        for &(text, uri, mode) in table {
+            let a: PrinterAddress = text.parse().unwrap();
+            assert_eq!(
+                (a.uri.to_string().as_str(), a.status),
+                (uri, mode),
+                "{text}"
+            );
+            let again: PrinterAddress = a.to_string().parse().unwrap();
+            assert_eq!(again, a, "{text} → {a}");
+        }
+        assert_eq!(
+            "serial:/dev/ttyUSB0?baud=19200&status=off"
+                .parse::<PrinterAddress>()
+                .unwrap()
+                .to_string(),
+            "serial:/dev/ttyUSB0?baud=19200&status=off"
+        );
+        assert!("tcp:127.0.0.1?status=sometimes"
+            .parse::<PrinterAddress>()
+            .is_err());
+        assert!("tcp:127.0.0.1?colour=red"
+            .parse::<PrinterAddress>()
+            .is_err());
     }
 
     #[test]

@@ -49,6 +49,12 @@ pub(crate) struct Labels {
     pub taxable_mark: &'static str,
     pub exempt_mark: &'static str,
     pub tax_legend: &'static str,
+    pub return_title: &'static str,
+    pub return_of_sale: &'static str,
+    pub refund_cash: &'static str,
+    pub refund_kasbon: &'static str,
+    pub customer: &'static str,
+    pub approved_by: &'static str,
 }
 
 const ID: Labels = Labels {
@@ -94,6 +100,12 @@ const ID: Labels = Labels {
     taxable_mark: "P",
     exempt_mark: "B",
     tax_legend: "P = kena PPN, B = bebas PPN",
+    return_title: "RETUR BARANG",
+    return_of_sale: "Atas transaksi",
+    refund_cash: "Uang kembali",
+    refund_kasbon: "Kasbon berkurang",
+    customer: "Pelanggan,",
+    approved_by: "Disetujui,",
 };
 
 const EN: Labels = Labels {
@@ -139,6 +151,12 @@ const EN: Labels = Labels {
     taxable_mark: "P",
     exempt_mark: "B",
     tax_legend: "P = incl. PPN, B = PPN-exempt",
+    return_title: "GOODS RETURNED",
+    return_of_sale: "Against sale",
+    refund_cash: "Cash refunded",
+    refund_kasbon: "Credit reduced",
+    customer: "Customer,",
+    approved_by: "Approved by,",
 };
 
 impl Lang {

@@ -1,5 +1,5 @@
-//! Documents kasir prints — sale receipts, X/Z shift reports, goods-received slips and the
-//! printer test page — as a plain-text preview and as ESC/POS bytes, for 58 mm and 80 mm paper.
+//! Documents kasir prints — sale receipts, X/Z shift reports, goods-received slips, return
+//! slips and the printer test page — as a plain-text preview and as ESC/POS bytes, for 58 mm and 80 mm paper.
 //!
 //! One layout, two outputs: each document is first laid out as a list of printed lines (with
 //! bold / double-height style, alignment, separators, feeds and QR codes), already wrapped to the
@@ -22,6 +22,7 @@ pub mod raw;
 mod receipt;
 mod render;
 mod report;
+mod return_slip;
 mod slip;
 mod test_page;
 mod text;
@@ -39,6 +40,7 @@ pub use receipt::{
     ReceiptTender,
 };
 pub use report::{shift_report_escpos, shift_report_text, ReportRow, ShiftReport, ShiftReportKind};
+pub use return_slip::{return_slip_escpos, return_slip_text, ReturnSlip, ReturnSlipLine};
 pub use slip::{slip_escpos, slip_text, ReceivingSlip, SlipLine};
 pub use test_page::{test_page_escpos, test_page_text};
 pub use text::ascii_safe;

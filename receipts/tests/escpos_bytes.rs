@@ -142,6 +142,7 @@ fn separators_are_ascii_hyphens_and_no_0xf0_anywhere() {
                 Lang::Id,
                 &EscposOptions::default(),
             ),
+            return_slip_escpos(&return_slip(), paper, Lang::Id, &EscposOptions::default()),
             test_page_escpos(paper, Lang::Id),
         ];
         let mut separator = vec![0x2D; width];

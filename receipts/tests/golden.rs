@@ -52,6 +52,16 @@ fn receiving_slip_80mm_english() {
 }
 
 #[test]
+fn return_slip_58mm() {
+    insta::assert_snapshot!(return_slip_text(&return_slip(), Paper::Mm58, Lang::Id));
+}
+
+#[test]
+fn return_slip_80mm_english() {
+    insta::assert_snapshot!(return_slip_text(&return_slip(), Paper::Mm80, Lang::En));
+}
+
+#[test]
 fn printer_test_page_58mm() {
     insta::assert_snapshot!(test_page_text(Paper::Mm58, Lang::Id));
 }

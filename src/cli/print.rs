@@ -17,7 +17,7 @@ use crate::service::print::{
     open_printer, parse_printer, receipt_printer, state_key, state_text, QueueOutcome,
 };
 use crate::service::Shop;
-use crate::store::print::{JobStatus, PrintJob};
+use crate::store::print::{JobStatus, PrintJob, Scope};
 
 #[derive(Subcommand, Debug)]
 pub enum HardwareCmd {
@@ -59,9 +59,11 @@ pub enum DevicesCmd {
 pub enum PrintCmd {
     /// Print the test page (paper width, characters, styles).
     Test {
-        /// Printer URI (default: the shop's receipt printer).
+        /// Printer URI (default: the receipt printer of --till).
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
+        #[arg(long, default_value = "cli")]
+        till: String,
     },
     /// Reprint a sale's receipt, marked SALINAN (copy).
     Receipt {
@@ -89,10 +91,12 @@ pub enum PrintCmd {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
-    /// Send waiting jobs now (all printers, or one).
+    /// Send waiting jobs now (every till's, or one till's, or one printer's).
     Retry {
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
+        #[arg(long)]
+        till: Option<String>,
     },
 }
 
@@ -100,8 +104,11 @@ pub enum PrintCmd {
 pub enum DrawerCmd {
     /// Open the cash drawer (supervisor roles; audited).
     Open {
+        /// Printer URI (default: the receipt printer of --till).
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
+        #[arg(long, default_value = "cli")]
+        till: String,
         #[arg(long)]
         user: Option<String>,
         #[arg(long)]
@@ -127,11 +134,11 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
             framing.as_deref(),
             timeout,
         ),
-        HardwareCmd::Print(PrintCmd::Test { printer }) => {
+        HardwareCmd::Print(PrintCmd::Test { printer, till }) => {
             let mut shop = open(db)?;
-            let printer = printer_or_default(&shop, printer)?;
+            let printer = printer_or_default(&shop, &till, printer)?;
             let actor = crate::domain::user::Actor::back_office();
-            let job = shop.enqueue_test(&actor, &printer)?;
+            let job = shop.enqueue_test(&actor, &till, &printer)?;
             send_now(&mut shop, job, lang, json, "halaman uji", "test page")
         }
         HardwareCmd::Print(PrintCmd::Receipt {
@@ -164,7 +171,7 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
                         .id
                 }
             };
-            let printer = printer_or_default(&shop, printer)?;
+            let printer = printer_or_default(&shop, &till, printer)?;
             let report = shop.shift_report(shift_id, shop.settings()?.lang)?;
             let (id, en) = match report.kind {
                 kasir_receipts::ShiftReportKind::Z => ("laporan Z", "Z report"),
@@ -175,6 +182,7 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
             };
             let job = shop.enqueue_report(
                 &crate::domain::user::Actor::back_office(),
+                &till,
                 &printer,
                 &report,
             )?;
@@ -197,17 +205,24 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
             }
             Ok(())
         }
-        HardwareCmd::Print(PrintCmd::Retry { printer }) => {
+        HardwareCmd::Print(PrintCmd::Retry { printer, till }) => {
             let mut shop = open(db)?;
             let printer = printer.map(|p| parse_printer(&p)).transpose()?;
-            shop.retry_now(printer.as_deref())?;
-            let printers = match printer {
-                Some(p) => vec![p],
-                None => crate::store::print::printers_with_queued(shop.store.conn())?,
+            let scope = Scope {
+                till: till.as_deref(),
+                printer: printer.as_deref(),
             };
+            shop.retry_now(scope)?;
+            let queues: Vec<(String, String)> =
+                crate::store::print::queues_with_queued(shop.store.conn())?
+                    .into_iter()
+                    .filter(|(t, p)| {
+                        scope.till.is_none_or(|s| s == t) && scope.printer.is_none_or(|s| s == p)
+                    })
+                    .collect();
             let mut results = Vec::new();
-            for p in printers {
-                let out = shop.process_queue_once(&p, &mut open_printer)?;
+            for (t, p) in queues {
+                let out = shop.process_queue_once(&t, &p, &mut open_printer)?;
                 results.push((p, out));
             }
             let waiting: usize = results.iter().map(|(_, o)| o.queued).sum();
@@ -242,10 +257,15 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
             }
             Ok(())
         }
-        HardwareCmd::Drawer(DrawerCmd::Open { printer, user, pin }) => {
+        HardwareCmd::Drawer(DrawerCmd::Open {
+            printer,
+            till,
+            user,
+            pin,
+        }) => {
             let mut shop = open(db)?;
             let actor = actor_from(&mut shop, user, pin)?;
-            let printer = printer_or_default(&shop, printer)?;
+            let printer = printer_or_default(&shop, &till, printer)?;
             shop.open_drawer(&actor, &printer, &mut open_printer)?;
             if json {
                 print_json(json!({"drawer": "opened", "printer": printer, "by": actor.username}));
@@ -260,11 +280,11 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
     }
 }
 
-/// `--printer`, checked, or the receipt printer of till `cli`.
-fn printer_or_default(shop: &Shop, printer: Option<String>) -> Result<String> {
+/// `--printer`, checked, or the receipt printer of `till`.
+fn printer_or_default(shop: &Shop, till: &str, printer: Option<String>) -> Result<String> {
     match printer {
         Some(p) => parse_printer(&p),
-        None => receipt_printer(shop.store.conn(), "cli"),
+        None => receipt_printer(shop.store.conn(), till),
     }
 }
 
@@ -277,8 +297,11 @@ fn send_now(
     what_id: &str,
     what_en: &str,
 ) -> Result<()> {
-    shop.retry_now(Some(&job.printer))?;
-    let out = shop.process_queue_once(&job.printer, &mut open_printer)?;
+    shop.retry_now(Scope {
+        till: Some(&job.till),
+        printer: Some(&job.printer),
+    })?;
+    let out = shop.process_queue_once(&job.till, &job.printer, &mut open_printer)?;
     let job = shop.print_job(job.id)?;
     if job.status != JobStatus::Done {
         let state = out
@@ -315,11 +338,12 @@ fn send_now(
         );
     } else {
         println!(
-            "{} {} {} (job {})",
+            "{} {} {} (job {}){}",
             lang.pick(what_id, what_en),
             lang.pick("dicetak ke", "printed on"),
             job.printer,
-            job.id
+            job.id,
+            unconfirmed_note(&job, lang)
         );
     }
     Ok(())
@@ -336,6 +360,18 @@ fn outcome_json(printer: &str, o: &QueueOutcome) -> serde_json::Value {
     })
 }
 
+/// ", sent without confirmation (printer status unknown)" for a job printed blind.
+fn unconfirmed_note(j: &PrintJob, lang: Lang) -> &'static str {
+    if j.unconfirmed {
+        lang.pick(
+            ", terkirim tanpa konfirmasi (status printer tidak diketahui)",
+            ", sent without confirmation (printer status unknown)",
+        )
+    } else {
+        ""
+    }
+}
+
 fn job_line(j: &PrintJob, lang: Lang) -> String {
     let status = match j.status {
         JobStatus::Queued if j.attempts > 0 => format!(
@@ -349,9 +385,10 @@ fn job_line(j: &PrintJob, lang: Lang) -> String {
         JobStatus::Queued => lang.pick("menunggu", "waiting").to_string(),
         JobStatus::Printing => lang.pick("sedang dicetak", "printing").to_string(),
         JobStatus::Done => format!(
-            "{} {}",
+            "{} {}{}",
             lang.pick("selesai", "done"),
-            j.printed_at.clone().unwrap_or_default()
+            j.printed_at.clone().unwrap_or_default(),
+            unconfirmed_note(j, lang)
         ),
         JobStatus::Failed => lang
             .pick("gagal, dihentikan", "failed, given up")

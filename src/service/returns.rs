@@ -1,6 +1,10 @@
 //! Returns against a receipt: refund at the price paid on that sale, never more than was
 //! sold minus what came back already; stock back in at the cost recorded on the sale line,
-//! into the batch it came from; a supervisor approves; audited.
+//! into the batch it came from; a supervisor approves; audited. The checks, the number and
+//! every write run in one immediate transaction, so two tills returning the same line
+//! cannot both pass the check. The return slip (and, for a cash refund, a drawer kick) is
+//! queued on the till's printer in that transaction; the cash refund is a cash move of the
+//! shift (its expected cash falls, the X/Z report lists it).
 
 use std::collections::BTreeMap;
 
@@ -82,9 +86,29 @@ impl Shop {
                 "Nothing to return",
             ));
         }
+        // Every check reads inside the write transaction: what was sold minus what was
+        // returned already cannot change between the check and the write (another till
+        // returning the same line waits for this one, then sees it).
+        let number = self
+            .store
+            .write_with_reads(|tx| self.book_return(tx, actor, sup, till, sale_no, items))?;
+        q::by_number(self.store.conn(), &number)?
+            .ok_or_else(|| KasirError::invalid("Retur hilang", "Return vanished"))
+    }
+
+    /// The checks and writes of [`Shop::return_items`], in its transaction. Returns the
+    /// return's number.
+    fn book_return(
+        &self,
+        tx: &rusqlite::Transaction,
+        actor: &Actor,
+        sup: &Actor,
+        till: &str,
+        sale_no: &str,
+        items: &[ReturnItem],
+    ) -> Result<String> {
         let sale = self.sale(sale_no)?;
-        let conn = self.store.conn();
-        let lines = q::returnable_lines(conn, sale.id)?;
+        let lines = q::returnable_lines(tx, sale.id)?;
         let mut asked: BTreeMap<usize, Decimal> = BTreeMap::new();
         for it in items {
             if it.qty <= Decimal::ZERO || it.qty.normalize().scale() > 3 {
@@ -150,7 +174,7 @@ impl Shop {
         }
         let amount: Decimal = out.iter().map(|o| o.3).sum();
         let member = match &sale.member_number {
-            Some(n) => members::by_number(conn, n)?,
+            Some(n) => members::by_number(tx, n)?,
             None => None,
         };
         let kasbon_sold: Decimal = sale
@@ -159,7 +183,7 @@ impl Shop {
             .filter(|t| t.kind == "kasbon")
             .map(|t| t.amount)
             .sum();
-        let kasbon_open = (kasbon_sold - q::kasbon_refunded(conn, sale.id)?).max(Decimal::ZERO);
+        let kasbon_open = (kasbon_sold - q::kasbon_refunded(tx, sale.id)?).max(Decimal::ZERO);
         let refund_kasbon = match &member {
             Some(m) => amount
                 .min(kasbon_open)
@@ -183,99 +207,134 @@ impl Shop {
         };
         let now = self.now();
         let (at, date) = (stamp(now), day(now.date()));
+        // Numbered like sales: per till and business day, from 0001 each day, taken inside
+        // the write so two tills never draw the same number.
+        let number = format!(
+            "RT-{till}-{}-{:04}",
+            now.date().format("%Y%m%d"),
+            q::count_for_till_day(tx, till, &date)? + 1
+        );
         let member_id = member.as_ref().map(|m| m.id);
         let product_of: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
-        let number = self.store.write(|tx| {
-            // Numbered like sales: per till and business day, from 0001 each day, taken
-            // inside the write so two tills never draw the same number.
-            let number = format!(
-                "RT-{till}-{}-{:04}",
-                now.date().format("%Y%m%d"),
-                q::count_for_till_day(tx, till, &date)? + 1
-            );
-            let id = q::insert(
-                tx,
-                &NewReturn {
-                    uuid: &new_uuid(),
-                    number: &number,
-                    sale_id: sale.id,
-                    till,
-                    shift_id: shift.as_ref().map(|s| s.id),
-                    business_unit: &unit,
-                    business_date: &date,
-                    created_at: &at,
-                    actor: &actor.username,
-                    approver: &sup.username,
-                    member_id,
-                    amount,
-                    refund_cash,
-                    refund_kasbon,
-                    rounding,
-                },
-            )?;
-            for &(i, r, base, amt, ppn, cost) in &out {
-                let l = &lines[i];
-                q::insert_line(tx, id, l.id, r, base, amt, ppn, cost, &l.business_unit)?;
-                let product = product_of[i];
-                let batches = q::batches_left(tx, sale.id, product)?;
-                let mv = |batch_id: Option<i64>, qty: Decimal, value: Decimal| NewMove {
-                    product_id: product,
-                    batch_id,
-                    kind: MoveKind::Return,
-                    qty,
-                    value,
-                    at: &at,
-                    user_id: actor.user_id,
-                    ref_type: Some("return"),
-                    ref_id: Some(id),
-                    note: Some(&number),
+        let id = q::insert(
+            tx,
+            &NewReturn {
+                uuid: &new_uuid(),
+                number: &number,
+                sale_id: sale.id,
+                till,
+                shift_id: shift.as_ref().map(|s| s.id),
+                business_unit: &unit,
+                business_date: &date,
+                created_at: &at,
+                actor: &actor.username,
+                approver: &sup.username,
+                member_id,
+                amount,
+                refund_cash,
+                refund_kasbon,
+                rounding,
+            },
+        )?;
+        for &(i, r, base, amt, ppn, cost) in &out {
+            let l = &lines[i];
+            q::insert_line(tx, id, l.id, r, base, amt, ppn, cost, &l.business_unit)?;
+            let product = product_of[i];
+            let batches = q::batches_left(tx, sale.id, product)?;
+            let mv = |batch_id: Option<i64>, qty: Decimal, value: Decimal| NewMove {
+                product_id: product,
+                batch_id,
+                kind: MoveKind::Return,
+                qty,
+                value,
+                at: &at,
+                user_id: actor.user_id,
+                ref_type: Some("return"),
+                ref_id: Some(id),
+                note: Some(&number),
+            };
+            if batches.is_empty() {
+                stock::record(tx, &mv(None, base, cost))?;
+                continue;
+            }
+            let (mut left, mut value_left) = (base, cost);
+            for (n, (b, room)) in batches.iter().enumerate() {
+                if left.is_zero() {
+                    break;
+                }
+                let take = left.min(*room);
+                let last = n + 1 == batches.len() || take == left;
+                let value = if last {
+                    value_left
+                } else {
+                    round_money(cost * take / base)
                 };
-                if batches.is_empty() {
-                    stock::record(tx, &mv(None, base, cost))?;
-                    continue;
-                }
-                let (mut left, mut value_left) = (base, cost);
-                for (n, (b, room)) in batches.iter().enumerate() {
-                    if left.is_zero() {
-                        break;
-                    }
-                    let take = left.min(*room);
-                    let last = n + 1 == batches.len() || take == left;
-                    let value = if last {
-                        value_left
-                    } else {
-                        round_money(cost * take / base)
-                    };
-                    stock::record(tx, &mv(Some(*b), take, value))?;
-                    left -= take;
-                    value_left -= value;
-                }
-                if !left.is_zero() {
-                    stock::record(tx, &mv(None, left, value_left))?;
-                }
+                stock::record(tx, &mv(Some(*b), take, value))?;
+                left -= take;
+                value_left -= value;
             }
-            if let Some(m) = member_id {
-                if refund_kasbon > Decimal::ZERO {
-                    members::add_kasbon(tx, m, -refund_kasbon)?;
-                }
+            if !left.is_zero() {
+                stock::record(tx, &mv(None, left, value_left))?;
             }
-            audit::append(
-                tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "return",
-                    detail: &format!(
-                        "{number} sale={} amount={amount} cash={refund_cash} kasbon={refund_kasbon}",
-                        sale.number
-                    ),
-                    approver: Some(&sup.username),
-                },
-            )?;
-            Ok(number)
-        })?;
-        q::by_number(self.store.conn(), &number)?
-            .ok_or_else(|| KasirError::invalid("Retur hilang", "Return vanished"))
+        }
+        if let Some(m) = member_id {
+            if refund_kasbon > Decimal::ZERO {
+                members::add_kasbon(tx, m, -refund_kasbon)?;
+            }
+        }
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                at: &at,
+                user_id: actor.user_id,
+                actor: &actor.username,
+                action: "return",
+                detail: &format!(
+                    "{number} sale={} amount={amount} cash={refund_cash} kasbon={refund_kasbon}",
+                    sale.number
+                ),
+                approver: Some(&sup.username),
+            },
+        )?;
+        let settings = self.settings()?;
+        let lang = settings.lang;
+        let slip = kasir_receipts::ReturnSlip {
+            shop_name: settings.name.clone(),
+            unit_label: super::receipt::unit_label(&unit, lang).to_string(),
+            number: number.clone(),
+            sale_no: sale.number.clone(),
+            datetime: now,
+            till: till.to_string(),
+            cashier: actor.name.clone(),
+            approver: sup.name.clone(),
+            lines: out
+                .iter()
+                .map(|&(i, r, _, amt, _, _)| kasir_receipts::ReturnSlipLine {
+                    name: lines[i].name.clone(),
+                    qty: r,
+                    unit: lines[i].unit.clone(),
+                    amount: amt,
+                })
+                .collect(),
+            total: amount,
+            refund_cash,
+            refund_kasbon,
+            rounding,
+        };
+        let bytes = kasir_receipts::return_slip_escpos(
+            &slip,
+            self.paper()?,
+            lang.receipts(),
+            &kasir_receipts::EscposOptions::default(),
+        );
+        super::print::enqueue_return_slip(
+            tx,
+            &number,
+            till,
+            &bytes,
+            refund_cash > Decimal::ZERO,
+            &at,
+        )?;
+        Ok(number)
     }
 }

@@ -791,6 +791,10 @@ impl Shop {
                 });
             }
             q::set(tx, key, &new)?;
+            // A printer changed: the tills' waiting jobs go to their printers as they are now.
+            if key == "printer.uri" || (key.starts_with("till.") && key.ends_with(".printer")) {
+                super::print::follow_printer_change(tx)?;
+            }
             audit::append(
                 tx,
                 &audit::AuditEntry {

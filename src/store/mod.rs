@@ -54,12 +54,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v17_prescriptions.sql")),
         M::up(include_str!("schema_v18_settings_receipts.sql")),
         M::up(include_str!("schema_v19_label_scale.sql")),
+        M::up(include_str!("schema_v20_print_tills.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    19
+    20
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -757,6 +758,59 @@ mod tests {
             .query_row("SELECT role FROM accounts WHERE code = '3-1201'", [], |r| r
                 .get::<_, String>(0))
             .is_ok_and(|r| r == "equity.opening"));
+        s.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn print_jobs_already_queued_belong_to_a_till_after_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        {
+            let mut c = Connection::open(&db).unwrap();
+            migrations()
+                .to_version(&mut c, schema_version() as usize - 1)
+                .unwrap();
+            c.execute_batch(
+                "INSERT INTO shifts(id, uuid, till, business_unit, cashier, opened_at, opening_float, status)
+                 VALUES (1, 's1', 'sembako-1', 'sembako', 'c', 't', 0, 'open');
+                 INSERT INTO sales(id, uuid, number, till, shift_id, business_unit, business_date,
+                                   created_at, cashier, gross, discount, total, rounding, payable,
+                                   ppn, change_given)
+                 VALUES (1, 'u1', 'n1', 'sembako-1', 1, 'sembako', '2026-12-01', 't', 'c',
+                         100, 0, 100, 0, 100, 0, 0);
+                 INSERT INTO settings(key, value) VALUES
+                     ('till.apotek-1.printer', 'tcp:10.0.0.5:9100'),
+                     ('till.a.printer', 'usb:/dev/usb/lp0'),
+                     ('till.b.printer', 'usb:/dev/usb/lp0');
+                 INSERT INTO print_jobs(id, uuid, kind, ref, sale_id, printer, payload, status,
+                                        next_attempt_at, created_at)
+                 VALUES (1, 'j1', 'receipt', 'n1', 1, 'usb:/dev/usb/lp0', NULL, 'queued', 't', 't'),
+                        (2, 'j2', 'z', '1', NULL, 'tcp:10.0.0.5:9100', x'00', 'queued', 't', 't'),
+                        (3, 'j3', 'test', NULL, NULL, 'usb:/dev/usb/lp0', x'00', 'done', 't', 't'),
+                        (4, 'j4', 'test', NULL, NULL, 'sim', x'00', 'queued', 't', 't');",
+            )
+            .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let tills: Vec<(i64, String, bool)> = s
+            .conn()
+            .prepare("SELECT id, till, unconfirmed FROM print_jobs ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            tills,
+            vec![
+                (1, "sembako-1".to_string(), false), // the sale's till
+                (2, "apotek-1".to_string(), false),  // the one till with that printer
+                (3, "cli".to_string(), false),       // two tills share it: the back office's
+                (4, "cli".to_string(), false),
+            ]
+        );
         s.integrity_check().unwrap();
     }
 }

@@ -1,5 +1,9 @@
 //! The print queue (`print_jobs`) and the shift totals printed on an X/Z report.
 //!
+//! A job belongs to a till and is for that till's printer; a queue is the jobs of one till
+//! for one printer address, so two tills whose printers have the same local address
+//! (`usb:/dev/usb/lp0`) never send each other's jobs.
+//!
 //! A job moves queued → printing → done; a failed attempt puts it back to queued with
 //! `attempts + 1`, the error and the time of the next attempt. Every state change is one
 //! guarded UPDATE, so two workers can never both claim, or both finish, the same job.
@@ -29,6 +33,8 @@ text_enum! {
         Test = "test",
         /// A cash-drawer kick (a cash sale); expires instead of opening the drawer late.
         Drawer = "drawer",
+        /// A return slip.
+        Return = "return",
     }
 }
 
@@ -48,6 +54,8 @@ pub struct NewJob<'a> {
     pub kind: JobKind,
     pub reference: Option<&'a str>,
     pub sale_id: Option<i64>,
+    /// The till whose printer (and drawer) it is for; `cli` for the back office.
+    pub till: &'a str,
     pub printer: &'a str,
     pub payload: Option<&'a [u8]>,
     pub at: &'a str,
@@ -61,6 +69,7 @@ pub struct PrintJob {
     pub kind: JobKind,
     pub reference: Option<String>,
     pub sale_id: Option<i64>,
+    pub till: String,
     pub printer: String,
     #[serde(skip)]
     pub payload: Option<Vec<u8>>,
@@ -70,10 +79,12 @@ pub struct PrintJob {
     pub next_attempt_at: String,
     pub created_at: String,
     pub printed_at: Option<String>,
+    /// Sent without the printer confirming it was ready (printed blind).
+    pub unconfirmed: bool,
 }
 
 const COLS: &str = "id, uuid, kind, ref, sale_id, printer, payload, status, attempts, last_error,
-                    next_attempt_at, created_at, printed_at";
+                    next_attempt_at, created_at, printed_at, till, unconfirmed";
 
 fn row(r: &Row) -> rusqlite::Result<PrintJob> {
     let text_enum_err = |i: usize, s: String| {
@@ -99,6 +110,8 @@ fn row(r: &Row) -> rusqlite::Result<PrintJob> {
         next_attempt_at: r.get(10)?,
         created_at: r.get(11)?,
         printed_at: r.get(12)?,
+        till: r.get(13)?,
+        unconfirmed: r.get(14)?,
     })
 }
 
@@ -106,8 +119,8 @@ fn row(r: &Row) -> rusqlite::Result<PrintJob> {
 pub fn insert(c: &Connection, j: &NewJob) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO print_jobs(uuid, kind, ref, sale_id, printer, payload, next_attempt_at,
-                                created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                                created_at, till)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
     )?
     .execute(params![
         j.uuid,
@@ -117,6 +130,7 @@ pub fn insert(c: &Connection, j: &NewJob) -> Result<i64> {
         j.printer,
         j.payload,
         j.at,
+        j.till,
     ])?;
     Ok(c.last_insert_rowid())
 }
@@ -142,27 +156,36 @@ pub fn pending(c: &Connection, printer: Option<&str>) -> Result<Vec<PrintJob>> {
     Ok(rows)
 }
 
-/// Waiting (queued) jobs of one printer, oldest first.
-pub fn queued_for(c: &Connection, printer: &str) -> Result<Vec<PrintJob>> {
+/// Waiting (queued) jobs of one till for one printer, oldest first.
+pub fn queued_for(c: &Connection, till: &str, printer: &str) -> Result<Vec<PrintJob>> {
     let mut st = c.prepare_cached(&format!(
-        "SELECT {COLS} FROM print_jobs WHERE status = 'queued' AND printer = ?1 ORDER BY id"
+        "SELECT {COLS} FROM print_jobs WHERE till = ?1 AND printer = ?2 AND status = 'queued'
+         ORDER BY id"
     ))?;
     let rows = st
-        .query_map([printer], row)?
+        .query_map([till, printer], row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
-/// The printers that have queued jobs.
-pub fn printers_with_queued(c: &Connection) -> Result<Vec<String>> {
+/// The queues (till, printer) that have queued jobs, oldest first.
+pub fn queues_with_queued(c: &Connection) -> Result<Vec<(String, String)>> {
     let mut st = c.prepare_cached(
-        "SELECT printer FROM print_jobs WHERE status = 'queued'
-         GROUP BY printer ORDER BY min(id)",
+        "SELECT till, printer FROM print_jobs WHERE status = 'queued'
+         GROUP BY till, printer ORDER BY min(id)",
     )?;
     let rows = st
-        .query_map([], |r| r.get(0))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// A till's printer changed: its waiting jobs go to the new one. Returns how many.
+pub fn repoint(c: &Connection, till: &str, printer: &str) -> Result<usize> {
+    Ok(c.prepare_cached(
+        "UPDATE print_jobs SET printer = ?2 WHERE till = ?1 AND status = 'queued'",
+    )?
+    .execute(params![till, printer])?)
 }
 
 /// The most recent `limit` jobs plus every one still pending, oldest first.
@@ -200,14 +223,34 @@ pub fn claim(c: &Connection, id: i64, at: &str) -> Result<bool> {
         == 1)
 }
 
-/// A claimed job was sent. False when it was not (or no longer) claimed — then nothing changes.
-pub fn mark_done(c: &Connection, id: i64, at: &str) -> Result<bool> {
+/// A claimed job was sent (`confirmed`: the printer said it was ready). False when it was
+/// not (or no longer) claimed — then nothing changes.
+pub fn mark_done(c: &Connection, id: i64, at: &str, confirmed: bool) -> Result<bool> {
     Ok(c.prepare_cached(
-        "UPDATE print_jobs SET status = 'done', printed_at = ?2, claimed_at = NULL
+        "UPDATE print_jobs SET status = 'done', printed_at = ?2, claimed_at = NULL,
+                               unconfirmed = ?3
          WHERE id = ?1 AND status = 'printing'",
     )?
-    .execute(params![id, at])?
+    .execute(params![id, at, !confirmed])?
         == 1)
+}
+
+/// Whether `till`'s printer at `printer` has ever answered a status request.
+pub fn answered_before(c: &Connection, till: &str, printer: &str) -> Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT 1 FROM printer_answers WHERE till = ?1 AND printer = ?2")?
+            .exists([till, printer])?,
+    )
+}
+
+/// `till`'s printer at `printer` answered a status request.
+pub fn remember_answer(c: &Connection, till: &str, printer: &str, at: &str) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO printer_answers(till, printer, answered_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(till, printer) DO NOTHING",
+    )?
+    .execute([till, printer, at])?;
+    Ok(())
 }
 
 /// A claimed job could not be sent: back to the queue, one attempt more, retried at `next`.
@@ -232,29 +275,33 @@ pub fn mark_failed(c: &Connection, id: i64, error: &str) -> Result<bool> {
         == 1)
 }
 
-/// Put jobs left `printing` (by a worker that died) back in the queue: those of `printer`
-/// (all printers when `None`) claimed at or before `claimed_before`. Returns how many.
-pub fn requeue_claimed(
-    c: &Connection,
-    printer: Option<&str>,
-    claimed_before: &str,
-) -> Result<usize> {
-    Ok(c.prepare_cached(
-        "UPDATE print_jobs SET status = 'queued', claimed_at = NULL
-         WHERE status = 'printing' AND claimed_at <= ?2 AND (?1 IS NULL OR printer = ?1)",
-    )?
-    .execute(params![printer, claimed_before])?)
+/// Which jobs an operation on the queue touches: one till's, one printer's, both or all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scope<'a> {
+    pub till: Option<&'a str>,
+    pub printer: Option<&'a str>,
 }
 
-/// Make every waiting job (of `printer`, or all) due at `at`, and put failed print jobs
-/// back in the queue (expired drawer kicks stay failed). Returns how many jobs changed.
-pub fn make_due(c: &Connection, printer: Option<&str>, at: &str) -> Result<usize> {
+/// Put jobs left `printing` (by a worker that died) back in the queue: those in `scope`
+/// claimed at or before `claimed_before`. Returns how many.
+pub fn requeue_claimed(c: &Connection, scope: Scope, claimed_before: &str) -> Result<usize> {
     Ok(c.prepare_cached(
-        "UPDATE print_jobs SET status = 'queued', next_attempt_at = ?2
-         WHERE (status = 'queued' OR (status = 'failed' AND kind <> 'drawer'))
-           AND (?1 IS NULL OR printer = ?1)",
+        "UPDATE print_jobs SET status = 'queued', claimed_at = NULL
+         WHERE status = 'printing' AND claimed_at <= ?3
+           AND (?1 IS NULL OR till = ?1) AND (?2 IS NULL OR printer = ?2)",
     )?
-    .execute(params![printer, at])?)
+    .execute(params![scope.till, scope.printer, claimed_before])?)
+}
+
+/// Make every waiting job in `scope` due at `at`, and put failed print jobs back in the
+/// queue (expired drawer kicks stay failed). Returns how many jobs changed.
+pub fn make_due(c: &Connection, scope: Scope, at: &str) -> Result<usize> {
+    Ok(c.prepare_cached(
+        "UPDATE print_jobs SET status = 'queued', next_attempt_at = ?3
+         WHERE (status = 'queued' OR (status = 'failed' AND kind <> 'drawer'))
+           AND (?1 IS NULL OR till = ?1) AND (?2 IS NULL OR printer = ?2)",
+    )?
+    .execute(params![scope.till, scope.printer, at])?)
 }
 
 /// Sales totals of one shift, for the X/Z report.

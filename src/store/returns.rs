@@ -15,6 +15,8 @@ pub struct ReturnableLine {
     pub product_id: i64,
     pub unit_id: i64,
     pub name: String,
+    /// The unit it was sold in.
+    pub unit: String,
     pub qty: Decimal,
     pub base_qty: Decimal,
     pub amount: Decimal,
@@ -31,7 +33,7 @@ pub fn returnable_lines(c: &Connection, sale_id: i64) -> Result<Vec<ReturnableLi
     let mut st = c.prepare(
         "SELECT l.id, l.line_no, l.product_id, l.unit_id, l.name, l.qty, l.base_qty, l.amount, l.ppn,
                 l.cost, l.business_unit, coalesce(sum(r.qty), 0), coalesce(sum(r.amount), 0),
-                coalesce(sum(r.ppn), 0), coalesce(sum(r.cost), 0)
+                coalesce(sum(r.ppn), 0), coalesce(sum(r.cost), 0), l.unit
          FROM sale_lines l LEFT JOIN return_lines r ON r.sale_line_id = l.id
          WHERE l.sale_id = ?1 GROUP BY l.id ORDER BY l.line_no",
     )?;
@@ -53,6 +55,7 @@ pub fn returnable_lines(c: &Connection, sale_id: i64) -> Result<Vec<ReturnableLi
                 returned_amount: money(r.get(12)?),
                 returned_ppn: money(r.get(13)?),
                 returned_cost: money(r.get(14)?),
+                unit: r.get(15)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -195,6 +195,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                             ("settings.address", &mut form.address),
                             ("settings.rounding", &mut form.rounding),
                             ("settings.printer", &mut form.printer),
+                            ("settings.till_printer", &mut form.till_printer),
                             ("settings.scanner", &mut form.scanner),
                             ("settings.npwp", &mut form.npwp),
                             ("settings.footer", &mut form.footer),

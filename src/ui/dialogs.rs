@@ -419,9 +419,6 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                 if supervisor_ui(lang, ui, &users, &mut form.approval) {
                     actions.push(Action::SubmitReturn);
                 }
-                if let Some(d) = &form.done {
-                    ui.colored_label(super::login::GOOD, d.as_str());
-                }
                 if ui.button(t(lang, "pay.cancel")).clicked() {
                     actions.push(Action::CloseDialog);
                 }

@@ -191,7 +191,6 @@ pub struct ReturnForm {
     /// `CODE[*QTY]` entries separated by spaces.
     pub items: String,
     pub approval: Approval,
-    pub done: Option<String>,
 }
 
 /// Back-office screens, by role.
@@ -232,6 +231,8 @@ pub struct SettingsForm {
     pub rounding: String,
     pub pkp: bool,
     pub printer: String,
+    /// This till's own printer and drawer (`till.<till>.printer`); empty: the shop's.
+    pub till_printer: String,
     pub paper: String,
     pub scanner: String,
     pub lang: String,
@@ -555,7 +556,9 @@ impl TillApp {
             return Ok(());
         }
         let uri = crate::service::print::receipt_printer(self.shop.store.conn(), &self.till)?;
-        self.printer = Some(crate::service::print::PrintWorker::spawn(path, uri));
+        self.printer = Some(crate::service::print::PrintWorker::spawn(
+            path, &self.till, uri,
+        ));
         Ok(())
     }
 
@@ -1037,11 +1040,13 @@ impl TillApp {
             self.shop
                 .return_items(&actor, Some(&approver), &till, form.sale.trim(), &items)
         });
-        let Some(Dialog::Return(f)) = &mut self.dialog else {
-            return;
-        };
         match result {
             Ok(r) => {
+                // The return is booked: the form goes, so Enter cannot book it a second time.
+                self.dialog = None;
+                if let Some(p) = &self.printer {
+                    p.wake();
+                }
                 let msg = format!(
                     "{} {}: {} {}",
                     t(lang, "return.done"),
@@ -1049,11 +1054,13 @@ impl TillApp {
                     t(lang, "return.refund"),
                     format_rupiah(r.refund_cash + r.refund_kasbon)
                 );
-                f.done = Some(msg.clone());
-                f.approval.error = None;
                 self.notify(msg, false);
             }
-            Err(e) => f.approval.error = Some(err_text(&e, lang)),
+            Err(e) => {
+                if let Some(Dialog::Return(f)) = &mut self.dialog {
+                    f.approval.error = Some(err_text(&e, lang));
+                }
+            }
         }
     }
 
@@ -1064,7 +1071,11 @@ impl TillApp {
             return;
         };
         let result = crate::service::print::receipt_printer(self.shop.store.conn(), &self.till)
-            .and_then(|uri| self.shop.enqueue_test(&actor, &uri).map(|_| uri));
+            .and_then(|uri| {
+                self.shop
+                    .enqueue_test(&actor, &self.till, &uri)
+                    .map(|_| uri)
+            });
         match result {
             Ok(uri) => {
                 if let Some(p) = &self.printer {
@@ -1486,6 +1497,13 @@ impl TillApp {
                 rounding: self.settings.rounding_step.to_string(),
                 pkp: self.settings.pkp,
                 printer: self.settings.printer.clone(),
+                till_printer: crate::store::settings::get(
+                    self.shop.store.conn(),
+                    &format!("till.{}.printer", self.till),
+                )
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
                 paper: self.settings.paper.clone(),
                 scanner: crate::store::settings::get(self.shop.store.conn(), "scanner.port")
                     .ok()
@@ -1584,6 +1602,10 @@ impl TillApp {
             ("cash.rounding_step".into(), form.rounding.clone()),
             ("tax.pkp".into(), form.pkp.to_string()),
             ("printer.uri".into(), form.printer.clone()),
+            (
+                format!("till.{}.printer", self.till),
+                form.till_printer.trim().into(),
+            ),
             ("printer.paper".into(), form.paper.clone()),
             ("scanner.port".into(), form.scanner.clone()),
             ("ui.lang".into(), form.lang.clone()),

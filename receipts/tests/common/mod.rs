@@ -323,3 +323,35 @@ pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 pub fn count(hay: &[u8], needle: &[u8]) -> usize {
     hay.windows(needle.len()).filter(|w| *w == needle).count()
 }
+
+/// Two items of a cash sale taken back; the cash refund is rounded down to Rp100.
+pub fn return_slip() -> ReturnSlip {
+    ReturnSlip {
+        shop_name: "Koperasi Desa Merah Putih Sukamaju".to_owned(),
+        unit_label: "Sembako".to_owned(),
+        number: "RT-20250312-0002".to_owned(),
+        sale_no: "T1-20250312-0007".to_owned(),
+        datetime: at(2025, 3, 12, 11, 40),
+        till: "T1".to_owned(),
+        cashier: "Siti Aminah".to_owned(),
+        approver: "Ahmad".to_owned(),
+        lines: vec![
+            ReturnSlipLine {
+                name: "Minyak Goreng Bimoli 2 L".to_owned(),
+                qty: dec!(1),
+                unit: "pouch".to_owned(),
+                amount: dec!(38550),
+            },
+            ReturnSlipLine {
+                name: "Gula Pasir Gulaku 1 kg".to_owned(),
+                qty: dec!(2),
+                unit: "pcs".to_owned(),
+                amount: dec!(35000),
+            },
+        ],
+        total: dec!(73550),
+        refund_cash: dec!(73500),
+        refund_kasbon: dec!(0),
+        rounding: dec!(50),
+    }
+}
