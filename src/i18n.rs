@@ -567,6 +567,52 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Opname berjalan: angka stok yang dihitung disembunyikan",
         "A count is under way: the stock figures being counted are hidden",
     ),
+    // The serial scanner: settings, its test view, and what the till says about it.
+    ("settings.scanner_baud", "Baud scanner", "Scanner baud"),
+    ("settings.scanner_suffix", "Akhiran kode", "Code suffix"),
+    ("settings.scanner_idle", "jeda (ms)", "pause (ms)"),
+    ("settings.strip_stx_etx", "Buang STX/ETX", "Strip STX/ETX"),
+    ("settings.strip_aim", "Buang awalan AIM (]E0 …)", "Strip AIM prefix (]E0 …)"),
+    ("settings.test_scanner", "Tes scanner", "Test scanner"),
+    ("scanner.suffix_none", "tanpa (jeda)", "none (pause)"),
+    ("scanner.test", "Tes scanner: scan satu barcode sekarang", "Test scanner: scan a barcode now"),
+    (
+        "scanner.test_no_port",
+        "Belum ada port scanner serial. Scanner keyboard (USB) tidak perlu diatur.",
+        "No serial scanner port is set. A keyboard (USB) scanner needs no settings.",
+    ),
+    (
+        "scanner.test_save_first",
+        "Port lain berlaku setelah Simpan; akhiran dan pembuangan di atas langsung dicoba.",
+        "Another port applies after Save; the suffix and stripping above are tried at once.",
+    ),
+    ("scanner.test_waiting", "Menunggu scan …", "Waiting for a scan …"),
+    ("scanner.test_hex", "Byte (hex)", "Bytes (hex)"),
+    ("scanner.test_text", "Teks", "Text"),
+    ("scanner.test_result", "Dengan pengaturan di atas", "With the settings above"),
+    ("scanner.test_code", "terbaca kode", "reads as code"),
+    (
+        "scanner.test_nothing",
+        "belum ada kode: pilih akhiran \"tanpa (jeda)\"",
+        "no code yet: choose the suffix \"none (pause)\"",
+    ),
+    ("scanner.again", "scan lagi", "scan again"),
+    (
+        "scanner.check_settings",
+        "periksa Pengaturan → Tes scanner",
+        "check Settings → Test scanner",
+    ),
+    (
+        "scanner.lost",
+        "Scanner terputus: periksa kabelnya",
+        "Scanner disconnected: check its cable",
+    ),
+    ("scanner.back", "Scanner tersambung lagi", "Scanner connected again"),
+    (
+        "till.scan_elsewhere",
+        "Scan tidak masuk keranjang: buka layar penjualan dulu, lalu scan lagi",
+        "Scan not added to the cart: go to the selling screen first, then scan again",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -608,6 +654,7 @@ mod tests {
             include_str!("ui/pay.rs"),
             include_str!("ui/backoffice.rs"),
             include_str!("ui/input.rs"),
+            include_str!("ui/scanner_view.rs"),
             include_str!("ui/stock.rs"),
             include_str!("ui/books.rs"),
         ];

@@ -15,6 +15,7 @@ mod devices;
 mod error;
 mod job;
 mod scanner;
+mod scanner_thread;
 mod status;
 mod transport;
 mod uri;
@@ -24,9 +25,10 @@ pub use devices::{list_devices, DeviceInfo, DeviceKind};
 pub use error::HardwareError;
 pub use job::{kick_drawer, send_job, send_job_with, JobOptions, DEFAULT_CHUNK};
 pub use scanner::{
-    parse_scan_line, spawn_serial_scanner, ScanReject, ScannerConfig, ScannerEvent, ScannerHandle,
-    SimScanner, Suffix, MAX_CODE_LEN,
+    describe_bytes, parse_scan_line, ScanFramer, ScanReject, ScannerConfig, ScannerEvent, Suffix,
+    MAX_CODE_LEN, MAX_RAW,
 };
+pub use scanner_thread::{spawn_serial_scanner, ScannerHandle, SimScanner};
 pub use status::{query_status, PrinterState, PrinterStatus, DEFAULT_STATUS_TIMEOUT};
 pub use transport::{
     open, sim_printer, EscposDriver, FileTransport, SerialTransport, SimPrinter, SimPrinterHandle,

@@ -193,13 +193,13 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                             ("settings.address", &mut form.address),
                             ("settings.rounding", &mut form.rounding),
                             ("settings.printer", &mut form.printer),
-                            ("settings.scanner", &mut form.scanner),
                         ] {
                             let label = ui.label(t(lang, key));
                             ui.add(egui::TextEdit::singleline(field).desired_width(360.0))
                                 .labelled_by(label.id);
                             ui.end_row();
                         }
+                        super::scanner_view::scanner_rows(ui, lang, form);
                         ui.label(t(lang, "settings.counter"));
                         ui.horizontal(|ui| {
                             for u in ["sembako", "apotek"] {
@@ -256,7 +256,22 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                     {
                         actions.push(Action::TestPrinter);
                     }
+                    if ui
+                        .add_sized(
+                            [200.0, 40.0],
+                            egui::Button::selectable(
+                                form.scanner_test,
+                                t(lang, "settings.test_scanner"),
+                            ),
+                        )
+                        .clicked()
+                    {
+                        form.scanner_test = !form.scanner_test;
+                    }
                 });
+                if form.scanner_test {
+                    super::scanner_view::scanner_test(ui, lang, form, &app.scans);
+                }
             }
             Screen::Back(Back::Stock(_)) => super::stock::stock_ui(app, ui, &mut actions),
             Screen::Back(Back::Books(_)) => super::books::books_ui(app, ui, &mut actions),

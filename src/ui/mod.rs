@@ -7,6 +7,7 @@ mod dialogs;
 mod input;
 mod login;
 mod pay;
+mod scanner_view;
 mod selling;
 pub mod stock;
 
@@ -229,7 +230,15 @@ pub struct SettingsForm {
     pub pkp: bool,
     pub printer: String,
     pub paper: String,
+    /// The serial scanner: port (empty: keyboard wedge only), baud, suffix, idle gap.
     pub scanner: String,
+    pub scanner_baud: String,
+    pub scanner_suffix: String,
+    pub scanner_idle: String,
+    pub strip_stx_etx: bool,
+    pub strip_aim: bool,
+    /// The "test scanner" view is open (scans show there instead of being refused).
+    pub scanner_test: bool,
     pub lang: String,
     pub error: Option<String>,
 }
@@ -1138,6 +1147,11 @@ impl TillApp {
     /// refused, so the total cannot change under the customer; any other dialog closes.
     fn scan_burst(&mut self, code: String) {
         if self.screen != Screen::Selling {
+            // Said at once, never kept for later: the test view shows the scan itself.
+            if !matches!(&self.screen, Screen::Back(Back::Settings(f)) if f.scanner_test) {
+                let msg = format!("{} ({code})", t(self.lang, "till.scan_elsewhere"));
+                self.notify(msg, true);
+            }
             return;
         }
         match &mut self.dialog {
@@ -1499,10 +1513,13 @@ impl TillApp {
                 pkp: self.settings.pkp,
                 printer: self.settings.printer.clone(),
                 paper: self.settings.paper.clone(),
-                scanner: crate::store::settings::get(self.shop.store.conn(), "scanner.port")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default(),
+                scanner: self.settings.scanner.port.clone().unwrap_or_default(),
+                scanner_baud: self.settings.scanner.baud.to_string(),
+                scanner_suffix: self.settings.scanner.suffix.clone(),
+                scanner_idle: self.settings.scanner.idle_ms.to_string(),
+                strip_stx_etx: self.settings.scanner.strip_stx_etx,
+                strip_aim: self.settings.scanner.strip_aim,
+                scanner_test: false,
                 lang: self.settings.lang.code().into(),
                 error: None,
             }),
@@ -1581,7 +1598,11 @@ impl TillApp {
                 t(lang, "settings.bad_printer"),
                 form.printer
             ))
-        } else if BusinessUnit::parse(&form.unit).is_none() || Lang::parse(&form.lang).is_none() {
+        } else if BusinessUnit::parse(&form.unit).is_none()
+            || Lang::parse(&form.lang).is_none()
+            || crate::service::validate_setting("scanner.baud", &form.scanner_baud).is_err()
+            || crate::service::validate_setting("scanner.idle_ms", &form.scanner_idle).is_err()
+        {
             Some(t(lang, "settings.bad_value").to_string())
         } else {
             None
@@ -1604,6 +1625,38 @@ impl TillApp {
             ("scanner.port".into(), form.scanner.trim().into()),
             ("ui.lang".into(), form.lang.clone()),
         ];
+        // The scanner's framing is stored only where it differs from what is in force (so
+        // the defaults stay defaults).
+        let now = &self.settings.scanner;
+        let wanted = scanner_view::form_scanner(form);
+        let mut pairs = pairs.to_vec();
+        for (key, old, new) in [
+            (
+                "scanner.baud",
+                now.baud.to_string(),
+                wanted.baud.to_string(),
+            ),
+            ("scanner.suffix", now.suffix.clone(), wanted.suffix.clone()),
+            (
+                "scanner.idle_ms",
+                now.idle_ms.to_string(),
+                wanted.idle_ms.to_string(),
+            ),
+            (
+                "scanner.strip_stx_etx",
+                now.strip_stx_etx.to_string(),
+                wanted.strip_stx_etx.to_string(),
+            ),
+            (
+                "scanner.strip_aim",
+                now.strip_aim.to_string(),
+                wanted.strip_aim.to_string(),
+            ),
+        ] {
+            if old != new {
+                pairs.push((key.into(), new));
+            }
+        }
         for (k, v) in &pairs {
             let current = crate::store::settings::get(self.shop.store.conn(), k)
                 .ok()
@@ -1659,9 +1712,14 @@ impl TillApp {
             }
             ui.ctx().request_repaint_after(Duration::from_millis(500));
         }
-        if self.screen == Screen::Selling {
-            actions.extend(self.scans.poll(ui.ctx(), self.lang, &mut self.notice));
-        }
+        // The serial scanner is read on every screen, so that a scan where it cannot be
+        // taken is said at once instead of landing in the cart later; the keyboard wedge
+        // only on the selling screen (elsewhere typing goes to the fields).
+        let wedge = self.screen == Screen::Selling;
+        actions.extend(
+            self.scans
+                .poll(ui.ctx(), self.lang, &mut self.notice, wedge),
+        );
         actions.extend(match &self.screen {
             Screen::Login { .. } => login::login_ui(self, ui),
             Screen::OpenShift { .. } => login::open_shift_ui(self, ui),

@@ -316,11 +316,21 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 }
             }
             ui.separator();
-            ui.label(format!(
-                "{}: {}",
-                t(lang, "till.scanner"),
-                app.scans.state.label(lang)
-            ));
+            if app.scans.state == super::input::ScannerState::Disconnected {
+                // Hard to miss: white on red, with what to do.
+                ui.label(
+                    RichText::new(app.scans.disconnected_text(lang))
+                        .strong()
+                        .color(egui::Color32::WHITE)
+                        .background_color(ERROR),
+                );
+            } else {
+                ui.label(format!(
+                    "{}: {}",
+                    t(lang, "till.scanner"),
+                    app.scans.state.label(lang)
+                ));
+            }
             ui.separator();
             ui.label(chrono::Local::now().format("%d/%m/%Y %H:%M").to_string());
         });
