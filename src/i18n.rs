@@ -599,8 +599,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("scanner.again", "scan lagi", "scan again"),
     (
         "scanner.check_settings",
-        "periksa Pengaturan → Tes scanner",
-        "check Settings → Test scanner",
+        "periksa Pengaturan > Tes scanner",
+        "check Settings > Test scanner",
     ),
     (
         "scanner.lost",
@@ -676,7 +676,15 @@ mod tests {
                 // Settings keys share prefixes with the table but are not shown.
                 let setting = matches!(
                     word,
-                    "till.default" | "scanner.port" | "printer.uri" | "printer.paper"
+                    "till.default"
+                        | "scanner.port"
+                        | "scanner.baud"
+                        | "scanner.suffix"
+                        | "scanner.idle_ms"
+                        | "scanner.strip_stx_etx"
+                        | "scanner.strip_aim"
+                        | "printer.uri"
+                        | "printer.paper"
                 );
                 if is_key && !setting {
                     seen += 1;
