@@ -53,6 +53,34 @@ pub fn decode_text(bytes: &[u8]) -> String {
     out
 }
 
+/// The data of every QR code an ESC/POS stream prints (`GS ( k` function 180, "store the
+/// symbol data", followed by function 181, "print the symbol"), in order. Data stored but
+/// never printed is not counted.
+pub fn decode_qr(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stored: Option<String> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            ESC | GS | DLE | FS => match command_len(&bytes[i..]) {
+                Some(len) => len,
+                None => break,
+            },
+            _ => 1,
+        };
+        // GS ( k pL pH cn fn m [data]: cn 49 is the QR code.
+        if let Some([GS, b'(', b'k', _, _, 49, f, m, data @ ..]) = bytes.get(i..i + len) {
+            match (*f, *m) {
+                (80, 48) => stored = Some(String::from_utf8_lossy(data).into_owned()),
+                (81, 48) => out.extend(stored.take()),
+                _ => {}
+            }
+        }
+        i += len;
+    }
+    out
+}
+
 /// Ends the open line (if any) and feeds `n` lines in all.
 fn feed(out: &mut String, line_open: &mut bool, n: u8) {
     let newlines = if *line_open { n.max(1) } else { n };
@@ -196,6 +224,18 @@ mod tests {
         bytes.extend_from_slice(b"\x1dv0\x00\x02\x00\x02\x00ABCD");
         bytes.extend_from_slice(b"y\n");
         assert_eq!(decode_text(&bytes), "x\ny\n");
+    }
+
+    #[test]
+    fn qr_codes_are_read_back() {
+        let mut bytes = b"x\n".to_vec();
+        bytes.extend_from_slice(b"\x1d(k\x04\x001A2\x00\x1d(k\x03\x001C\x05");
+        bytes.extend_from_slice(b"\x1d(k\x0c\x001P0SALE-0001\x1d(k\x03\x001Q0");
+        // Stored but never printed: not on paper.
+        bytes.extend_from_slice(b"\x1d(k\x06\x001P0ABC");
+        assert_eq!(decode_qr(&bytes), vec!["SALE-0001".to_owned()]);
+        assert_eq!(decode_text(&bytes), "x\n");
+        assert!(decode_qr(b"plain\n").is_empty());
     }
 
     #[test]

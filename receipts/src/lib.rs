@@ -32,10 +32,11 @@ use std::str::FromStr;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-pub use decode::decode_text;
+pub use decode::{decode_qr, decode_text};
 pub use money::{qty, rupiah};
 pub use receipt::{
-    receipt_escpos, receipt_text, Receipt, ReceiptLine, ReceiptMember, ReceiptTender,
+    receipt_escpos, receipt_text, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, TENDER_CASH,
+    TENDER_KASBON,
 };
 pub use report::{shift_report_escpos, shift_report_text, ReportRow, ShiftReport, ShiftReportKind};
 pub use slip::{slip_escpos, slip_text, ReceivingSlip, SlipLine};

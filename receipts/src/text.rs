@@ -135,7 +135,26 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     if !current.is_empty() {
         lines.push(current);
     }
+    no_orphan(&mut lines, width);
     lines
+}
+
+/// A last line of one word ("Bogor", "g") takes the previous line's last word with it when
+/// both fit, so `… Kab.` / `Bogor` prints as `…` / `Kab. Bogor`.
+fn no_orphan(lines: &mut [String], width: usize) {
+    let [.., prev, last] = lines else {
+        return;
+    };
+    if last.contains(' ') {
+        return;
+    }
+    let Some((head, word)) = prev.rsplit_once(' ') else {
+        return;
+    };
+    if columns(word) + 1 + columns(last) <= width {
+        *last = format!("{word} {last}");
+        *prev = head.to_owned();
+    }
 }
 
 /// `text` preceded by enough spaces to end at column `width`.
@@ -215,7 +234,16 @@ mod tests {
     fn wrap_breaks_at_word_boundaries() {
         assert_eq!(
             wrap("Minyak Goreng Bimoli Spesial Pouch 2 Liter", 20),
-            vec!["Minyak Goreng Bimoli", "Spesial Pouch 2", "Liter"]
+            vec!["Minyak Goreng Bimoli", "Spesial Pouch", "2 Liter"]
+        );
+        // No one-word orphans: the unit stays with its number, the regency with its name.
+        assert_eq!(
+            wrap("Biskuit Roma Kelapa Berlubang 190 g", 32),
+            vec!["Biskuit Roma Kelapa Berlubang", "190 g"]
+        );
+        assert_eq!(
+            wrap("Jl. Raya Sukamaju No. 12, Kab. Bogor", 32),
+            vec!["Jl. Raya Sukamaju No. 12,", "Kab. Bogor"]
         );
         assert_eq!(wrap("Gula Pasir 1kg", 32), vec!["Gula Pasir 1kg"]);
     }
