@@ -976,3 +976,25 @@ fn the_test_scanner_view_shows_the_bytes_and_what_the_settings_make_of_them() {
     assert_eq!(stored("scanner.suffix").as_deref(), Some("none"));
     assert_eq!(stored("scanner.strip_stx_etx"), None);
 }
+
+#[test]
+fn the_receipt_preview_is_in_the_language_the_paper_is_printed_in() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE);
+    press(&mut h, Key::F12);
+    typing(&mut h, "5000");
+    h.get_by_label("Selesai (Enter)").click();
+    h.run_steps(4);
+    assert_eq!(sales_count(&h), 1);
+    // The cashier reads the till in English; the shop prints in Indonesian.
+    h.state_mut().apply(kasir::ui::Action::ToggleLang);
+    press(&mut h, Key::F10);
+    match &h.state().dialog {
+        Some(Dialog::Receipt { text, .. }) => {
+            assert!(text.contains("*** SALINAN ***"), "{text}");
+            assert!(text.contains("Kasir: Siti Rahmawati"), "{text}");
+            assert!(!text.contains("COPY"), "{text}");
+        }
+        other => panic!("no receipt preview: {other:?}"),
+    }
+}

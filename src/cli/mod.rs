@@ -533,7 +533,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 }
             }
             let sale = shop.checkout(&actor, &till, &cart, &tenders)?;
-            let receipt = shop.receipt_text(&sale, false, lang)?;
+            let receipt = shop.receipt_text(&sale, false)?;
             if json {
                 print_json(json!({"sale": sale, "receipt": receipt}));
             } else {
@@ -574,7 +574,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Sales(SalesCmd::Show { number }) => {
             let shop = open(db)?;
             let sale = shop.sale(&number)?;
-            let receipt = shop.receipt_text(&sale, true, lang)?;
+            let receipt = shop.receipt_text(&sale, true)?;
             if json {
                 print_json(json!({"sale": sale, "receipt": receipt}));
             } else {

@@ -286,6 +286,8 @@ pub fn validate_setting(key: &str, value: &str) -> Result<()> {
         "scanner.suffix" => v.parse::<kasir_hardware::Suffix>().is_ok(),
         "scanner.idle_ms" => v.parse::<u64>().is_ok_and(|ms| (10..=2000).contains(&ms)),
         "scanner.strip_stx_etx" | "scanner.strip_aim" => matches!(v, "true" | "false"),
+        // A QR code of the receipt number on each receipt (for returns).
+        receipt::QR_KEY => matches!(v, "true" | "false"),
         autobackup::KEEP_KEY => v.parse::<usize>().is_ok_and(|k| (1..=3650).contains(&k)),
         crate::store::audit::HEAD_KEY => false,
         k if k.starts_with("till.") && k.ends_with(".unit") => BusinessUnit::parse(v).is_some(),

@@ -10,8 +10,21 @@ use crate::store::{members, sales::SaleRecord};
 /// Label of a business unit on a receipt.
 pub fn unit_label(unit: &str, lang: Lang) -> &'static str {
     match unit {
-        "apotek" => "Apotek",
-        _ => lang.pick("Toko Sembako", "Staples Shop"),
+        "apotek" => lang.pick("Apotek", "Pharmacy"),
+        _ => lang.pick("Toko Sembako", "Grocery"),
+    }
+}
+
+/// The setting that prints a QR code of the receipt number (for returns); off by default.
+pub const QR_KEY: &str = "receipt.qr";
+
+/// The name printed as the cashier: the user who sold, or for a sale made at the command
+/// line without a user, the back office in the receipt's language.
+pub fn cashier_label(cashier: &str, lang: Lang) -> String {
+    if cashier == crate::domain::user::Actor::back_office().name {
+        lang.pick("Kantor koperasi", "Coop office").to_string()
+    } else {
+        cashier.to_string()
     }
 }
 
@@ -35,6 +48,7 @@ impl Shop {
                 name: m.name.clone(),
                 kasbon_remaining: (m.kasbon_limit > rust_decimal::Decimal::ZERO)
                     .then(|| m.cart_member().kasbon_available()),
+                kasbon_owed: Some(m.kasbon_balance),
             }),
             None => None,
         };
@@ -51,7 +65,7 @@ impl Shop {
             address: s.address.clone(),
             npwp: s.npwp.clone(),
             till: sale.till.clone(),
-            cashier: sale.cashier.clone(),
+            cashier: cashier_label(&sale.cashier, lang),
             datetime: chrono::NaiveDateTime::parse_from_str(&sale.created_at, "%Y-%m-%d %H:%M:%S")
                 .unwrap_or_default(),
             sale_no: sale.number.clone(),
@@ -79,13 +93,16 @@ impl Shop {
                     label: tender_label(&t.kind, lang).to_string(),
                     amount: t.amount,
                     reference: t.reference.clone(),
+                    kind: t.kind.clone(),
                 })
                 .collect(),
             change: sale.change,
             member,
             footer,
             copy,
-            qr: None,
+            qr: crate::store::settings::get(self.store.conn(), QR_KEY)?
+                .filter(|v| v == "true")
+                .map(|_| sale.number.clone()),
         })
     }
 
@@ -97,8 +114,15 @@ impl Shop {
         })
     }
 
-    /// A sale's receipt as plain text.
-    pub fn receipt_text(&self, sale: &SaleRecord, copy: bool, lang: Lang) -> Result<String> {
+    /// The language receipts are printed in (the shop's language, `ui.lang`): the preview
+    /// on screen and the paper always agree, whatever language the till shows.
+    pub fn receipt_lang(&self) -> Result<Lang> {
+        Ok(self.settings()?.lang)
+    }
+
+    /// A sale's receipt as plain text, as it is printed.
+    pub fn receipt_text(&self, sale: &SaleRecord, copy: bool) -> Result<String> {
+        let lang = self.receipt_lang()?;
         let r = self.receipt(sale, copy, lang)?;
         Ok(kasir_receipts::receipt_text(
             &r,

@@ -1467,7 +1467,7 @@ impl TillApp {
             self.notify(t(lang, "receipt.none").into(), true);
             return;
         };
-        match self.shop.receipt_text(sale, true, lang) {
+        match self.shop.receipt_text(sale, true) {
             Ok(text) => {
                 self.dialog = Some(Dialog::Receipt {
                     title: sale.number.clone(),
