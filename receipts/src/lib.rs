@@ -32,7 +32,7 @@ use std::str::FromStr;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-pub use decode::{decode_qr, decode_text};
+pub use decode::{decode_lines, decode_qr, decode_text, PrintedLine};
 pub use money::{qty, rupiah};
 pub use receipt::{
     receipt_escpos, receipt_text, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, TENDER_CASH,

@@ -119,7 +119,24 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
             continue;
         }
         if !current.is_empty() {
+            // A number goes to the next line with its unit ("2" / "L Pouch" → "2 L Pouch").
+            let carried = match current.rsplit_once(' ') {
+                Some((head, number))
+                    if is_number(number)
+                        && word_cols <= 4
+                        && columns(number) + 1 + word_cols <= width =>
+                {
+                    let number = number.to_owned();
+                    current.truncate(head.len());
+                    Some(number)
+                }
+                _ => None,
+            };
             lines.push(std::mem::take(&mut current));
+            if let Some(number) = carried {
+                current = format!("{number} {word}");
+                continue;
+            }
         }
         let chars: Vec<char> = word.chars().collect();
         let mut pieces = chars.chunks(width).peekable();
@@ -137,6 +154,14 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     no_orphan(&mut lines, width);
     lines
+}
+
+/// A quantity such as `2`, `1,5` or `250`, which belongs with the unit after it.
+fn is_number(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 /// A last line of one word ("Bogor", "g") takes the previous line's last word with it when
@@ -235,6 +260,11 @@ mod tests {
         assert_eq!(
             wrap("Minyak Goreng Bimoli Spesial Pouch 2 Liter", 20),
             vec!["Minyak Goreng Bimoli", "Spesial Pouch", "2 Liter"]
+        );
+        // A number stays with its unit.
+        assert_eq!(
+            wrap("Minyak Goreng Bimoli 2 L Pouch", 22),
+            vec!["Minyak Goreng Bimoli", "2 L Pouch"]
         );
         // No one-word orphans: the unit stays with its number, the regency with its name.
         assert_eq!(
