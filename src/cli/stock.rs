@@ -194,7 +194,7 @@ pub(super) fn run_receive(
             )
         })?,
     };
-    let f = std::fs::File::open(file)?;
+    let f = std::fs::File::open(file).map_err(|e| crate::error::KasirError::file(file, e))?;
     let lines = crate::service::stock::parse_receipt(std::io::BufReader::new(f))?;
     let g = shop.receive(
         &crate::domain::user::Actor::back_office(),

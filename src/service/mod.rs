@@ -203,7 +203,7 @@ impl Shop {
         auth::require(
             actor,
             crate::domain::user::Permission::ManageUsers,
-            "ubah pengaturan",
+            crate::domain::user::Act::ChangeSettings,
         )?;
         validate_setting(key, value)?;
         // The kasbon rule recomputes every member's limit: only through its own command.

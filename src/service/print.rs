@@ -284,7 +284,11 @@ pub struct QueueOutcome {
 impl Shop {
     /// Queue the printer test page.
     pub fn enqueue_test(&mut self, actor: &Actor, printer: &str) -> Result<PrintJob> {
-        super::auth::require(actor, Permission::Sell, "mencetak halaman uji")?;
+        super::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::PrintTestPage,
+        )?;
         let lang = self.settings()?.lang;
         let bytes = kasir_receipts::test_page_escpos(self.paper()?, lang.receipts());
         self.enqueue_bytes(JobKind::Test, None, printer, bytes)
@@ -297,7 +301,11 @@ impl Shop {
         printer: &str,
         report: &ShiftReport,
     ) -> Result<PrintJob> {
-        super::auth::require(actor, Permission::Sell, "mencetak laporan shift")?;
+        super::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::PrintShiftReport,
+        )?;
         let lang = self.settings()?.lang;
         let bytes = kasir_receipts::shift_report_escpos(
             report,
@@ -316,7 +324,11 @@ impl Shop {
         slip: &kasir_receipts::ReceivingSlip,
         reference: &str,
     ) -> Result<PrintJob> {
-        super::auth::require(actor, Permission::ReceiveStock, "mencetak bukti terima")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::PrintSlip,
+        )?;
         let lang = self.settings()?.lang;
         let bytes = kasir_receipts::slip_escpos(
             slip,
@@ -361,7 +373,7 @@ impl Shop {
         sale_no: &str,
         printer: Option<&str>,
     ) -> Result<PrintJob> {
-        super::auth::require(actor, Permission::Sell, "mencetak ulang struk")?;
+        super::auth::require(actor, Permission::Sell, crate::domain::user::Act::Reprint)?;
         let sale = self.sale(sale_no)?;
         let printer = match printer {
             Some(p) => parse_printer(p)?,
@@ -601,7 +613,11 @@ impl Shop {
     /// Queue a drawer kick on `till`'s printer for the cashier's count at shift close; the
     /// cashier may open the drawer for that, and it is in the audit log.
     pub fn kick_drawer_for_count(&mut self, actor: &Actor, till: &str) -> Result<PrintJob> {
-        super::auth::require(actor, Permission::Sell, "membuka laci untuk hitung kas")?;
+        super::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::OpenDrawerForCount,
+        )?;
         self.require_shift(till)?;
         let printer = receipt_printer(self.store.conn(), till)?;
         let at = stamp(self.now());
@@ -645,7 +661,11 @@ impl Shop {
     }
 
     pub fn open_drawer(&mut self, actor: &Actor, printer: &str, open: &mut Opener) -> Result<()> {
-        super::auth::require(actor, Permission::Supervise, "membuka laci kas")?;
+        super::auth::require(
+            actor,
+            Permission::Supervise,
+            crate::domain::user::Act::OpenDrawer,
+        )?;
         let printer = parse_printer(printer)?;
         let at = stamp(self.now());
         self.store.write(|tx| {

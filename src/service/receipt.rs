@@ -9,10 +9,9 @@ use crate::store::{members, sales::SaleRecord};
 
 /// Label of a business unit on a receipt.
 pub fn unit_label(unit: &str, lang: Lang) -> &'static str {
-    match unit {
-        "apotek" => lang.pick("Apotek", "Pharmacy"),
-        _ => lang.pick("Toko Sembako", "Grocery"),
-    }
+    crate::domain::catalog::BusinessUnit::parse(unit)
+        .unwrap_or(crate::domain::catalog::BusinessUnit::Sembako)
+        .label(lang)
 }
 
 /// The setting that prints a QR code of the receipt number (for returns); off by default.

@@ -6,6 +6,7 @@ use eframe::egui::{self, RichText};
 use super::login::{submitted, ERROR};
 use super::selling::status_bar;
 use super::{Action, Back, BackKind, Screen, TillApp};
+use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{format_qty, format_rupiah};
 use crate::domain::user::Permission;
 use crate::i18n::t;
@@ -202,9 +203,12 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                         super::scanner_view::scanner_rows(ui, lang, form);
                         ui.label(t(lang, "settings.counter"));
                         ui.horizontal(|ui| {
-                            for u in ["sembako", "apotek"] {
-                                if ui.selectable_label(form.unit == u, u).clicked() {
-                                    form.unit = u.into();
+                            for u in [BusinessUnit::Sembako, BusinessUnit::Apotek] {
+                                if ui
+                                    .selectable_label(form.unit == u.as_str(), u.label(lang))
+                                    .clicked()
+                                {
+                                    form.unit = u.as_str().into();
                                 }
                             }
                         });

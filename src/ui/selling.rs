@@ -277,14 +277,19 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             if let Some(a) = &app.actor {
-                ui.label(format!("{}: {} ({})", t(lang, "till.user"), a.name, a.role));
+                ui.label(format!(
+                    "{}: {} ({})",
+                    t(lang, "till.user"),
+                    a.name,
+                    a.role.label(lang)
+                ));
             }
             ui.separator();
             ui.label(format!(
                 "{}: {} · {}",
                 t(lang, "till.counter"),
                 app.till,
-                app.unit.as_str()
+                app.unit.label(lang)
             ));
             ui.separator();
             match &app.shift {
