@@ -383,9 +383,7 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                         s.open_shifts.join(", ")
                     );
                 }
-                for j in &s.journals {
-                    print_journal(j, lang);
-                }
+                print_journals(&s.journals, lang);
             }
         }
         BooksCmd::Ledger(LedgerCmd::Export {
@@ -468,6 +466,11 @@ fn print_day_journals(
         "{heading} {date}: {}",
         crate::i18n::count(lang, journals.len(), what_id, what_en)
     );
+    print_journals(journals, lang);
+}
+
+/// Journals with one header line over their columns.
+fn print_journals(journals: &[crate::store::ledger::JournalRecord], lang: Lang) {
     if !journals.is_empty() {
         println!(
             "  {:<8} {:<36} {:>16} {:>16}",
