@@ -158,7 +158,7 @@ impl KasirError {
             DbExists { .. } => "db_exists",
             NoDb { .. } => "no_db",
             DbCorrupt { .. } => "db_corrupt",
-            Busy { .. } => "busy",
+            Busy => "busy",
             Db { .. } => "db",
             Io { .. } => "io",
             Csv { .. } => "csv",

@@ -626,7 +626,7 @@ mod tests {
             (
                 "a 64-character code after an AIM prefix",
                 &crlf,
-                &[(&[b']', b'C', b'0'], 0), (&[b'7'; 64], 0), (b"\r", 0)],
+                &[(b"]C0", 0), (&[b'7'; 64], 0), (b"\r", 0)],
                 None,
                 vec![code(&"7".repeat(64))],
             ),

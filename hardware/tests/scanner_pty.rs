@@ -164,6 +164,14 @@ fn dropping_the_handle_ends_the_thread() {
     drop(h); // must not hang or panic; the thread notices within one poll
 }
 
+/// A framing case: its name, the settings, the bytes a scanner sends, what the till gets.
+type Case = (
+    &'static str,
+    fn(ScannerConfig) -> ScannerConfig,
+    &'static [u8],
+    ScannerEvent,
+);
+
 /// Each framing a scanner in USB-serial mode may be set to, end to end through a pty: the
 /// setting, the bytes the scanner sends, and the code the till gets.
 #[test]
@@ -174,12 +182,7 @@ fn every_framing_reads_over_a_pty() {
         strip_aim: false,
         ..c
     };
-    let cases: Vec<(
-        &str,
-        fn(ScannerConfig) -> ScannerConfig,
-        &[u8],
-        ScannerEvent,
-    )> = vec![
+    let cases: Vec<Case> = vec![
         (
             "CR LF",
             |c| c,

@@ -433,7 +433,7 @@ impl Shop {
                 .unwrap_or_else(|| "-".into()),
             doc_no: doc_no.clone(),
             datetime: now,
-            user: actor.name.clone(),
+            user: super::receipt::cashier_label(&actor.name, lang),
             lines: resolved
                 .iter()
                 .map(|(l, item)| SlipLine {

@@ -203,7 +203,7 @@ pub enum Back {
         query: String,
         results: Vec<MemberRow>,
     },
-    Settings(SettingsForm),
+    Settings(Box<SettingsForm>),
     /// Stock on hand, receiving, opname, write-offs, expiry (gudang, apoteker).
     Stock(Box<stock::StockScreen>),
     /// Shift close and Z report (cashier); day close, ledger, members, SHU, dashboard.
@@ -1505,7 +1505,7 @@ impl TillApp {
                 query: String::new(),
                 results: self.shop.search_members("", 200).unwrap_or_default(),
             },
-            BackKind::Settings => Back::Settings(SettingsForm {
+            BackKind::Settings => Back::Settings(Box::new(SettingsForm {
                 name: self.settings.name.clone(),
                 address: self.settings.address.clone(),
                 unit: self.unit.as_str().into(),
@@ -1522,7 +1522,7 @@ impl TillApp {
                 scanner_test: false,
                 lang: self.settings.lang.code().into(),
                 error: None,
-            }),
+            })),
         };
         self.screen = Screen::Back(back);
     }
