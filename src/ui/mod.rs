@@ -1625,38 +1625,8 @@ impl TillApp {
             ("scanner.port".into(), form.scanner.trim().into()),
             ("ui.lang".into(), form.lang.clone()),
         ];
-        // The scanner's framing is stored only where it differs from what is in force (so
-        // the defaults stay defaults).
-        let now = &self.settings.scanner;
-        let wanted = scanner_view::form_scanner(form);
         let mut pairs = pairs.to_vec();
-        for (key, old, new) in [
-            (
-                "scanner.baud",
-                now.baud.to_string(),
-                wanted.baud.to_string(),
-            ),
-            ("scanner.suffix", now.suffix.clone(), wanted.suffix.clone()),
-            (
-                "scanner.idle_ms",
-                now.idle_ms.to_string(),
-                wanted.idle_ms.to_string(),
-            ),
-            (
-                "scanner.strip_stx_etx",
-                now.strip_stx_etx.to_string(),
-                wanted.strip_stx_etx.to_string(),
-            ),
-            (
-                "scanner.strip_aim",
-                now.strip_aim.to_string(),
-                wanted.strip_aim.to_string(),
-            ),
-        ] {
-            if old != new {
-                pairs.push((key.into(), new));
-            }
-        }
+        pairs.extend(scanner_view::changed(&self.settings.scanner, form));
         for (k, v) in &pairs {
             let current = crate::store::settings::get(self.shop.store.conn(), k)
                 .ok()

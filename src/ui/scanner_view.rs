@@ -24,6 +24,39 @@ pub fn form_scanner(form: &SettingsForm) -> ScannerSettings {
     }
 }
 
+/// The scanner settings the form changes, as (key, value) to store: only what differs from
+/// what is in force, so the defaults stay defaults.
+pub fn changed(now: &ScannerSettings, form: &SettingsForm) -> Vec<(String, String)> {
+    let wanted = form_scanner(form);
+    [
+        (
+            "scanner.baud",
+            now.baud.to_string(),
+            wanted.baud.to_string(),
+        ),
+        ("scanner.suffix", now.suffix.clone(), wanted.suffix.clone()),
+        (
+            "scanner.idle_ms",
+            now.idle_ms.to_string(),
+            wanted.idle_ms.to_string(),
+        ),
+        (
+            "scanner.strip_stx_etx",
+            now.strip_stx_etx.to_string(),
+            wanted.strip_stx_etx.to_string(),
+        ),
+        (
+            "scanner.strip_aim",
+            now.strip_aim.to_string(),
+            wanted.strip_aim.to_string(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, old, new)| old != new)
+    .map(|(key, _, new)| (key.to_string(), new))
+    .collect()
+}
+
 fn suffix_label(lang: Lang, s: Suffix) -> &'static str {
     match s {
         Suffix::CrLf => "CR LF",
