@@ -690,11 +690,15 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                     println!("{:<12} {:<40} {:>14}", t.sku, t.name, rp(t.amount));
                 }
                 println!(
-                    "{}: {} ({} {})",
+                    "{}: {} ({})",
                     lang.pick("Kasbon beredar", "Kasbon outstanding"),
                     rp(d.kasbon_outstanding),
-                    d.kasbon_members,
-                    lang.pick("anggota", "members")
+                    crate::i18n::count(
+                        lang,
+                        usize::try_from(d.kasbon_members).unwrap_or_default(),
+                        "anggota",
+                        "members"
+                    )
                 );
                 for (u, v) in &d.stock_value {
                     println!("{} {u}: {}", lang.pick("Nilai stok", "Stock value"), rp(*v));
