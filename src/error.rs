@@ -33,7 +33,10 @@ pub enum KasirError {
     #[error("unknown user {0}")]
     UnknownUser(String),
     #[error("{role} may not {action}")]
-    NotAllowed { role: Role, action: &'static str },
+    NotAllowed {
+        role: Role,
+        action: crate::domain::user::Act,
+    },
     #[error("no member {0}")]
     NoSuchMember(String),
     #[error("no sale {0}")]
@@ -152,6 +155,64 @@ impl KasirError {
         KasirError::Invalid(Bilingual::new(id, en))
     }
 
+    /// A stable, machine-readable name of the refusal (the `code` of a `--json` error).
+    pub fn code(&self) -> &'static str {
+        use KasirError::*;
+        match self {
+            UnknownCode { .. } => "unknown_code",
+            BadCode { .. } => "bad_code",
+            BadQtyEntry { .. } => "bad_qty_entry",
+            Cart { .. } => "cart",
+            Pay { .. } => "pay",
+            WrongPin { .. } => "wrong_pin",
+            LockedOut { .. } => "locked_out",
+            UnknownUser { .. } => "unknown_user",
+            NotAllowed { .. } => "not_allowed",
+            NoSuchMember { .. } => "no_such_member",
+            NoSuchSale { .. } => "no_such_sale",
+            Duplicate { .. } => "duplicate",
+            Import { .. } => "import",
+            ExpiredBatch { .. } => "expired_batch",
+            NotEnoughBatchStock { .. } => "not_enough_batch_stock",
+            Invalid { .. } => "invalid",
+            DbIsDirectory { .. } => "db_is_directory",
+            NotKasirDb { .. } => "not_kasir_db",
+            DbTooNew { .. } => "db_too_new",
+            DbExists { .. } => "db_exists",
+            NoDb { .. } => "no_db",
+            DbCorrupt { .. } => "db_corrupt",
+            Busy => "busy",
+            Db { .. } => "db",
+            Io { .. } => "io",
+            Csv { .. } => "csv",
+            NeedsPrescription { .. } => "needs_prescription",
+            NotAtGerai { .. } => "not_at_gerai",
+            AboveSaleLimit { .. } => "above_sale_limit",
+            AboveHet { .. } => "above_het",
+            NotApoteker { .. } => "not_apoteker",
+            Printer { .. } => "printer",
+            NotEnoughStock { .. } => "not_enough_stock",
+            RxNeedsReason { .. } => "rx_needs_reason",
+            BadNumber { .. } => "bad_number",
+        }
+    }
+
+    /// A file that could not be opened or written, named in the message.
+    pub fn file(path: &std::path::Path, e: std::io::Error) -> Self {
+        let p = path.display();
+        match e.kind() {
+            std::io::ErrorKind::NotFound => KasirError::invalid(
+                format!("Berkas {p} tidak ada — periksa nama dan foldernya"),
+                format!("File {p} not found — check its name and folder"),
+            ),
+            std::io::ErrorKind::PermissionDenied => KasirError::invalid(
+                format!("Berkas {p} tidak boleh dibuka (izin akses)"),
+                format!("File {p} may not be opened (permission denied)"),
+            ),
+            _ => KasirError::invalid(format!("Berkas {p}: {e}"), format!("File {p}: {e}")),
+        }
+    }
+
     /// The message for a person, in their language, on one line: what a file or scanner
     /// put into it (a newline inside a CSV cell, control bytes) cannot break it up.
     pub fn message(&self, lang: Lang) -> String {
@@ -198,8 +259,16 @@ impl KasirError {
                 format!("No user named {u}"),
             ),
             NotAllowed { role, action } => l(
-                format!("Peran {role} tidak berwenang untuk {action}"),
-                format!("Role {role} is not allowed to {action}"),
+                format!(
+                    "Peran {} tidak berwenang untuk {}",
+                    role.label(Lang::Id),
+                    action.name(Lang::Id)
+                ),
+                format!(
+                    "Role {} is not allowed to {}",
+                    role.label(Lang::En),
+                    action.name(Lang::En)
+                ),
             ),
             NoSuchMember(m) => l(
                 format!("Anggota {m} tidak ditemukan"),
@@ -382,7 +451,7 @@ fn pay_message(e: &PayError, lang: Lang) -> String {
         PayError::KasbonNeedsMember => lang
             .pick(
                 "Kasbon hanya untuk anggota — pilih anggota dulu (F3)",
-                "Store credit is for members only — choose a member first (F3)",
+                "Kasbon is for members only — choose a member first (F3)",
             )
             .to_string(),
         PayError::KasbonOverLimit { available, asked } => match lang {
@@ -392,7 +461,7 @@ fn pay_message(e: &PayError, lang: Lang) -> String {
                 rp(*available)
             ),
             Lang::En => format!(
-                "Store credit {} is above the member's remaining limit {}",
+                "Kasbon {} is above the member's remaining limit {}",
                 rp(*asked),
                 rp(*available)
             ),

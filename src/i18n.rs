@@ -44,6 +44,26 @@ impl Lang {
     }
 }
 
+/// "1 journal", "2 journals", "1.234 products": a count with its noun, the number grouped
+/// with dots as amounts are (in English too), the English noun singular for one. `en` is
+/// the plural; its singular drops the final "s".
+pub fn count(lang: Lang, n: usize, id: &str, en: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let noun = match lang {
+        Lang::Id => id,
+        Lang::En if n == 1 => en.strip_suffix('s').unwrap_or(en),
+        Lang::En => en,
+    };
+    format!("{grouped} {noun}")
+}
+
 /// A message already written in both languages (import row errors and the like).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Bilingual {
@@ -119,7 +139,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("pay.cash", "Tunai", "Cash"),
     ("pay.qris", "QRIS", "QRIS"),
     ("pay.transfer", "Transfer", "Transfer"),
-    ("pay.kasbon", "Kasbon", "Store credit"),
+    ("pay.kasbon", "Kasbon", "Kasbon"),
     ("pay.received", "Uang diterima", "Cash received"),
     ("pay.confirm", "Selesai (Enter)", "Done (Enter)"),
     ("pay.cancel", "Batal (Esc)", "Cancel (Esc)"),
@@ -128,7 +148,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("pay.payable", "Dibayar", "To pay"),
     ("pay.done", "Transaksi tersimpan", "Sale saved"),
     ("till.discount", "Diskon", "Discount"),
-    ("till.kasbon_left", "Sisa kasbon", "Credit left"),
+    ("till.kasbon_left", "Sisa kasbon", "Kasbon left"),
     ("till.detach_member", "Lepas anggota", "Remove member"),
     ("till.no_line", "Belum ada barang di keranjang", "There is no item in the cart"),
     ("till.no_shift", "Belum ada shift", "No shift open"),
@@ -249,7 +269,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("books.tab_day", "Tutup hari", "Close day"),
     ("books.tab_ledger", "Buku besar", "Ledger"),
     ("books.tab_member", "Buku anggota", "Member statement"),
-    ("books.tab_shu", "SHU", "SHU"),
+    ("books.tab_shu", "SHU", "Surplus (SHU)"),
     ("books.tab_dashboard", "Dasbor", "Dashboard"),
     ("books.start_close", "Tutup shift (hitung buta)", "Close shift (blind count)"),
     ("books.blind_count", "Hitung kas di laci", "Count the cash in the drawer"),
@@ -296,11 +316,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("books.save_cash_move", "Catat kas", "Record cash"),
     ("books.cash_in_done", "Kas masuk dicatat", "Cash in recorded"),
     ("books.cash_out_done", "Kas keluar dicatat", "Cash out recorded"),
-    ("books.repay", "Bayar kasbon", "Credit repayment"),
+    ("books.repay", "Bayar kasbon", "Kasbon repayment"),
     ("books.member_no", "No. anggota", "Member no."),
     ("books.repay_amount", "Nominal bayar", "Amount paid"),
     ("books.repay_save", "Terima bayar", "Take payment"),
-    ("books.new_balance", "saldo kasbon sekarang", "credit balance now"),
+    ("books.new_balance", "saldo kasbon sekarang", "kasbon balance now"),
     ("books.bad_amount", "Nominal tidak valid", "Invalid amount"),
     ("books.bad_year", "Tahun tidak valid", "Invalid year"),
     ("books.date", "Tanggal", "Date"),
@@ -342,10 +362,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("books.need_path", "Isi nama berkas", "Enter a file name"),
     ("books.month", "Bulan (YYYY-MM)", "Month (YYYY-MM)"),
     ("books.purchases", "Belanja", "Purchases"),
-    ("books.kasbon_opening", "Kasbon awal bulan", "Credit at start of month"),
-    ("books.kasbon_taken", "Kasbon diambil", "Credit taken"),
-    ("books.kasbon_repaid", "Kasbon dibayar", "Credit repaid"),
-    ("books.kasbon_closing", "Kasbon akhir bulan", "Credit at end of month"),
+    ("books.kasbon_opening", "Kasbon awal bulan", "Kasbon at start of month"),
+    ("books.kasbon_taken", "Kasbon diambil", "Kasbon taken"),
+    ("books.kasbon_repaid", "Kasbon dibayar", "Kasbon repaid"),
+    ("books.kasbon_closing", "Kasbon akhir bulan", "Kasbon at end of month"),
     ("books.year", "Tahun", "Year"),
     ("books.shu_total", "SHU dibagi (Rp)", "SHU to share (Rp)"),
     ("books.shu_usaha", "Jasa usaha %", "Patronage %"),
@@ -363,7 +383,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("books.non_members", "non-anggota", "non-members"),
     ("books.member_percent", "porsi anggota", "member share"),
     ("books.top_items", "Barang terlaris", "Top items"),
-    ("books.kasbon_outstanding", "Kasbon beredar", "Credit outstanding"),
+    ("books.kasbon_outstanding", "Kasbon beredar", "Kasbon outstanding"),
     ("books.stock_value", "Nilai stok (harga pokok)", "Stock value (at cost)"),
     ("stock.refresh", "Muat ulang", "Refresh"),
     ("stock.on_hand", "Stok", "On hand"),
@@ -384,8 +404,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("back.number", "Nomor", "Number"),
     ("back.name", "Nama", "Name"),
     ("back.phone", "HP", "Phone"),
-    ("back.kasbon_limit", "Limit kasbon", "Credit limit"),
-    ("back.kasbon_balance", "Kasbon berjalan", "Credit owed"),
+    ("back.kasbon_limit", "Limit kasbon", "Kasbon limit"),
+    ("back.kasbon_balance", "Kasbon berjalan", "Kasbon owed"),
     ("settings.name", "Nama koperasi", "Coop name"),
     ("settings.address", "Alamat", "Address"),
     ("settings.rounding", "Pembulatan tunai (Rp)", "Cash rounding step (Rp)"),
@@ -613,6 +633,52 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Printer & laci kassa ini (kosong: printer toko)",
         "This till's printer & drawer (empty: the shop's printer)",
     ),
+    // The serial scanner: settings, its test view, and what the till says about it.
+    ("settings.scanner_baud", "Baud scanner", "Scanner baud"),
+    ("settings.scanner_suffix", "Akhiran kode", "Code suffix"),
+    ("settings.scanner_idle", "jeda (ms)", "pause (ms)"),
+    ("settings.strip_stx_etx", "Buang STX/ETX", "Strip STX/ETX"),
+    ("settings.strip_aim", "Buang awalan AIM (]E0 …)", "Strip AIM prefix (]E0 …)"),
+    ("settings.test_scanner", "Tes scanner", "Test scanner"),
+    ("scanner.suffix_none", "tanpa (jeda)", "none (pause)"),
+    ("scanner.test", "Tes scanner: scan satu barcode sekarang", "Test scanner: scan a barcode now"),
+    (
+        "scanner.test_no_port",
+        "Belum ada port scanner serial. Scanner keyboard (USB) tidak perlu diatur.",
+        "No serial scanner port is set. A keyboard (USB) scanner needs no settings.",
+    ),
+    (
+        "scanner.test_save_first",
+        "Port lain berlaku setelah Simpan; akhiran dan pembuangan di atas langsung dicoba.",
+        "Another port applies after Save; the suffix and stripping above are tried at once.",
+    ),
+    ("scanner.test_waiting", "Menunggu scan …", "Waiting for a scan …"),
+    ("scanner.test_hex", "Byte (hex)", "Bytes (hex)"),
+    ("scanner.test_text", "Teks", "Text"),
+    ("scanner.test_result", "Dengan pengaturan di atas", "With the settings above"),
+    ("scanner.test_code", "terbaca kode", "reads as code"),
+    (
+        "scanner.test_nothing",
+        "belum ada kode: pilih akhiran \"tanpa (jeda)\"",
+        "no code yet: choose the suffix \"none (pause)\"",
+    ),
+    ("scanner.again", "scan lagi", "scan again"),
+    (
+        "scanner.check_settings",
+        "periksa Pengaturan > Tes scanner",
+        "check Settings > Test scanner",
+    ),
+    (
+        "scanner.lost",
+        "Scanner terputus: periksa kabelnya",
+        "Scanner disconnected: check its cable",
+    ),
+    ("scanner.back", "Scanner tersambung lagi", "Scanner connected again"),
+    (
+        "till.scan_elsewhere",
+        "Scan tidak masuk keranjang: buka layar penjualan dulu, lalu scan lagi",
+        "Scan not added to the cart: go to the selling screen first, then scan again",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -632,6 +698,21 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_group_thousands_with_dots_and_agree_in_number() {
+        assert_eq!(count(Lang::En, 1, "jurnal", "journals"), "1 journal");
+        assert_eq!(count(Lang::En, 2, "jurnal", "journals"), "2 journals");
+        assert_eq!(
+            count(Lang::En, 100_000, "produk", "products"),
+            "100.000 products"
+        );
+        assert_eq!(
+            count(Lang::Id, 1_234_567, "produk", "products"),
+            "1.234.567 produk"
+        );
+        assert_eq!(count(Lang::En, 0, "transaksi", "sales"), "0 sales");
+    }
 
     #[test]
     fn table_has_no_duplicate_keys_and_no_empty_texts() {
@@ -654,6 +735,7 @@ mod tests {
             include_str!("ui/pay.rs"),
             include_str!("ui/backoffice.rs"),
             include_str!("ui/input.rs"),
+            include_str!("ui/scanner_view.rs"),
             include_str!("ui/stock.rs"),
             include_str!("ui/books.rs"),
             include_str!("ui/rx.rs"),
@@ -679,6 +761,11 @@ mod tests {
                     word,
                     "till.default"
                         | "scanner.port"
+                        | "scanner.baud"
+                        | "scanner.suffix"
+                        | "scanner.idle_ms"
+                        | "scanner.strip_stx_etx"
+                        | "scanner.strip_aim"
                         | "printer.uri"
                         | "printer.paper"
                         | "receipt.footer"

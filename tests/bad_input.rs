@@ -516,6 +516,11 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
         "printer.uri",
         "printer.paper",
         "scanner.port",
+        "scanner.baud",
+        "scanner.suffix",
+        "scanner.idle_ms",
+        "scanner.strip_stx_etx",
+        "scanner.strip_aim",
         "backup.dir",
         "backup.keep",
         "shift.over_short_threshold",
@@ -595,6 +600,12 @@ fn settings_out_of_range_are_refused_and_kept() {
         ("barcode.instore", "20IIIIIWWWW"),
         ("barcode.instore", "30IIIIIWWWWW"),
         ("till.sembako-1.printer", "lpt:1"),
+        ("scanner.baud", "9601"),
+        ("scanner.suffix", "semicolon"),
+        ("scanner.idle_ms", "0"),
+        ("scanner.idle_ms", "60000"),
+        ("scanner.strip_stx_etx", "ya"),
+        ("scanner.strip_aim", "1"),
     ] {
         let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
         let e = shop.set_setting(&boss, key, bad).unwrap_err();
@@ -623,6 +634,25 @@ fn settings_out_of_range_are_refused_and_kept() {
             before
         );
     }
+    // The serial scanner's framing, as the reader will use it.
+    let s = shop.settings().unwrap().scanner;
+    assert_eq!((s.baud, s.suffix.as_str(), s.idle_ms), (9600, "crlf", 50));
+    assert!(s.strip_stx_etx && s.strip_aim && s.port.is_none());
+    for (key, value) in [
+        ("scanner.port", "/dev/ttyACM0"),
+        ("scanner.baud", "115200"),
+        ("scanner.suffix", "none"),
+        ("scanner.idle_ms", "120"),
+        ("scanner.strip_stx_etx", "false"),
+        ("scanner.strip_aim", "false"),
+    ] {
+        shop.set_setting(&boss, key, value).unwrap();
+    }
+    let cfg = shop.settings().unwrap().scanner.config("/dev/ttyACM0");
+    assert_eq!(cfg.baud, 115_200);
+    assert_eq!(cfg.suffix, kasir_hardware::Suffix::None);
+    assert_eq!(cfg.idle_timeout, std::time::Duration::from_millis(120));
+    assert!(!cfg.strip_stx_etx && !cfg.strip_aim);
     shop.set_setting(&boss, "tax.ppn_percent", "12").unwrap();
     assert_eq!(
         shop.settings().unwrap().ppn_percent,

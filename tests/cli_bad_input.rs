@@ -403,7 +403,7 @@ fn a_missing_import_file_is_named() {
     ] {
         let (id, en) = refused_both(&db, args);
         assert!(id.contains(gone) && id.contains("tidak ada"), "{id}");
-        assert!(en.contains(gone) && en.contains("does not exist"), "{en}");
+        assert!(en.contains(gone) && en.contains("not found"), "{en}");
     }
 }
 
@@ -490,4 +490,104 @@ fn csv_files_are_read_as_spreadsheets_write_them_and_unknown_columns_are_refused
     std::fs::write(&latin1, b"number,name\nB0003,Jos\xe9\n").unwrap();
     let (id, _) = refused_both(&db, &["members", "import", &latin1]);
     assert!(id.contains("CSV UTF-8"), "{id}");
+}
+
+/// Refusals and reports read as English in English and as Indonesian in Indonesian.
+#[test]
+fn english_is_english_and_indonesian_is_indonesian() {
+    let (dir, db) = demo_shop();
+    // A permission refusal names the role and the action in the reader's language.
+    let args = ["day", "close", "--user", "siti", "--pin", "1111"];
+    let en = refused(&db, &[&["--lang", "en"][..], &args].concat());
+    assert_eq!(en, "kasir: Role cashier is not allowed to close the day");
+    let id = refused(&db, &args);
+    assert_eq!(id, "kasir: Peran kasir tidak berwenang untuk tutup hari");
+
+    // A missing file is named.
+    let missing = dir.path().join("katalog-baru.csv");
+    let missing_s = missing.to_str().unwrap();
+    let en = refused(&db, &["--lang", "en", "catalog", "import", missing_s]);
+    assert_eq!(
+        en,
+        format!("kasir: File {missing_s} not found — check its name and folder")
+    );
+    let id = refused(&db, &["catalog", "import", missing_s]);
+    assert_eq!(
+        id,
+        format!("kasir: Berkas {missing_s} tidak ada — periksa nama dan foldernya")
+    );
+
+    // --json: the refusal is also a JSON document on stdout.
+    let out = kasir(
+        &db,
+        &["--json", "--lang", "en", "catalog", "import", missing_s],
+    );
+    assert!(!out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(doc["error"]["code"], "invalid");
+    assert_eq!(
+        doc["error"]["message"],
+        format!("File {missing_s} not found — check its name and folder").as_str()
+    );
+    let out = kasir(&db, &["--json", "sale", "cash:5000", "8991234567884"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(doc["error"]["code"], "unknown_code");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("kasir: "),
+        "the line on stderr stays"
+    );
+
+    // One sale: "1 sale", with column headers.
+    ok(&db, &["sale", "cash:5000", "8991234567891"]);
+    let en = ok(&db, &["--lang", "en", "sales", "list"]);
+    assert!(en.starts_with("Sale "), "{en}");
+    assert!(en.contains("Total  Member"), "{en}");
+    assert!(en.contains("\n1 sale, total: Rp3.500"), "{en}");
+    let id = ok(&db, &["sales", "list"]);
+    assert!(id.starts_with("No. transaksi "), "{id}");
+    assert!(id.contains("\n1 transaksi, total: Rp3.500"), "{id}");
+    // Thousands with dots in English counts too.
+    let en = ok(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "catalog",
+            "export",
+            dir.path().join("k.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(en.starts_with("3") && en.contains(" products → "), "{en}");
+
+    // The day closed: a sale afterwards says so, not "no open shift".
+    ok(
+        &db,
+        &[
+            "shift", "close", "--count", "100000*2", "5000*1", "--reason", "tes",
+        ],
+    );
+    ok(&db, &["day", "close", "--user", "ahmad", "--pin", "4444"]);
+    let en = refused(&db, &["--lang", "en", "sale", "cash:5000", "8991234567891"]);
+    assert!(en.contains("has been closed by the treasurer"), "{en}");
+    assert!(!en.contains("No open shift"), "{en}");
+    let id = refused(&db, &["sale", "cash:5000", "8991234567891"]);
+    assert!(id.contains("sudah ditutup bendahara"), "{id}");
+
+    // The books in English: the default chart and kasir's memos; headers; "1 journal".
+    let en = ok(&db, &["--lang", "en", "day", "status"]);
+    assert!(en.contains("— Day close "), "{en}");
+    assert!(en.contains("Cash — Grocery"), "{en}");
+    assert!(en.contains("Account  Name"), "{en}");
+    assert!(
+        !en.contains("Tutup hari") && !en.contains("Kas Gerai"),
+        "{en}"
+    );
+    let id = ok(&db, &["day", "status"]);
+    assert!(
+        id.contains("— Tutup hari ") && id.contains("Kas Gerai Sembako"),
+        "{id}"
+    );
+    let en = ok(&db, &["--lang", "en", "accounts", "list"]);
+    assert!(en.starts_with("Code "), "{en}");
+    assert!(en.contains("Cash over/short"), "{en}");
 }

@@ -618,3 +618,119 @@ fn print_receipt_to_a_printer_that_never_answers_status_prints_blind_and_says_so
     let listing = ok(&db, &["--lang", "en", "print", "queue"]);
     assert!(listing.contains("sent without confirmation"), "{listing}");
 }
+
+/// Set a shop setting as the admin would (through the service, validated and audited).
+fn set(db: &std::path::Path, key: &str, value: &str) {
+    let mut shop = kasir::service::Shop::new(
+        kasir::store::Store::open(db, kasir::store::OpenMode::Existing).unwrap(),
+        std::sync::Arc::new(kasir::service::SystemClock),
+    );
+    shop.set_setting(&kasir::domain::user::Actor::back_office(), key, value)
+        .unwrap();
+}
+
+fn print_to_file(db: &std::path::Path, dir: &std::path::Path, no: &str) -> Vec<u8> {
+    let file = dir.join(format!("{no}.bin"));
+    let uri = format!("file:{}", file.display());
+    ok(db, &["print", "receipt", no, "--printer", &uri]);
+    std::fs::read(&file).unwrap()
+}
+
+#[test]
+fn paper_and_preview_agree_on_language_and_name_the_cashier() {
+    let (dir, db) = demo_shop();
+    // A QRIS sale made at the command line without a user: no change line, the back office
+    // named in the receipt's language, not "Back office".
+    let out = ok(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "sale",
+            "--pay",
+            "qris:7000:QR123",
+            "8991234567891*2",
+        ],
+    );
+    assert!(out.contains("Kasir: Kantor koperasi"), "{out}");
+    assert!(out.contains("Toko Sembako"), "{out}");
+    assert!(!out.contains("Kembali"), "no cash given, no change: {out}");
+    assert!(out.contains("Jumlah item: 1"), "{out}");
+    // The shop prints in English: the paper and the preview of a sale made then say the
+    // same (a copy shows the receipt as it was printed, in its language).
+    set(&db, "ui.lang", "en");
+    ok(
+        &db,
+        &["sale", "--pay", "qris:7000:QR124", "8991234567891*2"],
+    );
+    let no = json(&db, &["sales", "list"])["sales"][1]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let paper = kasir_receipts::decode_text(&print_to_file(&db, dir.path(), &no));
+    let preview = ok(&db, &["--lang", "id", "sales", "show", &no]);
+    for text in [&paper, &preview] {
+        assert!(text.contains("*** COPY ***"), "{text}");
+        assert!(!text.contains("SALINAN"), "{text}");
+        assert!(
+            text.contains("Grocery"),
+            "a sembako unit in English: {text}"
+        );
+        assert!(text.contains("Cashier: Coop office"), "{text}");
+    }
+    // A sale by a user names that user.
+    let out = ok(
+        &db,
+        &[
+            "sale",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+            "--pay",
+            "cash:10000",
+            "8991234567891",
+        ],
+    );
+    assert!(out.contains("Cashier: Siti Rahmawati"), "{out}");
+    assert!(out.contains("Change"), "cash given: {out}");
+}
+
+#[test]
+fn receipt_qr_code_is_off_by_default_and_carries_the_receipt_number() {
+    let (dir, db) = demo_shop();
+    let no = sale_number(&db, &["--pay", "cash:10000", "8991234567891*2"]);
+    let bytes = print_to_file(&db, dir.path(), &no);
+    assert!(kasir_receipts::decode_qr(&bytes).is_empty());
+    assert!(
+        !bytes.windows(3).any(|w| w == [0x1D, 0x28, 0x6B]),
+        "no GS ( k"
+    );
+    // Turned on, the next sale's receipt carries its number; a copy of the earlier one
+    // stays as it was printed.
+    set(&db, "receipt.qr", "true");
+    let bytes = print_to_file(&db, dir.path(), &no);
+    assert!(kasir_receipts::decode_qr(&bytes).is_empty());
+    let next = sale_number(&db, &["--pay", "cash:10000", "8991234567891*2"]);
+    let bytes = print_to_file(&db, dir.path(), &next);
+    assert_eq!(kasir_receipts::decode_qr(&bytes), vec![next.clone()]);
+}
+
+#[test]
+fn a_kasbon_receipt_shows_the_balance_owed_and_a_signature_line() {
+    let (_dir, db) = demo_shop();
+    let out = ok(
+        &db,
+        &[
+            "sale",
+            "--member",
+            "A0001",
+            "kasbon:6800",
+            "8991234567891*2",
+        ],
+    );
+    assert!(out.contains("Total kasbon anggota:"), "{out}");
+    assert!(out.contains("Rp6.800"), "{out}");
+    assert!(out.contains("Tanda tangan anggota"), "{out}");
+    assert!(!out.contains("Kembali"), "{out}");
+}

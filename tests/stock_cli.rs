@@ -74,7 +74,7 @@ fn receive_with_a_bad_row_changes_nothing_and_a_good_file_books_a_delivery() {
         &["receive", &unknown, "--supplier", "SMBR", "--pay", "credit"],
     );
     assert!(
-        out.contains("Pemasok: CV Sumber Pangan") && out.contains("GR-"),
+        out.contains("Pemasok: CV Sumber") && out.contains("GR-"),
         "{out}"
     );
     let pcs_after: rust_decimal::Decimal = on_hand(&db, "IDM-GRG").parse().unwrap();
@@ -796,9 +796,11 @@ fn goods_paid_in_cash_say_drawer_or_safe_and_the_drawer_pays_only_what_it_holds(
         "one delivery in"
     );
     let z = ok(&db, &["shift", "close", "--count", "50000*1"]);
+    // The note may wrap on 58 mm paper: read it as one text.
+    let flat = z.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        z.contains("Bayar barang")
-            && z.contains(&format!("Bayar {} SMBR", g["doc_no"].as_str().unwrap())),
+        flat.contains("Bayar barang")
+            && flat.contains(&format!("Bayar {} SMBR", g["doc_no"].as_str().unwrap())),
         "{z}"
     );
 }

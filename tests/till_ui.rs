@@ -643,11 +643,7 @@ fn the_prescription_form_records_quantity_and_iter_and_asks_a_reason_for_an_old_
     press(&mut h, Key::Enter);
     assert_eq!(sales_count(&h), 1);
     let sale = h.state().last_sale.clone().unwrap();
-    let text = h
-        .state()
-        .shop
-        .receipt_text(&sale, false, kasir::i18n::Lang::Id)
-        .unwrap();
+    let text = h.state().shop.receipt_text(&sale, false).unwrap();
     assert!(text.contains("Resep: R-2019"), "{text}");
     assert!(text.contains("Apoteker: apt. Rina Wulandari"), "{text}");
     let audited: i64 = h
@@ -1097,4 +1093,133 @@ fn typed_quantities_and_cash_have_one_reading_in_the_till() {
     press(&mut h, Key::Enter);
     assert_eq!(sales_count(&h), 1);
     assert_eq!(h.state().last_sale.as_ref().unwrap().change, dec!(9500));
+}
+
+#[test]
+fn an_unplugged_scanner_is_hard_to_miss_and_coming_back_is_said() {
+    let (_dir, mut h) = harness_after_login();
+    let (source, sim) = kasir::ui::ScanSource::simulated();
+    h.state_mut().scans = source;
+    h.run_steps(2);
+    assert!(h
+        .query_by_label("Scanner terputus: periksa kabelnya")
+        .is_none());
+    assert!(sim.unplug());
+    h.run_steps(2);
+    // In the status bar (white on red) and as the notice.
+    assert_eq!(
+        h.query_all_by_label("Scanner terputus: periksa kabelnya")
+            .count(),
+        2
+    );
+    assert!(h.state().notice.as_ref().is_some_and(|n| n.error));
+    assert!(sim.plug());
+    h.run_steps(2);
+    assert!(h
+        .query_by_label("Scanner terputus: periksa kabelnya")
+        .is_none());
+    assert_eq!(notice(&h), "Scanner tersambung lagi");
+}
+
+#[test]
+fn a_scan_on_a_back_office_screen_is_refused_at_once_not_added_later() {
+    let (_dir, mut h) = harness_after_login();
+    let (source, sim) = kasir::ui::ScanSource::simulated();
+    h.state_mut().scans = source;
+    h.state_mut()
+        .apply(kasir::ui::Action::GoBack(kasir::ui::BackKind::Products));
+    h.run_steps(2);
+    assert!(sim.scan(MIE));
+    h.run_steps(2);
+    assert!(
+        notice(&h).starts_with("Scan tidak masuk keranjang"),
+        "{}",
+        notice(&h)
+    );
+    h.state_mut().apply(kasir::ui::Action::GoSelling);
+    h.run_steps(3);
+    assert!(h.state().cart.is_empty(), "the scan must not land later");
+    // A scanner's warning is in the user's language, and says what helps.
+    h.state_mut().apply(kasir::ui::Action::ToggleLang);
+    assert!(sim.scan_bytes(b"]E0\xff\xfe\r\n"));
+    h.run_steps(2);
+    assert_eq!(
+        notice(&h),
+        "Scanner: the scanner sent unreadable bytes: check the baud rate (check Settings > Test scanner)"
+    );
+    assert!(sim.scan_bytes(b"89912345"));
+    h.run_steps(2);
+    assert_eq!(
+        notice(&h),
+        "Scanner: incomplete scan (8 bytes without an ending); scan again"
+    );
+}
+
+#[test]
+fn the_test_scanner_view_shows_the_bytes_and_what_the_settings_make_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(shop_at(&dir.path().join("shop.db"), true));
+    login(&mut h, "admin", "9999");
+    let (source, sim) = kasir::ui::ScanSource::simulated();
+    h.state_mut().scans = source;
+    h.get_by_label("Pengaturan").click();
+    h.run_steps(3);
+    h.get_by_label("Tes scanner").click();
+    h.run_steps(3);
+    h.get_by_label("Menunggu scan …");
+    assert!(sim.scan_bytes(b"\x02]E08991234567891\x03\r\n"));
+    h.run_steps(3);
+    h.get_by_label("02 5D 45 30 38 39 39 31 32 33 34 35 36 37 38 39 31 03 0D 0A");
+    h.get_by_label("<STX>]E08991234567891<ETX><CR><LF>");
+    h.get_by_label("terbaca kode 8991234567891");
+    assert!(
+        !notice(&h).contains("Scan"),
+        "the test view takes the scan: {}",
+        notice(&h)
+    );
+    // Turning stripping off shows at once what the till would say then.
+    h.get_by_label("Buang STX/ETX").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("terbaca kode 8991234567891").is_none());
+    h.get_by_label(
+        "scanner membungkus kode dengan STX/ETX: nyalakan \"buang STX/ETX\" (periksa Pengaturan > Tes scanner)",
+    );
+    // A scanner without a suffix: nothing reads until "none (pause)" is chosen.
+    h.get_by_label("Buang STX/ETX").click();
+    assert!(sim.scan_bytes(b"8991234567891"));
+    h.run_steps(3);
+    h.get_by_label("38 39 39 31 32 33 34 35 36 37 38 39 31");
+    h.get_by_label("scan tidak lengkap (13 byte tanpa akhiran); scan lagi");
+    h.get_by_label("tanpa (jeda)").click();
+    h.run_steps(3);
+    h.get_by_label("terbaca kode 8991234567891");
+    // Saving stores only what differs from the defaults.
+    h.get_by_label("Simpan").click();
+    h.run_steps(3);
+    assert_eq!(h.state().settings.scanner.suffix, "none");
+    let stored = |k: &str| kasir::store::settings::get(h.state().shop.store.conn(), k).unwrap();
+    assert_eq!(stored("scanner.suffix").as_deref(), Some("none"));
+    assert_eq!(stored("scanner.strip_stx_etx"), None);
+}
+
+#[test]
+fn the_receipt_preview_is_in_the_language_the_paper_is_printed_in() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, MIE);
+    press(&mut h, Key::F12);
+    typing(&mut h, "5000");
+    h.get_by_label("Selesai (Enter)").click();
+    h.run_steps(4);
+    assert_eq!(sales_count(&h), 1);
+    // The cashier reads the till in English; the shop prints in Indonesian.
+    h.state_mut().apply(kasir::ui::Action::ToggleLang);
+    press(&mut h, Key::F10);
+    match &h.state().dialog {
+        Some(Dialog::Receipt { text, .. }) => {
+            assert!(text.contains("*** SALINAN ***"), "{text}");
+            assert!(text.contains("Kasir: Siti Rahmawati"), "{text}");
+            assert!(!text.contains("COPY"), "{text}");
+        }
+        other => panic!("no receipt preview: {other:?}"),
+    }
 }

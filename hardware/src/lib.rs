@@ -18,6 +18,7 @@ mod job;
 mod scale;
 mod scale_port;
 mod scanner;
+mod scanner_thread;
 mod status;
 mod status_gate;
 mod transport;
@@ -35,9 +36,10 @@ pub use scale_port::{
     read_stable, spawn_serial_scale, ScaleConfig, ScaleEvent, ScaleHandle, ScaleReadError, SimScale,
 };
 pub use scanner::{
-    parse_scan_line, spawn_serial_scanner, ScanReject, ScannerConfig, ScannerEvent, ScannerHandle,
-    SimScanner, Suffix, MAX_CODE_LEN,
+    describe_bytes, parse_scan_line, ScanFramer, ScanReject, ScannerConfig, ScannerEvent, Suffix,
+    MAX_CODE_LEN, MAX_RAW,
 };
+pub use scanner_thread::{spawn_serial_scanner, ScannerHandle, SimScanner};
 pub use status::{
     query_status, status_reply, PrinterState, PrinterStatus, StatusReply, DEFAULT_STATUS_TIMEOUT,
 };

@@ -1,20 +1,35 @@
-//! Serial / USB CDC-ACM barcode scanners (`/dev/ttyACM0`, `/dev/ttyUSB0`), read on a
-//! background thread into a channel the UI polls with `try_recv`.
+//! Serial / USB CDC-ACM barcode scanners (`/dev/ttyACM0`, `/dev/ttyUSB0`): how a byte
+//! stream becomes codes.
 //!
-//! The thread survives everything a scanner can do: garbage, endless lines without a
-//! suffix, unplugging (it reports [`ScannerEvent::Disconnected`] and tries to reopen the
-//! port about once a second until the scanner is back or the handle is stopped).
+//! [`ScanFramer`] is pure: bytes and the time they came in, codes and warnings out; it
+//! never reads a clock, so it is tested with tables like the keyboard-wedge detector.
+//! The reader thread ([`spawn_serial_scanner`](crate::spawn_serial_scanner)) only moves
+//! bytes from the port into it.
+//!
+//! Scanners in USB-serial mode frame a code in several ways, all read here: a CR, LF or
+//! CR LF suffix (any of them ends a code in those modes), a Tab suffix, no suffix at all (a
+//! pause ends the code), `STX code ETX` around the code, and an AIM symbology identifier
+//! such as `]E0` (EAN-13) before it.
 
 use std::fmt;
-use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::str::FromStr;
+use std::time::Duration;
 
 /// Longest code accepted (EAN/UPC are 8–14, Code128 labels rarely exceed 40).
 pub const MAX_CODE_LEN: usize = 64;
+
+/// Length of an AIM symbology identifier: `]`, the symbology letter, a modifier.
+const AIM_LEN: usize = 3;
+/// Longest line kept while framing: a code with room for an AIM prefix.
+const MAX_LINE: usize = MAX_CODE_LEN + AIM_LEN;
+/// Most bytes of one burst kept for [`ScannerEvent::Raw`].
+pub const MAX_RAW: usize = 256;
+/// Shortest pause that ends a burst of raw bytes.
+const RAW_GAP: Duration = Duration::from_millis(100);
+
+/// Start of text / end of text, as some scanners put around a code.
+const STX: u8 = 0x02;
+const ETX: u8 = 0x03;
 
 /// What ends a code in the byte stream from the scanner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -26,19 +41,54 @@ pub enum Suffix {
     /// `\r\n` (the most common factory setting).
     #[default]
     CrLf,
+    /// A Tab (`\t`), as scanners set up to fill forms send.
+    Tab,
     /// No suffix: a pause of [`ScannerConfig::idle_timeout`] ends a code.
     None,
 }
 
-/// How to reach a serial scanner.
+impl Suffix {
+    /// Every suffix, in the order a settings screen offers them.
+    pub const ALL: [Suffix; 5] = [
+        Suffix::CrLf,
+        Suffix::Cr,
+        Suffix::Lf,
+        Suffix::Tab,
+        Suffix::None,
+    ];
+
+    /// The setting's value: `cr`, `lf`, `crlf`, `tab` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Suffix::Cr => "cr",
+            Suffix::Lf => "lf",
+            Suffix::CrLf => "crlf",
+            Suffix::Tab => "tab",
+            Suffix::None => "none",
+        }
+    }
+}
+
+impl FromStr for Suffix {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Suffix::ALL
+            .into_iter()
+            .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or(())
+    }
+}
+
+/// How to reach a serial scanner and how it frames a code.
 ///
-/// With any of the line suffixes, both CR and LF end a code and the LF of a CR LF pair is
-/// skipped, so a scanner set to a different line ending still works. An unterminated
-/// fragment followed by silence for [`ScannerConfig::fragment_timeout`] is discarded with a
-/// warning (so noise never glues itself to the next code).
+/// With a CR, LF or CR LF suffix, both CR and LF end a code and the LF of a CR LF pair is
+/// skipped, so a scanner set to a different line ending still works; with a Tab suffix a
+/// Tab ends a code too; with no suffix a pause of `idle_timeout` does (and CR or LF, should
+/// they come). An unterminated fragment followed by silence for `fragment_timeout` is
+/// discarded with a warning (so noise never glues itself to the next code).
 ///
 /// A line that grows past [`MAX_CODE_LEN`] gives one warning at that moment; the rest of it
-/// is thrown away as it arrives (memory stays bounded) until a CR/LF or a pause of
+/// is thrown away as it arrives (memory stays bounded) until a line end or a pause of
 /// `fragment_timeout` (`idle_timeout` with [`Suffix::None`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScannerConfig {
@@ -50,14 +100,19 @@ pub struct ScannerConfig {
     pub suffix: Suffix,
     /// With [`Suffix::None`]: the silence that ends a code.
     pub idle_timeout: Duration,
-    /// With a line suffix: the silence after which an unterminated fragment is dropped.
+    /// With a suffix: the silence after which an unterminated fragment is dropped.
     pub fragment_timeout: Duration,
     /// Pause between attempts to reopen a missing scanner.
     pub retry_interval: Duration,
+    /// Read `STX code ETX`: STX starts a code, ETX ends it. Off: a code with them is refused.
+    pub strip_stx_etx: bool,
+    /// Drop an AIM symbology identifier (`]E0`, `]C1`, …) before a code. Off: refused.
+    pub strip_aim: bool,
 }
 
 impl ScannerConfig {
-    /// 9600 baud, CR LF suffix, 50 ms idle, 500 ms fragment timeout, retry every second.
+    /// 9600 baud, CR LF suffix, 50 ms idle, 500 ms fragment timeout, retry every second,
+    /// STX/ETX and AIM prefixes stripped (neither can be part of a product code).
     pub fn new(path: impl Into<String>) -> Self {
         ScannerConfig {
             path: path.into(),
@@ -66,6 +121,8 @@ impl ScannerConfig {
             idle_timeout: Duration::from_millis(50),
             fragment_timeout: Duration::from_millis(500),
             retry_interval: Duration::from_secs(1),
+            strip_stx_etx: true,
+            strip_aim: true,
         }
     }
 
@@ -82,17 +139,20 @@ impl ScannerConfig {
     }
 }
 
-/// What the scanner thread reports.
+/// What a scanner reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScannerEvent {
     /// A valid code was scanned.
     Code(String),
-    /// Something arrived that is not a code (noise, too long, cut off); nothing to do but
-    /// tell the cashier to scan again.
-    Warning(String),
+    /// Something arrived that is not a code; the reason says whether scanning again can
+    /// help ([`ScanReject::rescan_helps`]) or the scanner's settings need a look.
+    Warning(ScanReject),
+    /// The bytes of the last burst exactly as they came (at most [`MAX_RAW`]), sent after
+    /// the pause that ends it: what the "test scanner" view shows.
+    Raw(Vec<u8>),
     /// The scanner port is open.
     Connected,
-    /// The scanner is gone (unplugged or never found); the thread keeps trying.
+    /// The scanner is gone (unplugged or never found); the reader keeps trying.
     Disconnected,
 }
 
@@ -106,7 +166,7 @@ pub enum ScanReject {
         /// Length in bytes.
         len: usize,
     },
-    /// Control characters (0x00–0x1F, 0x7F) — line noise or a misconfigured scanner.
+    /// Control characters (0x00–0x1F, 0x7F) — line noise.
     ControlChars,
     /// Bytes above 0x7F — line noise or the wrong baud rate.
     NotAscii,
@@ -115,6 +175,29 @@ pub enum ScanReject {
         /// The character.
         ch: char,
     },
+    /// Bytes without an end of line, then silence.
+    Incomplete {
+        /// How many bytes came.
+        len: usize,
+    },
+    /// The code came between STX and ETX, and stripping them is off.
+    StxEtx,
+    /// The code came with an AIM symbology identifier, and stripping it is off.
+    AimPrefix {
+        /// The identifier, e.g. `]E0`.
+        prefix: String,
+    },
+}
+
+impl ScanReject {
+    /// Whether scanning the same label again can give a code (noise, a cut-off scan);
+    /// otherwise the scanner's settings or the label itself are the trouble.
+    pub fn rescan_helps(&self) -> bool {
+        matches!(
+            self,
+            ScanReject::ControlChars | ScanReject::Incomplete { .. }
+        )
+    }
 }
 
 impl fmt::Display for ScanReject {
@@ -123,20 +206,27 @@ impl fmt::Display for ScanReject {
             ScanReject::Empty => f.write_str("empty scan"),
             ScanReject::TooLong { len } => write!(
                 f,
-                "scan too long ({len} characters, at most {MAX_CODE_LEN}); scan again"
+                "scan too long ({len} characters, at most {MAX_CODE_LEN}): check the scanner's suffix"
             ),
             ScanReject::ControlChars => {
                 f.write_str("scanner sent control characters (noise); scan again")
             }
             ScanReject::NotAscii => {
-                f.write_str("scanner sent unreadable bytes (check the baud rate); scan again")
+                f.write_str("scanner sent unreadable bytes: check the baud rate")
             }
             ScanReject::BadChar { ch } => {
-                write!(
-                    f,
-                    "scan contains '{ch}', which is not used in codes; scan again"
-                )
+                write!(f, "scan contains '{ch}', which is not used in product codes")
             }
+            ScanReject::Incomplete { len } => {
+                write!(f, "incomplete scan ({len} bytes without an end of line); scan again")
+            }
+            ScanReject::StxEtx => {
+                f.write_str("scanner frames codes with STX/ETX: turn on stripping them")
+            }
+            ScanReject::AimPrefix { prefix } => write!(
+                f,
+                "scanner sends the AIM prefix {prefix}: turn on stripping it"
+            ),
         }
     }
 }
@@ -177,365 +267,198 @@ pub fn parse_scan_line(line: &[u8]) -> Result<String, ScanReject> {
     Ok(s.iter().map(|&b| char::from(b)).collect())
 }
 
-/// A unit of scanner input found by [`Framer`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Frame {
-    /// A complete line (at most [`MAX_CODE_LEN`] bytes, without its terminator).
-    Line(Vec<u8>),
-    /// A line grew past [`MAX_CODE_LEN`]; the rest of it is being thrown away.
-    TooLong,
-    /// An unterminated fragment dropped after a pause (line-suffix modes).
-    Fragment(Vec<u8>),
+/// An AIM symbology identifier at the start of `line` (`]` + letter + letter or digit).
+fn aim_prefix(line: &[u8]) -> Option<&[u8]> {
+    match line {
+        [b']', s, m, ..] if s.is_ascii_alphabetic() && m.is_ascii_alphanumeric() => {
+            line.get(..AIM_LEN)
+        }
+        _ => None,
+    }
 }
 
-/// Splits the scanner byte stream into lines with bounded memory.
-#[derive(Debug)]
-struct Framer {
-    suffix: Suffix,
-    idle_timeout: Duration,
-    fragment_timeout: Duration,
+/// Turn one framed line into what the cashier sees (empty lines are dropped silently).
+fn line_event(cfg: &ScannerConfig, line: &[u8]) -> Option<ScannerEvent> {
+    if !cfg.strip_stx_etx && line.iter().any(|&b| b == STX || b == ETX) {
+        return Some(ScannerEvent::Warning(ScanReject::StxEtx));
+    }
+    let trimmed = line.trim_ascii();
+    let code = match aim_prefix(trimmed) {
+        Some(_) if cfg.strip_aim => trimmed.get(AIM_LEN..).unwrap_or_default(),
+        Some(p) => {
+            return Some(ScannerEvent::Warning(ScanReject::AimPrefix {
+                prefix: p.iter().map(|&b| char::from(b)).collect(),
+            }))
+        }
+        None => trimmed,
+    };
+    match parse_scan_line(code) {
+        Ok(code) => Some(ScannerEvent::Code(code)),
+        Err(ScanReject::Empty) => None,
+        Err(reject) => Some(ScannerEvent::Warning(reject)),
+    }
+}
+
+/// Splits a scanner's byte stream into codes, with bounded memory.
+///
+/// Feed every read with [`ScanFramer::push`] and call [`ScanFramer::tick`] when nothing
+/// came (the reader does both every 20 ms); `now` is a monotonic time since any fixed
+/// start. Both return the events in the order they happened.
+#[derive(Debug, Clone)]
+pub struct ScanFramer {
+    cfg: ScannerConfig,
     buf: Vec<u8>,
     discarding: bool,
     after_cr: bool,
-    last_byte: Option<Instant>,
+    last_byte: Option<Duration>,
+    raw: Vec<u8>,
 }
 
-impl Framer {
-    fn new(cfg: &ScannerConfig) -> Self {
-        Framer {
-            suffix: cfg.suffix,
-            idle_timeout: cfg.idle_timeout,
-            fragment_timeout: cfg.fragment_timeout,
-            buf: Vec::with_capacity(MAX_CODE_LEN),
+impl ScanFramer {
+    /// A framer for the suffix, timeouts and stripping of `cfg`.
+    pub fn new(cfg: &ScannerConfig) -> Self {
+        ScanFramer {
+            cfg: cfg.clone(),
+            buf: Vec::with_capacity(MAX_LINE),
             discarding: false,
             after_cr: false,
             last_byte: None,
+            raw: Vec::new(),
         }
     }
 
-    fn end_line(&mut self, out: &mut Vec<Frame>) {
+    /// What a scanner sending `bytes` in one burst gives with `cfg` (the "test scanner"
+    /// view uses it to show what other settings would make of the last scan).
+    pub fn frame_burst(cfg: &ScannerConfig, bytes: &[u8]) -> Vec<ScannerEvent> {
+        let mut f = ScanFramer::new(cfg);
+        let mut out = f.push(bytes, Duration::ZERO);
+        out.extend(f.tick(Duration::from_secs(3600)));
+        out.retain(|e| !matches!(e, ScannerEvent::Raw(_)));
+        out
+    }
+
+    fn end_line(&mut self, out: &mut Vec<ScannerEvent>) {
         if self.discarding {
             // The warning went out when the line passed the limit.
             self.discarding = false;
             self.buf.clear();
         } else {
-            out.push(Frame::Line(std::mem::take(&mut self.buf)));
+            let line = std::mem::take(&mut self.buf);
+            out.extend(line_event(&self.cfg, &line));
         }
     }
 
-    fn push(&mut self, bytes: &[u8], now: Instant, out: &mut Vec<Frame>) {
+    fn ends_code(&self, b: u8) -> bool {
+        match b {
+            b'\r' | b'\n' => true,
+            b'\t' => self.cfg.suffix == Suffix::Tab,
+            ETX => self.cfg.strip_stx_etx,
+            _ => false,
+        }
+    }
+
+    /// Bytes that just came at `now`.
+    pub fn push(&mut self, bytes: &[u8], now: Duration) -> Vec<ScannerEvent> {
+        let mut out = self.tick(now);
+        if bytes.is_empty() {
+            return out;
+        }
         for &b in bytes {
-            if b == b'\r' || b == b'\n' {
+            if self.raw.len() < MAX_RAW {
+                self.raw.push(b);
+            }
+            if self.ends_code(b) {
                 let skip = b == b'\n' && self.after_cr;
                 self.after_cr = b == b'\r';
                 if !skip {
-                    self.end_line(out);
+                    self.end_line(&mut out);
                 }
                 continue;
             }
             self.after_cr = false;
+            if b == STX && self.cfg.strip_stx_etx {
+                // A code starts here: what came before it was not one.
+                if !self.buf.is_empty() && !self.discarding {
+                    out.push(ScannerEvent::Warning(ScanReject::Incomplete {
+                        len: self.buf.len(),
+                    }));
+                }
+                self.buf.clear();
+                self.discarding = false;
+                continue;
+            }
             if self.discarding {
                 continue;
             }
-            if self.buf.len() >= MAX_CODE_LEN {
+            if self.buf.len() >= MAX_LINE {
                 self.buf.clear();
                 self.discarding = true;
-                out.push(Frame::TooLong);
+                out.push(ScannerEvent::Warning(ScanReject::TooLong {
+                    len: MAX_LINE + 1,
+                }));
                 continue;
             }
             self.buf.push(b);
         }
-        if !bytes.is_empty() {
-            self.last_byte = Some(now);
-        }
+        self.last_byte = Some(now);
+        out
     }
 
-    /// Called when no bytes came for a while.
-    fn idle(&mut self, now: Instant, out: &mut Vec<Frame>) {
+    /// Nothing came until `now`: a pause may end a code (no suffix), drop a fragment, or
+    /// end the burst that [`ScannerEvent::Raw`] reports.
+    pub fn tick(&mut self, now: Duration) -> Vec<ScannerEvent> {
+        let mut out = Vec::new();
         let Some(last) = self.last_byte else {
-            return;
+            return out;
         };
-        let quiet = now.saturating_duration_since(last);
-        let reset_after = match self.suffix {
-            Suffix::None => self.idle_timeout,
-            Suffix::Cr | Suffix::Lf | Suffix::CrLf => self.fragment_timeout,
+        let quiet = now.saturating_sub(last);
+        let (ends, gap) = match self.cfg.suffix {
+            Suffix::None => (true, self.cfg.idle_timeout),
+            _ => (false, self.cfg.fragment_timeout),
         };
-        if self.discarding && quiet >= reset_after {
-            self.discarding = false;
-            self.buf.clear();
-            return;
-        }
-        if self.buf.is_empty() {
-            return;
-        }
-        match self.suffix {
-            Suffix::None if quiet >= self.idle_timeout => {
-                out.push(Frame::Line(std::mem::take(&mut self.buf)));
-            }
-            Suffix::Cr | Suffix::Lf | Suffix::CrLf if quiet >= self.fragment_timeout => {
-                out.push(Frame::Fragment(std::mem::take(&mut self.buf)));
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Turn a frame into the event the UI sees (empty lines are dropped silently).
-fn frame_event(frame: Frame) -> Option<ScannerEvent> {
-    match frame {
-        Frame::Line(line) => match parse_scan_line(&line) {
-            Ok(code) => Some(ScannerEvent::Code(code)),
-            Err(ScanReject::Empty) => None,
-            Err(reject) => Some(ScannerEvent::Warning(reject.to_string())),
-        },
-        Frame::TooLong => Some(ScannerEvent::Warning(
-            ScanReject::TooLong {
-                len: MAX_CODE_LEN + 1,
-            }
-            .to_string(),
-        )),
-        Frame::Fragment(bytes) => Some(ScannerEvent::Warning(format!(
-            "incomplete scan ({} bytes without an end-of-line); scan again",
-            bytes.len()
-        ))),
-    }
-}
-
-/// The UI's end of a scanner: poll it every frame with [`ScannerHandle::try_recv`].
-///
-/// Dropping the handle asks the thread to stop (it exits within ~50 ms);
-/// [`ScannerHandle::stop`] also waits for it.
-#[derive(Debug)]
-pub struct ScannerHandle {
-    rx: Receiver<ScannerEvent>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl ScannerHandle {
-    /// The next event, if one is waiting.
-    pub fn try_recv(&self) -> Option<ScannerEvent> {
-        self.rx.try_recv().ok()
-    }
-
-    /// Wait up to `timeout` for the next event.
-    pub fn recv_timeout(&self, timeout: Duration) -> Option<ScannerEvent> {
-        self.rx.recv_timeout(timeout).ok()
-    }
-
-    /// All events waiting now.
-    pub fn drain(&self) -> Vec<ScannerEvent> {
-        self.rx.try_iter().collect()
-    }
-
-    /// The raw receiver, for callers that prefer `std::sync::mpsc` directly.
-    pub fn receiver(&self) -> &Receiver<ScannerEvent> {
-        &self.rx
-    }
-
-    /// Whether the reader thread is still running (always false for a simulated scanner).
-    pub fn is_running(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| !t.is_finished())
-    }
-
-    /// Stop the reader thread and wait for it. Events already sent can still be received.
-    pub fn stop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            if t.join().is_err() {
-                tracing::error!("scanner thread panicked");
-            }
-        }
-    }
-}
-
-impl Drop for ScannerHandle {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-/// How often the reader wakes up to check for stop requests and pauses.
-const POLL: Duration = Duration::from_millis(20);
-
-/// Start reading a serial scanner on a background thread.
-pub fn spawn_serial_scanner(cfg: ScannerConfig) -> ScannerHandle {
-    let (tx, rx) = mpsc::channel();
-    let stop = Arc::new(AtomicBool::new(false));
-    let thread_stop = Arc::clone(&stop);
-    let name = format!("scanner {}", cfg.path);
-    let spawned = std::thread::Builder::new()
-        .name(name)
-        .spawn(move || run_scanner(&cfg, &tx, &thread_stop));
-    let thread = match spawned {
-        Ok(t) => Some(t),
-        Err(e) => {
-            tracing::error!(error = %e, "could not start the scanner thread");
-            let (tx2, rx2) = mpsc::channel();
-            let _ = tx2.send(ScannerEvent::Warning(format!(
-                "could not start the scanner reader: {e}"
-            )));
-            let _ = tx2.send(ScannerEvent::Disconnected);
-            return ScannerHandle {
-                rx: rx2,
-                stop,
-                thread: None,
-            };
-        }
-    };
-    ScannerHandle { rx, stop, thread }
-}
-
-/// Sleep `d` in small steps; returns false if asked to stop meanwhile.
-fn sleep_unless_stopped(d: Duration, stop: &AtomicBool) -> bool {
-    let end = crate::transport::deadline_after(d);
-    loop {
-        if stop.load(Ordering::SeqCst) {
-            return false;
-        }
-        let now = Instant::now();
-        if now >= end {
-            return true;
-        }
-        std::thread::sleep((end - now).min(POLL));
-    }
-}
-
-fn run_scanner(cfg: &ScannerConfig, tx: &Sender<ScannerEvent>, stop: &AtomicBool) {
-    // Whether Disconnected has been reported for the current outage (each outage, including
-    // a scanner missing at start, is reported once, not at every retry).
-    let mut reported_down = false;
-    while !stop.load(Ordering::SeqCst) {
-        let opened = serialport::new(cfg.path.as_str(), cfg.baud)
-            .data_bits(serialport::DataBits::Eight)
-            .parity(serialport::Parity::None)
-            .stop_bits(serialport::StopBits::One)
-            .flow_control(serialport::FlowControl::None)
-            .timeout(POLL)
-            .open();
-        match opened {
-            Ok(port) => {
-                tracing::info!(path = %cfg.path, "scanner connected");
-                if tx.send(ScannerEvent::Connected).is_err() {
-                    return;
-                }
-                let keep_going = read_port(port, cfg, tx, stop);
-                if !keep_going {
-                    return;
-                }
-                tracing::warn!(path = %cfg.path, "scanner disconnected");
-                reported_down = true;
-                if tx.send(ScannerEvent::Disconnected).is_err() {
-                    return;
-                }
-            }
-            Err(e) => {
-                if !reported_down {
-                    tracing::warn!(path = %cfg.path, error = %e, "scanner not available");
-                    reported_down = true;
-                    if tx.send(ScannerEvent::Disconnected).is_err() {
-                        return;
-                    }
+        if quiet >= gap {
+            if self.discarding {
+                self.discarding = false;
+                self.buf.clear();
+            } else if !self.buf.is_empty() {
+                let line = std::mem::take(&mut self.buf);
+                if ends {
+                    out.extend(line_event(&self.cfg, &line));
+                } else {
+                    out.push(ScannerEvent::Warning(ScanReject::Incomplete {
+                        len: line.len(),
+                    }));
                 }
             }
         }
-        // At least 50 ms between attempts, so a zero interval cannot spin a core.
-        let pause = cfg.retry_interval.max(Duration::from_millis(50));
-        if !sleep_unless_stopped(pause, stop) {
-            return;
+        if !self.raw.is_empty() && quiet >= RAW_GAP.max(self.cfg.idle_timeout) {
+            out.push(ScannerEvent::Raw(std::mem::take(&mut self.raw)));
         }
+        out
     }
 }
 
-/// Read until the port fails. Returns false when the thread should end (stop requested or
-/// nobody listens any more), true when the port was lost and should be reopened.
-fn read_port(
-    mut port: Box<dyn serialport::SerialPort>,
-    cfg: &ScannerConfig,
-    tx: &Sender<ScannerEvent>,
-    stop: &AtomicBool,
-) -> bool {
-    let mut framer = Framer::new(cfg);
-    let mut buf = [0u8; 256];
-    let mut frames = Vec::new();
-    loop {
-        if stop.load(Ordering::SeqCst) {
-            return false;
-        }
-        match port.read(&mut buf) {
-            Ok(0) => return true, // hung up
-            Ok(n) => framer.push(
-                buf.get(..n).unwrap_or_default(),
-                Instant::now(),
-                &mut frames,
-            ),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::TimedOut
-                        | std::io::ErrorKind::WouldBlock
-                        | std::io::ErrorKind::Interrupted
-                ) => {}
-            Err(e) => {
-                tracing::debug!(error = %e, "scanner read failed");
-                return true;
-            }
-        }
-        framer.idle(Instant::now(), &mut frames);
-        for frame in frames.drain(..) {
-            if let Some(ev) = frame_event(frame) {
-                if tx.send(ev).is_err() {
-                    return false;
-                }
-            }
+/// Bytes as a shopkeeper can read them: hex, and the printable text with control bytes
+/// named (`<STX>8991234567891<ETX><CR><LF>`).
+pub fn describe_bytes(bytes: &[u8]) -> (String, String) {
+    let hex = bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut text = String::new();
+    for &b in bytes {
+        match b {
+            STX => text.push_str("<STX>"),
+            ETX => text.push_str("<ETX>"),
+            b'\r' => text.push_str("<CR>"),
+            b'\n' => text.push_str("<LF>"),
+            b'\t' => text.push_str("<TAB>"),
+            0x20..=0x7E => text.push(char::from(b)),
+            _ => text.push_str(&format!("<{b:02X}>")),
         }
     }
-}
-
-/// A simulated scanner for the demo till and tests: `.scan("8991234567891")` delivers a
-/// code exactly as a serial scanner would, into a [`ScannerHandle`].
-#[derive(Debug, Clone)]
-pub struct SimScanner {
-    tx: Sender<ScannerEvent>,
-}
-
-impl SimScanner {
-    /// A simulated scanner and the handle the UI polls (already `Connected`).
-    pub fn new() -> (SimScanner, ScannerHandle) {
-        let (tx, rx) = mpsc::channel();
-        let _ = tx.send(ScannerEvent::Connected);
-        let handle = ScannerHandle {
-            rx,
-            stop: Arc::new(AtomicBool::new(false)),
-            thread: None,
-        };
-        (SimScanner { tx }, handle)
-    }
-
-    /// Scan `code`: delivers [`ScannerEvent::Code`] if it is a valid code, else a warning.
-    /// Returns whether the handle is still there to receive it.
-    pub fn scan(&self, code: &str) -> bool {
-        self.scan_bytes(code.as_bytes())
-    }
-
-    /// Send raw bytes as one scan (to simulate noise).
-    pub fn scan_bytes(&self, bytes: &[u8]) -> bool {
-        let ev = match parse_scan_line(bytes) {
-            Ok(code) => ScannerEvent::Code(code),
-            Err(reject) => ScannerEvent::Warning(reject.to_string()),
-        };
-        self.tx.send(ev).is_ok()
-    }
-
-    /// Simulate pulling the cable.
-    pub fn unplug(&self) -> bool {
-        self.tx.send(ScannerEvent::Disconnected).is_ok()
-    }
-
-    /// Simulate plugging it back in.
-    pub fn plug(&self) -> bool {
-        self.tx.send(ScannerEvent::Connected).is_ok()
-    }
+    (hex, text)
 }
 
 #[cfg(test)]
@@ -577,94 +500,272 @@ mod tests {
         );
     }
 
-    fn frames(cfg: &ScannerConfig, chunks: &[(&[u8], u64)], idle_at: Option<u64>) -> Vec<Frame> {
-        let t0 = Instant::now();
-        let mut f = Framer::new(cfg);
+    /// Feed `(bytes, ms)` chunks, then tick at `idle_at` ms; every event in order.
+    fn run(
+        cfg: &ScannerConfig,
+        chunks: &[(&[u8], u64)],
+        idle_at: Option<u64>,
+    ) -> Vec<ScannerEvent> {
+        let mut f = ScanFramer::new(cfg);
         let mut out = Vec::new();
         for (bytes, ms) in chunks {
-            f.idle(t0 + Duration::from_millis(*ms), &mut out);
-            f.push(bytes, t0 + Duration::from_millis(*ms), &mut out);
+            out.extend(f.push(bytes, Duration::from_millis(*ms)));
         }
         if let Some(ms) = idle_at {
-            f.idle(t0 + Duration::from_millis(ms), &mut out);
+            out.extend(f.tick(Duration::from_millis(ms)));
         }
         out
     }
 
-    #[test]
-    fn framer_splits_lines_and_bounds_memory() {
-        let cfg = ScannerConfig::new("x");
-        assert_eq!(
-            frames(
-                &cfg,
-                &[(b"123\r\n456\n", 0), (b"78\r", 1), (b"\n9\r", 2)],
-                None
-            ),
-            vec![
-                Frame::Line(b"123".to_vec()),
-                Frame::Line(b"456".to_vec()),
-                Frame::Line(b"78".to_vec()),
-                Frame::Line(b"9".to_vec()),
-            ]
-        );
-        // 10 KB without a newline: one TooLong, buffer never above the limit, next code ok.
-        let big = vec![b'7'; 10 * 1024];
-        let mut f = Framer::new(&cfg);
-        let mut out = Vec::new();
-        let t0 = Instant::now();
-        for chunk in big.chunks(100) {
-            f.push(chunk, t0, &mut out);
-            assert!(f.buf.len() <= MAX_CODE_LEN);
-            assert!(f.buf.capacity() <= 2 * MAX_CODE_LEN);
-        }
-        assert_eq!(out, vec![Frame::TooLong]);
-        f.idle(t0 + Duration::from_secs(1), &mut out);
-        f.push(b"8991234567891\r\n", t0 + Duration::from_secs(1), &mut out);
-        assert_eq!(
-            out,
-            vec![Frame::TooLong, Frame::Line(b"8991234567891".to_vec())]
-        );
+    fn code(c: &str) -> ScannerEvent {
+        ScannerEvent::Code(c.into())
+    }
+
+    fn warn(r: ScanReject) -> ScannerEvent {
+        ScannerEvent::Warning(r)
+    }
+
+    /// Only the codes and warnings (the raw bursts are tested on their own).
+    fn scans(evs: Vec<ScannerEvent>) -> Vec<ScannerEvent> {
+        evs.into_iter()
+            .filter(|e| !matches!(e, ScannerEvent::Raw(_)))
+            .collect()
     }
 
     #[test]
-    fn framer_idle_modes() {
-        let none = ScannerConfig::new("x").with_suffix(Suffix::None);
-        assert_eq!(
-            frames(
+    fn framings_of_common_scanners() {
+        let crlf = ScannerConfig::new("x");
+        let tab = crlf.clone().with_suffix(Suffix::Tab);
+        let none = crlf.clone().with_suffix(Suffix::None);
+        let strict = ScannerConfig {
+            strip_stx_etx: false,
+            strip_aim: false,
+            ..crlf.clone()
+        };
+        let ean = "8991234567891";
+        #[allow(clippy::type_complexity)]
+        let table: &[(
+            &str,
+            &ScannerConfig,
+            &[(&[u8], u64)],
+            Option<u64>,
+            Vec<ScannerEvent>,
+        )] = &[
+            (
+                "CR LF",
+                &crlf,
+                &[(b"8991234567891\r\n", 0)],
+                None,
+                vec![code(ean)],
+            ),
+            (
+                "CR",
+                &crlf,
+                &[(b"8991234567891\r", 0)],
+                None,
+                vec![code(ean)],
+            ),
+            (
+                "LF",
+                &crlf,
+                &[(b"8991234567891\n", 0)],
+                None,
+                vec![code(ean)],
+            ),
+            (
+                "split over reads, two codes in one",
+                &crlf,
+                &[(b"123\r\n456\n", 0), (b"78\r", 1), (b"\n9\r", 2)],
+                None,
+                vec![code("123"), code("456"), code("78"), code("9")],
+            ),
+            (
+                "STX code ETX CR LF",
+                &crlf,
+                &[(b"\x028991234567891\x03\r\n", 0)],
+                None,
+                vec![code(ean)],
+            ),
+            (
+                "STX code ETX, nothing after",
+                &crlf,
+                &[(b"\x0212345670\x03", 0)],
+                None,
+                vec![code("12345670")],
+            ),
+            (
+                "STX/ETX refused when stripping is off",
+                &strict,
+                &[(b"\x028991234567891\x03\r\n", 0)],
+                None,
+                vec![warn(ScanReject::StxEtx)],
+            ),
+            (
+                "AIM ]E0",
+                &crlf,
+                &[(b"]E08991234567891\r\n", 0)],
+                None,
+                vec![code(ean)],
+            ),
+            (
+                "AIM ]C1 in STX/ETX",
+                &crlf,
+                &[(b"\x02]C1ABC-123\x03\r\n", 0)],
+                None,
+                vec![code("ABC-123")],
+            ),
+            (
+                "AIM refused when stripping is off",
+                &strict,
+                &[(b"]E08991234567891\r\n", 0)],
+                None,
+                vec![warn(ScanReject::AimPrefix {
+                    prefix: "]E0".into(),
+                })],
+            ),
+            (
+                "a 64-character code after an AIM prefix",
+                &crlf,
+                &[(b"]C0", 0), (&[b'7'; 64], 0), (b"\r", 0)],
+                None,
+                vec![code(&"7".repeat(64))],
+            ),
+            (
+                "Tab",
+                &tab,
+                &[(b"8991234567891\t12345670\t", 0)],
+                None,
+                vec![code(ean), code("12345670")],
+            ),
+            (
+                "Tab refused without the Tab suffix",
+                &crlf,
+                &[(b"12\t34\r\n", 0)],
+                None,
+                vec![warn(ScanReject::ControlChars)],
+            ),
+            (
+                "no suffix: a pause ends the code",
                 &none,
                 &[(b"123", 0), (b"456", 10), (b"789", 200)],
-                Some(400)
+                Some(400),
+                vec![code("123456"), code("789")],
             ),
-            vec![
-                Frame::Line(b"123456".to_vec()),
-                Frame::Line(b"789".to_vec())
-            ]
-        );
-        let crlf = ScannerConfig::new("x");
-        assert_eq!(
-            frames(
+            (
+                "no suffix, still waiting",
+                &none,
+                &[(b"123", 0)],
+                Some(40),
+                vec![],
+            ),
+            (
+                "no suffix with a suffix setting: incomplete after the fragment timeout",
+                &crlf,
+                &[(b"8991234567891", 0)],
+                Some(600),
+                vec![warn(ScanReject::Incomplete { len: 13 })],
+            ),
+            (
+                "noise, then a pause, then a good code",
                 &crlf,
                 &[(b"\x00\x1b", 0), (b"8991234567891\r\n", 900)],
-                None
+                None,
+                vec![warn(ScanReject::Incomplete { len: 2 }), code(ean)],
             ),
+            (
+                "garbage before STX is reported, the code still reads",
+                &crlf,
+                &[(b"\x1b[\x028991234567891\x03\r\n", 0)],
+                None,
+                vec![warn(ScanReject::Incomplete { len: 2 }), code(ean)],
+            ),
+            (
+                "wrong baud",
+                &crlf,
+                &[(b"\xf8\x80\xfe\r\n", 0)],
+                None,
+                vec![warn(ScanReject::NotAscii)],
+            ),
+            (
+                "empty lines are dropped",
+                &crlf,
+                &[(b"\r\n\r\n  \r\n", 0)],
+                None,
+                vec![],
+            ),
+        ];
+        for (name, cfg, chunks, idle, want) in table {
+            assert_eq!(&scans(run(cfg, chunks, *idle)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn raw_bytes_of_a_burst_come_after_its_pause() {
+        let cfg = ScannerConfig::new("x");
+        let mut f = ScanFramer::new(&cfg);
+        assert_eq!(f.push(b"\x02899", Duration::ZERO), vec![]);
+        assert_eq!(
+            f.push(b"1\x03\r\n", Duration::from_millis(5)),
+            vec![code("8991")]
+        );
+        assert_eq!(f.tick(Duration::from_millis(50)), vec![]);
+        assert_eq!(
+            f.tick(Duration::from_millis(105)),
+            vec![ScannerEvent::Raw(b"\x028991\x03\r\n".to_vec())]
+        );
+        assert_eq!(f.tick(Duration::from_millis(500)), vec![]);
+        // A flood keeps at most MAX_RAW bytes.
+        let flood = vec![b'9'; 5000];
+        let evs = f.push(&flood, Duration::from_secs(2));
+        assert_eq!(evs, vec![warn(ScanReject::TooLong { len: MAX_LINE + 1 })]);
+        match f.tick(Duration::from_secs(3)).as_slice() {
+            [ScannerEvent::Raw(r)] => assert_eq!(r.len(), MAX_RAW),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn framer_bounds_memory() {
+        let cfg = ScannerConfig::new("x");
+        // 10 KB without a newline: one TooLong, buffer never above the limit, next code ok.
+        let big = vec![b'7'; 10 * 1024];
+        let mut f = ScanFramer::new(&cfg);
+        let mut out = Vec::new();
+        for chunk in big.chunks(100) {
+            out.extend(f.push(chunk, Duration::ZERO));
+            assert!(f.buf.len() <= MAX_LINE);
+            assert!(f.buf.capacity() <= 2 * MAX_LINE);
+        }
+        out.extend(f.push(b"8991234567891\r\n", Duration::from_secs(1)));
+        assert_eq!(
+            scans(out),
             vec![
-                Frame::Fragment(b"\x00\x1b".to_vec()),
-                Frame::Line(b"8991234567891".to_vec())
+                warn(ScanReject::TooLong { len: MAX_LINE + 1 }),
+                code("8991234567891")
             ]
         );
     }
 
     #[test]
-    fn sim_scanner_delivers_codes_and_warnings() {
-        let (sim, handle) = SimScanner::new();
-        assert_eq!(handle.try_recv(), Some(ScannerEvent::Connected));
-        assert!(sim.scan("8991234567891"));
-        assert!(sim.scan_bytes(b"\x00\xff"));
-        assert!(sim.unplug());
-        let evs = handle.drain();
-        assert_eq!(evs[0], ScannerEvent::Code("8991234567891".into()));
-        assert!(matches!(evs[1], ScannerEvent::Warning(_)));
-        assert_eq!(evs[2], ScannerEvent::Disconnected);
-        assert!(!handle.is_running());
+    fn suffix_names_and_byte_descriptions() {
+        for s in Suffix::ALL {
+            assert_eq!(s.as_str().parse::<Suffix>(), Ok(s));
+        }
+        assert_eq!(" CRLF ".parse::<Suffix>(), Ok(Suffix::CrLf));
+        assert!("semicolon".parse::<Suffix>().is_err());
+        let (hex, text) = describe_bytes(b"\x02]E0899\x03\r\n\xff");
+        assert_eq!(hex, "02 5D 45 30 38 39 39 03 0D 0A FF");
+        assert_eq!(text, "<STX>]E0899<ETX><CR><LF><FF>");
+        let burst = ScanFramer::frame_burst(
+            &ScannerConfig::new("x").with_suffix(Suffix::None),
+            b"8991234567891",
+        );
+        assert_eq!(burst, vec![code("8991234567891")]);
+        assert!(ScanReject::Incomplete { len: 3 }.rescan_helps());
+        assert!(!ScanReject::NotAscii.rescan_helps());
+        assert!(!ScanReject::AimPrefix {
+            prefix: "]E0".into()
+        }
+        .rescan_helps());
     }
 }

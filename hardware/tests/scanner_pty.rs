@@ -6,13 +6,32 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use common::{pty_lock, pty_pair};
-use kasir_hardware::{spawn_serial_scanner, ScannerConfig, ScannerEvent, ScannerHandle};
+use kasir_hardware::{
+    spawn_serial_scanner, ScanReject, ScannerConfig, ScannerEvent, ScannerHandle, Suffix,
+};
 
 const WAIT: Duration = Duration::from_secs(5);
 
+/// The next event other than the raw bytes of a burst.
 fn next(h: &ScannerHandle) -> ScannerEvent {
-    h.recv_timeout(WAIT)
-        .expect("the scanner thread must report within 5 s")
+    loop {
+        match h.recv_timeout(WAIT) {
+            Some(ScannerEvent::Raw(_)) => {}
+            Some(ev) => return ev,
+            None => panic!("the scanner thread must report within 5 s"),
+        }
+    }
+}
+
+/// The next raw burst (skipping codes and warnings).
+fn next_raw(h: &ScannerHandle) -> Vec<u8> {
+    loop {
+        match h.recv_timeout(WAIT) {
+            Some(ScannerEvent::Raw(r)) => return r,
+            Some(_) => {}
+            None => panic!("the raw bytes must come within 5 s"),
+        }
+    }
 }
 
 /// Events that arrive within `d` (to prove that nothing else came).
@@ -49,10 +68,7 @@ fn codes_noise_overlong_lines_and_unplug() {
 
     // Line noise: a warning, never a code.
     master.write_all(b"\x00\x1b\xff\xfe\x07\r\n").unwrap();
-    match next(&h) {
-        ScannerEvent::Warning(w) => assert!(!w.is_empty()),
-        other => panic!("noise must give a warning, got {other:?}"),
-    }
+    assert_eq!(next(&h), ScannerEvent::Warning(ScanReject::NotAscii));
 
     // 10 KB without a newline: exactly one warning and no code...
     let big = vec![b'7'; 10 * 1024];
@@ -61,7 +77,10 @@ fn codes_noise_overlong_lines_and_unplug() {
     }
     assert!(matches!(next(&h), ScannerEvent::Warning(_)));
     // (the rest of the line is discarded until a pause of fragment_timeout = 500 ms)
-    let extra = quiet_for(&h, Duration::from_millis(700));
+    let extra: Vec<_> = quiet_for(&h, Duration::from_millis(700))
+        .into_iter()
+        .filter(|e| !matches!(e, ScannerEvent::Raw(_)))
+        .collect();
     assert!(
         extra.is_empty(),
         "only one warning expected, also got {extra:?}"
@@ -143,4 +162,98 @@ fn dropping_the_handle_ends_the_thread() {
     let h = spawn_serial_scanner(config("/dev/ttyACM_KASIR_NONE"));
     assert_eq!(next(&h), ScannerEvent::Disconnected);
     drop(h); // must not hang or panic; the thread notices within one poll
+}
+
+/// A framing case: its name, the settings, the bytes a scanner sends, what the till gets.
+type Case = (
+    &'static str,
+    fn(ScannerConfig) -> ScannerConfig,
+    &'static [u8],
+    ScannerEvent,
+);
+
+/// Each framing a scanner in USB-serial mode may be set to, end to end through a pty: the
+/// setting, the bytes the scanner sends, and the code the till gets.
+#[test]
+fn every_framing_reads_over_a_pty() {
+    let _g = pty_lock();
+    let strict = |c: ScannerConfig| ScannerConfig {
+        strip_stx_etx: false,
+        strip_aim: false,
+        ..c
+    };
+    let cases: Vec<Case> = vec![
+        (
+            "CR LF",
+            |c| c,
+            b"8991234567891\r\n",
+            ScannerEvent::Code("8991234567891".into()),
+        ),
+        (
+            "CR",
+            |c| c.with_suffix(Suffix::Cr),
+            b"8991234567891\r",
+            ScannerEvent::Code("8991234567891".into()),
+        ),
+        (
+            "LF",
+            |c| c.with_suffix(Suffix::Lf),
+            b"8991234567891\n",
+            ScannerEvent::Code("8991234567891".into()),
+        ),
+        (
+            "Tab",
+            |c| c.with_suffix(Suffix::Tab),
+            b"8991234567891\t",
+            ScannerEvent::Code("8991234567891".into()),
+        ),
+        (
+            "no suffix",
+            |c| c.with_suffix(Suffix::None),
+            b"8991234567891",
+            ScannerEvent::Code("8991234567891".into()),
+        ),
+        (
+            "STX code ETX CR LF",
+            |c| c,
+            b"\x028991234567891\x03\r\n",
+            ScannerEvent::Code("8991234567891".into()),
+        ),
+        (
+            "AIM ]E0",
+            |c| c,
+            b"]E08991234567891\r\n",
+            ScannerEvent::Code("8991234567891".into()),
+        ),
+        (
+            "STX/ETX with stripping off",
+            strict,
+            b"\x028991234567891\x03\r\n",
+            ScannerEvent::Warning(ScanReject::StxEtx),
+        ),
+        (
+            "AIM with stripping off",
+            strict,
+            b"]E08991234567891\r\n",
+            ScannerEvent::Warning(ScanReject::AimPrefix {
+                prefix: "]E0".into(),
+            }),
+        ),
+    ];
+    for (name, setup, bytes, want) in cases {
+        let Some((mut master, _slave, path)) = pty_pair() else {
+            return;
+        };
+        let mut cfg = setup(config(&path)).with_baud(19200);
+        cfg.idle_timeout = Duration::from_millis(80);
+        let mut h = spawn_serial_scanner(cfg);
+        assert_eq!(next(&h), ScannerEvent::Connected, "{name}");
+        master.write_all(bytes).unwrap();
+        assert_eq!(next(&h), want, "{name}");
+        assert_eq!(next_raw(&h), bytes, "{name}: the raw bytes of the scan");
+        // The next scan in the same framing reads too.
+        master.write_all(bytes).unwrap();
+        assert_eq!(next(&h), want, "{name}, second scan");
+        h.stop();
+    }
 }

@@ -53,6 +53,121 @@ pub fn decode_text(bytes: &[u8]) -> String {
     out
 }
 
+/// The data of every QR code an ESC/POS stream prints (`GS ( k` function 180, "store the
+/// symbol data", followed by function 181, "print the symbol"), in order. Data stored but
+/// never printed is not counted.
+pub fn decode_qr(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stored: Option<String> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            ESC | GS | DLE | FS => match command_len(&bytes[i..]) {
+                Some(len) => len,
+                None => break,
+            },
+            _ => 1,
+        };
+        // GS ( k pL pH cn fn m [data]: cn 49 is the QR code.
+        if let Some([GS, b'(', b'k', _, _, 49, f, m, data @ ..]) = bytes.get(i..i + len) {
+            match (*f, *m) {
+                (80, 48) => stored = Some(String::from_utf8_lossy(data).into_owned()),
+                (81, 48) => out.extend(stored.take()),
+                _ => {}
+            }
+        }
+        i += len;
+    }
+    out
+}
+
+/// One line as a printer puts it on paper, with the modes in force when it was printed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PrintedLine {
+    /// The printable text (no padding for alignment: the printer aligns it).
+    pub text: String,
+    /// Emphasised (`ESC E 1`).
+    pub bold: bool,
+    /// Double height (`GS !` with a height above 1).
+    pub tall: bool,
+    /// `ESC a n`: 0 left, 1 centre, 2 right.
+    pub align: u8,
+    /// A QR code printed here (its data), instead of text.
+    pub qr: Option<String>,
+}
+
+/// The lines an ESC/POS stream prints, with bold, double height, alignment and QR codes,
+/// for drawing a receipt as it comes out of the printer (`ESC d n` gives `n` blank lines).
+pub fn decode_lines(bytes: &[u8]) -> Vec<PrintedLine> {
+    let mut out = Vec::new();
+    let mut cur = PrintedLine::default();
+    let mut open = false;
+    let mut stored: Option<String> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let len = match b {
+            ESC | GS | DLE | FS => match command_len(&bytes[i..]) {
+                Some(len) => len,
+                None => break,
+            },
+            _ => 1,
+        };
+        let cmd = bytes.get(i..i + len).unwrap_or_default();
+        let end_line = |cur: &mut PrintedLine, open: &mut bool, out: &mut Vec<PrintedLine>| {
+            out.push(PrintedLine {
+                text: std::mem::take(&mut cur.text),
+                qr: None,
+                ..cur.clone()
+            });
+            *open = false;
+        };
+        match cmd {
+            [LF | FF] => end_line(&mut cur, &mut open, &mut out),
+            [c @ 0x20..=0x7E] => {
+                cur.text.push(char::from(*c));
+                open = true;
+            }
+            [ESC, b'E', n] => cur.bold = n & 1 == 1,
+            [ESC, b'a', n] => cur.align = n % 48,
+            [GS, b'!', n] => cur.tall = n & 0x0F > 0,
+            [ESC, b'@'] => {
+                cur = PrintedLine::default();
+            }
+            [ESC, b'd', n] => {
+                let blank = if open { n.saturating_sub(1) } else { *n };
+                if open {
+                    end_line(&mut cur, &mut open, &mut out);
+                }
+                for _ in 0..blank {
+                    out.push(PrintedLine {
+                        text: String::new(),
+                        ..cur.clone()
+                    });
+                }
+            }
+            [GS, b'(', b'k', _, _, 49, 80, 48, data @ ..] => {
+                stored = Some(String::from_utf8_lossy(data).into_owned());
+            }
+            [GS, b'(', b'k', _, _, 49, 81, 48] => {
+                if let Some(data) = stored.take() {
+                    out.push(PrintedLine {
+                        text: String::new(),
+                        qr: Some(data),
+                        ..cur.clone()
+                    });
+                }
+            }
+            _ => {}
+        }
+        i += len;
+    }
+    if open {
+        out.push(cur);
+    }
+    out
+}
+
 /// Ends the open line (if any) and feeds `n` lines in all.
 fn feed(out: &mut String, line_open: &mut bool, n: u8) {
     let newlines = if *line_open { n.max(1) } else { n };
@@ -196,6 +311,41 @@ mod tests {
         bytes.extend_from_slice(b"\x1dv0\x00\x02\x00\x02\x00ABCD");
         bytes.extend_from_slice(b"y\n");
         assert_eq!(decode_text(&bytes), "x\ny\n");
+    }
+
+    #[test]
+    fn qr_codes_are_read_back() {
+        let mut bytes = b"x\n".to_vec();
+        bytes.extend_from_slice(b"\x1d(k\x04\x001A2\x00\x1d(k\x03\x001C\x05");
+        bytes.extend_from_slice(b"\x1d(k\x0c\x001P0SALE-0001\x1d(k\x03\x001Q0");
+        // Stored but never printed: not on paper.
+        bytes.extend_from_slice(b"\x1d(k\x06\x001P0ABC");
+        assert_eq!(decode_qr(&bytes), vec!["SALE-0001".to_owned()]);
+        assert_eq!(decode_text(&bytes), "x\n");
+        assert!(decode_qr(b"plain\n").is_empty());
+    }
+
+    #[test]
+    fn lines_keep_their_modes() {
+        let bytes = b"\x1b@\x1ba\x01\x1bE\x01Koperasi\n\x1bE\x00\x1ba\x00x\n\x1d!\x01\x1bE\x01TOTAL\n\x1d!\x00\x1bE\x00\x1bd\x02";
+        let lines = decode_lines(bytes);
+        let show: Vec<(&str, bool, bool, u8)> = lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.bold, l.tall, l.align))
+            .collect();
+        assert_eq!(
+            show,
+            vec![
+                ("Koperasi", true, false, 1),
+                ("x", false, false, 0),
+                ("TOTAL", true, true, 0),
+                ("", false, false, 0),
+                ("", false, false, 0),
+            ]
+        );
+        let qr = decode_lines(b"\x1d(k\x0c\x001P0SALE-0001\x1d(k\x03\x001Q0");
+        assert_eq!(qr.len(), 1);
+        assert_eq!(qr[0].qr.as_deref(), Some("SALE-0001"));
     }
 
     #[test]

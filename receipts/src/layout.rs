@@ -62,6 +62,9 @@ pub(crate) enum Element {
 /// Spaces between the label and amount columns of a right-aligned block.
 const BLOCK_GAP: usize = 2;
 
+/// Spaces before each column of a table row ([`Layout::row`]).
+pub(crate) const COLUMN_GAP: usize = 2;
+
 /// Longest QR payload the ESC/POS QR command takes; longer data is left out of the layout.
 const QR_MAX_BYTES: usize = 7089;
 
@@ -152,6 +155,25 @@ impl Layout {
             for line in right_lines {
                 self.push_text(line, Align::Right, style);
             }
+        }
+    }
+
+    /// A table row: `name` wrapped in the first column, and `cells` right-aligned in
+    /// columns of the given widths (each after [`COLUMN_GAP`] spaces) on the name's first
+    /// line. The caller sizes the columns so the cells fit.
+    pub fn row(&mut self, name: &str, cells: &[(String, usize)], style: Style) {
+        let fixed: usize = cells.iter().map(|(_, w)| w + COLUMN_GAP).sum();
+        let name_cols = self.width.saturating_sub(fixed).max(1);
+        let mut names = wrap(&ascii_safe(name), name_cols).into_iter();
+        let mut first = format!("{:<name_cols$}", names.next().unwrap_or_default());
+        for (cell, w) in cells {
+            let cell = ascii_safe(cell);
+            first.push_str(&format!("{:>gap$}{cell:>w$}", "", gap = COLUMN_GAP));
+        }
+        let first: String = first.chars().take(self.width).collect();
+        self.push_text(first, Align::Left, style);
+        for line in names {
+            self.push_text(line, Align::Left, style);
         }
     }
 

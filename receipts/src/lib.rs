@@ -33,11 +33,11 @@ use std::str::FromStr;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-pub use decode::decode_text;
+pub use decode::{decode_lines, decode_qr, decode_text, PrintedLine};
 pub use money::{qty, rupiah, weight};
 pub use receipt::{
     receipt_escpos, receipt_text, Receipt, ReceiptLine, ReceiptMember, ReceiptPrescription,
-    ReceiptTender,
+    ReceiptTender, TENDER_CASH, TENDER_KASBON,
 };
 pub use report::{shift_report_escpos, shift_report_text, ReportRow, ShiftReport, ShiftReportKind};
 pub use return_slip::{return_slip_escpos, return_slip_text, ReturnSlip, ReturnSlipLine};

@@ -58,6 +58,11 @@ pub struct ReceiptPrescription {
     pub apoteker: String,
 }
 
+/// Kinds of payment the layout treats apart (the label is what is printed).
+pub const TENDER_CASH: &str = "cash";
+/// Store credit: the receipt then carries the member's signature line.
+pub const TENDER_KASBON: &str = "kasbon";
+
 /// One sold item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptLine {
@@ -85,6 +90,10 @@ pub struct ReceiptTender {
     pub amount: Decimal,
     /// QRIS / transfer reference, printed below the tender.
     pub reference: Option<String>,
+    /// `cash`, `qris`, `transfer` or `kasbon` ([`TENDER_CASH`], [`TENDER_KASBON`]): the
+    /// change is printed only when cash was given, a kasbon sale gets a signature line.
+    #[serde(default)]
+    pub kind: String,
 }
 
 /// The member (anggota) a sale was made to.
@@ -94,6 +103,9 @@ pub struct ReceiptMember {
     pub name: String,
     /// Kasbon (credit) still available after this sale.
     pub kasbon_remaining: Option<Decimal>,
+    /// What the member owes in kasbon after this sale (printed on kasbon sales).
+    #[serde(default)]
+    pub kasbon_owed: Option<Decimal>,
 }
 
 /// The receipt as plain text (screen preview, `file:` printer), one line per printed line.
@@ -113,6 +125,66 @@ pub(crate) fn labelled(label: &str, value: &str) -> String {
     } else {
         format!("{label}: {value}")
     }
+}
+
+/// "2 sak", "1,25 kg": the quantity and its unit.
+fn qty_unit(line: &ReceiptLine) -> String {
+    // A weighed line shows its weight to the gram (`1,250 kg`).
+    let shown = if line.weighed {
+        weight(line.qty)
+    } else {
+        qty(line.qty)
+    };
+    let unit = line.unit.trim();
+    if unit.is_empty() {
+        shown
+    } else {
+        format!("{shown} {unit}")
+    }
+}
+
+/// A line's amount as its column shows it: on a PKP receipt followed by the line's mark
+/// (taxable or exempt, explained by the legend).
+fn line_amount(
+    r: &Receipt,
+    line: &ReceiptLine,
+    labels: &crate::labels::Labels,
+    amount: String,
+) -> String {
+    match (r.ppn.is_some(), line.taxable) {
+        (false, _) => amount,
+        (true, true) => format!("{amount} {}", labels.taxable_mark),
+        (true, false) => format!("{amount} {}", labels.exempt_mark),
+    }
+}
+
+/// An amount in an item column, without the "Rp" the totals carry: `72.000`, `-2.000`.
+fn plain_amount(amount: Decimal) -> String {
+    rupiah(amount).replacen("Rp", "", 1)
+}
+
+/// Narrowest name column for one line per item; below it each item takes two lines.
+const MIN_NAME_COLUMN: usize = 16;
+
+/// Widths of the quantity, price and amount columns when every item fits on one line
+/// (`NAME  QTY  PRICE  AMOUNT`, as 80 mm paper allows), or `None` for two lines per item.
+fn item_columns(r: &Receipt, width: usize) -> Option<[usize; 3]> {
+    let widest = |f: &dyn Fn(&ReceiptLine) -> String| {
+        r.lines
+            .iter()
+            .map(|l| crate::text::ascii_safe(&f(l)).chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [
+        widest(&qty_unit),
+        widest(&|l| plain_amount(l.unit_price)),
+        // Room for a PKP receipt's line mark (` P` / ` B`) after the amount.
+        (widest(&|l| plain_amount(l.amount)) + if r.ppn.is_some() { 2 } else { 0 })
+            .max(widest(&|l| plain_amount(-l.discount.abs()))),
+    ];
+    let fixed: usize = widths.iter().map(|w| w + crate::layout::COLUMN_GAP).sum();
+    (width >= fixed + MIN_NAME_COLUMN).then_some(widths)
 }
 
 pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
@@ -140,32 +212,41 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
     );
     doc.separator();
 
-    let pkp = r.ppn.is_some();
-    for line in &r.lines {
-        doc.left(&line.name, Style::NORMAL);
-        let unit = if line.unit.trim().is_empty() {
-            String::new()
-        } else {
-            format!(" {}", line.unit.trim())
-        };
-        let mark = match (pkp, line.taxable) {
-            (false, _) => String::new(),
-            (true, true) => format!(" {}", l.taxable_mark),
-            (true, false) => format!(" {}", l.exempt_mark),
-        };
-        let shown_qty = if line.weighed {
-            weight(line.qty)
-        } else {
-            qty(line.qty)
-        };
-        doc.pair_indented(
-            2,
-            &format!("{}{unit} x {}", shown_qty, rupiah(line.unit_price)),
-            &format!("{}{mark}", rupiah(line.amount)),
-            Style::NORMAL,
-        );
-        if !line.discount.is_zero() {
-            doc.pair_indented(2, l.discount, &rupiah(-line.discount.abs()), Style::NORMAL);
+    match item_columns(r, doc.width) {
+        Some(widths) => {
+            for line in &r.lines {
+                let cells = [
+                    (qty_unit(line), widths[0]),
+                    (plain_amount(line.unit_price), widths[1]),
+                    (
+                        line_amount(r, line, l, plain_amount(line.amount)),
+                        widths[2],
+                    ),
+                ];
+                doc.row(&line.name, &cells, Style::NORMAL);
+                if !line.discount.is_zero() {
+                    doc.pair_indented(
+                        2,
+                        l.discount,
+                        &plain_amount(-line.discount.abs()),
+                        Style::NORMAL,
+                    );
+                }
+            }
+        }
+        None => {
+            for line in &r.lines {
+                doc.left(&line.name, Style::NORMAL);
+                doc.pair_indented(
+                    2,
+                    &format!("{} x {}", qty_unit(line), rupiah(line.unit_price)),
+                    &line_amount(r, line, l, rupiah(line.amount)),
+                    Style::NORMAL,
+                );
+                if !line.discount.is_zero() {
+                    doc.pair_indented(2, l.discount, &rupiah(-line.discount.abs()), Style::NORMAL);
+                }
+            }
         }
     }
     for rx in &r.prescriptions {
@@ -173,6 +254,7 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
         doc.left(&labelled(l.apoteker, &rx.apoteker), Style::NORMAL);
     }
     doc.separator();
+    doc.left(&format!("{}: {}", l.items, r.lines.len()), Style::NORMAL);
 
     let mut totals = vec![(l.subtotal.to_owned(), rupiah(r.subtotal), Style::NORMAL)];
     if !r.discount_total.is_zero() {
@@ -199,9 +281,12 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
     for tender in &r.tenders {
         totals.push((tender.label.clone(), rupiah(tender.amount), Style::NORMAL));
     }
-    totals.push((l.change.to_owned(), rupiah(r.change), Style::NORMAL));
+    // "Change Rp0" only where cash was given (a QRIS or kasbon sale has no change).
+    if !r.change.is_zero() || r.tenders.iter().any(|t| t.kind == TENDER_CASH) {
+        totals.push((l.change.to_owned(), rupiah(r.change), Style::NORMAL));
+    }
     doc.right_block(&totals);
-    if pkp {
+    if r.ppn.is_some() {
         doc.left(l.tax_legend, Style::NORMAL);
     }
     for tender in &r.tenders {
@@ -229,10 +314,22 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
             ),
             Style::NORMAL,
         );
+        let on_kasbon = r.tenders.iter().any(|t| t.kind == TENDER_KASBON);
+        if let Some(owed) = member.kasbon_owed.filter(|_| on_kasbon) {
+            doc.pair(&format!("{}:", l.kasbon_owed), &rupiah(owed), Style::NORMAL);
+        }
         if let Some(remaining) = member.kasbon_remaining {
             doc.pair(
                 &format!("{}:", l.kasbon_remaining),
                 &rupiah(remaining),
+                Style::NORMAL,
+            );
+        }
+        if on_kasbon {
+            doc.feed(2);
+            doc.centre(&"_".repeat(24.min(doc.width)), Style::NORMAL);
+            doc.centre(
+                &format!("{} ({})", l.signature, member.name.trim()),
                 Style::NORMAL,
             );
         }

@@ -72,7 +72,8 @@ pub(crate) fn layout(s: &ReturnSlip, paper: Paper, lang: Lang) -> Layout {
     doc.separator();
 
     doc.left(&format!("{} {}", l.number, s.number), Style::NORMAL);
-    doc.left(&labelled(l.return_of_sale, &s.sale_no), Style::NORMAL);
+    // The sale number stays whole: on the same line as its label, or right-aligned below.
+    doc.pair(&format!("{}:", l.return_of_sale), &s.sale_no, Style::NORMAL);
     doc.pair(
         &date_time(s.datetime),
         &labelled(l.till, &s.till),

@@ -119,7 +119,24 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
             continue;
         }
         if !current.is_empty() {
+            // A number goes to the next line with its unit ("2" / "L Pouch" → "2 L Pouch").
+            let carried = match current.rsplit_once(' ') {
+                Some((head, number))
+                    if is_number(number)
+                        && word_cols <= 4
+                        && columns(number) + 1 + word_cols <= width =>
+                {
+                    let number = number.to_owned();
+                    current.truncate(head.len());
+                    Some(number)
+                }
+                _ => None,
+            };
             lines.push(std::mem::take(&mut current));
+            if let Some(number) = carried {
+                current = format!("{number} {word}");
+                continue;
+            }
         }
         let chars: Vec<char> = word.chars().collect();
         let mut pieces = chars.chunks(width).peekable();
@@ -135,7 +152,34 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     if !current.is_empty() {
         lines.push(current);
     }
+    no_orphan(&mut lines, width);
     lines
+}
+
+/// A quantity such as `2`, `1,5` or `250`, which belongs with the unit after it.
+fn is_number(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+}
+
+/// A last line of one word ("Bogor", "g") takes the previous line's last word with it when
+/// both fit, so `… Kab.` / `Bogor` prints as `…` / `Kab. Bogor`.
+fn no_orphan(lines: &mut [String], width: usize) {
+    let [.., prev, last] = lines else {
+        return;
+    };
+    if last.contains(' ') {
+        return;
+    }
+    let Some((head, word)) = prev.rsplit_once(' ') else {
+        return;
+    };
+    if columns(word) + 1 + columns(last) <= width {
+        *last = format!("{word} {last}");
+        *prev = head.to_owned();
+    }
 }
 
 /// `text` preceded by enough spaces to end at column `width`.
@@ -215,7 +259,21 @@ mod tests {
     fn wrap_breaks_at_word_boundaries() {
         assert_eq!(
             wrap("Minyak Goreng Bimoli Spesial Pouch 2 Liter", 20),
-            vec!["Minyak Goreng Bimoli", "Spesial Pouch 2", "Liter"]
+            vec!["Minyak Goreng Bimoli", "Spesial Pouch", "2 Liter"]
+        );
+        // A number stays with its unit.
+        assert_eq!(
+            wrap("Minyak Goreng Bimoli 2 L Pouch", 22),
+            vec!["Minyak Goreng Bimoli", "2 L Pouch"]
+        );
+        // No one-word orphans: the unit stays with its number, the regency with its name.
+        assert_eq!(
+            wrap("Biskuit Roma Kelapa Berlubang 190 g", 32),
+            vec!["Biskuit Roma Kelapa Berlubang", "190 g"]
+        );
+        assert_eq!(
+            wrap("Jl. Raya Sukamaju No. 12, Kab. Bogor", 32),
+            vec!["Jl. Raya Sukamaju No. 12,", "Kab. Bogor"]
         );
         assert_eq!(wrap("Gula Pasir 1kg", 32), vec!["Gula Pasir 1kg"]);
     }

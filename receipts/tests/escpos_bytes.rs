@@ -75,6 +75,7 @@ fn total_is_bold_and_double_height_and_switched_back() {
     expected.extend_from_slice(b"TOTAL       Rp296.900\n");
     expected.extend_from_slice(&[BOLD_OFF, TALL_OFF].concat());
     expected.extend_from_slice(b"Tunai");
+    assert!(find(&bytes, b"Jumlah item: 7\n").is_some());
     assert!(
         find(&bytes, &expected).is_some(),
         "TOTAL not wrapped in bold + double height"
@@ -82,7 +83,7 @@ fn total_is_bold_and_double_height_and_switched_back() {
     // The only double-height line of a receipt without a copy banner.
     assert_eq!(count(&bytes, TALL_ON), 1);
     // The totals block is right-aligned by the printer (ESC a 2), without padding bytes.
-    let mut block = b"--------------------------------\n".to_vec();
+    let mut block = b"--------------------------------\nJumlah item: 7\n".to_vec();
     block.extend_from_slice(&[0x1B, b'a', 2]);
     block.extend_from_slice(
         b"Subtotal    Rp298.950\nDiskon       -Rp2.000\nPembulatan      -Rp50\n",
@@ -94,7 +95,7 @@ fn total_is_bold_and_double_height_and_switched_back() {
 fn header_is_centred_with_bold_shop_name_then_back_to_left() {
     let bytes = sembako_bytes(EscposOptions::default());
     let mut header = [CENTRE, BOLD_ON].concat();
-    header.extend_from_slice(b"Koperasi Desa Merah Putih\nSukamaju\n");
+    header.extend_from_slice(b"Koperasi Desa Merah\nPutih Sukamaju\n");
     header.extend_from_slice(BOLD_OFF);
     header.extend_from_slice(b"Toko Sembako\n");
     assert!(find(&bytes, &header).is_some());
@@ -208,10 +209,18 @@ fn qr_code_carries_the_sale_number() {
     .is_some());
     assert!(find(&bytes, &[0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30]).is_some());
 
+    assert_eq!(decode_qr(&bytes), vec!["S-T1-250312-0007".to_owned()]);
+    // At 80 mm the module is bigger (GS ( k … 1 C 6), error correction M (1 E 49).
+    let wide = receipt_escpos(&sembako(), Paper::Mm80, Lang::Id, &EscposOptions::default());
+    assert!(find(&wide, &[0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, 6]).is_some());
+    assert!(find(&wide, &[0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, 49]).is_some());
+    assert_eq!(decode_qr(&wide), vec!["S-T1-250312-0007".to_owned()]);
+
     let mut no_qr = sembako();
     no_qr.qr = None;
     let bytes = receipt_escpos(&no_qr, Paper::Mm58, Lang::Id, &EscposOptions::default());
     assert_eq!(find(&bytes, &[0x1D, 0x28, 0x6B]), None);
+    assert!(decode_qr(&bytes).is_empty());
 }
 
 #[test]
@@ -303,7 +312,7 @@ fn decoded_lines_match_exactly_where_not_centred() {
         &EscposOptions::default(),
     ));
     for line in [
-        "  1,25 kg x Rp28.000                    Rp35.000",
+        "Telur Ayam Negeri       1,25 kg  28.000   35.000",
         "Kassa: T1                      Kasir: Siti Rahma",
     ] {
         assert!(text.lines().any(|l| l == line));

@@ -114,5 +114,69 @@ fn reprint_has_copy_banner_first_and_member_block() {
     let en = receipt_text(&apotek_member_copy(), Paper::Mm58, Lang::En);
     assert_eq!(en.lines().next().map(str::trim), Some("*** COPY ***"));
     assert!(en.contains("\nMember: 0012 Siti Aminah\n"), "{en}");
-    assert!(en.contains("Remaining credit limit:"), "{en}");
+    assert!(en.contains("Kasbon limit left:"), "{en}");
+}
+
+#[test]
+fn kasbon_sale_shows_what_the_member_owes_and_a_signature_line() {
+    let text = receipt_text(&apotek_member_copy(), Paper::Mm58, Lang::Id);
+    assert!(
+        text.contains("\nTotal kasbon anggota:  Rp247.500\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n    ________________________\n      Tanda tangan anggota\n"),
+        "{text}"
+    );
+    // Without a kasbon tender: neither.
+    let mut r = apotek_member_copy();
+    r.tenders.retain(|t| t.kind != "kasbon");
+    let text = receipt_text(&r, Paper::Mm58, Lang::Id);
+    assert!(
+        !text.contains("Total kasbon") && !text.contains("Tanda tangan"),
+        "{text}"
+    );
+}
+
+#[test]
+fn change_only_where_cash_was_given_and_the_item_count() {
+    let text = receipt_text(&apotek_member_copy(), Paper::Mm58, Lang::Id);
+    assert!(
+        text.contains("Kembali            Rp0"),
+        "cash was given: {text}"
+    );
+    assert!(text.contains("\nJumlah item: 4\n"), "{text}");
+    let mut r = apotek_member_copy();
+    r.tenders.retain(|t| t.kind != "cash");
+    let text = receipt_text(&r, Paper::Mm58, Lang::Id);
+    assert!(!text.contains("Kembali"), "no cash, no change line: {text}");
+    let en = receipt_text(&r, Paper::Mm80, Lang::En);
+    assert!(!en.contains("Change"), "{en}");
+    assert!(en.contains("\nItems: 4\n"), "{en}");
+}
+
+#[test]
+fn eighty_mm_items_take_one_line_when_the_name_fits() {
+    let text = receipt_text(&sembako(), Paper::Mm80, Lang::Id);
+    for line in [
+        "Telur Ayam Negeri       1,25 kg  28.000   35.000",
+        "Indomie Goreng            5 pcs   3.500   17.500",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
+    }
+    // A longer name wraps in its column, at a word, with no word left alone.
+    assert!(
+        text.contains("\nMinyak Goreng Bimoli      1 pcs  36.500   36.500\nPouch 2 Liter\n"),
+        "{text}"
+    );
+    // 58 mm keeps two lines per item.
+    let narrow = receipt_text(&sembako(), Paper::Mm58, Lang::Id);
+    assert!(
+        narrow.contains("\nIndomie Goreng\n  5 pcs x Rp3.500       Rp17.500\n"),
+        "{narrow}"
+    );
+    assert!(
+        narrow.contains("\nMinyak Goreng Bimoli Pouch\n2 Liter\n"),
+        "{narrow}"
+    );
 }

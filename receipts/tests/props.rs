@@ -78,23 +78,35 @@ fn receipt_line() -> impl Strategy<Value = ReceiptLine> {
 }
 
 fn tender() -> impl Strategy<Value = ReceiptTender> {
-    (caller_text(), amount(), prop::option::of(caller_text())).prop_map(
-        |(label, amount, reference)| ReceiptTender {
+    (
+        caller_text(),
+        amount(),
+        prop::option::of(caller_text()),
+        prop::sample::select(vec!["cash", "qris", "transfer", "kasbon"]),
+    )
+        .prop_map(|(label, amount, reference, kind)| ReceiptTender {
             label,
             amount,
             reference,
-        },
-    )
+            kind: kind.to_owned(),
+        })
 }
 
 fn member() -> impl Strategy<Value = ReceiptMember> {
-    (caller_text(), caller_text(), prop::option::of(amount())).prop_map(
-        |(number, name, kasbon_remaining)| ReceiptMember {
-            number,
-            name,
-            kasbon_remaining,
-        },
+    (
+        caller_text(),
+        caller_text(),
+        prop::option::of(amount()),
+        prop::option::of(amount()),
     )
+        .prop_map(
+            |(number, name, kasbon_remaining, kasbon_owed)| ReceiptMember {
+                number,
+                name,
+                kasbon_remaining,
+                kasbon_owed,
+            },
+        )
 }
 
 prop_compose! {

@@ -67,8 +67,8 @@ pub(super) fn run_backup(db: &Path, json: bool, lang: Lang, args: BackupArgs) ->
             "{} {} ({} {})",
             lang.pick("Cadangan harian dibuat:", "Daily backup written:"),
             f.display(),
-            r.kept.len(),
-            lang.pick("cadangan disimpan", "backups kept")
+            crate::i18n::count(lang, r.kept.len(), "cadangan", "backups"),
+            lang.pick("disimpan", "kept")
         ),
         None => format!(
             "{} ({} {})",
@@ -76,8 +76,8 @@ pub(super) fn run_backup(db: &Path, json: bool, lang: Lang, args: BackupArgs) ->
                 "Cadangan hari ini sudah ada",
                 "Today's backup already exists"
             ),
-            r.kept.len(),
-            lang.pick("cadangan disimpan", "backups kept")
+            crate::i18n::count(lang, r.kept.len(), "cadangan", "backups"),
+            lang.pick("disimpan", "kept")
         ),
     };
     done(

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::{actor_from, done, export, import, open, print_json, write_atomically};
+use crate::domain::books_names;
 use crate::domain::cash::CashCount;
 use crate::domain::money::{format_rupiah, AllowSen, Amount, Quantity};
 use crate::domain::user::Actor;
@@ -337,7 +338,7 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                     rp(r.amount),
                     lang.pick("tunai", "cash"),
                     rp(r.refund_cash),
-                    lang.pick("kasbon", "credit"),
+                    "kasbon",
                     rp(r.refund_kasbon)
                 ),
             );
@@ -352,7 +353,8 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                 date,
                 &journals,
                 lang.pick("Hari ditutup", "Day closed"),
-                lang.pick("jurnal", "journals"),
+                ("jurnal", "journals"),
+                lang,
             );
             super::backup::after_day_close(&shop, lang);
         }
@@ -371,7 +373,8 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                 date,
                 &journals,
                 lang.pick("Hari dikoreksi", "Day corrected"),
-                lang.pick("jurnal baru", "new journals"),
+                ("jurnal baru", "new journals"),
+                lang,
             );
         }
         BooksCmd::Day(DayCmd::Status { date }) => {
@@ -398,9 +401,7 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                         s.open_shifts.join(", ")
                     );
                 }
-                for j in &s.journals {
-                    print_journal(j);
-                }
+                print_journals(&s.journals, lang);
             }
         }
         BooksCmd::Ledger(LedgerCmd::Export {
@@ -423,13 +424,13 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
         BooksCmd::Ledger(LedgerCmd::Opening { file, user, pin }) => {
             let mut shop = open(db)?;
             let actor = actor_from(&mut shop, user, pin)?;
-            let f = std::fs::File::open(&file)?;
+            let f = super::open_input(&file)?;
             let lines = shop.parse_opening(std::io::BufReader::new(f))?;
             let j = shop.post_opening(&actor, lines)?;
             if json {
                 print_json(json!({ "opening": j }));
             } else {
-                print_journal(&j);
+                print_journal(&j, lang);
                 let total: Decimal = j.lines.iter().map(|l| l.debit).sum();
                 println!(
                     "{} {} — {}",
@@ -461,11 +462,18 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
             if json {
                 print_json(json!({"accounts": accounts}));
             } else {
+                println!(
+                    "{:<8} {:<40} {:<9} {}",
+                    lang.pick("Kode", "Code"),
+                    lang.pick("Nama", "Name"),
+                    lang.pick("Jenis", "Kind"),
+                    lang.pick("Peran", "Role")
+                );
                 for a in &accounts {
                     println!(
                         "{:<8} {:<40} {:<9} {}",
                         a.code,
-                        a.name,
+                        books_names::account_name(&a.code, &a.name, lang),
                         a.kind,
                         a.role.clone().unwrap_or_default()
                     );
@@ -484,25 +492,49 @@ fn print_day_journals(
     date: chrono::NaiveDate,
     journals: &[crate::store::ledger::JournalRecord],
     heading: &str,
-    what: &str,
+    (what_id, what_en): (&str, &str),
+    lang: Lang,
 ) {
     if json {
         print_json(json!({"date": date, "journals": journals}));
         return;
     }
-    println!("{heading} {date}: {} {what}", journals.len());
+    println!(
+        "{heading} {date}: {}",
+        crate::i18n::count(lang, journals.len(), what_id, what_en)
+    );
+    print_journals(journals, lang);
+}
+
+/// Journals with one header line over their columns.
+fn print_journals(journals: &[crate::store::ledger::JournalRecord], lang: Lang) {
+    if !journals.is_empty() {
+        println!(
+            "  {:<8} {:<36} {:>16} {:>16}",
+            lang.pick("Akun", "Account"),
+            lang.pick("Nama", "Name"),
+            "Debit",
+            lang.pick("Kredit", "Credit")
+        );
+    }
     for j in journals {
-        print_journal(j);
+        print_journal(j, lang);
     }
 }
 
-fn print_journal(j: &crate::store::ledger::JournalRecord) {
-    println!("{} {} {} — {}", j.number, j.date, j.business_unit, j.memo);
+fn print_journal(j: &crate::store::ledger::JournalRecord, lang: Lang) {
+    println!(
+        "{} {} {} — {}",
+        j.number,
+        j.date,
+        j.business_unit,
+        books_names::memo(&j.memo, lang)
+    );
     for l in &j.lines {
         println!(
             "  {:<8} {:<36} {:>16} {:>16}",
             l.code,
-            l.name,
+            books_names::account_name(&l.code, &l.name, lang),
             if l.debit.is_zero() {
                 String::new()
             } else {
@@ -548,11 +580,19 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                     tb.from,
                     tb.to
                 );
+                println!(
+                    "{:<8} {:<36} {:>16} {:>16} {:>16}",
+                    lang.pick("Akun", "Account"),
+                    lang.pick("Nama", "Name"),
+                    "Debit",
+                    lang.pick("Kredit", "Credit"),
+                    lang.pick("Saldo", "Balance")
+                );
                 for r in &tb.rows {
                     println!(
                         "{:<8} {:<36} {:>16} {:>16} {:>16}",
                         r.code,
-                        r.name,
+                        books_names::account_name(&r.code, &r.name, lang),
                         rp(r.debit),
                         rp(r.credit),
                         rp(r.closing)
@@ -571,7 +611,13 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
             if json {
                 print_json(serde_json::to_value(&gl).unwrap_or_default());
             } else {
-                println!("{} {} ({} – {})", gl.code, gl.name, gl.from, gl.to);
+                println!(
+                    "{} {} ({} – {})",
+                    gl.code,
+                    books_names::account_name(&gl.code, &gl.name, lang),
+                    gl.from,
+                    gl.to
+                );
                 println!(
                     "{:<30} {:>16}",
                     lang.pick("Saldo awal", "Opening"),
@@ -582,7 +628,7 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                         "{} {} {:<30} {:>14} {:>14} {:>16}",
                         e.date,
                         e.journal,
-                        e.memo,
+                        books_names::memo(&e.memo, lang),
                         rp(e.debit),
                         rp(e.credit),
                         rp(e.balance)
@@ -681,11 +727,15 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                     println!("{:<12} {:<40} {:>14}", t.sku, t.name, rp(t.amount));
                 }
                 println!(
-                    "{}: {} ({} {})",
-                    lang.pick("Kasbon beredar", "Credit outstanding"),
+                    "{}: {} ({})",
+                    lang.pick("Kasbon beredar", "Kasbon outstanding"),
                     rp(d.kasbon_outstanding),
-                    d.kasbon_members,
-                    lang.pick("anggota", "members")
+                    crate::i18n::count(
+                        lang,
+                        usize::try_from(d.kasbon_members).unwrap_or_default(),
+                        "anggota",
+                        "members"
+                    )
                 );
                 for (u, v) in &d.stock_value {
                     println!("{} {u}: {}", lang.pick("Nilai stok", "Stock value"), rp(*v));
@@ -854,7 +904,7 @@ pub(super) fn run_members_more(
                 serde_json::to_value(&m).unwrap_or_default(),
                 &format!(
                     "{} {} — {} {}",
-                    lang.pick("Kasbon dibayar:", "Credit repaid:"),
+                    lang.pick("Kasbon dibayar:", "Kasbon repaid:"),
                     m.number,
                     lang.pick("sisa saldo", "balance left"),
                     rp(m.kasbon_balance)
@@ -876,22 +926,22 @@ pub(super) fn run_members_more(
                 }
                 println!(
                     "{:<24} {:>16}",
-                    lang.pick("Kasbon awal", "Credit opening"),
+                    lang.pick("Kasbon awal", "Kasbon opening"),
                     rp(s.kasbon_opening)
                 );
                 println!(
                     "{:<24} {:>16}",
-                    lang.pick("Kasbon diambil", "Credit taken"),
+                    lang.pick("Kasbon diambil", "Kasbon taken"),
                     rp(s.kasbon_taken)
                 );
                 println!(
                     "{:<24} {:>16}",
-                    lang.pick("Kasbon dibayar", "Credit repaid"),
+                    lang.pick("Kasbon dibayar", "Kasbon repaid"),
                     rp(s.kasbon_repaid)
                 );
                 println!(
                     "{:<24} {:>16}",
-                    lang.pick("Kasbon akhir", "Credit closing"),
+                    lang.pick("Kasbon akhir", "Kasbon closing"),
                     rp(s.kasbon_closing)
                 );
             }
@@ -915,7 +965,7 @@ pub(super) fn run_members_more(
                 _ => {
                     return Err(KasirError::invalid(
                         "Aturan kasbon: fixed, atau savings --percent N",
-                        "Credit rule: fixed, or savings --percent N",
+                        "Kasbon rule: fixed, or savings --percent N",
                     ))
                 }
             };
@@ -924,7 +974,7 @@ pub(super) fn run_members_more(
                 json,
                 lang,
                 json!({"rule": r}),
-                lang.pick("Aturan limit kasbon disimpan", "Credit limit rule saved"),
+                lang.pick("Aturan limit kasbon disimpan", "Kasbon limit rule saved"),
             );
         }
     }

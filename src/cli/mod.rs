@@ -310,16 +310,19 @@ pub fn main() -> ExitCode {
     }
     let db = cli.db.clone().unwrap_or_else(|| default_db(cli.demo));
     let _guard = init_logging(&db, cli.verbose);
+    let json = cli.json;
     match run(cli, &db, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::warn!(error = %e, "command refused");
             // One line, whatever the reason carries (SQLite reports span lines).
             let msg = e.message(lang);
-            eprintln!(
-                "kasir: {}",
-                msg.split_whitespace().collect::<Vec<_>>().join(" ")
-            );
+            let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!("kasir: {msg}");
+            // With --json, stdout still carries one JSON document: the refusal.
+            if json {
+                print_json(json!({"error": {"code": e.code(), "message": msg}}));
+            }
             ExitCode::FAILURE
         }
     }
@@ -505,10 +508,15 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 lang,
                 json!({"created": db, "products": products, "generated": generated, "users": demo::DEMO_USERS.iter().map(|u| json!({"username": u.0, "role": u.2, "pin": u.3})).collect::<Vec<_>>()}),
                 &format!(
-                    "{} {} ({products} {})",
+                    "{} {} ({})",
                     lang.pick("Toko demo dibuat:", "Demo shop created:"),
                     db.display(),
-                    lang.pick("produk", "products")
+                    crate::i18n::count(
+                        lang,
+                        usize::try_from(products).unwrap_or_default(),
+                        "produk",
+                        "products"
+                    )
                 ),
             );
         }
@@ -560,9 +568,9 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 lang.pick("HP", "Phone"),
                 m.phone.clone().unwrap_or_default(),
                 m.nik.clone().unwrap_or_default(),
-                lang.pick("Limit kasbon", "Credit limit"),
+                lang.pick("Limit kasbon", "Kasbon limit"),
                 format_rupiah(m.kasbon_limit),
-                lang.pick("Saldo kasbon", "Credit balance"),
+                lang.pick("Saldo kasbon", "Kasbon balance"),
                 format_rupiah(m.kasbon_balance),
                 lang.pick("Sisa limit", "Available"),
                 format_rupiah(m.cart_member().kasbon_available()),
@@ -630,7 +638,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 }
             }
             let sale = shop.checkout(&actor, &till, &cart, &tenders)?;
-            let receipt = shop.receipt_text(&sale, false, lang)?;
+            let receipt = shop.receipt_text(&sale, false)?;
             if json {
                 print_json(json!({"sale": sale, "receipt": receipt}));
             } else {
@@ -649,9 +657,17 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             if json {
                 print_json(json!({"date": date, "sales": sales}));
             } else {
+                println!(
+                    "{:<17}  {:<5}  {:<8} {:>14}  {}",
+                    lang.pick("No. transaksi", "Sale"),
+                    lang.pick("Jam", "Time"),
+                    lang.pick("Unit", "Unit"),
+                    "Total",
+                    lang.pick("Anggota", "Member")
+                );
                 for s in &sales {
                     println!(
-                        "{}  {}  {:<8} {:>14}  {}",
+                        "{:<17}  {}  {:<8} {:>14}  {}",
                         s.number,
                         &s.created_at[11..16],
                         s.business_unit,
@@ -661,9 +677,8 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 }
                 let total: rust_decimal::Decimal = sales.iter().map(|s| s.payable).sum();
                 println!(
-                    "{} {}: {}",
-                    sales.len(),
-                    lang.pick("transaksi, total", "sales, total"),
+                    "{}, total: {}",
+                    crate::i18n::count(lang, sales.len(), "transaksi", "sales"),
                     format_rupiah(total)
                 );
             }
@@ -671,7 +686,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Sales(SalesCmd::Show { number }) => {
             let shop = open(db)?;
             let sale = shop.sale(&number)?;
-            let receipt = shop.receipt_text(&sale, true, lang)?;
+            let receipt = shop.receipt_text(&sale, true)?;
             if json {
                 print_json(json!({"sale": sale, "receipt": receipt}));
             } else {
@@ -699,7 +714,10 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                                     .map(|b| format!(" batch {b}"))
                                     .unwrap_or_default(),
                                 m.user.clone().unwrap_or_default(),
-                                m.note.clone().unwrap_or_default()
+                                crate::domain::books_names::memo(
+                                    m.note.as_deref().unwrap_or_default(),
+                                    lang
+                                )
                             );
                         }
                     }
@@ -885,7 +903,7 @@ pub(super) fn import(
         json,
         lang,
         json!({"imported": n}),
-        &format!("{n} {}", lang.pick(what_id, what_en)),
+        &crate::i18n::count(lang, n, what_id, what_en),
     );
     Ok(())
 }
@@ -900,21 +918,7 @@ pub(super) fn open_input(file: &Path) -> Result<std::fs::File> {
             format!("{p} is a folder, not a file"),
         );
     }
-    match std::fs::File::open(file) {
-        Ok(f) => Ok(f),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => refuse(
-            format!("File {p} tidak ada — periksa nama dan foldernya"),
-            format!("File {p} does not exist — check its name and folder"),
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => refuse(
-            format!("File {p} tidak boleh dibaca (izin file)"),
-            format!("File {p} may not be read (file permissions)"),
-        ),
-        Err(e) => refuse(
-            format!("File {p} tidak bisa dibaca: {e}"),
-            format!("File {p} cannot be read: {e}"),
-        ),
-    }
+    std::fs::File::open(file).map_err(|e| KasirError::file(file, e))
 }
 
 /// Write an export through [`write_atomically`] and say how many records went where.
@@ -930,7 +934,11 @@ pub(super) fn export(
         json,
         lang,
         json!({ key: n, "file": file }),
-        &format!("{n} {} → {}", lang.pick(what_id, what_en), file.display()),
+        &format!(
+            "{} → {}",
+            crate::i18n::count(lang, n, what_id, what_en),
+            file.display()
+        ),
     );
     Ok(())
 }
@@ -938,7 +946,7 @@ pub(super) fn export(
 /// Write a file through a temporary sibling, so a failed export leaves no half file.
 fn write_atomically<T>(file: &Path, f: impl FnOnce(&mut std::fs::File) -> Result<T>) -> Result<T> {
     let tmp = file.with_extension("tmp-kasir");
-    let mut out = std::fs::File::create(&tmp)?;
+    let mut out = std::fs::File::create(&tmp).map_err(|e| KasirError::file(file, e))?;
     let result = f(&mut out).and_then(|v| {
         out.sync_all()?;
         std::fs::rename(&tmp, file)?;

@@ -477,9 +477,9 @@ pub(super) fn run_writeoff(db: &Path, json: bool, lang: Lang, a: WriteoffArgs) -
             );
         }
         println!(
-            "{} {} ({})",
-            records.len(),
-            lang.pick("penghapusan, nilai", "write-offs, value"),
+            "{}, {} {}",
+            crate::i18n::count(lang, records.len(), "penghapusan", "write-offs"),
+            lang.pick("nilai", "value"),
             format_rupiah(total)
         );
     }

@@ -31,6 +31,16 @@ text_enum! {
     BusinessUnit { Sembako = "sembako", Apotek = "apotek" }
 }
 
+impl BusinessUnit {
+    /// The unit's name for people, in `lang` (receipts, the status bar, settings).
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            BusinessUnit::Sembako => lang.pick("Toko Sembako", "Grocery"),
+            BusinessUnit::Apotek => lang.pick("Apotek", "Pharmacy"),
+        }
+    }
+}
+
 text_enum! {
     /// Tax class: `ppn` goods carry PPN inside their price when the coop is PKP; basic
     /// staples (PP 49/2022) are exempt.

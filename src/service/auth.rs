@@ -57,7 +57,7 @@ pub fn valid_pin(pin: &str) -> bool {
 }
 
 /// Refuse unless the actor's role may do `p`. `action` names it for the message.
-pub fn require(actor: &Actor, p: Permission, action: &'static str) -> Result<()> {
+pub fn require(actor: &Actor, p: Permission, action: crate::domain::user::Act) -> Result<()> {
     if actor.role.may(p) {
         Ok(())
     } else {
@@ -78,7 +78,11 @@ impl Shop {
         role: Role,
         pin: &str,
     ) -> Result<i64> {
-        require(actor, Permission::ManageUsers, "tambah pengguna")?;
+        require(
+            actor,
+            Permission::ManageUsers,
+            crate::domain::user::Act::AddUser,
+        )?;
         if !valid_pin(pin) {
             return Err(KasirError::invalid(
                 "PIN harus 4–8 angka",

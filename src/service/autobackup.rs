@@ -61,7 +61,11 @@ impl Shop {
         dir: Option<&Path>,
         keep: usize,
     ) -> Result<()> {
-        super::auth::require(actor, Permission::ManageUsers, "atur cadangan otomatis")?;
+        super::auth::require(
+            actor,
+            Permission::ManageUsers,
+            crate::domain::user::Act::BackupPolicy,
+        )?;
         if keep == 0 || keep > 3650 {
             return Err(KasirError::invalid(
                 "Jumlah cadangan yang disimpan harus 1–3650",

@@ -603,7 +603,11 @@ impl Shop {
         input: impl Read,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<usize> {
-        super::auth::require(actor, Permission::ManageCatalog, "impor katalog")?;
+        super::auth::require(
+            actor,
+            Permission::ManageCatalog,
+            crate::domain::user::Act::ImportCatalog,
+        )?;
         let products = parse_catalog(input)?;
         let total = products.len() as u64;
         let at = super::stamp(self.now());

@@ -76,9 +76,13 @@ impl Shop {
         tenders: &[Tender],
         kasbon_approver: Option<&Actor>,
     ) -> Result<SaleRecord> {
-        super::auth::require(actor, Permission::Sell, "menjual")?;
+        super::auth::require(actor, Permission::Sell, crate::domain::user::Act::Sell)?;
         if let Some(a) = kasbon_approver {
-            super::auth::require(a, Permission::Supervise, "menyetujui kasbon di atas limit")?;
+            super::auth::require(
+                a,
+                Permission::Supervise,
+                crate::domain::user::Act::ApproveKasbon,
+            )?;
         }
         let over_limit_ok = kasbon_approver.is_some();
         self.store.write_with_reads(|tx| {

@@ -688,7 +688,11 @@ impl Shop {
         opts: &GenerateOptions,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Generated> {
-        super::auth::require(actor, Permission::ManageCatalog, "membuat toko contoh")?;
+        super::auth::require(
+            actor,
+            Permission::ManageCatalog,
+            crate::domain::user::Act::GenerateShop,
+        )?;
         if opts.sales > 0 && opts.products == 0 {
             return Err(KasirError::invalid(
                 "Penjualan contoh butuh produk (--products)",

@@ -334,7 +334,11 @@ impl Shop {
     /// Close business day `date` (bendahara): only when every shift of the day is closed.
     /// Posts one balanced journal per business unit with activity; the day is then final.
     pub fn close_day(&mut self, actor: &Actor, date: NaiveDate) -> Result<Vec<JournalRecord>> {
-        super::auth::require(actor, Permission::CloseDay, "tutup hari")?;
+        super::auth::require(
+            actor,
+            Permission::CloseDay,
+            crate::domain::user::Act::CloseDay,
+        )?;
         let today = self.now().date();
         if date > today {
             return Err(KasirError::invalid(
@@ -399,7 +403,10 @@ impl Shop {
                         business_date: &d,
                         business_unit: u.as_str(),
                         kind: "day",
-                        memo: &format!("Tutup hari {d} {}", u.as_str()),
+                        memo: &crate::domain::books_names::day_close_memo(
+                            &d.to_string(),
+                            u.as_str(),
+                        ),
                         posted_at: &at,
                         posted_by: &actor.username,
                         reverses: None,
@@ -445,7 +452,11 @@ impl Shop {
         reason: &str,
         reclose: bool,
     ) -> Result<Vec<JournalRecord>> {
-        super::auth::require(actor, Permission::CloseDay, "koreksi hari")?;
+        super::auth::require(
+            actor,
+            Permission::CloseDay,
+            crate::domain::user::Act::ReverseDay,
+        )?;
         let reason = one_line(reason);
         if reason.is_empty() {
             return Err(KasirError::invalid(
@@ -533,7 +544,11 @@ impl Shop {
     /// renamed by code; a role moves to the account that names it. Nothing is deleted, so
     /// posted lines keep their account.
     pub fn import_accounts(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
-        super::auth::require(actor, Permission::CloseDay, "ubah bagan akun")?;
+        super::auth::require(
+            actor,
+            Permission::CloseDay,
+            crate::domain::user::Act::EditAccounts,
+        )?;
         let mut rows = CsvRows::new(input, &["code", "name", "kind"], &["role"])?;
         let mut out: Vec<(String, String, String, Option<String>)> = Vec::new();
         while let Some(row) = rows.next_row() {

@@ -162,7 +162,11 @@ impl Shop {
 
     /// Set the kasbon limit rule; under the savings rule every member's limit is recomputed.
     pub fn set_kasbon_rule(&mut self, actor: &Actor, rule: KasbonRule) -> Result<()> {
-        super::auth::require(actor, Permission::ManageMembers, "atur limit kasbon")?;
+        super::auth::require(
+            actor,
+            Permission::ManageMembers,
+            crate::domain::user::Act::KasbonRule,
+        )?;
         let at = stamp(self.now());
         self.store.write(|tx| {
             match rule {
@@ -193,7 +197,11 @@ impl Shop {
     /// Import savings balances (`number,pokok,wajib,sukarela`): all rows or none. Under the
     /// savings rule, limits follow.
     pub fn import_savings(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
-        super::auth::require(actor, Permission::ManageMembers, "impor simpanan")?;
+        super::auth::require(
+            actor,
+            Permission::ManageMembers,
+            crate::domain::user::Act::ImportSavings,
+        )?;
         let mut rows = CsvRows::new(input, &["number", "pokok", "wajib", "sukarela"], &[])?;
         let mut out: Vec<(i64, Decimal, Decimal, Decimal)> = Vec::new();
         while let Some(row) = rows.next_row() {

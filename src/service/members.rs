@@ -83,7 +83,11 @@ pub fn parse_members(input: impl Read) -> Result<Vec<MemberImport>> {
 impl Shop {
     /// Import members: all rows or none.
     pub fn import_members(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
-        super::auth::require(actor, Permission::ManageMembers, "impor anggota")?;
+        super::auth::require(
+            actor,
+            Permission::ManageMembers,
+            crate::domain::user::Act::ImportMembers,
+        )?;
         let members = parse_members(input)?;
         self.store.write(|tx| {
             for m in &members {

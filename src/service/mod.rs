@@ -111,8 +111,38 @@ pub struct ShopSettings {
     pub footer: String,
     pub printer: String,
     pub paper: String,
-    /// Serial port of a serial / CDC-ACM scanner; none: keyboard wedge only.
-    pub scanner: Option<String>,
+    /// The serial / CDC-ACM scanner, if one is set up (keyboard-wedge scanners need nothing).
+    pub scanner: ScannerSettings,
+}
+
+/// How the serial scanner is reached and frames its codes (settings `scanner.*`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScannerSettings {
+    /// `scanner.port`; none: keyboard wedge only.
+    pub port: Option<String>,
+    /// `scanner.baud` (default 9600).
+    pub baud: u32,
+    /// `scanner.suffix`: cr, lf, crlf (default), tab or none.
+    pub suffix: String,
+    /// `scanner.idle_ms`: with no suffix, the pause that ends a code (default 50).
+    pub idle_ms: u64,
+    /// `scanner.strip_stx_etx` (default true).
+    pub strip_stx_etx: bool,
+    /// `scanner.strip_aim` (default true).
+    pub strip_aim: bool,
+}
+
+impl ScannerSettings {
+    /// The reader's configuration for a port (the form's port, or the saved one).
+    pub fn config(&self, port: &str) -> kasir_hardware::ScannerConfig {
+        let mut cfg = kasir_hardware::ScannerConfig::new(port)
+            .with_baud(self.baud)
+            .with_suffix(self.suffix.parse().unwrap_or_default());
+        cfg.idle_timeout = std::time::Duration::from_millis(self.idle_ms);
+        cfg.strip_stx_etx = self.strip_stx_etx;
+        cfg.strip_aim = self.strip_aim;
+        cfg
+    }
 }
 
 impl ShopSettings {
@@ -160,7 +190,18 @@ impl Shop {
             footer: get("receipt.footer"),
             printer: get("printer.uri"),
             paper: get("printer.paper"),
-            scanner: Some(get("scanner.port")).filter(|s| !s.trim().is_empty()),
+            scanner: ScannerSettings {
+                port: Some(get("scanner.port")).filter(|s| !s.trim().is_empty()),
+                baud: get("scanner.baud")
+                    .parse()
+                    .unwrap_or(kasir_hardware::DEFAULT_BAUD),
+                suffix: Some(get("scanner.suffix"))
+                    .filter(|v| v.parse::<kasir_hardware::Suffix>().is_ok())
+                    .unwrap_or_else(|| kasir_hardware::Suffix::default().as_str().into()),
+                idle_ms: get("scanner.idle_ms").parse().unwrap_or(50),
+                strip_stx_etx: get("scanner.strip_stx_etx") != "false",
+                strip_aim: get("scanner.strip_aim") != "false",
+            },
         })
     }
 

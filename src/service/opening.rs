@@ -95,7 +95,11 @@ impl Shop {
         actor: &Actor,
         lines: Vec<JournalLine>,
     ) -> Result<JournalRecord> {
-        super::auth::require(actor, Permission::CloseDay, "saldo awal")?;
+        super::auth::require(
+            actor,
+            Permission::CloseDay,
+            crate::domain::user::Act::PostOpening,
+        )?;
         let journal = Journal::new(lines).map_err(|e| match e {
             JournalError::Unbalanced { debit, credit } => KasirError::invalid(
                 format!(

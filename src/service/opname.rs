@@ -71,7 +71,11 @@ impl Shop {
         actor: &Actor,
         unit: Option<BusinessUnit>,
     ) -> Result<SessionRow> {
-        super::auth::require(actor, Permission::ReceiveStock, "memulai opname")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::StartOpname,
+        )?;
         if let Some(s) = q::open_session(self.store.conn())? {
             return Err(KasirError::invalid(
                 format!(
@@ -124,7 +128,11 @@ impl Shop {
         qty: Decimal,
         batch: Option<&str>,
     ) -> Result<CountAck> {
-        super::auth::require(actor, Permission::ReceiveStock, "menghitung opname")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::CountOpname,
+        )?;
         let session = q::open_session(self.store.conn())?.ok_or_else(no_open)?;
         if qty < Decimal::ZERO {
             return Err(KasirError::invalid(
@@ -247,14 +255,22 @@ impl Shop {
         actor: &Actor,
         approver: Option<(&str, &str)>,
     ) -> Result<OpnameReport> {
-        super::auth::require(actor, Permission::ReceiveStock, "menyelesaikan opname")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::FinishOpname,
+        )?;
         let session = q::open_session(self.store.conn())?.ok_or_else(no_open)?;
         let preview = self.variance_of(session.clone())?;
         let any_variance = preview.lines.iter().any(|l| !l.variance.is_zero());
         let approved = match approver {
             Some((u, pin)) => {
                 let a = self.login(u, pin)?;
-                super::auth::require(&a, Permission::Supervise, "menyetujui opname")?;
+                super::auth::require(
+                    &a,
+                    Permission::Supervise,
+                    crate::domain::user::Act::ApproveOpname,
+                )?;
                 Some(a)
             }
             None if any_variance => return Err(KasirError::invalid(

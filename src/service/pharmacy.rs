@@ -228,7 +228,11 @@ impl Shop {
         code: &str,
         max: Option<Decimal>,
     ) -> Result<()> {
-        super::auth::require(actor, Permission::ManageCatalog, "ubah batas jual")?;
+        super::auth::require(
+            actor,
+            Permission::ManageCatalog,
+            crate::domain::user::Act::SaleLimits,
+        )?;
         if max.is_some_and(|m| m <= Decimal::ZERO) {
             return Err(KasirError::invalid(
                 "Batas harus lebih dari 0",
@@ -476,14 +480,22 @@ impl Shop {
     /// The psikotropika / narkotika register of a month (`YYYY-MM`): every move with its
     /// running balance and, for sales, the patient and doctor.
     pub fn drug_register(&self, actor: &Actor, month: &str) -> Result<Vec<RegisterRow>> {
-        super::auth::require(actor, Permission::ViewReports, "melihat register obat")?;
+        super::auth::require(
+            actor,
+            Permission::ViewReports,
+            crate::domain::user::Act::ViewDrugRegister,
+        )?;
         let (from, to) = month_range(month)?;
         q::register(self.store.conn(), &super::day(from), &super::day(to))
     }
 
     /// Prescriptions recorded in a month.
     pub fn prescriptions_in(&self, actor: &Actor, month: &str) -> Result<Vec<PrescriptionRow>> {
-        super::auth::require(actor, Permission::ViewReports, "melihat resep")?;
+        super::auth::require(
+            actor,
+            Permission::ViewReports,
+            crate::domain::user::Act::ViewPrescriptions,
+        )?;
         let (from, to) = month_range(month)?;
         q::prescriptions(self.store.conn(), &super::day(from), &super::day(to), None)
     }
@@ -492,7 +504,11 @@ impl Shop {
     /// received, other ins, sold (on prescription), other outs (write-offs, count
     /// shortages), closing — in base units; opening + in − out = closing.
     pub fn sipnap(&self, actor: &Actor, month: &str) -> Result<Vec<PeriodMovement>> {
-        super::auth::require(actor, Permission::ViewReports, "laporan SIPNAP")?;
+        super::auth::require(
+            actor,
+            Permission::ViewReports,
+            crate::domain::user::Act::SipnapReport,
+        )?;
         let (from, to) = month_range(month)?;
         st::movement(
             self.store.conn(),

@@ -49,9 +49,21 @@ impl PrintedReceipt {
 
 /// Label of a business unit on a receipt.
 pub fn unit_label(unit: &str, lang: Lang) -> &'static str {
-    match unit {
-        "apotek" => "Apotek",
-        _ => lang.pick("Toko Sembako", "Staples Shop"),
+    crate::domain::catalog::BusinessUnit::parse(unit)
+        .unwrap_or(crate::domain::catalog::BusinessUnit::Sembako)
+        .label(lang)
+}
+
+/// The setting that prints a QR code of the receipt number (for returns); off by default.
+pub const QR_KEY: &str = "receipt.qr";
+
+/// The name printed as the cashier: the user who sold, or for a sale made at the command
+/// line without a user, the back office in the receipt's language.
+pub fn cashier_label(cashier: &str, lang: Lang) -> String {
+    if cashier == crate::domain::user::Actor::back_office().name {
+        lang.pick("Kantor koperasi", "Coop office").to_string()
+    } else {
+        cashier.to_string()
     }
 }
 
@@ -75,6 +87,7 @@ impl Shop {
                 name: m.name.clone(),
                 kasbon_remaining: (m.kasbon_limit > rust_decimal::Decimal::ZERO)
                     .then(|| m.cart_member().kasbon_available()),
+                kasbon_owed: Some(m.kasbon_balance),
             }),
             None => None,
         };
@@ -97,7 +110,7 @@ impl Shop {
             address: s.address.clone(),
             npwp: s.npwp.as_deref().map(super::settings::format_npwp),
             till: sale.till.clone(),
-            cashier: sale.cashier.clone(),
+            cashier: cashier_label(&sale.cashier, lang),
             datetime: chrono::NaiveDateTime::parse_from_str(&sale.created_at, "%Y-%m-%d %H:%M:%S")
                 .unwrap_or_default(),
             sale_no: sale.number.clone(),
@@ -128,13 +141,16 @@ impl Shop {
                     label: tender_label(&t.kind, lang).to_string(),
                     amount: t.amount,
                     reference: t.reference.clone(),
+                    kind: t.kind.clone(),
                 })
                 .collect(),
             change: sale.change,
             member,
             footer,
             copy,
-            qr: None,
+            qr: crate::store::settings::get(self.store.conn(), QR_KEY)?
+                .filter(|v| v == "true")
+                .map(|_| sale.number.clone()),
             prescriptions: crate::store::pharmacy::receipt_prescriptions(
                 self.store.conn(),
                 sale.id,
@@ -151,6 +167,12 @@ impl Shop {
             "80" | "80mm" => Paper::Mm80,
             _ => Paper::Mm58,
         })
+    }
+
+    /// The language receipts are printed in (the shop's language, `ui.lang`): the preview
+    /// on screen and the paper always agree, whatever language the till shows.
+    pub fn receipt_lang(&self) -> Result<Lang> {
+        Ok(self.settings()?.lang)
     }
 
     /// The receipt of a sale as it was printed, with the copy mark when `copy`; a sale from
@@ -206,8 +228,10 @@ impl Shop {
         crate::store::sales::insert_receipt_document(tx, sale.id, &json)
     }
 
-    /// A sale's receipt as plain text, as printed (see [`Shop::printed_receipt`]).
-    pub fn receipt_text(&self, sale: &SaleRecord, copy: bool, lang: Lang) -> Result<String> {
+    /// A sale's receipt as plain text, as printed (see [`Shop::printed_receipt`]); a sale
+    /// from before kasir kept its document in the shop's language, like the paper.
+    pub fn receipt_text(&self, sale: &SaleRecord, copy: bool) -> Result<String> {
+        let lang = self.receipt_lang()?;
         Ok(self.printed_receipt(sale, copy, lang)?.text())
     }
 }

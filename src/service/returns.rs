@@ -78,8 +78,8 @@ impl Shop {
         sale_no: &str,
         items: &[ReturnItem],
     ) -> Result<ReturnRecord> {
-        super::auth::require(actor, Permission::Sell, "retur")?;
-        let sup = supervisor(actor, approver, "retur")?;
+        super::auth::require(actor, Permission::Sell, crate::domain::user::Act::Return)?;
+        let sup = supervisor(actor, approver, crate::domain::user::Act::Return)?;
         if items.is_empty() {
             return Err(KasirError::invalid(
                 "Tidak ada barang yang diretur",

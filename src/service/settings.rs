@@ -271,6 +271,54 @@ pub const REGISTRY: &[Setting] = &[
         who: Who::Admin,
     },
     Setting {
+        key: "scanner.baud",
+        kind: Kind::Baud,
+        default: "9600",
+        id: "Baud scanner serial",
+        en: "Serial scanner baud rate",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scanner.suffix",
+        kind: Kind::Choice(&["crlf", "cr", "lf", "tab", "none"]),
+        default: "crlf",
+        id: "Akhiran kode dari scanner serial (none: jeda mengakhiri kode)",
+        en: "What ends a code from the serial scanner (none: a pause does)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scanner.idle_ms",
+        kind: Kind::Number { min: 10, max: 2000 },
+        default: "50",
+        id: "Jeda yang mengakhiri kode tanpa akhiran (ms)",
+        en: "Pause that ends a code without a suffix (ms)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scanner.strip_stx_etx",
+        kind: Kind::Bool,
+        default: "true",
+        id: "Buang STX/ETX di sekitar kode",
+        en: "Strip STX/ETX around a code",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "scanner.strip_aim",
+        kind: Kind::Bool,
+        default: "true",
+        id: "Buang awalan simbologi AIM (]E0 …)",
+        en: "Strip AIM symbology prefixes (]E0 …)",
+        who: Who::Admin,
+    },
+    Setting {
+        key: "receipt.qr",
+        kind: Kind::Bool,
+        default: "false",
+        id: "Kode QR nomor struk di struk (untuk retur)",
+        en: "QR code of the receipt number on receipts (for returns)",
+        who: Who::Treasurer,
+    },
+    Setting {
         key: "till.default",
         kind: Kind::Text {
             max: 40,
@@ -777,7 +825,11 @@ impl Shop {
         value: &str,
     ) -> Result<SettingChange> {
         let who = lookup(key).map(|s| s.who).unwrap_or(Who::Admin);
-        super::auth::require(actor, who.permission(), "ubah pengaturan")?;
+        super::auth::require(
+            actor,
+            who.permission(),
+            crate::domain::user::Act::ChangeSettings,
+        )?;
         let new = validate(key, value)?;
         let at = stamp(self.now());
         self.store.write(|tx| {

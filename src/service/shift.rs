@@ -20,7 +20,7 @@ impl Shop {
         float: Decimal,
         count: &CashCount,
     ) -> Result<ShiftRow> {
-        super::auth::require(actor, Permission::Sell, "membuka shift")?;
+        super::auth::require(actor, Permission::Sell, crate::domain::user::Act::OpenShift)?;
         if float < Decimal::ZERO {
             return Err(KasirError::invalid(
                 "Modal awal tidak boleh negatif",
@@ -41,10 +41,7 @@ impl Shop {
                 ),
             ));
         }
-        let today = super::day(self.now().date());
-        if crate::store::ledger::last_day_event(self.store.conn(), &today)?.as_deref()
-            == Some("close")
-        {
+        if let Some(today) = self.today_closed()? {
             return Err(KasirError::invalid(
                 format!("Hari {today} sudah ditutup bendahara: shift baru tidak bisa dibuka"),
                 format!("Day {today} has been closed by the treasurer: no new shift can open"),
@@ -92,8 +89,25 @@ impl Shop {
         q::open_on(self.store.conn(), till)
     }
 
+    /// Today's date when the treasurer has closed today (no shift may open, nothing sold).
+    fn today_closed(&self) -> Result<Option<String>> {
+        let today = super::day(self.now().date());
+        let event = crate::store::ledger::last_day_event(self.store.conn(), &today)?;
+        Ok((event.as_deref() == Some("close")).then_some(today))
+    }
+
     /// The open shift of a till, or a refusal telling the cashier to open one.
     pub fn require_shift(&self, till: &str) -> Result<ShiftRow> {
+        if let Some(shift) = self.current_shift(till)? {
+            return Ok(shift);
+        }
+        // After the day close no shift can open: say so, not "open a shift".
+        if let Some(today) = self.today_closed()? {
+            return Err(KasirError::invalid(
+                format!("Hari {today} sudah ditutup bendahara: penjualan hari ini selesai, lanjut besok"),
+                format!("Day {today} has been closed by the treasurer: no more sales today, sell again tomorrow"),
+            ));
+        }
         self.current_shift(till)?.ok_or_else(|| {
             KasirError::invalid(
                 format!("Belum ada shift terbuka di {till}: buka shift dulu (kasir shift open --till {till} --float JUMLAH)"),

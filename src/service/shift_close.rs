@@ -48,7 +48,7 @@ pub enum CashMoveKind {
 pub(crate) fn supervisor<'a>(
     actor: &'a Actor,
     approver: Option<&'a Actor>,
-    what: &'static str,
+    what: crate::domain::user::Act,
 ) -> Result<&'a Actor> {
     if actor.role.may(Permission::Supervise) {
         return Ok(actor);
@@ -59,8 +59,8 @@ pub(crate) fn supervisor<'a>(
             Ok(a)
         }
         None => Err(KasirError::invalid(
-            format!("{what}: perlu persetujuan supervisor"),
-            format!("{what}: needs a supervisor's approval"),
+            format!("{}: perlu persetujuan supervisor", what.name(Lang::Id)),
+            format!("{}: needs a supervisor's approval", what.name(Lang::En)),
         )),
     }
 }
@@ -122,14 +122,14 @@ impl Shop {
             row("Tunai", "Cash", t.cash, false),
             row("QRIS", "QRIS", t.qris, false),
             row("Transfer", "Transfer", t.transfer, false),
-            row("Kasbon", "Store credit", t.kasbon, false),
+            row("Kasbon", "Kasbon", t.kasbon, false),
             row("Refund tunai", "Cash refunds", -t.refund_cash, false),
-            row("Refund kasbon", "Credit refunds", -t.refund_kasbon, false),
+            row("Refund kasbon", "Kasbon refunds", -t.refund_kasbon, false),
             row("Modal awal", "Float", s.shift.opening_float, false),
             row("Kas masuk", "Cash in", t.cash_in, false),
             row("Kas keluar", "Cash out", -t.cash_out, false),
             row("Bayar barang", "Goods paid", -t.goods_paid, false),
-            row("Bayar kasbon", "Credit repaid", t.repayments, false),
+            row("Bayar kasbon", "Kasbon repaid", t.repayments, false),
             row("Kas seharusnya", "Expected cash", s.expected_cash, true),
         ];
         let mut notes = Vec::new();
@@ -205,7 +205,11 @@ impl Shop {
         reason: Option<&str>,
         lang: Lang,
     ) -> Result<ShiftClosed> {
-        super::auth::require(actor, Permission::Sell, "menutup shift")?;
+        super::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::CloseShift,
+        )?;
         let shift = self.require_shift(till)?;
         let summary = self.shift_summary(&shift)?;
         let counted = count.total();
@@ -285,8 +289,8 @@ impl Shop {
         amount: Decimal,
         reason: &str,
     ) -> Result<()> {
-        super::auth::require(actor, Permission::Sell, "kas masuk/keluar")?;
-        let sup = supervisor(actor, approver, "kas masuk/keluar")?;
+        super::auth::require(actor, Permission::Sell, crate::domain::user::Act::CashInOut)?;
+        let sup = supervisor(actor, approver, crate::domain::user::Act::CashInOut)?;
         positive(amount)?;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -353,7 +357,11 @@ impl Shop {
         member_no: &str,
         amount: Decimal,
     ) -> Result<MemberRow> {
-        super::auth::require(actor, Permission::Sell, "menerima bayar kasbon")?;
+        super::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::TakeRepayment,
+        )?;
         positive(amount)?;
         let m = self.member(member_no)?;
         if amount > m.kasbon_balance {

@@ -321,7 +321,11 @@ impl Shop {
         lines: &[ReceiptLine],
         opts: &ReceiveOptions,
     ) -> Result<GoodsReceived> {
-        super::auth::require(actor, Permission::ReceiveStock, "terima barang")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::ReceiveGoods,
+        )?;
         if lines.is_empty() {
             return Err(KasirError::invalid(
                 "Tidak ada barang yang diterima",
@@ -574,7 +578,7 @@ impl Shop {
                 .unwrap_or_else(|| "-".into()),
             doc_no: doc_no.clone(),
             datetime: now,
-            user: actor.name.clone(),
+            user: super::receipt::cashier_label(&actor.name, lang),
             lines: resolved
                 .iter()
                 .map(|(l, item)| SlipLine {
@@ -623,7 +627,11 @@ impl Shop {
         phone: Option<&str>,
         address: Option<&str>,
     ) -> Result<i64> {
-        super::auth::require(actor, Permission::ReceiveStock, "tambah pemasok")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::AddSupplier,
+        )?;
         let (code, name) = (code.trim(), name.trim());
         if code.is_empty() || name.is_empty() {
             return Err(KasirError::invalid(
@@ -654,7 +662,11 @@ impl Shop {
         reason: WriteOffReason,
         batch: Option<&str>,
     ) -> Result<WriteOffRecord> {
-        super::auth::require(actor, Permission::ReceiveStock, "menghapus stok")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::WriteOff,
+        )?;
         if qty <= Decimal::ZERO {
             return Err(KasirError::Cart(
                 crate::domain::cart::CartError::QtyNotPositive,
@@ -744,7 +756,11 @@ impl Shop {
         actor: &Actor,
         code: Option<&str>,
     ) -> Result<Vec<WriteOffRecord>> {
-        super::auth::require(actor, Permission::ReceiveStock, "menghapus stok")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::WriteOff,
+        )?;
         let only = match code {
             Some(c) => Some(
                 q::product_id_by_code(self.store.conn(), c.trim())?

@@ -12,7 +12,11 @@ impl Shop {
     /// What has been counted in the count under way, for the counter: counted figures only,
     /// never what the books expect (blind count). Empty when no count is under way.
     pub fn opname_counted(&self, actor: &Actor) -> Result<Vec<CountAck>> {
-        super::auth::require(actor, Permission::ReceiveStock, "melihat hitungan opname")?;
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::ViewOpnameCounts,
+        )?;
         let c = self.store.conn();
         let Some(session) = crate::store::opname::open_session(c)? else {
             return Ok(Vec::new());

@@ -72,7 +72,7 @@ impl Shop {
 
     /// Put the cart on hold (to serve the next customer); the draft goes with it.
     pub fn hold_cart(&mut self, actor: &Actor, till: &str, cart: &Cart) -> Result<i64> {
-        super::auth::require(actor, Permission::Sell, "menahan transaksi")?;
+        super::auth::require(actor, Permission::Sell, crate::domain::user::Act::HoldSale)?;
         if cart.is_empty() {
             return Err(crate::domain::cart::PayError::EmptyCart.into());
         }
@@ -115,7 +115,11 @@ impl Shop {
 
     /// Take a cart off hold; it becomes the till's draft in the same transaction.
     pub fn recall_cart(&mut self, actor: &Actor, till: &str, id: i64) -> Result<Cart> {
-        super::auth::require(actor, Permission::Sell, "memanggil transaksi")?;
+        super::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::RecallSale,
+        )?;
         let at = stamp(self.now());
         self.store.write(|tx| {
             let json = q::take_held(tx, till, id)?.ok_or_else(|| {
@@ -134,7 +138,7 @@ impl Shop {
     /// may approve overrides.
     pub fn supervisor(&mut self, username: &str, pin: &str) -> Result<Actor> {
         let a = self.login(username, pin)?;
-        super::auth::require(&a, Permission::Supervise, "menyetujui")?;
+        super::auth::require(&a, Permission::Supervise, crate::domain::user::Act::Approve)?;
         Ok(a)
     }
 
@@ -148,7 +152,11 @@ impl Shop {
         cart: &mut Cart,
         what: &Override,
     ) -> Result<()> {
-        super::auth::require(supervisor, Permission::Supervise, "menyetujui")?;
+        super::auth::require(
+            supervisor,
+            Permission::Supervise,
+            crate::domain::user::Act::Approve,
+        )?;
         let mut next = cart.clone();
         let line_detail = |c: &Cart, i: usize| {
             c.lines
@@ -257,7 +265,11 @@ impl Shop {
         tier: PriceTier,
         price: Decimal,
     ) -> Result<()> {
-        super::auth::require(actor, Permission::ManageCatalog, "mengubah harga")?;
+        super::auth::require(
+            actor,
+            Permission::ManageCatalog,
+            crate::domain::user::Act::ChangePrice,
+        )?;
         if price < Decimal::ZERO || price.fract() != Decimal::ZERO {
             return Err(crate::domain::cart::CartError::BadPrice.into());
         }

@@ -6,6 +6,7 @@ use eframe::egui::{self, RichText};
 use super::login::{submitted, ERROR};
 use super::selling::status_bar;
 use super::{Action, Back, BackKind, Screen, TillApp};
+use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{format_qty, format_rupiah};
 use crate::domain::user::Permission;
 use crate::i18n::t;
@@ -196,7 +197,6 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                             ("settings.rounding", &mut form.rounding),
                             ("settings.printer", &mut form.printer),
                             ("settings.till_printer", &mut form.till_printer),
-                            ("settings.scanner", &mut form.scanner),
                             ("settings.npwp", &mut form.npwp),
                             ("settings.footer", &mut form.footer),
                             ("settings.scale_port", &mut form.scale_port),
@@ -210,11 +210,15 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                                 .labelled_by(label.id);
                             ui.end_row();
                         }
+                        super::scanner_view::scanner_rows(ui, lang, form);
                         ui.label(t(lang, "settings.counter"));
                         ui.horizontal(|ui| {
-                            for u in ["sembako", "apotek"] {
-                                if ui.selectable_label(form.unit == u, u).clicked() {
-                                    form.unit = u.into();
+                            for u in [BusinessUnit::Sembako, BusinessUnit::Apotek] {
+                                if ui
+                                    .selectable_label(form.unit == u.as_str(), u.label(lang))
+                                    .clicked()
+                                {
+                                    form.unit = u.as_str().into();
                                 }
                             }
                         });
@@ -266,7 +270,22 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                     {
                         actions.push(Action::TestPrinter);
                     }
+                    if ui
+                        .add_sized(
+                            [200.0, 40.0],
+                            egui::Button::selectable(
+                                form.scanner_test,
+                                t(lang, "settings.test_scanner"),
+                            ),
+                        )
+                        .clicked()
+                    {
+                        form.scanner_test = !form.scanner_test;
+                    }
                 });
+                if form.scanner_test {
+                    super::scanner_view::scanner_test(ui, lang, form, &app.scans);
+                }
             }
             Screen::Back(Back::Stock(_)) => super::stock::stock_ui(app, ui, &mut actions),
             Screen::Back(Back::Books(_)) => super::books::books_ui(app, ui, &mut actions),

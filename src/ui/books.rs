@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::login::{ERROR, GOOD};
 use super::{Action, Approval, Back, Screen, TillApp};
+use crate::domain::books_names;
 use crate::domain::cash::{CashCount, DENOMINATIONS};
 use crate::domain::money::{format_qty, format_rupiah, AllowSen, Amount, Quantity};
 use crate::domain::user::{Actor, Permission};
@@ -607,7 +608,7 @@ fn load_day(app: &TillApp, date: NaiveDate) -> Result<(DayStatus, Vec<JournalVie
                 .map(|l| {
                     (
                         l.code.clone(),
-                        l.name.clone(),
+                        books_names::account_name(&l.code, &l.name, lang),
                         l.debit,
                         l.credit,
                         l.memo.clone(),
@@ -615,7 +616,12 @@ fn load_day(app: &TillApp, date: NaiveDate) -> Result<(DayStatus, Vec<JournalVie
                 })
                 .collect();
             views.push(JournalView {
-                title: format!("{} · {} · {}", j.number, j.business_unit, j.memo),
+                title: format!(
+                    "{} · {} · {}",
+                    j.number,
+                    j.business_unit,
+                    books_names::memo(&j.memo, lang)
+                ),
                 posted: true,
                 total_debit: lines.iter().map(|l| l.2).sum(),
                 total_credit: lines.iter().map(|l| l.3).sum(),
@@ -627,7 +633,10 @@ fn load_day(app: &TillApp, date: NaiveDate) -> Result<(DayStatus, Vec<JournalVie
             .shop
             .accounts()?
             .into_iter()
-            .map(|a| (a.code, a.name))
+            .map(|a| {
+                let name = books_names::account_name(&a.code, &a.name, lang);
+                (a.code, name)
+            })
             .collect();
         for (u, j) in app.shop.preview_day(date)? {
             let lines: Vec<_> = j
@@ -1110,7 +1119,7 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
                     .filter(|r| !(r.opening.is_zero() && r.debit.is_zero() && r.credit.is_zero()))
                 {
                     ui.label(&r.code);
-                    ui.label(&r.name);
+                    ui.label(books_names::account_name(&r.code, &r.name, lang));
                     ui.label(format_rupiah(r.opening));
                     money_cell(ui, r.debit);
                     money_cell(ui, r.credit);
@@ -1142,7 +1151,7 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
         ui.strong(format!(
             "{} {} — {}: {}",
             gl.code,
-            gl.name,
+            books_names::account_name(&gl.code, &gl.name, lang),
             t(lang, "books.opening"),
             format_rupiah(gl.opening)
         ));
@@ -1162,7 +1171,7 @@ fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut V
                 for e in &gl.entries {
                     ui.label(&e.date);
                     ui.label(&e.journal);
-                    ui.label(&e.memo);
+                    ui.label(books_names::memo(&e.memo, lang));
                     money_cell(ui, e.debit);
                     money_cell(ui, e.credit);
                     ui.label(format_rupiah(e.balance));

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use eframe::egui::{self, Event, Key};
 use kasir_hardware::{
-    KeyEvent, ScannerConfig, ScannerEvent, ScannerHandle, SimScanner, WedgeDetector, WedgeOutput,
+    KeyEvent, ScanReject, ScannerEvent, ScannerHandle, SimScanner, WedgeDetector, WedgeOutput,
+    MAX_CODE_LEN,
 };
 
 use super::{Action, Notice};
@@ -120,6 +121,11 @@ pub struct ScanSource {
     sim: Option<SimScanner>,
     /// What the status bar says about the scanner.
     pub state: ScannerState,
+    /// The serial port being read, if any.
+    pub port: Option<String>,
+    /// The bytes of the serial scanner's last burst, exactly as they came (for the
+    /// "test scanner" view).
+    pub last_raw: Option<Vec<u8>>,
     demo_codes: Vec<&'static str>,
     next_demo: usize,
 }
@@ -153,6 +159,8 @@ impl ScanSource {
             serial: None,
             sim: None,
             state: ScannerState::Wedge,
+            port: None,
+            last_raw: None,
             demo_codes: Vec::new(),
             next_demo: 0,
         }
@@ -160,10 +168,11 @@ impl ScanSource {
 
     pub fn from_settings(settings: &ShopSettings, demo: bool) -> Self {
         let mut s = Self::wedge_only();
-        if let Some(port) = settings.scanner.as_deref().filter(|p| !p.is_empty()) {
-            s.serial = Some(kasir_hardware::spawn_serial_scanner(ScannerConfig::new(
-                port,
-            )));
+        if let Some(port) = settings.scanner.port.as_deref().filter(|p| !p.is_empty()) {
+            s.serial = Some(kasir_hardware::spawn_serial_scanner(
+                settings.scanner.config(port),
+            ));
+            s.port = Some(port.to_string());
             s.state = ScannerState::Disconnected;
         } else if demo {
             let (sim, handle) = SimScanner::new();
@@ -203,40 +212,120 @@ impl ScanSource {
         }
     }
 
-    /// Scans of this frame, from the wedge and the serial scanner.
+    /// Scans of this frame: from the serial scanner, and from the keyboard wedge when
+    /// `wedge` (the selling screen; elsewhere typing goes straight to the fields). Warnings
+    /// and a lost or found scanner become the notice.
     pub fn poll(
         &mut self,
         ctx: &egui::Context,
         lang: Lang,
         notice: &mut Option<Notice>,
+        wedge: bool,
     ) -> Vec<Action> {
-        let mut actions: Vec<Action> = split_wedge(ctx, &mut self.wedge)
-            .into_iter()
-            .map(Action::ScanBurst)
-            .collect();
+        let mut actions: Vec<Action> = if wedge {
+            split_wedge(ctx, &mut self.wedge)
+                .into_iter()
+                .map(Action::ScanBurst)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut tell = |text: String, error: bool| {
+            *notice = Some(Notice {
+                text,
+                error,
+                at: std::time::Instant::now(),
+            })
+        };
         if let Some(h) = &self.serial {
             while let Some(ev) = h.try_recv() {
                 match ev {
                     ScannerEvent::Code(c) => actions.push(Action::ScanBurst(c)),
-                    ScannerEvent::Warning(w) => {
-                        tracing::warn!(warning = %w, "scanner");
-                        *notice = Some(Notice {
-                            text: format!("{}: {w}", t(lang, "scanner.warning")),
-                            error: true,
-                            at: std::time::Instant::now(),
-                        });
-                    }
+                    ScannerEvent::Warning(w) => tell(
+                        format!("{}: {}", t(lang, "scanner.warning"), reject_text(lang, &w)),
+                        true,
+                    ),
+                    ScannerEvent::Raw(bytes) => self.last_raw = Some(bytes),
                     ScannerEvent::Connected => {
+                        if self.state == ScannerState::Disconnected {
+                            tell(t(lang, "scanner.back").into(), false);
+                        }
                         if self.state != ScannerState::Simulated {
                             self.state = ScannerState::Connected
                         }
                     }
-                    ScannerEvent::Disconnected => self.state = ScannerState::Disconnected,
+                    ScannerEvent::Disconnected => {
+                        if self.state != ScannerState::Disconnected {
+                            tell(self.disconnected_text(lang), true);
+                        }
+                        self.state = ScannerState::Disconnected;
+                    }
                 }
             }
             // The reader thread wakes nobody: look again soon.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
         actions
+    }
+
+    /// What the status bar and the notice say while the serial scanner is gone.
+    pub fn disconnected_text(&self, lang: Lang) -> String {
+        match &self.port {
+            Some(port) => format!("{} ({port})", t(lang, "scanner.lost")),
+            None => t(lang, "scanner.lost").into(),
+        }
+    }
+}
+
+/// Why a scan was not a code, in the user's language; "scan again" only where scanning
+/// again can help, otherwise what to check.
+pub fn reject_text(lang: Lang, r: &ScanReject) -> String {
+    let text = match r {
+        ScanReject::Empty => lang.pick("scan kosong", "empty scan").to_string(),
+        ScanReject::TooLong { .. } => match lang {
+            Lang::Id => format!(
+                "scan lebih dari {MAX_CODE_LEN} karakter: bukan kode produk, atau akhiran scanner tidak cocok"
+            ),
+            Lang::En => format!(
+                "scan longer than {MAX_CODE_LEN} characters: not a product code, or the scanner's suffix does not match"
+            ),
+        },
+        ScanReject::ControlChars => lang
+            .pick(
+                "scanner mengirim karakter kontrol (gangguan)",
+                "the scanner sent control characters (noise)",
+            )
+            .to_string(),
+        ScanReject::NotAscii => lang
+            .pick(
+                "scanner mengirim byte yang tidak terbaca: periksa baud",
+                "the scanner sent unreadable bytes: check the baud rate",
+            )
+            .to_string(),
+        ScanReject::BadChar { ch } => match lang {
+            Lang::Id => format!("label berisi '{ch}', yang tidak dipakai di kode produk"),
+            Lang::En => format!("the label contains '{ch}', which product codes never use"),
+        },
+        ScanReject::Incomplete { len } => match lang {
+            Lang::Id => format!("scan tidak lengkap ({len} byte tanpa akhiran)"),
+            Lang::En => format!("incomplete scan ({len} bytes without an ending)"),
+        },
+        ScanReject::StxEtx => lang
+            .pick(
+                "scanner membungkus kode dengan STX/ETX: nyalakan \"buang STX/ETX\"",
+                "the scanner wraps codes in STX/ETX: turn on \"strip STX/ETX\"",
+            )
+            .to_string(),
+        ScanReject::AimPrefix { prefix } => match lang {
+            Lang::Id => format!("scanner mengirim awalan AIM {prefix}: nyalakan \"buang awalan AIM\""),
+            Lang::En => format!("the scanner sends the AIM prefix {prefix}: turn on \"strip AIM prefix\""),
+        },
+    };
+    if r.rescan_helps() {
+        format!("{text}; {}", t(lang, "scanner.again"))
+    } else if matches!(r, ScanReject::BadChar { .. }) {
+        text
+    } else {
+        format!("{text} ({})", t(lang, "scanner.check_settings"))
     }
 }

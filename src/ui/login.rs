@@ -49,7 +49,7 @@ pub fn login_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
         ui.columns(2, |cols| {
             cols[0].vertical_centered(|ui| {
                 for (i, u) in app.users.iter().enumerate() {
-                    let label = format!("{}  ({})", u.name, u.role);
+                    let label = format!("{}  ({})", u.name, u.role.label(lang));
                     if ui
                         .add_sized([300.0, 40.0], egui::Button::selectable(*user == i, label))
                         .clicked()

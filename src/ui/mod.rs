@@ -9,6 +9,7 @@ mod login;
 mod pay;
 mod rx;
 mod scale;
+mod scanner_view;
 mod selling;
 pub mod stock;
 
@@ -234,7 +235,15 @@ pub struct SettingsForm {
     /// This till's own printer and drawer (`till.<till>.printer`); empty: the shop's.
     pub till_printer: String,
     pub paper: String,
+    /// The serial scanner: port (empty: keyboard wedge only), baud, suffix, idle gap.
     pub scanner: String,
+    pub scanner_baud: String,
+    pub scanner_suffix: String,
+    pub scanner_idle: String,
+    pub strip_stx_etx: bool,
+    pub strip_aim: bool,
+    /// The "test scanner" view is open (scans show there instead of being refused).
+    pub scanner_test: bool,
     pub lang: String,
     /// As typed; stored as digits.
     pub npwp: String,
@@ -1111,6 +1120,11 @@ impl TillApp {
     /// refused, so the total cannot change under the customer; any other dialog closes.
     fn scan_burst(&mut self, code: String) {
         if self.screen != Screen::Selling {
+            // Said at once, never kept for later: the test view shows the scan itself.
+            if !matches!(&self.screen, Screen::Back(Back::Settings(f)) if f.scanner_test) {
+                let msg = format!("{} ({code})", t(self.lang, "till.scan_elsewhere"));
+                self.notify(msg, true);
+            }
             return;
         }
         match &mut self.dialog {
@@ -1452,7 +1466,7 @@ impl TillApp {
             self.notify(t(lang, "receipt.none").into(), true);
             return;
         };
-        match self.shop.receipt_text(sale, true, lang) {
+        match self.shop.receipt_text(sale, true) {
             Ok(text) => {
                 self.dialog = Some(Dialog::Receipt {
                     title: sale.number.clone(),
@@ -1505,10 +1519,13 @@ impl TillApp {
                 .flatten()
                 .unwrap_or_default(),
                 paper: self.settings.paper.clone(),
-                scanner: crate::store::settings::get(self.shop.store.conn(), "scanner.port")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default(),
+                scanner: self.settings.scanner.port.clone().unwrap_or_default(),
+                scanner_baud: self.settings.scanner.baud.to_string(),
+                scanner_suffix: self.settings.scanner.suffix.clone(),
+                scanner_idle: self.settings.scanner.idle_ms.to_string(),
+                strip_stx_etx: self.settings.scanner.strip_stx_etx,
+                strip_aim: self.settings.scanner.strip_aim,
+                scanner_test: false,
                 lang: self.settings.lang.code().into(),
                 npwp: self
                     .settings
@@ -1627,6 +1644,8 @@ impl TillApp {
             ),
             (weighing::LAYOUT_KEY.into(), form.label_layout.trim().into()),
         ];
+        let mut pairs = pairs.to_vec();
+        pairs.extend(scanner_view::changed(&self.settings.scanner, form));
         // The registry's one validator, for every field before anything is saved.
         let mut checked = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
@@ -1698,8 +1717,15 @@ impl TillApp {
             }
             ui.ctx().request_repaint_after(Duration::from_millis(500));
         }
+        // The serial scanner is read on every screen, so that a scan where it cannot be
+        // taken is said at once instead of landing in the cart later; the keyboard wedge
+        // only on the selling screen (elsewhere typing goes to the fields).
+        let wedge = self.screen == Screen::Selling;
+        actions.extend(
+            self.scans
+                .poll(ui.ctx(), self.lang, &mut self.notice, wedge),
+        );
         if self.screen == Screen::Selling {
-            actions.extend(self.scans.poll(ui.ctx(), self.lang, &mut self.notice));
             self.scale.poll(ui.ctx());
         }
         actions.extend(match &self.screen {

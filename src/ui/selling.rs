@@ -307,14 +307,19 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             if let Some(a) = &app.actor {
-                ui.label(format!("{}: {} ({})", t(lang, "till.user"), a.name, a.role));
+                ui.label(format!(
+                    "{}: {} ({})",
+                    t(lang, "till.user"),
+                    a.name,
+                    a.role.label(lang)
+                ));
             }
             ui.separator();
             ui.label(format!(
                 "{}: {} · {}",
                 t(lang, "till.counter"),
                 app.till,
-                app.unit.as_str()
+                app.unit.label(lang)
             ));
             ui.separator();
             match &app.shift {
@@ -346,11 +351,21 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 }
             }
             ui.separator();
-            ui.label(format!(
-                "{}: {}",
-                t(lang, "till.scanner"),
-                app.scans.state.label(lang)
-            ));
+            if app.scans.state == super::input::ScannerState::Disconnected {
+                // Hard to miss: white on red, with what to do.
+                ui.label(
+                    RichText::new(app.scans.disconnected_text(lang))
+                        .strong()
+                        .color(egui::Color32::WHITE)
+                        .background_color(ERROR),
+                );
+            } else {
+                ui.label(format!(
+                    "{}: {}",
+                    t(lang, "till.scanner"),
+                    app.scans.state.label(lang)
+                ));
+            }
             if app.scale.state != super::ScaleState::None {
                 ui.separator();
                 let text = format!("{}: {}", t(lang, "scale.title"), app.scale.shown(lang));

@@ -798,7 +798,10 @@ fn on_hand_ui(
             for m in &s.card {
                 ui.label(m.at.get(..16).unwrap_or(&m.at));
                 ui.label(kind_label(lang, &m.kind));
-                ui.label(m.note.as_deref().unwrap_or("-"));
+                ui.label(match m.note.as_deref() {
+                    Some(note) => crate::domain::books_names::memo(note, lang),
+                    None => "-".into(),
+                });
                 ui.label(m.user.as_deref().unwrap_or("-"));
                 ui.label(m.batch.as_deref().unwrap_or("-"));
                 ui.label(format_qty(m.qty));

@@ -32,10 +32,17 @@ pub fn line(
 }
 
 pub fn tender(label: &str, amount: Decimal, reference: Option<&str>) -> ReceiptTender {
+    let kind = match label {
+        "Tunai" | "Cash" => "cash",
+        "Kasbon" => "kasbon",
+        "Transfer" => "transfer",
+        _ => "qris",
+    };
     ReceiptTender {
         label: label.to_owned(),
         amount,
         reference: reference.map(str::to_owned),
+        kind: kind.to_owned(),
     }
 }
 
@@ -169,6 +176,7 @@ pub fn apotek_member_copy() -> Receipt {
             number: "0012".to_owned(),
             name: "Siti Aminah".to_owned(),
             kasbon_remaining: Some(dec!(252500)),
+            kasbon_owed: Some(dec!(247500)),
         }),
         footer: vec!["Semoga lekas sembuh".to_owned()],
         copy: true,

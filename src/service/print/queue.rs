@@ -142,7 +142,11 @@ pub struct QueueOutcome {
 impl Shop {
     /// Queue the printer test page on `printer`, as `till`'s job.
     pub fn enqueue_test(&mut self, actor: &Actor, till: &str, printer: &str) -> Result<PrintJob> {
-        crate::service::auth::require(actor, Permission::Sell, "mencetak halaman uji")?;
+        crate::service::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::PrintTestPage,
+        )?;
         let lang = self.settings()?.lang;
         let bytes = kasir_receipts::test_page_escpos(self.paper()?, lang.receipts());
         self.enqueue_bytes(JobKind::Test, None, till, printer, bytes)
@@ -156,7 +160,11 @@ impl Shop {
         printer: &str,
         report: &ShiftReport,
     ) -> Result<PrintJob> {
-        crate::service::auth::require(actor, Permission::Sell, "mencetak laporan shift")?;
+        crate::service::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::PrintShiftReport,
+        )?;
         let lang = self.settings()?.lang;
         let bytes = kasir_receipts::shift_report_escpos(
             report,
@@ -176,7 +184,11 @@ impl Shop {
         slip: &kasir_receipts::ReceivingSlip,
         reference: &str,
     ) -> Result<PrintJob> {
-        crate::service::auth::require(actor, Permission::ReceiveStock, "mencetak bukti terima")?;
+        crate::service::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::PrintSlip,
+        )?;
         let lang = self.settings()?.lang;
         let bytes = kasir_receipts::slip_escpos(
             slip,
@@ -223,7 +235,7 @@ impl Shop {
         sale_no: &str,
         printer: Option<&str>,
     ) -> Result<PrintJob> {
-        crate::service::auth::require(actor, Permission::Sell, "mencetak ulang struk")?;
+        crate::service::auth::require(actor, Permission::Sell, crate::domain::user::Act::Reprint)?;
         let sale = self.sale(sale_no)?;
         let printer = match printer {
             Some(p) => parse_printer(p)?,
@@ -488,7 +500,11 @@ impl Shop {
     /// Queue a drawer kick on `till`'s printer for the cashier's count at shift close; the
     /// cashier may open the drawer for that, and it is in the audit log.
     pub fn kick_drawer_for_count(&mut self, actor: &Actor, till: &str) -> Result<PrintJob> {
-        crate::service::auth::require(actor, Permission::Sell, "membuka laci untuk hitung kas")?;
+        crate::service::auth::require(
+            actor,
+            Permission::Sell,
+            crate::domain::user::Act::OpenDrawerForCount,
+        )?;
         self.require_shift(till)?;
         let printer = receipt_printer(self.store.conn(), till)?;
         let at = stamp(self.now());
@@ -534,7 +550,11 @@ impl Shop {
 
     /// Open the cash drawer now (a supervisor's "open drawer"; audited before the kick).
     pub fn open_drawer(&mut self, actor: &Actor, printer: &str, open: &mut Opener) -> Result<()> {
-        crate::service::auth::require(actor, Permission::Supervise, "membuka laci kas")?;
+        crate::service::auth::require(
+            actor,
+            Permission::Supervise,
+            crate::domain::user::Act::OpenDrawer,
+        )?;
         let printer = parse_printer(printer)?;
         let at = stamp(self.now());
         self.store.write(|tx| {
