@@ -763,18 +763,21 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
             json,
             lang,
             &file,
-            supplier,
             stock::PayArgs { pay, from, till },
-            note,
-            match (allow_expired, reason) {
-                (true, Some(r)) if !r.trim().is_empty() => Some(r),
-                (false, None) => None,
-                _ => {
-                    return Err(KasirError::invalid(
-                        "--allow-expired perlu --reason ALASAN (dan --reason hanya bersama --allow-expired)",
-                        "--allow-expired needs --reason TEXT (and --reason goes only with --allow-expired)",
-                    ))
-                }
+            crate::service::stock::ReceiveOptions {
+                supplier,
+                note,
+                expired_reason: match (allow_expired, reason) {
+                    (true, Some(r)) if !r.trim().is_empty() => Some(r),
+                    (false, None) => None,
+                    _ => {
+                        return Err(KasirError::invalid(
+                            "--allow-expired perlu --reason ALASAN (dan --reason hanya bersama --allow-expired)",
+                            "--allow-expired needs --reason TEXT (and --reason goes only with --allow-expired)",
+                        ))
+                    }
+                },
+                ..Default::default()
             },
         )?,
         Command::Shift(ShiftCmd::Open {

@@ -241,10 +241,8 @@ pub(super) fn run_receive(
     json: bool,
     lang: Lang,
     file: &Path,
-    supplier: Option<String>,
     pay: PayArgs,
-    note: Option<String>,
-    expired_reason: Option<String>,
+    opts: ReceiveOptions,
 ) -> Result<()> {
     let (payment, cash_from) = pay.resolve()?;
     let mut shop = open(db)?;
@@ -254,11 +252,9 @@ pub(super) fn run_receive(
         &crate::domain::user::Actor::back_office(),
         &lines,
         &ReceiveOptions {
-            supplier,
             payment,
             cash_from,
-            note,
-            expired_reason,
+            ..opts
         },
     )?;
     if json {
