@@ -187,7 +187,7 @@ pub struct StockRow {
     pub batches: Vec<BatchRow>,
 }
 
-fn stock_cols() -> String {
+pub(super) fn stock_cols() -> String {
     format!(
         "p.id, p.sku, p.name, p.business_unit, p.base_unit, {}, {}, p.min_stock, p.batch_tracked",
         last_of_p("on_hand_after"),
