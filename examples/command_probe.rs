@@ -318,7 +318,7 @@ fn commands(f: &Facts, tmp: &Path) -> Vec<(String, Vec<String>, bool)> {
             true,
         ),
         ("check", "check", false),
-        ("backup FILE", "backup {tmp}/backup.db", false),
+        ("backup FILE", "backup {tmp}/backup.db", true),
     ];
     let tmp = tmp.to_string_lossy();
     LIST.iter()

@@ -442,7 +442,7 @@ impl Shop {
         let products = parse_catalog(input)?;
         let total = products.len() as u64;
         let at = super::stamp(self.now());
-        self.store.bulk_write(|tx| {
+        self.store.write(|tx| {
             // A product the file leaves as it is writes nothing: a spreadsheet round trip
             // that edits ten prices rewrites ten products, not the catalog.
             let existing: HashMap<String, ProductRecord> = q::all(tx)?

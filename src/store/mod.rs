@@ -32,9 +32,6 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::{KasirError, Result};
 
-/// Page cache of a bulk write ([`Store::bulk_write`]), in KiB: released after its commit.
-const BULK_CACHE_KIB: i64 = 64 * 1024;
-
 /// `PRAGMA application_id` of a kasir database ("KSIR").
 pub const APPLICATION_ID: i32 = 0x4B53_4952;
 
@@ -287,19 +284,6 @@ impl Store {
     /// Run `f` in one immediate write transaction: all of it is committed, or none.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         self.write_with_reads(f)
-    }
-
-    /// [`Store::write`] for one that rewrites rows all over the catalog (an import): the
-    /// transaction gets a page cache of `BULK_CACHE_KIB` so that its changed pages stay in
-    /// memory until the commit instead of being spilled and read back, which grew faster
-    /// than the catalog (13× the time for 10× the rows with SQLite's 2 MB default).
-    pub fn bulk_write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let before: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn
-            .pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
-        let out = self.write_with_reads(f);
-        self.conn.pragma_update(None, "cache_size", before)?;
-        out
     }
 
     /// [`Store::write`] for a use case that also reads through [`Store::conn`] (its checks,
