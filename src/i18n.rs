@@ -567,6 +567,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Opname berjalan: angka stok yang dihitung disembunyikan",
         "A count is under way: the stock figures being counted are hidden",
     ),
+    (
+        "stock.rows_shown",
+        "produk ditampilkan: ketik nama atau SKU untuk menyaring",
+        "products shown: type a name or SKU to narrow",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

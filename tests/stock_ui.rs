@@ -667,3 +667,26 @@ fn a_new_supplier_is_added_on_the_receiving_tab_and_picked_for_the_delivery() {
     assert_eq!(tani.owed, dec!(111400));
     assert_eq!(tani.phone.as_deref(), Some("081234567890"));
 }
+
+#[test]
+fn a_large_catalog_lists_its_first_products_and_a_search_finds_any_other() {
+    let (_dir, mut h) = gudang_on_stock();
+    let rows = screen(&h).rows.len();
+    assert!(rows > 200, "the demo shop has {rows} products");
+    h.get_by_label(&format!(
+        "200 / {rows} produk ditampilkan: ketik nama atau SKU untuk menyaring"
+    ));
+    // Products are listed by SKU: the last one is past the first 200 and not drawn.
+    let last = screen(&h).rows.last().unwrap().clone();
+    assert!(
+        h.query_by_label(&last.name).is_none(),
+        "{} drawn",
+        last.name
+    );
+    fill(&mut h, "Nama, SKU atau barcode", &last.sku);
+    h.get_by_label(&last.name);
+    assert_eq!(
+        h.query_all_by_label_contains("produk ditampilkan").count(),
+        0
+    );
+}
