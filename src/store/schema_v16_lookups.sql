@@ -1,7 +1,7 @@
 -- kasir schema v16_lookups: every lookup that read a whole table growing with the catalog
 -- or the history, once per row of another or once per call, goes through an index
--- (store::plan_guard refuses such plans in `cargo test`). No sale writes any of these
--- tables, so the sale's pages stay as they were.
+-- (store::plan_guard refuses such plans in `cargo test`). A plain cash sale writes none
+-- of these tables, so the sale's pages stay as they were.
 -- A unit's barcodes: the catalog export read every barcode once per unit (197,800 units ×
 -- 197,803 barcodes at 100k products); deleting a unit checks its barcodes by it too.
 CREATE INDEX barcodes_unit ON barcodes(unit_id, code);
