@@ -679,6 +679,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Scan tidak masuk keranjang: buka layar penjualan dulu, lalu scan lagi",
         "Scan not added to the cart: go to the selling screen first, then scan again",
     ),
+    (
+        "stock.rows_shown",
+        "produk ditampilkan: ketik nama atau SKU untuk menyaring",
+        "products shown: type a name or SKU to narrow",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

@@ -110,6 +110,93 @@ fn catalog_and_members_round_trip_through_csv() {
     );
 }
 
+/// An EAN-13 with its GS1 check digit, from its first 12 digits.
+fn ean13(first12: &str) -> String {
+    let sum: u32 = first12
+        .chars()
+        .enumerate()
+        .map(|(i, c)| c.to_digit(10).unwrap() * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
+    format!("{first12}{}", (10 - sum % 10) % 10)
+}
+
+#[test]
+fn a_catalog_edited_in_a_spreadsheet_comes_back_exactly_as_edited() {
+    let (dir, db) = demo_shop();
+    let cat = dir.path().join("catalog.csv");
+    ok(&db, &["catalog", "export", cat.to_str().unwrap()]);
+    let exported = std::fs::read_to_string(&cat).unwrap();
+    // Imported back unedited, nothing changes.
+    ok(&db, &["catalog", "import", cat.to_str().unwrap()]);
+    let again = dir.path().join("again.csv");
+    ok(&db, &["catalog", "export", again.to_str().unwrap()]);
+    assert_eq!(exported, std::fs::read_to_string(&again).unwrap());
+
+    // Edit it as a spreadsheet would: rename a product, raise a price, give a unit a second
+    // barcode and a wholesale tier, and add a product with two units.
+    let mut reader = csv::Reader::from_reader(exported.as_bytes());
+    let head: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let first_sku = rows[0][col("sku")].clone();
+    let extra = ean13("200000000001");
+    for row in rows.iter_mut().filter(|r| r[col("sku")] == first_sku) {
+        row[col("name")] = "Kopi Mocca, renceng hemat".into();
+    }
+    let old_price = rows[0][col("price_umum")].clone();
+    rows[0][col("price_umum")] = "1600".into();
+    rows[0][col("barcodes")] = format!("{extra}|{}", rows[0][col("barcodes")]);
+    rows[0][col("price_grosir")] = "1450".into();
+    rows[0][col("grosir_min_qty")] = "20".into();
+    let mut new_unit = |unit: &str, factor: &str, code: String, price: &str| {
+        let mut r = rows[0].clone();
+        for (name, value) in [
+            ("sku", "ZZ-SABUN"),
+            ("name", "Sabun Cuci \"Wangi\" 500 g"),
+            ("base_unit", "pcs"),
+            ("unit", unit),
+            ("factor", factor),
+            ("price_umum", price),
+            ("price_anggota", price),
+            ("price_grosir", ""),
+            ("grosir_min_qty", ""),
+            ("cost", "4100"),
+            ("min_stock", "12"),
+        ] {
+            r[col(name)] = value.into();
+        }
+        r[col("barcodes")] = code;
+        rows.push(r);
+    };
+    new_unit("pcs", "1", ean13("200000000002"), "5000");
+    new_unit("dus", "24", ean13("200000000003"), "115000");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&head).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    let edited = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    assert_ne!(edited, exported);
+    std::fs::write(&cat, &edited).unwrap();
+
+    let out = ok(&db, &["catalog", "import", cat.to_str().unwrap()]);
+    let products: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r[col("sku")].as_str()).collect();
+    assert!(out.contains(&products.len().to_string()), "{out}");
+    ok(&db, &["catalog", "export", again.to_str().unwrap()]);
+    assert_eq!(edited, std::fs::read_to_string(&again).unwrap());
+    // The till sees the edit: the new barcode rings up the product at its new price.
+    assert_ne!(old_price, "1600");
+    let v = json(&db, &["sale", "cash:100000", &extra]);
+    assert_eq!(v["sale"]["total"], "1600");
+    assert_eq!(v["sale"]["lines"][0]["name"], "Kopi Mocca, renceng hemat");
+    let v = json(&db, &["stock", &ean13("200000000003")]);
+    assert_eq!(v["stock"][0]["sku"], "ZZ-SABUN");
+}
+
 #[test]
 fn sales_need_an_open_shift_and_a_valid_user() {
     let dir = tempfile::tempdir().unwrap();

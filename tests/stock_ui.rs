@@ -753,3 +753,26 @@ fn a_scan_beyond_stock_is_refused_until_a_supervisor_approves_the_line() {
     // Sold on approval: the shelf now owes 50.
     assert_eq!(stock[0].on_hand, dec!(-50));
 }
+
+#[test]
+fn a_large_catalog_lists_its_first_products_and_a_search_finds_any_other() {
+    let (_dir, mut h) = gudang_on_stock();
+    let rows = screen(&h).rows.len();
+    assert!(rows > 200, "the demo shop has {rows} products");
+    h.get_by_label(&format!(
+        "200 / {rows} produk ditampilkan: ketik nama atau SKU untuk menyaring"
+    ));
+    // Products are listed by SKU: the last one is past the first 200 and not drawn.
+    let last = screen(&h).rows.last().unwrap().clone();
+    assert!(
+        h.query_by_label(&last.name).is_none(),
+        "{} drawn",
+        last.name
+    );
+    fill(&mut h, "Nama, SKU atau barcode", &last.sku);
+    h.get_by_label(&last.name);
+    assert_eq!(
+        h.query_all_by_label_contains("produk ditampilkan").count(),
+        0
+    );
+}

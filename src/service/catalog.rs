@@ -595,6 +595,16 @@ pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> 
     Ok(())
 }
 
+/// Whether importing `p` over the active product `e` would change nothing: the same
+/// fields and units, and a file without the max_per_sale column leaves the limit alone.
+fn unchanged(e: &ProductRecord, p: &ProductRecord) -> bool {
+    let mut p = p.clone();
+    if p.max_per_sale.is_none() {
+        p.max_per_sale = e.max_per_sale;
+    }
+    p == *e
+}
+
 impl Shop {
     /// Import a catalog CSV: all rows or none. Returns the number of products.
     pub fn import_catalog(
@@ -612,8 +622,16 @@ impl Shop {
         let total = products.len() as u64;
         let at = super::stamp(self.now());
         self.store.write(|tx| {
+            // A product the file leaves as it is writes nothing: a spreadsheet round trip
+            // that edits ten prices rewrites ten products, not the catalog.
+            let existing: HashMap<String, ProductRecord> = q::all(tx)?
+                .into_iter()
+                .map(|p| (p.sku.clone(), p))
+                .collect();
             for (i, p) in products.iter().enumerate() {
-                q::upsert(tx, p, &new_uuid())?;
+                if !existing.get(&p.sku).is_some_and(|e| unchanged(e, p)) {
+                    q::upsert(tx, p, &new_uuid())?;
+                }
                 if i % 500 == 0 {
                     progress(i as u64, total);
                 }

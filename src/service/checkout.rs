@@ -20,7 +20,13 @@ impl Shop {
     pub fn scan_into(&self, cart: &mut Cart, entry: &str) -> Result<usize> {
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
-        // A label-scale code carries its own weight (or price): it is one weighed line.
+        // A code the catalog knows as a barcode is that product, even with an in-store
+        // prefix; otherwise a label-scale code carries its own weight (or price) and is one
+        // weighed line.
+        let registered = crate::store::catalog::item_by_barcode(self.store.conn(), e.code.trim())?;
+        if let Some(item) = registered {
+            return self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE));
+        }
         if let Some((item, qty)) = self.label_item(&e.code)? {
             if e.qty.is_some() {
                 return Err(KasirError::invalid(

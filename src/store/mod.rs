@@ -11,6 +11,8 @@ pub mod ledger;
 pub mod members;
 pub mod opname;
 pub mod pharmacy;
+#[cfg(test)]
+mod plan_guard;
 pub mod print;
 pub mod returns;
 pub mod sales;
@@ -55,12 +57,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v18_settings_receipts.sql")),
         M::up(include_str!("schema_v19_label_scale.sql")),
         M::up(include_str!("schema_v20_print_tills.sql")),
+        M::up(include_str!("schema_v21_lookups.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    20
+    21
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -767,9 +770,8 @@ mod tests {
         let db = dir.path().join("kasir.db");
         {
             let mut c = Connection::open(&db).unwrap();
-            migrations()
-                .to_version(&mut c, schema_version() as usize - 1)
-                .unwrap();
+            // The version before print jobs belonged to a till (schema_v20_print_tills).
+            migrations().to_version(&mut c, 19).unwrap();
             c.execute_batch(
                 "INSERT INTO shifts(id, uuid, till, business_unit, cashier, opened_at, opening_float, status)
                  VALUES (1, 's1', 'sembako-1', 'sembako', 'c', 't', 0, 'open');
@@ -811,6 +813,66 @@ mod tests {
                 (4, "cli".to_string(), false),
             ]
         );
+        s.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn a_v15_shop_exports_its_barcodes_through_the_index_of_their_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        {
+            let mut c = Connection::open(&db).unwrap();
+            migrations().to_version(&mut c, 15).unwrap();
+            c.execute_batch(
+                "INSERT INTO products(uuid, sku, name, business_unit, base_unit, tax_class)
+                     VALUES ('u1', 'MIE', 'Mie', 'sembako', 'pcs', 'ppn'),
+                            ('u2', 'gula', 'Gula', 'sembako', 'kg', 'exempt');
+                 INSERT INTO product_units(id, product_id, unit, factor, price_umum, price_anggota)
+                     VALUES (1, 1, 'pcs', 1000, 350000, 340000), (2, 1, 'dus', 40000, 12800000, 12600000),
+                            (3, 2, 'kg', 1000, 1500000, 1450000);
+                 INSERT INTO barcodes(code, unit_id) VALUES ('8991234567907', 2), ('8991234567891', 1),
+                     ('2000000000022', 1), ('2000000000015', 3);
+                 INSERT INTO members(uuid, number, name) VALUES ('m1', 'A0001', 'Siti');",
+            )
+            .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let c = s.conn();
+        let codes: Vec<(String, Vec<Vec<String>>)> = catalog::all(c)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.sku, p.units.into_iter().map(|u| u.barcodes).collect()))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                (
+                    "MIE".to_string(),
+                    vec![
+                        vec!["2000000000022".to_string(), "8991234567891".to_string()],
+                        vec!["8991234567907".to_string()]
+                    ]
+                ),
+                ("gula".to_string(), vec![vec!["2000000000015".to_string()]]),
+            ]
+        );
+        // A typed SKU and member number are found in any case, through their own indexes.
+        let item = catalog::item_by_sku(c, "GULA").unwrap().unwrap();
+        assert_eq!(item.sku, "gula");
+        assert_eq!(
+            members::by_number(c, "a0001").unwrap().unwrap().name,
+            "Siti"
+        );
+        let plan: String = c
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT code FROM barcodes WHERE unit_id = ?1 ORDER BY code",
+                [1],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("barcodes_unit"), "{plan}");
         s.integrity_check().unwrap();
     }
 }

@@ -209,7 +209,7 @@ pub struct StockRow {
     pub batches: Vec<BatchRow>,
 }
 
-fn stock_cols() -> String {
+pub(super) fn stock_cols() -> String {
     format!(
         "p.id, p.sku, p.name, p.business_unit, p.base_unit, {}, {}, p.min_stock, p.batch_tracked",
         last_of_p("on_hand_after"),
@@ -326,32 +326,50 @@ pub fn card(c: &Connection, product_id: i64, batch_id: Option<i64>) -> Result<Ve
 
 /// Products whose balance (after their newest move) differs from the sum of their moves,
 /// and batches whose cached balance does: (sku, balance, sum of moves). Empty when the
-/// books agree.
+/// books agree. The moves are read once, in the order they were written (the table's own
+/// order, so the pages are read one after another): a sum per product through the index
+/// looked every move up in the table at random, 26× the time for 10× the shop.
 pub fn mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
-    let mut st = c.prepare(&format!(
-        "SELECT p.sku, {},
-                coalesce((SELECT sum(qty) FROM stock_moves WHERE product_id = p.id), 0)
-         FROM products p
-         UNION ALL
-         SELECT p.sku || '/' || b.batch_no, b.on_hand,
-                coalesce((SELECT sum(qty) FROM stock_moves WHERE batch_id = b.id), 0)
-         FROM batches b JOIN products p ON p.id = b.product_id",
-        last_of_p("on_hand_after")
-    ))?;
-    let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows
-        .into_iter()
-        .filter(|(_, a, b)| a != b)
-        .map(|(s, a, b)| (s, qty(a), qty(b)))
-        .collect())
+    use std::collections::HashMap;
+    // Per product: (Σ qty, balance after its newest move); per batch: Σ qty.
+    let mut products: HashMap<i64, (i64, i64)> = HashMap::new();
+    let mut batches: HashMap<i64, i64> = HashMap::new();
+    let mut st =
+        c.prepare("SELECT product_id, batch_id, qty, on_hand_after FROM stock_moves ORDER BY id")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (product, batch, q, after): (i64, Option<i64>, i64, i64) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let e = products.entry(product).or_insert((0, 0));
+        e.0 += q;
+        e.1 = after;
+        if let Some(b) = batch {
+            *batches.entry(b).or_insert(0) += q;
+        }
+    }
+    let mut out = Vec::new();
+    let mut st = c.prepare("SELECT id, sku FROM products ORDER BY id")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, sku): (i64, String) = (r.get(0)?, r.get(1)?);
+        let (sum, balance) = products.get(&id).copied().unwrap_or((0, 0));
+        if sum != balance {
+            out.push((sku, qty(balance), qty(sum)));
+        }
+    }
+    let mut st = c.prepare(
+        "SELECT b.id, p.sku || '/' || b.batch_no, b.on_hand
+         FROM batches b JOIN products p ON p.id = b.product_id ORDER BY b.id",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, name, on_hand): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let sum = batches.get(&id).copied().unwrap_or(0);
+        if sum != on_hand {
+            out.push((name, qty(on_hand), qty(sum)));
+        }
+    }
+    Ok(out)
 }
 
 /// A product id by SKU or barcode.
@@ -690,4 +708,51 @@ pub fn movement(
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn mismatches_name_each_product_and_batch_whose_balance_is_not_the_sum_of_its_moves() {
+        let s = crate::store::Store::open_in_memory().unwrap();
+        let c = s.conn();
+        c.execute_batch(
+            "INSERT INTO products(id, uuid, sku, name, business_unit, base_unit, tax_class)
+                 VALUES (1, 'u1', 'GULA', 'Gula', 'sembako', 'kg', 'exempt'),
+                        (2, 'u2', 'OBAT', 'Obat', 'apotek', 'strip', 'exempt'),
+                        (3, 'u3', 'BARU', 'Baru', 'sembako', 'pcs', 'exempt');
+             INSERT INTO batches(id, product_id, batch_no, expiry) VALUES (1, 2, 'B1', '2027-01-01');",
+        )
+        .unwrap();
+        let mv = |product_id, batch_id, q: Decimal| NewMove {
+            product_id,
+            batch_id,
+            kind: MoveKind::Receipt,
+            qty: q,
+            value: q,
+            at: "2026-12-01T08:00:00",
+            user_id: None,
+            ref_type: None,
+            ref_id: None,
+            note: None,
+        };
+        record(c, &mv(1, None, dec!(10))).unwrap();
+        record(c, &mv(2, Some(1), dec!(5))).unwrap();
+        record(c, &mv(1, None, dec!(-2.5))).unwrap();
+        assert!(mismatches(c).unwrap().is_empty());
+        // A move written with a wrong balance after it, and a batch cache that drifted.
+        insert_move(c, &mv(1, None, dec!(1)), 0, 0).unwrap();
+        c.execute("UPDATE batches SET on_hand = 4000 WHERE id = 1", [])
+            .unwrap();
+        assert_eq!(
+            mismatches(c).unwrap(),
+            vec![
+                ("GULA".to_string(), dec!(1), dec!(8.5)),
+                ("OBAT/B1".to_string(), dec!(4), dec!(5)),
+            ]
+        );
+    }
 }
