@@ -4,6 +4,9 @@
 
 mod ui_common;
 
+#[path = "till_ui/approvals.rs"]
+mod approvals;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -313,6 +316,9 @@ fn kasbon_above_the_limit_is_refused_until_a_supervisor_approves() {
     }
     h.get_by_label("Setujui").click();
     h.run_steps(3);
+    assert_eq!(sales_count(&h), 0, "approving does not pay");
+    // The cashier's Enter pays.
+    press(&mut h, Key::Enter);
     assert_eq!(sales_count(&h), 1);
     let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 5).unwrap();
     assert!(audit

@@ -85,6 +85,9 @@ pub struct ReceiptTender {
     pub amount: Decimal,
     /// QRIS / transfer reference, printed below the tender.
     pub reference: Option<String>,
+    /// Paid in cash: the receipt then prints the change (Kembali), even Rp0.
+    #[serde(default)]
+    pub cash: bool,
 }
 
 /// The member (anggota) a sale was made to.
@@ -199,7 +202,10 @@ pub(crate) fn layout(r: &Receipt, paper: Paper, lang: Lang) -> Layout {
     for tender in &r.tenders {
         totals.push((tender.label.clone(), rupiah(tender.amount), Style::NORMAL));
     }
-    totals.push((l.change.to_owned(), rupiah(r.change), Style::NORMAL));
+    // Change is given on cash only: a sale paid by kasbon, QRIS or transfer prints none.
+    if !r.change.is_zero() || r.tenders.iter().any(|t| t.cash) {
+        totals.push((l.change.to_owned(), rupiah(r.change), Style::NORMAL));
+    }
     doc.right_block(&totals);
     if pkp {
         doc.left(l.tax_legend, Style::NORMAL);

@@ -78,13 +78,18 @@ fn receipt_line() -> impl Strategy<Value = ReceiptLine> {
 }
 
 fn tender() -> impl Strategy<Value = ReceiptTender> {
-    (caller_text(), amount(), prop::option::of(caller_text())).prop_map(
-        |(label, amount, reference)| ReceiptTender {
+    (
+        caller_text(),
+        amount(),
+        prop::option::of(caller_text()),
+        any::<bool>(),
+    )
+        .prop_map(|(label, amount, reference, cash)| ReceiptTender {
             label,
             amount,
             reference,
-        },
-    )
+            cash,
+        })
 }
 
 fn member() -> impl Strategy<Value = ReceiptMember> {

@@ -128,6 +128,7 @@ impl Shop {
                     label: tender_label(&t.kind, lang).to_string(),
                     amount: t.amount,
                     reference: t.reference.clone(),
+                    cash: t.kind == "cash",
                 })
                 .collect(),
             change: sale.change,

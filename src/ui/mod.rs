@@ -108,6 +108,12 @@ pub struct PayState {
     pub needs_approval: bool,
     pub approval: Approval,
     pub approver: Option<Actor>,
+    /// The kasbon amount the approver approved; another amount needs approving again.
+    pub approved_kasbon: String,
+    /// The payment field the cashier was in, where the keyboard goes back after an approval.
+    pub return_to: Option<&'static str>,
+    /// Give the keyboard back to `return_to` on the next frame.
+    pub refocus: bool,
 }
 
 /// A supervisor's name and PIN being typed.
@@ -1310,10 +1316,13 @@ impl TillApp {
             Some(c) => Some(c),
             None => match field(&pay.cash, t(lang, "pay.cash"))? {
                 Some(c) => Some(c),
+                // An empty cash field pays the rest in cash; a rest below the smallest coin
+                // is rounded away (no Rp0 cash tender).
                 None if non_cash < total => Some(round_cash_down(
                     total - non_cash,
                     self.settings.rounding_step,
-                )),
+                ))
+                .filter(|c| *c > Decimal::ZERO),
                 None => None,
             },
         };
@@ -1351,7 +1360,10 @@ impl TillApp {
             }
             return;
         }
-        let approver = pay.approver.clone();
+        let approver = pay
+            .approver
+            .clone()
+            .filter(|_| pay.approved_kasbon.trim() == pay.kasbon.trim());
         match self.shop.checkout_approved(
             &actor,
             &self.till,
@@ -1393,12 +1405,16 @@ impl TillApp {
         let pin = std::mem::take(&mut pay.approval.pin);
         match self.shop.supervisor(&username, &pin) {
             Ok(sup) => {
+                // Approving does not pay: the cashier is back in their field and their
+                // Enter commits the sale.
                 if let Some(Dialog::Pay(p)) = &mut self.dialog {
                     p.approver = Some(sup);
+                    p.approved_kasbon = p.kasbon.clone();
                     p.needs_approval = false;
                     p.error = None;
+                    p.approval.error = None;
+                    p.refocus = true;
                 }
-                self.pay(None);
             }
             Err(e) => {
                 if let Some(Dialog::Pay(p)) = &mut self.dialog {

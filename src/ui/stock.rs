@@ -1066,7 +1066,7 @@ fn opname_ui(
             );
             ui.separator();
             ui.strong(t(lang, "stock.finish_count"));
-            if super::dialogs::supervisor_ui(lang, ui, users, &mut s.approval) {
+            if super::dialogs::supervisor_ui(lang, ui, users, &mut s.approval, false) {
                 push(StockAction::OpnameFinish);
             }
         }

@@ -36,6 +36,7 @@ pub fn tender(label: &str, amount: Decimal, reference: Option<&str>) -> ReceiptT
         label: label.to_owned(),
         amount,
         reference: reference.map(str::to_owned),
+        cash: label == "Tunai" || label == "Cash",
     }
 }
 
