@@ -6,6 +6,8 @@ mod ui_common;
 
 #[path = "till_ui/approvals.rs"]
 mod approvals;
+#[path = "till_ui/restart.rs"]
+mod restart;
 
 use std::path::Path;
 use std::sync::Arc;

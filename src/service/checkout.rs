@@ -255,6 +255,11 @@ impl Shop {
             .ok_or_else(|| KasirError::NoSuchSale(number.trim().to_string()))
     }
 
+    /// The till's newest sale, from the file (what F10 shows, also after a restart).
+    pub fn last_sale(&self, till: &str) -> Result<Option<SaleRecord>> {
+        q::last_for_till(self.store.conn(), till)
+    }
+
     /// Every sale of a business day.
     pub fn sales_on(&self, date: chrono::NaiveDate) -> Result<Vec<SaleRecord>> {
         q::by_date(self.store.conn(), &day(date))

@@ -291,6 +291,25 @@ pub fn by_number(c: &Connection, number: &str) -> Result<Option<SaleRecord>> {
     }
 }
 
+/// The newest sale of a till, with lines and tenders: the "last receipt", also after a restart.
+pub fn last_for_till(c: &Connection, till: &str) -> Result<Option<SaleRecord>> {
+    let found = opt(c.query_row(
+        &format!(
+            "SELECT {HEAD} FROM sales s LEFT JOIN members m ON m.id = s.member_id
+             WHERE s.till = ?1 ORDER BY s.id DESC LIMIT 1"
+        ),
+        [till],
+        head,
+    ))?;
+    match found {
+        Some(mut s) => {
+            fill(c, &mut s)?;
+            Ok(Some(s))
+        }
+        None => Ok(None),
+    }
+}
+
 /// Every sale of a business day, with lines and tenders, in order.
 pub fn by_date(c: &Connection, date: &str) -> Result<Vec<SaleRecord>> {
     let mut st = c.prepare(&format!(

@@ -1072,10 +1072,28 @@ impl TillApp {
         }
     }
 
+    /// The till's last sale as the file has it (a restart forgets nothing); says so when
+    /// there is none.
+    fn stored_last_sale(&mut self) -> Option<SaleRecord> {
+        match self.shop.last_sale(&self.till) {
+            Ok(Some(sale)) => Some(sale),
+            Ok(None) => {
+                self.notify(t(self.lang, "receipt.none").into(), true);
+                None
+            }
+            Err(e) => {
+                self.notify(err_text(&e, self.lang), true);
+                None
+            }
+        }
+    }
+
     fn reprint_last(&mut self) {
         let lang = self.lang;
-        let (Some(actor), Some(sale)) = (self.actor.clone(), self.last_sale.clone()) else {
-            self.notify(t(lang, "receipt.none").into(), true);
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Some(sale) = self.stored_last_sale() else {
             return;
         };
         match self.shop.reprint(&actor, &sale.number, None) {
@@ -1426,11 +1444,10 @@ impl TillApp {
 
     fn show_last_receipt(&mut self) {
         let lang = self.lang;
-        let Some(sale) = &self.last_sale else {
-            self.notify(t(lang, "receipt.none").into(), true);
+        let Some(sale) = self.stored_last_sale() else {
             return;
         };
-        match self.shop.receipt_text(sale, true, lang) {
+        match self.shop.receipt_text(&sale, true, lang) {
             Ok(text) => {
                 self.dialog = Some(Dialog::Receipt {
                     title: sale.number.clone(),
