@@ -398,7 +398,9 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
         }
         Dialog::Return(form) => {
             window(t(lang, "return.title")).show(&ctx, |ui| {
-                let mut typing_form = form.sale.trim().is_empty() || form.items.trim().is_empty();
+                // Items come from the scanner; the PIN field has the keyboard once the receipt
+                // number is there, unless the cashier clicks a field to type in it.
+                let mut typing_form = form.sale.trim().is_empty();
                 egui::Grid::new("return").num_columns(2).show(ui, |ui| {
                     let label = ui.label(t(lang, "return.sale"));
                     let resp = ui

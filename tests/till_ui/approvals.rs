@@ -190,3 +190,30 @@ fn enter_in_the_qris_reference_pays_and_cash_is_refused_when_nothing_is_due_in_c
     assert_eq!(sale.tenders.len(), 1, "{:?}", sale.tenders);
     assert_eq!(sale.tenders[0].reference.as_deref(), Some("QR123"));
 }
+
+#[test]
+fn a_return_scanned_then_the_supervisor_pin_typed_lands_in_the_pin() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, &format!("3*{MIE}"));
+    open_pay(&mut h);
+    press(&mut h, Key::Enter);
+    let sale = h.state().last_sale.clone().unwrap();
+    let before = h.state().shop.stock(Some(MIE)).unwrap()[0].on_hand;
+    press(&mut h, Key::F11);
+    burst(&mut h, MIE);
+    h.run_steps(3);
+    let ahmad = user_name(&h, "ahmad");
+    click(&mut h, &ahmad);
+    typing(&mut h, "4444");
+    match &h.state().dialog {
+        Some(Dialog::Return(f)) => {
+            assert_eq!(f.sale, sale.number);
+            assert_eq!(f.items, MIE);
+            assert_eq!(f.approval.pin, "4444");
+        }
+        other => panic!("no return form: {other:?}"),
+    }
+    press(&mut h, Key::Enter);
+    let after = h.state().shop.stock(Some(MIE)).unwrap()[0].on_hand;
+    assert_eq!(after, before + Decimal::ONE, "{}", notice(&h));
+}
