@@ -217,3 +217,99 @@ fn a_return_scanned_then_the_supervisor_pin_typed_lands_in_the_pin() {
     let after = h.state().shop.stock(Some(MIE)).unwrap()[0].on_hand;
     assert_eq!(after, before + Decimal::ONE, "{}", notice(&h));
 }
+
+#[test]
+fn kasbon_above_the_limit_is_refused_until_a_supervisor_approves() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, &format!("100*{MIE}"));
+    h.state_mut().apply(kasir::ui::Action::OpenMember);
+    typing(&mut h, "A0002"); // Budi Santoso, limit Rp250.000
+    press(&mut h, Key::Enter);
+    assert_eq!(total(&h), dec!(340000));
+    press(&mut h, Key::F12);
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        p.kasbon = "340000".into();
+    }
+    // Enter in the cash field confirms, as a cashier does.
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 0);
+    match &h.state().dialog {
+        Some(Dialog::Pay(p)) => {
+            assert!(p.needs_approval);
+            assert!(
+                p.error.as_deref().unwrap_or("").contains("limit"),
+                "{:?}",
+                p.error
+            );
+        }
+        other => panic!("payment closed: {other:?}"),
+    }
+    // A wrong supervisor PIN changes nothing.
+    let ahmad = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        p.approval.user = ahmad;
+        p.approval.pin = "0000".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert_eq!(sales_count(&h), 0);
+    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
+        assert!(p.approval.error.is_some());
+        p.approval.pin = "4444".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert_eq!(sales_count(&h), 0, "approving does not pay");
+    // The cashier's Enter pays.
+    press(&mut h, Key::Enter);
+    assert_eq!(sales_count(&h), 1);
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 5).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "kasbon_over_limit" && a.approver.as_deref() == Some("ahmad")));
+    let m = h.state().shop.member("A0002").unwrap();
+    assert_eq!(m.kasbon_balance, dec!(340000));
+}
+
+#[test]
+fn a_discount_needs_the_supervisor_pin_and_is_audited() {
+    let (_dir, mut h) = harness_after_login();
+    burst(&mut h, &format!("2*{GULA}"));
+    let before = h.state().cart.clone();
+    press(&mut h, Key::F6);
+    assert!(matches!(h.state().dialog, Some(Dialog::Supervise { .. })));
+    let ahmad = h
+        .state()
+        .users
+        .iter()
+        .position(|u| u.username == "ahmad")
+        .unwrap();
+    if let Some(Dialog::Supervise {
+        amount, approval, ..
+    }) = &mut h.state_mut().dialog
+    {
+        *amount = "2000".into();
+        approval.user = ahmad;
+        approval.pin = "9998".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert_eq!(h.state().cart, before, "a wrong PIN changes nothing");
+    if let Some(Dialog::Supervise { approval, .. }) = &mut h.state_mut().dialog {
+        assert!(approval.error.is_some());
+        approval.pin = "4444".into();
+    }
+    h.get_by_label("Setujui").click();
+    h.run_steps(3);
+    assert!(h.state().dialog.is_none());
+    assert_eq!(total(&h), dec!(35000));
+    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 5).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "line_discount" && a.approver.is_some()));
+}
