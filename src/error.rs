@@ -466,6 +466,12 @@ fn pay_message(e: &PayError, lang: Lang) -> String {
                 rp(*available)
             ),
         },
+        PayError::CashNotDue => lang
+            .pick(
+                "Tidak ada yang harus dibayar tunai: kosongkan uang diterima",
+                "Nothing is due in cash: clear the cash received",
+            )
+            .to_string(),
     }
 }
 

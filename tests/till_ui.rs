@@ -4,8 +4,14 @@
 
 mod ui_common;
 
+#[path = "till_ui/approvals.rs"]
+mod approvals;
+#[path = "till_ui/payment.rs"]
+mod payment;
 #[path = "till_ui/printing.rs"]
 mod printing;
+#[path = "till_ui/restart.rs"]
+mod restart;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -216,154 +222,6 @@ fn hold_serves_the_next_customer_and_recall_brings_the_cart_back() {
 }
 
 #[test]
-fn pay_cash_shows_the_change_and_commits_once_even_on_double_enter() {
-    let (_dir, mut h) = harness_after_login();
-    burst(&mut h, MIE);
-    burst(&mut h, &format!("2*{GULA}"));
-    assert_eq!(total(&h), dec!(40500));
-    press(&mut h, Key::F12);
-    assert!(matches!(h.state().dialog, Some(Dialog::Pay(_))));
-    // Quick-cash buttons: exact, then the next sensible notes.
-    h.get_by_label("Rp50.000");
-    h.get_by_label("Rp100.000");
-    typing(&mut h, "50000");
-    press(&mut h, Key::Enter);
-    press(&mut h, Key::Enter);
-    assert_eq!(
-        sales_count(&h),
-        1,
-        "one sale, however often Enter is pressed"
-    );
-    let sale = h.state().last_sale.clone().expect("sale shown");
-    assert_eq!(sale.payable, dec!(40500));
-    assert_eq!(sale.change, dec!(9500));
-    h.get_by_label("Kembali Rp9.500");
-    assert!(h.state().cart.is_empty());
-    assert!(h.state().shop.load_draft("sembako-1").unwrap().is_none());
-    // The next scan clears the change from the screen.
-    burst(&mut h, MIE);
-    assert!(!h.state().show_change);
-}
-
-#[test]
-fn cash_rounding_goes_to_the_customer_and_is_shown() {
-    let (_dir, mut h) = harness_after_login();
-    // A price that is not a multiple of the Rp100 rounding step.
-    let item = h.state().shop.find_item(MIE).unwrap();
-    let admin = kasir::domain::user::Actor::back_office();
-    h.state_mut()
-        .shop
-        .set_price(&admin, &item, PriceTier::Umum, dec!(3550))
-        .unwrap();
-    burst(&mut h, &format!("3*{MIE}"));
-    assert_eq!(total(&h), dec!(10650));
-    press(&mut h, Key::F12);
-    h.get_by_label("Uang pas").click();
-    h.run_steps(3);
-    let sale = h.state().last_sale.clone().expect("paid");
-    assert_eq!(
-        sale.rounding,
-        dec!(50),
-        "rounded down, in the customer's favour"
-    );
-    assert_eq!(sale.payable, dec!(10600));
-    h.get_by_label("Pembulatan: -Rp50");
-}
-
-#[test]
-fn kasbon_above_the_limit_is_refused_until_a_supervisor_approves() {
-    let (_dir, mut h) = harness_after_login();
-    burst(&mut h, &format!("100*{MIE}"));
-    h.state_mut().apply(kasir::ui::Action::OpenMember);
-    typing(&mut h, "A0002"); // Budi Santoso, limit Rp250.000
-    press(&mut h, Key::Enter);
-    assert_eq!(total(&h), dec!(340000));
-    press(&mut h, Key::F12);
-    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
-        p.kasbon = "340000".into();
-    }
-    // Enter in the cash field confirms, as a cashier does.
-    press(&mut h, Key::Enter);
-    assert_eq!(sales_count(&h), 0);
-    match &h.state().dialog {
-        Some(Dialog::Pay(p)) => {
-            assert!(p.needs_approval);
-            assert!(
-                p.error.as_deref().unwrap_or("").contains("limit"),
-                "{:?}",
-                p.error
-            );
-        }
-        other => panic!("payment closed: {other:?}"),
-    }
-    // A wrong supervisor PIN changes nothing.
-    let ahmad = h
-        .state()
-        .users
-        .iter()
-        .position(|u| u.username == "ahmad")
-        .unwrap();
-    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
-        p.approval.user = ahmad;
-        p.approval.pin = "0000".into();
-    }
-    h.get_by_label("Setujui").click();
-    h.run_steps(3);
-    assert_eq!(sales_count(&h), 0);
-    if let Some(Dialog::Pay(p)) = &mut h.state_mut().dialog {
-        assert!(p.approval.error.is_some());
-        p.approval.pin = "4444".into();
-    }
-    h.get_by_label("Setujui").click();
-    h.run_steps(3);
-    assert_eq!(sales_count(&h), 1);
-    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 5).unwrap();
-    assert!(audit
-        .iter()
-        .any(|a| a.action == "kasbon_over_limit" && a.approver.as_deref() == Some("ahmad")));
-    let m = h.state().shop.member("A0002").unwrap();
-    assert_eq!(m.kasbon_balance, dec!(340000));
-}
-
-#[test]
-fn a_discount_needs_the_supervisor_pin_and_is_audited() {
-    let (_dir, mut h) = harness_after_login();
-    burst(&mut h, &format!("2*{GULA}"));
-    let before = h.state().cart.clone();
-    press(&mut h, Key::F6);
-    assert!(matches!(h.state().dialog, Some(Dialog::Supervise { .. })));
-    let ahmad = h
-        .state()
-        .users
-        .iter()
-        .position(|u| u.username == "ahmad")
-        .unwrap();
-    if let Some(Dialog::Supervise {
-        amount, approval, ..
-    }) = &mut h.state_mut().dialog
-    {
-        *amount = "2000".into();
-        approval.user = ahmad;
-        approval.pin = "9998".into();
-    }
-    h.get_by_label("Setujui").click();
-    h.run_steps(3);
-    assert_eq!(h.state().cart, before, "a wrong PIN changes nothing");
-    if let Some(Dialog::Supervise { approval, .. }) = &mut h.state_mut().dialog {
-        assert!(approval.error.is_some());
-        approval.pin = "4444".into();
-    }
-    h.get_by_label("Setujui").click();
-    h.run_steps(3);
-    assert!(h.state().dialog.is_none());
-    assert_eq!(total(&h), dec!(35000));
-    let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 5).unwrap();
-    assert!(audit
-        .iter()
-        .any(|a| a.action == "line_discount" && a.approver.is_some()));
-}
-
-#[test]
 fn esc_closes_every_dialog_without_side_effects() {
     let (_dir, mut h) = harness_after_login();
     burst(&mut h, MIE);
@@ -495,17 +353,6 @@ fn a_stock_clerk_lands_in_the_back_office_and_edits_a_price_with_audit() {
     let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 3).unwrap();
     assert_eq!(audit[0].action, "price_change");
     assert_eq!(audit[0].actor, "budi");
-}
-
-#[test]
-fn the_done_button_pays_like_enter() {
-    let (_dir, mut h) = harness_after_login();
-    burst(&mut h, MIE);
-    press(&mut h, Key::F12);
-    typing(&mut h, "5000");
-    h.get_by_label("Selesai (Enter)").click();
-    h.run_steps(4);
-    assert_eq!(sales_count(&h), 1, "{:?}", h.state().dialog);
 }
 
 fn harness_on(shop: Shop, till: &str) -> Harness<'static, TillApp> {

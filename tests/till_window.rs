@@ -1,7 +1,9 @@
 //! The real till in a real window: under Xvfb, xdotool logs in as the cashier, counts the
 //! float, scans two barcodes at scanner speed (5 ms a key), pays cash, and the test then asks
-//! the CLI for the day's sales. Needs `xvfb-run` and `xdotool` (and `import` for the
-//! screenshots); without them it prints SKIP, and with KASIR_CI=1 it fails instead.
+//! the CLI for the day's sales. Then a member's kasbon above the limit: a supervisor types
+//! the PIN straight after the refusal, approving does not pay, the cashier's Enter does.
+//! Needs `xvfb-run` and `xdotool` (and `import` for the screenshots); without them it prints
+//! SKIP, and with KASIR_CI=1 it fails instead.
 
 mod common;
 
@@ -32,6 +34,21 @@ xdotool key Return; sleep 2
 # A second Enter must not pay twice.
 xdotool key Return; sleep 1
 import -window root "{shots}/paid.png" 2>/dev/null || true
+# Member A0002 (kasbon limit Rp250.000) takes a sack of rice on kasbon, above the limit.
+xdotool key F3; sleep 1
+xdotool type --delay 120 A0002; xdotool key Return; sleep 1
+xdotool type --delay 5 8991993003654; xdotool key --delay 5 Return; sleep 1
+xdotool key F12; sleep 2
+# Tab past QRIS, its reference, transfer and its reference to Kasbon.
+xdotool key --delay 150 Tab Tab Tab Tab Tab; sleep 1
+xdotool type --delay 120 339500; xdotool key Return; sleep 2
+# Refused: the supervisor preselected (the pharmacist, Rina) types her PIN at once.
+xdotool type --delay 120 3333; sleep 1
+import -window root "{shots}/payment-approval.png" 2>/dev/null || true
+xdotool key Return; sleep 2
+"{bin}" --db "{db}" --json sales list > "{shots}/after-approval.json"
+# Approving did not pay: the cashier's Enter does.
+xdotool key Return; sleep 2
 kill $TILL; wait $TILL 2>/dev/null
 exit 0
 "#,
@@ -64,9 +81,22 @@ fn a_cashier_sells_in_the_real_window_with_keyboard_and_scanner_speed() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    let between: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shots.join("after-approval.json")).expect("sales after the approval"),
+    )
+    .expect("sales json");
+    assert_eq!(
+        between["sales"].as_array().map(Vec::len),
+        Some(1),
+        "approving the kasbon must not pay: {between}"
+    );
     let sales = common::json(&db, &["sales", "list"]);
     let list = sales["sales"].as_array().expect("sales array");
-    assert_eq!(list.len(), 1, "exactly one sale: {sales}");
+    assert_eq!(list.len(), 2, "the cash sale and the kasbon sale: {sales}");
+    let kasbon = &list[1];
+    assert_eq!(kasbon["payable"].as_str(), Some("339500"), "{kasbon}");
+    assert_eq!(kasbon["change"].as_str(), Some("0"), "{kasbon}");
+    assert_eq!(kasbon["member_number"].as_str(), Some("A0002"), "{kasbon}");
     let sale = &list[0];
     // 1 × Indomie Rp3.500 + 3 × Gula Rp18.500 = Rp59.000, paid with Rp100.000.
     assert_eq!(sale["payable"].as_str(), Some("59000"), "{sale}");

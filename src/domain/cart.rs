@@ -137,6 +137,8 @@ pub enum PayError {
         available: Decimal,
         asked: Decimal,
     },
+    /// Cash was given although the other tenders leave nothing due in cash.
+    CashNotDue,
 }
 
 /// Totals of the cart before payment.
@@ -409,19 +411,24 @@ impl Cart {
         let remaining = total - non_cash;
         let cash = sum(TenderKind::Cash);
         let has_cash = tenders.iter().any(|t| t.kind == TenderKind::Cash);
-        let (rounding, cash_due) = if has_cash {
-            let due = round_cash_down(remaining, step);
+        // What is left below the smallest coin after non-cash tenders is rounded away as if
+        // paid in cash, so no Rp0 cash tender is needed for it.
+        let due = round_cash_down(remaining, step);
+        let (rounding, cash_due) = if has_cash || due.is_zero() {
             (remaining - due, due)
         } else {
             (Decimal::ZERO, remaining)
         };
+        if has_cash && cash_due.is_zero() {
+            return Err(PayError::CashNotDue);
+        }
         if has_cash && cash < cash_due {
             return Err(PayError::CashShort {
                 due: cash_due,
                 given: cash,
             });
         }
-        if !has_cash && remaining > Decimal::ZERO {
+        if !has_cash && cash_due > Decimal::ZERO {
             return Err(PayError::Underpaid { remaining });
         }
         Ok(Settlement {
@@ -571,8 +578,21 @@ pub(crate) mod tests {
             amount: dec!(37350),
             reference: Some("QR1".into()),
         };
-        let s = c.settle(&[qris], dec!(100)).unwrap();
+        let s = c.settle(std::slice::from_ref(&qris), dec!(100)).unwrap();
         assert_eq!((s.rounding, s.change), (dec!(0), dec!(0)));
+        // Cash on top of a QRIS that pays everything is refused: nothing is due in cash.
+        assert_eq!(
+            c.settle(&[qris, cash(dec!(5000))], dec!(100)),
+            Err(PayError::CashNotDue)
+        );
+        // A QRIS leaving less than the smallest coin: the rest is rounded away, no cash.
+        let short = Tender {
+            kind: TenderKind::Qris,
+            amount: dec!(37300),
+            reference: None,
+        };
+        let s = c.settle(&[short], dec!(100)).unwrap();
+        assert_eq!((s.rounding, s.payable), (dec!(50), dec!(37300)));
     }
 
     #[test]

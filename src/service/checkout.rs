@@ -284,6 +284,19 @@ impl Shop {
             .ok_or_else(|| KasirError::NoSuchSale(number.trim().to_string()))
     }
 
+    /// The till's newest sale, from the file (what F10 shows, also after a restart).
+    pub fn last_sale(&self, till: &str) -> Result<Option<SaleRecord>> {
+        // Today's, or (just after midnight) yesterday's: the days a cashier asks F10 about,
+        // each one index step, never a walk through the till's whole history.
+        let today = self.now().date();
+        for date in [today, today - chrono::Days::new(1)] {
+            if let Some(s) = q::last_for_till(self.store.conn(), till, &day(date))? {
+                return Ok(Some(s));
+            }
+        }
+        Ok(None)
+    }
+
     /// Every sale of a business day.
     pub fn sales_on(&self, date: chrono::NaiveDate) -> Result<Vec<SaleRecord>> {
         q::by_date(self.store.conn(), &day(date))

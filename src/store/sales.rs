@@ -291,6 +291,26 @@ pub fn by_number(c: &Connection, number: &str) -> Result<Option<SaleRecord>> {
     }
 }
 
+/// The newest sale of a till on business day `date` (`YYYY-MM-DD`), with lines and tenders:
+/// the "last receipt", also after a restart. One step down `sales_day_till`.
+pub fn last_for_till(c: &Connection, till: &str, date: &str) -> Result<Option<SaleRecord>> {
+    let found = opt(c.query_row(
+        &format!(
+            "SELECT {HEAD} FROM sales s LEFT JOIN members m ON m.id = s.member_id
+             WHERE s.business_date = ?2 AND s.till = ?1 ORDER BY s.id DESC LIMIT 1"
+        ),
+        [till, date],
+        head,
+    ))?;
+    match found {
+        Some(mut s) => {
+            fill(c, &mut s)?;
+            Ok(Some(s))
+        }
+        None => Ok(None),
+    }
+}
+
 /// Every sale of a business day, with lines and tenders, in order.
 pub fn by_date(c: &Connection, date: &str) -> Result<Vec<SaleRecord>> {
     let mut st = c.prepare(&format!(

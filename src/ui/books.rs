@@ -965,7 +965,7 @@ fn shift_ui(c: &Ctx, ui: &mut egui::Ui, tab: &mut ShiftTab, actions: &mut Vec<Ac
                 if ui.button(t(lang, "books.save_cash_move")).clicked() {
                     act(actions, BooksAction::CashMove);
                 }
-            } else if super::dialogs::supervisor_ui(lang, ui, c.users, &mut tab.approval) {
+            } else if super::dialogs::supervisor_ui(lang, ui, c.users, &mut tab.approval, false) {
                 act(actions, BooksAction::CashMove);
             }
         });

@@ -269,6 +269,9 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
             let needs_amount = matches!(kind, OverrideKind::Discount | OverrideKind::Price);
             window(title).show(&ctx, |ui| {
                 ui.label(RichText::new(what).strong());
+                // The amount first; once typed (Enter or a click elsewhere) the PIN field
+                // keeps the keyboard.
+                let mut typing_amount = false;
                 if needs_amount {
                     ui.horizontal(|ui| {
                         let label = ui.label(if *kind == OverrideKind::Discount {
@@ -283,10 +286,13 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                                     .desired_width(140.0),
                             )
                             .labelled_by(label.id);
-                        focus_if_free(ui, &resp);
+                        if amount.trim().is_empty() {
+                            focus_if_free(ui, &resp);
+                        }
+                        typing_amount = resp.has_focus() || amount.trim().is_empty();
                     });
                 }
-                if supervisor_ui(lang, ui, &users, approval) {
+                if supervisor_ui(lang, ui, &users, approval, !typing_amount) {
                     actions.push(Action::Approve);
                 }
             });
@@ -395,6 +401,9 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
         }
         Dialog::Return(form) => {
             window(t(lang, "return.title")).show(&ctx, |ui| {
+                // Items come from the scanner; the PIN field has the keyboard once the receipt
+                // number is there, unless the cashier clicks a field to type in it.
+                let mut typing_form = form.sale.trim().is_empty();
                 egui::Grid::new("return").num_columns(2).show(ui, |ui| {
                     let label = ui.label(t(lang, "return.sale"));
                     let resp = ui
@@ -404,19 +413,24 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                                 .desired_width(280.0),
                         )
                         .labelled_by(label.id);
-                    focus_if_free(ui, &resp);
+                    if form.sale.trim().is_empty() {
+                        focus_if_free(ui, &resp);
+                    }
+                    typing_form |= resp.has_focus();
                     ui.end_row();
                     let label = ui.label(t(lang, "return.items"));
-                    ui.add(
-                        egui::TextEdit::singleline(&mut form.items)
-                            .id(egui::Id::unique("return_items"))
-                            .hint_text(t(lang, "return.items_hint"))
-                            .desired_width(280.0),
-                    )
-                    .labelled_by(label.id);
+                    let resp = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut form.items)
+                                .id(egui::Id::unique("return_items"))
+                                .hint_text(t(lang, "return.items_hint"))
+                                .desired_width(280.0),
+                        )
+                        .labelled_by(label.id);
+                    typing_form |= resp.has_focus();
                     ui.end_row();
                 });
-                if supervisor_ui(lang, ui, &users, &mut form.approval) {
+                if supervisor_ui(lang, ui, &users, &mut form.approval, !typing_form) {
                     actions.push(Action::SubmitReturn);
                 }
                 if ui.button(t(lang, "pay.cancel")).clicked() {
@@ -428,12 +442,15 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
     }
 }
 
-/// Supervisor picker and PIN; true when the approval is submitted.
+/// Supervisor picker and PIN (never shown); true when the approval is submitted. With
+/// `take_keyboard` the PIN field holds the keyboard, so digits typed by the supervisor (after
+/// picking a name with the mouse, say) can only land in it.
 pub(super) fn supervisor_ui(
     lang: Lang,
     ui: &mut egui::Ui,
     users: &[UserRow],
     approval: &mut Approval,
+    take_keyboard: bool,
 ) -> bool {
     ui.label(t(lang, "override.supervisor"));
     ui.horizontal_wrapped(|ui| {
@@ -457,7 +474,11 @@ pub(super) fn supervisor_ui(
             )
             .labelled_by(label.id);
         submit |= submitted(ui, &resp);
-        focus_if_free(ui, &resp);
+        if take_keyboard && !resp.has_focus() {
+            resp.request_focus();
+        } else {
+            focus_if_free(ui, &resp);
+        }
         submit |= ui.button(t(lang, "override.approve")).clicked();
     });
     if let Some(e) = &approval.error {

@@ -111,6 +111,12 @@ pub struct PayState {
     pub needs_approval: bool,
     pub approval: Approval,
     pub approver: Option<Actor>,
+    /// The kasbon amount the approver approved; another amount needs approving again.
+    pub approved_kasbon: String,
+    /// The payment field the cashier was in, where the keyboard goes back after an approval.
+    pub return_to: Option<&'static str>,
+    /// Give the keyboard back to `return_to` on the next frame.
+    pub refocus: bool,
 }
 
 /// A supervisor's name and PIN being typed.
@@ -1096,10 +1102,28 @@ impl TillApp {
         }
     }
 
+    /// The till's last sale as the file has it (a restart forgets nothing); says so when
+    /// there is none.
+    fn stored_last_sale(&mut self) -> Option<SaleRecord> {
+        match self.shop.last_sale(&self.till) {
+            Ok(Some(sale)) => Some(sale),
+            Ok(None) => {
+                self.notify(t(self.lang, "receipt.none").into(), true);
+                None
+            }
+            Err(e) => {
+                self.notify(err_text(&e, self.lang), true);
+                None
+            }
+        }
+    }
+
     fn reprint_last(&mut self) {
         let lang = self.lang;
-        let (Some(actor), Some(sale)) = (self.actor.clone(), self.last_sale.clone()) else {
-            self.notify(t(lang, "receipt.none").into(), true);
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Some(sale) = self.stored_last_sale() else {
             return;
         };
         match self.shop.reprint(&actor, &sale.number, None) {
@@ -1362,10 +1386,13 @@ impl TillApp {
             Some(c) => Some(c),
             None => match field(&pay.cash, t(lang, "pay.cash"))? {
                 Some(c) => Some(c),
+                // An empty cash field pays the rest in cash; a rest below the smallest coin
+                // is rounded away (no Rp0 cash tender).
                 None if non_cash < total => Some(round_cash_down(
                     total - non_cash,
                     self.settings.rounding_step,
-                )),
+                ))
+                .filter(|c| *c > Decimal::ZERO),
                 None => None,
             },
         };
@@ -1403,7 +1430,10 @@ impl TillApp {
             }
             return;
         }
-        let approver = pay.approver.clone();
+        let approver = pay
+            .approver
+            .clone()
+            .filter(|_| pay.approved_kasbon.trim() == pay.kasbon.trim());
         match self.shop.checkout_approved(
             &actor,
             &self.till,
@@ -1445,12 +1475,16 @@ impl TillApp {
         let pin = std::mem::take(&mut pay.approval.pin);
         match self.shop.supervisor(&username, &pin) {
             Ok(sup) => {
+                // Approving does not pay: the cashier is back in their field and their
+                // Enter commits the sale.
                 if let Some(Dialog::Pay(p)) = &mut self.dialog {
                     p.approver = Some(sup);
+                    p.approved_kasbon = p.kasbon.clone();
                     p.needs_approval = false;
                     p.error = None;
+                    p.approval.error = None;
+                    p.refocus = true;
                 }
-                self.pay(None);
             }
             Err(e) => {
                 if let Some(Dialog::Pay(p)) = &mut self.dialog {
@@ -1462,11 +1496,10 @@ impl TillApp {
 
     fn show_last_receipt(&mut self) {
         let lang = self.lang;
-        let Some(sale) = &self.last_sale else {
-            self.notify(t(lang, "receipt.none").into(), true);
+        let Some(sale) = self.stored_last_sale() else {
             return;
         };
-        match self.shop.receipt_text(sale, true) {
+        match self.shop.receipt_text(&sale, true) {
             Ok(text) => {
                 self.dialog = Some(Dialog::Receipt {
                     title: sale.number.clone(),

@@ -22,6 +22,20 @@ fn amount_field(ui: &mut egui::Ui, label: &str, text: &mut String, id: &str) -> 
     .labelled_by(label.id)
 }
 
+fn reference_field(
+    ui: &mut egui::Ui,
+    lang: crate::i18n::Lang,
+    text: &mut String,
+    id: &str,
+) -> egui::Response {
+    let label = ui.label(t(lang, "pay.reference"));
+    ui.add_sized(
+        [140.0, 30.0],
+        egui::TextEdit::singleline(text).id(egui::Id::unique(id)),
+    )
+    .labelled_by(label.id)
+}
+
 pub fn pay_dialog(
     app: &mut TillApp,
     ui: &mut egui::Ui,
@@ -71,73 +85,83 @@ pub fn pay_dialog(
                 .size(22.0),
             );
             ui.add_space(6.0);
+            // While a supervisor approves, the tenders are locked and the PIN field has the
+            // keyboard: no typed digit can reach an amount.
+            let approving = pay.needs_approval;
+            if !approving && std::mem::take(&mut pay.refocus) {
+                let id = egui::Id::unique(pay.return_to.unwrap_or(CASH_ID));
+                ui.memory_mut(|m| m.request_focus(id));
+            }
             let mut enter = false;
-            egui::Grid::new("tenders")
-                .num_columns(4)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    let resp = amount_field(ui, t(lang, "pay.received"), &mut pay.cash, CASH_ID);
-                    enter |= submitted(ui, &resp);
-                    if !resp.has_focus() {
-                        focus_if_free(ui, &resp);
-                    }
-                    ui.end_row();
-                    let resp = amount_field(ui, t(lang, "pay.qris"), &mut pay.qris, "qris_field");
-                    enter |= submitted(ui, &resp);
-                    let label = ui.label(t(lang, "pay.reference"));
-                    ui.add_sized(
-                        [140.0, 30.0],
-                        egui::TextEdit::singleline(&mut pay.qris_ref)
-                            .id(egui::Id::unique("qris_ref")),
-                    )
-                    .labelled_by(label.id);
-                    ui.end_row();
-                    let resp = amount_field(
-                        ui,
-                        t(lang, "pay.transfer"),
-                        &mut pay.transfer,
-                        "transfer_field",
-                    );
-                    enter |= submitted(ui, &resp);
-                    let label = ui.label(t(lang, "pay.reference"));
-                    ui.add_sized(
-                        [140.0, 30.0],
-                        egui::TextEdit::singleline(&mut pay.transfer_ref)
-                            .id(egui::Id::unique("transfer_ref")),
-                    )
-                    .labelled_by(label.id);
-                    ui.end_row();
-                    if let Some(m) = &member {
+            let mut focused = None;
+            ui.add_enabled_ui(!approving, |ui| {
+                egui::Grid::new("tenders")
+                    .num_columns(4)
+                    .spacing([10.0, 6.0])
+                    .show(ui, |ui| {
+                        let mut track = |ui: &egui::Ui, resp: &egui::Response, id| {
+                            enter |= submitted(ui, resp);
+                            if resp.has_focus() {
+                                focused = Some(id);
+                            }
+                        };
+                        let resp =
+                            amount_field(ui, t(lang, "pay.received"), &mut pay.cash, CASH_ID);
+                        track(ui, &resp, CASH_ID);
+                        if !approving && !resp.has_focus() {
+                            focus_if_free(ui, &resp);
+                        }
+                        ui.end_row();
+                        let resp =
+                            amount_field(ui, t(lang, "pay.qris"), &mut pay.qris, "qris_field");
+                        track(ui, &resp, "qris_field");
+                        let resp = reference_field(ui, lang, &mut pay.qris_ref, "qris_ref");
+                        track(ui, &resp, "qris_ref");
+                        ui.end_row();
                         let resp = amount_field(
                             ui,
-                            t(lang, "pay.kasbon"),
-                            &mut pay.kasbon,
-                            "kasbon_field",
+                            t(lang, "pay.transfer"),
+                            &mut pay.transfer,
+                            "transfer_field",
                         );
-                        enter |= submitted(ui, &resp);
-                        ui.label(format!(
-                            "{} {}",
-                            t(lang, "till.kasbon_left"),
-                            format_rupiah(m.kasbon_available())
-                        ));
+                        track(ui, &resp, "transfer_field");
+                        let resp = reference_field(ui, lang, &mut pay.transfer_ref, "transfer_ref");
+                        track(ui, &resp, "transfer_ref");
                         ui.end_row();
-                    }
-                });
-            if let Ok(c) = Amount::parse(&pay.cash, AllowSen::No) {
-                if c >= cash_due {
-                    ui.label(
-                        RichText::new(format!(
-                            "{} {}",
-                            t(lang, "till.change"),
-                            format_rupiah(c - cash_due)
-                        ))
-                        .size(26.0)
-                        .color(GOOD),
-                    );
-                }
+                        if let Some(m) = &member {
+                            let resp = amount_field(
+                                ui,
+                                t(lang, "pay.kasbon"),
+                                &mut pay.kasbon,
+                                "kasbon_field",
+                            );
+                            track(ui, &resp, "kasbon_field");
+                            ui.label(format!(
+                                "{} {}",
+                                t(lang, "till.kasbon_left"),
+                                format_rupiah(m.kasbon_available())
+                            ));
+                            ui.end_row();
+                        }
+                    });
+            });
+            if focused.is_some() {
+                pay.return_to = focused;
             }
-            if cash_due > Decimal::ZERO {
-                ui.horizontal(|ui| {
+            // The change line keeps its space when empty, so the dialog does not jump.
+            let change = Amount::parse(&pay.cash, AllowSen::No)
+                .ok()
+                .filter(|c| cash_due > Decimal::ZERO && *c >= cash_due)
+                .map(|c| format!("{} {}", t(lang, "till.change"), format_rupiah(c - cash_due)));
+            ui.label(
+                RichText::new(change.unwrap_or_else(|| " ".into()))
+                    .size(26.0)
+                    .color(GOOD),
+            );
+            // Quick cash keeps its row when nothing is due in cash, so the dialog stays put.
+            ui.horizontal(|ui| {
+                ui.set_min_height(44.0);
+                if cash_due > Decimal::ZERO && !approving {
                     for (label, amount) in quick_cash(cash_due, lang) {
                         if ui
                             .add_sized(
@@ -149,12 +173,12 @@ pub fn pay_dialog(
                             actions.push(Action::PayCash(amount));
                         }
                     }
-                });
-            }
+                }
+            });
             if let Some(e) = &pay.error {
                 ui.colored_label(ERROR, e.as_str());
             }
-            if pay.needs_approval && supervisor_ui(lang, ui, &users, &mut pay.approval) {
+            if approving && supervisor_ui(lang, ui, &users, &mut pay.approval, true) {
                 actions.push(Action::ApproveKasbon);
             }
             if let Some(a) = &pay.approver {
@@ -162,9 +186,12 @@ pub fn pay_dialog(
             }
             ui.horizontal(|ui| {
                 if ui
-                    .add_sized([170.0, 44.0], egui::Button::new(t(lang, "pay.confirm")))
+                    .add_enabled(
+                        !approving,
+                        egui::Button::new(t(lang, "pay.confirm")).min_size([170.0, 44.0].into()),
+                    )
                     .clicked()
-                    || (enter && !pay.needs_approval)
+                    || (enter && !approving)
                 {
                     actions.push(Action::Pay);
                 }

@@ -1085,7 +1085,7 @@ fn opname_ui(
             );
             ui.separator();
             ui.strong(t(lang, "stock.finish_count"));
-            if super::dialogs::supervisor_ui(lang, ui, users, &mut s.approval) {
+            if super::dialogs::supervisor_ui(lang, ui, users, &mut s.approval, false) {
                 push(StockAction::OpnameFinish);
             }
         }
