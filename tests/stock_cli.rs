@@ -706,32 +706,7 @@ fn the_opening_balances_are_posted_once_balanced_and_before_the_first_posted_day
     assert!(err.contains("before the first posted day"), "{err}");
     assert_eq!(books_snapshot(&late), before);
 
-    if !have_tool("hledger") {
-        return;
-    }
-    let hl = dir.path().join("buku.journal");
-    ok(
-        &db,
-        &[
-            "ledger",
-            "export",
-            "--format",
-            "hledger",
-            "--out",
-            hl.to_str().unwrap(),
-        ],
-    );
-    let out = std::process::Command::new("hledger")
-        .arg("-f")
-        .arg(&hl)
-        .arg("check")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    hledger_export_checked(&db, &dir.path().join("buku.journal"), &[]);
 }
 
 #[test]

@@ -15,6 +15,7 @@ pub mod commands;
 mod devices;
 mod error;
 mod job;
+mod reader;
 mod scale;
 mod scale_port;
 mod scanner;

@@ -5,10 +5,9 @@
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::reader::{sleep_unless_stopped, Reader, POLL};
 use crate::scale::{FrameError, Framing, Parity, ScaleParser, ScaleProtocol, ScaleReading, Weight};
 
 /// How to reach a scale.
@@ -64,22 +63,16 @@ pub enum ScaleEvent {
 #[derive(Debug)]
 pub struct ScaleHandle {
     rx: Receiver<ScaleEvent>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    reader: Reader,
     connected: bool,
     latest: Option<ScaleReading>,
 }
 
 impl ScaleHandle {
-    fn new(
-        rx: Receiver<ScaleEvent>,
-        stop: Arc<AtomicBool>,
-        thread: Option<JoinHandle<()>>,
-    ) -> Self {
+    fn new(rx: Receiver<ScaleEvent>, reader: Reader) -> Self {
         ScaleHandle {
             rx,
-            stop,
-            thread,
+            reader,
             connected: false,
             latest: None,
         }
@@ -126,28 +119,14 @@ impl ScaleHandle {
 
     /// Whether the reader thread is still running (always false for a simulated scale).
     pub fn is_running(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+        self.reader.is_running()
     }
 
     /// Stop the reader thread and wait for it.
     pub fn stop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            if t.join().is_err() {
-                tracing::error!("scale thread panicked");
-            }
-        }
+        self.reader.stop();
     }
 }
-
-impl Drop for ScaleHandle {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-/// How often the reader wakes up to check for stop requests.
-const POLL: Duration = Duration::from_millis(20);
 
 fn open_port(cfg: &ScaleConfig) -> serialport::Result<Box<dyn serialport::SerialPort>> {
     let data_bits = match cfg.framing.data_bits {
@@ -266,35 +245,11 @@ impl Link {
 
 /// Start reading a serial scale on a background thread.
 pub fn spawn_serial_scale(cfg: ScaleConfig) -> ScaleHandle {
-    let (tx, rx) = mpsc::channel();
-    let stop = Arc::new(AtomicBool::new(false));
-    let thread_stop = Arc::clone(&stop);
-    let spawned = std::thread::Builder::new()
-        .name(format!("scale {}", cfg.path))
-        .spawn(move || run_scale(&cfg, &tx, &thread_stop));
-    match spawned {
-        Ok(t) => ScaleHandle::new(rx, stop, Some(t)),
-        Err(e) => {
-            tracing::error!(error = %e, "could not start the scale thread");
-            let (tx2, rx2) = mpsc::channel();
-            let _ = tx2.send(ScaleEvent::Disconnected);
-            ScaleHandle::new(rx2, stop, None)
-        }
-    }
-}
-
-fn sleep_unless_stopped(d: Duration, stop: &AtomicBool) -> bool {
-    let end = crate::transport::deadline_after(d);
-    loop {
-        if stop.load(Ordering::SeqCst) {
-            return false;
-        }
-        let now = Instant::now();
-        if now >= end {
-            return true;
-        }
-        std::thread::sleep((end - now).min(POLL));
-    }
+    let name = format!("scale {}", cfg.path);
+    let (reader, rx) = Reader::spawn(name, ScaleEvent::Disconnected, move |tx, stop| {
+        run_scale(&cfg, tx, stop)
+    });
+    ScaleHandle::new(rx, reader)
 }
 
 fn run_scale(cfg: &ScaleConfig, tx: &Sender<ScaleEvent>, stop: &AtomicBool) {
@@ -431,7 +386,7 @@ impl SimScale {
         let _ = tx.send(ScaleEvent::Connected);
         let zero = ScaleReading::stable_grams(0);
         let _ = tx.send(ScaleEvent::Reading(zero));
-        let handle = ScaleHandle::new(rx, Arc::new(AtomicBool::new(false)), None);
+        let handle = ScaleHandle::new(rx, Reader::none());
         (SimScale { tx }, handle)
     }
 

@@ -8,10 +8,9 @@
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::reader::{sleep_unless_stopped, Reader, POLL};
 use crate::scanner::{ScanFramer, ScannerConfig, ScannerEvent};
 
 /// The UI's end of a scanner: poll it every frame with [`ScannerHandle::try_recv`].
@@ -21,8 +20,7 @@ use crate::scanner::{ScanFramer, ScannerConfig, ScannerEvent};
 #[derive(Debug)]
 pub struct ScannerHandle {
     rx: Receiver<ScannerEvent>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    reader: Reader,
 }
 
 impl ScannerHandle {
@@ -48,67 +46,22 @@ impl ScannerHandle {
 
     /// Whether the reader thread is still running (always false for a simulated scanner).
     pub fn is_running(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+        self.reader.is_running()
     }
 
     /// Stop the reader thread and wait for it. Events already sent can still be received.
     pub fn stop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            if t.join().is_err() {
-                tracing::error!("scanner thread panicked");
-            }
-        }
+        self.reader.stop();
     }
 }
-
-impl Drop for ScannerHandle {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-/// How often the reader wakes up to check for stop requests and pauses.
-const POLL: Duration = Duration::from_millis(20);
 
 /// Start reading a serial scanner on a background thread.
 pub fn spawn_serial_scanner(cfg: ScannerConfig) -> ScannerHandle {
-    let (tx, rx) = mpsc::channel();
-    let stop = Arc::new(AtomicBool::new(false));
-    let thread_stop = Arc::clone(&stop);
     let name = format!("scanner {}", cfg.path);
-    let spawned = std::thread::Builder::new()
-        .name(name)
-        .spawn(move || run_scanner(&cfg, &tx, &thread_stop));
-    let thread = match spawned {
-        Ok(t) => Some(t),
-        Err(e) => {
-            tracing::error!(error = %e, "could not start the scanner thread");
-            let (tx2, rx2) = mpsc::channel();
-            let _ = tx2.send(ScannerEvent::Disconnected);
-            return ScannerHandle {
-                rx: rx2,
-                stop,
-                thread: None,
-            };
-        }
-    };
-    ScannerHandle { rx, stop, thread }
-}
-
-/// Sleep `d` in small steps; returns false if asked to stop meanwhile.
-fn sleep_unless_stopped(d: Duration, stop: &AtomicBool) -> bool {
-    let end = crate::transport::deadline_after(d);
-    loop {
-        if stop.load(Ordering::SeqCst) {
-            return false;
-        }
-        let now = Instant::now();
-        if now >= end {
-            return true;
-        }
-        std::thread::sleep((end - now).min(POLL));
-    }
+    let (reader, rx) = Reader::spawn(name, ScannerEvent::Disconnected, move |tx, stop| {
+        run_scanner(&cfg, tx, stop)
+    });
+    ScannerHandle { rx, reader }
 }
 
 fn run_scanner(cfg: &ScannerConfig, tx: &Sender<ScannerEvent>, stop: &AtomicBool) {
@@ -215,8 +168,7 @@ impl SimScanner {
         let _ = tx.send(ScannerEvent::Connected);
         let handle = ScannerHandle {
             rx,
-            stop: Arc::new(AtomicBool::new(false)),
-            thread: None,
+            reader: Reader::none(),
         };
         (SimScanner { tx }, handle)
     }

@@ -151,3 +151,37 @@ pub fn self_exec(test: &str, env: &[(&str, String)]) -> std::process::Child {
     }
     c.spawn().expect("spawn child test")
 }
+
+/// The shop's journals exported for hledger into `out`; when hledger is installed (always
+/// under `KASIR_CI=1`), `hledger check` with `checks` (e.g. `accounts`) must pass on them.
+/// Returns whether hledger ran.
+#[allow(dead_code)]
+pub fn hledger_export_checked(db: &Path, out: &Path, checks: &[&str]) -> bool {
+    ok(
+        db,
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "hledger",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    if !have_tool("hledger") {
+        return false;
+    }
+    let run = std::process::Command::new("hledger")
+        .arg("-f")
+        .arg(out)
+        .arg("check")
+        .args(checks)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "hledger check {checks:?}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    true
+}
