@@ -102,6 +102,14 @@ impl Layout {
         }
     }
 
+    /// The head of a slip: the shop in bold, its unit, the document's title tall, a rule.
+    pub fn slip_head(&mut self, shop: &str, unit: &str, title: &str) {
+        self.centre(shop, Style::BOLD);
+        self.centre(unit, Style::NORMAL);
+        self.centre(title, Style::TALL);
+        self.separator();
+    }
+
     /// Caller text, wrapped, left-aligned.
     pub fn left(&mut self, text: &str, style: Style) {
         self.indented(0, text, style);

@@ -66,10 +66,7 @@ pub(crate) fn layout(s: &ReturnSlip, paper: Paper, lang: Lang) -> Layout {
     let l = lang.labels();
     let mut doc = Layout::new(paper);
 
-    doc.centre(&s.shop_name, Style::BOLD);
-    doc.centre(&s.unit_label, Style::NORMAL);
-    doc.centre(l.return_title, Style::TALL);
-    doc.separator();
+    doc.slip_head(&s.shop_name, &s.unit_label, l.return_title);
 
     doc.left(&format!("{} {}", l.number, s.number), Style::NORMAL);
     // The sale number stays whole: on the same line as its label, or right-aligned below.

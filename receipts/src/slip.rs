@@ -50,10 +50,7 @@ pub(crate) fn layout(s: &ReceivingSlip, paper: Paper, lang: Lang) -> Layout {
     let l = lang.labels();
     let mut doc = Layout::new(paper);
 
-    doc.centre(&s.shop_name, Style::BOLD);
-    doc.centre(&s.unit_label, Style::NORMAL);
-    doc.centre(l.goods_received, Style::TALL);
-    doc.separator();
+    doc.slip_head(&s.shop_name, &s.unit_label, l.goods_received);
 
     doc.left(&format!("{} {}", l.number, s.doc_no), Style::NORMAL);
     doc.left(&labelled(l.supplier, &s.supplier), Style::NORMAL);
