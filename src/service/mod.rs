@@ -23,6 +23,7 @@ pub mod settings;
 pub mod shift;
 pub mod shift_close;
 pub mod stock;
+pub mod stock_reports;
 pub mod stock_screen;
 pub mod till;
 pub mod weighing;

@@ -17,10 +17,8 @@ use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::service::opname::{CountAck, OpnameReport};
-use crate::service::stock::{
-    CashSource, ExpiryReport, Payment, ReceiptLine, ReceiveOptions, ReorderRow, SlowMover,
-    UnitStockValue, WriteOffReason,
-};
+use crate::service::stock::{CashSource, Payment, ReceiptLine, ReceiveOptions, WriteOffReason};
+use crate::service::stock_reports::{ExpiryReport, ReorderRow, SlowMover, UnitStockValue};
 use crate::service::Shop;
 use crate::store::opname::SessionRow;
 use crate::store::pharmacy::{PrescriptionRow, RegisterRow};
