@@ -86,10 +86,19 @@ fn login(h: &mut Harness<TillApp>, username: &str, pin: &str) {
 fn gudang_on_stock() -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let (dir, mut h) = demo();
     login(&mut h, "budi", "2222");
+    // Gudang does not sell: it lands on Stok at once, no float counted, no shift opened.
     assert!(
-        matches!(h.state().screen, Screen::Back(_)),
-        "gudang lands in the back office"
+        matches!(h.state().screen, Screen::Back(Back::Stock(_))),
+        "gudang lands on Stok: {:?}",
+        h.state().screen
     );
+    assert!(h.state().shift.is_none());
+    assert!(h
+        .state()
+        .shop
+        .current_shift(&h.state().till)
+        .unwrap()
+        .is_none());
     click(&mut h, "Stok");
     assert!(matches!(h.state().screen, Screen::Back(Back::Stock(_))));
     (dir, h)

@@ -107,6 +107,15 @@ pub struct DayTab {
     pub journals: Vec<JournalView>,
     pub reverse_reason: String,
     pub reclose: bool,
+    /// A post or a reversal waiting for its second, explicit click.
+    pub confirm: Option<DayConfirm>,
+}
+
+/// What the day-close tab asks the treasurer to confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayConfirm {
+    Post,
+    Reverse,
 }
 
 /// The ledger tab: trial balance, general ledger, export.
@@ -174,8 +183,14 @@ pub enum BooksAction {
     CashMove,
     RepayKasbon,
     DayLoad,
+    /// Show what posting the day will write and which tills are still open; ask.
+    DayAskPost,
     DayPost,
+    /// Check the reason, then ask before reversing the day close.
+    DayAskReverse,
     DayReverse,
+    /// Drop a pending post or reversal: nothing changes.
+    DayCancel,
     TrialBalance,
     GeneralLedger,
     Export,
@@ -218,10 +233,15 @@ impl BooksScreen {
     pub fn new(app: &TillApp) -> Self {
         let today = app.shop.now().date();
         let first = today.with_day(1).unwrap_or(today);
-        let tab = BooksTab::ALL
-            .into_iter()
-            .find(|t| t.allowed(app.actor.as_ref()))
-            .unwrap_or(BooksTab::Shift);
+        // Without a shift the treasurer starts on the day close, not on an empty shift tab.
+        let tab = if app.shift.is_none() && BooksTab::Day.allowed(app.actor.as_ref()) {
+            BooksTab::Day
+        } else {
+            BooksTab::ALL
+                .into_iter()
+                .find(|t| t.allowed(app.actor.as_ref()))
+                .unwrap_or(BooksTab::Shift)
+        };
         BooksScreen {
             tab,
             error: None,
@@ -417,6 +437,7 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
             match result {
                 Ok((status, journals)) => {
                     if let Some(s) = screen(app) {
+                        s.day.confirm = None;
                         s.day.status = Some(status);
                         s.day.journals = journals;
                     }
@@ -430,7 +451,52 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
                 }
             }
         }
+        BooksAction::DayAskPost => {
+            if parse_date(&s.day.date).is_none() {
+                report(app, Err(bad_date(&s.day.date)));
+                return;
+            }
+            apply(app, BooksAction::DayLoad);
+            if let Some(s) = screen(app) {
+                match &s.day.status {
+                    Some(st) if st.closed => {
+                        let text = format!("{} {}", st.date, t(lang, "books.day_closed"));
+                        report(app, Ok(text));
+                    }
+                    Some(_) => {
+                        s.day.confirm = Some(DayConfirm::Post);
+                        s.error = None;
+                        s.info = None;
+                    }
+                    None => {}
+                }
+            }
+        }
+        BooksAction::DayAskReverse => {
+            if s.day.reverse_reason.trim().is_empty() {
+                report(
+                    app,
+                    Err(KasirError::invalid(
+                        "Koreksi hari perlu alasan: tulis alasannya dulu",
+                        "Reversing a day needs a reason: write the reason first",
+                    )),
+                );
+            } else if let Some(s) = screen(app) {
+                s.day.confirm = Some(DayConfirm::Reverse);
+                s.error = None;
+                s.info = None;
+            }
+        }
+        BooksAction::DayCancel => {
+            if let Some(s) = screen(app) {
+                s.day.confirm = None;
+            }
+            report(app, Ok(String::new()));
+        }
         BooksAction::DayPost => {
+            if let Some(s) = screen(app) {
+                s.day.confirm = None;
+            }
             let Some(actor) = app.actor.clone() else {
                 return;
             };
@@ -451,6 +517,9 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
             }
         }
         BooksAction::DayReverse => {
+            if let Some(s) = screen(app) {
+                s.day.confirm = None;
+            }
             let Some(actor) = app.actor.clone() else {
                 return;
             };
@@ -1035,15 +1104,21 @@ fn journal_ui(lang: Lang, ui: &mut egui::Ui, j: &JournalView, salt: usize) {
 }
 
 fn day_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut DayTab, actions: &mut Vec<Action>) {
+    if tab.confirm.is_some() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        act(actions, BooksAction::DayCancel);
+    }
     ui.horizontal(|ui| {
         let r = field(ui, t(lang, "books.date"), &mut tab.date, 110.0);
         if super::login::submitted(ui, &r) || ui.button(t(lang, "books.show")).clicked() {
             act(actions, BooksAction::DayLoad);
         }
-        if ui.button(t(lang, "books.post")).clicked() {
-            act(actions, BooksAction::DayPost);
+        if tab.confirm.is_none() && ui.button(t(lang, "books.post")).clicked() {
+            act(actions, BooksAction::DayAskPost);
         }
     });
+    if tab.confirm == Some(DayConfirm::Post) {
+        confirm_post_ui(lang, ui, tab, actions);
+    }
     if let Some(st) = &tab.status {
         if st.closed {
             ui.colored_label(GOOD, format!("{} {}", st.date, t(lang, "books.day_closed")));
@@ -1078,11 +1153,76 @@ fn day_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut DayTab, actions: &mut Vec<Act
                 360.0,
             );
             ui.checkbox(&mut tab.reclose, t(lang, "books.reclose"));
-            if ui.button(t(lang, "books.reverse")).clicked() {
-                act(actions, BooksAction::DayReverse);
+            if tab.confirm.is_none() && ui.button(t(lang, "books.reverse")).clicked() {
+                act(actions, BooksAction::DayAskReverse);
             }
         });
+        if tab.confirm == Some(DayConfirm::Reverse) {
+            ui.group(|ui| {
+                ui.strong(format!(
+                    "{} — {}: {}",
+                    t(lang, "books.reverse_confirm"),
+                    t(lang, "books.reverse_reason"),
+                    tab.reverse_reason.trim()
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button(t(lang, "books.reverse_now")).clicked() {
+                        act(actions, BooksAction::DayReverse);
+                    }
+                    if ui.button(t(lang, "books.cancel")).clicked() {
+                        act(actions, BooksAction::DayCancel);
+                    }
+                });
+            });
+        }
     }
+}
+
+/// The question before posting: the totals per unit (the lines follow below), the tills
+/// still open, what posting stops, and the explicit "post now".
+fn confirm_post_ui(lang: Lang, ui: &mut egui::Ui, tab: &DayTab, actions: &mut Vec<Action>) {
+    ui.group(|ui| {
+        ui.heading(format!("{} {}?", t(lang, "books.post_confirm"), tab.date));
+        if tab.journals.is_empty() {
+            ui.label(t(lang, "books.no_journals"));
+        }
+        egui::Grid::new("books_post_totals")
+            .num_columns(3)
+            .show(ui, |ui| {
+                for j in &tab.journals {
+                    ui.label(&j.title);
+                    ui.label(format!("{} {}", j.lines.len(), t(lang, "books.lines")));
+                    ui.strong(format_rupiah(j.total_debit));
+                    ui.end_row();
+                }
+            });
+        match tab.status.as_ref().map(|s| &s.open_shifts) {
+            Some(open) if !open.is_empty() => {
+                ui.colored_label(
+                    ERROR,
+                    format!(
+                        "{}: {} — {}",
+                        t(lang, "books.open_shifts"),
+                        open.join(", "),
+                        t(lang, "books.close_them_first")
+                    ),
+                );
+            }
+            _ => {
+                ui.label(t(lang, "books.no_open_shifts"));
+            }
+        }
+        ui.label(t(lang, "books.post_stops_selling"));
+        ui.horizontal(|ui| {
+            if ui.button(t(lang, "books.post_now")).clicked() {
+                act(actions, BooksAction::DayPost);
+            }
+            if ui.button(t(lang, "books.cancel")).clicked() {
+                act(actions, BooksAction::DayCancel);
+            }
+        });
+    });
+    ui.add_space(8.0);
 }
 
 fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut Vec<Action>) {
