@@ -701,8 +701,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("books.post_now", "Posting sekarang", "Post now"),
     (
         "books.reverse_confirm",
-        "Balik penutupan hari ini? Jurnalnya dibalik dan penjualan bisa dibuka lagi",
-        "Reverse this day close? Its journals are reversed and selling can open again",
+        "Balik penutupan hari ini? Jurnal hari itu dibalik",
+        "Reverse this day close? The day's journals are reversed",
     ),
     ("books.reverse_now", "Balik sekarang", "Reverse now"),
     ("shift.back_office", "Kembali tanpa shift", "Back without a shift"),
