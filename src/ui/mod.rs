@@ -813,7 +813,7 @@ impl TillApp {
             Action::GoBack(kind) => self.go_back(kind),
             Action::GoSelling => {
                 if self.may(Permission::Sell) {
-                    self.to_selling();
+                    self.go_selling();
                 }
             }
             Action::ProductsSearch => {
@@ -929,14 +929,14 @@ impl TillApp {
             return;
         };
         if role.works_counter() {
-            self.to_selling();
+            self.go_selling();
             return;
         }
         self.go_back(home_screen(role));
     }
 
     /// The selling screen with this till's open shift, or the float count to open one.
-    fn to_selling(&mut self) {
+    fn go_selling(&mut self) {
         let lang = self.lang;
         match self.shop.current_shift(&self.till) {
             Ok(Some(s)) => {
