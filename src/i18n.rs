@@ -684,6 +684,28 @@ const TABLE: &[(&str, &str, &str)] = &[
         "produk ditampilkan: ketik nama atau SKU untuk menyaring",
         "products shown: type a name or SKU to narrow",
     ),
+    ("menu.open_shift_sell", "Buka shift untuk jual", "Open a shift to sell"),
+    ("books.post_confirm", "Posting hari", "Post the day"),
+    ("books.lines", "baris", "lines"),
+    (
+        "books.close_them_first",
+        "tutup shift itu dulu, posting akan ditolak",
+        "close those shifts first, posting will be refused",
+    ),
+    ("books.no_open_shifts", "Semua shift hari ini sudah ditutup", "Every shift of the day is closed"),
+    (
+        "books.post_stops_selling",
+        "Setelah posting, penjualan hari ini selesai: shift baru tidak bisa dibuka dan penerimaan/penghapusan/opname dicatat besok, kecuali bendahara membalik penutupan hari",
+        "After posting, selling is over for the day: no new shift can open and receiving, write-offs and counts are recorded tomorrow, unless the treasurer reverses the day close",
+    ),
+    ("books.post_now", "Posting sekarang", "Post now"),
+    (
+        "books.reverse_confirm",
+        "Balik penutupan hari ini? Jurnal hari itu dibalik",
+        "Reverse this day close? The day's journals are reversed",
+    ),
+    ("books.reverse_now", "Balik sekarang", "Reverse now"),
+    ("shift.back_office", "Kembali tanpa shift", "Back without a shift"),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use kasir::service::{FixedClock, Shop};
 use kasir::store::{OpenMode, Store};
-use kasir::ui::books::{BooksAction, BooksTab};
+use kasir::ui::books::{BooksAction, BooksTab, DayConfirm};
 use kasir::ui::{Action, Back, BackKind, Screen, TillApp, TillOptions};
 use rust_decimal_macros::dec;
 use ui_common::{burst, click, press, typing};
@@ -191,7 +191,14 @@ fn blind_close_recount_reason_then_the_treasurer_posts_the_day() {
             >= 2
     );
 
+    // The first click only asks: totals per unit, the tills, and "Posting sekarang".
     click(&mut h, "Posting");
+    assert_eq!(posted_days(&h), 0, "nothing posted on the first click");
+    assert!(!books(&h).day.status.unwrap().closed);
+    assert!(shown(&h, "Posting hari 2026-03-02?"));
+    assert!(shown(&h, "Semua shift hari ini sudah ditutup"));
+    assert!(shown(&h, "penjualan hari ini selesai"));
+    click(&mut h, "Posting sekarang");
     let s = books(&h);
     assert!(s.day.status.as_ref().unwrap().closed);
     assert!(s.day.journals.iter().all(|j| j.posted));
@@ -227,6 +234,7 @@ fn blind_close_recount_reason_then_the_treasurer_posts_the_day() {
     click(&mut h, "Tutup hari");
     click(&mut h, "Posting");
     assert!(shown(&h, "sudah ditutup"), "second post refused");
+    assert!(!shown(&h, "Posting sekarang"));
     assert_eq!(posted_days(&h), 1);
 }
 
@@ -234,10 +242,12 @@ fn blind_close_recount_reason_then_the_treasurer_posts_the_day() {
 fn a_count_within_the_limit_closes_at_once_and_roles_see_their_tabs() {
     let (_dir, mut h) = demo();
     login(&mut h, "ahmad", "4444");
-    // The bendahara sells too: open a shift, then close it with the exact drawer.
+    // The bendahara sells when he chooses to: from the menu, the float count, a shift.
+    click(&mut h, "Buka shift untuk jual");
     assert!(matches!(h.state().screen, Screen::OpenShift { .. }));
     typing(&mut h, "1");
     press(&mut h, Key::Enter);
+    assert_eq!(h.state().screen, Screen::Selling);
     go_books(&mut h);
     for tab in [
         "Shift",
@@ -379,6 +389,7 @@ fn petty_cash_with_a_supervisor_kasbon_repayment_statement_export_and_reversal()
 
     click(&mut h, "Tutup hari");
     click(&mut h, "Posting");
+    click(&mut h, "Posting sekarang");
     assert!(books(&h).day.status.unwrap().closed);
     click(&mut h, "Buku besar");
     let path = dir.path().join("buku.csv");
@@ -405,11 +416,65 @@ fn petty_cash_with_a_supervisor_kasbon_repayment_statement_export_and_reversal()
     assert!(shown(&h, "perlu alasan"));
     fill(&mut h, "Alasan koreksi", "salah hitung");
     click(&mut h, "Balik jurnal");
+    // The window asks first, naming the reason; Batal changes nothing.
+    assert!(shown(&h, "Balik penutupan hari ini?"));
+    assert!(shown(&h, "salah hitung"));
+    click(&mut h, "Batal");
+    assert!(books(&h).day.status.unwrap().closed, "cancel keeps the day");
+    assert!(!shown(&h, "Balik sekarang"));
+    click(&mut h, "Balik jurnal");
+    click(&mut h, "Balik sekarang");
     assert!(shown(&h, "Jurnal dibalik (1)"), "{:?}", books(&h).error);
+    assert!(
+        !books(&h).day.status.unwrap().closed,
+        "the day is open again"
+    );
     // What is left is the demo's opening balances, dated the day before.
     let tb = h.state().shop.trial_balance(Some(day()), None).unwrap();
     assert!(
         tb.rows.iter().all(|r| r.closing == r.opening),
         "reversal nets to zero"
     );
+}
+
+#[test]
+fn the_treasurer_lands_on_the_day_close_without_a_shift_and_posting_asks_first() {
+    let (_dir, mut h) = demo();
+    // A cashier sells and leaves her shift open.
+    login(&mut h, "siti", "1111");
+    typing(&mut h, "2");
+    press(&mut h, Key::Enter);
+    burst(&mut h, MIE);
+    press(&mut h, Key::F12);
+    h.state_mut().apply(Action::PayCash(dec!(3500)));
+    h.run_steps(3);
+    h.state_mut().apply(Action::Logout);
+    h.run_steps(2);
+
+    // The treasurer logs in: straight to Tutup & Buku, day tab, no float count, no shift.
+    login(&mut h, "ahmad", "4444");
+    let s = books(&h);
+    assert_eq!(s.tab, BooksTab::Day);
+    assert!(h.state().shift.is_none());
+    let open = h.state().shop.day_status(day()).unwrap().open_shifts;
+    assert_eq!(open, vec!["sembako-1".to_string()], "only siti's shift");
+    assert!(exact(&h, "Buka shift untuk jual"));
+
+    // Posting first shows the preview and the till still open; Esc changes nothing.
+    click(&mut h, "Posting");
+    assert_eq!(books(&h).day.confirm, Some(DayConfirm::Post));
+    assert!(shown(&h, "Posting hari 2026-03-02?"));
+    assert!(shown(&h, "Shift masih terbuka: sembako-1"));
+    assert!(exact(&h, "Pratinjau · sembako"), "the unit's journal");
+    assert!(shown(&h, "Rp3.500"), "the sale's line is shown");
+    press(&mut h, Key::Escape);
+    assert_eq!(books(&h).day.confirm, None);
+    assert!(!shown(&h, "Posting sekarang"));
+    assert_eq!(posted_days(&h), 0);
+
+    // Confirmed with the till still open: refused, nothing written.
+    click(&mut h, "Posting");
+    click(&mut h, "Posting sekarang");
+    assert!(shown(&h, "shift masih terbuka di sembako-1"));
+    assert_eq!(posted_days(&h), 0);
 }

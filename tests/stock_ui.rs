@@ -82,16 +82,23 @@ fn login(h: &mut Harness<TillApp>, username: &str, pin: &str) {
     assert!(h.state().actor.is_some(), "{username} did not log in");
 }
 
-/// The gudang user logs in, lands in the back office and opens Stok from the menu.
+/// The gudang user logs in and lands on Stok.
 fn gudang_on_stock() -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let (dir, mut h) = demo();
     login(&mut h, "budi", "2222");
+    // Gudang does not sell: it lands on Stok at once, no float counted, no shift opened.
     assert!(
-        matches!(h.state().screen, Screen::Back(_)),
-        "gudang lands in the back office"
+        matches!(h.state().screen, Screen::Back(Back::Stock(_))),
+        "gudang lands on Stok: {:?}",
+        h.state().screen
     );
-    click(&mut h, "Stok");
-    assert!(matches!(h.state().screen, Screen::Back(Back::Stock(_))));
+    assert!(h.state().shift.is_none());
+    assert!(h
+        .state()
+        .shop
+        .current_shift(&h.state().till)
+        .unwrap()
+        .is_none());
     (dir, h)
 }
 

@@ -57,6 +57,13 @@ impl Role {
             ),
         }
     }
+
+    /// Whether the role works a counter: after login it counts the float and sells. The
+    /// back office (bendahara, gudang, admin) lands on its own screens without a shift and
+    /// opens one only when it chooses to sell.
+    pub fn works_counter(self) -> bool {
+        matches!(self, Role::Kasir | Role::Apoteker)
+    }
 }
 
 /// What a role check is for: the one list of the actions a refusal names, in both

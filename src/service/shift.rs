@@ -43,8 +43,8 @@ impl Shop {
         }
         if let Some(today) = self.today_closed()? {
             return Err(KasirError::invalid(
-                format!("Hari {today} sudah ditutup bendahara: shift baru tidak bisa dibuka"),
-                format!("Day {today} has been closed by the treasurer: no new shift can open"),
+                format!("Hari {today} sudah ditutup bendahara: shift baru tidak bisa dibuka — jual lagi besok, atau bendahara membalik penutupan hari"),
+                format!("Day {today} has been closed by the treasurer: no new shift can open — sell again tomorrow, or the treasurer reverses the day close"),
             ));
         }
         if let Some(open) = q::open_on(self.store.conn(), till)? {
@@ -104,8 +104,8 @@ impl Shop {
         // After the day close no shift can open: say so, not "open a shift".
         if let Some(today) = self.today_closed()? {
             return Err(KasirError::invalid(
-                format!("Hari {today} sudah ditutup bendahara: penjualan hari ini selesai, lanjut besok"),
-                format!("Day {today} has been closed by the treasurer: no more sales today, sell again tomorrow"),
+                format!("Hari {today} sudah ditutup bendahara: penjualan hari ini selesai — jual lagi besok, atau bendahara membalik penutupan hari"),
+                format!("Day {today} has been closed by the treasurer: no more sales today — sell again tomorrow, or the treasurer reverses the day close"),
             ));
         }
         self.current_shift(till)?.ok_or_else(|| {

@@ -18,6 +18,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     let may_edit = app.may(Permission::ManageCatalog);
     let may_settings = app.may(Permission::ManageUsers);
     let may_stock = app.may(Permission::ReceiveStock);
+    let has_shift = app.shift.is_some();
     let current = match &app.screen {
         Screen::Back(Back::Products { .. }) => Some(BackKind::Products),
         Screen::Back(Back::Members { .. }) => Some(BackKind::Members),
@@ -30,11 +31,13 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
         ui.horizontal(|ui| {
             ui.strong(&app.settings.name);
             ui.separator();
-            if may_sell
-                && ui
-                    .selectable_label(false, t(lang, "menu.selling"))
-                    .clicked()
-            {
+            // Without a shift the way to the till says what it does: count a float first.
+            let sell_key = if has_shift {
+                "menu.selling"
+            } else {
+                "menu.open_shift_sell"
+            };
+            if may_sell && ui.selectable_label(false, t(lang, sell_key)).clicked() {
                 actions.push(Action::GoSelling);
             }
             for (kind, key, show) in [

@@ -2,12 +2,14 @@
 //! the cashier; day close, ledger, members' statements, SHU and the dashboard for the
 //! treasurer. Tabs a role cannot use are not shown. Data is loaded in [`apply`] only.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, NaiveDate};
 use eframe::egui::{self, RichText};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+
+mod day;
+
+pub use day::{DayConfirm, DayTab};
 
 use super::login::{ERROR, GOOD};
 use super::{Action, Approval, Back, Screen, TillApp};
@@ -18,7 +20,7 @@ use crate::domain::user::{Actor, Permission};
 use crate::error::KasirError;
 use crate::i18n::{t, Lang};
 use crate::service::dashboard::Dashboard;
-use crate::service::ledger::{DayStatus, GeneralLedger, LedgerFormat, TrialBalance};
+use crate::service::ledger::{GeneralLedger, LedgerFormat, TrialBalance};
 use crate::service::member_books::{ShuParams, ShuReport, Statement};
 use crate::service::shift_close::CashMoveKind;
 
@@ -99,16 +101,6 @@ pub struct JournalView {
     pub total_credit: Decimal,
 }
 
-/// The day-close tab.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DayTab {
-    pub date: String,
-    pub status: Option<DayStatus>,
-    pub journals: Vec<JournalView>,
-    pub reverse_reason: String,
-    pub reclose: bool,
-}
-
 /// The ledger tab: trial balance, general ledger, export.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LedgerTab {
@@ -174,8 +166,14 @@ pub enum BooksAction {
     CashMove,
     RepayKasbon,
     DayLoad,
+    /// Show what posting the day will write and which tills are still open; ask.
+    DayAskPost,
     DayPost,
+    /// Check the reason, then ask before reversing the day close.
+    DayAskReverse,
     DayReverse,
+    /// Drop a pending post or reversal: nothing changes.
+    DayCancel,
     TrialBalance,
     GeneralLedger,
     Export,
@@ -218,10 +216,15 @@ impl BooksScreen {
     pub fn new(app: &TillApp) -> Self {
         let today = app.shop.now().date();
         let first = today.with_day(1).unwrap_or(today);
-        let tab = BooksTab::ALL
-            .into_iter()
-            .find(|t| t.allowed(app.actor.as_ref()))
-            .unwrap_or(BooksTab::Shift);
+        // Without a shift the treasurer starts on the day close, not on an empty shift tab.
+        let tab = if app.shift.is_none() && BooksTab::Day.allowed(app.actor.as_ref()) {
+            BooksTab::Day
+        } else {
+            BooksTab::ALL
+                .into_iter()
+                .find(|t| t.allowed(app.actor.as_ref()))
+                .unwrap_or(BooksTab::Shift)
+        };
         BooksScreen {
             tab,
             error: None,
@@ -408,71 +411,12 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
                 Err(e) => report(app, Err(e)),
             }
         }
-        BooksAction::DayLoad => {
-            let Some(date) = parse_date(&s.day.date) else {
-                report(app, Err(bad_date(&s.day.date)));
-                return;
-            };
-            let result = load_day(app, date);
-            match result {
-                Ok((status, journals)) => {
-                    if let Some(s) = screen(app) {
-                        s.day.status = Some(status);
-                        s.day.journals = journals;
-                    }
-                }
-                Err(e) => {
-                    if let Some(s) = screen(app) {
-                        s.day.status = None;
-                        s.day.journals.clear();
-                    }
-                    report(app, Err(e));
-                }
-            }
-        }
-        BooksAction::DayPost => {
-            let Some(actor) = app.actor.clone() else {
-                return;
-            };
-            let Some(date) = parse_date(&s.day.date) else {
-                report(app, Err(bad_date(&s.day.date)));
-                return;
-            };
-            match app.shop.close_day(&actor, date) {
-                Ok(posted) => {
-                    // The day's books are final: the daily backup (if set and not made yet
-                    // today) is taken now, beside the till; its outcome is logged.
-                    let _ = app.start_daily_backup();
-                    apply(app, BooksAction::DayLoad);
-                    let text = format!("{} ({})", t(lang, "books.posted_done"), posted.len());
-                    report(app, Ok(text));
-                }
-                Err(e) => report(app, Err(e)),
-            }
-        }
-        BooksAction::DayReverse => {
-            let Some(actor) = app.actor.clone() else {
-                return;
-            };
-            let Some(date) = parse_date(&s.day.date) else {
-                report(app, Err(bad_date(&s.day.date)));
-                return;
-            };
-            match app
-                .shop
-                .reverse_day(&actor, date, &s.day.reverse_reason, s.day.reclose)
-            {
-                Ok(written) => {
-                    apply(app, BooksAction::DayLoad);
-                    if let Some(s) = screen(app) {
-                        s.day.reverse_reason.clear();
-                    }
-                    let text = format!("{} ({})", t(lang, "books.reversed_done"), written.len());
-                    report(app, Ok(text));
-                }
-                Err(e) => report(app, Err(e)),
-            }
-        }
+        BooksAction::DayLoad
+        | BooksAction::DayAskPost
+        | BooksAction::DayPost
+        | BooksAction::DayAskReverse
+        | BooksAction::DayReverse
+        | BooksAction::DayCancel => day::apply(app, &s, action),
         BooksAction::TrialBalance => {
             let result = range_date(&s.ledger.from)
                 .and_then(|f| Ok((f, range_date(&s.ledger.to)?)))
@@ -593,70 +537,6 @@ fn shu_report(app: &TillApp, tab: &ShuTab) -> Result<ShuReport, KasirError> {
         jasa_modal_percent: percent(&tab.modal)?,
     };
     app.shop.shu_report(year, &params)
-}
-
-/// The day's status and its journals: posted ones when closed, else the preview.
-fn load_day(app: &TillApp, date: NaiveDate) -> Result<(DayStatus, Vec<JournalView>), KasirError> {
-    let lang = app.lang;
-    let status = app.shop.day_status(date)?;
-    let mut views = Vec::new();
-    if status.closed {
-        for j in &status.journals {
-            let lines: Vec<_> = j
-                .lines
-                .iter()
-                .map(|l| {
-                    (
-                        l.code.clone(),
-                        books_names::account_name(&l.code, &l.name, lang),
-                        l.debit,
-                        l.credit,
-                        l.memo.clone(),
-                    )
-                })
-                .collect();
-            views.push(JournalView {
-                title: format!(
-                    "{} · {} · {}",
-                    j.number,
-                    j.business_unit,
-                    books_names::memo(&j.memo, lang)
-                ),
-                posted: true,
-                total_debit: lines.iter().map(|l| l.2).sum(),
-                total_credit: lines.iter().map(|l| l.3).sum(),
-                lines,
-            });
-        }
-    } else {
-        let names: BTreeMap<String, String> = app
-            .shop
-            .accounts()?
-            .into_iter()
-            .map(|a| {
-                let name = books_names::account_name(&a.code, &a.name, lang);
-                (a.code, name)
-            })
-            .collect();
-        for (u, j) in app.shop.preview_day(date)? {
-            let lines: Vec<_> = j
-                .lines()
-                .iter()
-                .map(|l| {
-                    let name = names.get(&l.account).cloned().unwrap_or_default();
-                    (l.account.clone(), name, l.debit, l.credit, l.memo.clone())
-                })
-                .collect();
-            views.push(JournalView {
-                title: format!("{} · {}", t(lang, "books.preview"), u.as_str()),
-                posted: false,
-                total_debit: lines.iter().map(|l| l.2).sum(),
-                total_credit: lines.iter().map(|l| l.3).sum(),
-                lines,
-            });
-        }
-    }
-    Ok((status, views))
 }
 
 fn submit_count(app: &mut TillApp, tab: &ShiftTab) {
@@ -848,7 +728,7 @@ pub fn books_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>)
         .auto_shrink([false, false])
         .show(ui, |ui| match s.tab {
             BooksTab::Shift => shift_ui(&ctx, ui, &mut s.shift, actions),
-            BooksTab::Day => day_ui(lang, ui, &mut s.day, actions),
+            BooksTab::Day => day::day_ui(lang, ui, &mut s.day, actions),
             BooksTab::Ledger => ledger_ui(lang, ui, &mut s.ledger, actions),
             BooksTab::Member => member_ui(lang, ui, &mut s.member, actions),
             BooksTab::Shu => shu_ui(lang, ui, &mut s.shu, actions),
@@ -985,104 +865,6 @@ fn shift_ui(c: &Ctx, ui: &mut egui::Ui, tab: &mut ShiftTab, actions: &mut Vec<Ac
                 }
             });
         });
-}
-
-/// Debit/credit table of one journal with its totals.
-fn journal_ui(lang: Lang, ui: &mut egui::Ui, j: &JournalView, salt: usize) {
-    ui.horizontal(|ui| {
-        ui.strong(&j.title);
-        if j.posted {
-            ui.colored_label(GOOD, t(lang, "books.posted"));
-        } else {
-            ui.label(t(lang, "books.not_posted"));
-        }
-    });
-    egui::Grid::new(("books_journal", salt))
-        .striped(true)
-        .num_columns(5)
-        .show(ui, |ui| {
-            super::header_row(
-                ui,
-                lang,
-                &[
-                    "books.account",
-                    "books.account_name",
-                    "books.debit",
-                    "books.credit",
-                    "books.memo",
-                ],
-            );
-            for (code, name, debit, credit, memo) in &j.lines {
-                ui.label(code);
-                ui.label(name);
-                money_cell(ui, *debit);
-                money_cell(ui, *credit);
-                ui.label(memo);
-                ui.end_row();
-            }
-            ui.strong(t(lang, "books.total"));
-            ui.label("");
-            ui.strong(format_rupiah(j.total_debit));
-            ui.strong(format_rupiah(j.total_credit));
-            if j.total_debit == j.total_credit {
-                ui.colored_label(GOOD, t(lang, "books.balanced"));
-            } else {
-                ui.colored_label(ERROR, t(lang, "books.unbalanced"));
-            }
-            ui.end_row();
-        });
-    ui.add_space(8.0);
-}
-
-fn day_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut DayTab, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
-        let r = field(ui, t(lang, "books.date"), &mut tab.date, 110.0);
-        if super::login::submitted(ui, &r) || ui.button(t(lang, "books.show")).clicked() {
-            act(actions, BooksAction::DayLoad);
-        }
-        if ui.button(t(lang, "books.post")).clicked() {
-            act(actions, BooksAction::DayPost);
-        }
-    });
-    if let Some(st) = &tab.status {
-        if st.closed {
-            ui.colored_label(GOOD, format!("{} {}", st.date, t(lang, "books.day_closed")));
-        } else {
-            ui.label(format!("{} {}", st.date, t(lang, "books.day_open")));
-        }
-        if !st.open_shifts.is_empty() {
-            ui.colored_label(
-                ERROR,
-                format!(
-                    "{}: {}",
-                    t(lang, "books.open_shifts"),
-                    st.open_shifts.join(", ")
-                ),
-            );
-        }
-        if tab.journals.is_empty() {
-            ui.label(t(lang, "books.no_journals"));
-        }
-    }
-    for (i, j) in tab.journals.iter().enumerate() {
-        journal_ui(lang, ui, j, i);
-    }
-    if tab.status.as_ref().is_some_and(|s| s.closed) {
-        ui.separator();
-        ui.strong(t(lang, "books.reverse_title"));
-        ui.horizontal(|ui| {
-            field(
-                ui,
-                t(lang, "books.reverse_reason"),
-                &mut tab.reverse_reason,
-                360.0,
-            );
-            ui.checkbox(&mut tab.reclose, t(lang, "books.reclose"));
-            if ui.button(t(lang, "books.reverse")).clicked() {
-                act(actions, BooksAction::DayReverse);
-            }
-        });
-    }
 }
 
 fn ledger_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut LedgerTab, actions: &mut Vec<Action>) {

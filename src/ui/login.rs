@@ -147,6 +147,12 @@ pub fn open_shift_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
         .as_ref()
         .map(|a| a.name.clone())
         .unwrap_or_default();
+    // The back office came here by choice: it can go back without opening a shift.
+    let back_home = app
+        .actor
+        .as_ref()
+        .filter(|a| !a.role.works_counter())
+        .map(|a| super::home_screen(a.role));
     let Screen::OpenShift { counts, error } = &mut app.screen else {
         return actions;
     };
@@ -207,6 +213,11 @@ pub fn open_shift_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 ui.colored_label(ERROR, e.as_str());
             }
             ui.add_space(8.0);
+            if let Some(home) = back_home {
+                if ui.button(t(lang, "shift.back_office")).clicked() {
+                    actions.push(Action::GoBack(home));
+                }
+            }
             if ui.button(t(lang, "till.logout")).clicked() {
                 actions.push(Action::Logout);
             }

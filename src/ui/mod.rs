@@ -280,6 +280,16 @@ pub enum Screen {
     Back(Back),
 }
 
+/// The back-office screen a role that does not work a counter lands on after login.
+pub fn home_screen(role: Role) -> BackKind {
+    match role {
+        Role::Bendahara => BackKind::Books,
+        Role::Gudang => BackKind::Stock,
+        Role::Admin => BackKind::Settings,
+        Role::Kasir | Role::Apoteker => BackKind::Products,
+    }
+}
+
 /// Which back-office screen to go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackKind {
@@ -803,7 +813,7 @@ impl TillApp {
             Action::GoBack(kind) => self.go_back(kind),
             Action::GoSelling => {
                 if self.may(Permission::Sell) {
-                    self.after_login_screen();
+                    self.go_selling();
                 }
             }
             Action::ProductsSearch => {
@@ -911,18 +921,23 @@ impl TillApp {
         }
     }
 
-    /// Selling when the role sells (after the float is counted), else the back office.
+    /// A counter role sells (after the float is counted); the back office lands on its own
+    /// screen without a shift: the treasurer on the books, the warehouse on stock, the admin
+    /// on the settings.
     fn after_login_screen(&mut self) {
-        let lang = self.lang;
-        if !self.may(Permission::Sell) {
-            let kind = if self.may(Permission::ManageCatalog) {
-                BackKind::Products
-            } else {
-                BackKind::Members
-            };
-            self.go_back(kind);
+        let Some(role) = self.actor.as_ref().map(|a| a.role) else {
+            return;
+        };
+        if role.works_counter() {
+            self.go_selling();
             return;
         }
+        self.go_back(home_screen(role));
+    }
+
+    /// The selling screen with this till's open shift, or the float count to open one.
+    fn go_selling(&mut self) {
+        let lang = self.lang;
         match self.shop.current_shift(&self.till) {
             Ok(Some(s)) => {
                 self.shift = Some(s);
