@@ -348,6 +348,10 @@ fn a_pkp_receipt_states_whole_rupiah_ppn_the_dpp_the_npwp_and_marks_its_lines() 
     );
 }
 
+fn price_label(plu: u32, rupiah: u32) -> String {
+    kasir::domain::label::make_label("21IIIIIPPPPP", plu, rupiah).unwrap()
+}
+
 #[test]
 fn a_label_code_sells_its_weight_and_the_receipt_line_shows_it() {
     let (_dir, db) = demo_shop();
@@ -365,6 +369,46 @@ fn a_label_code_sells_its_weight_and_the_receipt_line_shows_it() {
     );
     assert!(out.contains("0,250 kg x Rp40.000"), "{out}");
     assert!(out.contains("Rp10.000"), "{out}");
+
+    // A Rp18.500 label of bawang merah rings up Rp18.500, the price the customer holds,
+    // for 0,463 kg: 18 500 ÷ 40 000 = 0,4625 kg, rounded up to the gram.
+    assert_eq!(price_label(105, 18_500), "2100105185003");
+    let out = ok(&db, &["sale", "--pay", "cash:20000", "2100105185003"]);
+    assert!(out.contains("0,463 kg x Rp40.000"), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("0,463 kg"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("Rp18.500"),
+        "the line shows the printed price: {out}"
+    );
+    let total = out
+        .lines()
+        .find(|l| l.to_uppercase().contains("TOTAL"))
+        .unwrap_or_default();
+    assert!(
+        total.contains("Rp18.500"),
+        "the total is the printed price: {out}"
+    );
+    assert!(out.contains("Rp1.500"), "change from Rp20.000: {out}");
+    // A member pays the label's price too (the anggota price is Rp39.000/kg).
+    let out = ok(
+        &db,
+        &[
+            "sale",
+            "--member",
+            "A0001",
+            "--pay",
+            "cash:20000",
+            "2100105185003",
+        ],
+    );
+    let line = out
+        .lines()
+        .find(|l| l.contains("0,463 kg"))
+        .unwrap_or_default();
+    assert!(line.contains("Rp18.500"), "a member pays the label: {out}");
 
     let sales = json(&db, &["sales", "list"]);
     // Unknown item code, zero weight and a bad check digit change nothing.

@@ -83,12 +83,22 @@ pub struct CartLine {
     /// The supervisor (username) who approved selling this product beyond stock on hand.
     #[serde(default)]
     pub oversell_approved_by: Option<String>,
+    /// The price printed on a label-scale price code: the line's amount before discount,
+    /// whatever its weight and tier (the label states the price). A quantity, unit or price
+    /// change makes it an ordinary weighed line again.
+    #[serde(default)]
+    pub label_price: Option<Decimal>,
 }
 
 impl CartLine {
-    /// qty × unit price − discount, in whole rupiah.
+    /// The label's printed price, or qty × unit price in whole rupiah; before discount.
+    pub fn gross(&self) -> Decimal {
+        self.label_price
+            .unwrap_or_else(|| round_rupiah(self.qty * self.unit_price))
+    }
+    /// The line's gross less its discount, in whole rupiah.
     pub fn amount(&self) -> Decimal {
-        round_rupiah(self.qty * self.unit_price) - self.discount
+        self.gross() - self.discount
     }
     /// The quantity in the product's base unit.
     pub fn base_qty(&self) -> Decimal {
@@ -224,6 +234,34 @@ impl Cart {
             discount: Decimal::ZERO,
             prescription: None,
             oversell_approved_by: None,
+            label_price: None,
+        });
+        Ok(self.lines.len() - 1)
+    }
+
+    /// Add a weighed item from a label-scale price code: its own line, costing exactly the
+    /// printed `price` for `qty` (the weight the label stands for), at the shelf price
+    /// whether or not a member is attached.
+    pub fn add_labelled(
+        &mut self,
+        item: ItemRef,
+        qty: Decimal,
+        price: Decimal,
+    ) -> Result<usize, CartError> {
+        check_qty(qty, item.weighed)?;
+        if price <= Decimal::ZERO || round_rupiah(price) != price {
+            return Err(CartError::BadPrice);
+        }
+        self.lines.push(CartLine {
+            unit_price: item.prices.umum,
+            item,
+            qty,
+            tier: PriceTier::Umum,
+            price_override: None,
+            discount: Decimal::ZERO,
+            prescription: None,
+            oversell_approved_by: None,
+            label_price: Some(price),
         });
         Ok(self.lines.len() - 1)
     }
@@ -246,6 +284,7 @@ impl Cart {
             discount: Decimal::ZERO,
             prescription: Some(rx),
             oversell_approved_by: None,
+            label_price: None,
         });
         Ok(self.lines.len() - 1)
     }
@@ -259,10 +298,15 @@ impl Cart {
             .sum()
     }
 
-    /// Change the quantity of a line.
+    /// Change the quantity of a line. A label line weighed again becomes an ordinary
+    /// weighed line: the new weight at its tier's price, no longer the printed price.
     pub fn set_qty(&mut self, line: usize, qty: Decimal) -> Result<(), CartError> {
         let l = self.lines.get(line).ok_or(CartError::NoSuchLine)?;
         check_qty(qty, l.item.weighed)?;
+        if l.label_price.is_some() && qty == l.qty {
+            return Ok(());
+        }
+        self.lines[line].label_price = None;
         self.lines[line].qty = qty;
         self.reprice(line);
         Ok(())
@@ -279,7 +323,7 @@ impl Cart {
     /// Give a discount in rupiah on a whole line (0 removes it). At most the line's amount.
     pub fn set_discount(&mut self, line: usize, discount: Decimal) -> Result<(), CartError> {
         let l = self.lines.get_mut(line).ok_or(CartError::NoSuchLine)?;
-        let gross = round_rupiah(l.qty * l.unit_price);
+        let gross = l.gross();
         if discount < Decimal::ZERO || discount > gross || round_rupiah(discount) != discount {
             return Err(CartError::BadDiscount);
         }
@@ -296,6 +340,7 @@ impl Cart {
         }
         l.price_override = price;
         l.discount = Decimal::ZERO;
+        l.label_price = None;
         self.reprice(line);
         Ok(())
     }
@@ -311,6 +356,7 @@ impl Cart {
         l.item = item;
         l.price_override = None;
         l.discount = Decimal::ZERO;
+        l.label_price = None;
         self.reprice(line);
         Ok(())
     }
@@ -328,6 +374,10 @@ impl Cart {
         let l = &mut self.lines[i];
         if let Some(p) = l.price_override {
             l.unit_price = p;
+            return;
+        }
+        if l.label_price.is_some() {
+            // The label states the price: no member or grosir tier applies.
             return;
         }
         let (price, tier) = l.item.prices.resolve(l.qty, member);
@@ -649,6 +699,54 @@ pub(crate) mod tests {
                 remaining: dec!(7350)
             })
         );
+    }
+
+    #[test]
+    fn a_label_line_costs_its_printed_price_until_it_is_weighed_again() {
+        let mut c = Cart::default();
+        // Bawang 40 000/kg (anggota 39 000); the label says Rp18 500 for 0,463 kg.
+        let onion = item(1, dec!(40000), dec!(39000), true);
+        let i = c
+            .add_labelled(onion.clone(), dec!(0.463), dec!(18500))
+            .unwrap();
+        assert_eq!(c.lines[i].amount(), dec!(18500));
+        assert_eq!(c.totals(NO_TAX).total, dec!(18500));
+        // A member's price does not apply: the label states the price.
+        c.set_member(Some(member_for_test()));
+        assert_eq!(c.lines[i].amount(), dec!(18500));
+        assert_eq!(c.lines[i].tier, PriceTier::Umum);
+        // A discount comes off the printed price, and at most all of it.
+        assert_eq!(c.set_discount(i, dec!(18520)), Err(CartError::BadDiscount));
+        c.set_discount(i, dec!(500)).unwrap();
+        assert_eq!(c.totals(NO_TAX).total, dec!(18000));
+        c.set_discount(i, dec!(0)).unwrap();
+        // Scanning the same label again is a line of its own.
+        let j = c
+            .add_labelled(onion.clone(), dec!(0.463), dec!(18500))
+            .unwrap();
+        assert_eq!((j, c.totals(NO_TAX).total), (1, dec!(37000)));
+        c.remove(j).unwrap();
+        // Confirming the same weight in F4 keeps the label; a new weight is an ordinary
+        // weighed line at the member's price.
+        c.set_qty(i, dec!(0.463)).unwrap();
+        assert_eq!(c.lines[i].amount(), dec!(18500));
+        c.set_qty(i, dec!(0.5)).unwrap();
+        assert_eq!(c.lines[i].label_price, None);
+        assert_eq!(c.lines[i].amount(), dec!(19500));
+        // A supervisor's price replaces the label too.
+        let k = c.add_labelled(onion, dec!(0.463), dec!(18500)).unwrap();
+        c.override_price(k, Some(dec!(30000))).unwrap();
+        assert_eq!(c.lines[k].amount(), dec!(13890));
+        let bad = item(2, dec!(40000), dec!(39000), true);
+        assert_eq!(
+            c.add_labelled(bad.clone(), dec!(0.4), dec!(0)),
+            Err(CartError::BadPrice)
+        );
+        assert_eq!(
+            c.add_labelled(bad, dec!(0), dec!(100)),
+            Err(CartError::QtyNotPositive)
+        );
+        assert_eq!(c.lines.len(), 2);
     }
 
     proptest! {

@@ -74,7 +74,7 @@ pub struct LabelCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LabelError {
     BadCheckDigit,
-    /// The weight is zero, or the price buys less than a gram.
+    /// The weight or price is zero (or the product has no shelf price to weigh a price by).
     ZeroWeight,
 }
 
@@ -214,28 +214,44 @@ impl LabelLayout {
     }
 }
 
-/// The quantity in kilograms a label stands for, given the product's shelf (umum) price per
-/// kilogram.
+/// What a label sells: the weight in kilograms and, for a price code, the printed price
+/// that is the line's amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelSale {
+    pub qty: Decimal,
+    /// The printed price in rupiah (price codes only): the line costs exactly this.
+    pub price: Option<Decimal>,
+}
+
+/// What a label sells, given the product's shelf (umum) price per kilogram.
 ///
-/// A weight code is its weight. A price code is the printed price divided by the shelf
-/// price, cut DOWN to the gram: the line then costs weight × unit price, which is never
-/// more than the printed price (the customer's tier — anggota, grosir — is never above the
-/// shelf price, so it stays at or under the label too). A price that buys less than a
-/// gram is a zero weight and is refused.
-pub fn label_qty(label: &LabelCode, shelf_price_per_kg: Decimal) -> Result<Decimal, LabelError> {
-    let grams = match label.field {
-        LabelField::Weight => Decimal::from(label.value),
+/// A weight code is its weight, priced like any weighed line. A price code's amount is the
+/// printed price, exactly; its weight is the printed price divided by the shelf price,
+/// rounded UP to the gram, in the customer's favour: the customer is credited with at least
+/// the goods they pay for (weight × shelf price ≥ printed price, and less than one gram's
+/// price above it). Stock moves by that weight. A shelf price of zero or less gives no
+/// weight and is refused.
+pub fn label_qty(label: &LabelCode, shelf_price_per_kg: Decimal) -> Result<LabelSale, LabelError> {
+    let (grams, price) = match label.field {
+        LabelField::Weight => (Decimal::from(label.value), None),
         LabelField::Price => {
             if shelf_price_per_kg <= Decimal::ZERO {
                 return Err(LabelError::ZeroWeight);
             }
-            (Decimal::from(label.value) * Decimal::ONE_THOUSAND / shelf_price_per_kg).floor()
+            let printed = Decimal::from(label.value);
+            (
+                (printed * Decimal::ONE_THOUSAND / shelf_price_per_kg).ceil(),
+                Some(printed),
+            )
         }
     };
     if grams <= Decimal::ZERO {
         return Err(LabelError::ZeroWeight);
     }
-    Ok(grams / Decimal::ONE_THOUSAND)
+    Ok(LabelSale {
+        qty: grams / Decimal::ONE_THOUSAND,
+        price,
+    })
 }
 
 /// A label code for `plu` with `value` in `pattern` (check digit added), for the demo's
@@ -335,17 +351,36 @@ mod tests {
     }
 
     #[test]
-    fn price_codes_never_charge_more_than_printed() {
+    fn price_codes_sell_the_printed_price_and_round_the_weight_up() {
         let price = |rp| LabelCode {
             plu: 1,
             field: LabelField::Price,
             value: rp,
         };
-        // 18 500 at 15 000/kg buys 1,2333… kg: cut to 1,233 kg = 18 495.
-        assert_eq!(label_qty(&price(18_500), dec!(15000)), Ok(dec!(1.233)));
-        assert_eq!(label_qty(&price(18_600), dec!(15000)), Ok(dec!(1.24)));
+        let sale = |qty, rp| {
+            Ok(LabelSale {
+                qty,
+                price: Some(Decimal::from(rp)),
+            })
+        };
+        // 18 500 at 40 000/kg is 0,4625 kg: rounded up to 0,463 kg, still Rp18 500.
         assert_eq!(
-            label_qty(&price(10), dec!(15000)),
+            label_qty(&price(18_500), dec!(40000)),
+            sale(dec!(0.463), 18_500)
+        );
+        // 18 500 at 15 000/kg is 1,2333… kg: 1,234 kg.
+        assert_eq!(
+            label_qty(&price(18_500), dec!(15000)),
+            sale(dec!(1.234), 18_500)
+        );
+        assert_eq!(
+            label_qty(&price(18_600), dec!(15000)),
+            sale(dec!(1.24), 18_600)
+        );
+        // Rp10 buys less than a gram of rice: the customer gets the gram.
+        assert_eq!(label_qty(&price(10), dec!(15000)), sale(dec!(0.001), 10));
+        assert_eq!(
+            label_qty(&price(10), Decimal::ZERO),
             Err(LabelError::ZeroWeight)
         );
         let weight = LabelCode {
@@ -353,17 +388,27 @@ mod tests {
             field: LabelField::Weight,
             value: 1250,
         };
-        assert_eq!(label_qty(&weight, dec!(15000)), Ok(dec!(1.25)));
-        for rp in [1u32, 99, 18_555, 40_001, 999_999] {
-            for unit in [dec!(13000), dec!(14500), dec!(55000), dec!(17333)] {
-                if let Ok(q) = label_qty(&price(rp), unit) {
-                    assert!(q * unit <= Decimal::from(rp), "{rp} at {unit}: {q}");
-                    assert!(
-                        (q + dec!(0.001)) * unit > Decimal::from(rp),
-                        "{rp} at {unit}"
-                    );
-                }
-            }
+        assert_eq!(
+            label_qty(&weight, dec!(15000)),
+            Ok(LabelSale {
+                qty: dec!(1.25),
+                price: None
+            })
+        );
+    }
+
+    proptest::proptest! {
+        /// The customer never gets less than they pay for, and gets less than one gram more.
+        #[test]
+        fn price_codes_never_short_the_customer(rp in 1u32..=999_999_999, unit in 1u32..=2_000_000) {
+            let code = LabelCode { plu: 1, field: LabelField::Price, value: rp };
+            let unit = Decimal::from(unit);
+            let printed = Decimal::from(rp);
+            let sale = label_qty(&code, unit).unwrap();
+            proptest::prop_assert_eq!(sale.price, Some(printed));
+            proptest::prop_assert_eq!(sale.qty, (sale.qty * Decimal::ONE_THOUSAND).trunc() / Decimal::ONE_THOUSAND);
+            proptest::prop_assert!(sale.qty * unit >= printed, "{} at {}: {}", rp, unit, sale.qty);
+            proptest::prop_assert!((sale.qty - dec!(0.001)) * unit < printed, "{} at {}: {}", rp, unit, sale.qty);
         }
     }
 }

@@ -27,7 +27,7 @@ impl Shop {
         if let Some(item) = registered {
             return self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE));
         }
-        if let Some((item, qty)) = self.label_item(&e.code)? {
+        if let Some((item, sale)) = self.label_item(&e.code)? {
             if e.qty.is_some() {
                 return Err(KasirError::invalid(
                     format!(
@@ -40,7 +40,11 @@ impl Shop {
                     ),
                 ));
             }
-            return self.add_item(cart, item, qty);
+            self.check_scan(cart, &item, sale.qty)?;
+            return Ok(match sale.price {
+                Some(price) => cart.add_labelled(item, sale.qty, price)?,
+                None => cart.add(item, sale.qty)?,
+            });
         }
         let item = self.find_item(&e.code)?;
         self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE))

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::Shop;
 use crate::domain::cart::ItemRef;
-use crate::domain::label::{label_qty, LabelError, LabelLayout, LayoutError};
+use crate::domain::label::{label_qty, LabelError, LabelLayout, LabelSale, LayoutError};
 use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -184,10 +184,11 @@ impl Shop {
             .unwrap_or(0))
     }
 
-    /// If `code` is a label-scale code of the shop's layout: its product and the quantity
-    /// (kilograms) to sell. `None`: not a label code. A matching code with a bad check
-    /// digit, an unknown item code or a zero weight is refused.
-    pub fn label_item(&self, code: &str) -> Result<Option<(ItemRef, Decimal)>> {
+    /// If `code` is a label-scale code of the shop's layout: its product and what to sell
+    /// (the kilograms and, for a price code, the printed price as the line's amount).
+    /// `None`: not a label code. A matching code with a bad check digit, an unknown item
+    /// code or a zero weight is refused.
+    pub fn label_item(&self, code: &str) -> Result<Option<(ItemRef, LabelSale)>> {
         let layout = self.label_layout()?;
         let Some(read) = layout.read(code) else {
             return Ok(None);
@@ -213,8 +214,8 @@ impl Shop {
                     ),
                 )
             })?;
-        let qty = label_qty(&label, item.prices.umum).map_err(|_| zero_weight(code))?;
-        Ok(Some((item, qty)))
+        let sale = label_qty(&label, item.prices.umum).map_err(|_| zero_weight(code))?;
+        Ok(Some((item, sale)))
     }
 
     /// Record that a weighed line's weight was typed rather than read, with what the scale
@@ -317,17 +318,20 @@ mod tests {
             // Beras medium curah 13 000/kg, 1 250 g.
             (w(101, 1250), ok("BRS-CRM", dec!(1.25), dec!(16250))),
             (w(108, 5), ok("CBR-CRH", dec!(0.005), dec!(275))),
-            // Beras premium 14 500/kg, label Rp18 500: 1,275 kg = Rp18 488 (never above).
-            (p(102, 18_500), ok("BRS-CRP", dec!(1.275), dec!(18488))),
-            // Bawang merah 40 000/kg, label Rp10 000: exactly 250 g.
+            // A price label costs exactly its price; the weight is rounded up to the gram.
+            // Beras premium 14 500/kg, label Rp18 500: 1,2758… kg → 1,276 kg.
+            (p(102, 18_500), ok("BRS-CRP", dec!(1.276), dec!(18500))),
+            // Bawang merah 40 000/kg, label Rp18 500: 0,4625 kg → 0,463 kg.
+            (p(105, 18_500), ok("BWM-CRH", dec!(0.463), dec!(18500))),
+            // Label Rp10 000: exactly 250 g.
             (p(105, 10_000), ok("BWM-CRH", dec!(0.25), dec!(10000))),
+            // Rp10 buys less than a gram of rice: the customer gets the gram.
+            (p(101, 10), ok("BRS-CRM", dec!(0.001), dec!(10))),
             (bad_check, Err("check digit")),
             (w(999, 1250), Err("item code 999 is not in the catalog")),
             (p(999, 5000), Err("item code 999 is not in the catalog")),
             (w(101, 0), Err("weight is zero")),
             (p(101, 0), Err("weight is zero")),
-            // Rp10 buys less than a gram of rice.
-            (p(101, 10), Err("weight is zero")),
             (format!("2*{}", w(101, 1250)), Err("without a quantity")),
             // A 22 prefix is no pattern of the layout: looked up as a barcode.
             ("2200101012500".into(), Err("not")),
