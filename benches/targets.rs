@@ -1,4 +1,4 @@
-//! The performance targets of DESIGN.md, each measured next to a bare baseline in the same run
+//! The performance targets in docs/PERFORMANCE.md, each measured next to a bare baseline in the same run
 //! (docs/PERFORMANCE.md has the figures and the commands).
 //!
 //! Shops are generated once into `target/tmp/perf-shops/` (`Shop::generate`, the same code

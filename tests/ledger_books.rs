@@ -1,4 +1,4 @@
-//! The books through the real services: the worked day of DOMAIN.md to the rupiah, random
+//! The books through the real services: a worked sembako day (the coop chart of accounts) to the rupiah, random
 //! days that must always post balanced journals matching the day's sales, posted days that
 //! refuse change, reversals that net to zero.
 

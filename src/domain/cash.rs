@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use super::money::{AllowSen, Amount, Quantity};
 use serde::{Deserialize, Serialize};
 
-/// Notes and coins in circulation, smallest first (DOMAIN.md).
+/// Notes and coins in circulation, smallest first.
 pub const DENOMINATIONS: [i64; 10] = [
     100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000,
 ];

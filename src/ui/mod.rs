@@ -1785,7 +1785,7 @@ impl TillApp {
         for a in actions {
             self.apply(a);
         }
-        // X11 without an input method: an enabled IME swallows every key (DESIGN.md).
+        // X11 without an input method: an enabled IME swallows every key.
         ui.ctx().output_mut(|o| o.ime = None);
         if !self.drawn {
             self.drawn = true;
