@@ -20,13 +20,14 @@ impl Shop {
     pub fn scan_into(&self, cart: &mut Cart, entry: &str) -> Result<usize> {
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
-        // A code the catalog knows as a barcode is that product, even with an in-store
-        // prefix; otherwise a label-scale code carries its own weight (or price) and is one
-        // weighed line.
-        let registered = crate::store::catalog::item_by_barcode(self.store.conn(), e.code.trim())?;
-        if let Some(item) = registered {
-            return self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE));
-        }
+        // A code the catalog knows (barcode or SKU) is that product, even with an in-store
+        // prefix; only an unknown code is read as a label-scale code, which carries its own
+        // weight (or price) and is one weighed line. One lookup for a known code.
+        let unknown = match self.find_item(&e.code) {
+            Ok(item) => return self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE)),
+            Err(e @ (KasirError::UnknownCode(_) | KasirError::BadCode(..))) => e,
+            Err(other) => return Err(other),
+        };
         if let Some((item, sale)) = self.label_item(&e.code)? {
             if e.qty.is_some() {
                 return Err(KasirError::invalid(
@@ -46,8 +47,7 @@ impl Shop {
                 None => cart.add(item, sale.qty)?,
             });
         }
-        let item = self.find_item(&e.code)?;
-        self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE))
+        Err(unknown)
     }
 
     /// Add an item found by code or picked from a search, under the same drug rules.
