@@ -6,6 +6,8 @@
 //! binary; `KASIR_LONG=1`: 2000 (library) and 200 (binary) per till.
 
 mod common;
+#[path = "two_tills/races.rs"]
+mod races;
 use common::*;
 
 use std::collections::BTreeSet;

@@ -95,7 +95,7 @@ impl Shop {
             )?;
         }
         let over_limit_ok = kasbon_approver.is_some();
-        self.store.write_with_reads(|tx| {
+        self.store.write(|tx| {
             let shift = self.require_shift(till)?;
             self.check_cart_pharmacy(till, cart)?;
             // Stock as it is now, inside the write: another till may just have sold the last.

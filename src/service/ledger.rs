@@ -354,6 +354,23 @@ impl Shop {
                 ),
             ));
         }
+        let at = stamp(self.now());
+        // The checks, the day's activity and the journals are read inside the write: a
+        // shift opened or a sale made a moment before is seen, and nothing can slip in
+        // between the reading and the posting.
+        self.store
+            .write(|tx| self.post_day_in(tx, actor, date, &at))
+    }
+
+    /// The checks and writes of [`Shop::close_day`], inside its transaction.
+    fn post_day_in(
+        &self,
+        tx: &rusqlite::Transaction,
+        actor: &Actor,
+        date: NaiveDate,
+        at: &str,
+    ) -> Result<Vec<JournalRecord>> {
+        let d = day(date);
         let status = self.day_status(date)?;
         if status.closed {
             return Err(KasirError::invalid(
@@ -379,7 +396,7 @@ impl Shop {
         for (u, j) in &journals {
             let mut lines = Vec::new();
             for l in j.lines() {
-                let acc = q::account_by_code(self.store.conn(), &l.account)?.ok_or_else(|| {
+                let acc = q::account_by_code(tx, &l.account)?.ok_or_else(|| {
                     KasirError::invalid(
                         format!("Akun {} tidak ada", l.account),
                         format!("No account {}", l.account),
@@ -389,57 +406,50 @@ impl Shop {
             }
             resolved.push((*u, lines, j.total()));
         }
-        let d = day(date);
-        let at = stamp(self.now());
-        self.store.write(|tx| {
-            let mut n = q::journal_count(tx)?;
-            for (u, lines, total) in &resolved {
-                n += 1;
-                q::insert_journal(
-                    tx,
-                    &NewJournal {
-                        uuid: &new_uuid(),
-                        number: &format!("J{n:06}"),
-                        business_date: &d,
-                        business_unit: u.as_str(),
-                        kind: "day",
-                        memo: &crate::domain::books_names::day_close_memo(
-                            &d.to_string(),
-                            u.as_str(),
-                        ),
-                        posted_at: &at,
-                        posted_by: &actor.username,
-                        reverses: None,
-                        stock_through: None,
-                    },
-                    lines,
-                )?;
-                audit::append(
-                    tx,
-                    &audit::AuditEntry {
-                        at: &at,
-                        user_id: actor.user_id,
-                        actor: &actor.username,
-                        action: "journal_post",
-                        detail: &format!("J{n:06} {d} {} total={total}", u.as_str()),
-                        approver: None,
-                    },
-                )?;
-            }
-            q::insert_day_event(tx, &d, "close", &at, &actor.username, None)?;
+        let mut n = q::journal_count(tx)?;
+        for (u, lines, total) in &resolved {
+            n += 1;
+            q::insert_journal(
+                tx,
+                &NewJournal {
+                    uuid: &new_uuid(),
+                    number: &format!("J{n:06}"),
+                    business_date: &d,
+                    business_unit: u.as_str(),
+                    kind: "day",
+                    memo: &crate::domain::books_names::day_close_memo(&d.to_string(), u.as_str()),
+                    posted_at: at,
+                    posted_by: &actor.username,
+                    reverses: None,
+                    stock_through: None,
+                },
+                lines,
+            )?;
             audit::append(
                 tx,
                 &audit::AuditEntry {
-                    at: &at,
+                    at: at,
                     user_id: actor.user_id,
                     actor: &actor.username,
-                    action: "day_close",
-                    detail: &format!("{d} journals={}", resolved.len()),
+                    action: "journal_post",
+                    detail: &format!("J{n:06} {d} {} total={total}", u.as_str()),
                     approver: None,
                 },
-            )
-        })?;
-        q::live_day_journals(self.store.conn(), &d)
+            )?;
+        }
+        q::insert_day_event(tx, &d, "close", at, &actor.username, None)?;
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                at: at,
+                user_id: actor.user_id,
+                actor: &actor.username,
+                action: "day_close",
+                detail: &format!("{d} journals={}", resolved.len()),
+                approver: None,
+            },
+        )?;
+        q::live_day_journals(tx, &d)
     }
 
     /// Correct a posted day: every live journal of `date` gets a reversing journal (the
@@ -464,34 +474,32 @@ impl Shop {
                 "Reversing a day needs a reason (--reason)",
             ));
         }
-        let status = self.day_status(date)?;
-        if !status.closed {
-            return Err(KasirError::invalid(
-                format!("Hari {} belum ditutup: tidak ada yang dibalik", status.date),
-                format!("Day {} is not closed: nothing to reverse", status.date),
-            ));
-        }
-        let d = status.date.clone();
         let at = stamp(self.now());
-        let mut ids = Vec::new();
-        for j in &status.journals {
-            let mut lines = Vec::new();
-            for l in &j.lines {
-                let acc = q::account_by_code(self.store.conn(), &l.code)?.ok_or_else(|| {
-                    KasirError::invalid(
-                        format!("Akun {} tidak ada", l.code),
-                        format!("No account {}", l.code),
-                    )
-                })?;
-                // debit ↔ credit
-                lines.push((acc.id, l.credit, l.debit, l.memo.clone()));
-            }
-            ids.push((j.id, j.number.clone(), j.business_unit.clone(), lines));
-        }
-        let mut written: Vec<String> = Vec::new();
+        // Reversal and re-close are one transaction, checks and all: either the day is
+        // posted again from the data as it stands, or nothing changed.
         self.store.write(|tx| {
+            let status = self.day_status(date)?;
+            if !status.closed {
+                return Err(KasirError::invalid(
+                    format!("Hari {} belum ditutup: tidak ada yang dibalik", status.date),
+                    format!("Day {} is not closed: nothing to reverse", status.date),
+                ));
+            }
+            let d = status.date.clone();
             let mut n = q::journal_count(tx)?;
-            for (id, number, u, lines) in &ids {
+            let mut written: Vec<String> = Vec::new();
+            for j in &status.journals {
+                let mut lines = Vec::new();
+                for l in &j.lines {
+                    let acc = q::account_by_code(tx, &l.code)?.ok_or_else(|| {
+                        KasirError::invalid(
+                            format!("Akun {} tidak ada", l.code),
+                            format!("No account {}", l.code),
+                        )
+                    })?;
+                    // debit ↔ credit
+                    lines.push((acc.id, l.credit, l.debit, l.memo.clone()));
+                }
                 n += 1;
                 let num = format!("J{n:06}");
                 q::insert_journal(
@@ -500,15 +508,15 @@ impl Shop {
                         uuid: &new_uuid(),
                         number: &num,
                         business_date: &d,
-                        business_unit: u,
+                        business_unit: &j.business_unit,
                         kind: "reversal",
-                        memo: &format!("Balik {number}: {reason}"),
+                        memo: &format!("Balik {}: {reason}", j.number),
                         posted_at: &at,
                         posted_by: &actor.username,
-                        reverses: Some(*id),
+                        reverses: Some(j.id),
                         stock_through: None,
                     },
-                    lines,
+                    &lines,
                 )?;
                 written.push(num);
             }
@@ -520,19 +528,19 @@ impl Shop {
                     user_id: actor.user_id,
                     actor: &actor.username,
                     action: "day_reverse",
-                    detail: &format!("{d} reversed={} reason={reason}", ids.len()),
+                    detail: &format!("{d} reversed={} reason={reason}", status.journals.len()),
                     approver: None,
                 },
-            )
-        })?;
-        let mut out: Vec<JournalRecord> = q::journals_between(self.store.conn(), &d, &d)?
-            .into_iter()
-            .filter(|j| written.contains(&j.number))
-            .collect();
-        if reclose {
-            out.extend(self.close_day(actor, date)?);
-        }
-        Ok(out)
+            )?;
+            let mut out: Vec<JournalRecord> = q::journals_between(tx, &d, &d)?
+                .into_iter()
+                .filter(|j| written.contains(&j.number))
+                .collect();
+            if reclose {
+                out.extend(self.post_day_in(tx, actor, date, &at)?);
+            }
+            Ok(out)
+        })
     }
 
     /// The chart of accounts.

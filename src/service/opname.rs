@@ -57,6 +57,13 @@ pub struct OpnameReport {
     pub net_value: Decimal,
 }
 
+fn needs_approval() -> KasirError {
+    KasirError::invalid(
+        "Selisih opname harus disetujui supervisor (--approve-user U --approve-pin P)",
+        "Count variances need a supervisor's approval (--approve-user U --approve-pin P)",
+    )
+}
+
 fn no_open() -> KasirError {
     KasirError::invalid(
         "Tidak ada opname yang sedang berjalan (kasir opname start)",
@@ -76,20 +83,22 @@ impl Shop {
             Permission::ReceiveStock,
             crate::domain::user::Act::StartOpname,
         )?;
-        if let Some(s) = q::open_session(self.store.conn())? {
-            return Err(KasirError::invalid(
-                format!(
-                    "Opname #{} sejak {} masih berjalan — selesaikan dulu",
-                    s.id, s.started_at
-                ),
-                format!(
-                    "Count #{} since {} is still under way — finish it first",
-                    s.id, s.started_at
-                ),
-            ));
-        }
         let at = stamp(self.now());
         let id = self.store.write(|tx| {
+            // Only one count at a time: looked for inside the write, so two starts at
+            // once open one count.
+            if let Some(s) = q::open_session(tx)? {
+                return Err(KasirError::invalid(
+                    format!(
+                        "Opname #{} sejak {} masih berjalan — selesaikan dulu",
+                        s.id, s.started_at
+                    ),
+                    format!(
+                        "Count #{} since {} is still under way — finish it first",
+                        s.id, s.started_at
+                    ),
+                ));
+            }
             let id = q::insert_session(
                 tx,
                 &super::new_uuid(),
@@ -159,6 +168,11 @@ impl Shop {
             .unwrap_or_default();
         let at = stamp(self.now());
         self.store.write(|tx| {
+            // The count under way is still the one this count belongs to (not finished by
+            // another till a moment before).
+            if q::open_session(tx)?.map(|s| s.id) != Some(session.id) {
+                return Err(no_open());
+            }
             // The books at this moment, read inside the write transaction so no sale slips
             // between the reading and the recording.
             let expected = match &batch_row {
@@ -260,8 +274,10 @@ impl Shop {
             Permission::ReceiveStock,
             crate::domain::user::Act::FinishOpname,
         )?;
+        // The supervisor's PIN is checked first (a wrong PIN is counted, in its own
+        // write); what is booked is read again inside the write below.
         let session = q::open_session(self.store.conn())?.ok_or_else(no_open)?;
-        let preview = self.variance_of(session.clone())?;
+        let preview = self.variance_of(session)?;
         let any_variance = preview.lines.iter().any(|l| !l.variance.is_zero());
         let approved = match approver {
             Some((u, pin)) => {
@@ -273,18 +289,22 @@ impl Shop {
                 )?;
                 Some(a)
             }
-            None if any_variance => return Err(KasirError::invalid(
-                "Selisih opname harus disetujui supervisor (--approve-user U --approve-pin P)",
-                "Count variances need a supervisor's approval (--approve-user U --approve-pin P)",
-            )),
+            None if any_variance => return Err(needs_approval()),
             None => None,
         };
-        let counts = q::counts(self.store.conn(), session.id)?;
-        let at = stamp(self.now());
-        let note = format!("opname #{}", session.id);
         let now = self.now();
-        self.store.write(|tx| {
+        let at = stamp(now);
+        // The session, its counts and the variances are read inside the write: a count
+        // recorded or a count finished by another till a moment before is seen.
+        let (session, preview) = self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "selisih opname", "count adjustment")?;
+            let session = q::open_session(tx)?.ok_or_else(no_open)?;
+            let preview = self.variance_of(session.clone())?;
+            if approved.is_none() && preview.lines.iter().any(|l| !l.variance.is_zero()) {
+                return Err(needs_approval());
+            }
+            let counts = q::counts(tx, session.id)?;
+            let note = format!("opname #{}", session.id);
             for k in &counts {
                 let variance = count_variance(k.counted, k.expected);
                 if variance.is_zero() {
@@ -357,9 +377,10 @@ impl Shop {
                     ),
                     approver: approved.as_ref().map(|a| a.username.as_str()),
                 },
-            )
+            )?;
+            let session = q::session(tx, session.id)?.ok_or_else(no_open)?;
+            Ok((session, preview))
         })?;
-        let session = q::session(self.store.conn(), session.id)?.ok_or_else(no_open)?;
         Ok(OpnameReport { session, ..preview })
     }
 }

@@ -91,7 +91,7 @@ impl Shop {
         // returning the same line waits for this one, then sees it).
         let number = self
             .store
-            .write_with_reads(|tx| self.book_return(tx, actor, sup, till, sale_no, items))?;
+            .write(|tx| self.book_return(tx, actor, sup, till, sale_no, items))?;
         q::by_number(self.store.conn(), &number)?
             .ok_or_else(|| KasirError::invalid("Retur hilang", "Return vanished"))
     }

@@ -41,30 +41,33 @@ impl Shop {
                 ),
             ));
         }
-        if let Some(today) = self.today_closed()? {
-            return Err(KasirError::invalid(
-                format!("Hari {today} sudah ditutup bendahara: shift baru tidak bisa dibuka — jual lagi besok, atau bendahara membalik penutupan hari"),
-                format!("Day {today} has been closed by the treasurer: no new shift can open — sell again tomorrow, or the treasurer reverses the day close"),
-            ));
-        }
-        if let Some(open) = q::open_on(self.store.conn(), till)? {
-            return Err(KasirError::invalid(
-                format!(
-                    "Shift di {till} masih terbuka (dibuka {} oleh {})",
-                    open.opened_at, open.cashier
-                ),
-                format!(
-                    "A shift on {till} is still open (opened {} by {})",
-                    open.opened_at, open.cashier
-                ),
-            ));
-        }
         let unit = self
             .till_unit(till)?
             .map(|u| u.as_str())
             .unwrap_or("sembako");
         let at = stamp(self.now());
+        // Checked inside the write: a day closed or a shift opened on this till a moment
+        // before (another process) is seen, so a till never has two open shifts and no
+        // shift opens on a posted day.
         let id = self.store.write(|tx| {
+            if let Some(today) = self.today_closed()? {
+                return Err(KasirError::invalid(
+                    format!("Hari {today} sudah ditutup bendahara: shift baru tidak bisa dibuka — jual lagi besok, atau bendahara membalik penutupan hari"),
+                    format!("Day {today} has been closed by the treasurer: no new shift can open — sell again tomorrow, or the treasurer reverses the day close"),
+                ));
+            }
+            if let Some(open) = q::open_on(tx, till)? {
+                return Err(KasirError::invalid(
+                    format!(
+                        "Shift di {till} masih terbuka (dibuka {} oleh {})",
+                        open.opened_at, open.cashier
+                    ),
+                    format!(
+                        "A shift on {till} is still open (opened {} by {})",
+                        open.opened_at, open.cashier
+                    ),
+                ));
+            }
             let id = q::insert(
                 tx,
                 &NewShift {

@@ -210,23 +210,26 @@ impl Shop {
             Permission::Sell,
             crate::domain::user::Act::CloseShift,
         )?;
-        let shift = self.require_shift(till)?;
-        let summary = self.shift_summary(&shift)?;
-        let counted = count.total();
-        let diff = counted - summary.expected_cash;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if self.off_by_more_than_limit(&summary, count)? && reason.is_none() {
-            return Err(KasirError::invalid(
-                "Hitungan kas tidak cocok melebihi batas: hitung ulang, atau tutup dengan alasan (--reason)",
-                "The cash count is off by more than the limit: count again, or close with a reason (--reason)",
-            ));
-        }
         let now = self.now();
-        let report = self.report_of(&summary, Some((count, reason, now)), lang)?;
-        let text = kasir_receipts::shift_report_text(&report, self.paper()?, lang.receipts());
         let at = stamp(now);
         let date = day(now.date());
+        // What the drawer should hold is worked out inside the write: a sale, refund or
+        // cash move committed a moment before (another process) is in the Z report, and a
+        // second close of the same shift finds it closed.
         self.store.write(|tx| {
+            let shift = self.require_shift(till)?;
+            let summary = self.shift_summary(&shift)?;
+            let counted = count.total();
+            let diff = counted - summary.expected_cash;
+            if self.off_by_more_than_limit(&summary, count)? && reason.is_none() {
+                return Err(KasirError::invalid(
+                    "Hitungan kas tidak cocok melebihi batas: hitung ulang, atau tutup dengan alasan (--reason)",
+                    "The cash count is off by more than the limit: count again, or close with a reason (--reason)",
+                ));
+            }
+            let report = self.report_of(&summary, Some((count, reason, now)), lang)?;
+            let text = kasir_receipts::shift_report_text(&report, self.paper()?, lang.receipts());
             shifts::insert_count(tx, shift.id, "close", count)?;
             q::insert_close(
                 tx,
@@ -256,11 +259,11 @@ impl Shop {
                     ),
                     approver: None,
                 },
-            )
-        })?;
-        let close = q::close_of(self.store.conn(), shift.id)?
-            .ok_or_else(|| KasirError::invalid("Shift hilang", "Shift vanished"))?;
-        Ok(ShiftClosed { close, report })
+            )?;
+            let close = q::close_of(tx, shift.id)?
+                .ok_or_else(|| KasirError::invalid("Shift hilang", "Shift vanished"))?;
+            Ok(ShiftClosed { close, report })
+        })
     }
 
     /// The stored Z report of a closed shift; `None` picks the last closed shift of `till`.
@@ -299,23 +302,25 @@ impl Shop {
                 "Cash in/out needs a reason",
             ));
         }
-        let shift = self.require_shift(till)?;
-        if kind == CashMoveKind::Out {
-            let expected = self.shift_summary(&shift)?.expected_cash;
-            if amount > expected {
-                return Err(KasirError::invalid(
-                    "Kas di laci tidak cukup untuk dikeluarkan",
-                    "Not enough cash in the drawer to pay that out",
-                ));
-            }
-        }
         let now = self.now();
         let (at, date) = (stamp(now), day(now.date()));
         let k = match kind {
             CashMoveKind::In => "in",
             CashMoveKind::Out => "out",
         };
+        // The drawer is read inside the write: two payouts at once never take out more
+        // than it holds.
         self.store.write(|tx| {
+            let shift = self.require_shift(till)?;
+            if kind == CashMoveKind::Out {
+                let expected = self.shift_summary(&shift)?.expected_cash;
+                if amount > expected {
+                    return Err(KasirError::invalid(
+                        "Kas di laci tidak cukup untuk dikeluarkan",
+                        "Not enough cash in the drawer to pay that out",
+                    ));
+                }
+            }
             q::insert_cash_move(
                 tx,
                 &NewCashMove {
@@ -363,34 +368,27 @@ impl Shop {
             crate::domain::user::Act::TakeRepayment,
         )?;
         positive(amount)?;
-        let m = self.member(member_no)?;
-        if amount > m.kasbon_balance {
-            return Err(KasirError::invalid(
-                format!(
-                    "Pembayaran {} melebihi saldo kasbon {}",
-                    format_rupiah(amount),
-                    format_rupiah(m.kasbon_balance)
-                ),
-                format!(
-                    "Repayment {} is more than the credit balance {}",
-                    format_rupiah(amount),
-                    format_rupiah(m.kasbon_balance)
-                ),
-            ));
-        }
-        let shift = self.require_shift(till)?;
         let now = self.now();
         let (at, date) = (stamp(now), day(now.date()));
-        self.store.write(|tx| {
-            // The balance may have moved since it was read (another till).
-            let fresh = members::by_id(tx, m.id)?
-                .ok_or_else(|| KasirError::NoSuchMember(m.number.clone()))?;
-            if amount > fresh.kasbon_balance {
+        // The balance and the shift are read inside the write (another till may have just
+        // taken a repayment or closed the shift).
+        let number = self.store.write(|tx| {
+            let m = self.member(member_no)?;
+            if amount > m.kasbon_balance {
                 return Err(KasirError::invalid(
-                    "Saldo kasbon berubah, coba lagi",
-                    "The credit balance changed, try again",
+                    format!(
+                        "Pembayaran {} melebihi saldo kasbon {}",
+                        format_rupiah(amount),
+                        format_rupiah(m.kasbon_balance)
+                    ),
+                    format!(
+                        "Repayment {} is more than the credit balance {}",
+                        format_rupiah(amount),
+                        format_rupiah(m.kasbon_balance)
+                    ),
                 ));
             }
+            let shift = self.require_shift(till)?;
             // The unit the member owes is the one repaid: this till's unit first, then the
             // others; what no unit's kasbon accounts for goes to this till's unit.
             let owed = crate::store::ledger::kasbon_owed_by_unit(tx, m.id)?;
@@ -435,8 +433,9 @@ impl Shop {
                     ),
                     approver: None,
                 },
-            )
+            )?;
+            Ok(m.number)
         })?;
-        self.member(&m.number)
+        self.member(&number)
     }
 }

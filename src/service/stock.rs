@@ -380,7 +380,7 @@ impl Shop {
         let supplier_id = supplier.as_ref().map(|s| s.id);
         let supplier_code = supplier.as_ref().map(|s| s.code.clone());
         let now = self.now();
-        let (id, doc_no) = self.store.write_with_reads(|tx| {
+        let (id, doc_no) = self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "penerimaan barang", "goods received")?;
             // Cash from a drawer: never more than it holds, read in this transaction.
             if let Some(shift) = &drawer {

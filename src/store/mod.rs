@@ -58,12 +58,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v19_label_scale.sql")),
         M::up(include_str!("schema_v20_print_tills.sql")),
         M::up(include_str!("schema_v21_lookups.sql")),
+        M::up(include_str!("schema_v22_once.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    21
+    22
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -243,6 +244,12 @@ impl Store {
         // A migration that rebuilds a table other tables point at (journals) needs foreign
         // keys off while it runs, as SQLite prescribes; such a migration checks them itself
         // before it commits (`foreign_key_check`).
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if (10..22).contains(&version) {
+            check_before_v22(&self.conn)?;
+        }
         self.conn.execute_batch("PRAGMA foreign_keys=OFF")?;
         let migrated = migrations()
             .to_latest(&mut self.conn)
@@ -293,19 +300,17 @@ impl Store {
         &self.conn
     }
 
-    /// Run `f` in one immediate write transaction: all of it is committed, or none.
-    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        self.write_with_reads(f)
-    }
-
-    /// [`Store::write`] for a use case that also reads through [`Store::conn`] (its checks,
-    /// settings, prices): those reads run inside the same immediate transaction, so they see
-    /// what it will commit against, no other till can change it in between, and the whole
-    /// use case takes the file's locks once instead of once per read.
-    pub fn write_with_reads<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    /// Run a use case in one immediate write transaction: all of it is committed, or none.
+    /// The transaction takes the file's write lock before `f` runs, so everything `f`
+    /// reads — through `tx` or through [`Store::conn`] (its checks, settings, prices) — is
+    /// read inside it: no other till can change it between the check and the write, and
+    /// the use case takes the locks once. A row the schema refuses (a day posted twice, a
+    /// return above what was sold, a second open shift on a till) comes back as the
+    /// refusal it stands for, not as SQLite's words.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let tx =
             Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(busy)?;
-        let out = f(&tx)?;
+        let out = f(&tx).map_err(refusal)?;
         tx.commit().map_err(busy)?;
         Ok(out)
     }
@@ -321,6 +326,33 @@ impl Store {
         } else {
             Err(KasirError::DbCorrupt(rows.join("; ")))
         }
+    }
+}
+
+/// Schema 22 refuses a second live day journal for a date and unit. A file that already
+/// holds one (two day closes that raced before it) is not upgraded: the books of that day
+/// count twice, and only a person can say which close stands. The refusal names the day;
+/// reversing it with the program that wrote it (`kasir day reverse`) reverses both and
+/// posts the day once, after which the upgrade goes through. Nothing is dropped.
+fn check_before_v22(c: &Connection) -> Result<()> {
+    let twice: Option<(String, String)> = opt(c.query_row(
+        "SELECT business_date, business_unit FROM journals j
+         WHERE kind = 'day' AND NOT EXISTS (SELECT 1 FROM journals r WHERE r.reverses = j.id)
+         GROUP BY business_date, business_unit HAVING count(*) > 1
+         ORDER BY business_date LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    ))?;
+    match twice {
+        None => Ok(()),
+        Some((date, unit)) => Err(KasirError::invalid(
+            format!(
+                "Hari {date} unit {unit} terposting dua kali (dua jurnal hari yang berlaku) — database tidak diperbarui. Dengan versi kasir sebelumnya jalankan `kasir day reverse --date {date} --reason \"posting ganda\"`, lalu buka lagi dengan versi ini"
+            ),
+            format!(
+                "Day {date} unit {unit} is posted twice (two live day journals) — the database was not upgraded. With the previous kasir version run `kasir day reverse --date {date} --reason \"posted twice\"`, then open it with this version again"
+            ),
+        )),
     }
 }
 
@@ -340,6 +372,44 @@ pub(crate) fn is_corruption(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase)
     )
+}
+
+/// A row the schema refuses (schema_v22_once, `shifts_open_per_till`), as the refusal it
+/// stands for; any other error as it is.
+fn refusal(e: KasirError) -> KasirError {
+    let KasirError::Db(db) = &e else {
+        return e;
+    };
+    if db.sqlite_error_code() != Some(rusqlite::ErrorCode::ConstraintViolation) {
+        return e;
+    }
+    let text = db.to_string();
+    let (id, en) = if text.contains("kasir: day already closed")
+        || text.contains("kasir: day journal already posted")
+    {
+        (
+            "Hari itu sudah ditutup dan diposting (oleh proses lain barusan) — tidak diposting dua kali",
+            "That day is already closed and posted (by another process just now) — not posted twice",
+        )
+    } else if text.contains("kasir: day not closed") {
+        (
+            "Hari itu belum ditutup: tidak ada yang dibalik",
+            "That day is not closed: nothing to reverse",
+        )
+    } else if text.contains("kasir: return above sold") {
+        (
+            "Retur melebihi yang dijual dikurangi yang sudah diretur — tidak dicatat",
+            "The return is more than was sold less what came back already — not recorded",
+        )
+    } else if text.contains("shifts.till") {
+        (
+            "Shift di till itu sudah terbuka (dibuka barusan) — tidak dibuka dua kali",
+            "A shift on that till is already open (opened just now) — not opened twice",
+        )
+    } else {
+        return e;
+    };
+    KasirError::invalid(id, en)
 }
 
 fn busy(e: rusqlite::Error) -> KasirError {
@@ -761,6 +831,64 @@ mod tests {
             .query_row("SELECT role FROM accounts WHERE code = '3-1201'", [], |r| r
                 .get::<_, String>(0))
             .is_ok_and(|r| r == "equity.opening"));
+        s.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn a_shop_with_a_day_posted_twice_is_not_upgraded_until_that_day_is_reversed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        let journal = |id: i64, kind: &str, reverses: &str| {
+            format!(
+                "INSERT INTO journals(id, uuid, number, business_date, business_unit, kind, memo,
+                                      posted_at, posted_by, reverses)
+                 VALUES ({id}, 'j{id}', 'J00000{id}', '2026-12-01', 'sembako', '{kind}', 'm', 't',
+                         'a', {reverses});"
+            )
+        };
+        {
+            let mut c = Connection::open(&db).unwrap();
+            migrations().to_version(&mut c, 21).unwrap();
+            // Two closes that raced: two live day journals for one date and unit.
+            c.execute_batch(&(journal(1, "day", "NULL") + &journal(2, "day", "NULL")))
+                .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let e = Store::open(&db, OpenMode::Existing).err().unwrap();
+        let en = e.message(crate::i18n::Lang::En);
+        assert!(
+            en.contains("Day 2026-12-01 unit sembako is posted twice"),
+            "{en}"
+        );
+        assert!(e
+            .message(crate::i18n::Lang::Id)
+            .contains("terposting dua kali"));
+        let version = |db: &Path| -> i64 {
+            Connection::open(db)
+                .unwrap()
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(version(&db), 21, "not upgraded");
+        // The day reversed (both journals) and posted once, as the earlier program does.
+        Connection::open(&db)
+            .unwrap()
+            .execute_batch(
+                &(journal(3, "reversal", "1")
+                    + &journal(4, "reversal", "2")
+                    + &journal(5, "day", "NULL")),
+            )
+            .unwrap();
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        assert_eq!(version(&db), 22);
+        // From now on the file itself refuses a second live day journal, in clear words.
+        let again = s.write(|tx| {
+            tx.execute_batch(&journal(6, "day", "NULL"))?;
+            Ok(())
+        });
+        let en = again.err().unwrap().message(crate::i18n::Lang::En);
+        assert!(en.contains("already closed and posted"), "{en}");
         s.integrity_check().unwrap();
     }
 

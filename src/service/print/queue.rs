@@ -487,7 +487,7 @@ impl Shop {
         if gate.answered_before && !before {
             let at = stamp(self.now());
             self.store
-                .write_with_reads(|tx| q::remember_answer(tx, till, &answers_key, &at))?;
+                .write(|tx| q::remember_answer(tx, till, &answers_key, &at))?;
         }
         Ok(PrinterReport {
             printer: printer.to_string(),
