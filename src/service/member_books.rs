@@ -231,9 +231,10 @@ impl Shop {
             };
             out.push((m.id, amt("pokok")?, amt("wajib")?, amt("sukarela")?));
         }
-        let rule = self.kasbon_rule()?;
         let at = stamp(self.now());
         self.store.write(|tx| {
+            // The rule as it stands in this transaction (not one changed a moment before).
+            let rule = self.kasbon_rule()?;
             for (id, p, w, s) in &out {
                 q::upsert_savings(tx, *id, *p, *w, *s, &at)?;
             }

@@ -309,10 +309,6 @@ impl Shop {
         if opts.payment == Payment::Cash && supplier.is_some() && cash_from.is_none() {
             return Err(cash_source_missing());
         }
-        let drawer = match &cash_from {
-            Some(CashSource::Drawer { till }) => Some(self.require_shift(till)?),
-            _ => None,
-        };
         let now = self.now();
         let at = stamp(now);
         let mut resolved = Vec::with_capacity(lines.len());
@@ -382,7 +378,12 @@ impl Shop {
         let now = self.now();
         let (id, doc_no) = self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "penerimaan barang", "goods received")?;
-            // Cash from a drawer: never more than it holds, read in this transaction.
+            // Cash from a drawer: from its open shift, never more than it holds, both read
+            // in this transaction.
+            let drawer = match &cash_from {
+                Some(CashSource::Drawer { till }) => Some(self.require_shift(till)?),
+                _ => None,
+            };
             if let Some(shift) = &drawer {
                 let expected = self.shift_summary(shift)?.expected_cash;
                 if total > expected {
@@ -594,12 +595,12 @@ impl Shop {
                 "A supplier needs a code and a name",
             ));
         }
-        if q::supplier(self.store.conn(), code)?.is_some_and(|s| s.code.eq_ignore_ascii_case(code))
-        {
-            return Err(KasirError::Duplicate(format!("supplier {code}")));
-        }
-        self.store
-            .write(|tx| q::insert_supplier(tx, &super::new_uuid(), code, name, phone, address))
+        self.store.write(|tx| {
+            if q::supplier(tx, code)?.is_some_and(|s| s.code.eq_ignore_ascii_case(code)) {
+                return Err(KasirError::Duplicate(format!("supplier {code}")));
+            }
+            q::insert_supplier(tx, &super::new_uuid(), code, name, phone, address)
+        })
     }
 
     /// Suppliers with what the coop owes each (deliveries on credit).
@@ -629,38 +630,36 @@ impl Shop {
         }
         let item = self.find_item(code)?;
         let (base, batch_row) = self.base_and_batch(&item, qty, batch)?;
-        let c = self.store.conn();
-        let (on_hand, _, _) = q::position(c, item.product_id)?;
-        let available = match &batch_row {
-            Some(b) => b.on_hand,
-            None => on_hand,
-        };
-        if base > available {
-            return Err(KasirError::invalid(
-                format!(
-                    "{}: stok hanya {} {}, tidak bisa menghapus {}",
-                    item.name,
-                    crate::domain::money::format_qty(available),
-                    q::of_product(c, item.product_id)?
-                        .map(|p| p.base_unit)
-                        .unwrap_or_default(),
-                    crate::domain::money::format_qty(base)
-                ),
-                format!(
-                    "{}: only {} on hand, cannot write off {}",
-                    item.name,
-                    crate::domain::money::format_qty(available),
-                    crate::domain::money::format_qty(base)
-                ),
-            ));
-        }
         let at = stamp(self.now());
         let batch_id = batch_row.as_ref().map(|b| b.id);
-        let product = q::of_product(c, item.product_id)?
+        let product = q::of_product(self.store.conn(), item.product_id)?
             .ok_or_else(|| KasirError::UnknownCode(code.to_string()))?;
         let now = self.now();
         let value = self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "penghapusan stok", "write-off")?;
+            // What is on hand now, read in this transaction: a sale on another till a moment
+            // before is counted.
+            let available = match batch_id {
+                Some(b) => q::batch_on_hand(tx, b)?,
+                None => q::position(tx, item.product_id)?.0,
+            };
+            if base > available {
+                return Err(KasirError::invalid(
+                    format!(
+                        "{}: stok hanya {} {}, tidak bisa menghapus {}",
+                        item.name,
+                        crate::domain::money::format_qty(available),
+                        product.base_unit,
+                        crate::domain::money::format_qty(base)
+                    ),
+                    format!(
+                        "{}: only {} on hand, cannot write off {}",
+                        item.name,
+                        crate::domain::money::format_qty(available),
+                        crate::domain::money::format_qty(base)
+                    ),
+                ));
+            }
             let moves = issue(
                 tx,
                 item.product_id,
@@ -723,16 +722,17 @@ impl Shop {
             ),
             None => None,
         };
-        let today = self.now().date();
-        let yesterday = super::day(today - chrono::Duration::days(1));
-        let expired: Vec<ExpiryRow> = q::expiring(self.store.conn(), &yesterday)?
-            .into_iter()
-            .filter(|e| only.is_none_or(|p| p == e.product_id))
-            .collect();
         let now = self.now();
+        let yesterday = super::day(now.date() - chrono::Duration::days(1));
         let at = stamp(now);
         self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "penghapusan stok", "write-off")?;
+            // The expired batches as they hold now: one sold or written off a moment
+            // before (another till) is not written off twice.
+            let expired: Vec<ExpiryRow> = q::expiring(tx, &yesterday)?
+                .into_iter()
+                .filter(|e| only.is_none_or(|p| p == e.product_id))
+                .collect();
             let mut out = Vec::new();
             for e in &expired {
                 let moves = issue(
