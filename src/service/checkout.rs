@@ -8,7 +8,7 @@ use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
 use crate::domain::cart::{Cart, CartLine, ItemRef, PayError, Tender, TenderKind};
 use crate::domain::money::{AllowSen, Amount};
-use crate::domain::stock::issue_cost;
+use crate::domain::stock::{fefo_plan, issue_cost};
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::members;
@@ -348,12 +348,18 @@ fn take_stock(
     };
     let today_s = day(today);
     let batches = stock::batches_with_stock(tx, product)?;
-    let (fresh, expired): (Vec<_>, Vec<_>) = batches
-        .into_iter()
-        .partition(|b| b.expiry.as_deref().is_none_or(|e| e >= today_s.as_str()));
-    let available: Decimal = fresh.iter().map(|b| b.on_hand).sum();
-    if line.item.batch_tracked && available < base {
-        return Err(match expired.first() {
+    let listed: Vec<_> = batches
+        .iter()
+        .map(|b| (b.id, b.expiry.as_deref(), b.on_hand))
+        .collect();
+    // Goods that are not batch-tracked may still have dated batches (food with an expiry
+    // date): those are taken first expiry first too, the rest from undated stock.
+    let plan = fefo_plan(&listed, base, Some(&today_s.as_str()));
+    if line.item.batch_tracked && plan.rest > Decimal::ZERO {
+        let expired = batches
+            .iter()
+            .find(|b| b.expiry.as_deref().is_some_and(|e| e < today_s.as_str()));
+        return Err(match expired {
             Some(b) => KasirError::ExpiredBatch {
                 product: line.item.name.clone(),
                 batch: b.batch_no.clone(),
@@ -361,31 +367,18 @@ fn take_stock(
             },
             None => KasirError::NotEnoughBatchStock {
                 product: line.item.name.clone(),
-                available: available / line.item.factor,
+                available: plan.from_batches() / line.item.factor,
                 unit: line.item.unit.clone(),
             },
         });
     }
-    // Goods that are not batch-tracked may still have dated batches (food with an expiry
-    // date): those are taken first expiry first too, the rest from undated stock.
-    let mut left = base;
     let mut total_cost = Decimal::ZERO;
     let (mut on_hand, mut value) = (on_hand, value);
-    for b in fresh {
-        if left.is_zero() {
-            break;
-        }
-        let take = left.min(b.on_hand);
+    for (batch, take) in plan.moves() {
         let cost = issue_cost(take, on_hand, value, last_cost);
-        stock::record_after(tx, &mv(Some(b.id), take, cost), on_hand, value)?;
+        stock::record_after(tx, &mv(batch, take, cost), on_hand, value)?;
         on_hand -= take;
         value -= cost;
-        total_cost += cost;
-        left -= take;
-    }
-    if !left.is_zero() {
-        let cost = issue_cost(left, on_hand, value, last_cost);
-        stock::record_after(tx, &mv(None, left, cost), on_hand, value)?;
         total_cost += cost;
     }
     Ok(total_cost)

@@ -14,6 +14,7 @@ use super::shift_close::supervisor;
 use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
 use crate::domain::money::{format_qty, round_cash_down, round_money, round_rupiah};
+use crate::domain::stock::take_in_order;
 use crate::domain::tax::returned_share;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -253,28 +254,18 @@ impl Shop {
                 ref_id: Some(id),
                 note: Some(&number),
             };
-            if batches.is_empty() {
-                stock::record(tx, &mv(None, base, cost))?;
-                continue;
-            }
-            let (mut left, mut value_left) = (base, cost);
-            for (n, (b, room)) in batches.iter().enumerate() {
-                if left.is_zero() {
-                    break;
-                }
-                let take = left.min(*room);
-                let last = n + 1 == batches.len() || take == left;
-                let value = if last {
-                    value_left
-                } else {
-                    round_money(cost * take / base)
+            // Back into the batches the sale took them from, in the order it took them; the
+            // last batch taken back holds what is left of the value.
+            let moves = take_in_order(batches.iter().copied(), base).moves();
+            let last_batch = moves.iter().rposition(|(b, _)| b.is_some());
+            let mut value_left = cost;
+            for (n, (batch, take)) in moves.into_iter().enumerate() {
+                let value = match batch {
+                    Some(_) if Some(n) != last_batch => round_money(cost * take / base),
+                    _ => value_left,
                 };
-                stock::record(tx, &mv(Some(*b), take, value))?;
-                left -= take;
+                stock::record(tx, &mv(batch, take, value))?;
                 value_left -= value;
-            }
-            if !left.is_zero() {
-                stock::record(tx, &mv(None, left, value_left))?;
             }
         }
         if let Some(m) = member_id {

@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use super::catalog::CsvRows;
 use super::{stamp, Shop};
 use crate::domain::money::round_money;
-use crate::domain::stock::issue_cost;
+use crate::domain::stock::{fefo_plan, issue_cost};
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::catalog as cat;
@@ -207,20 +207,11 @@ pub(crate) fn issue(
     let plan: Vec<(Option<i64>, Decimal)> = match batch {
         Some(b) => vec![(Some(b), base)],
         None if tracked => {
-            let mut left = base;
-            let mut plan = Vec::new();
-            for b in q::batches_with_stock(tx, product_id)? {
-                if left.is_zero() {
-                    break;
-                }
-                let take = left.min(b.on_hand);
-                plan.push((Some(b.id), take));
-                left -= take;
-            }
-            if !left.is_zero() {
-                plan.push((None, left));
-            }
-            plan
+            let listed: Vec<_> = q::batches_with_stock(tx, product_id)?
+                .into_iter()
+                .map(|b| (b.id, b.expiry, b.on_hand))
+                .collect();
+            fefo_plan(&listed, base, None).moves()
         }
         None => vec![(None, base)],
     };
