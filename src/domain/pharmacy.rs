@@ -267,15 +267,34 @@ pub fn above_het(unit_price: Decimal, factor: Decimal, het: Option<Decimal>) -> 
     het.is_some_and(|h| unit_price > h * factor)
 }
 
-/// Drug classes with their own register and the monthly SIPNAP report.
+/// Drug classes with their own register (the psikotropika / narkotika book) and the monthly
+/// SIPNAP report: the one list the register, SIPNAP and their queries are built from.
+pub const REGISTER_CLASSES: [DrugClass; 2] = [DrugClass::Psikotropika, DrugClass::Narkotika];
+
+/// Whether a class goes in the register and SIPNAP.
 pub fn in_register(class: DrugClass) -> bool {
-    matches!(class, DrugClass::Psikotropika | DrugClass::Narkotika)
+    REGISTER_CLASSES.contains(&class)
+}
+
+/// The register's classes as they are stored (`products.drug_class`).
+pub fn register_class_names() -> Vec<&'static str> {
+    REGISTER_CLASSES.iter().map(|c| c.as_str()).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn only_psikotropika_and_narkotika_go_in_the_register() {
+        use DrugClass::*;
+        for c in [None, Bebas, BebasTerbatas, Keras, Oot] {
+            assert!(!in_register(c), "{c:?}");
+        }
+        assert!(in_register(Psikotropika) && in_register(Narkotika));
+        assert_eq!(register_class_names(), ["psikotropika", "narkotika"]);
+    }
 
     #[test]
     fn gerai_sells_only_bebas_and_apotek_needs_a_prescription() {

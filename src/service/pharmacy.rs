@@ -486,7 +486,12 @@ impl Shop {
             crate::domain::user::Act::ViewDrugRegister,
         )?;
         let (from, to) = month_range(month)?;
-        q::register(self.store.conn(), &super::day(from), &super::day(to))
+        q::register(
+            self.store.conn(),
+            &crate::domain::pharmacy::register_class_names(),
+            &super::day(from),
+            &super::day(to),
+        )
     }
 
     /// Prescriptions recorded in a month.
@@ -512,7 +517,7 @@ impl Shop {
         let (from, to) = month_range(month)?;
         st::movement(
             self.store.conn(),
-            &["psikotropika", "narkotika"],
+            &crate::domain::pharmacy::register_class_names(),
             &super::day(from),
             &super::day(to),
         )

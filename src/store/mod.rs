@@ -446,6 +446,16 @@ pub(crate) fn opt<T>(r: rusqlite::Result<T>) -> Result<Option<T>> {
     Ok(r.optional()?)
 }
 
+/// Fixed names (drug classes, kinds) as an SQL list for `IN (…)`: `'a','b'`. The names come
+/// from the program, never from input; a quote in one is dropped.
+pub(crate) fn text_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|k| format!("'{}'", k.replace('\'', "")))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Decimal money → stored minor units; amounts finer than 1/100 rupiah are refused.
 pub(crate) fn minor(d: rust_decimal::Decimal) -> Result<i64> {
     crate::domain::money::money_to_minor(d).ok_or_else(|| {

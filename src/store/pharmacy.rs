@@ -217,9 +217,16 @@ pub struct RegisterRow {
     pub rx_dispensing: Option<Dispensing>,
 }
 
-/// Every move of psikotropika and narkotika for `from <= at < to`, with running balances.
-pub fn register(c: &Connection, from: &str, to: &str) -> Result<Vec<RegisterRow>> {
-    let mut st = c.prepare(
+/// Every move of the drug classes `classes` (the register's: psikotropika and narkotika)
+/// for `from <= at < to`, with running balances.
+pub fn register(
+    c: &Connection,
+    classes: &[&str],
+    from: &str,
+    to: &str,
+) -> Result<Vec<RegisterRow>> {
+    let list = super::text_list(classes);
+    let mut st = c.prepare(&format!(
         "SELECT m.at, p.sku, p.name, p.drug_class, m.kind, b.batch_no, m.qty,
                 (SELECT coalesce(sum(qty), 0) FROM stock_moves m2 WHERE m2.product_id = m.product_id AND m2.id <= m.id),
                 CASE m.ref_type WHEN 'sale' THEN s.number
@@ -237,9 +244,9 @@ pub fn register(c: &Connection, from: &str, to: &str) -> Result<Vec<RegisterRow>
          LEFT JOIN prescriptions rx ON m.ref_type = 'sale' AND rx.sale_id = m.ref_id
               AND rx.line_no = (SELECT min(l.line_no) FROM sale_lines l
                                 WHERE l.sale_id = m.ref_id AND l.product_id = m.product_id)
-         WHERE p.drug_class IN ('psikotropika', 'narkotika') AND m.at >= ?1 AND m.at < ?2
-         ORDER BY p.sku, m.id",
-    )?;
+         WHERE p.drug_class IN ({list}) AND m.at >= ?1 AND m.at < ?2
+         ORDER BY p.sku, m.id"
+    ))?;
     let rows = st
         .query_map(params![from, to], |r| {
             Ok(RegisterRow {

@@ -142,6 +142,13 @@ fn holes() -> Vec<(&'static str, &'static str, Vec<String>)> {
             ]),
         ),
         (
+            "pharmacy.rs",
+            "list",
+            vec![super::text_list(
+                &crate::domain::pharmacy::register_class_names(),
+            )],
+        ),
+        (
             "returns.rs",
             "cond",
             v(&["r.business_date = ?1", "r.number = ?1"]),

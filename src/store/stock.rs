@@ -673,11 +673,7 @@ pub fn movement(
     from: &str,
     to: &str,
 ) -> Result<Vec<PeriodMovement>> {
-    let list = classes
-        .iter()
-        .map(|k| format!("'{}'", k.replace('\'', "")))
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = super::text_list(classes);
     let mut st = c.prepare(&format!(
         "SELECT p.id, p.sku, p.name, p.nie, p.drug_class, p.base_unit,
             coalesce(sum(CASE WHEN m.at < ?1 THEN m.qty END), 0),
