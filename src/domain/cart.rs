@@ -176,6 +176,23 @@ pub struct Settlement {
     pub change: Decimal,
 }
 
+/// What is left to pay in cash once the non-cash tenders are paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CashDue {
+    /// The total less the non-cash tenders (never below zero).
+    pub rest: Decimal,
+    /// What the customer pays in cash: the rest rounded down to the cash step, never
+    /// against the customer.
+    pub due: Decimal,
+}
+
+impl CashDue {
+    /// The rounding given to the customer on the cash part.
+    pub fn rounding(&self) -> Decimal {
+        self.rest - self.due
+    }
+}
+
 pub use super::tax::TaxRule;
 
 /// The cart.
@@ -414,6 +431,17 @@ impl Cart {
         tax.shares(&lines)
     }
 
+    /// What is due in cash after `non_cash` (QRIS, transfer, kasbon) is paid, rounded down
+    /// to `step`: the one reckoning the pay screen shows and [`Cart::settle`] takes.
+    pub fn cash_due(&self, non_cash: Decimal, step: Decimal) -> CashDue {
+        let total: Decimal = self.lines.iter().map(CartLine::amount).sum();
+        let rest = (total - non_cash).max(Decimal::ZERO);
+        CashDue {
+            rest,
+            due: round_cash_down(rest, step),
+        }
+    }
+
     /// Check the tenders against the total and work out rounding and change.
     ///
     /// Cash rounding (down to `step`, never against the customer) applies to the part paid in
@@ -458,12 +486,14 @@ impl Cart {
         if non_cash > total {
             return Err(PayError::NonCashOverpays { total, non_cash });
         }
-        let remaining = total - non_cash;
+        let CashDue {
+            rest: remaining,
+            due,
+        } = self.cash_due(non_cash, step);
         let cash = sum(TenderKind::Cash);
         let has_cash = tenders.iter().any(|t| t.kind == TenderKind::Cash);
         // What is left below the smallest coin after non-cash tenders is rounded away as if
         // paid in cash, so no Rp0 cash tender is needed for it.
-        let due = round_cash_down(remaining, step);
         let (rounding, cash_due) = if has_cash || due.is_zero() {
             (remaining - due, due)
         } else {
@@ -546,6 +576,35 @@ pub(crate) mod tests {
         pkp: false,
         effective_percent: dec!(11),
     };
+
+    #[test]
+    fn the_cash_due_shown_is_what_settling_takes() {
+        let mut cart = Cart::default();
+        cart.add(item(1, dec!(10750), dec!(10500), false), dec!(1))
+            .unwrap();
+        let due = cart.cash_due(dec!(5000), dec!(100));
+        assert_eq!(
+            (due.rest, due.due, due.rounding()),
+            (dec!(5750), dec!(5700), dec!(50))
+        );
+        let tender = |kind, amount| Tender {
+            kind,
+            amount,
+            reference: None,
+        };
+        let s = cart
+            .settle(
+                &[
+                    tender(TenderKind::Qris, dec!(5000)),
+                    tender(TenderKind::Cash, due.due),
+                ],
+                dec!(100),
+            )
+            .unwrap();
+        assert_eq!((s.rounding, s.change), (due.rounding(), dec!(0)));
+        // Non-cash tenders covering the total leave nothing to pay in cash.
+        assert_eq!(cart.cash_due(dec!(20000), dec!(100)).due, dec!(0));
+    }
 
     #[test]
     fn scanning_twice_adds_to_the_line_and_grosir_kicks_in() {

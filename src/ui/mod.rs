@@ -20,9 +20,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::cart::{Cart, ItemRef, PayError, Tender, TenderKind};
 use crate::domain::catalog::{BusinessUnit, PriceTier};
-use crate::domain::money::{
-    format_qty, format_rupiah, round_cash_down, AllowSen, Amount, Quantity, QTY_SCALE,
-};
+use crate::domain::money::{format_qty, format_rupiah, AllowSen, Amount, Quantity, QTY_SCALE};
 use crate::domain::user::{Actor, Permission, Role};
 use crate::error::{number_message, KasirError, Result};
 use crate::i18n::{t, Lang};
@@ -1396,19 +1394,18 @@ impl TillApp {
             }
         }
         let non_cash: Decimal = out.iter().map(|t| t.amount).sum();
-        let total = self.cart.totals(self.settings.tax()).total;
         let cash = match quick_cash {
             Some(c) => Some(c),
             None => match field(&pay.cash, t(lang, "pay.cash"))? {
                 Some(c) => Some(c),
                 // An empty cash field pays the rest in cash; a rest below the smallest coin
                 // is rounded away (no Rp0 cash tender).
-                None if non_cash < total => Some(round_cash_down(
-                    total - non_cash,
-                    self.settings.rounding_step,
-                ))
+                None => Some(
+                    self.cart
+                        .cash_due(non_cash, self.settings.rounding_step)
+                        .due,
+                )
                 .filter(|c| *c > Decimal::ZERO),
-                None => None,
             },
         };
         if let Some(c) = cash {

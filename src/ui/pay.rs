@@ -8,7 +8,7 @@ use super::login::{focus_if_free, submitted, ERROR, GOOD};
 use super::selling::quick_cash;
 use super::{Action, Dialog, TillApp, CASH_ID};
 use crate::domain::cart::Totals;
-use crate::domain::money::{format_rupiah, round_cash_down, AllowSen, Amount};
+use crate::domain::money::{format_rupiah, AllowSen, Amount};
 use crate::i18n::t;
 
 fn amount_field(ui: &mut egui::Ui, label: &str, text: &mut String, id: &str) -> egui::Response {
@@ -51,8 +51,8 @@ pub fn pay_dialog(
     };
     let amount = |s: &str| Amount::parse(s, AllowSen::No).unwrap_or_default();
     let non_cash = amount(&pay.qris) + amount(&pay.transfer) + amount(&pay.kasbon);
-    let rest = (totals.total - non_cash).max(Decimal::ZERO);
-    let cash_due = round_cash_down(rest, step);
+    let due = app.cart.cash_due(non_cash, step);
+    let (rest, cash_due) = (due.rest, due.due);
     let ctx = ui.ctx().clone();
     egui::Window::new(t(lang, "pay.title"))
         .collapsible(false)
