@@ -492,11 +492,6 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("stock.bad_qty", "Jumlah tidak valid", "Not a valid quantity"),
     ("stock.bad_cost", "Harga pokok tidak valid", "Not a valid cost"),
     ("stock.bad_date", "Tanggal harus YYYY-MM-DD", "The date must be YYYY-MM-DD"),
-    (
-        "stock.needs_batch",
-        "Wajib diisi batch dan tanggal kedaluwarsa",
-        "Needs a batch and an expiry date",
-    ),
     ("stock.no_count", "Tidak ada opname yang sedang berjalan", "No stock count under way"),
     ("stock.start_all", "Mulai opname: semua", "Start a count: all"),
     ("stock.start_sembako", "Mulai opname: sembako", "Start a count: sembako"),

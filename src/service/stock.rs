@@ -10,6 +10,7 @@ use rusqlite::Connection;
 
 use super::catalog::CsvRows;
 use super::{stamp, Shop};
+use crate::domain::cart::ItemRef;
 use crate::domain::money::round_money;
 use crate::domain::stock::{fefo_plan, issue_cost};
 use crate::domain::user::{Actor, Permission};
@@ -258,6 +259,40 @@ pub fn cash_source_missing() -> KasirError {
 }
 
 impl Shop {
+    /// The item a receiving line books, in the unit it names, under the rules every line
+    /// follows wherever it is typed (the stock screen asks as each line is added, receive
+    /// asks for every line): a known code and unit; batch-tracked goods with a batch and an
+    /// expiry date; quantity and cost no finer than the books keep. (A batch already
+    /// expired is receive's to refuse: it knows whether a reason was given.)
+    pub fn receipt_line_item(&self, l: &ReceiptLine) -> Result<ItemRef> {
+        let item = self.find_item(&l.code)?;
+        let item = match &l.unit {
+            Some(u) if *u != item.unit => cat::item_by_unit(self.store.conn(), item.product_id, u)?
+                .ok_or_else(|| {
+                    KasirError::invalid(
+                        format!("{} tidak punya satuan {u}", item.name),
+                        format!("{} has no unit {u}", item.name),
+                    )
+                })?,
+            _ => item,
+        };
+        if item.batch_tracked && (l.batch.is_none() || l.expiry.is_none()) {
+            return Err(KasirError::invalid(
+                format!("{} wajib diisi batch dan tanggal kedaluwarsa", item.name),
+                format!("{} needs a batch and an expiry date", item.name),
+            ));
+        }
+        if crate::domain::money::qty_to_milli(l.qty * item.factor).is_none()
+            || crate::domain::money::money_to_minor(round_money(l.qty * l.cost)).is_none()
+        {
+            return Err(KasirError::invalid(
+                "jumlah atau biaya terlalu teliti",
+                "quantity or cost too precise",
+            ));
+        }
+        Ok(item)
+    }
+
     /// Receive goods: every line or none, recorded as one delivery (goods receipt) from a
     /// supplier, paid in cash or owed. A line in any selling unit adds qty × factor base
     /// units; stock value grows by qty × cost, so the moving average follows.
@@ -308,29 +343,12 @@ impl Shop {
                 line: l.line,
                 reason: crate::i18n::Bilingual::new(id, en),
             };
-            let item = self.find_item(&l.code).map_err(|e| {
+            let item = self.receipt_line_item(l).map_err(|e| {
                 line_err(
                     e.message(crate::i18n::Lang::Id),
                     e.message(crate::i18n::Lang::En),
                 )
             })?;
-            let item = match &l.unit {
-                Some(u) if *u != item.unit => {
-                    cat::item_by_unit(self.store.conn(), item.product_id, u)?.ok_or_else(|| {
-                        line_err(
-                            format!("{} tidak punya satuan {u}", item.name),
-                            format!("{} has no unit {u}", item.name),
-                        )
-                    })?
-                }
-                _ => item,
-            };
-            if item.batch_tracked && (l.batch.is_none() || l.expiry.is_none()) {
-                return Err(line_err(
-                    format!("{} wajib diisi batch dan tanggal kedaluwarsa", item.name),
-                    format!("{} needs a batch and an expiry date", item.name),
-                ));
-            }
             if let Some(e) = l.expiry.filter(|e| *e < now.date()) {
                 if opts.expired_reason.is_none() {
                     return Err(line_err(
@@ -346,14 +364,6 @@ impl Shop {
                         ),
                     ));
                 }
-            }
-            if crate::domain::money::qty_to_milli(l.qty * item.factor).is_none()
-                || crate::domain::money::money_to_minor(round_money(l.qty * l.cost)).is_none()
-            {
-                return Err(line_err(
-                    "jumlah atau biaya terlalu teliti".into(),
-                    "quantity or cost too precise".into(),
-                ));
             }
             resolved.push((l, item));
         }

@@ -535,9 +535,6 @@ fn add_line(shop: &Shop, s: &mut StockScreen) -> Result<()> {
             Some(NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| bad("stock.bad_date", &d))?)
         }
     };
-    if item.batch_tracked && (batch.is_none() || expiry.is_none()) {
-        return Err(bad("stock.needs_batch", &item.name));
-    }
     let line = ReceiptLine {
         code: code.to_string(),
         qty,
@@ -547,6 +544,8 @@ fn add_line(shop: &Shop, s: &mut StockScreen) -> Result<()> {
         expiry,
         line: s.lines.len() + 1,
     };
+    // The rules of a receiving line are the service's: batch and expiry where required.
+    shop.receipt_line_item(&line)?;
     s.lines.push(DraftLine {
         line,
         name: item.name.clone(),
