@@ -544,13 +544,11 @@ fn submit_count(app: &mut TillApp, tab: &ShiftTab) {
     let Some(actor) = app.actor.clone() else {
         return;
     };
-    let mut entries = Vec::new();
-    for (d, n) in DENOMINATIONS.iter().zip(&tab.counts) {
-        if !n.trim().is_empty() && n.trim() != "0" {
-            entries.push(format!("{d}*{}", n.trim()));
-        }
-    }
-    let count = match CashCount::parse(&entries) {
+    let fields = DENOMINATIONS
+        .iter()
+        .copied()
+        .zip(tab.counts.iter().map(String::as_str));
+    let count = match CashCount::from_fields(fields) {
         Ok(c) => c,
         Err(e) => return report(app, Err(e.into())),
     };

@@ -981,13 +981,11 @@ impl TillApp {
         let Screen::OpenShift { counts, .. } = &self.screen else {
             return;
         };
-        let mut entries = Vec::new();
-        for (d, n) in crate::domain::cash::DENOMINATIONS.iter().zip(counts) {
-            if !n.trim().is_empty() && n.trim() != "0" {
-                entries.push(format!("{d}*{}", n.trim()));
-            }
-        }
-        let result = crate::domain::cash::CashCount::parse(&entries)
+        let fields = crate::domain::cash::DENOMINATIONS
+            .iter()
+            .copied()
+            .zip(counts.iter().map(String::as_str));
+        let result = crate::domain::cash::CashCount::from_fields(fields)
             .map_err(KasirError::from)
             .and_then(|count| {
                 let float = count.total();
