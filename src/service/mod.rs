@@ -24,7 +24,6 @@ pub mod shift;
 pub mod shift_close;
 pub mod stock;
 pub mod stock_reports;
-pub mod stock_screen;
 pub mod till;
 pub mod weighing;
 

@@ -199,6 +199,31 @@ impl Shop {
         })
     }
 
+    /// What has been counted in the count under way, for the counter (the stock screen's
+    /// list): counted figures only, never what the books expect (blind count). Empty when no
+    /// count is under way.
+    pub fn opname_counted(&self, actor: &Actor) -> Result<Vec<CountAck>> {
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::ViewOpnameCounts,
+        )?;
+        let c = self.store.conn();
+        let Some(session) = q::open_session(c)? else {
+            return Ok(Vec::new());
+        };
+        Ok(q::counts(c, session.id)?
+            .into_iter()
+            .map(|k| CountAck {
+                sku: k.sku,
+                name: k.name,
+                batch: k.batch_no,
+                counted: k.counted,
+                base_unit: k.base_unit,
+            })
+            .collect())
+    }
+
     /// The variance report of the count under way (for the supervisor before approving).
     pub fn opname_variance(&self) -> Result<OpnameReport> {
         let session = q::open_session(self.store.conn())?.ok_or_else(no_open)?;

@@ -522,6 +522,29 @@ impl Shop {
             &super::day(to),
         )
     }
+
+    /// Write the SIPNAP report of a month (`YYYY-MM`) as CSV to `path`; returns the number of
+    /// products in it. The file is written whole or not at all (a temporary file renamed).
+    pub fn export_sipnap_csv(
+        &self,
+        actor: &Actor,
+        month: &str,
+        path: &std::path::Path,
+    ) -> Result<usize> {
+        let rows = self.sipnap(actor, month)?;
+        if path.as_os_str().is_empty() {
+            return Err(KasirError::invalid(
+                "Nama file CSV wajib diisi",
+                "The CSV file needs a name",
+            ));
+        }
+        let mut buf = Vec::new();
+        write_sipnap_csv(month.trim(), &rows, &mut buf)?;
+        let tmp = path.with_extension("csv.tmp");
+        std::fs::write(&tmp, &buf)?;
+        std::fs::rename(&tmp, path)?;
+        Ok(rows.len())
+    }
 }
 
 /// How the register shows a dispensing of less than the whole prescription:
