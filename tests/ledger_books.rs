@@ -583,7 +583,7 @@ fn goods_bought_from_a_supplier_post_inventory_against_payable_or_kas() {
 
 #[test]
 fn a_write_off_posts_the_loss_at_cost_against_inventory() {
-    use kasir::service::stock::WriteOffReason;
+    use kasir::service::write_off::WriteOffReason;
     let (mut shop, clock) = shop("2026-12-03", false);
     clock.set(at("2026-12-03 09:00:00"));
     // 5 kg of rice spoiled, at the moving-average cost of Rp8.600.
@@ -607,7 +607,8 @@ fn a_write_off_posts_the_loss_at_cost_against_inventory() {
 #[test]
 fn write_offs_and_purchases_post_on_their_own_day_at_midnight() {
     use kasir::domain::ledger::StockFlow;
-    use kasir::service::stock::{Payment, WriteOffReason};
+    use kasir::service::stock::Payment;
+    use kasir::service::write_off::WriteOffReason;
     let (mut shop, clock) = shop("2026-12-04", false);
     shop.add_supplier(&back(), "SMBR", "CV Sumber Pangan", None, None)
         .unwrap();

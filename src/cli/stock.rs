@@ -12,7 +12,8 @@ use crate::domain::money::{format_qty, format_rupiah, Quantity, QTY_SCALE};
 use crate::domain::pharmacy::Prescription;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
-use crate::service::stock::{CashSource, Payment, ReceiveOptions, WriteOffReason};
+use crate::service::stock::{CashSource, Payment, ReceiveOptions};
+use crate::service::write_off::WriteOffReason;
 
 /// Who acts: `--user U --pin P`, or the back office.
 #[derive(clap::Args, Debug, Clone, Default)]

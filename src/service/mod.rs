@@ -26,6 +26,7 @@ pub mod stock;
 pub mod stock_reports;
 pub mod till;
 pub mod weighing;
+pub mod write_off;
 
 use std::sync::{Arc, Mutex};
 

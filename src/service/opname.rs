@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use super::stock::issue;
+use super::write_off::issue;
 use super::{stamp, Shop};
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::stock::{average_value, count_variance};
