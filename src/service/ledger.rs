@@ -428,7 +428,7 @@ impl Shop {
             audit::append(
                 tx,
                 &audit::AuditEntry {
-                    at: at,
+                    at,
                     user_id: actor.user_id,
                     actor: &actor.username,
                     action: "journal_post",
@@ -441,7 +441,7 @@ impl Shop {
         audit::append(
             tx,
             &audit::AuditEntry {
-                at: at,
+                at,
                 user_id: actor.user_id,
                 actor: &actor.username,
                 action: "day_close",
