@@ -401,7 +401,7 @@ fn refusal(e: KasirError) -> KasirError {
             "Retur melebihi yang dijual dikurangi yang sudah diretur — tidak dicatat",
             "The return is more than was sold less what came back already — not recorded",
         )
-    } else if text.contains("shifts.till") {
+    } else if text.contains("UNIQUE constraint failed: shifts.till") {
         (
             "Shift di till itu sudah terbuka (dibuka barusan) — tidak dibuka dua kali",
             "A shift on that till is already open (opened just now) — not opened twice",
@@ -900,6 +900,56 @@ mod tests {
         let en = again.err().unwrap().message(crate::i18n::Lang::En);
         assert!(en.contains("already closed and posted"), "{en}");
         s.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn a_row_the_schema_refuses_comes_back_as_a_refusal_in_both_languages() {
+        let s = Store::open_in_memory().unwrap();
+        let shift = |uuid: &str| {
+            s.write(|tx| {
+                tx.execute(
+                    "INSERT INTO shifts(uuid, till, business_unit, cashier, opened_at, opening_float)
+                     VALUES (?1, 'sembako-1', 'sembako', 'c', 't', 0)",
+                    [uuid],
+                )?;
+                Ok(())
+            })
+        };
+        shift("a").unwrap();
+        let e = shift("b").err().unwrap();
+        assert!(matches!(e, KasirError::Invalid(_)), "{e:?}");
+        assert!(e.message(crate::i18n::Lang::En).contains("already open"));
+        assert!(e.message(crate::i18n::Lang::Id).contains("sudah terbuka"));
+        let close = || {
+            s.write(|tx| {
+                tx.execute(
+                    "INSERT INTO day_events(business_date, kind, at, actor)
+                     VALUES ('2026-12-01', 'close', 't', 'a')",
+                    [],
+                )?;
+                Ok(())
+            })
+        };
+        close().unwrap();
+        let e = close().err().unwrap();
+        assert!(e
+            .message(crate::i18n::Lang::En)
+            .contains("already closed and posted"));
+        // Nothing of the refused transaction stays.
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM shifts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        // Other errors are left as they are.
+        let e = s
+            .write(|tx| {
+                tx.execute("INSERT INTO shifts(uuid) VALUES ('x')", [])?;
+                Ok(())
+            })
+            .err()
+            .unwrap();
+        assert!(matches!(e, KasirError::Db(_)), "{e:?}");
     }
 
     #[test]
