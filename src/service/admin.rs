@@ -44,6 +44,7 @@ impl Shop {
                     let b = rusqlite::backup::Backup::new(self.store.conn(), &mut dst)?;
                     b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
                 }
+                crate::store::crash::point("backup.after_copy");
                 // The copy must open as a whole shop, or it is no backup.
                 let ok: String = dst.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
                 if ok != "ok" {
@@ -51,7 +52,9 @@ impl Shop {
                 }
             }
             std::fs::File::open(&partial)?.sync_all()?;
+            crate::store::crash::point("backup.after_sync");
             std::fs::rename(&partial, file)?;
+            crate::store::crash::point("backup.after_rename");
             Ok(())
         })();
         if result.is_err() {

@@ -391,6 +391,7 @@ impl Shop {
         }
         let d = day(date);
         let at = stamp(self.now());
+        let _crash = crate::store::crash::use_case("day_close");
         self.store.write(|tx| {
             let mut n = q::journal_count(tx)?;
             for (u, lines, total) in &resolved {
@@ -426,6 +427,7 @@ impl Shop {
                     },
                 )?;
             }
+            crate::store::crash::point("day_close.after_journals");
             q::insert_day_event(tx, &d, "close", &at, &actor.username, None)?;
             audit::append(
                 tx,

@@ -283,6 +283,7 @@ impl Shop {
         let at = stamp(self.now());
         let note = format!("opname #{}", session.id);
         let now = self.now();
+        let _crash = crate::store::crash::use_case("opname");
         self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "selisih opname", "count adjustment")?;
             for k in &counts {
@@ -334,6 +335,7 @@ impl Shop {
                     )?;
                 }
             }
+            crate::store::crash::point("opname.after_adjustments");
             q::finish(
                 tx,
                 session.id,

@@ -226,6 +226,7 @@ impl Shop {
         let text = kasir_receipts::shift_report_text(&report, self.paper()?, lang.receipts());
         let at = stamp(now);
         let date = day(now.date());
+        let _crash = crate::store::crash::use_case("shift_close");
         self.store.write(|tx| {
             shifts::insert_count(tx, shift.id, "close", count)?;
             q::insert_close(
@@ -241,6 +242,7 @@ impl Shop {
                     report: &text,
                 },
             )?;
+            crate::store::crash::point("shift_close.after_close");
             audit::append(
                 tx,
                 &audit::AuditEntry {

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod catalog;
+pub mod crash;
 pub mod dashboard;
 pub mod ledger;
 pub mod members;
@@ -303,10 +304,13 @@ impl Store {
     /// what it will commit against, no other till can change it in between, and the whole
     /// use case takes the file's locks once instead of once per read.
     pub fn write_with_reads<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        crash::stage("before_begin");
         let tx =
             Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(busy)?;
         let out = f(&tx)?;
+        crash::stage("before_commit");
         tx.commit().map_err(busy)?;
+        crash::stage("after_commit");
         Ok(out)
     }
 
