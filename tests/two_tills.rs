@@ -72,13 +72,7 @@ fn till_seller_child() {
 
 /// Sales per till: `KASIR_LONG=1` long, `KASIR_CI=1` medium, else short.
 fn count(short: usize, ci: usize, long: usize) -> usize {
-    if long_run() {
-        long
-    } else if std::env::var("KASIR_CI").as_deref() == Ok("1") {
-        ci
-    } else {
-        short
-    }
+    sized(short, ci, long)
 }
 
 /// Switches between tills in the order the sales were stored.
@@ -341,7 +335,7 @@ fn two_tills_racing_on_one_prescription_dispense_it_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
     ok(&db, &["demo"]);
-    let rounds: usize = if long_run() { 60 } else { 12 };
+    let rounds: usize = sized(12, 24, 60);
     let csv = dir.path().join("in.csv");
     std::fs::write(
         &csv,
