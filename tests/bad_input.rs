@@ -147,7 +147,10 @@ fn typed_numbers_are_exact_or_refused_never_rounded() {
             };
             match Amount::parse(&typed, AllowSen::Yes) {
                 Ok(a) => {
-                    prop_assert!(frac.len() <= 2, "{typed}: sen beyond the second decimal taken as {a}");
+                    prop_assert!(
+                        frac.len() <= 2,
+                        "{typed}: sen beyond the second decimal taken as {a}"
+                    );
                     prop_assert_eq!(a, exact, "{} read as {}", typed, a);
                 }
                 Err(_) => prop_assert!(frac.len() > 2, "{typed} refused"),

@@ -163,9 +163,16 @@ fn prepare(dir: &Path, use_case: &str) -> (PathBuf, Vec<String>) {
             ok(&db, &["opname", "start"]);
             ok(&db, &["opname", "count", INDOMIE, "7"]);
             ok(&db, &["opname", "count", BERAS, "999"]);
-            ["opname", "finish", "--approve-user", "ahmad", "--approve-pin", "4444"]
-                .map(String::from)
-                .into()
+            [
+                "opname",
+                "finish",
+                "--approve-user",
+                "ahmad",
+                "--approve-pin",
+                "4444",
+            ]
+            .map(String::from)
+            .into()
         }
         "shift_close" => {
             kasbon_sale(&db);
@@ -217,7 +224,9 @@ fn check_ok(db: &Path, what: &str) {
 
 /// Whether a kill at `point` comes after the use case's work is durable.
 fn committed(point: &str) -> bool {
-    point.ends_with(".after_commit") || point == "backup.after_rename" || point == "print.after_send"
+    point.ends_with(".after_commit")
+        || point == "backup.after_rename"
+        || point == "print.after_send"
 }
 
 #[test]
@@ -246,9 +255,15 @@ fn every_use_case_killed_at_every_crash_point_leaves_a_whole_shop() {
         );
         let after = snapshot(&done_db);
         if use_case != "backup" {
-            assert_ne!(before, after, "{use_case} changed nothing: the test proves nothing");
+            assert_ne!(
+                before, after,
+                "{use_case} changed nothing: the test proves nothing"
+            );
         }
-        for point in POINTS.iter().filter(|p| p.starts_with(&format!("{use_case}."))) {
+        for point in POINTS
+            .iter()
+            .filter(|p| p.starts_with(&format!("{use_case}.")))
+        {
             cases += 1;
             let stage = point.split_once('.').unwrap().1;
             let db = work.join(format!("{stage}.db"));

@@ -402,7 +402,9 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
         (
             "kick_drawer_for_count",
             sell.clone(),
-            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.kick_drawer_for_count(a, "cli").map(drop)),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| {
+                s.kick_drawer_for_count(a, "cli").map(drop)
+            }),
         ),
         (
             "opname_counted",
@@ -413,7 +415,8 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
             "change_setting",
             close_day.clone(),
             Box::new(|s: &mut Shop, a: &Actor, _: &str| {
-                s.change_setting(a, "receipt.footer", "Sampai jumpa").map(drop)
+                s.change_setting(a, "receipt.footer", "Sampai jumpa")
+                    .map(drop)
             }),
         ),
         (
@@ -461,10 +464,7 @@ fn role_checked_services() -> std::collections::BTreeSet<String> {
                 // A service is a `pub fn`; a role check in a private helper (the supervisor
                 // of an approval) belongs to the services calling it.
                 if let Some(rest) = t.strip_prefix("pub fn ") {
-                    current = rest
-                        .split(|c: char| c == '(' || c == '<')
-                        .next()
-                        .map(str::to_string);
+                    current = rest.split(['(', '<']).next().map(str::to_string);
                 } else if t.starts_with("fn ") || t.starts_with("pub(crate) fn ") {
                     current = None;
                 }
@@ -482,7 +482,10 @@ fn role_checked_services() -> std::collections::BTreeSet<String> {
 #[test]
 fn the_role_table_covers_every_service_that_checks_a_role() {
     let in_code = role_checked_services();
-    assert!(in_code.len() >= 30, "the scan found too little: {in_code:?}");
+    assert!(
+        in_code.len() >= 30,
+        "the scan found too little: {in_code:?}"
+    );
     let in_table: std::collections::BTreeSet<String> = table()
         .iter()
         .map(|(name, _, _)| name.split(' ').next().unwrap().to_string())
@@ -805,7 +808,10 @@ fn every_csv_export_neutralises_formula_cells() {
     let mut listed: Vec<String> = CSV_WRITERS.iter().map(|(f, _)| f.to_string()).collect();
     listed.extend(["src/service/ledger.rs".to_string()]); // accounts and journals: two writers
     listed.sort();
-    assert_eq!(uses, listed, "CSV writers in the code ≠ the exports this test runs");
+    assert_eq!(
+        uses, listed,
+        "CSV writers in the code ≠ the exports this test runs"
+    );
 
     let (dir, db) = demo_shop();
     let d = |n: &str| dir.path().join(n);
@@ -869,19 +875,116 @@ fn every_csv_export_neutralises_formula_cells() {
 
     let out = |f: &str| d(f).to_str().unwrap().to_string();
     let runs: Vec<(&str, Vec<String>, &[&str])> = vec![
-        ("catalog export", vec!["catalog".into(), "export".into(), out("x1.csv")], &["HYPERLINK"]),
-        ("members export", vec!["members".into(), "export".into(), out("x2.csv")], &["SUM(A1", "Z0001"]),
-        ("report members --out", vec!["report".into(), "members".into(), "--out".into(), out("x3.csv")], &["SUM(A1", "Z0001"]),
-        ("report stock --out", vec!["report".into(), "stock".into(), "--out".into(), out("x4.csv")], &["HYPERLINK"]),
-        ("report stock --low --out", vec!["report".into(), "stock".into(), "--low".into(), "--out".into(), out("x5.csv")], &[]),
-        ("report stock --slow --out", vec!["report".into(), "stock".into(), "--slow".into(), "--out".into(), out("x6.csv")], &["HYPERLINK"]),
-        ("report expiry --out", vec!["report".into(), "expiry".into(), "--out".into(), out("x7.csv")], &["HYPERLINK", "BATCH(1)"]),
-        ("report sipnap --out", vec!["report".into(), "sipnap".into(), "--month".into(), month.into(), "--out".into(), out("x8.csv")], &["\"GPL"]),
-        ("report shu --out", vec!["report".into(), "shu".into(), "--year".into(), year.into(), "--total".into(), "1000000".into(), "--out".into(), out("x9.csv")], &["SUM(A1", "Z0001"]),
-        ("accounts export", vec!["accounts".into(), "export".into(), out("x10.csv")], &[]),
-        ("ledger export --format csv", vec!["ledger".into(), "export".into(), "--format".into(), "csv".into(), "--out".into(), out("x11.csv")], &[]),
+        (
+            "catalog export",
+            vec!["catalog".into(), "export".into(), out("x1.csv")],
+            &["HYPERLINK"],
+        ),
+        (
+            "members export",
+            vec!["members".into(), "export".into(), out("x2.csv")],
+            &["SUM(A1", "Z0001"],
+        ),
+        (
+            "report members --out",
+            vec![
+                "report".into(),
+                "members".into(),
+                "--out".into(),
+                out("x3.csv"),
+            ],
+            &["SUM(A1", "Z0001"],
+        ),
+        (
+            "report stock --out",
+            vec![
+                "report".into(),
+                "stock".into(),
+                "--out".into(),
+                out("x4.csv"),
+            ],
+            &["HYPERLINK"],
+        ),
+        (
+            "report stock --low --out",
+            vec![
+                "report".into(),
+                "stock".into(),
+                "--low".into(),
+                "--out".into(),
+                out("x5.csv"),
+            ],
+            &[],
+        ),
+        (
+            "report stock --slow --out",
+            vec![
+                "report".into(),
+                "stock".into(),
+                "--slow".into(),
+                "--out".into(),
+                out("x6.csv"),
+            ],
+            &["HYPERLINK"],
+        ),
+        (
+            "report expiry --out",
+            vec![
+                "report".into(),
+                "expiry".into(),
+                "--out".into(),
+                out("x7.csv"),
+            ],
+            &["HYPERLINK", "BATCH(1)"],
+        ),
+        (
+            "report sipnap --out",
+            vec![
+                "report".into(),
+                "sipnap".into(),
+                "--month".into(),
+                month.into(),
+                "--out".into(),
+                out("x8.csv"),
+            ],
+            &["\"GPL"],
+        ),
+        (
+            "report shu --out",
+            vec![
+                "report".into(),
+                "shu".into(),
+                "--year".into(),
+                year.into(),
+                "--total".into(),
+                "1000000".into(),
+                "--out".into(),
+                out("x9.csv"),
+            ],
+            &["SUM(A1", "Z0001"],
+        ),
+        (
+            "accounts export",
+            vec!["accounts".into(), "export".into(), out("x10.csv")],
+            &[],
+        ),
+        (
+            "ledger export --format csv",
+            vec![
+                "ledger".into(),
+                "export".into(),
+                "--format".into(),
+                "csv".into(),
+                "--out".into(),
+                out("x11.csv"),
+            ],
+            &[],
+        ),
     ];
-    let all: Vec<&str> = CSV_WRITERS.iter().flat_map(|(_, e)| e.iter().copied()).collect();
+    let all: Vec<&str> = CSV_WRITERS
+        .iter()
+        .flat_map(|(_, e)| e.iter().copied())
+        .collect();
     assert_eq!(all, runs.iter().map(|r| r.0).collect::<Vec<_>>());
     for (what, args, planted) in &runs {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

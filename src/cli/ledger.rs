@@ -670,8 +670,7 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                         "sukarela",
                     ])?;
                     for r in &rows {
-                        let f =
-                            |k: &str| r[k].as_str().unwrap_or_default().to_string();
+                        let f = |k: &str| r[k].as_str().unwrap_or_default().to_string();
                         c.write_record([
                             f("number"),
                             f("name"),

@@ -372,8 +372,7 @@ pub fn balances_against_moves(c: &Connection) -> Result<(Mismatches, Mismatches)
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let (id, sku): (i64, String) = (r.get(0)?, r.get(1)?);
-        let (sum, balance, value, value_after) =
-            products.get(&id).copied().unwrap_or((0, 0, 0, 0));
+        let (sum, balance, value, value_after) = products.get(&id).copied().unwrap_or((0, 0, 0, 0));
         if value != value_after {
             values.push((sku.clone(), money(value_after), money(value)));
         }
