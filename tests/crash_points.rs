@@ -36,6 +36,35 @@ struct Snapshot {
     jobs: Vec<(String, i64)>,
 }
 
+/// What differs between two snapshots, for a failure message a person can read.
+fn diff(a: &Snapshot, b: &Snapshot) -> String {
+    let mut out = Vec::new();
+    for (x, y) in a.rows.iter().zip(&b.rows) {
+        if x != y {
+            out.push(format!("{}: {} rows vs {}", x.0, x.1, y.1));
+        }
+    }
+    for (x, y) in a.kasbon.iter().zip(&b.kasbon) {
+        if x != y {
+            out.push(format!("kasbon {}: {} vs {}", x.0, x.1, y.1));
+        }
+    }
+    if a.stock != b.stock {
+        out.push("stock moves (Σ qty, Σ value) differ".to_string());
+    }
+    if a.draft != b.draft {
+        out.push(format!(
+            "draft: {} vs {}",
+            a.draft.is_some(),
+            b.draft.is_some()
+        ));
+    }
+    if a.jobs != b.jobs {
+        out.push(format!("print jobs: {:?} vs {:?}", a.jobs, b.jobs));
+    }
+    out.join("; ")
+}
+
 fn snapshot(db: &Path) -> Snapshot {
     let c = rusqlite::Connection::open(db).expect("open");
     let tables: Vec<String> = c
@@ -311,10 +340,16 @@ fn every_use_case_killed_at_every_crash_point_leaves_a_whole_shop() {
                     assert_eq!(claimed(&now, "printing"), claimed(&before, "printing") + 1);
                     assert_eq!(claimed(&now, "done"), claimed(&before, "done"));
                 }
-                _ if committed(point) => {
-                    assert_eq!(now, after, "{point}: committed work is not whole")
-                }
-                _ => assert_eq!(now, before, "{point}: uncommitted work left traces"),
+                _ if committed(point) => assert!(
+                    now == after,
+                    "{point}: committed work is not whole: {}",
+                    diff(&now, &after)
+                ),
+                _ => assert!(
+                    now == before,
+                    "{point}: uncommitted work left traces: {}",
+                    diff(&now, &before)
+                ),
             }
             // The shop goes on: the same command now runs to its end.
             if use_case != "backup" && use_case != "print" && !committed(point) {
@@ -324,7 +359,12 @@ fn every_use_case_killed_at_every_crash_point_leaves_a_whole_shop() {
                     "{point}: the command after the crash: {}",
                     String::from_utf8_lossy(&out.stderr)
                 );
-                assert_eq!(snapshot(&db), after, "{point}: the rerun differs");
+                let rerun = snapshot(&db);
+                assert!(
+                    rerun == after,
+                    "{point}: the rerun differs: {}",
+                    diff(&rerun, &after)
+                );
             }
         }
     }
