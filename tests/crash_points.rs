@@ -234,6 +234,9 @@ fn prepare(dir: &Path, use_case: &str) -> (PathBuf, Vec<String>) {
 fn run(db: &Path, args: &[String], point: Option<&str>) -> std::process::Output {
     let mut c = Command::new(bin());
     c.arg("--db").arg(db).args(args).env("KASIR_LOG", "warn");
+    // An abort may leave a core file (where core dumps are on): next to the shop, not in
+    // the source tree.
+    c.current_dir(db.parent().expect("shop folder"));
     match point {
         Some(p) => c.env("KASIR_CRASH_AT", p),
         None => c.env_remove("KASIR_CRASH_AT"),
