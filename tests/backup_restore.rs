@@ -43,7 +43,7 @@ fn a_backup_taken_while_another_till_sells_is_a_whole_shop() {
             sold
         })
     };
-    let rounds = if long_run() { 40 } else { 6 };
+    let rounds = sized(6, 12, 40);
     let mut copies = Vec::new();
     for i in 0..rounds {
         let copy = dir.path().join(format!("copy{i}.db"));

@@ -4,7 +4,7 @@
 //!
 //! The scanner line parser, the keyboard-wedge detector and printer URIs are also
 //! property-tested in `hardware/tests/properties.rs` (`PROPTEST_CASES` raises the count).
-//! `KASIR_LONG=1` multiplies every count here by 10.
+//! `KASIR_CI=1` doubles every count here, `KASIR_LONG=1` multiplies it by 10.
 
 mod common;
 use common::*;
@@ -24,11 +24,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 fn cases(n: u32) -> u32 {
-    if long_run() {
-        n * 10
-    } else {
-        n
-    }
+    sized(n, n * 2, n * 10)
 }
 
 fn runner(n: u32) -> TestRunner {
@@ -93,9 +89,12 @@ fn barcode_money_tender_and_count_parsers_never_panic() {
         .run(&token(), |s| {
             let _ = classify(&s);
             if let Ok(e) = parse_entry(&s) {
-                // A quantity that parses is one a cart line can be checked against.
+                // A quantity that parses is one the store keeps exactly.
                 if let Some(q) = e.qty {
-                    let _ = kasir::domain::money::qty_to_milli(q);
+                    prop_assert!(
+                        kasir::domain::money::qty_to_milli(q).is_some(),
+                        "{s:?}: a scanned quantity finer than 1/1000: {q}"
+                    );
                 }
             }
             match Amount::parse(&s, AllowSen::Yes) {
@@ -122,6 +121,46 @@ fn barcode_money_tender_and_count_parsers_never_panic() {
             }
             if let Ok(u) = s.parse::<kasir_hardware::PrinterUri>() {
                 prop_assert_eq!(u.to_string().parse::<kasir_hardware::PrinterUri>(), Ok(u));
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// A typed amount or quantity is taken exactly as typed or refused — never rounded: the
+/// value parsed is the decimal the digits say, and one more decimal than allowed is refused.
+#[test]
+fn typed_numbers_are_exact_or_refused_never_rounded() {
+    use kasir::domain::money::{AllowSen, Amount, Quantity};
+    let strategy = (0u64..10_000_000, "[0-9]{0,5}");
+    runner(3000)
+        .run(&strategy, |(int, frac)| {
+            let typed = if frac.is_empty() {
+                int.to_string()
+            } else {
+                format!("{int},{frac}")
+            };
+            let exact: rust_decimal::Decimal = if frac.is_empty() {
+                rust_decimal::Decimal::from(int)
+            } else {
+                format!("{int}.{frac}").parse().unwrap()
+            };
+            match Amount::parse(&typed, AllowSen::Yes) {
+                Ok(a) => {
+                    prop_assert!(
+                        frac.len() <= 2,
+                        "{typed}: sen beyond the second decimal taken as {a}"
+                    );
+                    prop_assert_eq!(a, exact, "{} read as {}", typed, a);
+                }
+                Err(_) => prop_assert!(frac.len() > 2, "{typed} refused"),
+            }
+            match Quantity::parse(&typed, 3) {
+                Ok(q) => {
+                    prop_assert!(frac.len() <= 3, "{typed}: a fourth decimal taken as {q}");
+                    prop_assert_eq!(q, exact, "{} read as {}", typed, q);
+                }
+                Err(_) => prop_assert!(frac.len() > 3, "{typed} refused"),
             }
             Ok(())
         })
@@ -437,7 +476,7 @@ fn random_command_lines_exit_cleanly_and_refusals_change_nothing() {
     let db = dir.path().join("shop.db");
     ok(&db, &["demo"]);
     ok(&db, &["shift", "open", "--float", "100000"]);
-    let runs = if long_run() { 3000 } else { 250 };
+    let runs = sized(250, 600, 3000);
     let mut base = fingerprint(&db);
     let (mut refused_n, mut accepted, mut usage) = (0, 0, 0);
     for _ in 0..runs {
@@ -508,39 +547,21 @@ fn random_command_lines_exit_cleanly_and_refusals_change_nothing() {
 
 #[test]
 fn garbage_settings_fall_back_to_defaults_without_panic() {
-    const KEYS: &[&str] = &[
-        "tax.pkp",
-        "tax.ppn_percent",
-        "cash.rounding_step",
-        "ui.lang",
-        "printer.uri",
-        "printer.paper",
-        "scanner.port",
-        "scanner.baud",
-        "scanner.suffix",
-        "scanner.idle_ms",
-        "scanner.strip_stx_etx",
-        "scanner.strip_aim",
-        "backup.dir",
-        "backup.keep",
-        "shift.over_short_threshold",
-        "kasbon.rule",
-        "shu.reserve_percent",
-        "scale.port",
-        "scale.protocol",
-        "scale.baud",
-        "scale.framing",
-        "scale.tare",
-        "barcode.instore",
-        "audit.head",
-        "rx.max_age_days.keras",
-        "rx.max_age_days.psikotropika",
-    ];
+    // Every key of the registry (a per-till key for the till `cli`), and the audit head:
+    // a key outside the registry would only test the unknown-key refusal.
+    let keys: Vec<String> = kasir::service::settings::REGISTRY
+        .iter()
+        .map(|s| s.key.replace('*', "cli"))
+        .chain(["audit.head".to_string()])
+        .collect();
+    let keys: &'static [String] = Box::leak(keys.into_boxed_slice());
+    let set_ok = RefCell::new(std::collections::BTreeSet::new());
     let shop = RefCell::new(demo_in_memory());
     let boss = Actor::back_office();
-    let strategy = (proptest::sample::select(KEYS), token());
+    let strategy = (proptest::sample::select(keys), token());
     runner(500)
         .run(&strategy, |(key, value)| {
+            let key = key.as_str();
             let mut shop = shop.borrow_mut();
             if key == "audit.head" {
                 // Only check reads it; a bad head is reported, not a crash.
@@ -548,22 +569,35 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
                 return Ok(());
             }
             let before = kasir::store::settings::get(shop.store.conn(), key).unwrap();
-            if let Err(e) = shop.set_setting(&boss, key, &value) {
-                clear(&e)?;
-                prop_assert_eq!(
-                    kasir::store::settings::get(shop.store.conn(), key).unwrap(),
-                    before
-                );
+            match shop.set_setting(&boss, key, &value) {
+                Err(e) => {
+                    clear(&e)?;
+                    prop_assert_eq!(
+                        kasir::store::settings::get(shop.store.conn(), key).unwrap(),
+                        before
+                    );
+                }
+                Ok(()) => {
+                    set_ok.borrow_mut().insert(key.to_string());
+                }
             }
             prop_assert!(shop.settings().is_ok());
             prop_assert!(shop.backup_policy().is_ok());
             prop_assert!(shop.kasbon_rule().is_ok());
             prop_assert!(shop.over_short_threshold().is_ok());
             prop_assert!(shop.shu_params().is_ok());
-            prop_assert!(shop
-                .rx_max_age_days(kasir::domain::catalog::DrugClass::Keras)
-                .is_ok_and(|d| (0..=365).contains(&d)));
+            for class in [
+                kasir::domain::catalog::DrugClass::Keras,
+                kasir::domain::catalog::DrugClass::Oot,
+                kasir::domain::catalog::DrugClass::Psikotropika,
+                kasir::domain::catalog::DrugClass::Narkotika,
+            ] {
+                prop_assert!(shop
+                    .rx_max_age_days(class)
+                    .is_ok_and(|d| (0..=365).contains(&d)));
+            }
             prop_assert!(shop.scale_settings().is_ok());
+            prop_assert!(shop.scale_tare().is_ok());
             prop_assert!(shop.label_layout().is_ok());
             let mut cart = kasir::domain::cart::Cart::default();
             if let Err(e) = shop.scan_into(&mut cart, "8991234567891") {
@@ -572,6 +606,13 @@ fn garbage_settings_fall_back_to_defaults_without_panic() {
             Ok(())
         })
         .unwrap();
+    // Some garbage was accepted (a valid token for the key) and then read back by the
+    // readers above: the run did more than watch refusals.
+    assert!(
+        set_ok.borrow().len() >= 5,
+        "too few settings were ever stored: {:?}",
+        set_ok.borrow()
+    );
 }
 
 #[test]

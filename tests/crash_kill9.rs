@@ -1,8 +1,9 @@
 //! Invariant 1: an acknowledged sale survives kill -9; a half-written sale never appears.
 //!
 //! Sales are rung by real `kasir sale` processes, each killed with SIGKILL after a seeded
-//! random delay — before, during or after its transaction. A sale counts as acknowledged when
-//! its number reached stdout.
+//! random delay — mostly before or after its transaction, which is a few ms of the process;
+//! `tests/crash_points.rs` kills inside it, at every named point. A sale counts as
+//! acknowledged when its number reached stdout.
 
 mod common;
 use common::*;

@@ -314,3 +314,136 @@ fn a_shop_in_a_folder_without_write_access_is_read_only_not_foreign() {
     assert!(stderr(&sale).contains("read-only"), "{}", stderr(&sale));
     assert_eq!(file_bytes(&db), bytes);
 }
+
+/// A small filesystem of its own (tmpfs), unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// Mount a tmpfs of `size` (e.g. "24m"); `None` (with SKIP, or a failure under
+    /// `KASIR_CI=1`) when this machine cannot mount one.
+    fn new(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        if !mounted {
+            assert!(
+                std::env::var("KASIR_CI").as_deref() != Ok("1"),
+                "mounting a tmpfs is required under KASIR_CI=1 (run as root)"
+            );
+            println!("SKIP: cannot mount a tmpfs here (needs root)");
+            return None;
+        }
+        Some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// Fill the filesystem of `dir` to the last byte with `file`.
+fn fill(file: &Path) -> u64 {
+    use std::io::Write;
+    let mut f = std::fs::File::create(file).unwrap();
+    let block = vec![0u8; 64 * 1024];
+    let mut written = 0u64;
+    let mut chunk = block.len();
+    while chunk > 0 {
+        match f.write(&block[..chunk]) {
+            Ok(0) => break,
+            Ok(n) => written += n as u64,
+            Err(_) => chunk /= 2,
+        }
+    }
+    let _ = f.sync_all();
+    written
+}
+
+#[test]
+fn a_disk_that_fills_while_the_till_is_open_refuses_the_sale_whole_and_the_till_goes_on() {
+    let Some(disk) = SmallDisk::new("24m") else {
+        return;
+    };
+    let db = disk.path().join("shop.db");
+    ok(&db, &["demo"]);
+    let clock = Arc::new(FixedClock::new(
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+    ));
+    // The till: its connection open, its shift open, one sale rung.
+    let mut shop = Shop::new(Store::open(&db, OpenMode::Existing).unwrap(), clock);
+    let boss = Actor::back_office();
+    shop.open_shift(&boss, "cli", Decimal::from(100_000), &CashCount::default())
+        .unwrap();
+    let sell = |shop: &mut Shop| {
+        let mut cart = Cart::default();
+        shop.scan_or_prescribe("cli", &mut cart, "8991234567891*2", None)
+            .unwrap();
+        shop.scan_or_prescribe("cli", &mut cart, "8991993003616", None)
+            .unwrap();
+        shop.checkout(
+            &boss,
+            "cli",
+            &cart,
+            &[kasir::service::checkout::parse_tender("cash:200000").unwrap()],
+        )
+    };
+    let first = sell(&mut shop).unwrap();
+    // The WAL back to nothing, so the next sale's frames need new space on the disk.
+    shop.store
+        .conn()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    let rows = |shop: &Shop| -> (i64, i64, i64, i64) {
+        shop.store
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM sales), (SELECT count(*) FROM sale_lines),
+                        (SELECT count(*) FROM stock_moves), (SELECT count(*) FROM print_jobs)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+    };
+    let before = rows(&shop);
+    // Another program fills the disk while the till is open.
+    let filler = disk.path().join("filler");
+    let filled = fill(&filler);
+    assert!(filled > 0);
+    let err = sell(&mut shop).expect_err("a sale on a full disk was acknowledged");
+    let msg = err.message(kasir::i18n::Lang::En);
+    assert!(msg.contains("disk is full"), "{msg}");
+    assert!(msg.contains("NOT saved"), "{msg}");
+    assert_eq!(rows(&shop), before, "the refused sale left a part behind");
+    // Space returns: the same till goes on, and the shop is whole.
+    std::fs::remove_file(&filler).unwrap();
+    let next = sell(&mut shop).unwrap();
+    assert_ne!(next.number, first.number);
+    assert_eq!(rows(&shop).0, before.0 + 1);
+    let report = shop.check().unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    eprintln!("full disk: {filled} bytes filled, the sale refused whole, the next one sold");
+}

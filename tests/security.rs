@@ -375,7 +375,127 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
                 s.set_backup_policy(a, Some(Path::new("/tmp/kasir-uji-cadangan")), 3)
             }),
         ),
+        (
+            "generate",
+            catalog.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| {
+                let opts = kasir::service::generate::GenerateOptions::new(2, 0);
+                s.generate(a, &opts, &mut |_, _| {}).map(drop)
+            }),
+        ),
+        (
+            "enqueue_slip",
+            stock.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| {
+                let slip = kasir_receipts::ReceivingSlip {
+                    shop_name: "Koperasi".into(),
+                    unit_label: "Sembako".into(),
+                    supplier: "-".into(),
+                    doc_no: "GR-1".into(),
+                    datetime: today().and_hms_opt(10, 0, 0).unwrap(),
+                    user: a.name.clone(),
+                    lines: Vec::new(),
+                    total: Decimal::ZERO,
+                };
+                s.enqueue_slip(a, "cli", "sim", &slip, "GR-1").map(drop)
+            }),
+        ),
+        (
+            "kick_drawer_for_count",
+            sell.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| {
+                s.kick_drawer_for_count(a, "cli").map(drop)
+            }),
+        ),
+        (
+            "opname_counted",
+            stock.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.opname_counted(a).map(drop)),
+        ),
+        (
+            "change_setting",
+            close_day.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| {
+                s.change_setting(a, "receipt.footer", "Sampai jumpa")
+                    .map(drop)
+            }),
+        ),
+        (
+            "supervisor (PIN of the demo user of that role)",
+            supervise.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| {
+                let (user, pin) = match a.role {
+                    Role::Kasir => ("siti", "1111"),
+                    Role::Gudang => ("budi", "2222"),
+                    Role::Apoteker => ("rina", "3333"),
+                    Role::Bendahara => ("ahmad", "4444"),
+                    Role::Admin => ("admin", "9999"),
+                };
+                s.supervisor(user, pin).map(drop)
+            }),
+        ),
+        (
+            "post_opening",
+            close_day.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.post_opening(a, Vec::new()).map(drop)),
+        ),
     ]
+}
+
+/// Every service function that checks a role, read from the code: the functions of
+/// `src/service` whose body calls `auth::require`.
+fn role_checked_services() -> std::collections::BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service");
+    let mut found = std::collections::BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut current: Option<String> = None;
+            for line in text.lines() {
+                let t = line.trim_start();
+                if t.starts_with("#[cfg(test)]") {
+                    break;
+                }
+                // A service is a `pub fn`; a role check in a private helper (the supervisor
+                // of an approval) belongs to the services calling it.
+                if let Some(rest) = t.strip_prefix("pub fn ") {
+                    current = rest.split(['(', '<']).next().map(str::to_string);
+                } else if t.starts_with("fn ") || t.starts_with("pub(crate) fn ") {
+                    current = None;
+                }
+                if t.contains("auth::require(") && !t.contains("pub fn require") {
+                    if let Some(f) = &current {
+                        found.insert(f.clone());
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_role_table_covers_every_service_that_checks_a_role() {
+    let in_code = role_checked_services();
+    assert!(
+        in_code.len() >= 30,
+        "the scan found too little: {in_code:?}"
+    );
+    let in_table: std::collections::BTreeSet<String> = table()
+        .iter()
+        .map(|(name, _, _)| name.split(' ').next().unwrap().to_string())
+        .collect();
+    let missing: Vec<_> = in_code.difference(&in_table).collect();
+    assert!(
+        missing.is_empty(),
+        "services that check a role but are not in the role table: {missing:?}"
+    );
 }
 
 #[test]
@@ -621,7 +741,7 @@ fn assert_neutral(file: &Path, needle: &str) {
             if cell.contains(needle) {
                 seen = true;
                 assert!(
-                    !cell.starts_with(['=', '+', '-', '@']),
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
                     "{}: formula cell {cell:?}",
                     file.display()
                 );
@@ -635,26 +755,113 @@ fn assert_neutral(file: &Path, needle: &str) {
     );
 }
 
+/// Every place in the program that writes CSV, by file, with the exports that reach it.
+/// A new writer makes `every_csv_export_neutralises_formula_cells` fail until it is listed
+/// (and exported below).
+const CSV_WRITERS: &[(&str, &[&str])] = &[
+    ("src/service/catalog.rs", &["catalog export"]),
+    ("src/service/members.rs", &["members export"]),
+    ("src/cli/ledger.rs", &["report members --out"]),
+    (
+        "src/cli/stock.rs",
+        &[
+            "report stock --out",
+            "report stock --low --out",
+            "report stock --slow --out",
+            "report expiry --out",
+        ],
+    ),
+    ("src/service/pharmacy.rs", &["report sipnap --out"]),
+    ("src/service/member_books.rs", &["report shu --out"]),
+    (
+        "src/service/ledger.rs",
+        &["accounts export", "ledger export --format csv"],
+    ),
+];
+
 #[test]
 fn every_csv_export_neutralises_formula_cells() {
+    // One writer: nothing but `service::CsvOut` writes CSV, and each of its uses is listed.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut uses = Vec::new();
+    let mut stack = vec![root.join("src")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let rel = p.strip_prefix(root).unwrap().display().to_string();
+                if rel != "src/service/mod.rs" {
+                    assert!(
+                        !text.contains("csv::Writer"),
+                        "{rel} writes CSV around service::CsvOut"
+                    );
+                }
+                for _ in text.matches("CsvOut::new(") {
+                    uses.push(rel.clone());
+                }
+            }
+        }
+    }
+    uses.sort();
+    let mut listed: Vec<String> = CSV_WRITERS.iter().map(|(f, _)| f.to_string()).collect();
+    listed.extend(["src/service/ledger.rs".to_string()]); // accounts and journals: two writers
+    listed.sort();
+    assert_eq!(
+        uses, listed,
+        "CSV writers in the code ≠ the exports this test runs"
+    );
+
     let (dir, db) = demo_shop();
     let d = |n: &str| dir.path().join(n);
-    // Plant formulas in a product (name and NIE), a member, an account and a supplier.
+    // Plant formulas in every text a shop can type that reaches an export: every product's
+    // name and NIE, a member's number, name, phone and NIK, a batch number.
     let export = d("catalog.csv");
     ok(&db, &["catalog", "export", export.to_str().unwrap()]);
-    let planted = std::fs::read_to_string(&export).unwrap().replace(
-        "Indomie Goreng 85 g",
-        "=HYPERLINK(\"http://x\";\"Indomie\")",
-    );
-    std::fs::write(d("evil.csv"), planted).unwrap();
+    let text = std::fs::read_to_string(&export).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let (name, nie) = (col("name"), col("nie"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&headers).unwrap();
+    for rec in rdr.records() {
+        let mut rec: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+        rec[name] = format!("=HYPERLINK(\"http://x\";\"{}\")", rec[name]);
+        if !rec[nie].is_empty() {
+            rec[nie] = format!("=HYPERLINK(\"http://x\";\"{}\")", rec[nie]);
+        }
+        w.write_record(&rec).unwrap();
+    }
+    std::fs::write(d("evil.csv"), w.into_inner().unwrap()).unwrap();
     ok(&db, &["catalog", "import", d("evil.csv").to_str().unwrap()]);
     std::fs::write(
         d("m.csv"),
-        "number,name,phone,nik,kasbon_limit\nZ0001,@SUM(A1:A9),,,0\n",
+        "number,name,phone,nik,kasbon_limit\n-Z0001,@SUM(A1:A9),+628123456789,,100000\n",
     )
     .unwrap();
     ok(&db, &["members", "import", d("m.csv").to_str().unwrap()]);
-    ok(&db, &["sale", "cash:100000", "8991234567891*3"]);
+    let soon = (chrono::Local::now().date_naive() + chrono::Days::new(30)).to_string();
+    std::fs::write(
+        d("delivery.csv"),
+        format!("code,qty,unit,cost,batch,expiry\n8996340002250,10,strip,3000,=BATCH(1),{soon}\n"),
+    )
+    .unwrap();
+    ok(&db, &["receive", d("delivery.csv").to_str().unwrap()]);
+    ok(
+        &db,
+        &[
+            "sale",
+            "--member=-Z0001",
+            "--pay",
+            "kasbon:5000",
+            "--pay",
+            "cash:100000",
+            "8991234567891*3",
+        ],
+    );
     let sale_day = json(&db, &["sales", "list"])["date"]
         .as_str()
         .unwrap()
@@ -664,36 +871,131 @@ fn every_csv_export_neutralises_formula_cells() {
         &["shift", "close", "--count", "100000*2", "--reason", "uji"],
     );
     ok(&db, &["day", "close", "--date", &sale_day]);
+    let month = &sale_day[..7];
+    let year = &sale_day[..4];
 
-    ok(&db, &["catalog", "export", d("c2.csv").to_str().unwrap()]);
-    assert_neutral(&d("c2.csv"), "HYPERLINK");
-    ok(&db, &["members", "export", d("m2.csv").to_str().unwrap()]);
-    assert_neutral(&d("m2.csv"), "SUM(A1");
-    ok(
-        &db,
-        &["report", "members", "--out", d("rm.csv").to_str().unwrap()],
-    );
-    assert_neutral(&d("rm.csv"), "SUM(A1");
-    ok(
-        &db,
-        &["report", "stock", "--out", d("rs.csv").to_str().unwrap()],
-    );
-    assert_neutral(&d("rs.csv"), "HYPERLINK");
-    ok(
-        &db,
-        &[
-            "ledger",
-            "export",
-            "--format",
-            "csv",
-            "--out",
-            d("l.csv").to_str().unwrap(),
-        ],
-    );
-    // Ledger lines: text cells neutral, amounts still numbers.
-    assert_no_formula(&d("l.csv"));
-    for f in ["c2.csv", "m2.csv", "rm.csv", "rs.csv"] {
-        assert_no_formula(&d(f));
+    let out = |f: &str| d(f).to_str().unwrap().to_string();
+    let runs: Vec<(&str, Vec<String>, &[&str])> = vec![
+        (
+            "catalog export",
+            vec!["catalog".into(), "export".into(), out("x1.csv")],
+            &["HYPERLINK"],
+        ),
+        (
+            "members export",
+            vec!["members".into(), "export".into(), out("x2.csv")],
+            &["SUM(A1", "Z0001"],
+        ),
+        (
+            "report members --out",
+            vec![
+                "report".into(),
+                "members".into(),
+                "--out".into(),
+                out("x3.csv"),
+            ],
+            &["SUM(A1", "Z0001"],
+        ),
+        (
+            "report stock --out",
+            vec![
+                "report".into(),
+                "stock".into(),
+                "--out".into(),
+                out("x4.csv"),
+            ],
+            &["HYPERLINK"],
+        ),
+        (
+            "report stock --low --out",
+            vec![
+                "report".into(),
+                "stock".into(),
+                "--low".into(),
+                "--out".into(),
+                out("x5.csv"),
+            ],
+            &[],
+        ),
+        (
+            "report stock --slow --out",
+            vec![
+                "report".into(),
+                "stock".into(),
+                "--slow".into(),
+                "--out".into(),
+                out("x6.csv"),
+            ],
+            &["HYPERLINK"],
+        ),
+        (
+            "report expiry --out",
+            vec![
+                "report".into(),
+                "expiry".into(),
+                "--out".into(),
+                out("x7.csv"),
+            ],
+            &["HYPERLINK", "BATCH(1)"],
+        ),
+        (
+            "report sipnap --out",
+            vec![
+                "report".into(),
+                "sipnap".into(),
+                "--month".into(),
+                month.into(),
+                "--out".into(),
+                out("x8.csv"),
+            ],
+            &["\"GPL"],
+        ),
+        (
+            "report shu --out",
+            vec![
+                "report".into(),
+                "shu".into(),
+                "--year".into(),
+                year.into(),
+                "--total".into(),
+                "1000000".into(),
+                "--out".into(),
+                out("x9.csv"),
+            ],
+            &["SUM(A1", "Z0001"],
+        ),
+        (
+            "accounts export",
+            vec!["accounts".into(), "export".into(), out("x10.csv")],
+            &[],
+        ),
+        (
+            "ledger export --format csv",
+            vec![
+                "ledger".into(),
+                "export".into(),
+                "--format".into(),
+                "csv".into(),
+                "--out".into(),
+                out("x11.csv"),
+            ],
+            &[],
+        ),
+    ];
+    let all: Vec<&str> = CSV_WRITERS
+        .iter()
+        .flat_map(|(_, e)| e.iter().copied())
+        .collect();
+    assert_eq!(all, runs.iter().map(|r| r.0).collect::<Vec<_>>());
+    for (what, args, planted) in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&db, &args);
+        let file = Path::new(args.last().unwrap());
+        for needle in *planted {
+            assert_neutral(file, needle);
+        }
+        assert_no_formula(file);
+        eprintln!("{what}: no formula");
     }
 }
 
@@ -706,7 +1008,7 @@ fn assert_no_formula(file: &Path) {
         .from_reader(text.as_bytes());
     for rec in rdr.records() {
         for cell in rec.unwrap().iter() {
-            if cell.starts_with(['=', '+', '-', '@']) {
+            if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
                 assert!(
                     cell.parse::<Decimal>().is_ok(),
                     "{}: formula cell {cell:?}",
@@ -917,4 +1219,65 @@ fn settings_from_the_command_line_are_validated_role_checked_and_audited() {
         let out = check_fails(&copy);
         assert!(out.contains(says), "{name}: {out}");
     }
+}
+
+/// Plant `sql` with the table's triggers out of the way, as someone with sqlite3 would.
+fn plant(db: &Path, table: &str, sql: &str) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let triggers: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1")
+        .unwrap()
+        .query_map([table], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in triggers {
+        c.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+    }
+    assert_eq!(c.execute(sql, []).unwrap(), 1, "{sql}");
+}
+
+#[test]
+fn check_finds_a_wrong_kasbon_balance_and_a_wrong_stock_value() {
+    let (dir, db) = demo_shop();
+    ok(
+        &db,
+        &[
+            "sale",
+            "--member",
+            "A0001",
+            "--pay",
+            "kasbon:5000",
+            "--pay",
+            "cash:100000",
+            "8991234567891*2",
+        ],
+    );
+    assert!(ok(&db, &["check"]).starts_with("OK"));
+
+    let kasbon = dir.path().join("kasbon.db");
+    std::fs::copy(&db, &kasbon).unwrap();
+    plant(
+        &kasbon,
+        "members",
+        "UPDATE members SET kasbon_balance = kasbon_balance + 1000000 WHERE number = 'A0001'",
+    );
+    let out = check_fails(&kasbon);
+    assert!(
+        out.contains("Kasbon of member A0001: recorded Rp15.000, sum of kasbon, returns and repayments Rp5.000"),
+        "{out}"
+    );
+
+    // The newest move carries the product's value: a wrong one is what every report reads.
+    let value = dir.path().join("value.db");
+    std::fs::copy(&db, &value).unwrap();
+    plant(
+        &value,
+        "stock_moves",
+        "UPDATE stock_moves SET value_after = value_after + 123400
+          WHERE id = (SELECT max(id) FROM stock_moves)",
+    );
+    let out = check_fails(&value);
+    assert!(out.contains("Stock value "), "{out}");
+    assert!(out.contains("sum of move values"), "{out}");
 }

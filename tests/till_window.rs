@@ -26,14 +26,14 @@ xdotool type --delay 120 2; xdotool key Return; sleep 2
 # A wedge scanner: 5 ms a key, then Enter.
 xdotool type --delay 5 8991234567891; xdotool key --delay 5 Return; sleep 1
 xdotool type --delay 5 '3*8991483002310'; xdotool key --delay 5 Return; sleep 1
-import -window root "{shots}/selling.png" 2>/dev/null || true
+import -window root "{shots}/selling.png" || echo "screenshot failed"
 xdotool key F12; sleep 2
 xdotool type --delay 120 100000; sleep 1
-import -window root "{shots}/payment.png" 2>/dev/null || true
+import -window root "{shots}/payment.png" || echo "screenshot failed"
 xdotool key Return; sleep 2
 # A second Enter must not pay twice.
 xdotool key Return; sleep 1
-import -window root "{shots}/paid.png" 2>/dev/null || true
+import -window root "{shots}/paid.png" || echo "screenshot failed"
 # Member A0002 (kasbon limit Rp250.000) takes a sack of rice on kasbon, above the limit.
 xdotool key F3; sleep 1
 xdotool type --delay 120 A0002; xdotool key Return; sleep 1
@@ -44,7 +44,7 @@ xdotool key --delay 150 Tab Tab Tab Tab Tab; sleep 1
 xdotool type --delay 120 339500; xdotool key Return; sleep 2
 # Refused: the supervisor preselected (the pharmacist, Rina) types her PIN at once.
 xdotool type --delay 120 3333; sleep 1
-import -window root "{shots}/payment-approval.png" 2>/dev/null || true
+import -window root "{shots}/payment-approval.png" || echo "screenshot failed"
 xdotool key Return; sleep 2
 "{bin}" --db "{db}" --json sales list > "{shots}/after-approval.json"
 # Approving did not pay: the cashier's Enter does.
@@ -81,6 +81,20 @@ fn a_cashier_sells_in_the_real_window_with_keyboard_and_scanner_speed() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    // Every screenshot was taken and is a picture (README and docs show them).
+    if common::have_tool("import") {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("screenshot failed"), "{stdout}");
+        for name in ["selling", "payment", "paid", "payment-approval"] {
+            let png = std::fs::read(shots.join(format!("{name}.png")))
+                .unwrap_or_else(|e| panic!("screenshot {name}.png: {e}"));
+            assert!(
+                png.starts_with(b"\x89PNG"),
+                "{name}.png is not a PNG ({} bytes)",
+                png.len()
+            );
+        }
+    }
     let between: serde_json::Value = serde_json::from_slice(
         &std::fs::read(shots.join("after-approval.json")).expect("sales after the approval"),
     )

@@ -659,7 +659,7 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                 .collect();
             if let Some(file) = &out {
                 write_atomically(file, |w| {
-                    let mut c = csv::Writer::from_writer(w);
+                    let mut c = crate::service::CsvOut::new(w);
                     c.write_record([
                         "number",
                         "name",
@@ -670,8 +670,7 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                         "sukarela",
                     ])?;
                     for r in &rows {
-                        let f =
-                            |k: &str| crate::service::safe_cell(r[k].as_str().unwrap_or_default());
+                        let f = |k: &str| r[k].as_str().unwrap_or_default().to_string();
                         c.write_record([
                             f("number"),
                             f("name"),

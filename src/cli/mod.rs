@@ -822,8 +822,8 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 println!(
                     "{}",
                     lang.pick(
-                        "OK: database utuh, jejak audit utuh, stok = mutasi, pengaturan utuh",
-                        "OK: database intact, audit chain intact, stock = moves, settings intact"
+                        "OK: database utuh, jejak audit utuh, stok dan nilainya = mutasi, kasbon anggota = catatannya, pengaturan utuh",
+                        "OK: database intact, audit chain intact, stock and its value = moves, members' kasbon = entries, settings intact"
                     )
                 );
                 if report.books_match_stock.is_some() {
@@ -851,7 +851,11 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
                 };
                 // Books that differ from the stock are a posting matter, not a damaged file.
                 let damaged =
-                    !(report.integrity && report.audit_chain && report.stock_matches_moves);
+                    !(report.integrity
+                        && report.audit_chain
+                        && report.stock_matches_moves
+                        && report.stock_value_matches_moves
+                        && report.kasbon_matches_entries);
                 return Err(if damaged {
                     KasirError::DbCorrupt(join(|p| &p.en))
                 } else {

@@ -485,22 +485,8 @@ pub(super) fn run_writeoff(db: &Path, json: bool, lang: Lang, a: WriteoffArgs) -
 
 fn csv_out<T: serde::Serialize>(out: &Path, rows: &[T]) -> Result<usize> {
     write_atomically(out, |f| {
-        // Serialize, then pass every text cell through `safe_cell` on the way out, so a
-        // product or supplier name cannot run as a spreadsheet formula.
-        let mut raw = csv::Writer::from_writer(Vec::new());
-        for r in rows {
-            raw.serialize(r)?;
-        }
-        let raw = raw.into_inner().map_err(|e| e.into_error())?;
-        let mut w = csv::Writer::from_writer(f);
-        for rec in csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(raw.as_slice())
-            .records()
-        {
-            let rec = rec?;
-            w.write_record(rec.iter().map(crate::service::safe_field))?;
-        }
+        let mut w = crate::service::CsvOut::new(f);
+        w.serialize_rows(rows)?;
         w.flush()?;
         Ok(rows.len())
     })

@@ -811,23 +811,32 @@ pub(crate) mod tests {
     proptest! {
         #[test]
         fn total_is_sum_of_lines_minus_rounding(
-            lines in prop::collection::vec((300i64..200_000, 1i64..20, any::<bool>()), 1..30),
+            // Below the wholesale quantity (10): each line is at the price of its tier.
+            lines in prop::collection::vec((300i64..200_000, 1i64..10), 1..30),
             step in prop::sample::select(vec![1i64, 100, 500, 1000]),
             member in any::<bool>(),
         ) {
             let mut c = Cart::default();
-            for (i, (price, qty, _)) in lines.iter().enumerate() {
+            for (i, (price, qty)) in lines.iter().enumerate() {
                 let p = Decimal::from(*price);
                 c.add(item(i as i64, p, (p - dec!(100)).max(dec!(1)), false), Decimal::from(*qty)).unwrap();
             }
             if member { c.set_member(Some(member_for_test())); }
+            // The total from the generated prices and quantities, not from the cart's lines.
+            let sum: i64 = lines
+                .iter()
+                .map(|(p, q)| if member { (p - 100).max(1) * q } else { p * q })
+                .sum();
+            let sum = Decimal::from(sum);
             let totals = c.totals(NO_TAX);
-            let sum: Decimal = c.lines.iter().map(|l| l.amount()).sum();
             prop_assert_eq!(totals.total, sum);
+            prop_assert_eq!(totals.gross, sum);
             let given = totals.total + dec!(100000);
             let s = c.settle(&[cash(given)], Decimal::from(step)).unwrap();
-            prop_assert_eq!(s.payable, sum - s.rounding);
-            prop_assert!(s.rounding >= Decimal::ZERO && s.rounding < Decimal::from(step));
+            // All cash: rounded down to the step, never against the customer.
+            let rounding = sum % Decimal::from(step);
+            prop_assert_eq!(s.rounding, rounding);
+            prop_assert_eq!(s.payable, sum - rounding);
             prop_assert_eq!(s.change, given - s.payable);
         }
     }

@@ -14,6 +14,10 @@ pub struct CheckReport {
     pub integrity: bool,
     pub audit_chain: bool,
     pub stock_matches_moves: bool,
+    /// Each product's stock value (carried by its newest move) = Σ value of its moves.
+    pub stock_value_matches_moves: bool,
+    /// Each member's kasbon balance = Σ kasbon tendered − refunded − repaid.
+    pub kasbon_matches_entries: bool,
     /// Persediaan per unit in the books = the stock value per unit as of the last posted
     /// day; `None` until the opening balances are posted.
     pub books_match_stock: Option<bool>,
@@ -44,6 +48,7 @@ impl Shop {
                     let b = rusqlite::backup::Backup::new(self.store.conn(), &mut dst)?;
                     b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
                 }
+                crate::store::crash::point("backup.after_copy");
                 // The copy must open as a whole shop, or it is no backup.
                 let ok: String = dst.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
                 if ok != "ok" {
@@ -51,7 +56,9 @@ impl Shop {
                 }
             }
             std::fs::File::open(&partial)?.sync_all()?;
+            crate::store::crash::point("backup.after_sync");
             std::fs::rename(&partial, file)?;
+            crate::store::crash::point("backup.after_rename");
             Ok(())
         })();
         if result.is_err() {
@@ -60,7 +67,8 @@ impl Shop {
         result
     }
 
-    /// SQLite integrity, the audit chain, stock = Σ moves, settings as kasir wrote them, and
+    /// SQLite integrity, the audit chain, stock and its value = Σ moves, each member's
+    /// kasbon = Σ its entries, settings as kasir wrote them, and
     /// (once the opening balances are posted) Persediaan per unit in the books = the stock
     /// value per unit.
     pub fn check(&self) -> Result<CheckReport> {
@@ -82,11 +90,26 @@ impl Shop {
                 format!("Audit chain broken at row {id}: an entry was edited or deleted"),
             ));
         }
-        let mismatches = stock::mismatches(self.store.conn())?;
+        let (mismatches, value_mismatches) = stock::balances_against_moves(self.store.conn())?;
         for (sku, cached, sum) in &mismatches {
             problems.push(Bilingual::new(
                 format!("Stok {sku}: tercatat {cached}, jumlah mutasi {sum}"),
                 format!("Stock {sku}: recorded {cached}, sum of moves {sum}"),
+            ));
+        }
+        for (sku, recorded, sum) in &value_mismatches {
+            let (recorded, sum) = (format_rupiah(*recorded), format_rupiah(*sum));
+            problems.push(Bilingual::new(
+                format!("Nilai stok {sku}: tercatat {recorded}, jumlah nilai mutasi {sum}"),
+                format!("Stock value {sku}: recorded {recorded}, sum of move values {sum}"),
+            ));
+        }
+        let kasbon = crate::store::members::kasbon_mismatches(self.store.conn())?;
+        for (number, stored, sum) in &kasbon {
+            let (stored, sum) = (format_rupiah(*stored), format_rupiah(*sum));
+            problems.push(Bilingual::new(
+                format!("Kasbon anggota {number}: tercatat {stored}, jumlah kasbon, retur dan pelunasan {sum}"),
+                format!("Kasbon of member {number}: recorded {stored}, sum of kasbon, returns and repayments {sum}"),
             ));
         }
         let books = self.books_against_stock()?;
@@ -118,6 +141,8 @@ impl Shop {
             integrity,
             audit_chain: broken.is_none(),
             stock_matches_moves: mismatches.is_empty(),
+            stock_value_matches_moves: value_mismatches.is_empty(),
+            kasbon_matches_entries: kasbon.is_empty(),
             books_match_stock: books.as_ref().map(|v| v.iter().all(|b| b.matches())),
             books_against_stock: books.unwrap_or_default(),
             settings_intact,

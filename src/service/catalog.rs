@@ -561,21 +561,21 @@ pub fn parse_catalog(input: impl Read) -> Result<Vec<ProductRecord>> {
 
 /// Write the catalog in the import format.
 pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::service::CsvOut::new(out);
     w.write_record(CATALOG_COLUMNS)?;
     let s = plain_number;
     for p in products {
         for u in &p.units {
             w.write_record([
-                crate::service::safe_cell(&p.sku),
-                crate::service::safe_cell(&p.name),
+                p.sku.to_string(),
+                p.name.to_string(),
                 p.business_unit.as_str().into(),
-                crate::service::safe_cell(&p.base_unit),
+                p.base_unit.to_string(),
                 p.tax_class.as_str().into(),
                 p.drug_class.as_str().into(),
                 u8::from(p.batch_tracked).to_string(),
                 u8::from(p.weighed).to_string(),
-                crate::service::safe_cell(&u.unit),
+                u.unit.to_string(),
                 s(u.factor),
                 u.barcodes.join("|"),
                 s(u.prices.umum),
@@ -584,7 +584,7 @@ pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> 
                 u.prices.grosir_min_qty.map(s).unwrap_or_default(),
                 s(p.cost),
                 s(p.min_stock),
-                crate::service::safe_cell(p.nie.as_deref().unwrap_or_default()),
+                p.nie.as_deref().unwrap_or_default().to_string(),
                 p.het.map(s).unwrap_or_default(),
                 p.max_per_sale.flatten().map(s).unwrap_or_default(),
                 p.plu.flatten().map(|n| n.to_string()).unwrap_or_default(),

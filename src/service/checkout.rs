@@ -95,6 +95,7 @@ impl Shop {
             )?;
         }
         let over_limit_ok = kasbon_approver.is_some();
+        let _crash = crate::store::crash::use_case("sale");
         self.store.write(|tx| {
             let shift = self.require_shift(till)?;
             self.check_cart_pharmacy(till, cart)?;
@@ -157,6 +158,7 @@ impl Shop {
                     change: settlement.change,
                 },
             )?;
+            crate::store::crash::point("sale.after_header");
             // The sale as stored, built from what is in hand rather than read back.
             let mut record = SaleRecord {
                 id: sale_id,
@@ -218,6 +220,7 @@ impl Shop {
                     weighed: line.item.weighed,
                 });
             }
+            crate::store::crash::point("sale.after_lines");
             super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
             for (k, t) in settlement.tenders.iter().enumerate() {
                 q::insert_tender(
@@ -239,6 +242,7 @@ impl Shop {
                     }
                 }
             }
+            crate::store::crash::point("sale.after_tenders");
             crate::store::till::clear_draft(tx, till)?;
             self.store_printed_receipt(tx, &record)?;
             if let (Some(a), Some(m)) = (kasbon_approver, &cart.member) {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::catalog::CsvRows;
-use super::{day, new_uuid, safe_cell, stamp, Shop};
+use super::{day, new_uuid, stamp, Shop};
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::ledger::{
     post_day, Journal, JournalError, PostDay, PostLine, PostReturn, PostSale, StockFlow, StockPost,
@@ -355,6 +355,7 @@ impl Shop {
             ));
         }
         let at = stamp(self.now());
+        let _crash = crate::store::crash::use_case("day_close");
         // The checks, the day's activity and the journals are read inside the write: a
         // shift opened or a sale made a moment before is seen, and nothing can slip in
         // between the reading and the posting.
@@ -437,6 +438,7 @@ impl Shop {
                 },
             )?;
         }
+        crate::store::crash::point("day_close.after_journals");
         q::insert_day_event(tx, &d, "close", at, &actor.username, None)?;
         audit::append(
             tx,
@@ -629,12 +631,12 @@ impl Shop {
     /// Write the chart as CSV (`code,name,kind,role`).
     pub fn export_accounts(&self, out: impl Write) -> Result<usize> {
         let accounts = self.accounts()?;
-        let mut w = csv::Writer::from_writer(out);
+        let mut w = crate::service::CsvOut::new(out);
         w.write_record(["code", "name", "kind", "role"])?;
         for a in &accounts {
             w.write_record([
-                safe_cell(&a.code),
-                safe_cell(&a.name),
+                a.code.to_string(),
+                a.name.to_string(),
                 a.kind.clone(),
                 a.role.clone().unwrap_or_default(),
             ])?;
@@ -690,7 +692,7 @@ impl Shop {
                 }
             }
             LedgerFormat::Csv => {
-                let mut w = csv::Writer::from_writer(&mut out);
+                let mut w = crate::service::CsvOut::new(&mut out);
                 w.write_record([
                     "date",
                     "journal",
@@ -709,12 +711,12 @@ impl Shop {
                         };
                         w.write_record([
                             j.date.clone(),
-                            safe_cell(&j.number),
-                            safe_cell(&l.code),
-                            safe_cell(&l.name),
+                            j.number.to_string(),
+                            l.code.to_string(),
+                            l.name.to_string(),
                             l.debit.normalize().to_string(),
                             l.credit.normalize().to_string(),
-                            safe_cell(&memo),
+                            memo.to_string(),
                         ])?;
                     }
                 }

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::catalog::CsvRows;
-use super::{day, safe_cell, stamp, Shop};
+use super::{day, stamp, Shop};
 use crate::domain::ledger::allocate;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -325,7 +325,7 @@ impl Shop {
 
     /// The SHU report as CSV.
     pub fn write_shu_csv(&self, r: &ShuReport, out: impl Write) -> Result<()> {
-        let mut w = csv::Writer::from_writer(out);
+        let mut w = crate::service::CsvOut::new(out);
         w.write_record([
             "number",
             "name",
@@ -348,8 +348,8 @@ impl Shop {
                     .to_string()
             };
             w.write_record([
-                safe_cell(&row.number),
-                safe_cell(&row.name),
+                row.number.to_string(),
+                row.name.to_string(),
                 unit("sembako"),
                 unit("apotek"),
                 row.purchases_total.normalize().to_string(),

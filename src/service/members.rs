@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use rust_decimal::Decimal;
 
 use super::catalog::CsvRows;
-use super::{new_uuid, safe_cell, Shop};
+use super::{new_uuid, Shop};
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::members::{self as q, MemberRow};
@@ -109,7 +109,7 @@ impl Shop {
     /// Write all members as CSV, with their kasbon balance.
     pub fn export_members(&self, out: impl Write) -> Result<usize> {
         let members = q::all(self.store.conn())?;
-        let mut w = csv::Writer::from_writer(out);
+        let mut w = crate::service::CsvOut::new(out);
         w.write_record([
             "number",
             "name",
@@ -120,8 +120,8 @@ impl Shop {
         ])?;
         for m in &members {
             w.write_record([
-                safe_cell(&m.number),
-                safe_cell(&m.name),
+                m.number.to_string(),
+                m.name.to_string(),
                 m.phone.clone().unwrap_or_default(),
                 m.nik.clone().unwrap_or_default(),
                 m.kasbon_limit.normalize().to_string(),

@@ -220,20 +220,68 @@ pub fn new_uuid() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// A CSV cell that a spreadsheet will not run as a formula (`=`, `+`, `-`, `@` first).
-pub fn safe_cell(s: &str) -> String {
+/// A CSV cell that a spreadsheet will not run as a formula (`=`, `+`, `-`, `@`, tab or CR
+/// first): such a cell gets a leading `'`.
+fn safe_cell(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_string(),
     }
 }
 
-/// [`safe_cell`] for a cell that may hold a number: numbers (also negative ones) stay as
-/// they are, any other text is neutralised.
+/// [`safe_cell`] for a cell that may hold a number: numbers (also negative ones, `-5000`)
+/// stay as they are and readable as numbers; any other text that could start a formula is
+/// neutralised. A number cannot run as a formula, so this is safe for every cell.
 pub fn safe_field(s: &str) -> String {
     if s.parse::<Decimal>().is_ok() {
         s.to_string()
     } else {
         safe_cell(s)
+    }
+}
+
+/// The one CSV writer of the program: every file kasir writes as CSV (catalog, members,
+/// reports, SIPNAP, SHU, ledger, accounts) goes through it, and every cell, header or data,
+/// through [`safe_field`] — so no text from the shop (a name, a NIE, a phone number, a
+/// memo) can reach a spreadsheet as a formula, while numbers stay numbers.
+pub struct CsvOut<W: std::io::Write>(csv::Writer<W>);
+
+impl<W: std::io::Write> CsvOut<W> {
+    pub fn new(out: W) -> Self {
+        CsvOut(csv::Writer::from_writer(out))
+    }
+
+    /// One row, each cell neutralised.
+    pub fn write_record<I, T>(&mut self, cells: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.0
+            .write_record(cells.into_iter().map(|c| safe_field(c.as_ref())))?;
+        Ok(())
+    }
+
+    /// Serialize a row (a struct of named fields, headers first when it is the first
+    /// row), then neutralise its cells like [`CsvOut::write_record`].
+    pub fn serialize_rows<S: serde::Serialize>(&mut self, rows: &[S]) -> Result<()> {
+        let mut raw = csv::Writer::from_writer(Vec::new());
+        for r in rows {
+            raw.serialize(r)?;
+        }
+        let raw = raw.into_inner().map_err(|e| e.into_error())?;
+        for rec in csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(raw.as_slice())
+            .records()
+        {
+            self.write_record(rec?.iter())?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.0.flush()?;
+        Ok(())
     }
 }

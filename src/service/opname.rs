@@ -319,6 +319,7 @@ impl Shop {
         };
         let now = self.now();
         let at = stamp(now);
+        let _crash = crate::store::crash::use_case("opname");
         // The session, its counts and the variances are read inside the write: a count
         // recorded or a count finished by another till a moment before is seen.
         let (session, preview) = self.store.write(|tx| {
@@ -379,6 +380,7 @@ impl Shop {
                     )?;
                 }
             }
+            crate::store::crash::point("opname.after_adjustments");
             q::finish(
                 tx,
                 session.id,

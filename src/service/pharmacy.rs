@@ -578,7 +578,7 @@ pub fn register_patient(r: &RegisterRow, lang: crate::i18n::Lang) -> String {
 
 /// The SIPNAP report as CSV (one row per product).
 pub fn write_sipnap_csv(month: &str, rows: &[PeriodMovement], out: impl Write) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::service::CsvOut::new(out);
     w.write_record([
         "periode",
         "kode",
@@ -597,9 +597,9 @@ pub fn write_sipnap_csv(month: &str, rows: &[PeriodMovement], out: impl Write) -
     for r in rows {
         w.write_record([
             month.to_string(),
-            super::safe_cell(&r.sku),
+            r.sku.to_string(),
             r.nie.clone().unwrap_or_default(),
-            super::safe_cell(&r.name),
+            r.name.to_string(),
             r.drug_class.clone(),
             r.base_unit.clone(),
             s(r.opening),

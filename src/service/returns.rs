@@ -90,6 +90,7 @@ impl Shop {
         // Every check reads inside the write transaction: what was sold minus what was
         // returned already cannot change between the check and the write (another till
         // returning the same line waits for this one, then sees it).
+        let _crash = crate::store::crash::use_case("return");
         let number = self
             .store
             .write(|tx| self.book_return(tx, actor, sup, till, sale_no, items))?;
@@ -237,6 +238,7 @@ impl Shop {
                 rounding,
             },
         )?;
+        crate::store::crash::point("return.after_header");
         for &(i, r, base, amt, ppn, cost) in &out {
             let l = &lines[i];
             q::insert_line(tx, id, l.id, r, base, amt, ppn, cost, &l.business_unit)?;
@@ -268,11 +270,13 @@ impl Shop {
                 value_left -= value;
             }
         }
+        crate::store::crash::point("return.after_lines");
         if let Some(m) = member_id {
             if refund_kasbon > Decimal::ZERO {
                 members::add_kasbon(tx, m, -refund_kasbon)?;
             }
         }
+        crate::store::crash::point("return.after_kasbon");
         audit::append(
             tx,
             &audit::AuditEntry {

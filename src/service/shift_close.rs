@@ -214,6 +214,7 @@ impl Shop {
         let now = self.now();
         let at = stamp(now);
         let date = day(now.date());
+        let _crash = crate::store::crash::use_case("shift_close");
         // What the drawer should hold is worked out inside the write: a sale, refund or
         // cash move committed a moment before (another process) is in the Z report, and a
         // second close of the same shift finds it closed.
@@ -244,6 +245,7 @@ impl Shop {
                     report: &text,
                 },
             )?;
+            crate::store::crash::point("shift_close.after_close");
             audit::append(
                 tx,
                 &audit::AuditEntry {

@@ -283,6 +283,7 @@ impl Shop {
         let supplier_id = supplier.as_ref().map(|s| s.id);
         let supplier_code = supplier.as_ref().map(|s| s.code.clone());
         let now = self.now();
+        let _crash = crate::store::crash::use_case("receive");
         let (id, doc_no) = self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "penerimaan barang", "goods received")?;
             // Cash from a drawer: from its open shift, never more than it holds, both read
@@ -328,6 +329,7 @@ impl Shop {
                     paid_unit: drawer.as_ref().map(|s| s.business_unit.as_str()),
                 },
             )?;
+            crate::store::crash::point("receive.after_header");
             if let Some(shift) = &drawer {
                 let reason = match &supplier_code {
                     Some(code) => format!("Bayar {doc_no} {code}"),
@@ -395,6 +397,7 @@ impl Shop {
                     q::set_last_cost(tx, item.product_id, round_money(l.cost / item.factor))?;
                 }
             }
+            crate::store::crash::point("receive.after_lines");
             if let Some(reason) = &opts.expired_reason {
                 let expired: Vec<String> = resolved
                     .iter()

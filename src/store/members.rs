@@ -117,3 +117,36 @@ pub fn add_kasbon(c: &Connection, member_id: i64, delta: Decimal) -> Result<()> 
         .execute(params![member_id, minor(delta)?])?;
     Ok(())
 }
+
+/// Members whose stored kasbon balance is not what their entries add up to: kasbon tendered
+/// on sales, less kasbon refunded on returns, less repayments. (number, stored, sum).
+pub fn kasbon_mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
+    use std::collections::HashMap;
+    let mut sums: HashMap<i64, i64> = HashMap::new();
+    let mut st = c.prepare(
+        "SELECT s.member_id, t.amount FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
+          WHERE t.kind = 'kasbon' AND s.member_id IS NOT NULL
+         UNION ALL
+         SELECT member_id, -refund_kasbon FROM returns
+          WHERE member_id IS NOT NULL AND refund_kasbon <> 0
+         UNION ALL
+         SELECT member_id, -amount FROM cash_moves
+          WHERE kind = 'repay' AND member_id IS NOT NULL",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (m, a): (i64, i64) = (r.get(0)?, r.get(1)?);
+        *sums.entry(m).or_insert(0) += a;
+    }
+    let mut out = Vec::new();
+    let mut st = c.prepare("SELECT id, number, kasbon_balance FROM members ORDER BY id")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, number, stored): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let sum = sums.get(&id).copied().unwrap_or(0);
+        if sum != stored {
+            out.push((number, money(stored), money(sum)));
+        }
+    }
+    Ok(out)
+}

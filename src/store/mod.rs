@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod catalog;
+pub mod crash;
 pub mod dashboard;
 pub mod ledger;
 pub mod members;
@@ -308,10 +309,13 @@ impl Store {
     /// return above what was sold, a second open shift on a till) comes back as the
     /// refusal it stands for, not as SQLite's words.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        crash::stage("before_begin");
         let tx =
             Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(busy)?;
         let out = f(&tx).map_err(refusal)?;
+        crash::stage("before_commit");
         tx.commit().map_err(busy)?;
+        crash::stage("after_commit");
         Ok(out)
     }
 

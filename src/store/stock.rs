@@ -330,29 +330,52 @@ pub fn card(c: &Connection, product_id: i64, batch_id: Option<i64>) -> Result<Ve
 /// order, so the pages are read one after another): a sum per product through the index
 /// looked every move up in the table at random, 26× the time for 10× the shop.
 pub fn mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
+    Ok(balances_against_moves(c)?.0)
+}
+
+/// Each product's stock value carried by its newest move (`value_after`, what every report
+/// and the books read) against Σ value of its moves: (sku, recorded, sum).
+pub fn value_mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
+    Ok(balances_against_moves(c)?.1)
+}
+
+type Mismatches = Vec<(String, Decimal, Decimal)>;
+
+/// Quantities (products and batches) and values against the moves, in one read of them.
+pub fn balances_against_moves(c: &Connection) -> Result<(Mismatches, Mismatches)> {
     use std::collections::HashMap;
-    // Per product: (Σ qty, balance after its newest move); per batch: Σ qty.
-    let mut products: HashMap<i64, (i64, i64)> = HashMap::new();
+    // Per product: (Σ qty, balance after its newest move, Σ value, value after it);
+    // per batch: Σ qty.
+    let mut products: HashMap<i64, (i64, i64, i64, i64)> = HashMap::new();
     let mut batches: HashMap<i64, i64> = HashMap::new();
-    let mut st =
-        c.prepare("SELECT product_id, batch_id, qty, on_hand_after FROM stock_moves ORDER BY id")?;
+    let mut st = c.prepare(
+        "SELECT product_id, batch_id, qty, on_hand_after, value, value_after
+         FROM stock_moves ORDER BY id",
+    )?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let (product, batch, q, after): (i64, Option<i64>, i64, i64) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let e = products.entry(product).or_insert((0, 0));
+        let (v, v_after): (i64, i64) = (r.get(4)?, r.get(5)?);
+        let e = products.entry(product).or_insert((0, 0, 0, 0));
         e.0 += q;
         e.1 = after;
+        e.2 += v;
+        e.3 = v_after;
         if let Some(b) = batch {
             *batches.entry(b).or_insert(0) += q;
         }
     }
     let mut out = Vec::new();
+    let mut values = Vec::new();
     let mut st = c.prepare("SELECT id, sku FROM products ORDER BY id")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let (id, sku): (i64, String) = (r.get(0)?, r.get(1)?);
-        let (sum, balance) = products.get(&id).copied().unwrap_or((0, 0));
+        let (sum, balance, value, value_after) = products.get(&id).copied().unwrap_or((0, 0, 0, 0));
+        if value != value_after {
+            values.push((sku.clone(), money(value_after), money(value)));
+        }
         if sum != balance {
             out.push((sku, qty(balance), qty(sum)));
         }
@@ -369,7 +392,7 @@ pub fn mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal)>> {
             out.push((name, qty(on_hand), qty(sum)));
         }
     }
-    Ok(out)
+    Ok((out, values))
 }
 
 /// A product id by SKU or barcode.

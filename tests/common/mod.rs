@@ -128,16 +128,32 @@ impl Rng {
     }
 }
 
-/// Whether the long versions of the suites run (`KASIR_LONG=1`).
+/// Whether the long versions of the suites run (`KASIR_LONG=1`, by hand: hours).
 pub fn long_run() -> bool {
     std::env::var("KASIR_LONG").as_deref() == Ok("1")
 }
 
-/// Run one test of this same test binary as a child process (`--exact NAME`), with `env`;
+/// How much a suite does: `long` under `KASIR_LONG=1`, `ci` under `KASIR_CI=1` (the middle
+/// setting `.ci/run` uses, so CI exercises more than a developer's `cargo test` while the
+/// whole run stays well under 30 minutes), else `short`.
+pub fn sized<T>(short: T, ci: T, long: T) -> T {
+    if long_run() {
+        long
+    } else if std::env::var("KASIR_CI").as_deref() == Ok("1") {
+        ci
+    } else {
+        short
+    }
+}
+
+/// Run one test of this same test binary as a child process (`--ignored --exact NAME`: the
+/// child parts are `#[ignore]`d so they never count as tests of their own), with `env`;
 /// the test notices the env and plays its part. stdout is piped.
 pub fn self_exec(test: &str, env: &[(&str, String)]) -> std::process::Child {
     let mut c = Command::new(std::env::current_exe().expect("test binary"));
+    // Child parts are `#[ignore]`d, so that a plain run never counts them as passing tests.
     c.args([
+        "--ignored",
         "--exact",
         test,
         "--nocapture",

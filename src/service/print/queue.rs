@@ -356,6 +356,7 @@ impl Shop {
         printer: &str,
         open: &mut Opener,
     ) -> Result<QueueOutcome> {
+        let _crash = crate::store::crash::use_case("print");
         let printer = &canonical_printer(printer);
         let now = self.now();
         let now_s = stamp(now);
@@ -418,6 +419,7 @@ impl Shop {
                 self.store
                     .write(|tx| q::remember_answer(tx, till, &answers_key, &now_s))?;
             }
+            crate::store::crash::point("print.after_send");
             match sent {
                 Ok(news) => {
                     let printed_at = stamp(self.now());
