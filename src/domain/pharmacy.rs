@@ -267,11 +267,6 @@ pub fn above_het(unit_price: Decimal, factor: Decimal, het: Option<Decimal>) -> 
     het.is_some_and(|h| unit_price > h * factor)
 }
 
-/// Drug classes with their own register and the monthly SIPNAP report.
-pub fn in_register(class: DrugClass) -> bool {
-    matches!(class, DrugClass::Psikotropika | DrugClass::Narkotika)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

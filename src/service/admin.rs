@@ -50,9 +50,7 @@ impl Shop {
                     return Err(KasirError::DbCorrupt(ok));
                 }
             }
-            std::fs::File::open(&partial)?.sync_all()?;
-            std::fs::rename(&partial, file)?;
-            Ok(())
+            crate::atomic_file::put_in_place(&partial, file)
         })();
         if result.is_err() {
             let _ = std::fs::remove_file(&partial);

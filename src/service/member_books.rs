@@ -104,6 +104,18 @@ fn percent(shop: &Shop, key: &str, default: Decimal) -> Result<Decimal> {
         .unwrap_or(default))
 }
 
+/// One member in the members report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberReportRow {
+    pub number: String,
+    pub name: String,
+    pub kasbon_limit: Decimal,
+    pub kasbon_balance: Decimal,
+    pub pokok: Decimal,
+    pub wajib: Decimal,
+    pub sukarela: Decimal,
+}
+
 impl Shop {
     /// A member's statement for a month (`YYYY-MM`).
     pub fn member_statement(&self, number: &str, month: &str) -> Result<Statement> {
@@ -256,6 +268,59 @@ impl Shop {
     /// Every member's savings.
     pub fn savings(&self) -> Result<Vec<SavingsRow>> {
         q::savings_all(self.store.conn())
+    }
+
+    /// Every active member with the kasbon limit and balance and the savings balances
+    /// (zero where the simpan-pinjam unit has none): the members report.
+    pub fn members_report(&self) -> Result<Vec<MemberReportRow>> {
+        let savings = self.savings()?;
+        let rows = members::all(self.store.conn())?
+            .into_iter()
+            .map(|m| {
+                let s = savings.iter().find(|s| s.number == m.number);
+                MemberReportRow {
+                    pokok: s.map(|s| s.pokok).unwrap_or_default(),
+                    wajib: s.map(|s| s.wajib).unwrap_or_default(),
+                    sukarela: s.map(|s| s.sukarela).unwrap_or_default(),
+                    number: m.number,
+                    name: m.name,
+                    kasbon_limit: m.kasbon_limit,
+                    kasbon_balance: m.kasbon_balance,
+                }
+            })
+            .collect();
+        Ok(rows)
+    }
+
+    /// The members report as CSV (text cells made safe for spreadsheets). Returns the rows.
+    pub fn write_members_report_csv(
+        &self,
+        rows: &[MemberReportRow],
+        out: impl Write,
+    ) -> Result<usize> {
+        let mut c = csv::Writer::from_writer(out);
+        c.write_record([
+            "number",
+            "name",
+            "kasbon_limit",
+            "kasbon_balance",
+            "pokok",
+            "wajib",
+            "sukarela",
+        ])?;
+        for r in rows {
+            c.write_record([
+                safe_cell(&r.number),
+                safe_cell(&r.name),
+                r.kasbon_limit.to_string(),
+                r.kasbon_balance.to_string(),
+                r.pokok.to_string(),
+                r.wajib.to_string(),
+                r.sukarela.to_string(),
+            ])?;
+        }
+        c.flush()?;
+        Ok(rows.len())
     }
 
     /// SHU parameters from the settings.

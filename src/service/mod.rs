@@ -28,6 +28,17 @@ pub mod stock_screen;
 pub mod till;
 pub mod weighing;
 
+/// The records use cases return, as the store reads them. Callers above `service` name
+/// them from here.
+pub use crate::store::{
+    ledger::{JournalRecord, LineRecord},
+    members::MemberRow,
+    returns::ReturnRecord,
+    sales::{SaleLineRecord, SaleRecord, TenderRecord},
+    shifts::ShiftRow,
+    stock::{BatchRow, ExpiryRow, MoveRow, StockRow},
+};
+
 use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -158,6 +169,27 @@ impl ShopSettings {
 impl Shop {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
         Shop { store, clock }
+    }
+
+    /// The shop in the file at `path`, which must exist and be a kasir shop.
+    pub fn open(path: &std::path::Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        Ok(Shop::new(
+            Store::open(path, crate::store::OpenMode::Existing)?,
+            clock,
+        ))
+    }
+
+    /// A new, empty shop in the file at `path` (refused if the file exists).
+    pub fn create(path: &std::path::Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        Ok(Shop::new(
+            Store::open(path, crate::store::OpenMode::CreateNew)?,
+            clock,
+        ))
+    }
+
+    /// The shop's file.
+    pub fn path(&self) -> &std::path::Path {
+        self.store.path()
     }
 
     pub fn now(&self) -> NaiveDateTime {

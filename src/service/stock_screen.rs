@@ -43,11 +43,9 @@ impl Shop {
                 "The CSV file needs a name",
             ));
         }
-        let mut buf = Vec::new();
-        super::pharmacy::write_sipnap_csv(month.trim(), &rows, &mut buf)?;
-        let tmp = path.with_extension("csv.tmp");
-        std::fs::write(&tmp, &buf)?;
-        std::fs::rename(&tmp, path)?;
+        crate::atomic_file::write_atomically(path, |w| {
+            super::pharmacy::write_sipnap_csv(month.trim(), &rows, w)
+        })?;
         Ok(rows.len())
     }
 }

@@ -150,7 +150,7 @@ pub fn set_last_cost(c: &Connection, product_id: i64, cost: Decimal) -> Result<(
 }
 
 /// A batch of a batch-tracked product.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchRow {
     pub id: i64,
     pub batch_no: String,
@@ -196,7 +196,7 @@ pub fn batch_id(
 }
 
 /// Stock of one product for the `stock` report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StockRow {
     pub product_id: i64,
     pub sku: String,

@@ -62,3 +62,10 @@ pub fn follow_printer_change(c: &Connection) -> Result<usize> {
     }
     Ok(moved)
 }
+
+impl crate::service::Shop {
+    /// The printer of `till`'s receipts ([`receipt_printer`]).
+    pub fn receipt_printer(&self, till: &str) -> Result<String> {
+        receipt_printer(self.store.conn(), till)
+    }
+}
