@@ -66,3 +66,65 @@ fn the_scan_finds_a_store_path() {
         "the scan found nothing in tests/layers.rs: {found:?}"
     );
 }
+
+/// The setting keys of the registry (`key: "…"` in `src/service/settings.rs`), a per-till
+/// key (`till.*.printer`) as its prefix `till.`.
+fn registry_keys() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service/settings.rs");
+    let text = std::fs::read_to_string(path).expect("settings.rs");
+    text.split("key: \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|k| match k.split_once('*') {
+            Some((pre, _)) => pre.to_string(),
+            None => k.to_string(),
+        })
+        .collect()
+}
+
+/// Lines under `dir` that spell a setting key as a string literal (`"printer.uri"`, or a
+/// per-till key built as `"till.{…}.…"`), outside the registry itself and the translation
+/// table (whose keys like `scale.tare` may coincide with a setting's).
+fn setting_key_literals_under(dir: &str) -> Vec<String> {
+    let keys = registry_keys();
+    assert!(keys.len() > 20, "registry not read: {keys:?}");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut found = Vec::new();
+    for file in rust_files(&root) {
+        let rel = file
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        if rel.ends_with("service/settings.rs") || rel.ends_with("src/i18n.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("source file");
+        for (n, line) in text.lines().enumerate() {
+            let spelled = keys.iter().any(|k| {
+                if k.ends_with('.') {
+                    line.contains(&format!("\"{k}{{"))
+                } else {
+                    line.contains(&format!("\"{k}\""))
+                }
+            });
+            if spelled {
+                found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn setting_keys_are_spelled_only_in_the_registry() {
+    let mut found = Vec::new();
+    for dir in ["src/cli", "src/service", "src/store", "src/domain"] {
+        found.extend(setting_key_literals_under(dir));
+    }
+    assert!(
+        found.is_empty(),
+        "name settings with service::settings::Key / TillKey, not strings:\n{}",
+        found.join("\n")
+    );
+}

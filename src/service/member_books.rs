@@ -1,6 +1,7 @@
 //! Members' books: monthly statement, savings imported from simpan-pinjam, the kasbon limit
 //! rule, and the yearly SHU (sisa hasil usaha) allocation.
 
+use crate::service::settings::Key;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
@@ -163,9 +164,9 @@ impl Shop {
     /// The kasbon limit rule in force.
     pub fn kasbon_rule(&self) -> Result<KasbonRule> {
         Ok(
-            match settings::get(self.store.conn(), "kasbon.limit_rule")?.as_deref() {
+            match settings::get(self.store.conn(), Key::KasbonLimitRule.name())?.as_deref() {
                 Some("savings") => KasbonRule::Savings {
-                    percent: percent(self, "kasbon.limit_percent", Decimal::from(50))?,
+                    percent: percent(self, Key::KasbonLimitPercent.name(), Decimal::from(50))?,
                 },
                 _ => KasbonRule::Fixed,
             },
@@ -182,10 +183,14 @@ impl Shop {
         let at = stamp(self.now());
         self.store.write(|tx| {
             match rule {
-                KasbonRule::Fixed => settings::set(tx, "kasbon.limit_rule", "fixed")?,
+                KasbonRule::Fixed => settings::set(tx, Key::KasbonLimitRule.name(), "fixed")?,
                 KasbonRule::Savings { percent } => {
-                    settings::set(tx, "kasbon.limit_rule", "savings")?;
-                    settings::set(tx, "kasbon.limit_percent", &percent.normalize().to_string())?;
+                    settings::set(tx, Key::KasbonLimitRule.name(), "savings")?;
+                    settings::set(
+                        tx,
+                        Key::KasbonLimitPercent.name(),
+                        &percent.normalize().to_string(),
+                    )?;
                 }
             }
             apply_rule(tx, rule)?;
@@ -326,9 +331,9 @@ impl Shop {
     /// SHU parameters from the settings.
     pub fn shu_params(&self) -> Result<ShuParams> {
         Ok(ShuParams {
-            total: percent(self, "shu.total", Decimal::ZERO)?,
-            jasa_usaha_percent: percent(self, "shu.jasa_usaha_percent", Decimal::from(25))?,
-            jasa_modal_percent: percent(self, "shu.jasa_modal_percent", Decimal::from(20))?,
+            total: percent(self, Key::ShuTotal.name(), Decimal::ZERO)?,
+            jasa_usaha_percent: percent(self, Key::ShuJasaUsahaPercent.name(), Decimal::from(25))?,
+            jasa_modal_percent: percent(self, Key::ShuJasaModalPercent.name(), Decimal::from(20))?,
         })
     }
 
