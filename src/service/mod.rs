@@ -22,6 +22,7 @@ pub mod returns;
 pub mod settings;
 pub mod shift;
 pub mod shift_close;
+pub mod shift_report;
 pub mod stock;
 pub mod stock_reports;
 pub mod stock_screen;

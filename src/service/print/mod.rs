@@ -25,10 +25,9 @@
 //!   file, and reports the printer's state over a channel the till polls.
 //!
 //! Files: `route` (which printer, addresses), `queue` (enqueue, claim, send, retry),
-//! `worker` (the till's thread), `report` (the X/Z report printed from the queue's totals).
+//! `worker` (the till's thread). The X/Z report it prints is made by `service::shift_report`.
 
 mod queue;
-mod report;
 mod route;
 mod worker;
 
