@@ -1102,7 +1102,8 @@ mod tests {
         for k in TillKey::ALL {
             assert!(lookup(&k.of("t1")).is_some(), "{k:?} not in REGISTRY");
         }
-        for s in REGISTRY {
+        // Internal keys (the audit head) are kasir's own bookkeeping, spelled by the store.
+        for s in REGISTRY.iter().filter(|s| s.who != Who::Internal) {
             let typed = Key::ALL.iter().any(|k| k.name() == s.key)
                 || TillKey::ALL.iter().any(|k| matches(s.key, &k.of("t1")));
             assert!(typed, "{} has no Key", s.key);
