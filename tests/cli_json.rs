@@ -21,12 +21,17 @@ fn mask(text: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let boundary = i == 0 || !digit(i - 1);
-        if boundary && digits(i, 4) && b.get(i + 4) == Some(&b'-') && digits(i + 5, 2) {
-            if b.get(i + 7) == Some(&b'-') && digits(i + 8, 2) && !digit(i + 10) {
-                out.push_str("YYYY-MM-DD");
-                i += 10;
-                continue;
-            }
+        if boundary
+            && digits(i, 4)
+            && b.get(i + 4) == Some(&b'-')
+            && digits(i + 5, 2)
+            && b.get(i + 7) == Some(&b'-')
+            && digits(i + 8, 2)
+            && !digit(i + 10)
+        {
+            out.push_str("YYYY-MM-DD");
+            i += 10;
+            continue;
         }
         if boundary && digits(i, 8) && !digit(i + 8) && b[i] == b'2' && b[i + 1] == b'0' {
             out.push_str("YYYYMMDD");
