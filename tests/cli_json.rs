@@ -171,6 +171,22 @@ fn the_json_of_a_day_at_the_counter_is_as_documented() {
         "report_members",
         json(&db, &["report", "members"])["members"][0].clone(),
     );
+    assert_snapshot(
+        "stock_moves",
+        json(&db, &["stock", "moves", "8991234567891"])["moves"][0].clone(),
+    );
+    assert_snapshot(
+        "accounts",
+        json(&db, &["accounts", "list"])["accounts"][0].clone(),
+    );
+    assert_snapshot(
+        "print_queue",
+        json(&db, &["print", "queue"])["jobs"][0].clone(),
+    );
+    assert_snapshot(
+        "suppliers",
+        json(&db, &["supplier", "list"])["suppliers"][0].clone(),
+    );
 }
 
 #[test]

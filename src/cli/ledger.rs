@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::args::{AccountsCmd, BooksCmd, DayCmd, LedgerCmd};
-use super::output::{all, export, import, print_json, rp, to_json, DayCloseOut, JournalOut};
+use super::output::{
+    all, export, import, print_json, rp, to_json, AccountOut, DayCloseOut, JournalOut,
+};
 use super::{actor_from, open};
 use crate::domain::books_names;
 use crate::domain::user::Actor;
@@ -142,7 +144,7 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
             let shop = open(db)?;
             let accounts = shop.accounts()?;
             if json {
-                print_json(json!({"accounts": accounts}));
+                print_json(json!({"accounts": all::<_, AccountOut>(&accounts)}));
             } else {
                 println!(
                     "{:<8} {:<40} {:<9} {}",

@@ -539,3 +539,241 @@ pub(super) fn to_json(v: &impl Serialize) -> serde_json::Value {
 pub(super) fn all<'a, R: 'a, O: From<&'a R>>(rows: &'a [R]) -> Vec<O> {
     rows.iter().map(O::from).collect()
 }
+
+/// `kasir accounts list`: `{"accounts": [AccountOut…]}`.
+#[derive(Debug, Serialize)]
+pub(super) struct AccountOut {
+    /// Account code, e.g. `1-1101`.
+    pub code: String,
+    /// The name as the coop keeps it.
+    pub name: String,
+    /// `asset`, `liability`, `equity`, `income`, `expense`.
+    pub kind: String,
+    /// What kasir posts to it (e.g. `cash:sembako`), if anything.
+    pub role: Option<String>,
+}
+
+impl From<&crate::service::AccountRow> for AccountOut {
+    fn from(a: &crate::service::AccountRow) -> Self {
+        AccountOut {
+            code: a.code.clone(),
+            name: a.name.clone(),
+            kind: a.kind.clone(),
+            role: a.role.clone(),
+        }
+    }
+}
+
+/// A print job (`kasir print queue`: `{"jobs": [PrintJobOut…]}`; the printing commands:
+/// `{"job": PrintJobOut, "printed": true, "outcome": …}`).
+#[derive(Debug, Serialize)]
+pub(super) struct PrintJobOut {
+    pub id: i64,
+    pub uuid: String,
+    /// `receipt`, `reprint`, `drawer`, `z`, `slip`, `return`, `test`.
+    pub kind: String,
+    /// The sale or return number, where there is one.
+    pub reference: Option<String>,
+    pub sale_id: Option<i64>,
+    /// The till the job belongs to (only its print worker sends it).
+    pub till: String,
+    /// The printer address.
+    pub printer: String,
+    /// `queued`, `printing`, `done`, `failed`.
+    pub status: String,
+    /// Failed sends so far.
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    /// `YYYY-MM-DD HH:MM:SS`: when a waiting job is tried next.
+    pub next_attempt_at: String,
+    pub created_at: String,
+    pub printed_at: Option<String>,
+    /// Sent without the printer confirming it was ready (printed blind).
+    pub unconfirmed: bool,
+}
+
+impl From<&crate::service::print::PrintJob> for PrintJobOut {
+    fn from(j: &crate::service::print::PrintJob) -> Self {
+        PrintJobOut {
+            id: j.id,
+            uuid: j.uuid.clone(),
+            kind: j.kind.as_str().to_string(),
+            reference: j.reference.clone(),
+            sale_id: j.sale_id,
+            till: j.till.clone(),
+            printer: j.printer.clone(),
+            status: j.status.as_str().to_string(),
+            attempts: j.attempts,
+            last_error: j.last_error.clone(),
+            next_attempt_at: j.next_attempt_at.clone(),
+            created_at: j.created_at.clone(),
+            printed_at: j.printed_at.clone(),
+            unconfirmed: j.unconfirmed,
+        }
+    }
+}
+
+/// `kasir supplier list`: `{"suppliers": [SupplierOut…]}`.
+#[derive(Debug, Serialize)]
+pub(super) struct SupplierOut {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    /// Money: deliveries booked as owed (utang dagang), in total.
+    pub owed: Decimal,
+}
+
+impl From<&crate::service::SupplierRow> for SupplierOut {
+    fn from(s: &crate::service::SupplierRow) -> Self {
+        SupplierOut {
+            id: s.id,
+            code: s.code.clone(),
+            name: s.name.clone(),
+            phone: s.phone.clone(),
+            address: s.address.clone(),
+            owed: s.owed,
+        }
+    }
+}
+
+/// `kasir stock moves CODE`: `{"code": "…", "moves": [StockMoveOut…]}`, the stock card.
+#[derive(Debug, Serialize)]
+pub(super) struct StockMoveOut {
+    /// `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    /// `sale`, `return`, `receipt`, `opname`, `writeoff`, `transfer`.
+    pub kind: String,
+    pub batch: Option<String>,
+    /// Quantity in the base unit: positive in, negative out.
+    pub qty: Decimal,
+    /// Money: value of the move at moving-average cost (signed like `qty`).
+    pub value: Decimal,
+    /// Quantity on hand after the move.
+    pub balance: Decimal,
+    /// The sale, delivery or other document.
+    pub reference: Option<String>,
+    pub user: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<&crate::service::MoveRow> for StockMoveOut {
+    fn from(m: &crate::service::MoveRow) -> Self {
+        StockMoveOut {
+            at: m.at.clone(),
+            kind: m.kind.clone(),
+            batch: m.batch.clone(),
+            qty: m.qty,
+            value: m.value,
+            balance: m.balance,
+            reference: m.reference.clone(),
+            user: m.user.clone(),
+            note: m.note.clone(),
+        }
+    }
+}
+
+/// `kasir report sipnap --month M`: `{"month": "YYYY-MM", "rows": [SipnapRowOut…]}`, one
+/// psikotropika / narkotika product's month (quantities in its base unit).
+#[derive(Debug, Serialize)]
+pub(super) struct SipnapRowOut {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    /// Registration number (NIE).
+    pub nie: Option<String>,
+    pub drug_class: String,
+    pub base_unit: String,
+    pub opening: Decimal,
+    pub received: Decimal,
+    pub other_in: Decimal,
+    pub sold: Decimal,
+    pub other_out: Decimal,
+    pub closing: Decimal,
+}
+
+impl From<&crate::service::PeriodMovement> for SipnapRowOut {
+    fn from(r: &crate::service::PeriodMovement) -> Self {
+        SipnapRowOut {
+            product_id: r.product_id,
+            sku: r.sku.clone(),
+            name: r.name.clone(),
+            nie: r.nie.clone(),
+            drug_class: r.drug_class.clone(),
+            base_unit: r.base_unit.clone(),
+            opening: r.opening,
+            received: r.received,
+            other_in: r.other_in,
+            sold: r.sold,
+            other_out: r.other_out,
+            closing: r.closing,
+        }
+    }
+}
+
+/// `kasir report register --month M`: `{"month": "YYYY-MM", "register": [RegisterOut…]}`,
+/// the narcotics and psychotropics register.
+#[derive(Debug, Serialize)]
+pub(super) struct RegisterOut {
+    /// `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    pub sku: String,
+    pub name: String,
+    pub drug_class: String,
+    /// The stock move's kind (`sale`, `receipt`, …).
+    pub kind: String,
+    pub batch: Option<String>,
+    /// Quantity in `base_unit`, signed.
+    pub qty: Decimal,
+    /// On hand after the move.
+    pub balance: Decimal,
+    pub reference: Option<String>,
+    pub patient: Option<String>,
+    pub doctor: Option<String>,
+    pub rx_no: Option<String>,
+    pub user: Option<String>,
+    pub note: Option<String>,
+    pub base_unit: String,
+    /// For a sale on a prescription with its quantity: `{"this", "to_date", "total"}` in
+    /// base units.
+    pub rx_dispensing: Option<DispensingOut>,
+}
+
+/// One dispensing against its prescription (base units).
+#[derive(Debug, Serialize)]
+pub(super) struct DispensingOut {
+    /// This sale's quantity.
+    pub this: Decimal,
+    /// What the prescription has given up to and with this sale.
+    pub to_date: Decimal,
+    /// What it may give in total.
+    pub total: Decimal,
+}
+
+impl From<&crate::service::RegisterRow> for RegisterOut {
+    fn from(r: &crate::service::RegisterRow) -> Self {
+        RegisterOut {
+            at: r.at.clone(),
+            sku: r.sku.clone(),
+            name: r.name.clone(),
+            drug_class: r.drug_class.clone(),
+            kind: r.kind.clone(),
+            batch: r.batch.clone(),
+            qty: r.qty,
+            balance: r.balance,
+            reference: r.reference.clone(),
+            patient: r.patient.clone(),
+            doctor: r.doctor.clone(),
+            rx_no: r.rx_no.clone(),
+            user: r.user.clone(),
+            note: r.note.clone(),
+            base_unit: r.base_unit.clone(),
+            rx_dispensing: r.rx_dispensing.map(|d| DispensingOut {
+                this: d.this,
+                to_date: d.to_date,
+                total: d.total,
+            }),
+        }
+    }
+}

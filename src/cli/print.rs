@@ -10,7 +10,7 @@ use std::path::Path;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::output::print_json;
+use super::output::{all, print_json, to_json, PrintJobOut};
 use super::{actor_from, open};
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -192,7 +192,7 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
             let shop = open(db)?;
             let jobs = shop.print_queue(limit.max(0))?;
             if json {
-                print_json(json!({"jobs": jobs}));
+                print_json(json!({"jobs": all::<_, PrintJobOut>(&jobs)}));
             } else if jobs.is_empty() {
                 println!(
                     "{}",
@@ -322,7 +322,7 @@ fn send_now(
     }
     if json {
         print_json(
-            json!({"job": job, "printed": true, "outcome": outcome_json(&job.printer, &out)}),
+            json!({"job": to_json(&PrintJobOut::from(&job)), "printed": true, "outcome": outcome_json(&job.printer, &out)}),
         );
     } else {
         println!(

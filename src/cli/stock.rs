@@ -8,7 +8,10 @@ use serde_json::json;
 
 use super::actor_from;
 use super::open;
-use super::output::{all, done, print_json, write_atomically, StockOut};
+use super::output::{
+    all, done, print_json, write_atomically, RegisterOut, SipnapRowOut, StockMoveOut, StockOut,
+    SupplierOut,
+};
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{format_qty, format_rupiah, Quantity, QTY_SCALE};
 use crate::domain::pharmacy::Prescription;
@@ -305,7 +308,7 @@ pub(super) fn run_supplier(db: &Path, json: bool, lang: Lang, cmd: SupplierCmd) 
         SupplierCmd::List => {
             let rows = shop.suppliers()?;
             if json {
-                print_json(json!({"suppliers": rows}));
+                print_json(json!({"suppliers": all::<_, SupplierOut>(&rows)}));
             } else {
                 for s in &rows {
                     println!(
@@ -629,7 +632,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                 })?;
             }
             if json {
-                print_json(json!({"month": month, "rows": rows}));
+                print_json(json!({"month": month, "rows": all::<_, SipnapRowOut>(&rows)}));
             } else if out.is_none() {
                 let mut buf = Vec::new();
                 crate::service::pharmacy::write_sipnap_csv(&month, &rows, &mut buf)?;
@@ -645,7 +648,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
         ReportCmd::Register { month } => {
             let rows = shop.drug_register(&actor, &month)?;
             if json {
-                print_json(json!({"month": month, "register": rows}));
+                print_json(json!({"month": month, "register": all::<_, RegisterOut>(&rows)}));
             } else {
                 for r in &rows {
                     let rx = r
@@ -717,7 +720,7 @@ pub(super) fn run_stock(
         Some(super::args::StockCmd::Moves { code, batch }) => {
             let card = shop.stock_card(&code, batch.as_deref())?;
             if json {
-                print_json(json!({"code": code, "moves": card}));
+                print_json(json!({"code": code, "moves": all::<_, StockMoveOut>(&card)}));
             } else {
                 for m in &card {
                     println!(

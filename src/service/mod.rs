@@ -32,12 +32,13 @@ pub mod weighing;
 /// The records use cases return, as the store reads them. Callers above `service` name
 /// them from here.
 pub use crate::store::{
-    ledger::{JournalRecord, LineRecord},
+    ledger::{AccountRow, JournalRecord, LineRecord},
     members::MemberRow,
+    pharmacy::RegisterRow,
     returns::ReturnRecord,
     sales::{SaleLineRecord, SaleRecord, TenderRecord},
     shifts::ShiftRow,
-    stock::{BatchRow, ExpiryRow, MoveRow, StockRow},
+    stock::{BatchRow, ExpiryRow, MoveRow, PeriodMovement, StockRow, SupplierRow},
 };
 
 use crate::service::settings::{Key, TillKey};
@@ -245,10 +246,9 @@ impl Shop {
 
     /// The business unit a till sells for, if the till is registered.
     pub fn till_unit(&self, till: &str) -> Result<Option<BusinessUnit>> {
-        Ok(
-            crate::store::settings::get(self.store.conn(), &TillKey::Unit.of(till))?
-                .and_then(|v| BusinessUnit::parse(&v)),
-        )
+        Ok(self
+            .till_setting(TillKey::Unit, till)?
+            .and_then(|v| BusinessUnit::parse(&v)))
     }
 }
 

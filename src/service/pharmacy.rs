@@ -205,11 +205,10 @@ impl Shop {
     /// The pharmacy mode of a till (setting `till.<T>.pharmacy`: `apotek` or `gerai`). A till
     /// without the setting has no pharmacist and is a gerai obat.
     pub fn pharmacy_mode(&self, till: &str) -> Result<PharmacyMode> {
-        Ok(
-            crate::store::settings::get(self.store.conn(), &TillKey::Pharmacy.of(till))?
-                .and_then(|v| PharmacyMode::parse(&v))
-                .unwrap_or(PharmacyMode::Gerai),
-        )
+        Ok(self
+            .till_setting(TillKey::Pharmacy, till)?
+            .and_then(|v| PharmacyMode::parse(&v))
+            .unwrap_or(PharmacyMode::Gerai))
     }
 
     /// The most of a product one sale may carry, in base units: its own limit, else for

@@ -969,6 +969,16 @@ impl Shop {
         Ok(view(s, key, stored, lang))
     }
 
+    /// The value in force of a setting: as stored, else the registry's default.
+    pub fn setting(&self, key: Key) -> Result<String> {
+        Ok(q::get(self.store.conn(), key.name())?.unwrap_or_else(|| key.default().to_string()))
+    }
+
+    /// A till's own setting (`till.<TILL>.…`), if one is stored.
+    pub fn till_setting(&self, key: TillKey, till: &str) -> Result<Option<String>> {
+        Ok(q::get(self.store.conn(), &key.of(till))?.filter(|v| !v.trim().is_empty()))
+    }
+
     /// Every setting: the registry's keys with their values in force, and the per-till
     /// keys that are stored. The audit head, kept by kasir itself, is left out.
     pub fn setting_list(&self, lang: Lang) -> Result<Vec<SettingView>> {
