@@ -11,8 +11,10 @@
 //! age limits): add one entry to [`REGISTRY`] — the key (a per-till key uses `*` for the till,
 //! `till.*.printer`), its [`Kind`] (add a variant if none fits, with its check in
 //! [`Kind::check`]), the default as stored text, a description in both languages and [`Who`]
-//! may set it — and read it with `store::settings::get`, falling back to [`default_of`] (as
-//! `Shop::settings` does). Nothing else: the command, the screen's validation and
+//! may set it — then a variant of [`Key`] (or [`TillKey`] for a per-till key; a unit test
+//! holds the two lists equal), and read it with [`Shop::setting`] (the stored value, else
+//! the registry's default) or [`Shop::till_setting`]. No key is written as a string outside
+//! this file (`tests/layers.rs`). Nothing else: the command, the screen's validation and
 //! `kasir check` pick it up. A key that is not in the registry cannot be set.
 //!
 //! **Changes behind kasir's back.** Every write through `store::settings::set` also records
