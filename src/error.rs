@@ -374,7 +374,7 @@ impl KasirError {
                 format!("{u} bukan apoteker — resep harus disetujui apoteker"),
                 format!("{u} is not a pharmacist — a pharmacist must approve the prescription"),
             ),
-            Printer(e) => crate::service::print::hardware_message(e, lang),
+            Printer(e) => hardware_message(e, lang),
             RxNeedsReason(b) => b.get(lang).to_string(),
             BadNumber(e) => number_message(e, lang),
         }
@@ -567,6 +567,39 @@ fn one_line(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A hardware error in the cashier's language.
+pub fn hardware_message(e: &kasir_hardware::HardwareError, lang: Lang) -> String {
+    use kasir_hardware::HardwareError as H;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        H::PaperOut => "Kertas printer habis — pasang gulungan baru".into(),
+        H::CoverOpen => "Penutup printer terbuka — tutup dulu".into(),
+        H::Offline => "Printer offline atau tidak menjawab — periksa daya dan kabel".into(),
+        H::PrinterFault => {
+            "Printer bermasalah (kertas macet, pemotong, terlalu panas) — matikan lalu nyalakan"
+                .into()
+        }
+        H::Timeout { device } => format!("{device} tidak menjawab tepat waktu"),
+        H::Disconnected { device } => format!("{device} terputus"),
+        H::DeviceNotFound { device } => {
+            format!("Perangkat {device} tidak ditemukan (sudah dicolok dan dinyalakan?)")
+        }
+        H::PermissionDenied { device } => format!(
+            "Akses ke {device} ditolak (masukkan pengguna kasir ke grup 'dialout' dan 'lp')"
+        ),
+        H::Busy { device } => format!("{device} sedang dipakai program lain"),
+        H::Connection { target, reason } => {
+            format!("Tidak bisa tersambung ke printer {target}: {reason}")
+        }
+        other if other.is_bad_uri() => format!(
+            "Alamat printer tidak sah: {other} (contoh: serial:/dev/ttyUSB0?baud=9600, usb:/dev/usb/lp0, tcp:192.168.1.50:9100, file:/tmp/struk.bin, sim)"
+        ),
+        other => format!("Kesalahan printer: {other}"),
+    }
 }
 
 #[cfg(test)]

@@ -779,19 +779,9 @@ mod tests {
                         .iter()
                         .any(|(k, _, _)| k.starts_with(&format!("{prefix}.")));
                 // Settings keys share prefixes with the table but are not shown.
-                let setting = matches!(
-                    word,
-                    "till.default"
-                        | "scanner.port"
-                        | "scanner.baud"
-                        | "scanner.suffix"
-                        | "scanner.idle_ms"
-                        | "scanner.strip_stx_etx"
-                        | "scanner.strip_aim"
-                        | "printer.uri"
-                        | "printer.paper"
-                        | "receipt.footer"
-                );
+                let setting = crate::service::settings::Key::ALL
+                    .iter()
+                    .any(|k| k.name() == word);
                 if is_key && !setting {
                     seen += 1;
                     if !table().contains_key(word) {

@@ -3,6 +3,7 @@
 //! `domain` holds the rules, `store` the SQL, `service` the use cases shared by the till
 //! (`ui`) and the command line (`cli`). See ARCHITECTURE.md.
 
+pub mod atomic_file;
 pub mod cli;
 pub mod domain;
 pub mod error;

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{done, open};
+use super::open;
+use super::output::done;
 use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;

@@ -10,14 +10,14 @@ use std::path::Path;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::{actor_from, open, print_json};
+use super::output::{all, print_json, to_json, PrintJobOut};
+use super::{actor_from, open};
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
 use crate::service::print::{
-    open_printer, parse_printer, receipt_printer, state_key, state_text, QueueOutcome,
+    open_printer, parse_printer, state_key, state_text, JobStatus, PrintJob, QueueOutcome, Scope,
 };
 use crate::service::Shop;
-use crate::store::print::{JobStatus, PrintJob, Scope};
 
 #[derive(Subcommand, Debug)]
 pub enum HardwareCmd {
@@ -192,7 +192,7 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
             let shop = open(db)?;
             let jobs = shop.print_queue(limit.max(0))?;
             if json {
-                print_json(json!({"jobs": jobs}));
+                print_json(json!({"jobs": all::<_, PrintJobOut>(&jobs)}));
             } else if jobs.is_empty() {
                 println!(
                     "{}",
@@ -212,19 +212,7 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
                 till: till.as_deref(),
                 printer: printer.as_deref(),
             };
-            shop.retry_now(scope)?;
-            let queues: Vec<(String, String)> =
-                crate::store::print::queues_with_queued(shop.store.conn())?
-                    .into_iter()
-                    .filter(|(t, p)| {
-                        scope.till.is_none_or(|s| s == t) && scope.printer.is_none_or(|s| s == p)
-                    })
-                    .collect();
-            let mut results = Vec::new();
-            for (t, p) in queues {
-                let out = shop.process_queue_once(&t, &p, &mut open_printer)?;
-                results.push((p, out));
-            }
+            let results = shop.send_waiting(scope, &mut open_printer)?;
             let waiting: usize = results.iter().map(|(_, o)| o.queued).sum();
             if json {
                 print_json(json!({
@@ -284,7 +272,7 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
 fn printer_or_default(shop: &Shop, till: &str, printer: Option<String>) -> Result<String> {
     match printer {
         Some(p) => parse_printer(&p),
-        None => receipt_printer(shop.store.conn(), till),
+        None => shop.receipt_printer(till),
     }
 }
 
@@ -334,7 +322,7 @@ fn send_now(
     }
     if json {
         print_json(
-            json!({"job": job, "printed": true, "outcome": outcome_json(&job.printer, &out)}),
+            json!({"job": to_json(&PrintJobOut::from(&job)), "printed": true, "outcome": outcome_json(&job.printer, &out)}),
         );
     } else {
         println!(

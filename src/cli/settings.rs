@@ -5,7 +5,8 @@ use std::path::Path;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::{actor_from, open, print_json};
+use super::output::print_json;
+use super::{actor_from, open};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::service::settings::SettingView;

@@ -6,7 +6,12 @@ use clap::Subcommand;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use super::{actor_from, done, open, print_json, write_atomically};
+use super::actor_from;
+use super::open;
+use super::output::{
+    all, done, print_json, write_atomically, RegisterOut, SipnapRowOut, StockMoveOut, StockOut,
+    SupplierOut,
+};
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{format_qty, format_rupiah, Quantity, QTY_SCALE};
 use crate::domain::pharmacy::Prescription;
@@ -247,7 +252,7 @@ pub(super) fn run_receive(
 ) -> Result<()> {
     let (payment, cash_from) = pay.resolve()?;
     let mut shop = open(db)?;
-    let f = super::open_input(file)?;
+    let f = super::output::open_input(file)?;
     let lines = crate::service::stock::parse_receipt(std::io::BufReader::new(f))?;
     let g = shop.receive(
         &crate::domain::user::Actor::back_office(),
@@ -304,7 +309,7 @@ pub(super) fn run_supplier(db: &Path, json: bool, lang: Lang, cmd: SupplierCmd) 
         SupplierCmd::List => {
             let rows = shop.suppliers()?;
             if json {
-                print_json(json!({"suppliers": rows}));
+                print_json(json!({"suppliers": all::<_, SupplierOut>(&rows)}));
             } else {
                 for s in &rows {
                     println!(
@@ -614,7 +619,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                 })?;
             }
             if json {
-                print_json(json!({"month": month, "rows": rows}));
+                print_json(json!({"month": month, "rows": all::<_, SipnapRowOut>(&rows)}));
             } else if out.is_none() {
                 let mut buf = Vec::new();
                 crate::service::pharmacy::write_sipnap_csv(&month, &rows, &mut buf)?;
@@ -630,7 +635,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
         ReportCmd::Register { month } => {
             let rows = shop.drug_register(&actor, &month)?;
             if json {
-                print_json(json!({"month": month, "register": rows}));
+                print_json(json!({"month": month, "register": all::<_, RegisterOut>(&rows)}));
             } else {
                 for r in &rows {
                     let rx = r
@@ -677,7 +682,7 @@ struct StockCsv {
 }
 
 /// One batch of the expiry report as a text line.
-fn print_expiry_row(e: &crate::store::stock::ExpiryRow) {
+fn print_expiry_row(e: &crate::service::ExpiryRow) {
     println!(
         "  {} {:<12} {:<36} {:<14} {:>8} {}",
         e.expiry,
@@ -687,4 +692,70 @@ fn print_expiry_row(e: &crate::store::stock::ExpiryRow) {
         format_qty(e.on_hand),
         e.base_unit
     );
+}
+
+/// `kasir stock [CODE]` (on hand, per batch where tracked) and `kasir stock moves CODE`.
+pub(super) fn run_stock(
+    code: Option<String>,
+    sub: Option<super::args::StockCmd>,
+    db: &Path,
+    lang: Lang,
+    json: bool,
+) -> Result<()> {
+    let shop = open(db)?;
+    match sub {
+        Some(super::args::StockCmd::Moves { code, batch }) => {
+            let card = shop.stock_card(&code, batch.as_deref())?;
+            if json {
+                print_json(json!({"code": code, "moves": all::<_, StockMoveOut>(&card)}));
+            } else {
+                for m in &card {
+                    println!(
+                        "{}  {:<9} {:>10} {:>10}  {}{}  {} {}",
+                        m.at,
+                        m.kind,
+                        format_qty(m.qty),
+                        format_qty(m.balance),
+                        m.reference.clone().unwrap_or_default(),
+                        m.batch
+                            .as_ref()
+                            .map(|b| format!(" batch {b}"))
+                            .unwrap_or_default(),
+                        m.user.clone().unwrap_or_default(),
+                        crate::domain::books_names::memo(
+                            m.note.as_deref().unwrap_or_default(),
+                            lang
+                        )
+                    );
+                }
+            }
+        }
+        None => {
+            let rows = shop.stock(code.as_deref())?;
+            if json {
+                print_json(json!({"stock": all::<_, StockOut>(&rows)}));
+            } else {
+                for r in &rows {
+                    println!(
+                        "{:<12} {:<44} {:>10} {}",
+                        r.sku,
+                        r.name,
+                        format_qty(r.on_hand),
+                        r.base_unit
+                    );
+                    for b in &r.batches {
+                        println!(
+                            "{:<12}   batch {:<14} {} {:>10}",
+                            "",
+                            b.batch_no,
+                            b.expiry.clone().unwrap_or_default(),
+                            format_qty(b.on_hand)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    Ok(())
 }

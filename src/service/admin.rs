@@ -41,6 +41,7 @@ impl Shop {
         let partial = std::path::PathBuf::from(partial);
         let _ = std::fs::remove_file(&partial);
         private_file(&partial)?;
+        let _crash = crate::store::crash::use_case("backup");
         let result = (|| -> Result<()> {
             {
                 let mut dst = rusqlite::Connection::open(&partial)?;
@@ -55,11 +56,8 @@ impl Shop {
                     return Err(KasirError::DbCorrupt(ok));
                 }
             }
-            std::fs::File::open(&partial)?.sync_all()?;
-            crate::store::crash::point("backup.after_sync");
-            std::fs::rename(&partial, file)?;
-            crate::store::crash::point("backup.after_rename");
-            Ok(())
+            // The sync and the rename raise `backup.after_sync` / `backup.after_rename`.
+            crate::atomic_file::put_in_place(&partial, file)
         })();
         if result.is_err() {
             let _ = std::fs::remove_file(&partial);

@@ -2,6 +2,7 @@
 //! (how many daily copies to keep, default 7). The till calls [`Shop::auto_backup_if_due`]
 //! at start and after day close; `kasir backup --auto` does the same from cron.
 
+use crate::service::settings::Key;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
@@ -12,9 +13,9 @@ use crate::error::{KasirError, Result};
 use crate::store::settings;
 
 /// Setting: the folder for daily backups.
-pub const DIR_KEY: &str = "backup.dir";
+pub const DIR_KEY: &str = Key::BackupDir.name();
 /// Setting: how many daily backups to keep.
-pub const KEEP_KEY: &str = "backup.keep";
+pub const KEEP_KEY: &str = Key::BackupKeep.name();
 /// Daily backups kept when `backup.keep` is unset.
 pub const DEFAULT_KEEP: usize = 7;
 

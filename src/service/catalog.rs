@@ -606,6 +606,11 @@ fn unchanged(e: &ProductRecord, p: &ProductRecord) -> bool {
 }
 
 impl Shop {
+    /// How many products are active.
+    pub fn product_count(&self) -> Result<i64> {
+        crate::store::catalog::count(self.store.conn())
+    }
+
     /// Import a catalog CSV: all rows or none. Returns the number of products.
     pub fn import_catalog(
         &mut self,

@@ -1,6 +1,7 @@
 //! The demo shop: a village coop with a sembako shop and an apotek, its catalog, stock,
 //! members and one user per role.
 
+use crate::service::settings::{Key, TillKey};
 use rust_decimal::Decimal;
 
 use super::Shop;
@@ -46,13 +47,13 @@ pub const DEMO_SUPPLIERS: &[(&str, &str, &str)] = &[
 pub fn init_settings(shop: &mut Shop, name: &str) -> Result<()> {
     shop.store.write(|tx| {
         for (k, v) in [
-            ("shop.name", name),
-            ("tax.pkp", "false"),
-            ("tax.ppn_percent", "11"),
-            ("cash.rounding_step", "100"),
-            ("ui.lang", "id"),
-            ("printer.uri", "sim"),
-            ("printer.paper", "58"),
+            (Key::ShopName.name(), name),
+            (Key::TaxPkp.name(), "false"),
+            (Key::TaxPpnPercent.name(), "11"),
+            (Key::CashRoundingStep.name(), "100"),
+            (Key::UiLang.name(), "id"),
+            (Key::PrinterUri.name(), "sim"),
+            (Key::PrinterPaper.name(), "58"),
         ] {
             settings::set(tx, k, v)?;
         }
@@ -128,21 +129,28 @@ pub fn fill(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
     init_settings(shop, "Koperasi Desa Merah Putih Sukamaju")?;
     shop.store.write(|tx| {
         for (k, v) in [
-            ("shop.address", "Jl. Raya Sukamaju No. 12, Kab. Bogor"),
             (
-                "receipt.footer",
+                Key::ShopAddress.name(),
+                "Jl. Raya Sukamaju No. 12, Kab. Bogor",
+            ),
+            (
+                Key::ReceiptFooter.name(),
                 "Terima kasih - Koperasi milik kita bersama",
             ),
-            ("till.sembako-1.unit", "sembako"),
-            ("till.apotek-1.unit", "apotek"),
-            ("till.apotek-1.pharmacy", "apotek"),
-            ("till.cli.unit", "sembako"),
             // Label-scale codes: 20 + item code + grams, 21 + item code + rupiah.
             (super::weighing::LAYOUT_KEY, DEMO_LABEL_LAYOUT),
             // A simulated counter scale (the till shows a control to put a weight on it).
             (super::weighing::SCALE_PORT_KEY, super::weighing::SIM_SCALE),
         ] {
             settings::set(tx, k, v)?;
+        }
+        for (till, key, v) in [
+            ("sembako-1", TillKey::Unit, "sembako"),
+            ("apotek-1", TillKey::Unit, "apotek"),
+            ("apotek-1", TillKey::Pharmacy, "apotek"),
+            ("cli", TillKey::Unit, "sembako"),
+        ] {
+            settings::set(tx, &key.of(till), v)?;
         }
         Ok(())
     })?;

@@ -1,6 +1,7 @@
 //! Members' books: monthly statement, savings imported from simpan-pinjam, the kasbon limit
 //! rule, and the yearly SHU (sisa hasil usaha) allocation.
 
+use crate::service::settings::Key;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
@@ -104,6 +105,18 @@ fn percent(shop: &Shop, key: &str, default: Decimal) -> Result<Decimal> {
         .unwrap_or(default))
 }
 
+/// One member in the members report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberReportRow {
+    pub number: String,
+    pub name: String,
+    pub kasbon_limit: Decimal,
+    pub kasbon_balance: Decimal,
+    pub pokok: Decimal,
+    pub wajib: Decimal,
+    pub sukarela: Decimal,
+}
+
 impl Shop {
     /// A member's statement for a month (`YYYY-MM`).
     pub fn member_statement(&self, number: &str, month: &str) -> Result<Statement> {
@@ -151,9 +164,9 @@ impl Shop {
     /// The kasbon limit rule in force.
     pub fn kasbon_rule(&self) -> Result<KasbonRule> {
         Ok(
-            match settings::get(self.store.conn(), "kasbon.limit_rule")?.as_deref() {
+            match settings::get(self.store.conn(), Key::KasbonLimitRule.name())?.as_deref() {
                 Some("savings") => KasbonRule::Savings {
-                    percent: percent(self, "kasbon.limit_percent", Decimal::from(50))?,
+                    percent: percent(self, Key::KasbonLimitPercent.name(), Decimal::from(50))?,
                 },
                 _ => KasbonRule::Fixed,
             },
@@ -170,10 +183,14 @@ impl Shop {
         let at = stamp(self.now());
         self.store.write(|tx| {
             match rule {
-                KasbonRule::Fixed => settings::set(tx, "kasbon.limit_rule", "fixed")?,
+                KasbonRule::Fixed => settings::set(tx, Key::KasbonLimitRule.name(), "fixed")?,
                 KasbonRule::Savings { percent } => {
-                    settings::set(tx, "kasbon.limit_rule", "savings")?;
-                    settings::set(tx, "kasbon.limit_percent", &percent.normalize().to_string())?;
+                    settings::set(tx, Key::KasbonLimitRule.name(), "savings")?;
+                    settings::set(
+                        tx,
+                        Key::KasbonLimitPercent.name(),
+                        &percent.normalize().to_string(),
+                    )?;
                 }
             }
             apply_rule(tx, rule)?;
@@ -259,12 +276,65 @@ impl Shop {
         q::savings_all(self.store.conn())
     }
 
+    /// Every active member with the kasbon limit and balance and the savings balances
+    /// (zero where the simpan-pinjam unit has none): the members report.
+    pub fn members_report(&self) -> Result<Vec<MemberReportRow>> {
+        let savings = self.savings()?;
+        let rows = members::all(self.store.conn())?
+            .into_iter()
+            .map(|m| {
+                let s = savings.iter().find(|s| s.number == m.number);
+                MemberReportRow {
+                    pokok: s.map(|s| s.pokok).unwrap_or_default(),
+                    wajib: s.map(|s| s.wajib).unwrap_or_default(),
+                    sukarela: s.map(|s| s.sukarela).unwrap_or_default(),
+                    number: m.number,
+                    name: m.name,
+                    kasbon_limit: m.kasbon_limit,
+                    kasbon_balance: m.kasbon_balance,
+                }
+            })
+            .collect();
+        Ok(rows)
+    }
+
+    /// The members report as CSV (text cells made safe for spreadsheets). Returns the rows.
+    pub fn write_members_report_csv(
+        &self,
+        rows: &[MemberReportRow],
+        out: impl Write,
+    ) -> Result<usize> {
+        let mut c = super::CsvOut::new(out);
+        c.write_record([
+            "number",
+            "name",
+            "kasbon_limit",
+            "kasbon_balance",
+            "pokok",
+            "wajib",
+            "sukarela",
+        ])?;
+        for r in rows {
+            c.write_record([
+                r.number.clone(),
+                r.name.clone(),
+                r.kasbon_limit.to_string(),
+                r.kasbon_balance.to_string(),
+                r.pokok.to_string(),
+                r.wajib.to_string(),
+                r.sukarela.to_string(),
+            ])?;
+        }
+        c.flush()?;
+        Ok(rows.len())
+    }
+
     /// SHU parameters from the settings.
     pub fn shu_params(&self) -> Result<ShuParams> {
         Ok(ShuParams {
-            total: percent(self, "shu.total", Decimal::ZERO)?,
-            jasa_usaha_percent: percent(self, "shu.jasa_usaha_percent", Decimal::from(25))?,
-            jasa_modal_percent: percent(self, "shu.jasa_modal_percent", Decimal::from(20))?,
+            total: percent(self, Key::ShuTotal.name(), Decimal::ZERO)?,
+            jasa_usaha_percent: percent(self, Key::ShuJasaUsahaPercent.name(), Decimal::from(25))?,
+            jasa_modal_percent: percent(self, Key::ShuJasaModalPercent.name(), Decimal::from(20))?,
         })
     }
 

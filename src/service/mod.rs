@@ -22,12 +22,26 @@ pub mod returns;
 pub mod settings;
 pub mod shift;
 pub mod shift_close;
+pub mod shift_report;
 pub mod stock;
 pub mod stock_reports;
 pub mod till;
 pub mod weighing;
 pub mod write_off;
 
+/// The records use cases return, as the store reads them. Callers above `service` name
+/// them from here.
+pub use crate::store::{
+    ledger::{AccountRow, JournalRecord, LineRecord},
+    members::MemberRow,
+    pharmacy::RegisterRow,
+    returns::ReturnRecord,
+    sales::{SaleLineRecord, SaleRecord, TenderRecord},
+    shifts::ShiftRow,
+    stock::{BatchRow, ExpiryRow, MoveRow, PeriodMovement, StockRow, SupplierRow},
+};
+
+use crate::service::settings::{Key, TillKey};
 use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -87,7 +101,7 @@ pub struct Shop {
 
 /// Setting `stock.allow_negative` (`true`/`false`, default false): whether a sale may take
 /// more than is on hand without a supervisor, leaving the stock negative.
-pub const STOCK_ALLOW_NEGATIVE: &str = "stock.allow_negative";
+pub const STOCK_ALLOW_NEGATIVE: &str = Key::StockAllowNegative.name();
 
 /// Timestamps as stored: local time, second precision.
 pub fn stamp(at: NaiveDateTime) -> String {
@@ -160,6 +174,27 @@ impl Shop {
         Shop { store, clock }
     }
 
+    /// The shop in the file at `path`, which must exist and be a kasir shop.
+    pub fn open(path: &std::path::Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        Ok(Shop::new(
+            Store::open(path, crate::store::OpenMode::Existing)?,
+            clock,
+        ))
+    }
+
+    /// A new, empty shop in the file at `path` (refused if the file exists).
+    pub fn create(path: &std::path::Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        Ok(Shop::new(
+            Store::open(path, crate::store::OpenMode::CreateNew)?,
+            clock,
+        ))
+    }
+
+    /// The shop's file.
+    pub fn path(&self) -> &std::path::Path {
+        self.store.path()
+    }
+
     pub fn now(&self) -> NaiveDateTime {
         self.clock.now()
     }
@@ -181,37 +216,39 @@ impl Shop {
                 .unwrap_or_default()
         };
         Ok(ShopSettings {
-            name: get("shop.name"),
-            address: get("shop.address"),
-            npwp: Some(get("shop.npwp")).filter(|s| !s.is_empty()),
-            pkp: get("tax.pkp") == "true",
-            ppn_percent: parsed(get("tax.ppn_percent"), "tax.ppn_percent"),
-            rounding_step: parsed(get("cash.rounding_step"), "cash.rounding_step"),
-            lang: Lang::parse(&get("ui.lang")).unwrap_or_default(),
-            footer: get("receipt.footer"),
-            printer: get("printer.uri"),
-            paper: get("printer.paper"),
+            name: get(Key::ShopName.name()),
+            address: get(Key::ShopAddress.name()),
+            npwp: Some(get(Key::ShopNpwp.name())).filter(|s| !s.is_empty()),
+            pkp: get(Key::TaxPkp.name()) == "true",
+            ppn_percent: parsed(get(Key::TaxPpnPercent.name()), Key::TaxPpnPercent.name()),
+            rounding_step: parsed(
+                get(Key::CashRoundingStep.name()),
+                Key::CashRoundingStep.name(),
+            ),
+            lang: Lang::parse(&get(Key::UiLang.name())).unwrap_or_default(),
+            footer: get(Key::ReceiptFooter.name()),
+            printer: get(Key::PrinterUri.name()),
+            paper: get(Key::PrinterPaper.name()),
             scanner: ScannerSettings {
-                port: Some(get("scanner.port")).filter(|s| !s.trim().is_empty()),
-                baud: get("scanner.baud")
+                port: Some(get(Key::ScannerPort.name())).filter(|s| !s.trim().is_empty()),
+                baud: get(Key::ScannerBaud.name())
                     .parse()
                     .unwrap_or(kasir_hardware::DEFAULT_BAUD),
-                suffix: Some(get("scanner.suffix"))
+                suffix: Some(get(Key::ScannerSuffix.name()))
                     .filter(|v| v.parse::<kasir_hardware::Suffix>().is_ok())
                     .unwrap_or_else(|| kasir_hardware::Suffix::default().as_str().into()),
-                idle_ms: get("scanner.idle_ms").parse().unwrap_or(50),
-                strip_stx_etx: get("scanner.strip_stx_etx") != "false",
-                strip_aim: get("scanner.strip_aim") != "false",
+                idle_ms: get(Key::ScannerIdleMs.name()).parse().unwrap_or(50),
+                strip_stx_etx: get(Key::ScannerStripStxEtx.name()) != "false",
+                strip_aim: get(Key::ScannerStripAim.name()) != "false",
             },
         })
     }
 
     /// The business unit a till sells for, if the till is registered.
     pub fn till_unit(&self, till: &str) -> Result<Option<BusinessUnit>> {
-        Ok(
-            crate::store::settings::get(self.store.conn(), &format!("till.{till}.unit"))?
-                .and_then(|v| BusinessUnit::parse(&v)),
-        )
+        Ok(self
+            .till_setting(TillKey::Unit, till)?
+            .and_then(|v| BusinessUnit::parse(&v)))
     }
 }
 

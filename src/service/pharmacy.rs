@@ -2,6 +2,7 @@
 //! approved by a pharmacist, per-sale limits for OOT, HET; the psikotropika / narkotika
 //! register and the monthly SIPNAP report.
 
+use crate::service::settings::{Key, TillKey};
 use std::io::Write;
 
 use chrono::NaiveDate;
@@ -165,10 +166,14 @@ fn rx_refusal(
 /// defaults (see README, "Prescriptions"). OOT drugs are obat keras that are often misused:
 /// they follow the keras rules with a shorter limit.
 pub const RX_MAX_AGE_DAYS: [(DrugClass, &str, i64); 4] = [
-    (DrugClass::Keras, "rx.max_age_days.keras", 30),
-    (DrugClass::Oot, "rx.max_age_days.oot", 7),
-    (DrugClass::Psikotropika, "rx.max_age_days.psikotropika", 3),
-    (DrugClass::Narkotika, "rx.max_age_days.narkotika", 3),
+    (DrugClass::Keras, Key::RxMaxAgeDaysKeras.name(), 30),
+    (DrugClass::Oot, Key::RxMaxAgeDaysOot.name(), 7),
+    (
+        DrugClass::Psikotropika,
+        Key::RxMaxAgeDaysPsikotropika.name(),
+        3,
+    ),
+    (DrugClass::Narkotika, Key::RxMaxAgeDaysNarkotika.name(), 3),
 ];
 
 /// The approving pharmacist of a prescription line: user, PIN and, for a prescription
@@ -200,11 +205,10 @@ impl Shop {
     /// The pharmacy mode of a till (setting `till.<T>.pharmacy`: `apotek` or `gerai`). A till
     /// without the setting has no pharmacist and is a gerai obat.
     pub fn pharmacy_mode(&self, till: &str) -> Result<PharmacyMode> {
-        Ok(
-            crate::store::settings::get(self.store.conn(), &format!("till.{till}.pharmacy"))?
-                .and_then(|v| PharmacyMode::parse(&v))
-                .unwrap_or(PharmacyMode::Gerai),
-        )
+        Ok(self
+            .till_setting(TillKey::Pharmacy, till)?
+            .and_then(|v| PharmacyMode::parse(&v))
+            .unwrap_or(PharmacyMode::Gerai))
     }
 
     /// The most of a product one sale may carry, in base units: its own limit, else for
@@ -214,9 +218,10 @@ impl Shop {
             return Ok(rules.max_per_sale);
         }
         if rules.drug_class == DrugClass::Oot {
-            return Ok(Some(Decimal::from(
-                self.setting_i64("pharmacy.oot_max_per_sale", DEFAULT_OOT_MAX)?,
-            )));
+            return Ok(Some(Decimal::from(self.setting_i64(
+                Key::PharmacyOotMaxPerSale.name(),
+                DEFAULT_OOT_MAX,
+            )?)));
         }
         Ok(None)
     }
@@ -538,11 +543,7 @@ impl Shop {
                 "The CSV file needs a name",
             ));
         }
-        let mut buf = Vec::new();
-        write_sipnap_csv(month.trim(), &rows, &mut buf)?;
-        let tmp = path.with_extension("csv.tmp");
-        std::fs::write(&tmp, &buf)?;
-        std::fs::rename(&tmp, path)?;
+        crate::atomic_file::write_atomically(path, |w| write_sipnap_csv(month.trim(), &rows, w))?;
         Ok(rows.len())
     }
 }

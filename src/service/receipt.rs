@@ -8,6 +8,7 @@
 //! made before kasir kept the document have none and are rendered from the sale's rows and
 //! today's settings, as they always were.
 
+use crate::service::settings::Key;
 use kasir_receipts::{
     Paper, Receipt, ReceiptLine, ReceiptMember, ReceiptPrescription, ReceiptTender,
 };
@@ -55,7 +56,7 @@ pub fn unit_label(unit: &str, lang: Lang) -> &'static str {
 }
 
 /// The setting that prints a QR code of the receipt number (for returns); off by default.
-pub const QR_KEY: &str = "receipt.qr";
+pub const QR_KEY: &str = Key::ReceiptQr.name();
 
 /// The name printed as the cashier: the user who sold, or for a sale made at the command
 /// line without a user, the back office in the receipt's language.

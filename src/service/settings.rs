@@ -11,8 +11,10 @@
 //! age limits): add one entry to [`REGISTRY`] — the key (a per-till key uses `*` for the till,
 //! `till.*.printer`), its [`Kind`] (add a variant if none fits, with its check in
 //! [`Kind::check`]), the default as stored text, a description in both languages and [`Who`]
-//! may set it — and read it with `store::settings::get`, falling back to [`default_of`] (as
-//! `Shop::settings` does). Nothing else: the command, the screen's validation and
+//! may set it — then a variant of [`Key`] (or [`TillKey`] for a per-till key; a unit test
+//! holds the two lists equal), and read it with [`Shop::setting`] (the stored value, else
+//! the registry's default) or [`Shop::till_setting`]. No key is written as a string outside
+//! this file (`tests/layers.rs`). Nothing else: the command, the screen's validation and
 //! `kasir check` pick it up. A key that is not in the registry cannot be set.
 //!
 //! **Changes behind kasir's back.** Every write through `store::settings::set` also records
@@ -524,6 +526,182 @@ fn matches(pattern: &str, key: &str) -> bool {
     }
 }
 
+/// A setting key kasir reads or writes, typed: the one place (with [`REGISTRY`]) where a
+/// key is spelled. Code names `Key::PrinterUri`, never `"printer.uri"`; a per-till key is a
+/// [`TillKey`]. `kasir settings get/set KEY`, which takes the key as the user typed it,
+/// goes through [`lookup`] instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    ShopName,
+    ShopAddress,
+    ShopNpwp,
+    TaxPkp,
+    TaxPpnPercent,
+    CashRoundingStep,
+    CashOverShortThreshold,
+    ReceiptFooter,
+    UiLang,
+    PrinterUri,
+    PrinterPaper,
+    ScannerPort,
+    ScalePort,
+    ScaleProtocol,
+    ScaleBaud,
+    ScaleFraming,
+    ScaleTare,
+    BarcodeInstore,
+    ScannerBaud,
+    ScannerSuffix,
+    ScannerIdleMs,
+    ScannerStripStxEtx,
+    ScannerStripAim,
+    ReceiptQr,
+    TillDefault,
+    BackupDir,
+    BackupKeep,
+    StockExpiryWarnDays,
+    StockReorderDays,
+    StockReorderCoverDays,
+    StockSlowDays,
+    StockAllowNegative,
+    PharmacyOotMaxPerSale,
+    RxMaxAgeDaysKeras,
+    RxMaxAgeDaysOot,
+    RxMaxAgeDaysPsikotropika,
+    RxMaxAgeDaysNarkotika,
+    ShuTotal,
+    ShuJasaUsahaPercent,
+    ShuJasaModalPercent,
+    KasbonLimitRule,
+    KasbonLimitPercent,
+}
+
+impl Key {
+    /// Every key, in the registry's order.
+    pub const ALL: &[Key] = &[
+        Key::ShopName,
+        Key::ShopAddress,
+        Key::ShopNpwp,
+        Key::TaxPkp,
+        Key::TaxPpnPercent,
+        Key::CashRoundingStep,
+        Key::CashOverShortThreshold,
+        Key::ReceiptFooter,
+        Key::UiLang,
+        Key::PrinterUri,
+        Key::PrinterPaper,
+        Key::ScannerPort,
+        Key::ScalePort,
+        Key::ScaleProtocol,
+        Key::ScaleBaud,
+        Key::ScaleFraming,
+        Key::ScaleTare,
+        Key::BarcodeInstore,
+        Key::ScannerBaud,
+        Key::ScannerSuffix,
+        Key::ScannerIdleMs,
+        Key::ScannerStripStxEtx,
+        Key::ScannerStripAim,
+        Key::ReceiptQr,
+        Key::TillDefault,
+        Key::BackupDir,
+        Key::BackupKeep,
+        Key::StockExpiryWarnDays,
+        Key::StockReorderDays,
+        Key::StockReorderCoverDays,
+        Key::StockSlowDays,
+        Key::StockAllowNegative,
+        Key::PharmacyOotMaxPerSale,
+        Key::RxMaxAgeDaysKeras,
+        Key::RxMaxAgeDaysOot,
+        Key::RxMaxAgeDaysPsikotropika,
+        Key::RxMaxAgeDaysNarkotika,
+        Key::ShuTotal,
+        Key::ShuJasaUsahaPercent,
+        Key::ShuJasaModalPercent,
+        Key::KasbonLimitRule,
+        Key::KasbonLimitPercent,
+    ];
+
+    /// The key as stored.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Key::ShopName => "shop.name",
+            Key::ShopAddress => "shop.address",
+            Key::ShopNpwp => "shop.npwp",
+            Key::TaxPkp => "tax.pkp",
+            Key::TaxPpnPercent => "tax.ppn_percent",
+            Key::CashRoundingStep => "cash.rounding_step",
+            Key::CashOverShortThreshold => "cash.over_short_threshold",
+            Key::ReceiptFooter => "receipt.footer",
+            Key::UiLang => "ui.lang",
+            Key::PrinterUri => "printer.uri",
+            Key::PrinterPaper => "printer.paper",
+            Key::ScannerPort => "scanner.port",
+            Key::ScalePort => "scale.port",
+            Key::ScaleProtocol => "scale.protocol",
+            Key::ScaleBaud => "scale.baud",
+            Key::ScaleFraming => "scale.framing",
+            Key::ScaleTare => "scale.tare",
+            Key::BarcodeInstore => "barcode.instore",
+            Key::ScannerBaud => "scanner.baud",
+            Key::ScannerSuffix => "scanner.suffix",
+            Key::ScannerIdleMs => "scanner.idle_ms",
+            Key::ScannerStripStxEtx => "scanner.strip_stx_etx",
+            Key::ScannerStripAim => "scanner.strip_aim",
+            Key::ReceiptQr => "receipt.qr",
+            Key::TillDefault => "till.default",
+            Key::BackupDir => "backup.dir",
+            Key::BackupKeep => "backup.keep",
+            Key::StockExpiryWarnDays => "stock.expiry_warn_days",
+            Key::StockReorderDays => "stock.reorder_days",
+            Key::StockReorderCoverDays => "stock.reorder_cover_days",
+            Key::StockSlowDays => "stock.slow_days",
+            Key::StockAllowNegative => "stock.allow_negative",
+            Key::PharmacyOotMaxPerSale => "pharmacy.oot_max_per_sale",
+            Key::RxMaxAgeDaysKeras => "rx.max_age_days.keras",
+            Key::RxMaxAgeDaysOot => "rx.max_age_days.oot",
+            Key::RxMaxAgeDaysPsikotropika => "rx.max_age_days.psikotropika",
+            Key::RxMaxAgeDaysNarkotika => "rx.max_age_days.narkotika",
+            Key::ShuTotal => "shu.total",
+            Key::ShuJasaUsahaPercent => "shu.jasa_usaha_percent",
+            Key::ShuJasaModalPercent => "shu.jasa_modal_percent",
+            Key::KasbonLimitRule => "kasbon.limit_rule",
+            Key::KasbonLimitPercent => "kasbon.limit_percent",
+        }
+    }
+
+    /// The registry's default (as stored text).
+    pub fn default(self) -> &'static str {
+        default_of(self.name())
+    }
+}
+
+/// A per-till setting: `till.<TILL>.unit`, `.printer`, `.pharmacy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TillKey {
+    /// The business unit the till sells for (`sembako`, `apotek`).
+    Unit,
+    /// The till's own receipt printer (else `printer.uri`).
+    Printer,
+    /// `apotek` or `gerai`: whether the till has a pharmacist.
+    Pharmacy,
+}
+
+impl TillKey {
+    pub const ALL: &[TillKey] = &[TillKey::Unit, TillKey::Printer, TillKey::Pharmacy];
+
+    /// The key of this setting for `till`, e.g. `till.apotek-1.printer`.
+    pub fn of(self, till: &str) -> String {
+        let what = match self {
+            TillKey::Unit => "unit",
+            TillKey::Printer => "printer",
+            TillKey::Pharmacy => "pharmacy",
+        };
+        format!("till.{till}.{what}")
+    }
+}
+
 /// The registry entry of a key.
 pub fn lookup(key: &str) -> Option<&'static Setting> {
     REGISTRY.iter().find(|s| matches(s.key, key))
@@ -793,6 +971,16 @@ impl Shop {
         Ok(view(s, key, stored, lang))
     }
 
+    /// The value in force of a setting: as stored, else the registry's default.
+    pub fn setting(&self, key: Key) -> Result<String> {
+        Ok(q::get(self.store.conn(), key.name())?.unwrap_or_else(|| key.default().to_string()))
+    }
+
+    /// A till's own setting (`till.<TILL>.…`), if one is stored.
+    pub fn till_setting(&self, key: TillKey, till: &str) -> Result<Option<String>> {
+        Ok(q::get(self.store.conn(), &key.of(till))?.filter(|v| !v.trim().is_empty()))
+    }
+
     /// Every setting: the registry's keys with their values in force, and the per-till
     /// keys that are stored. The audit head, kept by kasir itself, is left out.
     pub fn setting_list(&self, lang: Lang) -> Result<Vec<SettingView>> {
@@ -913,6 +1101,26 @@ fn view(s: &Setting, key: &str, stored: Option<String>, lang: Lang) -> SettingVi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_typed_key_is_in_the_registry_and_every_entry_has_a_key() {
+        for k in Key::ALL {
+            assert!(
+                lookup(k.name()).is_some(),
+                "{k:?} ({}) not in REGISTRY",
+                k.name()
+            );
+        }
+        for k in TillKey::ALL {
+            assert!(lookup(&k.of("t1")).is_some(), "{k:?} not in REGISTRY");
+        }
+        // Internal keys (the audit head) are kasir's own bookkeeping, spelled by the store.
+        for s in REGISTRY.iter().filter(|s| s.who != Who::Internal) {
+            let typed = Key::ALL.iter().any(|k| k.name() == s.key)
+                || TillKey::ALL.iter().any(|k| matches(s.key, &k.of("t1")));
+            assert!(typed, "{} has no Key", s.key);
+        }
+    }
 
     #[test]
     fn npwp_is_15_or_16_digits_typed_with_dots_and_dashes() {

@@ -1,6 +1,7 @@
 //! Closing a shift: X report at any time, a blind count by denomination, expected vs counted,
 //! the stored Z report; petty cash in/out and kasbon repayments during the shift.
 
+use crate::service::settings::Key;
 use chrono::NaiveDateTime;
 use kasir_receipts::{ReportRow, ShiftReport, ShiftReportKind};
 use rust_decimal::Decimal;
@@ -83,7 +84,7 @@ impl Shop {
     /// Over/short (Rp) above which a shift close needs a reason (`cash.over_short_threshold`).
     pub fn over_short_threshold(&self) -> Result<Decimal> {
         Ok(
-            settings::get(self.store.conn(), "cash.over_short_threshold")?
+            settings::get(self.store.conn(), Key::CashOverShortThreshold.name())?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(Decimal::from(DEFAULT_OVER_SHORT_THRESHOLD)),
         )

@@ -1,6 +1,7 @@
 //! Stock reports: what is on hand (per batch), the stock card, expiry, stock value per
 //! unit, the reorder list and slow movers.
 
+use crate::service::settings::Key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -58,7 +59,7 @@ impl Shop {
     pub fn expiry_report(&self, days: Option<i64>) -> Result<ExpiryReport> {
         let days = match days {
             Some(d) => d,
-            None => self.setting_i64("stock.expiry_warn_days", 90)?,
+            None => self.setting_i64(Key::StockExpiryWarnDays.name(), 90)?,
         };
         if !(0..=3650).contains(&days) {
             return Err(KasirError::invalid(
@@ -105,8 +106,10 @@ impl Shop {
     /// plus `stock.reorder_cover_days` (14) of the daily sales over the last
     /// `stock.reorder_days` (30), and at least twice the minimum.
     pub fn low_stock(&self) -> Result<Vec<ReorderRow>> {
-        let days = self.setting_i64("stock.reorder_days", 30)?.max(1);
-        let cover = self.setting_i64("stock.reorder_cover_days", 14)?.max(0);
+        let days = self.setting_i64(Key::StockReorderDays.name(), 30)?.max(1);
+        let cover = self
+            .setting_i64(Key::StockReorderCoverDays.name(), 14)?
+            .max(0);
         let since = stamp(self.now() - chrono::Duration::days(days));
         let sales = q::sales_in_window(self.store.conn(), &since)?;
         let mut out = Vec::new();
@@ -195,7 +198,7 @@ impl Shop {
 
     /// The slow-mover window in days (setting `stock.slow_days`, default 90).
     pub fn slow_days(&self) -> Result<i64> {
-        self.setting_i64("stock.slow_days", 90)
+        self.setting_i64(Key::StockSlowDays.name(), 90)
     }
 
     /// An integer setting with a default.

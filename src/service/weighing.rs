@@ -1,6 +1,7 @@
 //! Weighed goods: label-scale barcodes (weight or price inside an in-store EAN-13) and the
 //! counter scale's readings, turned into cart quantities under the shop's rules.
 
+use crate::service::settings::Key;
 use kasir_hardware::{format_kg, ScaleProtocol, ScaleReading, Unsellable};
 use rust_decimal::Decimal;
 
@@ -13,13 +14,13 @@ use crate::i18n::Lang;
 use crate::store::settings;
 
 /// Setting: the label layout (comma-separated 12-character patterns).
-pub const LAYOUT_KEY: &str = "barcode.instore";
+pub const LAYOUT_KEY: &str = Key::BarcodeInstore.name();
 /// Settings of the counter scale.
-pub const SCALE_PORT_KEY: &str = "scale.port";
-pub const SCALE_PROTOCOL_KEY: &str = "scale.protocol";
-pub const SCALE_BAUD_KEY: &str = "scale.baud";
-pub const SCALE_FRAMING_KEY: &str = "scale.framing";
-pub const SCALE_TARE_KEY: &str = "scale.tare";
+pub const SCALE_PORT_KEY: &str = Key::ScalePort.name();
+pub const SCALE_PROTOCOL_KEY: &str = Key::ScaleProtocol.name();
+pub const SCALE_BAUD_KEY: &str = Key::ScaleBaud.name();
+pub const SCALE_FRAMING_KEY: &str = Key::ScaleFraming.name();
+pub const SCALE_TARE_KEY: &str = Key::ScaleTare.name();
 /// The largest tare, in grams.
 pub const MAX_TARE_G: u32 = 100_000;
 

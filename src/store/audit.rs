@@ -116,7 +116,7 @@ pub fn count_since(c: &Connection, actor: &str, action: &str, since: &str) -> Re
 }
 
 /// An audit entry as read back.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditRow {
     pub at: String,
     pub actor: String,

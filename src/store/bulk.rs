@@ -56,3 +56,25 @@ pub fn insert_product(c: &Connection, p: &ProductRecord, uuid: &str) -> Result<(
     }
     Ok((product_id, unit_ids))
 }
+
+/// How many products the shop has, active or not (the next generated product's number).
+pub fn product_count(c: &Connection) -> Result<i64> {
+    Ok(c.prepare_cached("SELECT count(*) FROM products")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// How many members the shop has (the next generated member's number).
+pub fn member_count(c: &Connection) -> Result<i64> {
+    Ok(c.prepare_cached("SELECT count(*) FROM members")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Products of the demo and of a generated catalog (SKUs `G…`): (demo, generated).
+pub fn generated_split(c: &Connection) -> Result<(i64, i64)> {
+    Ok(c.prepare_cached(
+        "SELECT count(*) FILTER (WHERE sku NOT GLOB 'G[0-9]*'),
+                count(*) FILTER (WHERE sku GLOB 'G[0-9]*')
+         FROM products",
+    )?
+    .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}

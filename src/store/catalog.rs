@@ -10,7 +10,7 @@ use crate::domain::money::{money_from_minor as money, qty_from_milli as qty};
 use crate::error::{KasirError, Result};
 
 /// A product with all its selling units, as imported and exported.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProductRecord {
     pub sku: String,
     pub name: String,
@@ -35,7 +35,7 @@ pub struct ProductRecord {
 }
 
 /// One selling unit of a [`ProductRecord`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitRecord {
     pub unit: String,
     pub factor: Decimal,

@@ -9,9 +9,8 @@ use crate::domain::money::money_from_minor as money;
 use crate::error::Result;
 
 /// An account of the chart.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountRow {
-    #[serde(skip)]
     pub id: i64,
     pub code: String,
     pub name: String,
@@ -225,7 +224,7 @@ pub fn live_day_journals(c: &Connection, date: &str) -> Result<Vec<JournalRecord
 }
 
 /// Σdebit and Σcredit per account over [from, to], and the net before `from`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountTotals {
     pub code: String,
     pub name: String,
@@ -500,7 +499,7 @@ pub fn role_balance(c: &Connection, role: &str) -> Result<Decimal> {
 }
 
 /// Savings of a member as imported.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SavingsRow {
     pub number: String,
     pub name: String,

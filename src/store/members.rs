@@ -8,7 +8,7 @@ use crate::domain::money::money_from_minor as money;
 use crate::error::Result;
 
 /// A member as stored.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemberRow {
     pub id: i64,
     pub number: String,

@@ -98,7 +98,7 @@ pub fn upsert_count(
 }
 
 /// One count of a session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CountRow {
     pub product_id: i64,
     pub sku: String,

@@ -140,7 +140,7 @@ pub fn receipt_prescriptions(c: &Connection, sale_id: i64) -> Result<Vec<(String
 }
 
 /// A prescription as stored, with its sale.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrescriptionRow {
     pub sale_number: String,
     pub line_no: i64,
@@ -193,7 +193,7 @@ pub fn prescriptions(
 }
 
 /// One line of the psikotropika / narkotika register: a move with its prescription, if a sale.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisterRow {
     pub at: String,
     pub sku: String,

@@ -62,7 +62,7 @@ pub struct NewJob<'a> {
 }
 
 /// A job as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintJob {
     pub id: i64,
     pub uuid: String,
@@ -71,7 +71,6 @@ pub struct PrintJob {
     pub sale_id: Option<i64>,
     pub till: String,
     pub printer: String,
-    #[serde(skip)]
     pub payload: Option<Vec<u8>>,
     pub status: JobStatus,
     pub attempts: i64,
@@ -305,7 +304,7 @@ pub fn make_due(c: &Connection, scope: Scope, at: &str) -> Result<usize> {
 }
 
 /// Sales totals of one shift, for the X/Z report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ShiftTotals {
     pub sales: i64,
     pub gross: Decimal,

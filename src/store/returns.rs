@@ -179,9 +179,8 @@ pub fn insert_line(
 }
 
 /// A return as posting and reports need it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReturnRecord {
-    #[serde(skip)]
     pub id: i64,
     pub number: String,
     pub sale_number: String,

@@ -149,9 +149,8 @@ pub fn insert_tender(
 }
 
 /// A stored sale with its lines and tenders.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaleRecord {
-    #[serde(skip)]
     pub id: i64,
     pub uuid: String,
     pub number: String,
@@ -174,7 +173,7 @@ pub struct SaleRecord {
     pub tenders: Vec<TenderRecord>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaleLineRecord {
     pub line_no: i64,
     pub sku: String,
@@ -195,7 +194,7 @@ pub struct SaleLineRecord {
     pub weighed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TenderRecord {
     pub kind: String,
     pub amount: Decimal,

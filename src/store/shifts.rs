@@ -81,17 +81,6 @@ pub fn insert_count(c: &Connection, shift_id: i64, stage: &str, count: &CashCoun
     Ok(())
 }
 
-/// The count recorded for a shift at a stage.
-pub fn count_of(c: &Connection, shift_id: i64, stage: &str) -> Result<CashCount> {
-    let mut st = c.prepare(
-        "SELECT denom, sum(count) FROM cash_counts WHERE shift_id = ?1 AND stage = ?2 GROUP BY denom ORDER BY denom",
-    )?;
-    let pieces = st
-        .query_map(params![shift_id, stage], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(CashCount { pieces })
-}
-
 /// The open shift of a till, if any.
 /// The sales of shift `?1` in a query over `sales AS s`: the range of sale ids the shift can
 /// hold (sale ids only grow; a shift's sales come after it opened and, once it is closed,

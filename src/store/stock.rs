@@ -150,7 +150,7 @@ pub fn set_last_cost(c: &Connection, product_id: i64, cost: Decimal) -> Result<(
 }
 
 /// A batch of a batch-tracked product.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchRow {
     pub id: i64,
     pub batch_no: String,
@@ -196,7 +196,7 @@ pub fn batch_id(
 }
 
 /// Stock of one product for the `stock` report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StockRow {
     pub product_id: i64,
     pub sku: String,
@@ -265,7 +265,7 @@ pub fn of_product(c: &Connection, product_id: i64) -> Result<Option<StockRow>> {
 }
 
 /// One line of a stock card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MoveRow {
     pub at: String,
     pub kind: String,
@@ -429,7 +429,7 @@ pub fn batch_on_hand(c: &Connection, batch_id: i64) -> Result<Decimal> {
 }
 
 /// A supplier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SupplierRow {
     pub id: i64,
     pub code: String,
@@ -672,7 +672,7 @@ pub fn sales_since(
 }
 
 /// Movement of one product over a period, for the SIPNAP report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PeriodMovement {
     pub product_id: i64,
     pub sku: String,

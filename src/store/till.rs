@@ -33,7 +33,7 @@ pub fn clear_draft(c: &Connection, till: &str) -> Result<()> {
 }
 
 /// A cart on hold, as listed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HeldRow {
     pub id: i64,
     pub label: String,

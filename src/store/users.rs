@@ -7,13 +7,12 @@ use crate::domain::user::Role;
 use crate::error::Result;
 
 /// A user row.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub name: String,
     pub role: Role,
-    #[serde(skip)]
     pub pin_hash: String,
     pub failed_attempts: i64,
     pub locked_until: Option<String>,

@@ -453,10 +453,13 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
                 }
                 let from = range_date(&s.ledger.from)?;
                 let to = range_date(&s.ledger.to)?;
-                let file = std::fs::File::create(&path)?;
-                let mut w = std::io::BufWriter::new(file);
-                let n = app.shop.export_ledger(format, from, to, &mut w)?;
-                std::io::Write::flush(&mut w)?;
+                // Whole or not at all: a failed export leaves no half file under the name.
+                let n = crate::atomic_file::write_atomically(std::path::Path::new(&path), |f| {
+                    let mut w = std::io::BufWriter::new(f);
+                    let n = app.shop.export_ledger(format, from, to, &mut w)?;
+                    std::io::Write::flush(&mut w)?;
+                    Ok(n)
+                })?;
                 Ok(format!("{n} {} {path}", t(lang, "books.exported")))
             })();
             report(app, result);

@@ -2,6 +2,7 @@
 //! stripping, and the "test scanner" view that shows the bytes of the last scan and what
 //! the settings on screen make of them, so a shopkeeper can pick the framing that reads.
 
+use crate::service::settings::Key;
 use eframe::egui::{self, RichText};
 use kasir_hardware::{describe_bytes, ScanFramer, ScannerEvent, Suffix, SUPPORTED_BAUDS};
 
@@ -30,23 +31,27 @@ pub fn changed(now: &ScannerSettings, form: &SettingsForm) -> Vec<(String, Strin
     let wanted = form_scanner(form);
     [
         (
-            "scanner.baud",
+            Key::ScannerBaud.name(),
             now.baud.to_string(),
             wanted.baud.to_string(),
         ),
-        ("scanner.suffix", now.suffix.clone(), wanted.suffix.clone()),
         (
-            "scanner.idle_ms",
+            Key::ScannerSuffix.name(),
+            now.suffix.clone(),
+            wanted.suffix.clone(),
+        ),
+        (
+            Key::ScannerIdleMs.name(),
             now.idle_ms.to_string(),
             wanted.idle_ms.to_string(),
         ),
         (
-            "scanner.strip_stx_etx",
+            Key::ScannerStripStxEtx.name(),
             now.strip_stx_etx.to_string(),
             wanted.strip_stx_etx.to_string(),
         ),
         (
-            "scanner.strip_aim",
+            Key::ScannerStripAim.name(),
             now.strip_aim.to_string(),
             wanted.strip_aim.to_string(),
         ),

@@ -25,16 +25,16 @@
 //!   file, and reports the printer's state over a channel the till polls.
 //!
 //! Files: `route` (which printer, addresses), `queue` (enqueue, claim, send, retry),
-//! `worker` (the till's thread), `report` (the X/Z report printed from the queue's totals).
+//! `worker` (the till's thread). The X/Z report it prints is made by `service::shift_report`.
 
 mod queue;
-mod report;
 mod route;
 mod worker;
 
 use kasir_hardware::{HardwareError, Transport};
 use serde::Serialize;
 
+pub use crate::store::print::{JobKind, JobStatus, PrintJob, Scope};
 pub use kasir_hardware::PrinterState;
 pub use queue::{backoff, enqueue_return_slip, enqueue_sale_receipt, JobFailure, QueueOutcome};
 pub use route::{
@@ -141,39 +141,6 @@ pub fn state_of_error(e: &HardwareError) -> PrinterState {
         | HardwareError::DeviceNotFound { .. }
         | HardwareError::Connection { .. } => PrinterState::Offline,
         _ => PrinterState::Error,
-    }
-}
-
-/// A hardware error in the cashier's language.
-pub fn hardware_message(e: &HardwareError, lang: Lang) -> String {
-    use HardwareError as H;
-    if lang == Lang::En {
-        return e.to_string();
-    }
-    match e {
-        H::PaperOut => "Kertas printer habis — pasang gulungan baru".into(),
-        H::CoverOpen => "Penutup printer terbuka — tutup dulu".into(),
-        H::Offline => "Printer offline atau tidak menjawab — periksa daya dan kabel".into(),
-        H::PrinterFault => {
-            "Printer bermasalah (kertas macet, pemotong, terlalu panas) — matikan lalu nyalakan"
-                .into()
-        }
-        H::Timeout { device } => format!("{device} tidak menjawab tepat waktu"),
-        H::Disconnected { device } => format!("{device} terputus"),
-        H::DeviceNotFound { device } => {
-            format!("Perangkat {device} tidak ditemukan (sudah dicolok dan dinyalakan?)")
-        }
-        H::PermissionDenied { device } => format!(
-            "Akses ke {device} ditolak (masukkan pengguna kasir ke grup 'dialout' dan 'lp')"
-        ),
-        H::Busy { device } => format!("{device} sedang dipakai program lain"),
-        H::Connection { target, reason } => {
-            format!("Tidak bisa tersambung ke printer {target}: {reason}")
-        }
-        other if other.is_bad_uri() => format!(
-            "Alamat printer tidak sah: {other} (contoh: serial:/dev/ttyUSB0?baud=9600, usb:/dev/usb/lp0, tcp:192.168.1.50:9100, file:/tmp/struk.bin, sim)"
-        ),
-        other => format!("Kesalahan printer: {other}"),
     }
 }
 

@@ -326,6 +326,29 @@ impl Shop {
         self.store.write(|tx| q::make_due(tx, scope, &at))
     }
 
+    /// `kasir print retry`: every waiting job in `scope` becomes due and each queue (till,
+    /// printer) with waiting jobs is sent once, oldest queue first. Returns each queue's
+    /// printer with what happened.
+    pub fn send_waiting(
+        &mut self,
+        scope: Scope,
+        open: &mut Opener,
+    ) -> Result<Vec<(String, QueueOutcome)>> {
+        self.retry_now(scope)?;
+        let queues: Vec<(String, String)> = q::queues_with_queued(self.store.conn())?
+            .into_iter()
+            .filter(|(t, p)| {
+                scope.till.is_none_or(|s| s == t) && scope.printer.is_none_or(|s| s == p)
+            })
+            .collect();
+        let mut results = Vec::new();
+        for (t, p) in queues {
+            let out = self.process_queue_once(&t, &p, open)?;
+            results.push((p, out));
+        }
+        Ok(results)
+    }
+
     /// The ESC/POS bytes of a job.
     fn job_bytes(&self, job: &PrintJob, lang: Lang) -> Result<Vec<u8>> {
         match job.kind {

@@ -1,5 +1,6 @@
 //! Which printer a till's jobs go to, and printer addresses in their canonical spelling.
 
+use crate::service::settings::{Key, TillKey};
 use kasir_hardware::{HardwareError, PrinterAddress, Transport};
 use rusqlite::Connection;
 
@@ -30,10 +31,10 @@ pub fn canonical_printer(uri: &str) -> String {
 /// The printer that prints a till's receipts: setting `till.<till>.printer`, else
 /// `printer.uri`, else the simulated printer.
 pub fn receipt_printer(c: &Connection, till: &str) -> Result<String> {
-    let own = settings::get(c, &format!("till.{till}.printer"))?.filter(|s| !s.is_empty());
+    let own = settings::get(c, &TillKey::Printer.of(till))?.filter(|s| !s.is_empty());
     let uri = match own {
         Some(p) => p,
-        None => settings::get(c, "printer.uri")?
+        None => settings::get(c, Key::PrinterUri.name())?
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "sim".into()),
     };
@@ -61,4 +62,11 @@ pub fn follow_printer_change(c: &Connection) -> Result<usize> {
         moved += crate::store::print::repoint(c, &till, &receipt_printer(c, &till)?)?;
     }
     Ok(moved)
+}
+
+impl crate::service::Shop {
+    /// The printer of `till`'s receipts ([`receipt_printer`]).
+    pub fn receipt_printer(&self, till: &str) -> Result<String> {
+        receipt_printer(self.store.conn(), till)
+    }
 }

@@ -1,4 +1,5 @@
-//! The X/Z shift report as the print queue prints it, from what is stored.
+//! The X/Z shift report of a shift, from what is stored (the shift's sales totals): what
+//! shift close and `kasir print z` print.
 
 use chrono::NaiveDateTime;
 use kasir_receipts::{ReportRow, ShiftReport, ShiftReportKind};
