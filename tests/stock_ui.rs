@@ -4,82 +4,33 @@
 
 mod ui_common;
 
-use std::path::Path;
-use std::sync::Arc;
-
 use egui::Key;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use kasir::domain::money::format_qty;
-use kasir::service::{Shop, SystemClock};
-use kasir::store::{OpenMode, Store};
 use kasir::ui::stock::{StockScreen, StockTab};
-use kasir::ui::{Action, Back, BackKind, Screen, TillApp, TillOptions};
+use kasir::ui::{Action, Back, BackKind, Screen, TillApp};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use ui_common::{burst, click, press, typing};
+use ui_common::{burst, click, demo_shop_at, fill, harness_on, log_in, press, typing};
 
 const MIE_DUS: &str = "8991234567907"; // Indomie Goreng, a dus of 40 pcs
 const PCT_TABLET: &str = "8996340002205"; // Paracetamol 500 mg, batch-tracked
 const GULA: &str = "8991483002310"; // Gula Pasir 1 kg, 100 pcs on the demo shelf
 
-fn shop_at(db: &Path) -> Shop {
-    let mut shop = Shop::new(
-        Store::open(db, OpenMode::CreateNew).unwrap(),
-        Arc::new(SystemClock),
-    );
-    kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
-    shop
-}
-
-fn harness(shop: Shop) -> Harness<'static, TillApp> {
-    let app = TillApp::new(
-        shop,
-        &TillOptions {
-            till: Some("sembako-1".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app)
-}
-
 fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let dir = tempfile::tempdir().unwrap();
-    let shop = shop_at(&dir.path().join("shop.db"));
-    (dir, harness(shop))
-}
-
-/// Click a labelled text field and type into it.
-fn fill(h: &mut Harness<TillApp>, label: &str, text: &str) {
-    use egui::accesskit::Role;
-    match h.query_by_role_and_label(Role::TextInput, label) {
-        Some(n) => n.click(),
-        None => h.get_by_role_and_label(Role::PasswordInput, label).click(),
-    }
-    h.run_steps(3);
-    typing(h, text);
+    let shop = demo_shop_at(&dir.path().join("shop.db"), true);
+    (dir, harness_on(shop, "sembako-1"))
 }
 
 /// Log in; a role that sells opens the shift with a Rp200.000 float.
 fn login(h: &mut Harness<TillApp>, username: &str, pin: &str) {
-    let i = h
-        .state()
-        .users
-        .iter()
-        .position(|u| u.username == username)
-        .unwrap();
-    h.state_mut().apply(Action::SelectUser(i));
-    h.run_steps(2);
-    typing(h, pin);
-    press(h, Key::Enter);
+    log_in(h, username, pin);
     if matches!(h.state().screen, Screen::OpenShift { .. }) {
         typing(h, "2");
         press(h, Key::Enter);
     }
-    assert!(h.state().actor.is_some(), "{username} did not log in");
 }
 
 /// The gudang user logs in and lands on Stok.

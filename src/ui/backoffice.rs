@@ -61,9 +61,12 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     actions.extend(status_bar(app, ui));
     let notice = app.notice.clone();
     egui::CentralPanel::default().show(ui, |ui| {
-        if let Some(n) = &notice {
-            ui.colored_label(if n.error { ERROR } else { super::login::GOOD }, &n.text);
-        }
+        // The notice line is always there (blank once the notice faded), so the fields
+        // below keep their place and the one being typed in keeps the keyboard.
+        match &notice {
+            Some(n) => ui.colored_label(n.color(ui.input(|i| i.time)), &n.text),
+            None => ui.label(" "),
+        };
         match &mut app.screen {
             Screen::Back(Back::Products {
                 query,

@@ -741,7 +741,7 @@ struct Ctx<'a> {
     lang: Lang,
     actor: Option<&'a Actor>,
     has_shift: bool,
-    users: &'a [crate::store::users::UserRow],
+    users: &'a [crate::service::screen::UserRow],
 }
 
 fn act(actions: &mut Vec<Action>, a: BooksAction) {

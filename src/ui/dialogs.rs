@@ -9,7 +9,7 @@ use super::{Action, Approval, Dialog, OverrideKind, TillApp, SEARCH_ID};
 use crate::domain::money::{format_qty, format_rupiah};
 use crate::domain::user::Permission;
 use crate::i18n::{t, Lang};
-use crate::store::users::UserRow;
+use crate::service::screen::UserRow;
 
 fn window(title: &str) -> egui::Window<'_> {
     egui::Window::new(title)
@@ -162,6 +162,7 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
             error,
             weighed,
             tare,
+            select_all,
             ..
         } => {
             let name = line_names.get(*line).cloned().flatten().unwrap_or_default();
@@ -169,10 +170,21 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                 ui.label(RichText::new(name).strong());
                 ui.horizontal(|ui| {
                     let label = ui.label(t(lang, "till.qty"));
+                    let id = egui::Id::unique("qty_field");
+                    if std::mem::take(select_all) {
+                        // Opened with the quantity selected: what is typed replaces it.
+                        let mut state =
+                            egui::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
+                        state.cursor.set_char_range(Some(
+                            egui::text_selection::CCursorRange::select_all_str(text),
+                        ));
+                        state.store(ui.ctx(), id);
+                        ui.memory_mut(|m| m.request_focus(id));
+                    }
                     let resp = ui
                         .add(
                             egui::TextEdit::singleline(text)
-                                .id(egui::Id::unique("qty_field"))
+                                .id(id)
                                 .desired_width(120.0)
                                 .font(egui::TextStyle::Heading),
                         )

@@ -26,13 +26,10 @@ use crate::domain::money::{
 use crate::domain::user::{Actor, Permission, Role};
 use crate::error::{number_message, KasirError, Result};
 use crate::i18n::{t, Lang};
+use crate::service::screen::{HeldRow, MemberRow, SaleRecord, ShiftRow, UserRow};
 use crate::service::till::Override;
 use crate::service::weighing;
 use crate::service::{Shop, ShopSettings};
-use crate::store::members::MemberRow;
-use crate::store::sales::SaleRecord;
-use crate::store::shifts::ShiftRow;
-use crate::store::till::HeldRow;
 
 pub use input::ScanSource;
 pub use rx::RxForm;
@@ -89,12 +86,61 @@ pub fn run(shop: Shop, opts: TillOptions) -> Result<()> {
     })
 }
 
-/// A message in the status line.
+/// A message in the status line. It fades after a few seconds of the till's own clock
+/// (egui's input time): a notice after [`Notice::SHOWN_S`], a refusal, which may need
+/// reading, after [`Notice::ERROR_SHOWN_S`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub text: String,
     pub error: bool,
-    pub at: Instant,
+    /// The frame time it was first drawn at (none until then).
+    pub at: Option<f64>,
+}
+
+impl Notice {
+    /// Seconds a notice stays on screen.
+    pub const SHOWN_S: f64 = 4.0;
+    /// Seconds a refusal stays on screen.
+    pub const ERROR_SHOWN_S: f64 = 12.0;
+    /// Seconds of the fade at the end.
+    const FADE_S: f64 = 1.0;
+
+    pub fn new(text: String, error: bool) -> Self {
+        Notice {
+            text,
+            error,
+            at: None,
+        }
+    }
+
+    fn lifetime(&self) -> f64 {
+        if self.error {
+            Self::ERROR_SHOWN_S
+        } else {
+            Self::SHOWN_S
+        }
+    }
+
+    /// How opaque it is drawn at `now` (1 until the fade, then down to 0).
+    pub fn opacity(&self, now: f64) -> f32 {
+        let age = now - self.at.unwrap_or(now);
+        ((self.lifetime() - age) / Self::FADE_S).clamp(0.0, 1.0) as f32
+    }
+
+    /// Its colour at `now`: red for a refusal, green otherwise, fading at the end.
+    pub fn color(&self, now: f64) -> egui::Color32 {
+        let base = if self.error {
+            login::ERROR
+        } else {
+            login::GOOD
+        };
+        base.gamma_multiply(self.opacity(now))
+    }
+
+    /// Whether it has faded out at `now`.
+    pub fn gone(&self, now: f64) -> bool {
+        self.at.is_some_and(|at| now - at >= self.lifetime())
+    }
 }
 
 /// The payment dialog's state: one field per tender.
@@ -164,6 +210,8 @@ pub enum Dialog {
         tare: String,
         /// The quantity text the scale gave (anything else was typed).
         from_scale: Option<String>,
+        /// Select the quantity text on the next frame (just opened): typing replaces it.
+        select_all: bool,
     },
     Held {
         rows: Vec<HeldRow>,
@@ -364,15 +412,20 @@ pub struct TillApp {
     pub shop: Shop,
     pub settings: ShopSettings,
     pub lang: Lang,
+    /// The language the till starts in (`--lang`, else `ui.lang`), for users who never
+    /// chose their own.
+    pub default_lang: Lang,
     pub till: String,
     pub unit: BusinessUnit,
-    pub users: Vec<crate::store::users::UserRow>,
+    pub users: Vec<UserRow>,
     pub screen: Screen,
     pub actor: Option<Actor>,
     pub shift: Option<ShiftRow>,
     pub cart: Cart,
     /// The line F4, discounts and voids act on (the last one scanned by default).
     pub selected: Option<usize>,
+    /// Scroll the selected line into view on the next frame.
+    pub reveal_line: bool,
     pub scan_text: String,
     pub dialog: Option<Dialog>,
     /// The last committed sale: its change stays on screen until the next scan.
@@ -411,7 +464,7 @@ fn search_as_you_type<T>(
 }
 
 /// The login screen starts on the first cashier: the person who logs in most often.
-fn first_cashier(users: &[crate::store::users::UserRow]) -> usize {
+fn first_cashier(users: &[UserRow]) -> usize {
     users
         .iter()
         .position(|u| u.role == Role::Kasir)
@@ -454,7 +507,8 @@ impl TillApp {
         let users = shop.users()?;
         let till = match &opts.till {
             Some(t) => t.clone(),
-            None => crate::store::settings::get(shop.store.conn(), "till.default")?
+            None => shop
+                .setting("till.default")?
                 .unwrap_or_else(|| "sembako-1".into()),
         };
         let unit = shop.till_unit(&till)?.unwrap_or(BusinessUnit::Sembako);
@@ -463,6 +517,7 @@ impl TillApp {
         let cashier = first_cashier(&users);
         Ok(TillApp {
             lang: opts.lang.unwrap_or(settings.lang),
+            default_lang: opts.lang.unwrap_or(settings.lang),
             settings,
             till,
             unit,
@@ -476,6 +531,7 @@ impl TillApp {
             shift: None,
             cart: Cart::default(),
             selected: None,
+            reveal_line: false,
             scan_text: String::new(),
             dialog: None,
             last_sale: None,
@@ -496,7 +552,7 @@ impl TillApp {
     /// Check the whole file for damage on a thread of its own: opening the shop checks only
     /// the working tables, so a shop with years of history is ready in well under a second.
     pub fn start_file_check(&mut self) {
-        let path = self.shop.store.path().to_path_buf();
+        let path = self.shop.file_path().to_path_buf();
         if path.as_os_str() == ":memory:" {
             return;
         }
@@ -505,7 +561,7 @@ impl TillApp {
             .name("kasir-file-check".into())
             .spawn(move || {
                 let started = Instant::now();
-                let result = crate::store::check_file(&path);
+                let result = crate::service::screen::check_file(&path);
                 tracing::info!(
                     ok = result.is_ok(),
                     ms = started.elapsed().as_millis() as u64,
@@ -525,7 +581,7 @@ impl TillApp {
     pub fn start_daily_backup(
         &self,
     ) -> Option<std::thread::JoinHandle<Result<crate::service::autobackup::AutoBackup>>> {
-        let path = self.shop.store.path().to_path_buf();
+        let path = self.shop.file_path().to_path_buf();
         if path.as_os_str() == ":memory:" {
             return None;
         }
@@ -533,8 +589,7 @@ impl TillApp {
         let spawned = std::thread::Builder::new()
             .name("kasir-daily-backup".into())
             .spawn(move || {
-                let store = crate::store::Store::open(&path, crate::store::OpenMode::Existing)?;
-                let shop = Shop::new(store, std::sync::Arc::new(crate::service::SystemClock));
+                let shop = Shop::open_existing(&path)?;
                 let result = shop.auto_backup_if_due(now);
                 match &result {
                     Ok(b) => tracing::info!(?b, "daily backup checked"),
@@ -576,11 +631,11 @@ impl TillApp {
         if let Some(mut old) = self.printer.take() {
             old.stop();
         }
-        let path = self.shop.store.path().to_path_buf();
+        let path = self.shop.file_path().to_path_buf();
         if path.as_os_str() == ":memory:" {
             return Ok(());
         }
-        let uri = crate::service::print::receipt_printer(self.shop.store.conn(), &self.till)?;
+        let uri = self.shop.receipt_printer(&self.till)?;
         self.printer = Some(crate::service::print::PrintWorker::spawn(
             path, &self.till, uri,
         ));
@@ -591,11 +646,7 @@ impl TillApp {
         if error {
             tracing::info!(%text, "till refused");
         }
-        self.notice = Some(Notice {
-            text,
-            error,
-            at: Instant::now(),
-        });
+        self.notice = Some(Notice::new(text, error));
     }
 
     fn may(&self, p: Permission) -> bool {
@@ -650,6 +701,7 @@ impl TillApp {
             Action::Login => self.login(),
             Action::Logout => {
                 self.actor = None;
+                self.lang = self.default_lang;
                 self.dialog = None;
                 self.shift = None;
                 self.cart = Cart::default();
@@ -663,6 +715,12 @@ impl TillApp {
                 self.lang = match self.lang {
                     Lang::Id => Lang::En,
                     Lang::En => Lang::Id,
+                };
+                // Kept for whoever is logged in: their next login starts in it.
+                if let Some(actor) = self.actor.clone() {
+                    if let Err(e) = self.shop.set_user_lang(&actor, self.lang) {
+                        self.notify(err_text(&e, lang), true);
+                    }
                 }
             }
             Action::OpenShift => self.open_shift(),
@@ -671,6 +729,7 @@ impl TillApp {
             Action::SelectLine(i) => {
                 if i < self.cart.lines.len() {
                     self.selected = Some(i);
+                    self.reveal_line = true;
                 }
             }
             Action::Help => self.dialog = Some(Dialog::Help),
@@ -703,7 +762,10 @@ impl TillApp {
                 self.show_change = false;
                 let sku = item.sku.clone();
                 let mut next = self.cart.clone();
-                match self.shop.add_item(&mut next, item, Decimal::ONE) {
+                match self
+                    .shop
+                    .add_item_at(&self.till, &mut next, item, Decimal::ONE)
+                {
                     Ok(i) => self.take_if_in_stock(next, i),
                     // Prescription-only: the same form as a scan.
                     Err(KasirError::NeedsPrescription { .. }) => self.scan(&sku),
@@ -765,6 +827,7 @@ impl TillApp {
                         weighed: l.item.weighed,
                         tare: self.scale.tare_g.to_string(),
                         from_scale: None,
+                        select_all: true,
                     });
                 }
                 None => self.notify(t(lang, "till.no_line").into(), true),
@@ -908,6 +971,14 @@ impl TillApp {
                 if let Err(e) = self.shop.warm_search() {
                     tracing::warn!(error = %e, "search index not warmed");
                 }
+                // The user's own language, else the till's.
+                self.lang = match self.shop.user_lang(&actor.username) {
+                    Ok(l) => l.unwrap_or(self.default_lang),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "user language not read");
+                        self.default_lang
+                    }
+                };
                 self.actor = Some(actor);
                 self.notice = None;
                 self.after_login_screen();
@@ -1019,6 +1090,7 @@ impl TillApp {
 
     fn added(&mut self, i: usize) {
         self.selected = Some(i);
+        self.reveal_line = true;
         let l = &self.cart.lines[i];
         let msg = format!(
             "{} × {} {} — {}",
@@ -1037,7 +1109,8 @@ impl TillApp {
         }
         self.show_change = false;
         let mut next = self.cart.clone();
-        match self.shop.scan_into(&mut next, text) {
+        // A drug this counter may not sell is refused here by the service, before any form.
+        match self.shop.scan_at(&self.till, &mut next, text) {
             Ok(i) => self.take_if_in_stock(next, i),
             Err(KasirError::NeedsPrescription { product, .. }) => {
                 self.open_prescription(text, product);
@@ -1100,12 +1173,11 @@ impl TillApp {
         let Some(actor) = self.actor.clone() else {
             return;
         };
-        let result = crate::service::print::receipt_printer(self.shop.store.conn(), &self.till)
-            .and_then(|uri| {
-                self.shop
-                    .enqueue_test(&actor, &self.till, &uri)
-                    .map(|_| uri)
-            });
+        let result = self.shop.receipt_printer(&self.till).and_then(|uri| {
+            self.shop
+                .enqueue_test(&actor, &self.till, &uri)
+                .map(|_| uri)
+        });
         match result {
             Ok(uri) => {
                 if let Some(p) = &self.printer {
@@ -1559,13 +1631,12 @@ impl TillApp {
                 rounding: self.settings.rounding_step.to_string(),
                 pkp: self.settings.pkp,
                 printer: self.settings.printer.clone(),
-                till_printer: crate::store::settings::get(
-                    self.shop.store.conn(),
-                    &format!("till.{}.printer", self.till),
-                )
-                .ok()
-                .flatten()
-                .unwrap_or_default(),
+                till_printer: self
+                    .shop
+                    .setting(&format!("till.{}.printer", self.till))
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
                 paper: self.settings.paper.clone(),
                 scanner: self.settings.scanner.port.clone().unwrap_or_default(),
                 scanner_baud: self.settings.scanner.baud.to_string(),
@@ -1644,7 +1715,8 @@ impl TillApp {
 
     /// A stored setting's text, or `default` when unset.
     fn setting_text(&self, key: &str, default: &str) -> String {
-        crate::store::settings::get(self.shop.store.conn(), key)
+        self.shop
+            .setting(key)
             .ok()
             .flatten()
             .unwrap_or_else(|| default.to_string())
@@ -1707,9 +1779,7 @@ impl TillApp {
         }
         let pairs = checked;
         for (k, v) in &pairs {
-            let current = crate::store::settings::get(self.shop.store.conn(), k)
-                .ok()
-                .flatten();
+            let current = self.shop.setting(k).ok().flatten();
             if current.as_deref() == Some(v.as_str()) || (current.is_none() && v.is_empty()) {
                 continue;
             }
@@ -1792,9 +1862,16 @@ impl TillApp {
             let ms = STARTED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0);
             tracing::info!(ms_since_start = ?ms, "till ready: first frame drawn");
         }
-        if let Some(n) = &self.notice {
-            if n.at.elapsed() > Duration::from_secs(30) && !n.error {
+        // Notices fade on the till's clock: stamped when first drawn, gone after their time.
+        let now = ui.input(|i| i.time);
+        if let Some(n) = &mut self.notice {
+            let at = *n.at.get_or_insert(now);
+            if n.gone(now) {
                 self.notice = None;
+            } else {
+                let left = at + n.lifetime() - now;
+                ui.ctx()
+                    .request_repaint_after(Duration::from_secs_f64(left.clamp(0.05, 0.25)));
             }
         }
     }

@@ -17,13 +17,13 @@ use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::service::opname::{CountAck, OpnameReport};
+use crate::service::screen::{
+    ExpiryRow, MoveRow, PeriodMovement, PrescriptionRow, RegisterRow, SessionRow, StockRow,
+    SupplierRow, UserRow,
+};
 use crate::service::stock::{CashSource, Payment, ReceiptLine, ReceiveOptions, WriteOffReason};
 use crate::service::stock_reports::{ExpiryReport, ReorderRow, SlowMover, UnitStockValue};
 use crate::service::Shop;
-use crate::store::opname::SessionRow;
-use crate::store::pharmacy::{PrescriptionRow, RegisterRow};
-use crate::store::stock::{ExpiryRow, MoveRow, PeriodMovement, StockRow, SupplierRow};
-use crate::store::users::UserRow;
 
 /// Low-stock rows are drawn in this colour.
 const LOW: Color32 = Color32::from_rgb(190, 100, 0);
