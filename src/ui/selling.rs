@@ -3,7 +3,7 @@
 use eframe::egui::{self, Align, Key, Layout, RichText};
 use rust_decimal::Decimal;
 
-use super::login::{focus_if_free, submitted, ERROR, GOOD};
+use super::widgets::{focus_if_free, submitted, ERROR, GOOD};
 use super::{
     dialogs, err_text, pay, Action, Approval, BackKind, Dialog, OverrideKind, TillApp, SCAN_ID,
 };
