@@ -1,5 +1,12 @@
 //! The till: egui screens. Screens draw and return actions; [`TillApp::apply`] is the one
-//! place state changes, through the services. No SQL and no shop rules here.
+//! place state changes, through the services. No SQL and no shop rules here, and no
+//! `store`: rows and plain reads come through `service::screen`.
+//!
+//! One room per screen: each keeps its state, its handlers and its drawing together —
+//! `app` (the state, background threads, routing each action to its screen, the frame),
+//! `login`, `selling` + `sell` (the selling screen and its handlers), `dialogs`, `pay`,
+//! `returns`, `rx`, `backoffice`, `settings`, `stock/` and `books/` (a file per tab);
+//! `widgets` holds what they all draw with.
 
 mod app;
 mod backoffice;
@@ -48,11 +55,8 @@ use widgets::{err_text, header_row, table};
 
 /// Ids of the fields tests and the focus rule look for.
 pub const SCAN_ID: &str = "scan_field";
-
 pub const PIN_ID: &str = "pin_field";
-
 pub const CASH_ID: &str = "cash_field";
-
 pub const SEARCH_ID: &str = "search_field";
 
 /// When the program started (set first thing in `main`), for the "till ready" log line.
