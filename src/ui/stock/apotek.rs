@@ -5,6 +5,16 @@ use eframe::egui::{self};
 
 use super::*;
 
+/// The apotek tab: the month, SIPNAP, prescriptions, the register, the export path.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApotekTab {
+    pub month: String,
+    pub sipnap: Vec<PeriodMovement>,
+    pub prescriptions: Vec<PrescriptionRow>,
+    pub register: Vec<RegisterRow>,
+    pub csv_path: String,
+}
+
 pub(super) fn apotek_ui(
     lang: Lang,
     s: &mut StockScreen,
@@ -12,13 +22,13 @@ pub(super) fn apotek_ui(
     push: &mut dyn FnMut(StockAction),
 ) {
     ui.horizontal(|ui| {
-        let resp = field(ui, t(lang, "stock.month"), &mut s.month, 90.0);
+        let resp = field(ui, t(lang, "stock.month"), &mut s.apotek.month, 90.0);
         if submitted(ui, &resp) || ui.button(t(lang, "stock.show")).clicked() {
             push(StockAction::Refresh);
         }
     });
     ui.strong(t(lang, "stock.sipnap"));
-    if s.sipnap.is_empty() {
+    if s.apotek.sipnap.is_empty() {
         ui.label(t(lang, "stock.none"));
     } else {
         table(
@@ -37,7 +47,7 @@ pub(super) fn apotek_ui(
                 "till.unit",
             ],
             |ui| {
-                for r in &s.sipnap {
+                for r in &s.apotek.sipnap {
                     ui.label(&r.sku);
                     ui.label(r.nie.as_deref().unwrap_or("-"));
                     ui.label(&r.name);
@@ -53,14 +63,14 @@ pub(super) fn apotek_ui(
         );
     }
     ui.horizontal(|ui| {
-        field(ui, t(lang, "stock.csv_path"), &mut s.csv_path, 320.0);
+        field(ui, t(lang, "stock.csv_path"), &mut s.apotek.csv_path, 320.0);
         if ui.button(t(lang, "stock.export_csv")).clicked() {
             push(StockAction::SipnapExport);
         }
     });
     ui.separator();
     ui.strong(t(lang, "stock.prescriptions"));
-    if s.prescriptions.is_empty() {
+    if s.apotek.prescriptions.is_empty() {
         ui.label(t(lang, "stock.none"));
     } else {
         table(
@@ -78,7 +88,7 @@ pub(super) fn apotek_ui(
                 "stock.apoteker",
             ],
             |ui| {
-                for p in &s.prescriptions {
+                for p in &s.apotek.prescriptions {
                     ui.label(p.created_at.get(..16).unwrap_or(&p.created_at));
                     ui.label(&p.sale_number);
                     ui.label(&p.product);
@@ -94,7 +104,7 @@ pub(super) fn apotek_ui(
     }
     ui.separator();
     ui.strong(t(lang, "stock.register"));
-    if s.register.is_empty() {
+    if s.apotek.register.is_empty() {
         ui.label(t(lang, "stock.none"));
     } else {
         table(
@@ -112,7 +122,7 @@ pub(super) fn apotek_ui(
                 "stock.doctor",
             ],
             |ui| {
-                for r in &s.register {
+                for r in &s.apotek.register {
                     ui.label(r.at.get(..16).unwrap_or(&r.at));
                     ui.label(format!("{} {}", r.sku, r.name));
                     ui.label(kind_label(lang, &r.kind));

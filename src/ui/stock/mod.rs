@@ -27,15 +27,20 @@ use crate::service::screen::{
     SupplierRow, UserRow,
 };
 use apotek::apotek_ui;
+pub use apotek::ApotekTab;
 use chrono::NaiveDate;
 use eframe::egui::{self};
 use on_hand::on_hand_ui;
+pub use on_hand::OnHandTab;
 use opname::opname_ui;
+pub use opname::OpnameTab;
 use receive::{add_line, receive_ui};
-pub use receive::{DraftLine, LineForm, ReceivePay};
+pub use receive::{DraftLine, LineForm, ReceivePay, ReceiveTab};
 use reports::reports_ui;
+pub use reports::ReportsTab;
 use rust_decimal::Decimal;
 use writeoff::{expiry_ui, write_off_ui};
+pub use writeoff::{ExpiryTab, WriteOffTab};
 
 use crate::service::stock::{CashSource, Payment, ReceiptLine, ReceiveOptions, WriteOffReason};
 use crate::service::stock_reports::{ExpiryReport, ReorderRow, SlowMover, UnitStockValue};
@@ -57,63 +62,24 @@ pub enum StockTab {
     Reports,
 }
 
-/// The stock screen's state.
+/// The stock screen's state: the tab shown, the lines said to the user, the count under
+/// way (every tab hides book figures of a unit being counted), and each tab's own state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StockScreen {
     pub tab: StockTab,
     pub error: Option<String>,
     pub info: Option<String>,
-    // Stock on hand.
-    pub query: String,
-    pub rows: Vec<StockRow>,
-    /// SKUs at or below their minimum (from the low-stock report).
-    pub low: std::collections::HashSet<String>,
-    pub card_sku: Option<String>,
-    pub card_batch: Option<String>,
-    pub card: Vec<MoveRow>,
-    // Receiving.
-    pub suppliers: Vec<SupplierRow>,
-    pub supplier: Option<usize>,
-    /// A new supplier being typed on the receiving tab (code, name, phone).
-    pub new_supplier: Option<(String, String, String)>,
-    /// How the delivery is paid: chosen each time (none until the user picks one).
-    pub pay: Option<ReceivePay>,
-    pub form: LineForm,
-    pub lines: Vec<DraftLine>,
-    pub slip: Option<String>,
-    // Opname.
     pub session: Option<SessionRow>,
-    pub count_code: String,
-    pub count_qty: String,
-    pub count_batch: String,
-    /// Counted figures only: a blind count never shows what the books expect.
-    pub counted: Vec<CountAck>,
-    pub approval: Approval,
-    pub report: Option<OpnameReport>,
-    // Write-off.
-    pub wo_code: String,
-    pub wo_qty: String,
-    pub wo_batch: String,
-    pub wo_reason: Option<WriteOffReason>,
-    pub expired: Vec<ExpiryRow>,
-    // Expiry.
-    pub days: Option<i64>,
-    pub expiry: Option<ExpiryReport>,
-    // Apotek.
-    pub month: String,
-    pub sipnap: Vec<PeriodMovement>,
-    pub prescriptions: Vec<PrescriptionRow>,
-    pub register: Vec<RegisterRow>,
-    pub csv_path: String,
-    // Reports.
-    pub values: Vec<UnitStockValue>,
-    pub reorder: Vec<ReorderRow>,
-    pub slow: Vec<SlowMover>,
-    /// The slow-mover window (`stock.slow_days`, 90, unless picked on the tab).
-    pub slow_days: Option<i64>,
     /// Put the keyboard in the code field on the next frame (after a line or a count is
     /// booked, or a tab opened), so the next scan lands there.
     pub focus_code: bool,
+    pub on_hand: OnHandTab,
+    pub receive: ReceiveTab,
+    pub count: OpnameTab,
+    pub write_off: WriteOffTab,
+    pub near_expiry: ExpiryTab,
+    pub apotek: ApotekTab,
+    pub reports: ReportsTab,
 }
 
 /// What the stock screen asks for.
@@ -146,10 +112,16 @@ impl StockScreen {
     pub fn new(app: &TillApp) -> Self {
         let month = app.shop.now().format("%Y-%m").to_string();
         let mut s = StockScreen {
-            csv_path: format!("sipnap-{month}.csv"),
-            month,
-            approval: Approval {
-                user: app.first_supervisor(),
+            apotek: ApotekTab {
+                csv_path: format!("sipnap-{month}.csv"),
+                month,
+                ..Default::default()
+            },
+            count: OpnameTab {
+                approval: Approval {
+                    user: app.first_supervisor(),
+                    ..Default::default()
+                },
                 ..Default::default()
             },
             ..Default::default()
@@ -179,45 +151,45 @@ fn load(shop: &Shop, actor: Option<&Actor>, s: &mut StockScreen, may_rx: bool) -
     s.session = shop.opname_current()?;
     match s.tab {
         StockTab::OnHand => {
-            s.rows = shop.stock(None)?;
-            s.low = shop.low_stock()?.into_iter().map(|r| r.sku).collect();
-            if let Some(sku) = s.card_sku.clone() {
-                s.card = shop.stock_card(&sku, s.card_batch.as_deref())?;
+            s.on_hand.rows = shop.stock(None)?;
+            s.on_hand.low = shop.low_stock()?.into_iter().map(|r| r.sku).collect();
+            if let Some(sku) = s.on_hand.card_sku.clone() {
+                s.on_hand.card = shop.stock_card(&sku, s.on_hand.card_batch.as_deref())?;
             }
         }
-        StockTab::Receive => s.suppliers = shop.suppliers()?,
+        StockTab::Receive => s.receive.suppliers = shop.suppliers()?,
         StockTab::Opname => {
             let actor = actor.ok_or_else(no_actor)?;
-            s.counted = shop.opname_counted(actor)?;
+            s.count.counted = shop.opname_counted(actor)?;
         }
-        StockTab::WriteOff => s.expired = shop.expiry_report(None)?.expired,
+        StockTab::WriteOff => s.write_off.expired = shop.expiry_report(None)?.expired,
         StockTab::Expiry => {
-            let report = shop.expiry_report(s.days)?;
-            s.days = Some(report.days);
-            s.expiry = Some(report);
+            let report = shop.expiry_report(s.near_expiry.days)?;
+            s.near_expiry.days = Some(report.days);
+            s.near_expiry.expiry = Some(report);
         }
         StockTab::Reports => {
-            s.values = shop.stock_value_by_unit()?;
-            s.reorder = shop.low_stock()?;
-            let days = match s.slow_days {
+            s.reports.values = shop.stock_value_by_unit()?;
+            s.reports.reorder = shop.low_stock()?;
+            let days = match s.reports.slow_days {
                 Some(d) => d,
                 None => shop.slow_days()?,
             };
-            s.slow_days = Some(days);
-            s.slow = shop.slow_movers(Some(days))?;
+            s.reports.slow_days = Some(days);
+            s.reports.slow = shop.slow_movers(Some(days))?;
         }
         StockTab::Apotek => {
             let actor = actor.ok_or_else(no_actor)?;
-            s.sipnap.clear();
-            s.prescriptions.clear();
-            s.register.clear();
+            s.apotek.sipnap.clear();
+            s.apotek.prescriptions.clear();
+            s.apotek.register.clear();
             if !may_rx {
                 return Err(bad("back.not_allowed", ""));
             }
-            let month = s.month.trim().to_string();
-            s.sipnap = shop.sipnap(actor, &month)?;
-            s.prescriptions = shop.prescriptions_in(actor, &month)?;
-            s.register = shop.drug_register(actor, &month)?;
+            let month = s.apotek.month.trim().to_string();
+            s.apotek.sipnap = shop.sipnap(actor, &month)?;
+            s.apotek.prescriptions = shop.prescriptions_in(actor, &month)?;
+            s.apotek.register = shop.drug_register(actor, &month)?;
         }
     }
     Ok(())
@@ -272,20 +244,24 @@ fn act(
         }
         StockAction::Refresh => load(shop, Some(actor), s, may_rx),
         StockAction::Card(sku, batch) => {
-            s.card = shop.stock_card(&sku, batch.as_deref())?;
-            s.card_sku = Some(sku);
-            s.card_batch = batch;
+            s.on_hand.card = shop.stock_card(&sku, batch.as_deref())?;
+            s.on_hand.card_sku = Some(sku);
+            s.on_hand.card_batch = batch;
             Ok(())
         }
         StockAction::AddSupplier => {
-            let Some((code, name, phone)) = s.new_supplier.clone() else {
+            let Some((code, name, phone)) = s.receive.new_supplier.clone() else {
                 return Ok(());
             };
             let phone = opt(&phone);
             shop.add_supplier(actor, &code, &name, phone.as_deref(), None)?;
-            s.suppliers = shop.suppliers()?;
-            s.supplier = s.suppliers.iter().position(|x| x.code == code.trim());
-            s.new_supplier = None;
+            s.receive.suppliers = shop.suppliers()?;
+            s.receive.supplier = s
+                .receive
+                .suppliers
+                .iter()
+                .position(|x| x.code == code.trim());
+            s.receive.new_supplier = None;
             s.info = Some(format!(
                 "{}: {}",
                 t(lang, "stock.supplier_saved"),
@@ -294,27 +270,28 @@ fn act(
             Ok(())
         }
         StockAction::CodeChanged => {
-            let code = s.form.code.trim();
-            s.form.units.clear();
-            s.form.unit = 0;
+            let code = s.receive.form.code.trim();
+            s.receive.form.units.clear();
+            s.receive.form.unit = 0;
             if code.len() >= 3 {
                 if let Ok(item) = shop.find_item(code) {
                     let units = shop.units_of(item.product_id)?;
-                    s.form.unit = units.iter().position(|u| u.unit == item.unit).unwrap_or(0);
-                    s.form.units = units;
+                    s.receive.form.unit =
+                        units.iter().position(|u| u.unit == item.unit).unwrap_or(0);
+                    s.receive.form.units = units;
                 }
             }
             Ok(())
         }
         StockAction::AddLine => add_line(shop, s),
         StockAction::RemoveLine(i) => {
-            if i < s.lines.len() {
-                s.lines.remove(i);
+            if i < s.receive.lines.len() {
+                s.receive.lines.remove(i);
             }
             Ok(())
         }
         StockAction::Receive => {
-            let pay = s.pay.ok_or_else(|| {
+            let pay = s.receive.pay.ok_or_else(|| {
                 crate::error::KasirError::invalid(
                     "Pilih cara bayar: tunai dari laci, tunai dari brankas, atau utang",
                     "Choose how it is paid: cash from the drawer, cash from the safe, or owed",
@@ -322,8 +299,9 @@ fn act(
             })?;
             let opts = ReceiveOptions {
                 supplier: s
+                    .receive
                     .supplier
-                    .and_then(|i| s.suppliers.get(i))
+                    .and_then(|i| s.receive.suppliers.get(i))
                     .map(|x| x.code.clone()),
                 payment: if pay == ReceivePay::Credit {
                     Payment::Credit
@@ -341,6 +319,7 @@ fn act(
                 expired_reason: None,
             };
             let lines: Vec<ReceiptLine> = s
+                .receive
                 .lines
                 .iter()
                 .enumerate()
@@ -350,7 +329,7 @@ fn act(
                 })
                 .collect();
             let g = shop.receive(actor, &lines, &opts)?;
-            s.lines.clear();
+            s.receive.lines.clear();
             // The slip is printed as well as shown; a printer fault leaves it queued.
             if let Err(e) = shop.print_slip(actor, till, &g) {
                 tracing::warn!(error = %e, "receiving slip not queued");
@@ -361,22 +340,22 @@ fn act(
                 g.doc_no,
                 format_rupiah(g.total)
             ));
-            s.slip = Some(shop.receiving_slip_text(&g, lang)?);
-            s.suppliers = shop.suppliers()?;
+            s.receive.slip = Some(shop.receiving_slip_text(&g, lang)?);
+            s.receive.suppliers = shop.suppliers()?;
             Ok(())
         }
         StockAction::OpnameStart(scope) => {
             let session = shop.opname_start(actor, scope)?;
             s.session = Some(session);
-            s.counted.clear();
-            s.report = None;
+            s.count.counted.clear();
+            s.count.report = None;
             Ok(())
         }
         StockAction::OpnameCount => {
-            let qty = Quantity::parse(&s.count_qty, QTY_SCALE)?;
-            let batch = opt(&s.count_batch);
-            let ack = shop.opname_count(actor, s.count_code.trim(), qty, batch.as_deref())?;
-            s.counted = shop.opname_counted(actor)?;
+            let qty = Quantity::parse(&s.count.count_qty, QTY_SCALE)?;
+            let batch = opt(&s.count.count_batch);
+            let ack = shop.opname_count(actor, s.count.count_code.trim(), qty, batch.as_deref())?;
+            s.count.counted = shop.opname_counted(actor)?;
             s.info = Some(format!(
                 "{} {} {} {}",
                 t(lang, "stock.counted"),
@@ -384,17 +363,17 @@ fn act(
                 format_qty(ack.counted),
                 ack.base_unit
             ));
-            s.count_code.clear();
-            s.count_qty.clear();
-            s.count_batch.clear();
+            s.count.count_code.clear();
+            s.count.count_qty.clear();
+            s.count.count_batch.clear();
             s.focus_code = true;
             Ok(())
         }
         StockAction::OpnameFinish => {
-            let Some(u) = users.get(s.approval.user) else {
+            let Some(u) = users.get(s.count.approval.user) else {
                 return Ok(());
             };
-            let pin = std::mem::take(&mut s.approval.pin);
+            let pin = std::mem::take(&mut s.count.approval.pin);
             match shop.opname_finish(actor, Some((&u.username, &pin))) {
                 Ok(report) => {
                     s.info = Some(format!(
@@ -403,23 +382,32 @@ fn act(
                         report.session.id,
                         u.name
                     ));
-                    s.report = Some(report);
+                    s.count.report = Some(report);
                     s.session = None;
-                    s.counted.clear();
-                    s.approval.error = None;
+                    s.count.counted.clear();
+                    s.count.approval.error = None;
                 }
-                Err(e) => s.approval.error = Some(e.message(lang)),
+                Err(e) => s.count.approval.error = Some(e.message(lang)),
             }
             Ok(())
         }
         StockAction::WriteOff => {
-            let reason = s.wo_reason.ok_or_else(|| bad("stock.need_reason", ""))?;
-            let qty = Quantity::parse(&s.wo_qty, QTY_SCALE)?;
+            let reason = s
+                .write_off
+                .wo_reason
+                .ok_or_else(|| bad("stock.need_reason", ""))?;
+            let qty = Quantity::parse(&s.write_off.wo_qty, QTY_SCALE)?;
             if qty.is_zero() {
-                return Err(bad("stock.bad_qty", s.wo_qty.trim()));
+                return Err(bad("stock.bad_qty", s.write_off.wo_qty.trim()));
             }
-            let batch = opt(&s.wo_batch);
-            let rec = shop.write_off(actor, s.wo_code.trim(), qty, reason, batch.as_deref())?;
+            let batch = opt(&s.write_off.wo_batch);
+            let rec = shop.write_off(
+                actor,
+                s.write_off.wo_code.trim(),
+                qty,
+                reason,
+                batch.as_deref(),
+            )?;
             s.info = Some(format!(
                 "{} {} {} {} ({}) · {}",
                 t(lang, "stock.written_off"),
@@ -429,11 +417,11 @@ fn act(
                 rec.reason.as_str(),
                 format_rupiah(rec.value)
             ));
-            s.wo_code.clear();
-            s.wo_qty.clear();
-            s.wo_batch.clear();
+            s.write_off.wo_code.clear();
+            s.write_off.wo_qty.clear();
+            s.write_off.wo_batch.clear();
             s.focus_code = true;
-            s.expired = shop.expiry_report(None)?.expired;
+            s.write_off.expired = shop.expiry_report(None)?.expired;
             Ok(())
         }
         StockAction::WriteOffExpired => {
@@ -446,22 +434,22 @@ fn act(
                 t(lang, "stock.batch_count"),
                 format_rupiah(value)
             ));
-            s.expired = shop.expiry_report(None)?.expired;
+            s.write_off.expired = shop.expiry_report(None)?.expired;
             Ok(())
         }
         StockAction::ExpiryDays(d) => {
-            s.days = Some(d);
+            s.near_expiry.days = Some(d);
             s.tab = StockTab::Expiry;
             load(shop, Some(actor), s, may_rx)
         }
         StockAction::SlowDays(d) => {
-            s.slow_days = Some(d);
+            s.reports.slow_days = Some(d);
             s.tab = StockTab::Reports;
             load(shop, Some(actor), s, may_rx)
         }
         StockAction::SipnapExport => {
-            let path = s.csv_path.trim().to_string();
-            let n = shop.export_sipnap_csv(actor, &s.month, std::path::Path::new(&path))?;
+            let path = s.apotek.csv_path.trim().to_string();
+            let n = shop.export_sipnap_csv(actor, &s.apotek.month, std::path::Path::new(&path))?;
             s.info = Some(format!(
                 "{} {path} ({n} {})",
                 t(lang, "stock.exported"),

@@ -5,6 +5,18 @@ use eframe::egui::{self, RichText};
 
 use super::*;
 
+/// The stock-on-hand tab: the list, low stock, the stock card.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnHandTab {
+    pub query: String,
+    pub rows: Vec<StockRow>,
+    /// SKUs at or below their minimum (from the low-stock report).
+    pub low: std::collections::HashSet<String>,
+    pub card_sku: Option<String>,
+    pub card_batch: Option<String>,
+    pub card: Vec<MoveRow>,
+}
+
 /// The stock list shows at most this many products; a search narrows it.
 const STOCK_ROWS_SHOWN: usize = 200;
 
@@ -18,16 +30,17 @@ pub(super) fn on_hand_ui(
         ui.colored_label(LOW, t(lang, "stock.hidden_during_count"));
     }
     ui.horizontal(|ui| {
-        field(ui, t(lang, "search.hint"), &mut s.query, 300.0);
-        if !s.low.is_empty() {
+        field(ui, t(lang, "search.hint"), &mut s.on_hand.query, 300.0);
+        if !s.on_hand.low.is_empty() {
             ui.colored_label(
                 LOW,
-                format!("{} {}", s.low.len(), t(lang, "stock.low_count")),
+                format!("{} {}", s.on_hand.low.len(), t(lang, "stock.low_count")),
             );
         }
     });
-    let needle = s.query.to_lowercase();
+    let needle = s.on_hand.query.to_lowercase();
     let matching: Vec<&StockRow> = s
+        .on_hand
         .rows
         .iter()
         .filter(|r| {
@@ -64,7 +77,7 @@ pub(super) fn on_hand_ui(
                     // catalog took seconds a frame (100k products: 5 s).
                     for r in matching.iter().take(STOCK_ROWS_SHOWN) {
                         let blind = s.blind(&r.business_unit);
-                        let low = s.low.contains(&r.sku) && !blind;
+                        let low = s.on_hand.low.contains(&r.sku) && !blind;
                         let text = |t: String| {
                             if low {
                                 RichText::new(t).color(LOW).strong()
@@ -73,7 +86,7 @@ pub(super) fn on_hand_ui(
                             }
                         };
                         ui.label(text(r.sku.clone()));
-                        let selected = s.card_sku.as_deref() == Some(r.sku.as_str());
+                        let selected = s.on_hand.card_sku.as_deref() == Some(r.sku.as_str());
                         if ui
                             .add(egui::Button::selectable(selected, text(r.name.clone())))
                             .clicked()
@@ -114,12 +127,12 @@ pub(super) fn on_hand_ui(
                 },
             );
         });
-    let Some(sku) = s.card_sku.clone() else {
+    let Some(sku) = s.on_hand.card_sku.clone() else {
         ui.label(t(lang, "stock.pick_product"));
         return;
     };
     ui.separator();
-    let product = s.rows.iter().find(|r| r.sku == sku);
+    let product = s.on_hand.rows.iter().find(|r| r.sku == sku);
     ui.strong(format!(
         "{}: {} {}",
         t(lang, "stock.card"),
@@ -129,7 +142,7 @@ pub(super) fn on_hand_ui(
     if let Some(p) = product.filter(|p| !p.batches.is_empty()) {
         ui.horizontal_wrapped(|ui| {
             if ui
-                .selectable_label(s.card_batch.is_none(), t(lang, "stock.all_batches"))
+                .selectable_label(s.on_hand.card_batch.is_none(), t(lang, "stock.all_batches"))
                 .clicked()
             {
                 push(StockAction::Card(sku.clone(), None));
@@ -137,7 +150,7 @@ pub(super) fn on_hand_ui(
             for b in &p.batches {
                 if ui
                     .selectable_label(
-                        s.card_batch.as_deref() == Some(b.batch_no.as_str()),
+                        s.on_hand.card_batch.as_deref() == Some(b.batch_no.as_str()),
                         &b.batch_no,
                     )
                     .clicked()
@@ -166,7 +179,7 @@ pub(super) fn on_hand_ui(
             "stock.reference",
         ],
         |ui| {
-            for m in &s.card {
+            for m in &s.on_hand.card {
                 ui.label(m.at.get(..16).unwrap_or(&m.at));
                 ui.label(kind_label(lang, &m.kind));
                 ui.label(match m.note.as_deref() {

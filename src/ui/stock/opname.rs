@@ -5,6 +5,18 @@ use eframe::egui::{self};
 
 use super::*;
 
+/// The opname tab: the code and count being typed, what was counted, the approval, the report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OpnameTab {
+    pub count_code: String,
+    pub count_qty: String,
+    pub count_batch: String,
+    /// Counted figures only: a blind count never shows what the books expect.
+    pub counted: Vec<CountAck>,
+    pub approval: Approval,
+    pub report: Option<OpnameReport>,
+}
+
 pub(super) fn opname_ui(
     lang: Lang,
     s: &mut StockScreen,
@@ -48,10 +60,15 @@ pub(super) fn opname_ui(
                 let (_, enter) = code_field(
                     ui,
                     t(lang, "stock.code"),
-                    &mut s.count_code,
+                    &mut s.count.count_code,
                     &mut s.focus_code,
                 );
-                let qty = field(ui, t(lang, "stock.counted_qty"), &mut s.count_qty, 100.0);
+                let qty = field(
+                    ui,
+                    t(lang, "stock.counted_qty"),
+                    &mut s.count.count_qty,
+                    100.0,
+                );
                 if enter {
                     qty.request_focus();
                 }
@@ -59,7 +76,7 @@ pub(super) fn opname_ui(
                 let batch = field(
                     ui,
                     t(lang, "stock.batch_optional"),
-                    &mut s.count_batch,
+                    &mut s.count.count_batch,
                     120.0,
                 );
                 count |= submitted(ui, &batch);
@@ -74,7 +91,7 @@ pub(super) fn opname_ui(
                 "opname_counted",
                 &["back.sku", "till.item", "stock.batch", "stock.counted_qty"],
                 |ui| {
-                    for c in &s.counted {
+                    for c in &s.count.counted {
                         ui.label(&c.sku);
                         ui.label(&c.name);
                         ui.label(c.batch.as_deref().unwrap_or("-"));
@@ -85,12 +102,12 @@ pub(super) fn opname_ui(
             );
             ui.separator();
             ui.strong(t(lang, "stock.finish_count"));
-            if supervisor_ui(lang, ui, users, &mut s.approval, false) {
+            if supervisor_ui(lang, ui, users, &mut s.count.approval, false) {
                 push(StockAction::OpnameFinish);
             }
         }
     }
-    if let Some(r) = &s.report {
+    if let Some(r) = &s.count.report {
         ui.separator();
         ui.strong(format!("{} #{}", t(lang, "stock.variance"), r.session.id));
         table(

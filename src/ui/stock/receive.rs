@@ -5,6 +5,20 @@ use eframe::egui::{self, RichText};
 
 use super::*;
 
+/// The receiving tab: supplier, lines, payment, the slip.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReceiveTab {
+    pub suppliers: Vec<SupplierRow>,
+    pub supplier: Option<usize>,
+    /// A new supplier being typed on the receiving tab (code, name, phone).
+    pub new_supplier: Option<(String, String, String)>,
+    /// How the delivery is paid: chosen each time (none until the user picks one).
+    pub pay: Option<ReceivePay>,
+    pub form: LineForm,
+    pub lines: Vec<DraftLine>,
+    pub slip: Option<String>,
+}
+
 /// A receiving line being typed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LineForm {
@@ -39,7 +53,7 @@ pub enum ReceivePay {
 
 /// Check a typed receiving line and put it in the list; a bad line changes nothing.
 pub(super) fn add_line(shop: &Shop, s: &mut StockScreen) -> Result<()> {
-    let f = &s.form;
+    let f = &s.receive.form;
     let code = f.code.trim();
     if code.is_empty() {
         return Err(bad("stock.need_code", ""));
@@ -73,14 +87,14 @@ pub(super) fn add_line(shop: &Shop, s: &mut StockScreen) -> Result<()> {
         cost,
         batch,
         expiry,
-        line: s.lines.len() + 1,
+        line: s.receive.lines.len() + 1,
     };
-    s.lines.push(DraftLine {
+    s.receive.lines.push(DraftLine {
         line,
         name: item.name.clone(),
         unit: unit.unit.clone(),
     });
-    s.form = LineForm::default();
+    s.receive.form = LineForm::default();
     s.focus_code = true;
     Ok(())
 }
@@ -94,24 +108,24 @@ pub(super) fn receive_ui(
     ui.horizontal_wrapped(|ui| {
         ui.label(t(lang, "stock.supplier"));
         if ui
-            .selectable_label(s.supplier.is_none(), t(lang, "stock.no_supplier"))
+            .selectable_label(s.receive.supplier.is_none(), t(lang, "stock.no_supplier"))
             .clicked()
         {
-            s.supplier = None;
+            s.receive.supplier = None;
         }
-        for (i, sup) in s.suppliers.iter().enumerate() {
+        for (i, sup) in s.receive.suppliers.iter().enumerate() {
             if ui
-                .selectable_label(s.supplier == Some(i), &sup.name)
+                .selectable_label(s.receive.supplier == Some(i), &sup.name)
                 .clicked()
             {
-                s.supplier = Some(i);
+                s.receive.supplier = Some(i);
             }
         }
-        if s.new_supplier.is_none() && ui.button(t(lang, "stock.new_supplier")).clicked() {
-            s.new_supplier = Some(Default::default());
+        if s.receive.new_supplier.is_none() && ui.button(t(lang, "stock.new_supplier")).clicked() {
+            s.receive.new_supplier = Some(Default::default());
         }
     });
-    if let Some((code, name, phone)) = &mut s.new_supplier {
+    if let Some((code, name, phone)) = &mut s.receive.new_supplier {
         let mut book = false;
         let mut cancel = false;
         ui.horizontal_wrapped(|ui| {
@@ -123,7 +137,7 @@ pub(super) fn receive_ui(
             cancel = ui.button(t(lang, "stock.cancel")).clicked();
         });
         if cancel {
-            s.new_supplier = None;
+            s.receive.new_supplier = None;
         } else if book {
             push(StockAction::AddSupplier);
         }
@@ -136,10 +150,10 @@ pub(super) fn receive_ui(
             (ReceivePay::Credit, "stock.owed"),
         ] {
             if ui
-                .selectable_label(s.pay == Some(pay), t(lang, key))
+                .selectable_label(s.receive.pay == Some(pay), t(lang, key))
                 .clicked()
             {
-                s.pay = Some(pay);
+                s.receive.pay = Some(pay);
             }
         }
     });
@@ -153,7 +167,7 @@ pub(super) fn receive_ui(
             let (resp, enter) = code_field(
                 ui,
                 t(lang, "stock.code"),
-                &mut s.form.code,
+                &mut s.receive.form.code,
                 &mut s.focus_code,
             );
             if resp.changed() || enter {
@@ -163,22 +177,25 @@ pub(super) fn receive_ui(
             ui.end_row();
             ui.label(t(lang, "till.unit"));
             ui.horizontal_wrapped(|ui| {
-                if s.form.units.is_empty() {
+                if s.receive.form.units.is_empty() {
                     ui.label("-");
                 }
-                for (i, u) in s.form.units.iter().enumerate() {
+                for (i, u) in s.receive.form.units.iter().enumerate() {
                     let label = format!("{} (×{})", u.unit, format_qty(u.factor));
-                    if ui.selectable_label(s.form.unit == i, label).clicked() {
-                        s.form.unit = i;
+                    if ui
+                        .selectable_label(s.receive.form.unit == i, label)
+                        .clicked()
+                    {
+                        s.receive.form.unit = i;
                     }
                 }
             });
             ui.end_row();
             for (key, text) in [
-                ("stock.qty", &mut s.form.qty),
-                ("stock.cost", &mut s.form.cost),
-                ("stock.batch", &mut s.form.batch),
-                ("stock.expiry_date", &mut s.form.expiry),
+                ("stock.qty", &mut s.receive.form.qty),
+                ("stock.cost", &mut s.receive.form.cost),
+                ("stock.batch", &mut s.receive.form.batch),
+                ("stock.expiry_date", &mut s.receive.form.expiry),
             ] {
                 let resp = field(ui, t(lang, key), text, 160.0);
                 if std::mem::take(&mut next) {
@@ -219,7 +236,7 @@ pub(super) fn receive_ui(
                 }
             }
             ui.end_row();
-            for (i, d) in s.lines.iter().enumerate() {
+            for (i, d) in s.receive.lines.iter().enumerate() {
                 let amount = crate::domain::money::round_money(d.line.qty * d.line.cost);
                 total += amount;
                 ui.label(&d.name);
@@ -245,7 +262,7 @@ pub(super) fn receive_ui(
             t(lang, "stock.total"),
             format_rupiah(total)
         ));
-        if !s.lines.is_empty()
+        if !s.receive.lines.is_empty()
             && ui
                 .add_sized([200.0, 40.0], egui::Button::new(t(lang, "stock.submit")))
                 .clicked()
@@ -253,7 +270,7 @@ pub(super) fn receive_ui(
             push(StockAction::Receive);
         }
     });
-    if let Some(slip) = &s.slip {
+    if let Some(slip) = &s.receive.slip {
         ui.separator();
         ui.strong(t(lang, "stock.slip"));
         ui.label(RichText::new(slip.as_str()).monospace());

@@ -5,6 +5,16 @@ use eframe::egui::{self};
 
 use super::*;
 
+/// The stock reports tab: value per unit, reorder list, slow movers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportsTab {
+    pub values: Vec<UnitStockValue>,
+    pub reorder: Vec<ReorderRow>,
+    pub slow: Vec<SlowMover>,
+    /// The slow-mover window (`stock.slow_days`, 90, unless picked on the tab).
+    pub slow_days: Option<i64>,
+}
+
 /// A figure, or a dash while a count of its unit is under way (the count is blind).
 pub(super) fn figure(ui: &mut egui::Ui, blind: bool, text: String) {
     if blind {
@@ -27,7 +37,7 @@ pub(super) fn reports_ui(
         "stock_values",
         &["stock.unit", "stock.products_head", "stock.value"],
         |ui| {
-            for v in &s.values {
+            for v in &s.reports.values {
                 ui.label(&v.business_unit);
                 ui.label(v.products.to_string());
                 figure(ui, s.blind(&v.business_unit), format_rupiah(v.value));
@@ -39,16 +49,21 @@ pub(super) fn reports_ui(
     ui.strong(format!(
         "{} ({})",
         t(lang, "stock.reorder"),
-        s.reorder.len()
+        s.reports.reorder.len()
     ));
-    if s.reorder.is_empty() {
+    if s.reports.reorder.is_empty() {
         ui.label(t(lang, "stock.none"));
     } else {
         egui::Grid::new("stock_reorder")
             .striped(true)
             .num_columns(6)
             .show(ui, |ui| {
-                let days = s.reorder.first().map(|r| r.days).unwrap_or_default();
+                let days = s
+                    .reports
+                    .reorder
+                    .first()
+                    .map(|r| r.days)
+                    .unwrap_or_default();
                 ui.strong(t(lang, "back.sku"));
                 ui.strong(t(lang, "till.item"));
                 ui.strong(t(lang, "stock.on_hand"));
@@ -60,7 +75,7 @@ pub(super) fn reports_ui(
                 ));
                 ui.strong(t(lang, "stock.suggested"));
                 ui.end_row();
-                for r in &s.reorder {
+                for r in &s.reports.reorder {
                     let blind = s.blind(&r.business_unit);
                     let unit = &r.base_unit;
                     ui.label(&r.sku);
@@ -75,12 +90,16 @@ pub(super) fn reports_ui(
     }
     ui.separator();
     ui.horizontal(|ui| {
-        ui.strong(format!("{} ({})", t(lang, "stock.slow"), s.slow.len()));
+        ui.strong(format!(
+            "{} ({})",
+            t(lang, "stock.slow"),
+            s.reports.slow.len()
+        ));
         ui.label(t(lang, "stock.not_sold_in"));
         for d in [30, 60, 90, 180] {
             if ui
                 .selectable_label(
-                    s.slow_days == Some(d),
+                    s.reports.slow_days == Some(d),
                     format!("{d} {}", t(lang, "stock.days")),
                 )
                 .clicked()
@@ -89,7 +108,7 @@ pub(super) fn reports_ui(
             }
         }
     });
-    if s.slow.is_empty() {
+    if s.reports.slow.is_empty() {
         ui.label(t(lang, "stock.none"));
         return;
     }
@@ -105,7 +124,7 @@ pub(super) fn reports_ui(
             "stock.last_sale",
         ],
         |ui| {
-            for m in &s.slow {
+            for m in &s.reports.slow {
                 let blind = s.blind(&m.business_unit);
                 ui.label(&m.sku);
                 ui.label(&m.name);

@@ -5,6 +5,23 @@ use eframe::egui::{self};
 
 use super::*;
 
+/// The expiry tab: the window in days and the report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExpiryTab {
+    pub days: Option<i64>,
+    pub expiry: Option<ExpiryReport>,
+}
+
+/// The write-off tab: the line being written off and the expired batches.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WriteOffTab {
+    pub wo_code: String,
+    pub wo_qty: String,
+    pub wo_batch: String,
+    pub wo_reason: Option<WriteOffReason>,
+    pub expired: Vec<ExpiryRow>,
+}
+
 pub(super) fn expiry_grid(
     lang: Lang,
     ui: &mut egui::Ui,
@@ -54,10 +71,14 @@ pub(super) fn write_off_ui(
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            let (_, enter) =
-                code_field(ui, t(lang, "stock.code"), &mut s.wo_code, &mut s.focus_code);
+            let (_, enter) = code_field(
+                ui,
+                t(lang, "stock.code"),
+                &mut s.write_off.wo_code,
+                &mut s.focus_code,
+            );
             ui.end_row();
-            let qty = field(ui, t(lang, "stock.qty"), &mut s.wo_qty, 100.0);
+            let qty = field(ui, t(lang, "stock.qty"), &mut s.write_off.wo_qty, 100.0);
             if enter {
                 qty.request_focus();
             }
@@ -70,15 +91,20 @@ pub(super) fn write_off_ui(
                     (WriteOffReason::Hilang, "stock.reason_hilang"),
                 ] {
                     if ui
-                        .selectable_label(s.wo_reason == Some(r), t(lang, key))
+                        .selectable_label(s.write_off.wo_reason == Some(r), t(lang, key))
                         .clicked()
                     {
-                        s.wo_reason = Some(r);
+                        s.write_off.wo_reason = Some(r);
                     }
                 }
             });
             ui.end_row();
-            field(ui, t(lang, "stock.batch_optional"), &mut s.wo_batch, 120.0);
+            field(
+                ui,
+                t(lang, "stock.batch_optional"),
+                &mut s.write_off.wo_batch,
+                120.0,
+            );
             ui.end_row();
         });
     if ui
@@ -89,8 +115,10 @@ pub(super) fn write_off_ui(
     }
     ui.separator();
     ui.strong(t(lang, "stock.expired"));
-    expiry_grid(lang, ui, "write_off_expired", &s.expired, |u| s.blind(u));
-    if !s.expired.is_empty()
+    expiry_grid(lang, ui, "write_off_expired", &s.write_off.expired, |u| {
+        s.blind(u)
+    });
+    if !s.write_off.expired.is_empty()
         && ui
             .add_sized(
                 [260.0, 36.0],
@@ -112,14 +140,17 @@ pub(super) fn expiry_ui(
         ui.label(t(lang, "stock.near_within"));
         for d in [30, 60, 90] {
             if ui
-                .selectable_label(s.days == Some(d), format!("{d} {}", t(lang, "stock.days")))
+                .selectable_label(
+                    s.near_expiry.days == Some(d),
+                    format!("{d} {}", t(lang, "stock.days")),
+                )
                 .clicked()
             {
                 push(StockAction::ExpiryDays(d));
             }
         }
     });
-    let Some(r) = &s.expiry else {
+    let Some(r) = &s.near_expiry.expiry else {
         return;
     };
     ui.strong(format!(
