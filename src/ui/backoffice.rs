@@ -235,11 +235,7 @@ impl TillApp {
     pub(super) fn apply_back(&mut self, action: Action) {
         match action {
             Action::GoBack(kind) => self.go_back(kind),
-            Action::GoSelling => {
-                if self.may(Permission::Sell) {
-                    self.go_selling();
-                }
-            }
+            Action::GoSelling if self.may(Permission::Sell) => self.go_selling(),
             Action::ProductsSearch => {
                 if let Screen::Back(Back::Products {
                     query,

@@ -34,11 +34,9 @@ impl TillApp {
         match action {
             Action::Scan(text) => self.scan(&text),
             Action::ScanBurst(code) => self.scan_burst(code),
-            Action::SelectLine(i) => {
-                if i < self.cart.lines.len() {
-                    self.selected = Some(i);
-                    self.reveal_line = true;
-                }
+            Action::SelectLine(i) if i < self.cart.lines.len() => {
+                self.selected = Some(i);
+                self.reveal_line = true;
             }
             Action::Help => self.dialog = Some(Dialog::Help),
             Action::OpenSearch => {

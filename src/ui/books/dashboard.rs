@@ -16,27 +16,22 @@ pub struct DashTab {
     pub dash: Option<Dashboard>,
 }
 
-/// Actions of the dashboard tab.
-pub(super) fn apply(app: &mut TillApp, s: &BooksScreen, action: BooksAction) {
-    match action {
-        BooksAction::Dashboard => {
-            let result = (|| {
-                let today = app.shop.now().date();
-                let from = range_date(&s.dash.from)?.unwrap_or(today);
-                let to = range_date(&s.dash.to)?.unwrap_or(today);
-                app.shop.dashboard(from, to, 10)
-            })();
-            match result {
-                Ok(d) => {
-                    if let Some(s) = screen(app) {
-                        s.dash.dash = Some(d);
-                        s.error = None;
-                    }
-                }
-                Err(e) => report(app, Err(e)),
+/// Load the dashboard for the range typed.
+pub(super) fn load(app: &mut TillApp, s: &BooksScreen) {
+    let result = (|| {
+        let today = app.shop.now().date();
+        let from = range_date(&s.dash.from)?.unwrap_or(today);
+        let to = range_date(&s.dash.to)?.unwrap_or(today);
+        app.shop.dashboard(from, to, 10)
+    })();
+    match result {
+        Ok(d) => {
+            if let Some(s) = screen(app) {
+                s.dash.dash = Some(d);
+                s.error = None;
             }
         }
-        _ => {}
+        Err(e) => report(app, Err(e)),
     }
 }
 

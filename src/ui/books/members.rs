@@ -14,26 +14,21 @@ pub struct MemberTab {
     pub statement: Option<Statement>,
 }
 
-/// Actions of the members tab.
-pub(super) fn apply(app: &mut TillApp, s: &BooksScreen, action: BooksAction) {
-    match action {
-        BooksAction::Statement => {
-            match app.shop.member_statement(&s.member.number, &s.member.month) {
-                Ok(st) => {
-                    if let Some(s) = screen(app) {
-                        s.member.statement = Some(st);
-                        s.error = None;
-                    }
-                }
-                Err(e) => {
-                    if let Some(s) = screen(app) {
-                        s.member.statement = None;
-                    }
-                    report(app, Err(e));
-                }
+/// Load the statement of the member and month typed.
+pub(super) fn load(app: &mut TillApp, s: &BooksScreen) {
+    match app.shop.member_statement(&s.member.number, &s.member.month) {
+        Ok(st) => {
+            if let Some(s) = screen(app) {
+                s.member.statement = Some(st);
+                s.error = None;
             }
         }
-        _ => {}
+        Err(e) => {
+            if let Some(s) = screen(app) {
+                s.member.statement = None;
+            }
+            report(app, Err(e));
+        }
     }
 }
 

@@ -290,9 +290,9 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
         BooksAction::TrialBalance | BooksAction::GeneralLedger | BooksAction::Export => {
             ledger::apply(app, &s, action)
         }
-        BooksAction::Statement => members::apply(app, &s, action),
+        BooksAction::Statement => members::load(app, &s),
         BooksAction::Shu | BooksAction::ShuExport => shu::apply(app, &s, action),
-        BooksAction::Dashboard => dashboard::apply(app, &s, action),
+        BooksAction::Dashboard => dashboard::load(app, &s),
     }
 }
 
