@@ -321,3 +321,27 @@ fn each_user_keeps_their_own_language() {
     assert_eq!(h.state().shop.user_lang("siti").unwrap(), Some(Lang::En));
     assert_eq!(h.state().shop.user_lang("rina").unwrap(), None);
 }
+
+#[test]
+fn up_and_down_on_the_login_screen_move_through_the_users_only() {
+    let (_dir, mut h) = demo();
+    let chosen = |h: &Harness<TillApp>| match &h.state().screen {
+        Screen::Login { user, .. } => h.state().users[*user].username.clone(),
+        other => panic!("not on the login screen: {other:?}"),
+    };
+    // Admin, Rina, Ahmad, Budi, Siti: the cashier is preselected, at the end of the list.
+    assert_eq!(chosen(&h), "siti");
+    press(&mut h, Key::ArrowDown);
+    assert_eq!(chosen(&h), "siti");
+    press(&mut h, Key::ArrowUp);
+    assert_eq!(chosen(&h), "budi");
+    press(&mut h, Key::ArrowDown);
+    assert_eq!(chosen(&h), "siti");
+    assert!(h.state().cart.is_empty());
+    typing(&mut h, "1111");
+    press(&mut h, Key::Enter);
+    assert_eq!(
+        h.state().actor.as_ref().map(|a| a.username.as_str()),
+        Some("siti")
+    );
+}
