@@ -351,8 +351,8 @@ impl KasirError {
                 format!("{product} ({class}) needs a doctor's prescription and a pharmacist's approval"),
             ),
             NotAtGerai { product, class } => l(
-                format!("{product} (obat {class}) tidak boleh dijual di gerai obat — hanya obat bebas dan bebas terbatas"),
-                format!("{product} ({class}) may not be sold at a gerai obat — only bebas and bebas terbatas"),
+                format!("{product} (obat {class}) tidak dijual di kasir ini: gerai obat hanya menjual obat bebas dan bebas terbatas. Jual di konter apotek"),
+                format!("{product} ({class}) is not sold at this till: a gerai obat sells only bebas and bebas terbatas. Sell this at the apotek counter"),
             ),
             AboveSaleLimit { product, max, asked, unit } => l(
                 format!(

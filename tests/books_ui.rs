@@ -13,9 +13,9 @@ use egui_kittest::Harness;
 use kasir::service::{FixedClock, Shop};
 use kasir::store::{OpenMode, Store};
 use kasir::ui::books::{BooksAction, BooksTab, DayConfirm};
-use kasir::ui::{Action, Back, BackKind, Screen, TillApp, TillOptions};
+use kasir::ui::{Action, Back, BackKind, Screen, TillApp};
 use rust_decimal_macros::dec;
-use ui_common::{burst, click, press, typing};
+use ui_common::{burst, click, exact, fill, harness_sized, log_in, press, shown, typing};
 
 const MIE: &str = "8991234567891"; // Indomie Goreng, Rp3.500 umum
 
@@ -32,47 +32,12 @@ fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let mut shop = Shop::new(store, clock.clone());
     kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
     clock.set(day().and_hms_opt(9, 0, 0).unwrap());
-    let app = TillApp::new(
-        shop,
-        &TillOptions {
-            till: Some("sembako-1".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app);
+    let h = harness_sized(shop, "sembako-1", egui::vec2(1280.0, 900.0));
     (dir, h)
 }
 
-/// Click a labelled text field and type into it.
-fn fill(h: &mut Harness<TillApp>, label: &str, text: &str) {
-    click(h, label);
-    typing(h, text);
-}
-
 fn login(h: &mut Harness<TillApp>, username: &str, pin: &str) {
-    let i = h
-        .state()
-        .users
-        .iter()
-        .position(|u| u.username == username)
-        .unwrap();
-    h.state_mut().apply(Action::SelectUser(i));
-    h.run_steps(2);
-    typing(h, pin);
-    press(h, Key::Enter);
-    assert!(h.state().actor.is_some(), "{username} not logged in");
-}
-
-fn shown(h: &Harness<TillApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-/// A tab (or any widget) labelled exactly `label` is on screen.
-fn exact(h: &Harness<TillApp>, label: &str) -> bool {
-    h.query_all_by_label(label).next().is_some()
+    log_in(h, username, pin);
 }
 
 fn books(h: &Harness<TillApp>) -> kasir::ui::books::BooksScreen {

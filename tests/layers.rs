@@ -1,5 +1,5 @@
-//! The layers hold: the command line (and the till) speak only to `service` and `domain`
-//! values, never to the store. A file under `src/cli` that imports or names `crate::store`,
+//! The layers hold: the command line and the till speak only to `service` and `domain`
+//! values, never to the store. A file under `src/cli` or `src/ui` that imports or names `crate::store`,
 //! or reaches through a shop to its store (`shop.store`), fails here with the line.
 
 use std::path::{Path, PathBuf};
@@ -53,6 +53,16 @@ fn cli_does_not_reach_the_store() {
     assert!(
         found.is_empty(),
         "src/cli must go through service (Shop methods), not the store:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_till_screens_never_name_the_store() {
+    let found = store_uses_under("src/ui");
+    assert!(
+        found.is_empty(),
+        "src/ui must go through the services, not the store:\n{}",
         found.join("\n")
     );
 }
@@ -119,7 +129,13 @@ fn setting_key_literals_under(dir: &str) -> Vec<String> {
 #[test]
 fn setting_keys_are_spelled_only_in_the_registry() {
     let mut found = Vec::new();
-    for dir in ["src/cli", "src/service", "src/store", "src/domain"] {
+    for dir in [
+        "src/cli",
+        "src/ui",
+        "src/service",
+        "src/store",
+        "src/domain",
+    ] {
         found.extend(setting_key_literals_under(dir));
     }
     assert!(

@@ -234,6 +234,10 @@ fn sale_with_a_prescription_and_the_monthly_reports() {
         &["sale", "--till", "apotek-1", "cash:10000", "8995895003248"],
     );
     assert!(err.contains("resep"), "{err}");
+    // At the sembako till (a gerai obat) it is refused at the scan, naming the apotek
+    // counter, with or without a prescription.
+    let err = refused(&db, &["sale", "cash:10000", "8995895003248"]);
+    assert!(err.contains("Jual di konter apotek"), "{err}");
     let err = refused(
         &db,
         &[

@@ -4,82 +4,33 @@
 
 mod ui_common;
 
-use std::path::Path;
-use std::sync::Arc;
-
 use egui::Key;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use kasir::domain::money::format_qty;
-use kasir::service::{Shop, SystemClock};
-use kasir::store::{OpenMode, Store};
 use kasir::ui::stock::{StockScreen, StockTab};
-use kasir::ui::{Action, Back, BackKind, Screen, TillApp, TillOptions};
+use kasir::ui::{Action, Back, BackKind, Screen, TillApp};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use ui_common::{burst, click, press, typing};
+use ui_common::{burst, click, demo_shop_at, fill, harness_on, log_in, press, typing};
 
 const MIE_DUS: &str = "8991234567907"; // Indomie Goreng, a dus of 40 pcs
 const PCT_TABLET: &str = "8996340002205"; // Paracetamol 500 mg, batch-tracked
 const GULA: &str = "8991483002310"; // Gula Pasir 1 kg, 100 pcs on the demo shelf
 
-fn shop_at(db: &Path) -> Shop {
-    let mut shop = Shop::new(
-        Store::open(db, OpenMode::CreateNew).unwrap(),
-        Arc::new(SystemClock),
-    );
-    kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
-    shop
-}
-
-fn harness(shop: Shop) -> Harness<'static, TillApp> {
-    let app = TillApp::new(
-        shop,
-        &TillOptions {
-            till: Some("sembako-1".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app)
-}
-
 fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let dir = tempfile::tempdir().unwrap();
-    let shop = shop_at(&dir.path().join("shop.db"));
-    (dir, harness(shop))
-}
-
-/// Click a labelled text field and type into it.
-fn fill(h: &mut Harness<TillApp>, label: &str, text: &str) {
-    use egui::accesskit::Role;
-    match h.query_by_role_and_label(Role::TextInput, label) {
-        Some(n) => n.click(),
-        None => h.get_by_role_and_label(Role::PasswordInput, label).click(),
-    }
-    h.run_steps(3);
-    typing(h, text);
+    let shop = demo_shop_at(&dir.path().join("shop.db"), true);
+    (dir, harness_on(shop, "sembako-1"))
 }
 
 /// Log in; a role that sells opens the shift with a Rp200.000 float.
 fn login(h: &mut Harness<TillApp>, username: &str, pin: &str) {
-    let i = h
-        .state()
-        .users
-        .iter()
-        .position(|u| u.username == username)
-        .unwrap();
-    h.state_mut().apply(Action::SelectUser(i));
-    h.run_steps(2);
-    typing(h, pin);
-    press(h, Key::Enter);
+    log_in(h, username, pin);
     if matches!(h.state().screen, Screen::OpenShift { .. }) {
         typing(h, "2");
         press(h, Key::Enter);
     }
-    assert!(h.state().actor.is_some(), "{username} did not log in");
 }
 
 /// The gudang user logs in and lands on Stok.
@@ -123,25 +74,26 @@ fn gudang_receives_two_dus_of_indomie_and_on_hand_rises_by_eighty_pcs() {
     let before = on_hand(&h, "IDM-GRG");
     click(&mut h, "Terima barang");
     assert_eq!(screen(&h).tab, StockTab::Receive);
-    assert!(!screen(&h).suppliers.is_empty(), "suppliers loaded");
+    assert!(!screen(&h).receive.suppliers.is_empty(), "suppliers loaded");
     click(&mut h, "CV Sumber Pangan Sukamaju");
     click(&mut h, "Utang ke pemasok");
     fill(&mut h, "Kode / barcode", MIE_DUS);
     // The scanned code's unit is picked; the product's other units are offered.
     let units: Vec<String> = screen(&h)
+        .receive
         .form
         .units
         .iter()
         .map(|u| u.unit.clone())
         .collect();
     assert_eq!(units.len(), 2, "{units:?}");
-    assert_eq!(units[screen(&h).form.unit], "dus");
+    assert_eq!(units[screen(&h).receive.form.unit], "dus");
     h.get_by_label("dus (×40)");
     fill(&mut h, "Banyaknya", "2");
     fill(&mut h, "Harga pokok per satuan", "111400");
     click(&mut h, "Tambah baris");
     assert_eq!(error(&h), "");
-    assert_eq!(screen(&h).lines.len(), 1);
+    assert_eq!(screen(&h).receive.lines.len(), 1);
     h.get_by_label("2 dus");
     h.get_by_label("Total Rp222.800");
     assert_eq!(
@@ -152,8 +104,8 @@ fn gudang_receives_two_dus_of_indomie_and_on_hand_rises_by_eighty_pcs() {
     click(&mut h, "Simpan penerimaan");
     assert_eq!(error(&h), "");
     assert_eq!(on_hand(&h, "IDM-GRG"), before + dec!(80));
-    assert!(screen(&h).lines.is_empty());
-    let slip = screen(&h).slip.clone().expect("slip shown");
+    assert!(screen(&h).receive.lines.is_empty());
+    let slip = screen(&h).receive.slip.clone().expect("slip shown");
     assert!(slip.contains("Indomie Goreng"), "{slip}");
     assert!(slip.contains("CV Sumber"), "{slip}");
     h.get_by_label(&slip);
@@ -189,29 +141,29 @@ fn a_batch_tracked_drug_without_batch_or_with_a_bad_date_is_refused_and_nothing_
     let e = error(&h);
     assert!(e.contains("batch") && e.contains("Paracetamol"), "{e}");
     h.get_by_label(&e);
-    assert!(screen(&h).lines.is_empty());
+    assert!(screen(&h).receive.lines.is_empty());
     // The typed line stays for correction; a bad date is refused too.
     fill(&mut h, "Batch", "PCT2701A");
     fill(&mut h, "Kedaluwarsa (YYYY-MM-DD)", "2027-13-01");
     click(&mut h, "Tambah baris");
     assert!(error(&h).contains("YYYY-MM-DD"), "{}", error(&h));
-    assert!(screen(&h).lines.is_empty());
+    assert!(screen(&h).receive.lines.is_empty());
     // An unknown code and a bad quantity are refused with a message.
     h.state_mut()
         .apply(Action::Stock(kasir::ui::stock::StockAction::Tab(
             StockTab::Receive,
         )));
     if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
-        s.form = Default::default();
-        s.form.code = "8990000000006".into();
-        s.form.qty = "1".into();
-        s.form.cost = "1000".into();
+        s.receive.form = Default::default();
+        s.receive.form.code = "8990000000006".into();
+        s.receive.form.qty = "1".into();
+        s.receive.form.cost = "1000".into();
     }
     h.state_mut()
         .apply(Action::Stock(kasir::ui::stock::StockAction::AddLine));
     h.run_steps(2);
     assert!(error(&h).contains("tidak dikenal"), "{}", error(&h));
-    assert!(screen(&h).lines.is_empty());
+    assert!(screen(&h).receive.lines.is_empty());
     assert_eq!(on_hand(&h, "PCT-500"), before);
     assert_eq!(
         h.state().shop.stock_card("PCT-500", None).unwrap().len(),
@@ -236,8 +188,8 @@ fn a_blind_count_never_shows_the_expected_figure_and_the_supervisor_books_the_va
     fill(&mut h, "Jumlah dihitung", &counted.to_string());
     click(&mut h, "Catat hitungan");
     assert_eq!(error(&h), "");
-    assert_eq!(screen(&h).counted.len(), 1);
-    assert_eq!(screen(&h).counted[0].counted, counted);
+    assert_eq!(screen(&h).count.counted.len(), 1);
+    assert_eq!(screen(&h).count.counted[0].counted, counted);
     h.get_by_label(&format!("{} pcs", format_qty(counted)));
     // Nothing on screen tells the counter what the books expect.
     let figure = format_qty(expected);
@@ -249,7 +201,7 @@ fn a_blind_count_never_shows_the_expected_figure_and_the_supervisor_books_the_va
     // Nor do the other tabs while the count of sembako is under way; the apotek's still show.
     click(&mut h, "Stok & kartu stok");
     if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
-        s.query.clear();
+        s.on_hand.query.clear();
     }
     h.run_steps(2);
     fill(&mut h, "Nama, SKU atau barcode", "Indomie Goreng 85");
@@ -268,7 +220,7 @@ fn a_blind_count_never_shows_the_expected_figure_and_the_supervisor_books_the_va
     assert!(h.query_by_label("Saldo").is_none(), "no stock card drawn");
     let pct = on_hand(&h, "PCT-500");
     if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
-        s.query = "PCT-500".into();
+        s.on_hand.query = "PCT-500".into();
     }
     h.run_steps(2);
     h.get_by_label(&format!("{} tablet", format_qty(pct)));
@@ -277,13 +229,22 @@ fn a_blind_count_never_shows_the_expected_figure_and_the_supervisor_books_the_va
     click(&mut h, "Ahmad Hidayat");
     fill(&mut h, "PIN", "0000");
     click(&mut h, "Setujui");
-    assert!(screen(&h).approval.error.is_some());
+    assert!(screen(&h).count.approval.error.is_some());
     assert_eq!(on_hand(&h, "IDM-GRG"), expected);
     fill(&mut h, "PIN", "4444");
     click(&mut h, "Setujui");
-    assert_eq!(screen(&h).approval.error, None, "{:?}", screen(&h).approval);
+    assert_eq!(
+        screen(&h).count.approval.error,
+        None,
+        "{:?}",
+        screen(&h).count.approval
+    );
     assert_eq!(on_hand(&h, "IDM-GRG"), counted, "adjusted by the variance");
-    let report = screen(&h).report.clone().expect("variance report shown");
+    let report = screen(&h)
+        .count
+        .report
+        .clone()
+        .expect("variance report shown");
     assert_eq!(report.session.approver.as_deref(), Some("ahmad"));
     let line = &report.lines[0];
     assert_eq!(line.variance, dec!(-3));
@@ -293,7 +254,7 @@ fn a_blind_count_never_shows_the_expected_figure_and_the_supervisor_books_the_va
     // The count is over: the figures show again.
     click(&mut h, "Stok & kartu stok");
     if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
-        s.query = "IDM-GRG".into();
+        s.on_hand.query = "IDM-GRG".into();
     }
     h.run_steps(2);
     h.get_by_label(&format!("{} pcs", format_qty(counted)));
@@ -335,7 +296,7 @@ fn a_write_off_with_a_reason_reduces_stock_and_appears_on_the_stock_card() {
     click(&mut h, "Stok & kartu stok");
     fill(&mut h, "Nama, SKU atau barcode", "Indomie Goreng 85");
     click(&mut h, "Indomie Goreng 85 g");
-    let card = screen(&h).card.clone();
+    let card = screen(&h).on_hand.card.clone();
     let last = card.last().expect("card rows");
     assert_eq!(last.kind, "writeoff");
     assert_eq!(last.qty, dec!(-5));
@@ -358,6 +319,7 @@ fn the_apoteker_sees_the_apotek_tab_with_sipnap_and_exports_it() {
     h.get_by_label("Stok awal");
     h.get_by_label("Stok akhir");
     let dzp = screen(&h)
+        .apotek
         .sipnap
         .iter()
         .find(|r| r.sku == "DZP-2")
@@ -369,10 +331,10 @@ fn the_apoteker_sees_the_apotek_tab_with_sipnap_and_exports_it() {
     );
     assert_eq!(dzp.closing, on_hand(&h, "DZP-2"));
     h.get_by_label("DZP-2");
-    assert!(screen(&h).sipnap.iter().all(|r| r.sku != "IDM-GRG"));
+    assert!(screen(&h).apotek.sipnap.iter().all(|r| r.sku != "IDM-GRG"));
     let out = dir.path().join("sipnap.csv");
     if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
-        s.csv_path.clear();
+        s.apotek.csv_path.clear();
     }
     h.run_steps(2);
     fill(&mut h, "File CSV", out.to_str().unwrap());
@@ -383,11 +345,11 @@ fn the_apoteker_sees_the_apotek_tab_with_sipnap_and_exports_it() {
     assert!(csv.contains("DZP-2"), "{csv}");
     // A bad month is refused with a message and the table is emptied, not stale.
     if let Screen::Back(Back::Stock(s)) = &mut h.state_mut().screen {
-        s.month = "2026-13".into();
+        s.apotek.month = "2026-13".into();
     }
     click(&mut h, "Tampilkan");
     assert!(error(&h).contains("YYYY-MM"), "{}", error(&h));
-    assert!(screen(&h).sipnap.is_empty());
+    assert!(screen(&h).apotek.sipnap.is_empty());
 }
 
 #[test]
@@ -400,7 +362,7 @@ fn the_gudang_user_does_not_see_the_apotek_tab() {
         )));
     h.run_steps(2);
     assert_eq!(screen(&h).tab, StockTab::OnHand);
-    assert!(screen(&h).sipnap.is_empty());
+    assert!(screen(&h).apotek.sipnap.is_empty());
     assert!(!error(&h).is_empty());
 }
 
@@ -466,13 +428,21 @@ fn the_expiry_tab_lists_near_expiry_by_30_60_90_days_and_expired_batches_are_wri
     let before = on_hand(&h, "PCT-500");
     click(&mut h, "Cek kedaluwarsa");
     let near = |h: &Harness<TillApp>| -> Vec<String> {
-        let r = screen(h).expiry.clone().expect("expiry report loaded");
+        let r = screen(h)
+            .near_expiry
+            .expiry
+            .clone()
+            .expect("expiry report loaded");
         r.near.into_iter().map(|e| e.batch_no).collect()
     };
-    assert_eq!(screen(&h).days, Some(90), "the setting's default");
+    assert_eq!(
+        screen(&h).near_expiry.days,
+        Some(90),
+        "the setting's default"
+    );
     assert!(near(&h).contains(&"LATER-75".to_string()));
     click(&mut h, "30 hari");
-    assert_eq!(screen(&h).days, Some(30));
+    assert_eq!(screen(&h).near_expiry.days, Some(30));
     assert!(near(&h).contains(&"SOON-20".to_string()));
     assert!(!near(&h).contains(&"LATER-75".to_string()));
     h.get_by_label("SOON-20");
@@ -491,7 +461,7 @@ fn the_expiry_tab_lists_near_expiry_by_30_60_90_days_and_expired_batches_are_wri
     assert_eq!(batch_on_hand(&h, "OLD-1"), Decimal::ZERO);
     assert_eq!(batch_on_hand(&h, "SOON-20"), dec!(20));
     assert_eq!(on_hand(&h, "PCT-500"), before - dec!(20));
-    assert!(screen(&h).expired.is_empty());
+    assert!(screen(&h).write_off.expired.is_empty());
     assert!(h.query_by_label("OLD-1").is_none());
     assert!(h.query_by_label("Hapus semua yang kedaluwarsa").is_none());
     let card = h.state().shop.stock_card("PCT-500", Some("OLD-1")).unwrap();
@@ -508,7 +478,7 @@ fn a_batch_tracked_drug_with_batch_and_expiry_is_received_into_that_batch() {
     click(&mut h, "PT Kimia Farma Trading & Distribution Bogor");
     fill(&mut h, "Kode / barcode", "8996340002250"); // a strip of 10
     assert_eq!(
-        screen(&h).form.units[screen(&h).form.unit].unit,
+        screen(&h).receive.form.units[screen(&h).receive.form.unit].unit,
         "strip",
         "the scanned unit"
     );
@@ -520,18 +490,21 @@ fn a_batch_tracked_drug_with_batch_and_expiry_is_received_into_that_batch() {
     fill(&mut h, "Kedaluwarsa (YYYY-MM-DD)", "2028-01-31");
     press(&mut h, Key::Enter);
     assert_eq!(error(&h), "");
-    assert_eq!(screen(&h).lines.len(), 1, "Enter adds the line");
+    assert_eq!(screen(&h).receive.lines.len(), 1, "Enter adds the line");
     h.get_by_label("3 box");
     // A second line, then removed again.
     fill(&mut h, "Kode / barcode", MIE_DUS);
     fill(&mut h, "Banyaknya", "1");
     fill(&mut h, "Harga pokok per satuan", "111400");
     click(&mut h, "Tambah baris");
-    assert_eq!(screen(&h).lines.len(), 2);
+    assert_eq!(screen(&h).receive.lines.len(), 2);
     h.get_all_by_label("Hapus baris").nth(1).unwrap().click();
     h.run_steps(3);
-    assert_eq!(screen(&h).lines.len(), 1);
-    assert_eq!(screen(&h).lines[0].name, "Paracetamol 500 mg Tablet");
+    assert_eq!(screen(&h).receive.lines.len(), 1);
+    assert_eq!(
+        screen(&h).receive.lines[0].name,
+        "Paracetamol 500 mg Tablet"
+    );
     // How it is paid is chosen each time: nothing is booked until it is.
     click(&mut h, "Simpan penerimaan");
     assert!(error(&h).contains("Pilih cara bayar"), "{}", error(&h));
@@ -550,7 +523,7 @@ fn a_batch_tracked_drug_with_batch_and_expiry_is_received_into_that_batch() {
     assert_eq!(error(&h), "");
     assert_eq!(on_hand(&h, "PCT-500"), before + dec!(300));
     assert_eq!(batch_on_hand(&h, "PCT2701A"), dec!(300));
-    let slip = screen(&h).slip.clone().unwrap();
+    let slip = screen(&h).receive.slip.clone().unwrap();
     assert!(slip.contains("PCT2701A"), "{slip}");
 }
 
@@ -569,6 +542,7 @@ fn counting_is_keyboard_first_scan_the_code_type_the_count_enter_and_scan_the_ne
     press(&mut h, Key::Enter);
     assert_eq!(error(&h), "");
     let counted: Vec<(String, Decimal)> = screen(&h)
+        .count
         .counted
         .iter()
         .map(|c| (c.sku.clone(), c.counted))
@@ -585,8 +559,9 @@ fn counting_is_keyboard_first_scan_the_code_type_the_count_enter_and_scan_the_ne
     typing(&mut h, "x");
     press(&mut h, Key::Enter);
     assert!(error(&h).contains("Jumlah"), "{}", error(&h));
-    assert_eq!(screen(&h).counted.len(), 2);
+    assert_eq!(screen(&h).count.counted.len(), 2);
     assert!(screen(&h)
+        .count
         .counted
         .contains(&kasir::service::opname::CountAck {
             sku: "IDM-GRG".into(),
@@ -621,14 +596,14 @@ fn the_stock_reports_tab_shows_value_per_unit_the_reorder_list_and_slow_movers_b
     let suggested = format!("{} {}", format_qty(low.suggested), low.base_unit);
     assert!(h.query_all_by_label(&suggested).count() >= 1, "{suggested}");
     // Slow movers over the default 90 days, then over 30.
-    assert_eq!(screen(&h).slow_days, Some(90));
-    assert_eq!(screen(&h).slow.len(), slow.len());
+    assert_eq!(screen(&h).reports.slow_days, Some(90));
+    assert_eq!(screen(&h).reports.slow.len(), slow.len());
     h.state_mut()
         .apply(Action::Stock(kasir::ui::stock::StockAction::SlowDays(30)));
     h.run_steps(2);
-    assert_eq!(screen(&h).slow_days, Some(30));
+    assert_eq!(screen(&h).reports.slow_days, Some(30));
     let slow_30 = h.state().shop.slow_movers(Some(30)).unwrap();
-    assert_eq!(screen(&h).slow, slow_30);
+    assert_eq!(screen(&h).reports.slow, slow_30);
     h.get_by_label(&format!("Barang lambat laku ({})", slow_30.len()));
     // While sembako is being counted, its figures are hidden here too.
     let budi = h.state().actor.clone().unwrap();
@@ -657,7 +632,7 @@ fn the_stock_reports_tab_shows_value_per_unit_the_reorder_list_and_slow_movers_b
 fn a_new_supplier_is_added_on_the_receiving_tab_and_picked_for_the_delivery() {
     let (_dir, mut h) = gudang_on_stock();
     click(&mut h, "Terima barang");
-    let before = screen(&h).suppliers.len();
+    let before = screen(&h).receive.suppliers.len();
     click(&mut h, "+ Pemasok baru");
     // A name without a code is refused and adds nothing.
     fill(&mut h, "Nama pemasok", "UD Tani Makmur");
@@ -669,9 +644,12 @@ fn a_new_supplier_is_added_on_the_receiving_tab_and_picked_for_the_delivery() {
     click(&mut h, "Simpan pemasok");
     assert_eq!(error(&h), "");
     let s = screen(&h);
-    assert_eq!(s.suppliers.len(), before + 1);
-    assert!(s.new_supplier.is_none(), "the form closes");
-    let picked = s.supplier.map(|i| s.suppliers[i].code.clone());
+    assert_eq!(s.receive.suppliers.len(), before + 1);
+    assert!(s.receive.new_supplier.is_none(), "the form closes");
+    let picked = s
+        .receive
+        .supplier
+        .map(|i| s.receive.suppliers[i].code.clone());
     assert_eq!(picked.as_deref(), Some("TANI"));
     h.get_by_label("Pemasok disimpan: UD Tani Makmur");
     // The delivery is booked against the new supplier.
@@ -764,13 +742,13 @@ fn a_scan_beyond_stock_is_refused_until_a_supervisor_approves_the_line() {
 #[test]
 fn a_large_catalog_lists_its_first_products_and_a_search_finds_any_other() {
     let (_dir, mut h) = gudang_on_stock();
-    let rows = screen(&h).rows.len();
+    let rows = screen(&h).on_hand.rows.len();
     assert!(rows > 200, "the demo shop has {rows} products");
     h.get_by_label(&format!(
         "200 / {rows} produk ditampilkan: ketik nama atau SKU untuk menyaring"
     ));
     // Products are listed by SKU: the last one is past the first 200 and not drawn.
-    let last = screen(&h).rows.last().unwrap().clone();
+    let last = screen(&h).on_hand.rows.last().unwrap().clone();
     assert!(
         h.query_by_label(&last.name).is_none(),
         "{} drawn",

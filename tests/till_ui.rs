@@ -6,6 +6,8 @@ mod ui_common;
 
 #[path = "till_ui/approvals.rs"]
 mod approvals;
+#[path = "till_ui/counter.rs"]
+mod counter;
 #[path = "till_ui/payment.rs"]
 mod payment;
 #[path = "till_ui/printing.rs"]
@@ -14,33 +16,23 @@ mod printing;
 mod restart;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use egui::Key;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use kasir::domain::catalog::PriceTier;
-use kasir::service::{Shop, SystemClock};
+use kasir::service::Shop;
 use kasir::store::{OpenMode, Store};
-use kasir::ui::{Dialog, Screen, TillApp, TillOptions};
+use kasir::ui::{Dialog, Screen, TillApp};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use ui_common::{burst, click, press, select_user, typing};
+use ui_common::{burst, click, demo_shop_at, harness_on, press, select_user, typing};
 
 const MIE: &str = "8991234567891"; // Indomie Goreng, Rp3.500 umum / Rp3.400 anggota
 const GULA: &str = "8991483002310"; // Gula Pasir 1 kg, Rp18.500
 
 fn shop_at(db: &Path, create: bool) -> Shop {
-    let mode = if create {
-        OpenMode::CreateNew
-    } else {
-        OpenMode::Existing
-    };
-    let mut shop = Shop::new(Store::open(db, mode).unwrap(), Arc::new(SystemClock));
-    if create {
-        kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
-    }
-    shop
+    demo_shop_at(db, create)
 }
 
 fn harness(shop: Shop) -> Harness<'static, TillApp> {
@@ -361,20 +353,6 @@ fn a_stock_clerk_lands_in_the_back_office_and_edits_a_price_with_audit() {
     let audit = kasir::store::audit::recent(h.state().shop.store.conn(), 3).unwrap();
     assert_eq!(audit[0].action, "price_change");
     assert_eq!(audit[0].actor, "budi");
-}
-
-fn harness_on(shop: Shop, till: &str) -> Harness<'static, TillApp> {
-    let app = TillApp::new(
-        shop,
-        &TillOptions {
-            till: Some(till.into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app)
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The real till in a real window: under Xvfb, xdotool logs in as the cashier, counts the
 //! float, scans two barcodes at scanner speed (5 ms a key), pays cash, and the test then asks
-//! the CLI for the day's sales. Then a member's kasbon above the limit: a supervisor types
+//! the CLI for the day's sales. A return of one item against that receipt (F11, the item
+//! scanned, a supervisor's PIN typed) is booked once and the form closes. Then a member's kasbon above the limit: a supervisor types
 //! the PIN straight after the refusal, approving does not pay, the cashier's Enter does.
 //! Needs `xvfb-run` and `xdotool` (and `import` for the screenshots); without them it prints
 //! SKIP, and with KASIR_CI=1 it fails instead.
@@ -34,6 +35,17 @@ xdotool key Return; sleep 2
 # A second Enter must not pay twice.
 xdotool key Return; sleep 1
 import -window root "{shots}/paid.png" || echo "screenshot failed"
+# The customer brings the noodles back: F11 fills in the receipt just paid, the scanner
+# reads the item, the supervisor preselected (the pharmacist, Rina) types her PIN, Enter.
+xdotool key F11; sleep 2
+xdotool type --delay 5 8991234567891; xdotool key --delay 5 Return; sleep 1
+xdotool type --delay 120 3333; sleep 1
+import -window root "{shots}/return.png" || echo "screenshot failed"
+xdotool key Return; sleep 2
+"{bin}" --db "{db}" --json stock 8991234567891 > "{shots}/after-return.json"
+# The form is gone: the same PIN and Enter again book nothing (they land in the scan field).
+xdotool type --delay 120 3333; xdotool key Return; sleep 2
+import -window root "{shots}/after-return.png" || echo "screenshot failed"
 # Member A0002 (kasbon limit Rp250.000) takes a sack of rice on kasbon, above the limit.
 xdotool key F3; sleep 1
 xdotool type --delay 120 A0002; xdotool key Return; sleep 1
@@ -69,6 +81,7 @@ fn a_cashier_sells_in_the_real_window_with_keyboard_and_scanner_speed() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| dir.path().to_path_buf());
     std::fs::create_dir_all(&shots).unwrap();
+    let mie_before = common::on_hand(&db, "8991234567891");
     let out = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24", "bash", "-c"])
         .arg(script(common::bin(), &db, &shots))
@@ -104,6 +117,27 @@ fn a_cashier_sells_in_the_real_window_with_keyboard_and_scanner_speed() {
         Some(1),
         "approving the kasbon must not pay: {between}"
     );
+    // The return: booked once against the cash sale, the noodle back on the shelf.
+    let after_return: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shots.join("after-return.json")).expect("stock after the return"),
+    )
+    .expect("stock json");
+    assert_eq!(
+        after_return["stock"][0]["on_hand"].as_str(),
+        Some(mie_before.as_str()),
+        "one sold, one returned: {after_return}"
+    );
+    assert_eq!(common::on_hand(&db, "8991234567891"), mie_before);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let returns: Vec<(String, i64)> = conn
+        .prepare("SELECT r.number, l.qty FROM returns r JOIN return_lines l ON l.return_id = r.id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(returns.len(), 1, "one return, booked once: {returns:?}");
+    assert_eq!(returns[0].1, 1000, "one piece (in thousandths)");
     let sales = common::json(&db, &["sales", "list"]);
     let list = sales["sales"].as_array().expect("sales array");
     assert_eq!(list.len(), 2, "the cash sale and the kasbon sale: {sales}");

@@ -154,10 +154,10 @@ pub(super) fn run_check(db: &Path, lang: Lang, json: bool) -> Result<()> {
         };
         // Books that differ from the stock are a posting matter, not a damaged file.
         let damaged = !(report.integrity
-                && report.audit_chain
-                && report.stock_matches_moves
-                && report.stock_value_matches_moves
-                && report.kasbon_matches_entries);
+            && report.audit_chain
+            && report.stock_matches_moves
+            && report.stock_value_matches_moves
+            && report.kasbon_matches_entries);
         return Err(if damaged {
             KasirError::DbCorrupt(join(|p| &p.en))
         } else {

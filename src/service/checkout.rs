@@ -8,6 +8,7 @@ use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
 use crate::domain::cart::{Cart, CartLine, ItemRef, PayError, Tender, TenderKind};
 use crate::domain::money::{AllowSen, Amount};
+use crate::domain::pharmacy::PharmacyMode;
 use crate::domain::stock::{fefo_plan, issue_cost};
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
@@ -18,13 +19,47 @@ use crate::store::stock::{self as stock, MoveKind, NewMove};
 impl Shop {
     /// Add what the cashier scanned or typed (`code` or `qty*code`) to the cart.
     pub fn scan_into(&self, cart: &mut Cart, entry: &str) -> Result<usize> {
+        self.scan_entry(None, cart, entry)
+    }
+
+    /// [`Shop::scan_into`] at the counter `till`: a drug the counter may not sell at all
+    /// (prescription-only at a gerai obat) is refused at the scan, naming the apotek counter.
+    pub fn scan_at(&self, till: &str, cart: &mut Cart, entry: &str) -> Result<usize> {
+        let mode = self.pharmacy_mode(till)?;
+        self.scan_entry(Some(mode), cart, entry)
+    }
+
+    /// [`Shop::add_item`] at the counter `till`, under the same counter rule as
+    /// [`Shop::scan_at`].
+    pub fn add_item_at(
+        &self,
+        till: &str,
+        cart: &mut Cart,
+        item: ItemRef,
+        qty: Decimal,
+    ) -> Result<usize> {
+        let mode = self.pharmacy_mode(till)?;
+        self.check_scan_at(Some(mode), cart, &item, qty)?;
+        Ok(cart.add(item, qty)?)
+    }
+
+    fn scan_entry(
+        &self,
+        mode: Option<PharmacyMode>,
+        cart: &mut Cart,
+        entry: &str,
+    ) -> Result<usize> {
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;
         // A code the catalog knows (barcode or SKU) is that product, even with an in-store
         // prefix; only an unknown code is read as a label-scale code, which carries its own
         // weight (or price) and is one weighed line. One lookup for a known code.
         let unknown = match self.find_item(&e.code) {
-            Ok(item) => return self.add_item(cart, item, e.qty.unwrap_or(Decimal::ONE)),
+            Ok(item) => {
+                let qty = e.qty.unwrap_or(Decimal::ONE);
+                self.check_scan_at(mode, cart, &item, qty)?;
+                return Ok(cart.add(item, qty)?);
+            }
             Err(e @ (KasirError::UnknownCode(_) | KasirError::BadCode(..))) => e,
             Err(other) => return Err(other),
         };
@@ -41,7 +76,7 @@ impl Shop {
                     ),
                 ));
             }
-            self.check_scan(cart, &item, sale.qty)?;
+            self.check_scan_at(mode, cart, &item, sale.qty)?;
             return Ok(match sale.price {
                 Some(price) => cart.add_labelled(item, sale.qty, price)?,
                 None => cart.add(item, sale.qty)?,

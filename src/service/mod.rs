@@ -19,6 +19,7 @@ pub mod pharmacy;
 pub mod print;
 pub mod receipt;
 pub mod returns;
+pub mod screen;
 pub mod settings;
 pub mod shift;
 pub mod shift_close;

@@ -284,7 +284,26 @@ impl Shop {
     /// apotek they need `add_prescribed`), and HET and per-sale limits hold (for any
     /// product that has them: rice and LPG have an HET too).
     pub fn check_scan(&self, cart: &Cart, item: &ItemRef, qty: Decimal) -> Result<()> {
+        self.check_scan_at(None, cart, item, qty)
+    }
+
+    /// [`Shop::check_scan`] at a counter of a known mode: at a gerai obat a
+    /// prescription-only drug is refused outright (no prescription can make it sellable
+    /// there), so the cashier is sent to the apotek counter instead of a prescription form.
+    pub fn check_scan_at(
+        &self,
+        mode: Option<PharmacyMode>,
+        cart: &Cart,
+        item: &ItemRef,
+        qty: Decimal,
+    ) -> Result<()> {
         if item.drug_class.needs_prescription() {
+            if mode == Some(PharmacyMode::Gerai) {
+                return Err(KasirError::NotAtGerai {
+                    product: item.name.clone(),
+                    class: item.drug_class,
+                });
+            }
             return Err(KasirError::NeedsPrescription {
                 product: item.name.clone(),
                 class: item.drug_class,
@@ -431,7 +450,7 @@ impl Shop {
     ) -> Result<usize> {
         // Without a prescription it is a plain scan (label-scale codes included).
         let Some((rx, approval)) = rx else {
-            return self.scan_into(cart, entry);
+            return self.scan_at(till, cart, entry);
         };
         let e =
             parse_entry(entry).map_err(|_| KasirError::BadQtyEntry(entry.trim().to_string()))?;

@@ -192,6 +192,14 @@ pub const REGISTRY: &[Setting] = &[
         who: Who::Admin,
     },
     Setting {
+        key: "user.*.lang",
+        kind: Kind::Choice(&["id", "en"]),
+        default: "id",
+        id: "Bahasa layar pengguna ini (dipilih dengan tombol bahasa; kosong: bahasa toko)",
+        en: "This user's screen language (chosen with the language button; unset: the shop's)",
+        who: Who::Admin,
+    },
+    Setting {
         key: "printer.uri",
         kind: Kind::Printer { optional: false },
         default: "sim",
@@ -997,6 +1005,41 @@ impl Shop {
             }
         }
         Ok(out)
+    }
+
+    /// The screen language `username` chose with the language button (`user.<name>.lang`),
+    /// if they ever did.
+    pub fn user_lang(&self, username: &str) -> Result<Option<Lang>> {
+        Ok(q::get(self.store.conn(), &format!("user.{username}.lang"))?
+            .and_then(|v| Lang::parse(&v)))
+    }
+
+    /// Keep `lang` as the actor's own screen language, for their next login. Anyone may
+    /// choose their own (the key of another user is the admin's, through
+    /// [`Shop::set_setting`]); audited like any setting.
+    pub fn set_user_lang(&mut self, actor: &Actor, lang: Lang) -> Result<()> {
+        let key = format!("user.{}.lang", actor.username);
+        let new = validate(&key, lang.code())?;
+        let at = stamp(self.now());
+        self.store.write(|tx| {
+            let old = q::get(tx, &key)?;
+            if old.as_deref() == Some(new.as_str()) {
+                return Ok(());
+            }
+            q::set(tx, &key, &new)?;
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    at: &at,
+                    user_id: actor.user_id,
+                    actor: &actor.username,
+                    action: "setting",
+                    detail: &audit_detail(&key, old.as_deref(), &new),
+                    approver: None,
+                },
+            )?;
+            Ok(())
+        })
     }
 
     /// Change one setting: the registry says what it takes and who may; the change is

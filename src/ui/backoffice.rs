@@ -1,12 +1,11 @@
 //! Back-office screens reachable by role: products (search, edit prices — audited),
 //! members (search, kasbon), settings (admin).
 
-use eframe::egui::{self, RichText};
+use eframe::egui::{self};
 
-use super::login::{submitted, ERROR};
 use super::selling::status_bar;
-use super::{Action, Back, BackKind, Screen, TillApp};
-use crate::domain::catalog::BusinessUnit;
+use super::widgets::{submitted, ERROR};
+use super::*;
 use crate::domain::money::{format_qty, format_rupiah};
 use crate::domain::user::Permission;
 use crate::i18n::t;
@@ -61,9 +60,12 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     actions.extend(status_bar(app, ui));
     let notice = app.notice.clone();
     egui::CentralPanel::default().show(ui, |ui| {
-        if let Some(n) = &notice {
-            ui.colored_label(if n.error { ERROR } else { super::login::GOOD }, &n.text);
-        }
+        // The notice line is always there (blank once the notice faded), so the fields
+        // below keep their place and the one being typed in keeps the keyboard.
+        match &notice {
+            Some(n) => ui.colored_label(n.color(ui.input(|i| i.time)), &n.text),
+            None => ui.label(" "),
+        };
         match &mut app.screen {
             Screen::Back(Back::Products {
                 query,
@@ -189,106 +191,7 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 });
             }
             Screen::Back(Back::Settings(form)) => {
-                ui.heading(t(lang, "menu.settings"));
-                egui::Grid::new("settings")
-                    .num_columns(2)
-                    .spacing([12.0, 8.0])
-                    .show(ui, |ui| {
-                        for (key, field) in [
-                            ("settings.name", &mut form.name),
-                            ("settings.address", &mut form.address),
-                            ("settings.rounding", &mut form.rounding),
-                            ("settings.printer", &mut form.printer),
-                            ("settings.till_printer", &mut form.till_printer),
-                            ("settings.npwp", &mut form.npwp),
-                            ("settings.footer", &mut form.footer),
-                            ("settings.scale_port", &mut form.scale_port),
-                            ("settings.scale_protocol", &mut form.scale_protocol),
-                            ("settings.scale_baud", &mut form.scale_baud),
-                            ("settings.scale_tare", &mut form.scale_tare),
-                            ("settings.label_layout", &mut form.label_layout),
-                        ] {
-                            let label = ui.label(t(lang, key));
-                            ui.add(egui::TextEdit::singleline(field).desired_width(360.0))
-                                .labelled_by(label.id);
-                            ui.end_row();
-                        }
-                        super::scanner_view::scanner_rows(ui, lang, form);
-                        ui.label(t(lang, "settings.counter"));
-                        ui.horizontal(|ui| {
-                            for u in [BusinessUnit::Sembako, BusinessUnit::Apotek] {
-                                if ui
-                                    .selectable_label(form.unit == u.as_str(), u.label(lang))
-                                    .clicked()
-                                {
-                                    form.unit = u.as_str().into();
-                                }
-                            }
-                        });
-                        ui.end_row();
-                        ui.label(t(lang, "settings.paper"));
-                        ui.horizontal(|ui| {
-                            for p in ["58", "80"] {
-                                if ui
-                                    .selectable_label(form.paper == p, format!("{p} mm"))
-                                    .clicked()
-                                {
-                                    form.paper = p.into();
-                                }
-                            }
-                        });
-                        ui.end_row();
-                        ui.label(t(lang, "settings.pkp"));
-                        ui.checkbox(&mut form.pkp, t(lang, "settings.pkp_hint"));
-                        ui.end_row();
-                        ui.label(t(lang, "settings.lang"));
-                        ui.horizontal(|ui| {
-                            for (code, name) in [("id", "Bahasa Indonesia"), ("en", "English")] {
-                                if ui.selectable_label(form.lang == code, name).clicked() {
-                                    form.lang = code.into();
-                                }
-                            }
-                        });
-                        ui.end_row();
-                    });
-                if let Some(e) = &form.error {
-                    ui.colored_label(ERROR, e);
-                }
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_sized(
-                            [200.0, 40.0],
-                            egui::Button::new(RichText::new(t(lang, "back.save"))),
-                        )
-                        .clicked()
-                    {
-                        actions.push(Action::SaveSettings);
-                    }
-                    if ui
-                        .add_sized(
-                            [200.0, 40.0],
-                            egui::Button::new(t(lang, "settings.test_printer")),
-                        )
-                        .clicked()
-                    {
-                        actions.push(Action::TestPrinter);
-                    }
-                    if ui
-                        .add_sized(
-                            [200.0, 40.0],
-                            egui::Button::selectable(
-                                form.scanner_test,
-                                t(lang, "settings.test_scanner"),
-                            ),
-                        )
-                        .clicked()
-                    {
-                        form.scanner_test = !form.scanner_test;
-                    }
-                });
-                if form.scanner_test {
-                    super::scanner_view::scanner_test(ui, lang, form, &app.scans);
-                }
+                super::settings::settings_ui(ui, lang, form, &app.scans, &mut actions)
             }
             Screen::Back(Back::Stock(_)) => super::stock::stock_ui(app, ui, &mut actions),
             Screen::Back(Back::Books(_)) => super::books::books_ui(app, ui, &mut actions),
@@ -296,4 +199,195 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
         }
     });
     actions
+}
+
+/// Back-office screens, by role.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Back {
+    Products {
+        query: String,
+        results: Vec<ItemRef>,
+        edit: Option<PriceEdit>,
+    },
+    Members {
+        query: String,
+        results: Vec<MemberRow>,
+    },
+    Settings(Box<SettingsForm>),
+    /// Stock on hand, receiving, opname, write-offs, expiry (gudang, apoteker).
+    Stock(Box<stock::StockScreen>),
+    /// Shift close and Z report (cashier); day close, ledger, members, SHU, dashboard.
+    Books(Box<books::BooksScreen>),
+}
+
+/// A price being edited on the products screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceEdit {
+    pub row: usize,
+    pub umum: String,
+    pub anggota: String,
+    pub grosir: String,
+    pub error: Option<String>,
+}
+
+impl TillApp {
+    /// Actions of the back-office screens (products, members, settings) and the way back to selling.
+    pub(super) fn apply_back(&mut self, action: Action) {
+        match action {
+            Action::GoBack(kind) => self.go_back(kind),
+            Action::GoSelling if self.may(Permission::Sell) => self.go_selling(),
+            Action::ProductsSearch => {
+                if let Screen::Back(Back::Products {
+                    query,
+                    results,
+                    edit,
+                }) = &mut self.screen
+                {
+                    *results = self.shop.find_items(query, 100).unwrap_or_default();
+                    *edit = None;
+                }
+            }
+            Action::EditPrice(row) => {
+                if let Screen::Back(Back::Products { results, edit, .. }) = &mut self.screen {
+                    if let Some(item) = results.get(row) {
+                        *edit = Some(PriceEdit {
+                            row,
+                            umum: item.prices.umum.to_string(),
+                            anggota: item.prices.anggota.to_string(),
+                            grosir: item
+                                .prices
+                                .grosir
+                                .map(|g| g.to_string())
+                                .unwrap_or_default(),
+                            error: None,
+                        });
+                    }
+                }
+            }
+            Action::SavePrice => self.save_price(),
+            Action::MembersSearch => {
+                if let Screen::Back(Back::Members { query, results }) = &mut self.screen {
+                    *results = self.shop.search_members(query, 200).unwrap_or_default();
+                }
+            }
+            Action::SaveSettings => self.save_settings(),
+            Action::TestPrinter => self.test_printer(),
+            _ => {}
+        }
+    }
+
+    pub(super) fn go_back(&mut self, kind: BackKind) {
+        let lang = self.lang;
+        let allowed = match kind {
+            BackKind::Products => true,
+            BackKind::Members => self.may(Permission::Sell) || self.may(Permission::ManageMembers),
+            BackKind::Settings => self.may(Permission::ManageUsers),
+            BackKind::Stock => self.may(Permission::ReceiveStock),
+            BackKind::Books => self.may(Permission::Sell) || self.may(Permission::ViewReports),
+        };
+        if !allowed {
+            self.notify(t(lang, "back.not_allowed").into(), true);
+            return;
+        }
+        self.dialog = None;
+        let back = match kind {
+            BackKind::Stock => Back::Stock(Box::new(stock::StockScreen::new(self))),
+            BackKind::Books => Back::Books(Box::new(books::BooksScreen::new(self))),
+            BackKind::Products => Back::Products {
+                query: String::new(),
+                results: self.shop.find_items("", 100).unwrap_or_default(),
+                edit: None,
+            },
+            BackKind::Members => Back::Members {
+                query: String::new(),
+                results: self.shop.search_members("", 200).unwrap_or_default(),
+            },
+            BackKind::Settings => Back::Settings(Box::new(SettingsForm {
+                name: self.settings.name.clone(),
+                address: self.settings.address.clone(),
+                unit: self.unit.as_str().into(),
+                rounding: self.settings.rounding_step.to_string(),
+                pkp: self.settings.pkp,
+                printer: self.settings.printer.clone(),
+                till_printer: self
+                    .shop
+                    .till_setting(crate::service::settings::TillKey::Printer, &self.till)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+                paper: self.settings.paper.clone(),
+                scanner: self.settings.scanner.port.clone().unwrap_or_default(),
+                scanner_baud: self.settings.scanner.baud.to_string(),
+                scanner_suffix: self.settings.scanner.suffix.clone(),
+                scanner_idle: self.settings.scanner.idle_ms.to_string(),
+                strip_stx_etx: self.settings.scanner.strip_stx_etx,
+                strip_aim: self.settings.scanner.strip_aim,
+                scanner_test: false,
+                lang: self.settings.lang.code().into(),
+                npwp: self
+                    .settings
+                    .npwp
+                    .as_deref()
+                    .map(crate::service::settings::format_npwp)
+                    .unwrap_or_default(),
+                footer: self.settings.footer.clone(),
+                scale_port: self.setting_text(weighing::SCALE_PORT_KEY, ""),
+                scale_protocol: self.setting_text(weighing::SCALE_PROTOCOL_KEY, "cas"),
+                scale_baud: self.setting_text(weighing::SCALE_BAUD_KEY, "9600"),
+                scale_tare: self.setting_text(weighing::SCALE_TARE_KEY, "0"),
+                label_layout: self.setting_text(weighing::LAYOUT_KEY, ""),
+                error: None,
+            })),
+        };
+        self.screen = Screen::Back(back);
+    }
+
+    pub(super) fn save_price(&mut self) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Screen::Back(Back::Products {
+            results,
+            edit: Some(edit),
+            ..
+        }) = &mut self.screen
+        else {
+            return;
+        };
+        let Some(item) = results.get(edit.row).cloned() else {
+            return;
+        };
+        let mut changes = Vec::new();
+        for (tier, text, old) in [
+            (PriceTier::Umum, &edit.umum, Some(item.prices.umum)),
+            (PriceTier::Anggota, &edit.anggota, Some(item.prices.anggota)),
+            (PriceTier::Grosir, &edit.grosir, item.prices.grosir),
+        ] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            match Amount::parse(text, AllowSen::No) {
+                Ok(p) if Some(p) != old => changes.push((tier, p)),
+                Ok(_) => {}
+                Err(e) => {
+                    edit.error = Some(err_text(&e.into(), lang));
+                    return;
+                }
+            }
+        }
+        for (tier, price) in changes {
+            if let Err(e) = self.shop.set_price(&actor, &item, tier, price) {
+                if let Screen::Back(Back::Products {
+                    edit: Some(edit), ..
+                }) = &mut self.screen
+                {
+                    edit.error = Some(err_text(&e, lang));
+                }
+                return;
+            }
+        }
+        self.notify(t(lang, "back.saved").into(), false);
+        self.apply_inner(Action::ProductsSearch);
+    }
 }

@@ -3,19 +3,85 @@
 
 use eframe::egui::{self, Key, RichText};
 
-use super::login::{focus_if_free, submitted, ERROR};
 use super::selling::HOTKEYS;
-use super::{Action, Approval, Dialog, OverrideKind, TillApp, SEARCH_ID};
+use super::widgets::{focus_if_free, submitted, supervisor_ui, window, ERROR};
+use super::*;
 use crate::domain::money::{format_qty, format_rupiah};
 use crate::domain::user::Permission;
-use crate::i18n::{t, Lang};
-use crate::store::users::UserRow;
+use crate::i18n::t;
 
-fn window(title: &str) -> egui::Window<'_> {
-    egui::Window::new(title)
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+/// A supervisor's name and PIN being typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Approval {
+    pub user: usize,
+    pub pin: String,
+    pub error: Option<String>,
+}
+
+/// What a supervisor is asked to approve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverrideKind {
+    Discount,
+    Price,
+    VoidLine,
+    VoidSale,
+    /// Sell beyond the stock on hand: asked for when a scan or pick is refused for stock.
+    Oversell,
+}
+
+/// A dialog over the selling screen; at most one is open, Esc closes it with no side effect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    Help,
+    Search {
+        query: String,
+        results: Vec<ItemRef>,
+        selected: usize,
+    },
+    Member {
+        query: String,
+        results: Vec<MemberRow>,
+        selected: usize,
+    },
+    Qty {
+        line: usize,
+        text: String,
+        units: Vec<ItemRef>,
+        unit: usize,
+        error: Option<String>,
+        /// A weighed line: the dialog offers Timbang (weigh) and a tare.
+        weighed: bool,
+        /// Tare in grams, subtracted from the scale's weight.
+        tare: String,
+        /// The quantity text the scale gave (anything else was typed).
+        from_scale: Option<String>,
+        /// Select the quantity text on the next frame (just opened): typing replaces it.
+        select_all: bool,
+    },
+    Held {
+        rows: Vec<HeldRow>,
+        selected: usize,
+    },
+    Supervise {
+        kind: OverrideKind,
+        line: usize,
+        amount: String,
+        approval: Approval,
+        /// For [`OverrideKind::Oversell`]: the cart with the refused item on line `line`,
+        /// which becomes the cart once approved, and the refusal shown.
+        pending: Option<Box<(Cart, String)>>,
+    },
+    Pay(Box<PayState>),
+    Receipt {
+        title: String,
+        text: String,
+        /// The sale it belongs to, for a reprint.
+        sale: Option<String>,
+    },
+    /// A prescription-only drug was scanned: the prescription and a pharmacist's PIN.
+    Prescription(Box<RxForm>),
+    /// A return against a receipt number.
+    Return(Box<ReturnForm>),
 }
 
 /// Up/Down move a list selection; Enter picks it.
@@ -162,6 +228,7 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
             error,
             weighed,
             tare,
+            select_all,
             ..
         } => {
             let name = line_names.get(*line).cloned().flatten().unwrap_or_default();
@@ -169,10 +236,21 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                 ui.label(RichText::new(name).strong());
                 ui.horizontal(|ui| {
                     let label = ui.label(t(lang, "till.qty"));
+                    let id = egui::Id::unique("qty_field");
+                    if std::mem::take(select_all) {
+                        // Opened with the quantity selected: what is typed replaces it.
+                        let mut state =
+                            egui::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
+                        state.cursor.set_char_range(Some(
+                            egui::text_selection::CCursorRange::select_all_str(text),
+                        ));
+                        state.store(ui.ctx(), id);
+                        ui.memory_mut(|m| m.request_focus(id));
+                    }
                     let resp = ui
                         .add(
                             egui::TextEdit::singleline(text)
-                                .id(egui::Id::unique("qty_field"))
+                                .id(id)
                                 .desired_width(120.0)
                                 .font(egui::TextStyle::Heading),
                         )
@@ -399,90 +477,7 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                 }
             });
         }
-        Dialog::Return(form) => {
-            window(t(lang, "return.title")).show(&ctx, |ui| {
-                // Items come from the scanner; the PIN field has the keyboard once the receipt
-                // number is there, unless the cashier clicks a field to type in it.
-                let mut typing_form = form.sale.trim().is_empty();
-                egui::Grid::new("return").num_columns(2).show(ui, |ui| {
-                    let label = ui.label(t(lang, "return.sale"));
-                    let resp = ui
-                        .add(
-                            egui::TextEdit::singleline(&mut form.sale)
-                                .id(egui::Id::unique("return_sale"))
-                                .desired_width(280.0),
-                        )
-                        .labelled_by(label.id);
-                    if form.sale.trim().is_empty() {
-                        focus_if_free(ui, &resp);
-                    }
-                    typing_form |= resp.has_focus();
-                    ui.end_row();
-                    let label = ui.label(t(lang, "return.items"));
-                    let resp = ui
-                        .add(
-                            egui::TextEdit::singleline(&mut form.items)
-                                .id(egui::Id::unique("return_items"))
-                                .hint_text(t(lang, "return.items_hint"))
-                                .desired_width(280.0),
-                        )
-                        .labelled_by(label.id);
-                    typing_form |= resp.has_focus();
-                    ui.end_row();
-                });
-                if supervisor_ui(lang, ui, &users, &mut form.approval, !typing_form) {
-                    actions.push(Action::SubmitReturn);
-                }
-                if ui.button(t(lang, "pay.cancel")).clicked() {
-                    actions.push(Action::CloseDialog);
-                }
-            });
-        }
+        Dialog::Return(form) => super::returns::return_ui(lang, &ctx, &users, form, actions),
         Dialog::Pay(_) => {}
     }
-}
-
-/// Supervisor picker and PIN (never shown); true when the approval is submitted. With
-/// `take_keyboard` the PIN field holds the keyboard, so digits typed by the supervisor (after
-/// picking a name with the mouse, say) can only land in it.
-pub(super) fn supervisor_ui(
-    lang: Lang,
-    ui: &mut egui::Ui,
-    users: &[UserRow],
-    approval: &mut Approval,
-    take_keyboard: bool,
-) -> bool {
-    ui.label(t(lang, "override.supervisor"));
-    ui.horizontal_wrapped(|ui| {
-        for (i, u) in users.iter().enumerate() {
-            if u.role.may(Permission::Supervise)
-                && ui.selectable_label(approval.user == i, &u.name).clicked()
-            {
-                approval.user = i;
-            }
-        }
-    });
-    let mut submit = false;
-    ui.horizontal(|ui| {
-        let label = ui.label(t(lang, "login.pin"));
-        let resp = ui
-            .add(
-                egui::TextEdit::singleline(&mut approval.pin)
-                    .password(true)
-                    .id(egui::Id::unique("supervisor_pin"))
-                    .desired_width(120.0),
-            )
-            .labelled_by(label.id);
-        submit |= submitted(ui, &resp);
-        if take_keyboard && !resp.has_focus() {
-            resp.request_focus();
-        } else {
-            focus_if_free(ui, &resp);
-        }
-        submit |= ui.button(t(lang, "override.approve")).clicked();
-    });
-    if let Some(e) = &approval.error {
-        ui.colored_label(ERROR, e.as_str());
-    }
-    submit
 }

@@ -230,13 +230,7 @@ impl ScanSource {
         } else {
             Vec::new()
         };
-        let mut tell = |text: String, error: bool| {
-            *notice = Some(Notice {
-                text,
-                error,
-                at: std::time::Instant::now(),
-            })
-        };
+        let mut tell = |text: String, error: bool| *notice = Some(Notice::new(text, error));
         if let Some(h) = &self.serial {
             while let Some(ev) = h.try_recv() {
                 match ev {

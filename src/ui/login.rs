@@ -1,26 +1,13 @@
 //! Login (PIN by keyboard or on-screen keypad) and opening a shift with a counted float.
 
-use eframe::egui::{self, Color32, Key, RichText};
+use eframe::egui::{self, Key, RichText};
 
-use super::{Action, Screen, TillApp, PIN_ID};
+use super::widgets::{focus_if_free, submitted, ERROR};
+
+use super::*;
 use crate::domain::cash::DENOMINATIONS;
 use crate::domain::money::{format_rupiah, Quantity};
 use crate::i18n::t;
-
-pub(super) const ERROR: Color32 = Color32::from_rgb(200, 40, 40);
-pub(super) const GOOD: Color32 = Color32::from_rgb(20, 110, 40);
-
-/// Request focus for a field only when nothing else has it, so dialogs keep the keyboard.
-pub(super) fn focus_if_free(ui: &egui::Ui, resp: &egui::Response) {
-    if ui.memory(|m| m.focused().is_none()) {
-        resp.request_focus();
-    }
-}
-
-/// Enter pressed in a single-line field this frame.
-pub(super) fn submitted(ui: &egui::Ui, resp: &egui::Response) -> bool {
-    resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
-}
 
 pub fn login_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     let lang = app.lang;
@@ -224,4 +211,198 @@ pub fn open_shift_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
         });
     });
     actions
+}
+
+/// The login screen starts on the first cashier: the person who logs in most often.
+pub(super) fn first_cashier(users: &[UserRow]) -> usize {
+    users
+        .iter()
+        .position(|u| u.role == Role::Kasir)
+        .unwrap_or(0)
+}
+
+impl TillApp {
+    /// Actions of the login and float screens (and the session buttons).
+    pub(super) fn apply_login(&mut self, action: Action) {
+        let lang = self.lang;
+        match action {
+            Action::SelectUser(i) => {
+                if let Screen::Login { user, pin, error } = &mut self.screen {
+                    *user = i;
+                    pin.clear();
+                    *error = None;
+                }
+            }
+            Action::PinKey(c) => {
+                if let Screen::Login { pin, .. } = &mut self.screen {
+                    if pin.len() < 12 {
+                        pin.push(c);
+                    }
+                }
+            }
+            Action::PinBack => {
+                if let Screen::Login { pin, .. } = &mut self.screen {
+                    pin.pop();
+                }
+            }
+            Action::Login => self.login(),
+            Action::Logout => {
+                self.actor = None;
+                self.lang = self.default_lang;
+                self.dialog = None;
+                self.shift = None;
+                self.cart = Cart::default();
+                self.screen = Screen::Login {
+                    user: first_cashier(&self.users),
+                    pin: String::new(),
+                    error: None,
+                };
+            }
+            Action::ToggleLang => {
+                self.lang = match self.lang {
+                    Lang::Id => Lang::En,
+                    Lang::En => Lang::Id,
+                };
+                // Kept for whoever is logged in: their next login starts in it.
+                if let Some(actor) = self.actor.clone() {
+                    if let Err(e) = self.shop.set_user_lang(&actor, self.lang) {
+                        self.notify(err_text(&e, lang), true);
+                    }
+                }
+            }
+            Action::OpenShift => self.open_shift(),
+            _ => {}
+        }
+    }
+
+    pub(super) fn login(&mut self) {
+        let lang = self.lang;
+        let Screen::Login { user, pin, .. } = &self.screen else {
+            return;
+        };
+        let Some(u) = self.users.get(*user) else {
+            return;
+        };
+        let (username, pin) = (u.username.clone(), pin.clone());
+        match self.shop.login(&username, &pin) {
+            Ok(actor) => {
+                tracing::info!(user = %actor.username, till = %self.till, "logged in");
+                // Build the search index now, not on the cashier's first keystroke.
+                if let Err(e) = self.shop.warm_search() {
+                    tracing::warn!(error = %e, "search index not warmed");
+                }
+                // The user's own language, else the till's.
+                self.lang = match self.shop.user_lang(&actor.username) {
+                    Ok(l) => l.unwrap_or(self.default_lang),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "user language not read");
+                        self.default_lang
+                    }
+                };
+                self.actor = Some(actor);
+                self.notice = None;
+                self.after_login_screen();
+            }
+            Err(e) => {
+                if let Screen::Login { pin, error, .. } = &mut self.screen {
+                    pin.clear();
+                    *error = Some(err_text(&e, lang));
+                }
+            }
+        }
+    }
+
+    /// A counter role sells (after the float is counted); the back office lands on its own
+    /// screen without a shift: the treasurer on the books, the warehouse on stock, the admin
+    /// on the settings.
+    pub(super) fn after_login_screen(&mut self) {
+        let Some(role) = self.actor.as_ref().map(|a| a.role) else {
+            return;
+        };
+        if role.works_counter() {
+            self.go_selling();
+            return;
+        }
+        self.go_back(home_screen(role));
+    }
+
+    /// The selling screen with this till's open shift, or the float count to open one.
+    pub(super) fn go_selling(&mut self) {
+        let lang = self.lang;
+        match self.shop.current_shift(&self.till) {
+            Ok(Some(s)) => {
+                self.shift = Some(s);
+                self.screen = Screen::Selling;
+                self.restore_draft();
+            }
+            Ok(None) => {
+                self.screen = Screen::OpenShift {
+                    counts: vec![String::new(); crate::domain::cash::DENOMINATIONS.len()],
+                    error: None,
+                }
+            }
+            Err(e) => self.notify(err_text(&e, lang), true),
+        }
+    }
+
+    pub(super) fn restore_draft(&mut self) {
+        let lang = self.lang;
+        match self.shop.load_draft(&self.till) {
+            Ok(Some(cart)) if !cart.is_empty() => {
+                let n = cart.lines.len();
+                self.cart = cart;
+                self.selected = None;
+                self.notify(
+                    format!(
+                        "{} ({n} {})",
+                        t(lang, "till.draft_restored"),
+                        t(lang, "till.lines")
+                    ),
+                    false,
+                );
+            }
+            Ok(_) => {}
+            Err(e) => self.notify(err_text(&e, lang), true),
+        }
+    }
+
+    pub(super) fn open_shift(&mut self) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Screen::OpenShift { counts, .. } = &self.screen else {
+            return;
+        };
+        let fields = crate::domain::cash::DENOMINATIONS
+            .iter()
+            .copied()
+            .zip(counts.iter().map(String::as_str));
+        let result = crate::domain::cash::CashCount::from_fields(fields)
+            .map_err(KasirError::from)
+            .and_then(|count| {
+                let float = count.total();
+                self.shop.open_shift(&actor, &self.till, float, &count)
+            });
+        match result {
+            Ok(shift) => {
+                self.notify(
+                    format!(
+                        "{} {}",
+                        t(lang, "shift.opened"),
+                        format_rupiah(shift.opening_float)
+                    ),
+                    false,
+                );
+                self.shift = Some(shift);
+                self.screen = Screen::Selling;
+                self.restore_draft();
+            }
+            Err(e) => {
+                if let Screen::OpenShift { error, .. } = &mut self.screen {
+                    *error = Some(err_text(&e, lang));
+                }
+            }
+        }
+    }
 }

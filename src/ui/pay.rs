@@ -3,10 +3,10 @@
 use eframe::egui::{self, RichText};
 use rust_decimal::Decimal;
 
-use super::dialogs::supervisor_ui;
-use super::login::{focus_if_free, submitted, ERROR, GOOD};
 use super::selling::quick_cash;
-use super::{Action, Dialog, TillApp, CASH_ID};
+use super::widgets::supervisor_ui;
+use super::widgets::{focus_if_free, submitted, ERROR, GOOD};
+use super::*;
 use crate::domain::cart::Totals;
 use crate::domain::money::{format_rupiah, AllowSen, Amount};
 use crate::i18n::t;
@@ -203,4 +203,181 @@ pub fn pay_dialog(
                 }
             });
         });
+}
+
+/// The payment dialog's state: one field per tender.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PayState {
+    pub cash: String,
+    pub qris: String,
+    pub qris_ref: String,
+    pub transfer: String,
+    pub transfer_ref: String,
+    pub kasbon: String,
+    pub error: Option<String>,
+    /// Kasbon above the limit was asked: a supervisor must approve.
+    pub needs_approval: bool,
+    pub approval: Approval,
+    pub approver: Option<Actor>,
+    /// The kasbon amount the approver approved; another amount needs approving again.
+    pub approved_kasbon: String,
+    /// The payment field the cashier was in, where the keyboard goes back after an approval.
+    pub return_to: Option<&'static str>,
+    /// Give the keyboard back to `return_to` on the next frame.
+    pub refocus: bool,
+}
+
+impl TillApp {
+    /// The tenders typed in the payment dialog. An empty cash field pays the rest in cash,
+    /// exactly (after rounding).
+    pub(super) fn tenders(
+        &self,
+        pay: &PayState,
+        quick_cash: Option<Decimal>,
+    ) -> Result<Vec<Tender>> {
+        let lang = self.lang;
+        let field = |text: &str, what: &str| -> Result<Option<Decimal>> {
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            // Every tender is whole rupiah: no coin is smaller.
+            Amount::parse(text, AllowSen::No).map(Some).map_err(|e| {
+                KasirError::invalid(
+                    format!("{what}: {}", number_message(&e, Lang::Id)),
+                    format!("{what}: {}", number_message(&e, Lang::En)),
+                )
+            })
+        };
+        let mut out = Vec::new();
+        let reference = |r: &str| (!r.trim().is_empty()).then(|| r.trim().to_string());
+        for (kind, text, r, label) in [
+            (TenderKind::Qris, &pay.qris, Some(&pay.qris_ref), "pay.qris"),
+            (
+                TenderKind::Transfer,
+                &pay.transfer,
+                Some(&pay.transfer_ref),
+                "pay.transfer",
+            ),
+            (TenderKind::Kasbon, &pay.kasbon, None, "pay.kasbon"),
+        ] {
+            if let Some(a) = field(text, t(lang, label))? {
+                out.push(Tender {
+                    kind,
+                    amount: a,
+                    reference: r.and_then(|r| reference(r)),
+                });
+            }
+        }
+        let non_cash: Decimal = out.iter().map(|t| t.amount).sum();
+        let cash = match quick_cash {
+            Some(c) => Some(c),
+            None => match field(&pay.cash, t(lang, "pay.cash"))? {
+                Some(c) => Some(c),
+                // An empty cash field pays the rest in cash; a rest below the smallest coin
+                // is rounded away (no Rp0 cash tender).
+                None => Some(
+                    self.cart
+                        .cash_due(non_cash, self.settings.rounding_step)
+                        .due,
+                )
+                .filter(|c| *c > Decimal::ZERO),
+            },
+        };
+        if let Some(c) = cash {
+            out.push(Tender {
+                kind: TenderKind::Cash,
+                amount: c,
+                reference: None,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(super) fn pay(&mut self, quick_cash: Option<Decimal>) {
+        let lang = self.lang;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Some(Dialog::Pay(pay)) = &self.dialog else {
+            return;
+        };
+        let tenders = match self.tenders(pay, quick_cash) {
+            Ok(t) => t,
+            Err(e) => {
+                if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                    p.error = Some(err_text(&e, lang));
+                }
+                return;
+            }
+        };
+        if let Some(e) = &self.damaged {
+            let text = err_text(e, lang);
+            if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                p.error = Some(text);
+            }
+            return;
+        }
+        let approver = pay
+            .approver
+            .clone()
+            .filter(|_| pay.approved_kasbon.trim() == pay.kasbon.trim());
+        match self.shop.checkout_approved(
+            &actor,
+            &self.till,
+            &self.cart,
+            &tenders,
+            approver.as_ref(),
+        ) {
+            Ok(sale) => {
+                tracing::info!(number = %sale.number, total = %sale.payable, "sale committed");
+                self.cart = Cart::default();
+                self.selected = None;
+                self.dialog = None;
+                self.show_change = true;
+                self.notify(format!("{} {}", t(lang, "pay.done"), sale.number), false);
+                if let Some(p) = &self.printer {
+                    p.wake();
+                }
+                self.last_sale = Some(sale);
+            }
+            Err(e) => {
+                let over = matches!(e, KasirError::Pay(PayError::KasbonOverLimit { .. }));
+                if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                    p.error = Some(err_text(&e, lang));
+                    p.needs_approval |= over;
+                }
+            }
+        }
+    }
+
+    pub(super) fn approve_kasbon(&mut self) {
+        let lang = self.lang;
+        let Some(Dialog::Pay(pay)) = &mut self.dialog else {
+            return;
+        };
+        let Some(u) = self.users.get(pay.approval.user) else {
+            return;
+        };
+        let username = u.username.clone();
+        let pin = std::mem::take(&mut pay.approval.pin);
+        match self.shop.supervisor(&username, &pin) {
+            Ok(sup) => {
+                // Approving does not pay: the cashier is back in their field and their
+                // Enter commits the sale.
+                if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                    p.approver = Some(sup);
+                    p.approved_kasbon = p.kasbon.clone();
+                    p.needs_approval = false;
+                    p.error = None;
+                    p.approval.error = None;
+                    p.refocus = true;
+                }
+            }
+            Err(e) => {
+                if let Some(Dialog::Pay(p)) = &mut self.dialog {
+                    p.approval.error = Some(err_text(&e, lang));
+                }
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ use eframe::egui::{self, RichText};
 use kasir_hardware::{describe_bytes, ScanFramer, ScannerEvent, Suffix, SUPPORTED_BAUDS};
 
 use super::input::{reject_text, ScanSource, ScannerState};
-use super::login::{ERROR, GOOD};
+use super::widgets::{ERROR, GOOD};
 use super::SettingsForm;
 use crate::i18n::{t, Lang};
 use crate::service::ScannerSettings;

@@ -3,7 +3,7 @@
 use eframe::egui::{self, Align, Key, Layout, RichText};
 use rust_decimal::Decimal;
 
-use super::login::{focus_if_free, submitted, ERROR, GOOD};
+use super::widgets::{focus_if_free, submitted, ERROR, GOOD};
 use super::{
     dialogs, err_text, pay, Action, Approval, BackKind, Dialog, OverrideKind, TillApp, SCAN_ID,
 };
@@ -31,11 +31,22 @@ pub const HOTKEYS: &[(&str, &str)] = &[
     ("Esc", "key.close"),
 ];
 
-fn hotkey_actions(ui: &egui::Ui, dialog_open: bool) -> Vec<Action> {
+/// The selling screen's keys. With a dialog open none of them act: the dialog has the
+/// keyboard (its own lists take Up/Down).
+fn hotkey_actions(ui: &egui::Ui, dialog_open: bool, current: Option<usize>) -> Vec<Action> {
     let mut out = Vec::new();
     ui.input(|i| {
         if dialog_open {
             return;
+        }
+        // Up/Down walk the cart lines; F4 and F6–F8 act on the selected one.
+        if let Some(cur) = current {
+            if i.key_pressed(Key::ArrowUp) && cur > 0 {
+                out.push(Action::SelectLine(cur - 1));
+            }
+            if i.key_pressed(Key::ArrowDown) {
+                out.push(Action::SelectLine(cur + 1));
+            }
         }
         let map = [
             (Key::F1, Action::Help),
@@ -62,7 +73,7 @@ fn hotkey_actions(ui: &egui::Ui, dialog_open: bool) -> Vec<Action> {
 
 pub fn selling_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     let lang = app.lang;
-    let mut actions = hotkey_actions(ui, app.dialog.is_some());
+    let mut actions = hotkey_actions(ui, app.dialog.is_some(), app.current_line());
     let totals = app.cart.totals(app.settings.tax());
 
     top_bar(app, ui, &mut actions);
@@ -148,7 +159,7 @@ pub fn selling_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
             }
         });
         if let Some(n) = &app.notice {
-            let color = if n.error { ERROR } else { GOOD };
+            let color = n.color(ui.input(|i| i.time));
             ui.colored_label(color, RichText::new(&n.text).size(17.0));
         } else {
             ui.label(" ");
@@ -160,7 +171,8 @@ pub fn selling_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                 ui.label(RichText::new(t(lang, "till.empty")).size(18.0).weak())
             });
         } else {
-            cart_table(app, ui, &mut actions);
+            let reveal = std::mem::take(&mut app.reveal_line);
+            app.reveal_line = cart_table(app, ui, reveal, &mut actions);
         }
     });
 
@@ -382,7 +394,9 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     actions
 }
 
-fn cart_table(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+/// The cart. With `reveal` (the selected line was just chosen with Up/Down, or added) the
+/// selected line is brought into view if it is not; true when that takes another frame.
+fn cart_table(app: &TillApp, ui: &mut egui::Ui, reveal: bool, actions: &mut Vec<Action>) -> bool {
     let lang = app.lang;
     let selected = app.current_line();
     let row_h = 26.0;
@@ -408,52 +422,73 @@ fn cart_table(app: &TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         }
     });
     // Only the visible rows are laid out: a 200-line cart costs what a 20-line one does.
-    egui::ScrollArea::vertical()
-        .stick_to_bottom(true)
-        .auto_shrink([false, false])
-        .show_rows(ui, row_h, app.cart.lines.len(), |ui, range| {
-            for i in range {
-                let l = &app.cart.lines[i];
-                let tier = match (l.price_override.is_some(), l.tier) {
-                    (true, _) => " *",
-                    (false, PriceTier::Umum) => "",
-                    (false, PriceTier::Anggota) => " A",
-                    (false, PriceTier::Grosir) => " G",
-                };
-                let row = ui.horizontal(|ui| {
-                    let name = ui.add_sized(
-                        [widths[0], row_h],
-                        egui::Button::selectable(Some(i) == selected, &l.item.name).truncate(),
-                    );
-                    if name.clicked() {
-                        actions.push(Action::SelectLine(i));
-                    }
-                    ui.add_sized([widths[1], row_h], egui::Label::new(&l.item.unit));
-                    // A weighed line shows the weight sold, to the gram.
-                    let qty = if l.item.weighed {
-                        kasir_receipts::weight(l.qty)
-                    } else {
-                        format_qty(l.qty)
-                    };
-                    ui.add_sized([widths[2], row_h], egui::Label::new(qty));
-                    ui.add_sized(
-                        [widths[3], row_h],
-                        egui::Label::new(format!("{}{tier}", format_rupiah(l.unit_price))),
-                    );
-                    let amount = if l.discount > Decimal::ZERO {
-                        format!(
-                            "{} (-{})",
-                            format_rupiah(l.amount()),
-                            format_rupiah(l.discount)
-                        )
-                    } else {
-                        format_rupiah(l.amount())
-                    };
-                    ui.add_sized([widths[4], row_h], egui::Label::new(amount));
-                });
-                let _ = row;
+    // The scroll offset that puts the selected row third from the top, once a frame found
+    // it out of view (the area clamps it at the end).
+    let scroll_id = egui::Id::unique("cart_reveal");
+    let jump: Option<f32> = ui.data_mut(|d| d.remove_temp(scroll_id));
+    let mut area = egui::ScrollArea::vertical()
+        .stick_to_bottom(jump.is_none())
+        .auto_shrink([false, false]);
+    if let Some(offset) = jump {
+        area = area.vertical_scroll_offset(offset);
+    }
+    let pitch = row_h + ui.spacing().item_spacing.y;
+    let n = app.cart.lines.len();
+    let mut out_of_view = false;
+    area.show_rows(ui, row_h, n, |ui, range| {
+        if let (true, Some(sel)) = (reveal, selected) {
+            // The first and last rows drawn may be cut off at the edge of the area.
+            let top_ok = sel > range.start || range.start == 0;
+            let bottom_ok = sel + 1 < range.end || range.end == n;
+            if !(range.contains(&sel) && top_ok && bottom_ok) {
+                out_of_view = true;
+                let offset = sel.saturating_sub(2) as f32 * pitch;
+                ui.data_mut(|d| d.insert_temp(scroll_id, offset));
             }
-        });
+        }
+        for i in range {
+            let l = &app.cart.lines[i];
+            let tier = match (l.price_override.is_some(), l.tier) {
+                (true, _) => " *",
+                (false, PriceTier::Umum) => "",
+                (false, PriceTier::Anggota) => " A",
+                (false, PriceTier::Grosir) => " G",
+            };
+            let row = ui.horizontal(|ui| {
+                let name = ui.add_sized(
+                    [widths[0], row_h],
+                    egui::Button::selectable(Some(i) == selected, &l.item.name).truncate(),
+                );
+                if name.clicked() {
+                    actions.push(Action::SelectLine(i));
+                }
+                ui.add_sized([widths[1], row_h], egui::Label::new(&l.item.unit));
+                // A weighed line shows the weight sold, to the gram.
+                let qty = if l.item.weighed {
+                    kasir_receipts::weight(l.qty)
+                } else {
+                    format_qty(l.qty)
+                };
+                ui.add_sized([widths[2], row_h], egui::Label::new(qty));
+                ui.add_sized(
+                    [widths[3], row_h],
+                    egui::Label::new(format!("{}{tier}", format_rupiah(l.unit_price))),
+                );
+                let amount = if l.discount > Decimal::ZERO {
+                    format!(
+                        "{} (-{})",
+                        format_rupiah(l.amount()),
+                        format_rupiah(l.discount)
+                    )
+                } else {
+                    format_rupiah(l.amount())
+                };
+                ui.add_sized([widths[4], row_h], egui::Label::new(amount));
+            });
+            let _ = row;
+        }
+    });
+    out_of_view
 }
 
 /// Quick-cash buttons: the exact amount, the next two sensible amounts in notes, and the

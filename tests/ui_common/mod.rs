@@ -59,3 +59,78 @@ pub fn select_user(h: &mut Harness<TillApp>, username: &str) {
     h.state_mut().apply(Action::SelectUser(i));
     h.run_steps(2);
 }
+
+/// The demo shop in a new file at `db` (`create`), or the shop already there, on the
+/// machine's clock.
+pub fn demo_shop_at(db: &std::path::Path, create: bool) -> kasir::service::Shop {
+    use kasir::store::{OpenMode, Store};
+    let mode = if create {
+        OpenMode::CreateNew
+    } else {
+        OpenMode::Existing
+    };
+    let mut shop = kasir::service::Shop::new(
+        Store::open(db, mode).unwrap(),
+        std::sync::Arc::new(kasir::service::SystemClock),
+    );
+    if create {
+        kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
+    }
+    shop
+}
+
+/// The till of `shop` at counter `till`, in a window of `size`.
+pub fn harness_sized(
+    shop: kasir::service::Shop,
+    till: &str,
+    size: egui::Vec2,
+) -> Harness<'static, TillApp> {
+    let app = TillApp::new(
+        shop,
+        &kasir::ui::TillOptions {
+            till: Some(till.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    Harness::builder()
+        .with_size(size)
+        .build_ui_state(|ui, app: &mut TillApp| app.frame(ui), app)
+}
+
+/// The till of `shop` at counter `till`, 1280 × 800.
+pub fn harness_on(shop: kasir::service::Shop, till: &str) -> Harness<'static, TillApp> {
+    harness_sized(shop, till, egui::vec2(1280.0, 800.0))
+}
+
+/// Choose `username` on the login screen, type the PIN and Enter; they are logged in.
+pub fn log_in(h: &mut Harness<TillApp>, username: &str, pin: &str) {
+    select_user(h, username);
+    typing(h, pin);
+    press(h, Key::Enter);
+    assert!(h.state().actor.is_some(), "{username} did not log in");
+}
+
+/// Click a labelled text (or PIN) field and type into it.
+pub fn fill(h: &mut Harness<TillApp>, label: &str, text: &str) {
+    use egui::accesskit::Role;
+    match h.query_by_role_and_label(Role::TextInput, label) {
+        Some(n) => n.click(),
+        None => match h.query_by_role_and_label(Role::PasswordInput, label) {
+            Some(n) => n.click(),
+            None => h.get_by_label(label).click(),
+        },
+    }
+    h.run_steps(3);
+    typing(h, text);
+}
+
+/// Some widget's label contains `text`.
+pub fn shown(h: &Harness<TillApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+/// A widget labelled exactly `label` is on screen.
+pub fn exact(h: &Harness<TillApp>, label: &str) -> bool {
+    h.query_all_by_label(label).next().is_some()
+}

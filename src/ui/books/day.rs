@@ -275,7 +275,7 @@ pub(super) fn day_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut DayTab, actions: &
     }
     ui.horizontal(|ui| {
         let r = field(ui, t(lang, "books.date"), &mut tab.date, 110.0);
-        if crate::ui::login::submitted(ui, &r) || ui.button(t(lang, "books.show")).clicked() {
+        if crate::ui::widgets::submitted(ui, &r) || ui.button(t(lang, "books.show")).clicked() {
             act(actions, BooksAction::DayLoad);
         }
         if tab.confirm.is_none() && ui.button(t(lang, "books.post")).clicked() {
