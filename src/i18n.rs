@@ -607,7 +607,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("scale.overload", "kelebihan beban", "overloaded"),
     ("scale.under_zero", "di bawah nol", "below zero"),
     ("scale.moving", " (belum stabil)", " (not stable)"),
-    ("scale.tare", "Tara (gram)", "Tare (grams)"),
+    ("scale.tare_label", "Tara (gram)", "Tare (grams)"),
     ("scale.weigh", "Timbang", "Weigh"),
     ("scale.sim_grams", "gram", "grams"),
     ("scale.sim_put", "Taruh di timbangan", "Put on the scale"),

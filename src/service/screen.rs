@@ -40,7 +40,7 @@ impl Shop {
     /// A stored setting's text by the registry name the settings form shows, if it is set
     /// (the registry's default is not filled in). Code that knows its key reads it typed,
     /// with [`Shop::setting`].
-    pub fn stored_setting(&self, key: &str) -> Result<Option<String>> {
+    pub fn setting_as_stored(&self, key: &str) -> Result<Option<String>> {
         crate::store::settings::get(self.store.conn(), key)
     }
 }

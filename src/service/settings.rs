@@ -710,6 +710,24 @@ impl TillKey {
     }
 }
 
+/// A user's own setting (`user.<USERNAME>.…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserKey {
+    /// The screen language the user chose (`id` or `en`).
+    Lang,
+}
+
+impl UserKey {
+    pub const ALL: &[UserKey] = &[UserKey::Lang];
+
+    /// The key of this setting for `username`, e.g. `user.rina.lang`.
+    pub fn of(self, username: &str) -> String {
+        match self {
+            UserKey::Lang => format!("user.{username}.lang"),
+        }
+    }
+}
+
 /// The registry entry of a key.
 pub fn lookup(key: &str) -> Option<&'static Setting> {
     REGISTRY.iter().find(|s| matches(s.key, key))
@@ -1010,15 +1028,14 @@ impl Shop {
     /// The screen language `username` chose with the language button (`user.<name>.lang`),
     /// if they ever did.
     pub fn user_lang(&self, username: &str) -> Result<Option<Lang>> {
-        Ok(q::get(self.store.conn(), &format!("user.{username}.lang"))?
-            .and_then(|v| Lang::parse(&v)))
+        Ok(q::get(self.store.conn(), &UserKey::Lang.of(username))?.and_then(|v| Lang::parse(&v)))
     }
 
     /// Keep `lang` as the actor's own screen language, for their next login. Anyone may
     /// choose their own (the key of another user is the admin's, through
     /// [`Shop::set_setting`]); audited like any setting.
     pub fn set_user_lang(&mut self, actor: &Actor, lang: Lang) -> Result<()> {
-        let key = format!("user.{}.lang", actor.username);
+        let key = UserKey::Lang.of(&actor.username);
         let new = validate(&key, lang.code())?;
         let at = stamp(self.now());
         self.store.write(|tx| {
@@ -1157,10 +1174,14 @@ mod tests {
         for k in TillKey::ALL {
             assert!(lookup(&k.of("t1")).is_some(), "{k:?} not in REGISTRY");
         }
+        for k in UserKey::ALL {
+            assert!(lookup(&k.of("u1")).is_some(), "{k:?} not in REGISTRY");
+        }
         // Internal keys (the audit head) are kasir's own bookkeeping, spelled by the store.
         for s in REGISTRY.iter().filter(|s| s.who != Who::Internal) {
             let typed = Key::ALL.iter().any(|k| k.name() == s.key)
-                || TillKey::ALL.iter().any(|k| matches(s.key, &k.of("t1")));
+                || TillKey::ALL.iter().any(|k| matches(s.key, &k.of("t1")))
+                || UserKey::ALL.iter().any(|k| matches(s.key, &k.of("u1")));
             assert!(typed, "{} has no Key", s.key);
         }
     }

@@ -273,7 +273,7 @@ pub fn dialog_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>
                 }
                 if *weighed {
                     ui.horizontal(|ui| {
-                        let label = ui.label(t(lang, "scale.tare"));
+                        let label = ui.label(t(lang, "scale.tare_label"));
                         ui.add(
                             egui::TextEdit::singleline(tare)
                                 .id(egui::Id::unique("tare_field"))

@@ -9,6 +9,7 @@ use super::widgets::ERROR;
 use super::*;
 use crate::i18n::t;
 use crate::i18n::Lang;
+use crate::service::settings::{Key, TillKey};
 use crate::service::weighing;
 
 /// The settings screen's fields.
@@ -49,7 +50,7 @@ impl TillApp {
     /// A stored setting's text, or `default` when unset.
     pub(super) fn setting_text(&self, key: &str, default: &str) -> String {
         self.shop
-            .stored_setting(key)
+            .setting_as_stored(key)
             .ok()
             .flatten()
             .unwrap_or_else(|| default.to_string())
@@ -64,21 +65,21 @@ impl TillApp {
             return;
         };
         let pairs = [
-            ("shop.name".to_string(), form.name.clone()),
-            ("shop.address".into(), form.address.clone()),
-            ("shop.npwp".into(), form.npwp.clone()),
-            ("receipt.footer".into(), form.footer.clone()),
-            (format!("till.{}.unit", self.till), form.unit.clone()),
-            ("cash.rounding_step".into(), form.rounding.clone()),
-            ("tax.pkp".into(), form.pkp.to_string()),
-            ("printer.uri".into(), form.printer.clone()),
+            (Key::ShopName.name().to_string(), form.name.clone()),
+            (Key::ShopAddress.name().into(), form.address.clone()),
+            (Key::ShopNpwp.name().into(), form.npwp.clone()),
+            (Key::ReceiptFooter.name().into(), form.footer.clone()),
+            (TillKey::Unit.of(&self.till), form.unit.clone()),
+            (Key::CashRoundingStep.name().into(), form.rounding.clone()),
+            (Key::TaxPkp.name().into(), form.pkp.to_string()),
+            (Key::PrinterUri.name().into(), form.printer.clone()),
             (
-                format!("till.{}.printer", self.till),
+                TillKey::Printer.of(&self.till),
                 form.till_printer.trim().into(),
             ),
-            ("printer.paper".into(), form.paper.clone()),
-            ("scanner.port".into(), form.scanner.clone()),
-            ("ui.lang".into(), form.lang.clone()),
+            (Key::PrinterPaper.name().into(), form.paper.clone()),
+            (Key::ScannerPort.name().into(), form.scanner.clone()),
+            (Key::UiLang.name().into(), form.lang.clone()),
             (
                 weighing::SCALE_PORT_KEY.into(),
                 form.scale_port.trim().into(),
@@ -112,7 +113,7 @@ impl TillApp {
         }
         let pairs = checked;
         for (k, v) in &pairs {
-            let current = self.shop.stored_setting(k).ok().flatten();
+            let current = self.shop.setting_as_stored(k).ok().flatten();
             if current.as_deref() == Some(v.as_str()) || (current.is_none() && v.is_empty()) {
                 continue;
             }
