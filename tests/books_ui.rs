@@ -24,6 +24,10 @@ fn day() -> NaiveDate {
 }
 
 fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
+    demo_on("sembako-1")
+}
+
+fn demo_on(till: &str) -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let dir = tempfile::tempdir().unwrap();
     // The demo shop (and its opening balances) is made the day before the day traded here.
     let day_before = day().pred_opt().unwrap().and_hms_opt(9, 0, 0).unwrap();
@@ -35,7 +39,7 @@ fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let app = TillApp::new(
         shop,
         &TillOptions {
-            till: Some("sembako-1".into()),
+            till: Some(till.into()),
             ..Default::default()
         },
     )
@@ -259,9 +263,9 @@ fn a_count_within_the_limit_closes_at_once_and_roles_see_their_tabs() {
     ] {
         assert!(exact(&h, tab), "{tab} tab");
     }
-    // The X report shows the expected cash; starting the blind count hides it.
-    click(&mut h, "Laporan X");
-    assert!(shown(&h, "Kas seharusnya"));
+    // His own shift: he counts its drawer, so no X report (no expected cash) for him.
+    assert!(!exact(&h, "Laporan X"));
+    assert!(!shown(&h, "Kas seharusnya"));
     click(&mut h, "Tutup shift (hitung buta)");
     assert!(!shown(&h, "Kas seharusnya"));
     fill(&mut h, "Rp100.000", "1");
@@ -289,6 +293,42 @@ fn a_count_within_the_limit_closes_at_once_and_roles_see_their_tabs() {
     click(&mut h, "Posting");
     assert!(shown(&h, "YYYY-MM-DD"));
     assert_eq!(posted_days(&h), 0);
+}
+
+#[test]
+fn the_pharmacist_counts_her_own_drawer_blind_and_the_treasurer_may_read_it() {
+    let (_dir, mut h) = demo_on("apotek-1");
+    login(&mut h, "rina", "3333");
+    // The float: two Rp100.000 notes.
+    typing(&mut h, "2");
+    press(&mut h, Key::Enter);
+    assert_eq!(h.state().screen, Screen::Selling);
+    go_books(&mut h);
+    assert_eq!(books(&h).tab, BooksTab::Shift);
+    // An apoteker may supervise, but this is her own drawer: no X report, no expected cash.
+    assert!(!exact(&h, "Laporan X"));
+    assert!(!shown(&h, "Kas seharusnya"));
+    h.state_mut().apply(Action::Books(BooksAction::XReport));
+    h.run_steps(2);
+    assert!(books(&h).shift.x_report.is_none());
+    assert!(!shown(&h, "Kas seharusnya"));
+    assert!(shown(&h, "hitung buta"), "the refusal says why");
+
+    // The treasurer, at the same till on her open shift, may read it.
+    h.state_mut().apply(Action::Logout);
+    h.run_steps(2);
+    login(&mut h, "ahmad", "4444");
+    click(&mut h, "Buka shift untuk jual");
+    assert_eq!(h.state().screen, Screen::Selling, "her shift is still open");
+    go_books(&mut h);
+    click(&mut h, "Shift");
+    click(&mut h, "Laporan X");
+    let x = books(&h)
+        .shift
+        .x_report
+        .expect("X report for the treasurer");
+    assert!(x.contains("Kas seharusnya") && x.contains("200.000"), "{x}");
+    assert!(shown(&h, "Kas seharusnya"));
 }
 
 /// Day journals posted (the demo's opening balances are not one).

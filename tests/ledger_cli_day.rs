@@ -471,6 +471,53 @@ fn a_whole_day_from_demo_to_ledger_export() {
 }
 
 #[test]
+fn the_x_report_at_the_command_line_is_for_a_supervisor_not_for_the_one_who_counts() {
+    let (_dir, db) = demo_shop();
+    let db = db.as_path();
+    ok(
+        db,
+        &[
+            "shift", "open", "--till", "apotek-1", "--user", "rina", "--pin", "3333", "--float",
+            "300000",
+        ],
+    );
+    let rina = ["--till", "apotek-1", "--user", "rina", "--pin", "3333"];
+    for cmd in [["report", "x"], ["shift", "x"]] {
+        let args: Vec<&str> = ["--lang", "en"]
+            .iter()
+            .chain(&cmd)
+            .chain(&rina)
+            .copied()
+            .collect();
+        let err = refused(db, &args);
+        assert!(err.contains("not for the cashier who will count"), "{err}");
+        assert!(!err.contains("300.000"), "{err}");
+    }
+    let err = refused(
+        db,
+        &[
+            "--lang", "en", "shift", "x", "--till", "apotek-1", "--user", "siti", "--pin", "1111",
+        ],
+    );
+    assert!(err.contains("not allowed"), "{err}");
+    // The treasurer and the back office read it, expected cash and all.
+    for who in [&["--user", "ahmad", "--pin", "4444"][..], &[][..]] {
+        let args: Vec<&str> = ["report", "x", "--till", "apotek-1"]
+            .iter()
+            .chain(who)
+            .copied()
+            .collect();
+        let x = json(db, &args);
+        let rows = x["report"]["rows"].as_array().unwrap();
+        let expected = rows
+            .iter()
+            .find(|r| r["label"] == "Kas seharusnya")
+            .unwrap();
+        assert_eq!(dec(&expected["amount"]), Decimal::from(300000));
+    }
+}
+
+#[test]
 fn chart_import_export_statements_savings_and_shu() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");

@@ -143,6 +143,11 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
             }),
         ),
         (
+            "x_report (of another's shift)",
+            supervise.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.x_report(a, "cli", Lang::En).map(drop)),
+        ),
+        (
             "cash_move in",
             sell.clone(),
             Box::new(|s: &mut Shop, a: &Actor, _: &str| {

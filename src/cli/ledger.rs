@@ -131,10 +131,15 @@ pub enum ReportCmd {
     /// Stock, expiry, SIPNAP and the narcotics register.
     #[command(flatten)]
     Stock(super::stock::ReportCmd),
-    /// X report (interim) of the open shift of a till.
+    /// X report (interim) of the open shift of a till: for a supervisor, not for the shift's
+    /// own cashier before the count (the back office without --user).
     X {
         #[arg(long, default_value = "cli")]
         till: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
     },
     /// Z report of a closed shift (default: the last one closed on the till).
     Z {
@@ -230,10 +235,14 @@ pub enum ShiftMoreCmd {
         #[command(flatten)]
         who: Who,
     },
-    /// The X report of the open shift.
+    /// The X report of the open shift (as `report x`).
     X {
         #[arg(long, default_value = "cli")]
         till: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
     },
 }
 
@@ -553,11 +562,12 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
     if let ReportCmd::Stock(cmd) = cmd {
         return super::stock::run_report(db, json, lang, cmd);
     }
-    let shop = open(db)?;
+    let mut shop = open(db)?;
     match cmd {
         ReportCmd::Stock(_) => {}
-        ReportCmd::X { till } => {
-            let (report, text) = shop.x_report(&till, lang)?;
+        ReportCmd::X { till, user, pin } => {
+            let actor = super::actor_from(&mut shop, user, pin)?;
+            let (report, text) = shop.x_report(&actor, &till, lang)?;
             done(json, lang, json!({"report": report, "text": text}), &text);
         }
         ReportCmd::Z { till, shift } => {
@@ -842,8 +852,9 @@ pub(super) fn run_shift_more(cmd: ShiftMoreCmd, db: &Path, lang: Lang, json: boo
             lang,
             json,
         )?,
-        ShiftMoreCmd::X { till } => {
-            let (report, text) = shop.x_report(&till, lang)?;
+        ShiftMoreCmd::X { till, user, pin } => {
+            let actor = super::actor_from(&mut shop, user, pin)?;
+            let (report, text) = shop.x_report(&actor, &till, lang)?;
             done(json, lang, json!({"report": report, "text": text}), &text);
         }
     }

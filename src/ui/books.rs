@@ -22,7 +22,7 @@ use crate::i18n::{t, Lang};
 use crate::service::dashboard::Dashboard;
 use crate::service::ledger::{GeneralLedger, LedgerFormat, TrialBalance};
 use crate::service::member_books::{ShuParams, ShuReport, Statement};
-use crate::service::shift_close::CashMoveKind;
+use crate::service::shift_close::{may_see_expected_cash, CashMoveKind};
 
 /// The tabs of the books screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,11 +334,14 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
             }
         }
         BooksAction::XReport => {
-            let supervisor = app.may(Permission::Supervise);
-            if s.shift.closing || !supervisor {
+            let Some(actor) = app.actor.clone() else {
+                return;
+            };
+            if s.shift.closing {
                 return;
             }
-            let result = app.shop.x_report(&app.till, lang);
+            // The service decides who may see the expected cash; a refusal is shown.
+            let result = app.shop.x_report(&actor, &app.till, lang);
             if let Some(s) = screen(app) {
                 match result {
                     Ok((_, text)) => {
@@ -717,10 +720,15 @@ pub fn books_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>)
     if let Some(i) = &s.info {
         ui.colored_label(GOOD, i.as_str());
     }
+    let x_report = actor
+        .as_ref()
+        .zip(app.shift.as_ref())
+        .is_some_and(|(a, shift)| may_see_expected_cash(a, shift));
     let ctx = Ctx {
         lang,
         actor: actor.as_ref(),
         has_shift,
+        x_report,
         users,
     };
     egui::ScrollArea::vertical()
@@ -741,6 +749,8 @@ struct Ctx<'a> {
     lang: Lang,
     actor: Option<&'a Actor>,
     has_shift: bool,
+    /// The service's rule: the X report (expected cash) is not for the one who counts.
+    x_report: bool,
     users: &'a [crate::store::users::UserRow],
 }
 
@@ -767,10 +777,8 @@ fn shift_ui(c: &Ctx, ui: &mut egui::Ui, tab: &mut ShiftTab, actions: &mut Vec<Ac
     }
     if !tab.closing {
         ui.horizontal(|ui| {
-            // The X report shows the expected cash: not for the cashier who counts blind.
-            if c.actor.is_some_and(|a| a.role.may(Permission::Supervise))
-                && ui.button(t(lang, "books.x_report")).clicked()
-            {
+            // The X report shows the expected cash: not for the one who counts blind.
+            if c.x_report && ui.button(t(lang, "books.x_report")).clicked() {
                 act(actions, BooksAction::XReport);
             }
             if ui.button(t(lang, "books.start_close")).clicked() {
