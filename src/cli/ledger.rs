@@ -718,23 +718,70 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
             if json {
                 print_json(serde_json::to_value(&d).unwrap_or_default());
             } else {
+                // Net of returns; a return counts on the day it is taken back.
+                println!(
+                    "{} {} – {} ({})",
+                    lang.pick("Dasbor", "Dashboard"),
+                    d.from,
+                    d.to,
+                    lang.pick(
+                        "bersih setelah retur, retur pada tanggal retur",
+                        "net of returns, returns on their own date"
+                    )
+                );
+                println!(
+                    "{:<10} {:<8} {:>14} {:>14} {:>14} {:>14}",
+                    lang.pick("Tanggal", "Date"),
+                    lang.pick("Unit", "Unit"),
+                    lang.pick("Anggota", "Members"),
+                    lang.pick("Non-anggota", "Others"),
+                    lang.pick("Retur", "Returns"),
+                    lang.pick("Bersih", "Net")
+                );
                 for x in &d.daily {
                     println!(
-                        "{} {:<8} {:>14} {:>14} {:>12}",
+                        "{:<10} {:<8} {:>14} {:>14} {:>14} {:>14}",
                         x.date,
                         x.business_unit,
                         rp(x.members),
                         rp(x.non_members),
-                        rp(-x.returns)
+                        rp(-x.returns),
+                        rp(x.net)
+                    );
+                }
+                for (u, v) in &d.per_unit {
+                    println!(
+                        "{} {u}: {}",
+                        lang.pick("Penjualan bersih", "Net sales"),
+                        rp(*v)
                     );
                 }
                 println!(
-                    "{}: {}%",
+                    "{}: {} · {}: {} · {}: {}%",
+                    lang.pick("Anggota", "Members"),
+                    rp(d.member_sales),
+                    lang.pick("Non-anggota", "Others"),
+                    rp(d.non_member_sales),
                     lang.pick("Porsi anggota", "Member share"),
                     d.member_share_percent
                 );
+                for s in &d.member_share_daily {
+                    println!(
+                        "  {} {}: {}%",
+                        s.date,
+                        lang.pick("porsi anggota", "member share"),
+                        s.member_share_percent
+                    );
+                }
+                println!("{}", lang.pick("Barang terlaris", "Best sellers"));
                 for t in &d.top_items {
-                    println!("{:<12} {:<40} {:>14}", t.sku, t.name, rp(t.amount));
+                    println!(
+                        "{:<12} {:<40} {:>22} {:>14}",
+                        t.sku,
+                        t.name,
+                        t.quantity,
+                        rp(t.amount)
+                    );
                 }
                 println!(
                     "{}: {} ({})",
