@@ -331,6 +331,79 @@ fn the_pharmacist_counts_her_own_drawer_blind_and_the_treasurer_may_read_it() {
     assert!(shown(&h, "Kas seharusnya"));
 }
 
+#[test]
+fn the_dashboard_shows_units_legends_and_figures_net_of_returns() {
+    use kasir::domain::cart::Cart;
+    use kasir::domain::cash::CashCount;
+    use kasir::domain::user::Actor;
+    use kasir::service::checkout::parse_tender;
+    use kasir::service::returns::ReturnItem;
+    let (_dir, mut h) = demo();
+    {
+        let shop = &mut h.state_mut().shop;
+        let boss = Actor::back_office();
+        for till in ["apotek-1", "sembako-1"] {
+            shop.open_shift(&boss, till, dec!(0), &CashCount::default())
+                .unwrap();
+        }
+        let mut sell = |till: &str, member: Option<&str>, code: &str, pay: &str| {
+            let mut cart = Cart::default();
+            shop.attach_member(&mut cart, member).unwrap();
+            shop.scan_into(&mut cart, code).unwrap();
+            shop.checkout(&boss, till, &cart, &[parse_tender(pay).unwrap()])
+                .unwrap()
+                .number
+        };
+        // A member buys one strip of Enervon-C (4 tablets) at the member's Rp5.300.
+        sell("apotek-1", Some("A0001"), "8998549000457", "cash:5300");
+        // Someone buys 2 Indomie and brings one back: Rp3.500 net.
+        let mie = sell("sembako-1", None, &format!("2*{MIE}"), "cash:7000");
+        shop.return_items(
+            &boss,
+            None,
+            "sembako-1",
+            &mie,
+            &[ReturnItem {
+                code: MIE.into(),
+                qty: dec!(1),
+            }],
+        )
+        .unwrap();
+    }
+    login(&mut h, "ahmad", "4444");
+    go_books(&mut h);
+    click(&mut h, "Dasbor");
+    let dash = books(&h).dash.dash.expect("dashboard loaded");
+    // The best sellers say their unit, and what was brought back is not counted.
+    assert!(
+        shown(&h, "1 strip (4 tablet)"),
+        "the strip is shown as a strip"
+    );
+    let mie_row = dash
+        .top_items
+        .iter()
+        .find(|t| t.sku.starts_with("IDM"))
+        .map(|t| t.amount);
+    assert_eq!(mie_row, Some(dec!(3500)), "{:?}", dash.top_items);
+    assert!(shown(&h, "Nilai bersih"));
+    assert!(
+        !shown(&h, "Rp7.000"),
+        "the sale before its return is nowhere"
+    );
+    // Every chart has a legend: the units, members and others, the share line.
+    for legend in [
+        "Toko Sembako",
+        "Apotek",
+        "Anggota",
+        "Non-anggota",
+        "Porsi anggota (%)",
+    ] {
+        assert!(exact(&h, legend), "legend {legend}");
+    }
+    assert!(shown(&h, "Penjualan bersih Rp8.800"));
+    assert!(shown(&h, "porsi anggota 60,23%") || shown(&h, "porsi anggota 60.23%"));
+}
+
 /// Day journals posted (the demo's opening balances are not one).
 fn posted_days(h: &Harness<'_, TillApp>) -> usize {
     h.state()

@@ -518,6 +518,69 @@ fn the_x_report_at_the_command_line_is_for_a_supervisor_not_for_the_one_who_coun
 }
 
 #[test]
+fn the_dashboard_at_the_command_line_is_net_of_returns_with_units() {
+    let (_dir, db) = demo_shop();
+    let db = db.as_path();
+    // A member buys a strip of Enervon-C (4 tablets, Rp5.300 for members); someone buys two
+    // Indomie (Rp7.000) and brings one back (−Rp3.500) the same day.
+    ok(
+        db,
+        &[
+            "sale",
+            "--member",
+            "A0001",
+            "--pay",
+            "cash:5300",
+            "8998549000457",
+        ],
+    );
+    let mie = sale_no(&ok(db, &["sale", "--pay", "cash:7000", "8991234567891*2"]));
+    ok(db, &["return", &mie, "8991234567891*1"]);
+    let d = json(db, &["report", "dashboard"]);
+    let at = |v: &serde_json::Value| dec(v);
+    assert_eq!(at(&d["net_sales"]), Decimal::from(8800), "{d}");
+    assert_eq!(at(&d["returns"]), Decimal::from(3500));
+    assert_eq!(at(&d["member_sales"]), Decimal::from(5300));
+    assert_eq!(at(&d["non_member_sales"]), Decimal::from(3500));
+    assert_eq!(at(&d["member_share_percent"]), "60.23".parse().unwrap());
+    let daily = d["daily"].as_array().unwrap();
+    let row = |unit: &str| daily.iter().find(|x| x["business_unit"] == unit).unwrap();
+    let sembako = row("sembako");
+    assert_eq!(
+        [
+            &sembako["gross"],
+            &sembako["returns"],
+            &sembako["non_members"],
+            &sembako["net"]
+        ]
+        .map(at),
+        [7000, 3500, 3500, 3500].map(Decimal::from)
+    );
+    assert_eq!(at(&row("apotek")["members"]), Decimal::from(5300));
+    let shares = d["member_share_daily"].as_array().unwrap();
+    assert_eq!(shares.len(), 1);
+    assert_eq!(
+        at(&shares[0]["member_share_percent"]),
+        "60.23".parse().unwrap()
+    );
+    let top = d["top_items"].as_array().unwrap();
+    assert_eq!(top[0]["sku"], "ENV-C");
+    assert_eq!(top[0]["quantity"], "1 strip (4 tablet)");
+    assert_eq!(top[0]["sold_unit"], "strip");
+    assert_eq!(at(&top[0]["sold_qty"]), Decimal::ONE);
+    assert_eq!(at(&top[0]["base_qty"]), Decimal::from(4));
+    assert_eq!(top[0]["base_unit"], "tablet");
+    assert_eq!(top[1]["sku"], "IDM-GRG");
+    assert_eq!(top[1]["quantity"], "1 pcs");
+    assert_eq!(at(&top[1]["amount"]), Decimal::from(3500));
+    // The text shows the same figures.
+    let text = ok(db, &["report", "dashboard"]);
+    for want in ["1 strip (4 tablet)", "Rp8.800", "60.23%", "Rp3.500"] {
+        assert!(text.contains(want), "{want} in\n{text}");
+    }
+}
+
+#[test]
 fn chart_import_export_statements_savings_and_shu() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");

@@ -730,9 +730,10 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                     )
                 );
                 println!(
-                    "{:<10} {:<8} {:>14} {:>14} {:>14} {:>14}",
+                    "{:<10} {:<8} {:>14} {:>14} {:>14} {:>14} {:>14}",
                     lang.pick("Tanggal", "Date"),
                     lang.pick("Unit", "Unit"),
+                    lang.pick("Penjualan", "Sales"),
                     lang.pick("Anggota", "Members"),
                     lang.pick("Non-anggota", "Others"),
                     lang.pick("Retur", "Returns"),
@@ -740,15 +741,23 @@ fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
                 );
                 for x in &d.daily {
                     println!(
-                        "{:<10} {:<8} {:>14} {:>14} {:>14} {:>14}",
+                        "{:<10} {:<8} {:>14} {:>14} {:>14} {:>14} {:>14}",
                         x.date,
                         x.business_unit,
+                        rp(x.gross),
                         rp(x.members),
                         rp(x.non_members),
                         rp(-x.returns),
                         rp(x.net)
                     );
                 }
+                println!(
+                    "{}: {} ({} {})",
+                    lang.pick("Penjualan bersih", "Net sales"),
+                    rp(d.net_sales),
+                    lang.pick("retur", "returns"),
+                    rp(d.returns)
+                );
                 for (u, v) in &d.per_unit {
                     println!(
                         "{} {u}: {}",
