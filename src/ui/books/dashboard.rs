@@ -80,7 +80,7 @@ fn day_plot<'a>(id: &str, days: &'a [String], height: f32) -> Plot<'a> {
     let slots = days.len().max(MIN_DAYS);
     Plot::new(id)
         .height(height)
-        .legend(Legend::default().position(Corner::LeftTop))
+        .legend(Legend::default().position(Corner::RightTop))
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -100,9 +100,21 @@ fn day_plot<'a>(id: &str, days: &'a [String], height: f32) -> Plot<'a> {
         })
 }
 
-fn rupiah_axis(mark: GridMark, _: &std::ops::RangeInclusive<f64>) -> String {
-    // Display only: the grid's round numbers as rupiah.
-    format_rupiah(Decimal::from(mark.value.round() as i64))
+/// A grid line's rupiah, short: "Rp10 jt", "Rp2,5 jt", "Rp500 rb" (display only).
+fn rupiah_axis(lang: Lang) -> impl Fn(GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |mark, _| {
+        let v = mark.value;
+        let (scaled, unit) = if v.abs() >= 1e6 {
+            (v / 1e6, lang.pick("jt", "M"))
+        } else if v.abs() >= 1e3 {
+            (v / 1e3, lang.pick("rb", "k"))
+        } else {
+            return format_rupiah(Decimal::from(v.round() as i64));
+        };
+        let text = format!("{:.1}", scaled);
+        let text = text.strip_suffix(".0").unwrap_or(&text).replace('.', ",");
+        format!("Rp{text} {unit}")
+    }
 }
 
 pub(super) fn dash_ui(lang: Lang, ui: &mut egui::Ui, tab: &mut DashTab, actions: &mut Vec<Action>) {
@@ -201,7 +213,7 @@ fn daily_chart(lang: Lang, ui: &mut egui::Ui, d: &Dashboard, days: &[String]) {
         .collect();
     let charts = grouped(series);
     day_plot("books_daily_plot", days, 200.0)
-        .y_axis_formatter(rupiah_axis)
+        .y_axis_formatter(rupiah_axis(lang))
         .show(ui, |p| {
             for c in charts {
                 p.bar_chart(c);
@@ -230,7 +242,7 @@ fn members_chart(lang: Lang, ui: &mut egui::Ui, d: &Dashboard, days: &[String]) 
         (others.clone(), OTHERS, pick(|s| s.non_members, &others)),
     ]);
     day_plot("books_share_plot", days, 160.0)
-        .y_axis_formatter(rupiah_axis)
+        .y_axis_formatter(rupiah_axis(lang))
         .show(ui, |p| {
             for c in charts {
                 p.bar_chart(c);
