@@ -51,8 +51,11 @@ fn short_date(date: &str) -> String {
     }
 }
 
-/// `series` of (name, colour, one value per day) as bars side by side within each day.
-fn grouped(series: Vec<(String, Color32, Vec<(f64, String)>)>) -> Vec<BarChart> {
+/// One series of a grouped chart: its legend name, colour, and per day (height, hover text).
+type Series = (String, Color32, Vec<(f64, String)>);
+
+/// `series` as bars side by side within each day.
+fn grouped(series: Vec<Series>) -> Vec<BarChart> {
     let n = series.len().max(1) as f64;
     let width = (GROUP / n).min(BAR);
     series
