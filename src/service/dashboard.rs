@@ -159,34 +159,7 @@ impl Shop {
         let non_member_sales: Decimal = daily.iter().map(|d| d.non_members).sum();
         let net_sales = member_sales + non_member_sales;
         let returns = daily.iter().map(|d| d.returns).sum();
-        // The unit each product was sold in most, by base quantity (the larger unit on a tie).
-        let mut most: BTreeMap<i64, (String, Decimal, Decimal)> = BTreeMap::new();
-        for (id, unit, factor, base) in q::units_sold(c, &f, &t)? {
-            let better = most.get(&id).is_none_or(|m| base >= m.2);
-            if better {
-                most.insert(id, (unit, factor, base));
-            }
-        }
-        let top_items = q::top_items(c, &f, &t, top as i64)?
-            .into_iter()
-            .map(|(id, sku, name, base_unit, base_qty, amount)| {
-                let (unit, factor) = most
-                    .get(&id)
-                    .map(|m| (m.0.clone(), m.1))
-                    .unwrap_or_else(|| (base_unit.clone(), Decimal::ONE));
-                let (sold_qty, quantity) = quantity_text(base_qty, &base_unit, &unit, factor);
-                TopItem {
-                    sku,
-                    name,
-                    base_qty,
-                    sold_unit: unit,
-                    base_unit,
-                    sold_qty,
-                    quantity,
-                    amount,
-                }
-            })
-            .collect();
+        let top_items = self.top_items(&f, &t, top)?;
         let (kasbon_members, kasbon_outstanding) = q::kasbon_outstanding(c)?;
         Ok(Dashboard {
             from: f.clone(),
@@ -212,6 +185,59 @@ impl Shop {
             stock_value: q::stock_value(c)?,
             daily,
         })
+    }
+}
+
+/// A product's net base qty, net amount, and the (unit id, base qty) it sold most in.
+type Sold = (Decimal, Decimal, Option<(i64, Decimal)>);
+
+impl Shop {
+    /// The `top` best sellers over [f, t] by net amount (ties by product id), each with its
+    /// net quantity in the unit it was sold in most (by base quantity; the larger unit on a
+    /// tie).
+    fn top_items(&self, f: &str, t: &str, top: usize) -> Result<Vec<TopItem>> {
+        let c = self.store.conn();
+        // product id → (net base qty, net amount, (unit id, base qty) sold most in)
+        let mut per: BTreeMap<i64, Sold> = BTreeMap::new();
+        for (id, unit_id, base, amount) in q::sold_by_unit(c, f, t)? {
+            let e = per.entry(id).or_default();
+            e.0 += base;
+            e.1 += amount;
+            if e.2.is_none_or(|(_, most)| base >= most) {
+                e.2 = Some((unit_id, base));
+            }
+        }
+        for (id, base, amount) in q::returned_by_product(c, f, t)? {
+            let e = per.entry(id).or_default();
+            e.0 -= base;
+            e.1 -= amount;
+        }
+        let mut ranked: Vec<_> = per.into_iter().collect();
+        ranked.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
+        ranked.truncate(top);
+        let mut out = Vec::with_capacity(ranked.len());
+        for (id, (base_qty, amount, most)) in ranked {
+            let Some((sku, name, base_unit)) = q::product_names(c, id)? else {
+                continue;
+            };
+            let (unit, factor) = match most {
+                Some((unit_id, _)) => q::unit_of(c, unit_id)?,
+                None => None,
+            }
+            .unwrap_or_else(|| (base_unit.clone(), Decimal::ONE));
+            let (sold_qty, quantity) = quantity_text(base_qty, &base_unit, &unit, factor);
+            out.push(TopItem {
+                sku,
+                name,
+                base_qty,
+                base_unit,
+                sold_unit: unit,
+                sold_qty,
+                quantity,
+                amount,
+            });
+        }
+        Ok(out)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Figures for the treasurer's and board's dashboard.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use crate::domain::money::{money_from_minor as money, qty_from_milli as qty};
@@ -47,60 +47,64 @@ fn daily_row(r: &rusqlite::Row) -> rusqlite::Result<DailyRow> {
     ))
 }
 
-/// A best seller, net of returns: (product id, sku, name, base unit, base qty, amount).
-pub type TopRow = (i64, String, String, String, Decimal, Decimal);
-
-/// The best-selling products by amount over [from, to], net of what came back (sales on
-/// the sale's date, returns on the return's date).
-pub fn top_items(c: &Connection, from: &str, to: &str, limit: i64) -> Result<Vec<TopRow>> {
-    let mut st = c.prepare(
-        "SELECT p.id, p.sku, p.name, p.base_unit, sum(x.base_qty), sum(x.amount)
-         FROM (SELECT l.product_id AS product_id, l.base_qty AS base_qty, l.amount AS amount
-               FROM sale_lines l JOIN sales s ON s.id = l.sale_id
-               WHERE s.business_date BETWEEN ?1 AND ?2
-               UNION ALL
-               SELECT sl.product_id, -rl.base_qty, -rl.amount
-               FROM return_lines rl JOIN returns r ON r.id = rl.return_id
-               JOIN sale_lines sl ON sl.id = rl.sale_line_id
-               WHERE r.business_date BETWEEN ?1 AND ?2) x
-         JOIN products p ON p.id = x.product_id
-         GROUP BY p.id ORDER BY sum(x.amount) DESC, p.sku LIMIT ?3",
+/// What was sold over [from, to] (the sale's date) per product and unit of sale:
+/// (product id, unit id, base qty, amount). One pass over the range's lines gives both the
+/// best sellers and the unit each sells in most.
+pub fn sold_by_unit(
+    c: &Connection,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(i64, i64, Decimal, Decimal)>> {
+    let mut st = c.prepare_cached(
+        "SELECT l.product_id, l.unit_id, sum(l.base_qty), sum(l.amount)
+         FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+         WHERE s.business_date BETWEEN ?1 AND ?2
+         GROUP BY l.product_id, l.unit_id",
     )?;
     let rows = st
-        .query_map(params![from, to, limit], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                qty(r.get(4)?),
-                money(r.get(5)?),
-            ))
+        .query_map(params![from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, qty(r.get(2)?), money(r.get(3)?)))
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
-/// How each product was sold over [from, to]: (product id, unit, base units per unit,
-/// base qty sold in that unit).
-pub fn units_sold(
+/// What came back over [from, to] (the return's date) per product: (product id, base qty,
+/// amount).
+pub fn returned_by_product(
     c: &Connection,
     from: &str,
     to: &str,
-) -> Result<Vec<(i64, String, Decimal, Decimal)>> {
-    let mut st = c.prepare(
-        "SELECT l.product_id, u.unit, u.factor, sum(l.base_qty)
-         FROM sale_lines l JOIN sales s ON s.id = l.sale_id
-         JOIN product_units u ON u.id = l.unit_id
-         WHERE s.business_date BETWEEN ?1 AND ?2
-         GROUP BY l.product_id, l.unit_id ORDER BY l.product_id, u.factor",
+) -> Result<Vec<(i64, Decimal, Decimal)>> {
+    let mut st = c.prepare_cached(
+        "SELECT sl.product_id, sum(rl.base_qty), sum(rl.amount)
+         FROM return_lines rl JOIN returns r ON r.id = rl.return_id
+         JOIN sale_lines sl ON sl.id = rl.sale_line_id
+         WHERE r.business_date BETWEEN ?1 AND ?2
+         GROUP BY sl.product_id",
     )?;
     let rows = st
         .query_map(params![from, to], |r| {
-            Ok((r.get(0)?, r.get(1)?, qty(r.get(2)?), qty(r.get(3)?)))
+            Ok((r.get(0)?, qty(r.get(1)?), money(r.get(2)?)))
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// (sku, name, base unit) of a product.
+pub fn product_names(c: &Connection, id: i64) -> Result<Option<(String, String, String)>> {
+    let mut st = c.prepare_cached("SELECT sku, name, base_unit FROM products WHERE id = ?1")?;
+    Ok(st
+        .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+/// (unit name, base units per unit) of a product unit.
+pub fn unit_of(c: &Connection, unit_id: i64) -> Result<Option<(String, Decimal)>> {
+    let mut st = c.prepare_cached("SELECT unit, factor FROM product_units WHERE id = ?1")?;
+    Ok(st
+        .query_row(params![unit_id], |r| Ok((r.get(0)?, qty(r.get(1)?))))
+        .optional()?)
 }
 
 /// (members owing, total kasbon outstanding).
