@@ -500,6 +500,32 @@ fn the_x_report_at_the_command_line_is_for_a_supervisor_not_for_the_one_who_coun
         ],
     );
     assert!(err.contains("not allowed"), "{err}");
+    // Printed, the X report of her open shift is refused to her as well; the treasurer prints it.
+    let paper = db.with_file_name("x-report.bin");
+    let printer = format!("file:{}", paper.display());
+    let print_x = |who: &[&str]| -> Vec<String> {
+        [
+            "--lang",
+            "en",
+            "print",
+            "z",
+            "--till",
+            "apotek-1",
+            "--printer",
+            &printer,
+        ]
+        .iter()
+        .chain(who)
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let args = print_x(&["--user", "rina", "--pin", "3333"]);
+    let err = refused(db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("not for the cashier who will count"), "{err}");
+    assert!(!paper.exists(), "nothing printed for her");
+    let args = print_x(&["--user", "ahmad", "--pin", "4444"]);
+    ok(db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(paper.exists(), "printed for the treasurer");
     // The treasurer and the back office read it, expected cash and all.
     for who in [&["--user", "ahmad", "--pin", "4444"][..], &[][..]] {
         let args: Vec<&str> = ["report", "x", "--till", "apotek-1"]

@@ -195,7 +195,7 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
             sell.clone(),
             Box::new(|s: &mut Shop, a: &Actor, _: &str| {
                 let id = s.current_shift("cli")?.map(|r| r.id).unwrap_or(1);
-                let report = s.shift_report(id, Lang::En)?;
+                let report = s.shift_report(&Actor::back_office(), id, Lang::En)?;
                 s.enqueue_report(a, "cli", "sim", &report).map(drop)
             }),
         ),

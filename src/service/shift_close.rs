@@ -75,6 +75,24 @@ pub fn may_see_expected_cash(actor: &Actor, shift: &ShiftRow) -> bool {
     actor.role.may(Permission::Supervise) && !own
 }
 
+/// Refuse `actor` the X report (the expected cash) of the open `shift` unless
+/// [`may_see_expected_cash`]: a role that may not supervise is not allowed; the shift's own
+/// cashier is told to count first.
+pub(crate) fn check_x_report(actor: &Actor, shift: &ShiftRow) -> Result<()> {
+    super::auth::require(
+        actor,
+        Permission::Supervise,
+        crate::domain::user::Act::ViewXReport,
+    )?;
+    if !may_see_expected_cash(actor, shift) {
+        return Err(KasirError::invalid(
+            "Laporan X menampilkan kas seharusnya: tidak untuk kasir yang akan menghitung laci shift ini. Tutup shift dengan hitung buta; laporan Z menampilkan semuanya",
+            "The X report shows the expected cash: not for the cashier who will count this shift's drawer. Close the shift with a blind count; the Z report shows everything",
+        ));
+    }
+    Ok(())
+}
+
 fn positive(amount: Decimal) -> Result<()> {
     if amount <= Decimal::ZERO || amount.normalize().scale() > 2 {
         return Err(KasirError::invalid(
@@ -189,18 +207,8 @@ impl Shop {
     /// supervisor who is not the shift's own cashier. The one who will count the drawer
     /// blind is refused until the count is recorded (then the Z report shows everything).
     pub fn x_report(&self, actor: &Actor, till: &str, lang: Lang) -> Result<(ShiftReport, String)> {
-        super::auth::require(
-            actor,
-            Permission::Supervise,
-            crate::domain::user::Act::ViewXReport,
-        )?;
         let shift = self.require_shift(till)?;
-        if !may_see_expected_cash(actor, &shift) {
-            return Err(KasirError::invalid(
-                "Laporan X menampilkan kas seharusnya: tidak untuk kasir yang akan menghitung laci shift ini. Tutup shift dengan hitung buta; laporan Z menampilkan semuanya",
-                "The X report shows the expected cash: not for the cashier who will count this shift's drawer. Close the shift with a blind count; the Z report shows everything",
-            ));
-        }
+        check_x_report(actor, &shift)?;
         let r = self.report_of(&self.shift_summary(&shift)?, None, lang)?;
         let text = kasir_receipts::shift_report_text(&r, self.paper()?, lang.receipts());
         Ok((r, text))
