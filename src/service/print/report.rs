@@ -48,11 +48,7 @@ impl Shop {
         if s.pkp || !totals.ppn.is_zero() {
             rows.push(row("report.ppn", totals.ppn, false));
         }
-        let mut cash = Decimal::ZERO;
         for (kind, amount) in &totals.tenders {
-            if kind == "cash" {
-                cash = *amount;
-            }
             rows.push(ReportRow {
                 label: crate::service::receipt::tender_label(kind, lang).to_string(),
                 amount: *amount,
@@ -60,9 +56,11 @@ impl Shop {
             });
         }
         rows.push(row("till.change", -totals.change, false));
+        // The drawer's expected cash as the X report and the close compute it (refunds,
+        // petty cash, goods paid and kasbon repaid included).
         rows.push(row(
             "report.cash_expected",
-            shift.opening_float + cash - totals.change,
+            self.shift_summary(&shift)?.expected_cash,
             true,
         ));
         let closed = shift.status == "closed";
