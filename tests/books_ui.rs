@@ -24,6 +24,10 @@ fn day() -> NaiveDate {
 }
 
 fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
+    demo_on("sembako-1")
+}
+
+fn demo_on(till: &str) -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let dir = tempfile::tempdir().unwrap();
     // The demo shop (and its opening balances) is made the day before the day traded here.
     let day_before = day().pred_opt().unwrap().and_hms_opt(9, 0, 0).unwrap();
@@ -32,7 +36,7 @@ fn demo() -> (tempfile::TempDir, Harness<'static, TillApp>) {
     let mut shop = Shop::new(store, clock.clone());
     kasir::service::demo::build(&mut shop, &mut |_, _| {}).unwrap();
     clock.set(day().and_hms_opt(9, 0, 0).unwrap());
-    let h = harness_sized(shop, "sembako-1", egui::vec2(1280.0, 900.0));
+    let h = harness_sized(shop, till, egui::vec2(1280.0, 900.0));
     (dir, h)
 }
 
@@ -224,9 +228,9 @@ fn a_count_within_the_limit_closes_at_once_and_roles_see_their_tabs() {
     ] {
         assert!(exact(&h, tab), "{tab} tab");
     }
-    // The X report shows the expected cash; starting the blind count hides it.
-    click(&mut h, "Laporan X");
-    assert!(shown(&h, "Kas seharusnya"));
+    // His own shift: he counts its drawer, so no X report (no expected cash) for him.
+    assert!(!exact(&h, "Laporan X"));
+    assert!(!shown(&h, "Kas seharusnya"));
     click(&mut h, "Tutup shift (hitung buta)");
     assert!(!shown(&h, "Kas seharusnya"));
     fill(&mut h, "Rp100.000", "1");
@@ -265,6 +269,115 @@ fn posted_days(h: &Harness<'_, TillApp>) -> usize {
         .iter()
         .filter(|j| j.kind != "opening")
         .count()
+}
+
+#[test]
+fn the_pharmacist_counts_her_own_drawer_blind_and_the_treasurer_may_read_it() {
+    let (_dir, mut h) = demo_on("apotek-1");
+    login(&mut h, "rina", "3333");
+    // The float: two Rp100.000 notes.
+    typing(&mut h, "2");
+    press(&mut h, Key::Enter);
+    assert_eq!(h.state().screen, Screen::Selling);
+    go_books(&mut h);
+    assert_eq!(books(&h).tab, BooksTab::Shift);
+    // An apoteker may supervise, but this is her own drawer: no X report, no expected cash.
+    assert!(!exact(&h, "Laporan X"));
+    assert!(!shown(&h, "Kas seharusnya"));
+    h.state_mut().apply(Action::Books(BooksAction::XReport));
+    h.run_steps(2);
+    assert!(books(&h).shift.x_report.is_none());
+    assert!(!shown(&h, "Kas seharusnya"));
+    assert!(shown(&h, "hitung buta"), "the refusal says why");
+
+    // The treasurer, at the same till on her open shift, may read it.
+    h.state_mut().apply(Action::Logout);
+    h.run_steps(2);
+    login(&mut h, "ahmad", "4444");
+    click(&mut h, "Buka shift untuk jual");
+    assert_eq!(h.state().screen, Screen::Selling, "her shift is still open");
+    go_books(&mut h);
+    click(&mut h, "Shift");
+    click(&mut h, "Laporan X");
+    let x = books(&h)
+        .shift
+        .x_report
+        .expect("X report for the treasurer");
+    assert!(x.contains("Kas seharusnya") && x.contains("200.000"), "{x}");
+    assert!(shown(&h, "Kas seharusnya"));
+}
+
+#[test]
+fn the_dashboard_shows_units_legends_and_figures_net_of_returns() {
+    use kasir::domain::cart::Cart;
+    use kasir::domain::cash::CashCount;
+    use kasir::domain::user::Actor;
+    use kasir::service::checkout::parse_tender;
+    use kasir::service::returns::ReturnItem;
+    let (_dir, mut h) = demo();
+    {
+        let shop = &mut h.state_mut().shop;
+        let boss = Actor::back_office();
+        for till in ["apotek-1", "sembako-1"] {
+            shop.open_shift(&boss, till, dec!(0), &CashCount::default())
+                .unwrap();
+        }
+        let mut sell = |till: &str, member: Option<&str>, code: &str, pay: &str| {
+            let mut cart = Cart::default();
+            shop.attach_member(&mut cart, member).unwrap();
+            shop.scan_into(&mut cart, code).unwrap();
+            shop.checkout(&boss, till, &cart, &[parse_tender(pay).unwrap()])
+                .unwrap()
+                .number
+        };
+        // A member buys one strip of Enervon-C (4 tablets) at the member's Rp5.300.
+        sell("apotek-1", Some("A0001"), "8998549000457", "cash:5300");
+        // Someone buys 2 Indomie and brings one back: Rp3.500 net.
+        let mie = sell("sembako-1", None, &format!("2*{MIE}"), "cash:7000");
+        shop.return_items(
+            &boss,
+            None,
+            "sembako-1",
+            &mie,
+            &[ReturnItem {
+                code: MIE.into(),
+                qty: dec!(1),
+            }],
+        )
+        .unwrap();
+    }
+    login(&mut h, "ahmad", "4444");
+    go_books(&mut h);
+    click(&mut h, "Dasbor");
+    let dash = books(&h).dash.dash.expect("dashboard loaded");
+    // The best sellers say their unit, and what was brought back is not counted.
+    assert!(
+        shown(&h, "1 strip (4 tablet)"),
+        "the strip is shown as a strip"
+    );
+    let mie_row = dash
+        .top_items
+        .iter()
+        .find(|t| t.sku.starts_with("IDM"))
+        .map(|t| t.amount);
+    assert_eq!(mie_row, Some(dec!(3500)), "{:?}", dash.top_items);
+    assert!(shown(&h, "Nilai bersih"));
+    assert!(
+        !shown(&h, "Rp7.000"),
+        "the sale before its return is nowhere"
+    );
+    // Every chart has a legend: the units, members and others, the share line.
+    for legend in [
+        "Toko Sembako",
+        "Apotek",
+        "Anggota",
+        "Non-anggota",
+        "Porsi anggota (%)",
+    ] {
+        assert!(exact(&h, legend), "legend {legend}");
+    }
+    assert!(shown(&h, "Penjualan bersih Rp8.800"));
+    assert!(shown(&h, "porsi anggota 60,23%") || shown(&h, "porsi anggota 60.23%"));
 }
 
 #[test]

@@ -550,12 +550,217 @@ fn shu_allocations_add_up_to_what_is_shared_and_the_dashboard_shows_the_day() {
         dash.member_sales,
         Decimal::from(70000 + 30000 + 110000 + 3 * 18000)
     );
-    assert_eq!(dash.non_member_sales, dec!(20000));
+    // Net of the Rp10.000 returned by the non-member.
+    assert_eq!(dash.non_member_sales, dec!(10000));
     assert_eq!(dash.daily.len(), 1);
     assert_eq!(dash.daily[0].returns, dec!(10000));
     assert_eq!(dash.top_items[0].sku, "BRS");
     assert_eq!(dash.top_items.len(), 2);
-    assert_eq!(dash.member_share_percent, dec!(92.96));
+    assert_eq!(dash.member_share_percent, dec!(96.35)); // 264.000 / 274.000
+}
+
+/// An apotek product sold by the tablet and by the strip of four.
+const TABLETS: &str = "sku,name,business_unit,base_unit,tax_class,drug_class,batch_tracked,weighed,unit,factor,barcodes,price_umum,price_anggota,price_grosir,grosir_min_qty,cost,min_stock,nie,het
+TAB,Tablet Uji,apotek,tablet,exempt,bebas,0,0,tablet,1,,1000,900,,,700,0,,
+TAB,Tablet Uji,apotek,tablet,exempt,bebas,0,0,strip,4,2000000000015,3800,3600,,,700,0,,
+";
+
+#[test]
+fn the_dashboard_is_net_of_returns_on_their_own_day_per_unit_and_member_with_units_shown() {
+    let (mut shop, clock) = shop("2026-05-04", false);
+    shop.import_catalog(&back(), TABLETS.as_bytes(), &mut |_, _| {})
+        .unwrap();
+    let lines = kasir::service::stock::parse_receipt(
+        "code,qty,unit,cost,batch,expiry\nTAB,400,,700,,\n".as_bytes(),
+    )
+    .unwrap();
+    shop.receive(
+        &back(),
+        &lines,
+        &kasir::service::stock::ReceiveOptions {
+            supplier: None,
+            payment: kasir::service::stock::Payment::Cash,
+            cash_from: None,
+            note: None,
+            expired_reason: None,
+        },
+    )
+    .unwrap();
+    for till in ["t1", "a1"] {
+        shop.open_shift(&back(), till, dec!(0), &CashCount::default())
+            .unwrap();
+    }
+    let qris = |a: i64| [tender(TenderKind::Qris, Decimal::from(a))];
+    clock.set(at("2026-05-04 09:00:00"));
+    // Sembako: a member (3 kg rice at 10.000, 1 l oil at the member's 18.000) = 48.000;
+    // a non-member (2 kg rice, 2 l oil at 18.500) = 57.000.
+    sell(
+        &mut shop,
+        "t1",
+        Some("A0001"),
+        &[("BRS", 3), ("MNY", 1)],
+        &qris(48000),
+    );
+    let other = sell(
+        &mut shop,
+        "t1",
+        None,
+        &[("BRS", 2), ("MNY", 2)],
+        &qris(57000),
+    );
+    // Apotek: a member, 2 strips at 3.600 = 7.200; a non-member, 1 strip at 3.800 and 4
+    // tablets at 1.000 = 7.800. The member brings one strip back the same day: −3.600.
+    let strips = sell(
+        &mut shop,
+        "a1",
+        Some("A0002"),
+        &[("2000000000015", 2)],
+        &qris(7200),
+    );
+    sell(
+        &mut shop,
+        "a1",
+        None,
+        &[("2000000000015", 1), ("TAB", 4)],
+        &qris(7800),
+    );
+    let back_one = |shop: &mut Shop, till: &str, no: &str, code: &str| {
+        shop.return_items(
+            &back(),
+            None,
+            till,
+            no,
+            &[ReturnItem {
+                code: code.into(),
+                qty: dec!(1),
+            }],
+        )
+        .unwrap();
+    };
+    back_one(&mut shop, "a1", &strips, "TAB");
+    // The next day: the non-member brings 1 kg of rice back (−10.000 on 05-05, the day the
+    // day close books it); a member buys oil (18.000), a non-member 3 kg of rice (30.000).
+    clock.set(at("2026-05-05 09:00:00"));
+    back_one(&mut shop, "t1", &other, "BRS");
+    sell(&mut shop, "t1", Some("A0001"), &[("MNY", 1)], &qris(18000));
+    sell(&mut shop, "t1", None, &[("BRS", 3)], &qris(30000));
+
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let dash = shop.dashboard(d("2026-05-04"), d("2026-05-05"), 3).unwrap();
+    let rows: Vec<_> = dash
+        .daily
+        .iter()
+        .map(|x| {
+            (
+                x.date.as_str(),
+                x.business_unit.as_str(),
+                x.gross,
+                x.returns,
+                x.members,
+                x.non_members,
+                x.net,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "2026-05-04",
+                "apotek",
+                dec!(15000),
+                dec!(3600),
+                dec!(3600),
+                dec!(7800),
+                dec!(11400)
+            ),
+            (
+                "2026-05-04",
+                "sembako",
+                dec!(105000),
+                dec!(0),
+                dec!(48000),
+                dec!(57000),
+                dec!(105000)
+            ),
+            (
+                "2026-05-05",
+                "sembako",
+                dec!(48000),
+                dec!(10000),
+                dec!(18000),
+                dec!(20000),
+                dec!(38000)
+            ),
+        ]
+    );
+    // 16 tablets sold at 700, 4 came back.
+    assert_eq!(dash.daily[0].cost, dec!(8400));
+    assert_eq!(
+        dash.per_unit,
+        vec![
+            ("apotek".to_string(), dec!(11400)),
+            ("sembako".to_string(), dec!(143000))
+        ]
+    );
+    assert_eq!(dash.net_sales, dec!(154400));
+    assert_eq!(dash.returns, dec!(13600));
+    assert_eq!(dash.member_sales, dec!(69600));
+    assert_eq!(dash.non_member_sales, dec!(84800));
+    assert_eq!(dash.member_share_percent, dec!(45.08)); // 69.600 / 154.400
+    let shares: Vec<_> = dash
+        .member_share_daily
+        .iter()
+        .map(|s| {
+            (
+                s.date.as_str(),
+                s.members,
+                s.non_members,
+                s.member_share_percent,
+            )
+        })
+        .collect();
+    assert_eq!(
+        shares,
+        vec![
+            ("2026-05-04", dec!(51600), dec!(64800), dec!(44.33)), // 51.600 / 116.400
+            ("2026-05-05", dec!(18000), dec!(20000), dec!(47.37)), // 18.000 / 38.000
+        ]
+    );
+    // Best sellers net of returns: oil 73.000 (4 l), rice 80.000 − 10.000 (7 kg), and the
+    // tablets 7.200 + 7.800 − 3.600 = 11.400: 8 + 4 + 4 − 4 = 12 tablets, sold mostly by
+    // the strip, so 3 strips.
+    let top: Vec<_> = dash
+        .top_items
+        .iter()
+        .map(|t| (t.sku.as_str(), t.quantity.as_str(), t.amount))
+        .collect();
+    assert_eq!(
+        top,
+        vec![
+            ("MNY", "4 liter", dec!(73000)),
+            ("BRS", "7 kg", dec!(70000)),
+            ("TAB", "3 strip (12 tablet)", dec!(11400)),
+        ]
+    );
+    let tab = &dash.top_items[2];
+    assert_eq!(
+        (
+            tab.base_qty,
+            tab.base_unit.as_str(),
+            tab.sold_unit.as_str(),
+            tab.sold_qty
+        ),
+        (dec!(12), "tablet", "strip", Some(dec!(3)))
+    );
+
+    // The day close reads the same day: 05-05's sales less 05-05's returns is the net.
+    let act = shop.day_activity(d("2026-05-05")).unwrap();
+    let lines =
+        |ls: &[kasir::domain::ledger::PostLine]| ls.iter().map(|l| l.amount).sum::<Decimal>();
+    let sold: Decimal = act.sales.iter().map(|s| lines(&s.lines)).sum();
+    let returned: Decimal = act.returns.iter().map(|r| lines(&r.lines)).sum();
+    assert_eq!(sold - returned, dash.daily[2].net);
 }
 
 #[test]

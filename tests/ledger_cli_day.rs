@@ -471,6 +471,156 @@ fn a_whole_day_from_demo_to_ledger_export() {
 }
 
 #[test]
+fn the_x_report_at_the_command_line_is_for_a_supervisor_not_for_the_one_who_counts() {
+    let (_dir, db) = demo_shop();
+    let db = db.as_path();
+    ok(
+        db,
+        &[
+            "shift", "open", "--till", "apotek-1", "--user", "rina", "--pin", "3333", "--float",
+            "300000",
+        ],
+    );
+    let rina = ["--till", "apotek-1", "--user", "rina", "--pin", "3333"];
+    // Rp50.000 paid out of her drawer: Rp250.000 expected.
+    ok(
+        db,
+        &["shift", "cash-out", "50000", "--reason", "galon air"]
+            .iter()
+            .chain(&rina)
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    for cmd in [["report", "x"], ["shift", "x"]] {
+        let args: Vec<&str> = ["--lang", "en"]
+            .iter()
+            .chain(&cmd)
+            .chain(&rina)
+            .copied()
+            .collect();
+        let err = refused(db, &args);
+        assert!(err.contains("not for the cashier who will count"), "{err}");
+        assert!(!err.contains("300.000"), "{err}");
+    }
+    let err = refused(
+        db,
+        &[
+            "--lang", "en", "shift", "x", "--till", "apotek-1", "--user", "siti", "--pin", "1111",
+        ],
+    );
+    assert!(err.contains("not allowed"), "{err}");
+    // Printed, the X report of her open shift is refused to her as well; the treasurer prints it.
+    let paper = db.with_file_name("x-report.bin");
+    let printer = format!("file:{}", paper.display());
+    let print_x = |who: &[&str]| -> Vec<String> {
+        [
+            "--lang",
+            "en",
+            "print",
+            "z",
+            "--till",
+            "apotek-1",
+            "--printer",
+            &printer,
+        ]
+        .iter()
+        .chain(who)
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let args = print_x(&["--user", "rina", "--pin", "3333"]);
+    let err = refused(db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("not for the cashier who will count"), "{err}");
+    assert!(!paper.exists(), "nothing printed for her");
+    let args = print_x(&["--user", "ahmad", "--pin", "4444"]);
+    ok(db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let text = kasir_receipts::decode_text(&std::fs::read(&paper).unwrap());
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Kas seharusnya") && l.ends_with("Rp250.000")),
+        "printed expected cash as the X report's: {text}"
+    );
+    // The treasurer and the back office read it, expected cash and all.
+    for who in [&["--user", "ahmad", "--pin", "4444"][..], &[][..]] {
+        let args: Vec<&str> = ["report", "x", "--till", "apotek-1"]
+            .iter()
+            .chain(who)
+            .copied()
+            .collect();
+        let x = json(db, &args);
+        let rows = x["report"]["rows"].as_array().unwrap();
+        let expected = rows
+            .iter()
+            .find(|r| r["label"] == "Kas seharusnya")
+            .unwrap();
+        assert_eq!(dec(&expected["amount"]), Decimal::from(250000));
+    }
+}
+
+#[test]
+fn the_dashboard_at_the_command_line_is_net_of_returns_with_units() {
+    let (_dir, db) = demo_shop();
+    let db = db.as_path();
+    // A member buys a strip of Enervon-C (4 tablets, Rp5.300 for members); someone buys two
+    // Indomie (Rp7.000) and brings one back (−Rp3.500) the same day.
+    ok(
+        db,
+        &[
+            "sale",
+            "--member",
+            "A0001",
+            "--pay",
+            "cash:5300",
+            "8998549000457",
+        ],
+    );
+    let mie = sale_no(&ok(db, &["sale", "--pay", "cash:7000", "8991234567891*2"]));
+    ok(db, &["return", &mie, "8991234567891*1"]);
+    let d = json(db, &["report", "dashboard"]);
+    let at = |v: &serde_json::Value| dec(v);
+    assert_eq!(at(&d["net_sales"]), Decimal::from(8800), "{d}");
+    assert_eq!(at(&d["returns"]), Decimal::from(3500));
+    assert_eq!(at(&d["member_sales"]), Decimal::from(5300));
+    assert_eq!(at(&d["non_member_sales"]), Decimal::from(3500));
+    assert_eq!(at(&d["member_share_percent"]), "60.23".parse().unwrap());
+    let daily = d["daily"].as_array().unwrap();
+    let row = |unit: &str| daily.iter().find(|x| x["business_unit"] == unit).unwrap();
+    let sembako = row("sembako");
+    assert_eq!(
+        [
+            &sembako["gross"],
+            &sembako["returns"],
+            &sembako["non_members"],
+            &sembako["net"]
+        ]
+        .map(at),
+        [7000, 3500, 3500, 3500].map(Decimal::from)
+    );
+    assert_eq!(at(&row("apotek")["members"]), Decimal::from(5300));
+    let shares = d["member_share_daily"].as_array().unwrap();
+    assert_eq!(shares.len(), 1);
+    assert_eq!(
+        at(&shares[0]["member_share_percent"]),
+        "60.23".parse().unwrap()
+    );
+    let top = d["top_items"].as_array().unwrap();
+    assert_eq!(top[0]["sku"], "ENV-C");
+    assert_eq!(top[0]["quantity"], "1 strip (4 tablet)");
+    assert_eq!(top[0]["sold_unit"], "strip");
+    assert_eq!(at(&top[0]["sold_qty"]), Decimal::ONE);
+    assert_eq!(at(&top[0]["base_qty"]), Decimal::from(4));
+    assert_eq!(top[0]["base_unit"], "tablet");
+    assert_eq!(top[1]["sku"], "IDM-GRG");
+    assert_eq!(top[1]["quantity"], "1 pcs");
+    assert_eq!(at(&top[1]["amount"]), Decimal::from(3500));
+    // The text shows the same figures.
+    let text = ok(db, &["report", "dashboard"]);
+    for want in ["1 strip (4 tablet)", "Rp8.800", "60.23%", "Rp3.500"] {
+        assert!(text.contains(want), "{want} in\n{text}");
+    }
+}
+
+#[test]
 fn chart_import_export_statements_savings_and_shu() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");

@@ -144,6 +144,11 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
             }),
         ),
         (
+            "x_report (of another's shift)",
+            supervise.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.x_report(a, "cli", Lang::En).map(drop)),
+        ),
+        (
             "cash_move in",
             sell.clone(),
             Box::new(|s: &mut Shop, a: &Actor, _: &str| {
@@ -191,7 +196,7 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
             sell.clone(),
             Box::new(|s: &mut Shop, a: &Actor, _: &str| {
                 let id = s.current_shift("cli")?.map(|r| r.id).unwrap_or(1);
-                let report = s.shift_report(id, Lang::En)?;
+                let report = s.shift_report(&Actor::back_office(), id, Lang::En)?;
                 s.enqueue_report(a, "cli", "sim", &report).map(drop)
             }),
         ),

@@ -331,10 +331,15 @@ pub enum ReportCmd {
     /// Stock, expiry, SIPNAP and the narcotics register.
     #[command(flatten)]
     Stock(super::stock::ReportCmd),
-    /// X report (interim) of the open shift of a till.
+    /// X report (interim) of the open shift of a till: for a supervisor, not for the shift's
+    /// own cashier before the count (the back office without --user).
     X {
         #[arg(long, default_value = "cli")]
         till: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
     },
     /// Z report of a closed shift (default: the last one closed on the till).
     Z {
@@ -430,10 +435,14 @@ pub enum ShiftMoreCmd {
         #[command(flatten)]
         who: Who,
     },
-    /// The X report of the open shift.
+    /// The X report of the open shift (as `report x`).
     X {
         #[arg(long, default_value = "cli")]
         till: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
     },
 }
 

@@ -84,6 +84,12 @@ pub enum PrintCmd {
         till: String,
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
+        /// Who prints (default: the back office); an open shift's X report is for a
+        /// supervisor who is not its cashier.
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
     },
     /// Jobs in the print queue and their state.
     Queue {
@@ -156,8 +162,11 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
             shift,
             till,
             printer,
+            user,
+            pin,
         }) => {
             let mut shop = open(db)?;
+            let actor = actor_from(&mut shop, user, pin)?;
             let shift_id = match shift {
                 Some(id) => id,
                 None => {
@@ -172,7 +181,7 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
                 }
             };
             let printer = printer_or_default(&shop, &till, printer)?;
-            let report = shop.shift_report(shift_id, shop.settings()?.lang)?;
+            let report = shop.shift_report(&actor, shift_id, shop.settings()?.lang)?;
             let (id, en) = match report.kind {
                 kasir_receipts::ShiftReportKind::Z => ("laporan Z", "Z report"),
                 kasir_receipts::ShiftReportKind::X => (
@@ -180,12 +189,7 @@ pub(super) fn run_print(cmd: HardwareCmd, db: &Path, lang: Lang, json: bool) -> 
                     "X report (shift still open)",
                 ),
             };
-            let job = shop.enqueue_report(
-                &crate::domain::user::Actor::back_office(),
-                &till,
-                &printer,
-                &report,
-            )?;
+            let job = shop.enqueue_report(&actor, &till, &printer, &report)?;
             send_now(&mut shop, job, lang, json, id, en)
         }
         HardwareCmd::Print(PrintCmd::Queue { limit }) => {

@@ -18,11 +18,12 @@ pub(super) fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> R
     if let ReportCmd::Stock(cmd) = cmd {
         return super::stock::run_report(db, json, lang, cmd);
     }
-    let shop = open(db)?;
+    let mut shop = open(db)?;
     match cmd {
         ReportCmd::Stock(_) => {}
-        ReportCmd::X { till } => {
-            let (report, text) = shop.x_report(&till, lang)?;
+        ReportCmd::X { till, user, pin } => {
+            let actor = super::actor_from(&mut shop, user, pin)?;
+            let (report, text) = shop.x_report(&actor, &till, lang)?;
             done(json, lang, json!({"report": report, "text": text}), &text);
         }
         ReportCmd::Z { till, shift } => {
@@ -133,23 +134,79 @@ pub(super) fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> R
             if json {
                 print_json(serde_json::to_value(&d).unwrap_or_default());
             } else {
+                // Net of returns; a return counts on the day it is taken back.
+                println!(
+                    "{} {} – {} ({})",
+                    lang.pick("Dasbor", "Dashboard"),
+                    d.from,
+                    d.to,
+                    lang.pick(
+                        "bersih setelah retur, retur pada tanggal retur",
+                        "net of returns, returns on their own date"
+                    )
+                );
+                println!(
+                    "{:<10} {:<8} {:>14} {:>14} {:>14} {:>14} {:>14}",
+                    lang.pick("Tanggal", "Date"),
+                    lang.pick("Unit", "Unit"),
+                    lang.pick("Penjualan", "Sales"),
+                    lang.pick("Anggota", "Members"),
+                    lang.pick("Non-anggota", "Others"),
+                    lang.pick("Retur", "Returns"),
+                    lang.pick("Bersih", "Net")
+                );
                 for x in &d.daily {
                     println!(
-                        "{} {:<8} {:>14} {:>14} {:>12}",
+                        "{:<10} {:<8} {:>14} {:>14} {:>14} {:>14} {:>14}",
                         x.date,
                         x.business_unit,
+                        rp(x.gross),
                         rp(x.members),
                         rp(x.non_members),
-                        rp(-x.returns)
+                        rp(-x.returns),
+                        rp(x.net)
                     );
                 }
                 println!(
-                    "{}: {}%",
+                    "{}: {} ({} {})",
+                    lang.pick("Penjualan bersih", "Net sales"),
+                    rp(d.net_sales),
+                    lang.pick("retur", "returns"),
+                    rp(d.returns)
+                );
+                for (u, v) in &d.per_unit {
+                    println!(
+                        "{} {u}: {}",
+                        lang.pick("Penjualan bersih", "Net sales"),
+                        rp(*v)
+                    );
+                }
+                println!(
+                    "{}: {} · {}: {} · {}: {}%",
+                    lang.pick("Anggota", "Members"),
+                    rp(d.member_sales),
+                    lang.pick("Non-anggota", "Others"),
+                    rp(d.non_member_sales),
                     lang.pick("Porsi anggota", "Member share"),
                     d.member_share_percent
                 );
+                for s in &d.member_share_daily {
+                    println!(
+                        "  {} {}: {}%",
+                        s.date,
+                        lang.pick("porsi anggota", "member share"),
+                        s.member_share_percent
+                    );
+                }
+                println!("{}", lang.pick("Barang terlaris", "Best sellers"));
                 for t in &d.top_items {
-                    println!("{:<12} {:<40} {:>14}", t.sku, t.name, rp(t.amount));
+                    println!(
+                        "{:<12} {:<40} {:>22} {:>14}",
+                        t.sku,
+                        t.name,
+                        t.quantity,
+                        rp(t.amount)
+                    );
                 }
                 println!(
                     "{}: {} ({})",

@@ -100,8 +100,9 @@ fn run_shift_more(cmd: ShiftMoreCmd, db: &Path, lang: Lang, json: bool) -> Resul
             lang,
             json,
         )?,
-        ShiftMoreCmd::X { till } => {
-            let (report, text) = shop.x_report(&till, lang)?;
+        ShiftMoreCmd::X { till, user, pin } => {
+            let actor = actor_from(&mut shop, user, pin)?;
+            let (report, text) = shop.x_report(&actor, &till, lang)?;
             done(json, lang, json!({"report": report, "text": text}), &text);
         }
     }

@@ -66,6 +66,34 @@ pub(crate) fn supervisor<'a>(
     }
 }
 
+/// Whether `actor` may see the expected cash of the open `shift` before its count is
+/// recorded: a supervisor (apoteker, bendahara, admin, the back office at the CLI) who is not
+/// the shift's own cashier. The one who opened the shift counts its drawer blind, whatever
+/// the role, so it is hidden from them; a cashier never sees it. The X report on screen, in
+/// the CLI and on paper all come from [`Shop::x_report`], which keeps this rule.
+pub fn may_see_expected_cash(actor: &Actor, shift: &ShiftRow) -> bool {
+    let own = actor.user_id.is_some() && actor.user_id == shift.user_id;
+    actor.role.may(Permission::Supervise) && !own
+}
+
+/// Refuse `actor` the X report (the expected cash) of the open `shift` unless
+/// [`may_see_expected_cash`]: a role that may not supervise is not allowed; the shift's own
+/// cashier is told to count first.
+pub(crate) fn check_x_report(actor: &Actor, shift: &ShiftRow) -> Result<()> {
+    super::auth::require(
+        actor,
+        Permission::Supervise,
+        crate::domain::user::Act::ViewXReport,
+    )?;
+    if !may_see_expected_cash(actor, shift) {
+        return Err(KasirError::invalid(
+            "Laporan X menampilkan kas seharusnya: tidak untuk kasir yang akan menghitung laci shift ini. Tutup shift dengan hitung buta; laporan Z menampilkan semuanya",
+            "The X report shows the expected cash: not for the cashier who will count this shift's drawer. Close the shift with a blind count; the Z report shows everything",
+        ));
+    }
+    Ok(())
+}
+
 fn positive(amount: Decimal) -> Result<()> {
     if amount <= Decimal::ZERO || amount.normalize().scale() > 2 {
         return Err(KasirError::invalid(
@@ -175,9 +203,13 @@ impl Shop {
         })
     }
 
-    /// The X report (interim) of the open shift on `till`, and its text.
-    pub fn x_report(&self, till: &str, lang: Lang) -> Result<(ShiftReport, String)> {
+    /// The X report (interim) of the open shift on `till`, and its text, for `actor`. It shows
+    /// the expected cash, so only one who may see it gets it ([`may_see_expected_cash`]): a
+    /// supervisor who is not the shift's own cashier. The one who will count the drawer
+    /// blind is refused until the count is recorded (then the Z report shows everything).
+    pub fn x_report(&self, actor: &Actor, till: &str, lang: Lang) -> Result<(ShiftReport, String)> {
         let shift = self.require_shift(till)?;
+        check_x_report(actor, &shift)?;
         let r = self.report_of(&self.shift_summary(&shift)?, None, lang)?;
         let text = kasir_receipts::shift_report_text(&r, self.paper()?, lang.receipts());
         Ok((r, text))

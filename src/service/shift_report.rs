@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use kasir_receipts::{ReportRow, ShiftReport, ShiftReportKind};
 use rust_decimal::Decimal;
 
+use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::service::Shop;
@@ -13,14 +14,19 @@ use crate::store::shifts;
 
 impl Shop {
     /// The shift report of a shift from what is stored: Z once the shift is closed, X while
-    /// it is open. (Counted cash at close is not part of it yet.)
-    pub fn shift_report(&self, shift_id: i64, lang: Lang) -> Result<ShiftReport> {
+    /// it is open. (Counted cash at close is not part of it yet.) An X report shows the
+    /// expected cash, so `actor` gets it only under the X report's rule
+    /// ([`crate::service::shift_close::may_see_expected_cash`]).
+    pub fn shift_report(&self, actor: &Actor, shift_id: i64, lang: Lang) -> Result<ShiftReport> {
         let shift = shifts::by_id(self.store.conn(), shift_id)?.ok_or_else(|| {
             KasirError::invalid(
                 format!("Shift {shift_id} tidak ada"),
                 format!("No shift {shift_id}"),
             )
         })?;
+        if shift.status != "closed" {
+            crate::service::shift_close::check_x_report(actor, &shift)?;
+        }
         let totals = q::shift_totals(self.store.conn(), shift_id)?;
         let s = self.settings()?;
         let parse = |v: &str| NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S").ok();
@@ -43,11 +49,7 @@ impl Shop {
         if s.pkp || !totals.ppn.is_zero() {
             rows.push(row("report.ppn", totals.ppn, false));
         }
-        let mut cash = Decimal::ZERO;
         for (kind, amount) in &totals.tenders {
-            if kind == "cash" {
-                cash = *amount;
-            }
             rows.push(ReportRow {
                 label: crate::service::receipt::tender_label(kind, lang).to_string(),
                 amount: *amount,
@@ -55,9 +57,11 @@ impl Shop {
             });
         }
         rows.push(row("till.change", -totals.change, false));
+        // The drawer's expected cash as the X report and the close compute it (refunds,
+        // petty cash, goods paid and kasbon repaid included).
         rows.push(row(
             "report.cash_expected",
-            shift.opening_float + cash - totals.change,
+            self.shift_summary(&shift)?.expected_cash,
             true,
         ));
         let closed = shift.status == "closed";

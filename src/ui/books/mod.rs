@@ -28,6 +28,7 @@ use crate::domain::cash::DENOMINATIONS;
 use crate::domain::user::{Actor, Permission};
 use crate::error::KasirError;
 use crate::i18n::{t, Lang};
+use crate::service::shift_close::may_see_expected_cash;
 use dashboard::dash_ui;
 use ledger::ledger_ui;
 use members::member_ui;
@@ -324,10 +325,15 @@ pub fn books_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>)
     if let Some(i) = &s.info {
         ui.colored_label(GOOD, i.as_str());
     }
+    let x_report = actor
+        .as_ref()
+        .zip(app.shift.as_ref())
+        .is_some_and(|(a, shift)| may_see_expected_cash(a, shift));
     let ctx = Ctx {
         lang,
         actor: actor.as_ref(),
         has_shift,
+        x_report,
         users,
     };
     egui::ScrollArea::vertical()
@@ -348,6 +354,8 @@ struct Ctx<'a> {
     lang: Lang,
     actor: Option<&'a Actor>,
     has_shift: bool,
+    /// The service's rule: the X report (expected cash) is not for the one who counts.
+    x_report: bool,
     users: &'a [crate::service::screen::UserRow],
 }
 
