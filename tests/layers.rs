@@ -34,7 +34,7 @@ fn store_uses_under(dir: &str) -> Vec<String> {
             let code = line.trim();
             let names_store = code.contains("crate::store")
                 || code.contains("super::store")
-                || code.contains("shop.store")
+                || names_field(code, "shop.store")
                 || code.contains("s.store.");
             if names_store {
                 let rel = file
@@ -45,6 +45,16 @@ fn store_uses_under(dir: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// Whether `code` names `path` as a whole name (`shop.store`, not `shop.stored_setting`).
+fn names_field(code: &str, path: &str) -> bool {
+    code.match_indices(path).any(|(i, _)| {
+        !code[i + path.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 #[test]
@@ -115,7 +125,9 @@ fn setting_key_literals_under(dir: &str) -> Vec<String> {
                 if k.ends_with('.') {
                     line.contains(&format!("\"{k}{{"))
                 } else {
-                    line.contains(&format!("\"{k}\""))
+                    let quoted = format!("\"{k}\"");
+                    line.match_indices(&quoted)
+                        .any(|(i, _)| !translation_key(&line[..i]))
                 }
             });
             if spelled {
@@ -124,6 +136,22 @@ fn setting_key_literals_under(dir: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// Whether the literal after `before` is the key of a translation, `t(lang, "…")`: the
+/// table's keys (`scale.tare`) may be spelled like a setting's.
+fn translation_key(before: &str) -> bool {
+    let Some(head) = before.trim_end().strip_suffix(',') else {
+        return false;
+    };
+    head.rfind("t(").is_some_and(|i| {
+        let starts_name = i == 0
+            || !head[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        starts_name && !head[i + 2..].contains(['(', ')', '"', ','])
+    })
 }
 
 #[test]
@@ -143,4 +171,75 @@ fn setting_keys_are_spelled_only_in_the_registry() {
         "name settings with service::settings::Key / TillKey, not strings:\n{}",
         found.join("\n")
     );
+}
+
+/// The lines of the files under `dir` that run SQL themselves: a statement prepared,
+/// executed or queried on a connection, a connection or backup opened by hand, or an SQL
+/// statement spelled as a string literal. Only `src/store` may; `skip` names it.
+fn sql_lines_under(dir: &str, skip: Option<&str>) -> Vec<String> {
+    const CALLS: [&str; 9] = [
+        ".prepare(",
+        ".prepare_cached(",
+        ".execute(",
+        ".execute_batch(",
+        "query_row(",
+        "query_map(",
+        "Connection::open",
+        "rusqlite::backup",
+        "pragma_update(",
+    ];
+    const STATEMENTS: [&str; 7] = [
+        "SELECT ", "INSERT ", "UPDATE ", "DELETE ", "PRAGMA ", "CREATE ", "WITH ",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut found = Vec::new();
+    for file in rust_files(&root) {
+        let rel = file
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        if skip.is_some_and(|s| rel.starts_with(s)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("source file");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim();
+            let runs = CALLS.iter().any(|c| code.contains(c));
+            let spells = STATEMENTS
+                .iter()
+                .any(|s| code.contains(&format!("\"{s}")) || code.starts_with(s));
+            if runs || spells {
+                found.push(format!("{rel}:{}: {code}", n + 1));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_sql_outside_the_store() {
+    let found = sql_lines_under("src", Some("src/store/"));
+    assert!(
+        found.is_empty(),
+        "only src/store runs SQL; give the query a store function:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_sql_scan_finds_the_stores_sql() {
+    // The scanner can fail too: the store is full of statements it must see.
+    let found = sql_lines_under("src/store", None);
+    for (what, needle) in [
+        ("a prepared statement", ".prepare"),
+        ("a SELECT literal", "\"SELECT "),
+        ("an INSERT literal", "INSERT "),
+        ("a PRAGMA", "PRAGMA "),
+    ] {
+        assert!(
+            found.iter().any(|l| l.contains(needle)),
+            "the scan found no {what} in src/store"
+        );
+    }
 }

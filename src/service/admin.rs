@@ -43,19 +43,7 @@ impl Shop {
         private_file(&partial)?;
         let _crash = crate::store::crash::use_case("backup");
         let result = (|| -> Result<()> {
-            {
-                let mut dst = rusqlite::Connection::open(&partial)?;
-                {
-                    let b = rusqlite::backup::Backup::new(self.store.conn(), &mut dst)?;
-                    b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
-                }
-                crate::store::crash::point("backup.after_copy");
-                // The copy must open as a whole shop, or it is no backup.
-                let ok: String = dst.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-                if ok != "ok" {
-                    return Err(KasirError::DbCorrupt(ok));
-                }
-            }
+            self.store.copy_to(&partial)?;
             // The sync and the rename raise `backup.after_sync` / `backup.after_rename`.
             crate::atomic_file::put_in_place(&partial, file)
         })();

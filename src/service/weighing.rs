@@ -351,13 +351,7 @@ mod tests {
     fn a_price_above_het_is_refused() {
         let shop = demo();
         // The government lowered the HET of medium rice below the shop's price.
-        shop.store
-            .conn()
-            .execute(
-                "UPDATE products SET het = 1250000 WHERE sku = 'BRS-CRM'",
-                [],
-            )
-            .unwrap();
+        crate::store::catalog::set_het(shop.store.conn(), "BRS-CRM", dec!(12500)).unwrap();
         for code in [
             make_label(W, 101, 1000).unwrap(),
             make_label(P, 101, 13_000).unwrap(),

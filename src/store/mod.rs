@@ -319,6 +319,23 @@ impl Store {
         Ok(out)
     }
 
+    /// Copy the whole file into a new SQLite file `dst` with SQLite's online backup (other
+    /// connections may keep writing meanwhile), then check the copy opens as a whole shop:
+    /// a copy that does not is no backup. Syncing and naming the copy is the caller's.
+    pub fn copy_to(&self, dst: &Path) -> Result<()> {
+        let mut out = Connection::open(dst)?;
+        {
+            let b = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            b.run_to_completion(256, Duration::from_millis(5), None)?;
+        }
+        crash::point("backup.after_copy");
+        let ok: String = out.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if ok != "ok" {
+            return Err(KasirError::DbCorrupt(ok));
+        }
+        Ok(())
+    }
+
     /// SQLite's own integrity check; `Ok(())` when it says "ok".
     pub fn integrity_check(&self) -> Result<()> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
