@@ -6,10 +6,14 @@ use rust_decimal::Decimal;
 
 use super::{day, new_uuid, stamp, Shop};
 use crate::domain::barcode::parse_entry;
-use crate::domain::cart::{Cart, CartLine, ItemRef, PayError, Tender, TenderKind};
+use chrono::NaiveDate;
+
+use crate::domain::cart::{Cart, CartLine, ItemRef, PayError, Settlement, Tender, TenderKind};
+use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{AllowSen, Amount};
 use crate::domain::pharmacy::PharmacyMode;
 use crate::domain::stock::{fefo_plan, issue_cost};
+use crate::domain::tax::TaxRule;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::members;
@@ -138,8 +142,6 @@ impl Shop {
             let oversold = super::oversell::stock_short(tx, cart)?;
             let settings = self.settings()?;
             let settlement = cart.settle_with(tenders, settings.rounding_step, over_limit_ok)?;
-            let totals = cart.totals(settings.tax());
-            let shares = cart.ppn_shares(settings.tax());
             let now = self.now();
             let today = now.date();
             let unit = match self.till_unit(till)? {
@@ -171,31 +173,53 @@ impl Shop {
             let number = format!("{}-{}-{:04}", till, today.format("%Y%m%d"), seq);
             let at = stamp(now);
             let uuid = new_uuid();
-            let sale_id = q::insert(
-                tx,
-                &NewSale {
-                    uuid: &uuid,
-                    number: &number,
-                    till,
-                    shift_id: Some(shift.id),
-                    business_unit: unit.as_str(),
-                    business_date: &date,
-                    created_at: &at,
-                    user_id: actor.user_id,
-                    cashier: &actor.name,
-                    member_id: cart.member.as_ref().map(|m| m.id),
-                    gross: totals.gross,
-                    discount: totals.discount,
-                    total: settlement.total,
-                    rounding: settlement.rounding,
-                    payable: settlement.payable,
-                    ppn: totals.ppn,
-                    change: settlement.change,
-                },
-            )?;
-            crate::store::crash::point("sale.after_header");
+            let head = SaleHead {
+                uuid: &uuid,
+                number: &number,
+                till,
+                shift_id: shift.id,
+                unit,
+                date: today,
+                at: &at,
+                actor,
+            };
+            let mut lines = Vec::with_capacity(cart.lines.len());
+            let sale_id = write_sale(tx, &head, cart, settings.tax(), &settlement, |line, new| {
+                lines.push(q::SaleLineRecord {
+                    line_no: new.line_no,
+                    sku: line.item.sku.clone(),
+                    name: new.name.to_string(),
+                    unit: new.unit.to_string(),
+                    qty: stored_qty(new.qty)?,
+                    base_qty: stored_qty(new.base_qty)?,
+                    unit_price: stored(new.unit_price)?,
+                    tier: new.tier.to_string(),
+                    discount: stored(new.discount)?,
+                    amount: stored(new.amount)?,
+                    ppn: stored(new.ppn)?,
+                    cost: stored(new.cost)?,
+                    business_unit: new.business_unit.to_string(),
+                    tax_class: new.tax_class.to_string(),
+                    weighed: line.item.weighed,
+                });
+                Ok(())
+            })?;
             // The sale as stored, built from what is in hand rather than read back.
-            let mut record = SaleRecord {
+            let totals = cart.totals(settings.tax());
+            let mut tenders = Vec::with_capacity(settlement.tenders.len());
+            for t in &settlement.tenders {
+                tenders.push(q::TenderRecord {
+                    kind: t.kind.as_str().to_string(),
+                    amount: stored(t.amount)?,
+                    reference: t.reference.clone(),
+                });
+                if t.kind == TenderKind::Kasbon {
+                    if let Some(m) = &cart.member {
+                        members::add_kasbon(tx, m.id, t.amount)?;
+                    }
+                }
+            }
+            let record = SaleRecord {
                 id: sale_id,
                 uuid,
                 number: number.clone(),
@@ -214,69 +238,10 @@ impl Shop {
                 ppn: stored(totals.ppn)?,
                 change: stored(settlement.change)?,
                 status: "completed".to_string(),
-                lines: Vec::with_capacity(cart.lines.len()),
-                tenders: Vec::with_capacity(settlement.tenders.len()),
+                lines,
+                tenders,
             };
-            for (i, line) in cart.lines.iter().enumerate() {
-                let cost = take_stock(tx, line, today, &at, actor.user_id, sale_id)?;
-                let new = NewLine {
-                    line_no: i as i64 + 1,
-                    product_id: line.item.product_id,
-                    unit_id: line.item.unit_id,
-                    name: &line.item.name,
-                    unit: &line.item.unit,
-                    qty: line.qty,
-                    base_qty: line.base_qty(),
-                    unit_price: line.unit_price,
-                    tier: line.tier.as_str(),
-                    discount: line.discount,
-                    amount: line.amount(),
-                    tax_class: line.item.tax_class.as_str(),
-                    ppn: shares.lines()[i],
-                    cost,
-                    business_unit: line.item.business_unit.as_str(),
-                };
-                q::insert_line(tx, sale_id, &new)?;
-                record.lines.push(q::SaleLineRecord {
-                    line_no: new.line_no,
-                    sku: line.item.sku.clone(),
-                    name: new.name.to_string(),
-                    unit: new.unit.to_string(),
-                    qty: stored_qty(new.qty)?,
-                    base_qty: stored_qty(new.base_qty)?,
-                    unit_price: stored(new.unit_price)?,
-                    tier: new.tier.to_string(),
-                    discount: stored(new.discount)?,
-                    amount: stored(new.amount)?,
-                    ppn: stored(new.ppn)?,
-                    cost: stored(new.cost)?,
-                    business_unit: new.business_unit.to_string(),
-                    tax_class: new.tax_class.to_string(),
-                    weighed: line.item.weighed,
-                });
-            }
-            crate::store::crash::point("sale.after_lines");
             super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
-            for (k, t) in settlement.tenders.iter().enumerate() {
-                q::insert_tender(
-                    tx,
-                    sale_id,
-                    k as i64 + 1,
-                    t.kind.as_str(),
-                    t.amount,
-                    t.reference.as_deref(),
-                )?;
-                record.tenders.push(q::TenderRecord {
-                    kind: t.kind.as_str().to_string(),
-                    amount: stored(t.amount)?,
-                    reference: t.reference.clone(),
-                });
-                if t.kind == TenderKind::Kasbon {
-                    if let Some(m) = &cart.member {
-                        members::add_kasbon(tx, m.id, t.amount)?;
-                    }
-                }
-            }
             crate::store::crash::point("sale.after_tenders");
             crate::store::till::clear_draft(tx, till)?;
             self.store_printed_receipt(tx, &record)?;
@@ -344,6 +309,91 @@ impl Shop {
     pub fn sales_on(&self, date: chrono::NaiveDate) -> Result<Vec<SaleRecord>> {
         q::by_date(self.store.conn(), &day(date))
     }
+}
+
+/// Who, where and when of a sale, besides what its cart says.
+pub(super) struct SaleHead<'a> {
+    pub uuid: &'a str,
+    pub number: &'a str,
+    pub till: &'a str,
+    pub shift_id: i64,
+    pub unit: BusinessUnit,
+    pub date: NaiveDate,
+    pub at: &'a str,
+    pub actor: &'a Actor,
+}
+
+/// The one writer of a sale's rows, for checkout and for generated days alike: the header
+/// from the cart's totals and its settlement, each line with the stock it takes (first
+/// expiry first, at moving-average cost, [`take_stock`]) and its share of PPN, then the
+/// tenders. `line_written` is handed each line as stored. Returns the sale's id.
+pub(super) fn write_sale(
+    tx: &Transaction,
+    head: &SaleHead,
+    cart: &Cart,
+    tax: TaxRule,
+    settlement: &Settlement,
+    mut line_written: impl FnMut(&CartLine, &NewLine) -> Result<()>,
+) -> Result<i64> {
+    let totals = cart.totals(tax);
+    let sale_id = q::insert(
+        tx,
+        &NewSale {
+            uuid: head.uuid,
+            number: head.number,
+            till: head.till,
+            shift_id: Some(head.shift_id),
+            business_unit: head.unit.as_str(),
+            business_date: &day(head.date),
+            created_at: head.at,
+            user_id: head.actor.user_id,
+            cashier: &head.actor.name,
+            member_id: cart.member.as_ref().map(|m| m.id),
+            gross: totals.gross,
+            discount: totals.discount,
+            total: settlement.total,
+            rounding: settlement.rounding,
+            payable: settlement.payable,
+            ppn: totals.ppn,
+            change: settlement.change,
+        },
+    )?;
+    crate::store::crash::point("sale.after_header");
+    let shares = cart.ppn_shares(tax);
+    for (i, line) in cart.lines.iter().enumerate() {
+        let cost = take_stock(tx, line, head.date, head.at, head.actor.user_id, sale_id)?;
+        let new = NewLine {
+            line_no: i as i64 + 1,
+            product_id: line.item.product_id,
+            unit_id: line.item.unit_id,
+            name: &line.item.name,
+            unit: &line.item.unit,
+            qty: line.qty,
+            base_qty: line.base_qty(),
+            unit_price: line.unit_price,
+            tier: line.tier.as_str(),
+            discount: line.discount,
+            amount: line.amount(),
+            tax_class: line.item.tax_class.as_str(),
+            ppn: shares.lines()[i],
+            cost,
+            business_unit: line.item.business_unit.as_str(),
+        };
+        q::insert_line(tx, sale_id, &new)?;
+        line_written(line, &new)?;
+    }
+    crate::store::crash::point("sale.after_lines");
+    for (k, t) in settlement.tenders.iter().enumerate() {
+        q::insert_tender(
+            tx,
+            sale_id,
+            k as i64 + 1,
+            t.kind.as_str(),
+            t.amount,
+            t.reference.as_deref(),
+        )?;
+    }
+    Ok(sale_id)
 }
 
 /// An amount as it reads back from the store (whole minor units, normalised).

@@ -7,14 +7,12 @@ use rust_decimal::Decimal;
 use super::{Rng, GENERATED_TILL, SALE_BATCH};
 use crate::domain::cart::{Cart, CartMember, ItemRef, Tender, TenderKind};
 use crate::domain::catalog::BusinessUnit;
-use crate::domain::stock::issue_cost;
 use crate::domain::user::Actor;
 use crate::error::Result;
+use crate::service::checkout::{write_sale, SaleHead};
 use crate::service::{day, new_uuid, stamp, Shop};
-use crate::store::sales::{self as sq, NewLine, NewSale};
 use crate::store::shift_close::{self, NewShiftClose};
 use crate::store::shifts::{self, NewShift};
-use crate::store::stock::{self, MoveKind, NewMove};
 
 impl Shop {
     /// One business day on the generated till: a shift, `n` sales, the shift closed with the
@@ -108,82 +106,22 @@ impl Shop {
                     let seq = k + j + 1;
                     let offset = span * seq as i64 / (n as i64 + 1);
                     let at = stamp(open_at + Duration::seconds(offset));
-                    let totals = cart.totals(tax);
-                    let sale_id = sq::insert(
-                        tx,
-                        &NewSale {
-                            uuid: &new_uuid(),
-                            number: &format!("{GENERATED_TILL}-{yyyymmdd}-{seq:04}"),
-                            till: GENERATED_TILL,
-                            shift_id: Some(shift_id),
-                            business_unit: BusinessUnit::Sembako.as_str(),
-                            business_date: &date_s,
-                            created_at: &at,
-                            user_id: actor.user_id,
-                            cashier: &actor.name,
-                            member_id: cart.member.as_ref().map(|m| m.id),
-                            gross: totals.gross,
-                            discount: totals.discount,
-                            total: settlement.total,
-                            rounding: settlement.rounding,
-                            payable: settlement.payable,
-                            ppn: totals.ppn,
-                            change: settlement.change,
-                        },
-                    )?;
-                    let shares = cart.ppn_shares(tax);
-                    for (i, line) in cart.lines.iter().enumerate() {
-                        let base = line.base_qty();
-                        let pid = line.item.product_id;
-                        let (on_hand, value, last_cost) = stock::position(tx, pid)?;
-                        let cost = issue_cost(base, on_hand, value, last_cost);
-                        stock::record(
-                            tx,
-                            &NewMove {
-                                product_id: pid,
-                                batch_id: None,
-                                kind: MoveKind::Sale,
-                                qty: -base,
-                                value: -cost,
-                                at: &at,
-                                user_id: actor.user_id,
-                                ref_type: Some("sale"),
-                                ref_id: Some(sale_id),
-                                note: None,
-                            },
-                        )?;
-                        sq::insert_line(
-                            tx,
-                            sale_id,
-                            &NewLine {
-                                line_no: i as i64 + 1,
-                                product_id: pid,
-                                unit_id: line.item.unit_id,
-                                name: &line.item.name,
-                                unit: &line.item.unit,
-                                qty: line.qty,
-                                base_qty: base,
-                                unit_price: line.unit_price,
-                                tier: line.tier.as_str(),
-                                discount: line.discount,
-                                amount: line.amount(),
-                                tax_class: line.item.tax_class.as_str(),
-                                ppn: shares.lines()[i],
-                                cost,
-                                business_unit: line.item.business_unit.as_str(),
-                            },
-                        )?;
+                    let number = format!("{GENERATED_TILL}-{yyyymmdd}-{seq:04}");
+                    let head = SaleHead {
+                        uuid: &new_uuid(),
+                        number: &number,
+                        till: GENERATED_TILL,
+                        shift_id,
+                        unit: BusinessUnit::Sembako,
+                        date,
+                        at: &at,
+                        actor,
+                    };
+                    write_sale(tx, &head, cart, tax, settlement, |_, _| {
                         lines_n += 1;
-                    }
-                    for (k, t) in settlement.tenders.iter().enumerate() {
-                        sq::insert_tender(
-                            tx,
-                            sale_id,
-                            k as i64 + 1,
-                            t.kind.as_str(),
-                            t.amount,
-                            t.reference.as_deref(),
-                        )?;
+                        Ok(())
+                    })?;
+                    for t in &settlement.tenders {
                         if t.kind == TenderKind::Cash {
                             cash += t.amount;
                         }
