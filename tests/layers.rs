@@ -1,6 +1,8 @@
 //! The layers hold: the command line and the till speak only to `service` and `domain`
 //! values, never to the store. A file under `src/cli` or `src/ui` that imports or names `crate::store`,
 //! or reaches through a shop to its store (`shop.store`), fails here with the line.
+//! Only `src/store` runs SQL; setting keys are spelled only in the registry; every test
+//! ARCHITECTURE.md's invariant table names exists.
 
 use std::path::{Path, PathBuf};
 
@@ -242,4 +244,69 @@ fn the_sql_scan_finds_the_stores_sql() {
             "the scan found no {what} in src/store"
         );
     }
+}
+
+/// The rows of ARCHITECTURE.md's table of invariants and the tests that pin them: each row's
+/// invariant and its cell of tests, e.g. `` `tests/two_tills.rs`: `two_processes_…` ``.
+fn invariant_table() -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md");
+    let text = std::fs::read_to_string(path).expect("ARCHITECTURE.md");
+    let section = text
+        .split("\n## ")
+        .find(|s| s.starts_with("Invariants and the tests that pin them"))
+        .expect("ARCHITECTURE.md has a section \"Invariants and the tests that pin them\"");
+    section
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .skip(2) // the head and its rule
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            assert_eq!(cells.len(), 2, "a row is | invariant | tests |: {l}");
+            (cells[0].to_string(), cells[1].to_string())
+        })
+        .collect()
+}
+
+/// Whether the file (relative to the crate) defines a function `name`.
+fn defines_fn(file: &str, name: &str) -> bool {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    std::fs::read_to_string(path).is_ok_and(|t| t.contains(&format!("fn {name}(")))
+}
+
+#[test]
+fn every_invariant_names_tests_that_exist() {
+    let rows = invariant_table();
+    assert!(
+        rows.len() >= 20,
+        "the invariant table has {} rows",
+        rows.len()
+    );
+    let mut wrong = Vec::new();
+    for (invariant, tests) in &rows {
+        let mut file: Option<&str> = None;
+        let mut named = 0;
+        for token in tests.split('`').skip(1).step_by(2) {
+            if token.ends_with(".rs") {
+                if !Path::new(env!("CARGO_MANIFEST_DIR")).join(token).is_file() {
+                    wrong.push(format!("{invariant}: no file {token}"));
+                }
+                file = Some(token);
+            } else {
+                named += 1;
+                match file {
+                    Some(f) if defines_fn(f, token) => {}
+                    Some(f) => wrong.push(format!("{invariant}: no test {token} in {f}")),
+                    None => wrong.push(format!("{invariant}: {token} has no file before it")),
+                }
+            }
+        }
+        if named == 0 {
+            wrong.push(format!("{invariant}: names no test"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "ARCHITECTURE.md's invariant table:\n{}",
+        wrong.join("\n")
+    );
 }
