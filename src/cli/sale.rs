@@ -10,6 +10,7 @@ use crate::domain::money::format_rupiah;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
 use crate::service::checkout::parse_tender;
+use crate::service::{SaleRecord, Shop};
 
 pub(super) fn run_sale(args: SaleArgs, db: &Path, lang: Lang, json: bool) -> Result<()> {
     let SaleArgs {
@@ -67,21 +68,29 @@ pub(super) fn run_sale(args: SaleArgs, db: &Path, lang: Lang, json: bool) -> Res
         }
     }
     let sale = shop.checkout(&actor, &till, &cart, &tenders)?;
-    let receipt = shop.receipt_text(&sale, false)?;
-    if json {
-        print_json(to_json(&SaleWithReceiptOut {
-            sale: SaleOut::from(&sale),
-            receipt: receipt.clone(),
-        }));
-    } else {
-        println!("{receipt}");
+    print_sale(&shop, &sale, false, json)?;
+    if !json {
         println!(
             "{} {}",
             lang.pick("No. transaksi:", "Sale number:"),
             sale.number
         );
     }
+    Ok(())
+}
 
+/// A sale and its receipt: the receipt's text, or both as JSON (`SaleWithReceiptOut`);
+/// `reprint` marks the receipt a copy.
+fn print_sale(shop: &Shop, sale: &SaleRecord, reprint: bool, json: bool) -> Result<()> {
+    let receipt = shop.receipt_text(sale, reprint)?;
+    if json {
+        print_json(to_json(&SaleWithReceiptOut {
+            sale: SaleOut::from(sale),
+            receipt,
+        }));
+    } else {
+        println!("{receipt}");
+    }
     Ok(())
 }
 
@@ -131,15 +140,7 @@ pub(super) fn run_sales(cmd: SalesCmd, db: &Path, lang: Lang, json: bool) -> Res
         SalesCmd::Show { number } => {
             let shop = open(db)?;
             let sale = shop.sale(&number)?;
-            let receipt = shop.receipt_text(&sale, true)?;
-            if json {
-                print_json(to_json(&SaleWithReceiptOut {
-                    sale: SaleOut::from(&sale),
-                    receipt: receipt.clone(),
-                }));
-            } else {
-                println!("{receipt}");
-            }
+            print_sale(&shop, &sale, true, json)?;
         }
     }
     Ok(())

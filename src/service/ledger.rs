@@ -207,6 +207,22 @@ pub(crate) fn refuse_if_day_posted(
     Ok(())
 }
 
+/// The account with `code`, or the refusal that names it and where the chart is listed.
+pub(super) fn account(c: &rusqlite::Connection, code: &str) -> Result<AccountRow> {
+    q::account_by_code(c, code)?.ok_or_else(|| {
+        let (id, en) = no_account(code);
+        KasirError::invalid(id, en)
+    })
+}
+
+/// The refusal of an account code not in the chart, in both languages.
+pub(super) fn no_account(code: &str) -> (String, String) {
+    (
+        format!("akun \"{code}\" tidak ada di bagan akun (kasir accounts list)"),
+        format!("account \"{code}\" is not in the chart of accounts (kasir accounts list)"),
+    )
+}
+
 impl Shop {
     /// The day's activity as posting reads it.
     pub fn day_activity(&self, date: NaiveDate) -> Result<PostDay> {
@@ -397,12 +413,7 @@ impl Shop {
         for (u, j) in &journals {
             let mut lines = Vec::new();
             for l in j.lines() {
-                let acc = q::account_by_code(tx, &l.account)?.ok_or_else(|| {
-                    KasirError::invalid(
-                        format!("Akun {} tidak ada", l.account),
-                        format!("No account {}", l.account),
-                    )
-                })?;
+                let acc = account(tx, &l.account)?;
                 lines.push((acc.id, l.debit, l.credit, l.memo.clone()));
             }
             resolved.push((*u, lines, j.total()));
@@ -493,12 +504,7 @@ impl Shop {
             for j in &status.journals {
                 let mut lines = Vec::new();
                 for l in &j.lines {
-                    let acc = q::account_by_code(tx, &l.code)?.ok_or_else(|| {
-                        KasirError::invalid(
-                            format!("Akun {} tidak ada", l.code),
-                            format!("No account {}", l.code),
-                        )
-                    })?;
+                    let acc = account(tx, &l.code)?;
                     // debit ↔ credit
                     lines.push((acc.id, l.credit, l.debit, l.memo.clone()));
                 }
@@ -769,12 +775,7 @@ impl Shop {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<GeneralLedger> {
-        let acc = q::account_by_code(self.store.conn(), code.trim())?.ok_or_else(|| {
-            KasirError::invalid(
-                format!("Akun {code} tidak ada"),
-                format!("No account {code}"),
-            )
-        })?;
+        let acc = account(self.store.conn(), code.trim())?;
         let (f, t) = range(from, to);
         let opening = q::account_totals(self.store.conn(), &f, &t)?
             .into_iter()

@@ -6,6 +6,7 @@ use std::io::Read;
 use rust_decimal::Decimal;
 
 use super::catalog::CsvRows;
+use super::ledger::{account, no_account};
 use super::{day, new_uuid, stamp, Shop};
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::ledger::{role, Journal, JournalError, JournalLine};
@@ -32,13 +33,6 @@ impl BooksAgainstStock {
     pub fn matches(&self) -> bool {
         self.books == self.stock
     }
-}
-
-fn no_account(code: &str) -> (String, String) {
-    (
-        format!("akun \"{code}\" tidak ada di bagan akun (kasir accounts list)"),
-        format!("account \"{code}\" is not in the chart of accounts (kasir accounts list)"),
-    )
 }
 
 impl Shop {
@@ -146,10 +140,7 @@ impl Shop {
             }
             let mut resolved = Vec::new();
             for l in journal.lines() {
-                let acc = q::account_by_code(tx, &l.account)?.ok_or_else(|| {
-                    let (id, en) = no_account(&l.account);
-                    KasirError::invalid(id, en)
-                })?;
+                let acc = account(tx, &l.account)?;
                 resolved.push((acc, l.debit, l.credit, l.memo.clone()));
             }
             // Persediaan holds exactly the stock, read in this transaction.

@@ -4,7 +4,7 @@
 use eframe::egui::{self};
 
 use super::selling::status_bar;
-use super::widgets::{submitted, ERROR};
+use super::widgets::{header_row, submitted, ERROR};
 use super::*;
 use crate::domain::money::{format_qty, format_rupiah};
 use crate::domain::user::Permission;
@@ -89,23 +89,20 @@ pub fn back_ui(app: &mut TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                         .striped(true)
                         .num_columns(8)
                         .show(ui, |ui| {
-                            for h in [
-                                "back.sku",
-                                "till.item",
-                                "till.unit",
-                                "back.plu",
-                                "back.umum",
-                                "back.anggota",
-                                "back.grosir",
-                                "",
-                            ] {
-                                if h.is_empty() {
-                                    ui.label("");
-                                } else {
-                                    ui.strong(t(lang, h));
-                                }
-                            }
-                            ui.end_row();
+                            header_row(
+                                ui,
+                                lang,
+                                &[
+                                    "back.sku",
+                                    "till.item",
+                                    "till.unit",
+                                    "back.plu",
+                                    "back.umum",
+                                    "back.anggota",
+                                    "back.grosir",
+                                    "",
+                                ],
+                            );
                             for (i, item) in results.iter().enumerate() {
                                 ui.label(&item.sku);
                                 ui.label(&item.name);

@@ -86,10 +86,15 @@ pub(crate) fn table(
         });
 }
 
-/// The header row of a grid: each translation key in bold, then the end of the row.
+/// The header row of a grid: each translation key in bold (`""` an untitled column, such
+/// as one of buttons), then the end of the row.
 pub(crate) fn header_row(ui: &mut egui::Ui, lang: Lang, keys: &[&'static str]) {
     for k in keys {
-        ui.strong(t(lang, k));
+        if k.is_empty() {
+            ui.label("");
+        } else {
+            ui.strong(t(lang, k));
+        }
     }
     ui.end_row();
 }

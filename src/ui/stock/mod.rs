@@ -13,7 +13,9 @@ mod receive;
 mod reports;
 mod writeoff;
 
-use super::widgets::{code_field, field, submitted, supervisor_ui, table, ERROR, GOOD, LOW};
+use super::widgets::{
+    code_field, field, header_row, submitted, supervisor_ui, table, ERROR, GOOD, LOW,
+};
 use super::{Action, Approval, Back, Screen, TillApp};
 use crate::domain::cart::ItemRef;
 use crate::domain::catalog::BusinessUnit;

@@ -219,22 +219,19 @@ pub(super) fn receive_ui(
         .striped(true)
         .num_columns(8)
         .show(ui, |ui| {
-            for h in [
-                "till.item",
-                "till.qty",
-                "stock.cost",
-                "stock.amount",
-                "stock.batch",
-                "stock.expiry_date",
-                "",
-            ] {
-                if h.is_empty() {
-                    ui.label("");
-                } else {
-                    ui.strong(t(lang, h));
-                }
-            }
-            ui.end_row();
+            header_row(
+                ui,
+                lang,
+                &[
+                    "till.item",
+                    "till.qty",
+                    "stock.cost",
+                    "stock.amount",
+                    "stock.batch",
+                    "stock.expiry_date",
+                    "",
+                ],
+            );
             for (i, d) in s.receive.lines.iter().enumerate() {
                 let amount = crate::domain::money::round_money(d.line.qty * d.line.cost);
                 total += amount;
