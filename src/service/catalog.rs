@@ -642,16 +642,13 @@ impl Shop {
                 }
             }
             progress(total, total);
-            crate::store::audit::append(
+            super::audit(
                 tx,
-                &crate::store::audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "catalog_import",
-                    detail: &format!("{total} products"),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "catalog_import",
+                &format!("{total} products"),
+                None,
             )
         })?;
         Ok(products.len())

@@ -246,32 +246,23 @@ impl Shop {
             crate::store::till::clear_draft(tx, till)?;
             self.store_printed_receipt(tx, &record)?;
             if let (Some(a), Some(m)) = (kasbon_approver, &cart.member) {
-                crate::store::audit::append(
+                super::audit(
                     tx,
-                    &crate::store::audit::AuditEntry {
-                        at: &at,
-                        user_id: actor.user_id,
-                        actor: &actor.username,
-                        action: "kasbon_over_limit",
-                        detail: &format!("{number} {} {}", m.number, settlement.total),
-                        approver: Some(&a.username),
-                    },
+                    actor,
+                    &at,
+                    "kasbon_over_limit",
+                    &format!("{number} {} {}", m.number, settlement.total),
+                    Some(&a.username),
                 )?;
             }
             for o in &oversold {
-                crate::store::audit::append(
+                super::audit(
                     tx,
-                    &crate::store::audit::AuditEntry {
-                        at: &at,
-                        user_id: actor.user_id,
-                        actor: &actor.username,
-                        action: "oversell",
-                        detail: &format!(
-                            "{number} {} {} > {} {}",
-                            o.sku, o.wanted, o.on_hand, o.unit
-                        ),
-                        approver: Some(&o.approver),
-                    },
+                    actor,
+                    &at,
+                    "oversell",
+                    &format!("{number} {} {} > {} {}", o.sku, o.wanted, o.on_hand, o.unit),
+                    Some(&o.approver),
                 )?;
             }
             super::print::enqueue_sale_receipt(

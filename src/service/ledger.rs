@@ -15,7 +15,7 @@ use crate::domain::ledger::{
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::ledger::{self as q, AccountRow, JournalRecord, NewJournal};
-use crate::store::{audit, returns, sales};
+use crate::store::{returns, sales};
 
 /// Posting roles the day close needs an account for.
 pub const ROLES: &[&str] = &[
@@ -437,30 +437,24 @@ impl Shop {
                 },
                 lines,
             )?;
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "journal_post",
-                    detail: &format!("J{n:06} {d} {} total={total}", u.as_str()),
-                    approver: None,
-                },
+                actor,
+                at,
+                "journal_post",
+                &format!("J{n:06} {d} {} total={total}", u.as_str()),
+                None,
             )?;
         }
         crate::store::crash::point("day_close.after_journals");
         q::insert_day_event(tx, &d, "close", at, &actor.username, None)?;
-        audit::append(
+        super::audit(
             tx,
-            &audit::AuditEntry {
-                at,
-                user_id: actor.user_id,
-                actor: &actor.username,
-                action: "day_close",
-                detail: &format!("{d} journals={}", resolved.len()),
-                approver: None,
-            },
+            actor,
+            at,
+            "day_close",
+            &format!("{d} journals={}", resolved.len()),
+            None,
         )?;
         q::live_day_journals(tx, &d)
     }
@@ -529,16 +523,13 @@ impl Shop {
                 written.push(num);
             }
             q::insert_day_event(tx, &d, "reverse", &at, &actor.username, Some(&reason))?;
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "day_reverse",
-                    detail: &format!("{d} reversed={} reason={reason}", status.journals.len()),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "day_reverse",
+                &format!("{d} reversed={} reason={reason}", status.journals.len()),
+                None,
             )?;
             let mut out: Vec<JournalRecord> = q::journals_between(tx, &d, &d)?
                 .into_iter()
@@ -619,16 +610,13 @@ impl Shop {
             for (code, name, kind, role) in &out {
                 q::upsert_account(tx, code, name, kind, role.as_deref())?;
             }
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "accounts_import",
-                    detail: &format!("{} accounts", out.len()),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "accounts_import",
+                &format!("{} accounts", out.len()),
+                None,
             )
         })?;
         Ok(out.len())

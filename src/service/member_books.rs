@@ -14,7 +14,7 @@ use crate::domain::ledger::allocate;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::store::ledger::{self as q, SavingsRow};
-use crate::store::{audit, members, settings};
+use crate::store::{members, settings};
 
 /// How a member's kasbon limit is set (`kasbon.limit_rule`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -194,19 +194,16 @@ impl Shop {
                 }
             }
             apply_rule(tx, rule)?;
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "kasbon_rule",
-                    detail: &match rule {
-                        KasbonRule::Fixed => "fixed".to_string(),
-                        KasbonRule::Savings { percent } => format!("savings {percent}%"),
-                    },
-                    approver: None,
+                actor,
+                &at,
+                "kasbon_rule",
+                &match rule {
+                    KasbonRule::Fixed => "fixed".to_string(),
+                    KasbonRule::Savings { percent } => format!("savings {percent}%"),
                 },
+                None,
             )
         })
     }
@@ -256,16 +253,13 @@ impl Shop {
                 q::upsert_savings(tx, *id, *p, *w, *s, &at)?;
             }
             apply_rule(tx, rule)?;
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "savings_import",
-                    detail: &format!("{} members", out.len()),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "savings_import",
+                &format!("{} members", out.len()),
+                None,
             )
         })?;
         Ok(out.len())

@@ -253,6 +253,29 @@ impl Shop {
     }
 }
 
+/// Append what `actor` did to the hash-chained audit log, in the use case's own
+/// transaction; `approver` is the supervisor who allowed it.
+pub(crate) fn audit(
+    tx: &rusqlite::Connection,
+    actor: &crate::domain::user::Actor,
+    at: &str,
+    action: &str,
+    detail: &str,
+    approver: Option<&str>,
+) -> Result<()> {
+    crate::store::audit::append(
+        tx,
+        &crate::store::audit::AuditEntry {
+            at,
+            user_id: actor.user_id,
+            actor: &actor.username,
+            action,
+            detail,
+            approver,
+        },
+    )
+}
+
 /// A new UUIDv7 for records that may leave this machine.
 pub fn new_uuid() -> String {
     uuid::Uuid::now_v7().to_string()

@@ -106,16 +106,13 @@ impl Shop {
                 &at,
                 &actor.username,
             )?;
-            crate::store::audit::append(
+            super::audit(
                 tx,
-                &crate::store::audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "opname_start",
-                    detail: &format!("#{id} {}", unit.map(|u| u.as_str()).unwrap_or("all")),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "opname_start",
+                &format!("#{id} {}", unit.map(|u| u.as_str()).unwrap_or("all")),
+                None,
             )?;
             Ok(id)
         })?;
@@ -389,21 +386,18 @@ impl Shop {
                 approved.as_ref().and_then(|a| a.user_id),
                 approved.as_ref().map(|a| a.username.as_str()),
             )?;
-            crate::store::audit::append(
+            super::audit(
                 tx,
-                &crate::store::audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "opname_finish",
-                    detail: &format!(
-                        "#{} {} lines, net {}",
-                        session.id,
-                        preview.lines.len(),
-                        preview.net_value
-                    ),
-                    approver: approved.as_ref().map(|a| a.username.as_str()),
-                },
+                actor,
+                &at,
+                "opname_finish",
+                &format!(
+                    "#{} {} lines, net {}",
+                    session.id,
+                    preview.lines.len(),
+                    preview.net_value
+                ),
+                approved.as_ref().map(|a| a.username.as_str()),
             )?;
             let session = q::session(tx, session.id)?.ok_or_else(no_open)?;
             Ok((session, preview))

@@ -651,17 +651,7 @@ pub(crate) fn record_prescriptions(
         };
         q::insert_prescription(tx, &super::new_uuid(), sale_id, i as i64 + 1, line, p, at)?;
         let audit = |action: &str, detail: &str| {
-            crate::store::audit::append(
-                tx,
-                &crate::store::audit::AuditEntry {
-                    at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action,
-                    detail,
-                    approver: Some(&p.apoteker),
-                },
-            )
+            super::audit(tx, actor, at, action, detail, Some(&p.apoteker))
         };
         audit(
             "prescription",

@@ -18,9 +18,9 @@ use crate::domain::stock::take_in_order;
 use crate::domain::tax::returned_share;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
+use crate::store::members;
 use crate::store::returns::{self as q, NewReturn, ReturnRecord};
 use crate::store::stock::{self as stock, MoveKind, NewMove};
-use crate::store::{audit, members};
 
 /// One item to take back: a code (barcode or SKU) and how many of the unit sold.
 #[derive(Debug, Clone, PartialEq)]
@@ -277,19 +277,16 @@ impl Shop {
             }
         }
         crate::store::crash::point("return.after_kasbon");
-        audit::append(
+        super::audit(
             tx,
-            &audit::AuditEntry {
-                at: &at,
-                user_id: actor.user_id,
-                actor: &actor.username,
-                action: "return",
-                detail: &format!(
-                    "{number} sale={} amount={amount} cash={refund_cash} kasbon={refund_kasbon}",
-                    sale.number
-                ),
-                approver: Some(&sup.username),
-            },
+            actor,
+            &at,
+            "return",
+            &format!(
+                "{number} sale={} amount={amount} cash={refund_cash} kasbon={refund_kasbon}",
+                sale.number
+            ),
+            Some(&sup.username),
         )?;
         let settings = self.settings()?;
         let lang = settings.lang;

@@ -1044,16 +1044,13 @@ impl Shop {
                 return Ok(());
             }
             q::set(tx, &key, &new)?;
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "setting",
-                    detail: &audit_detail(&key, old.as_deref(), &new),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "setting",
+                &audit_detail(&key, old.as_deref(), &new),
+                None,
             )?;
             Ok(())
         })
@@ -1095,16 +1092,13 @@ impl Shop {
             if key == "printer.uri" || (key.starts_with("till.") && key.ends_with(".printer")) {
                 super::print::follow_printer_change(tx)?;
             }
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "setting",
-                    detail: &audit_detail(key, old.as_deref(), &new),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "setting",
+                &audit_detail(key, old.as_deref(), &new),
+                None,
             )?;
             Ok(SettingChange {
                 key: key.into(),

@@ -13,11 +13,11 @@ use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
 use crate::store::members::{self, MemberRow};
+use crate::store::settings;
 use crate::store::shift_close::{
     self as q, NewCashMove, NewShiftClose, ShiftCloseRow, ShiftTotals,
 };
 use crate::store::shifts::{self, ShiftRow};
-use crate::store::{audit, settings};
 
 /// Default over/short (Rp) above which a close needs a reason.
 pub const DEFAULT_OVER_SHORT_THRESHOLD: i64 = 5_000;
@@ -279,22 +279,12 @@ impl Shop {
                 },
             )?;
             crate::store::crash::point("shift_close.after_close");
-            audit::append(
-                tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "shift_close",
-                    detail: &format!(
+            super::audit(tx, actor, &at, "shift_close", &format!(
                         "till={till} shift={} expected={} counted={counted} diff={diff}{}",
                         shift.id,
                         summary.expected_cash,
                         reason.map(|r| format!(" reason={r}")).unwrap_or_default()
-                    ),
-                    approver: None,
-                },
-            )?;
+                    ), None)?;
             let close = q::close_of(tx, shift.id)?
                 .ok_or_else(|| KasirError::invalid("Shift hilang", "Shift vanished"))?;
             Ok(ShiftClosed { close, report })
@@ -374,16 +364,13 @@ impl Shop {
                     goods_receipt_id: None,
                 },
             )?;
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: if k == "in" { "cash_in" } else { "cash_out" },
-                    detail: &format!("till={till} amount={amount} reason={reason}"),
-                    approver: Some(&sup.username),
-                },
+                actor,
+                &at,
+                if k == "in" { "cash_in" } else { "cash_out" },
+                &format!("till={till} amount={amount} reason={reason}"),
+                Some(&sup.username),
             )
         })
     }
@@ -450,24 +437,21 @@ impl Shop {
                 )?;
             }
             members::add_kasbon(tx, m.id, -amount)?;
-            audit::append(
+            super::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "kasbon_repay",
-                    detail: &format!(
-                        "member={} amount={amount} till={till} units={}",
-                        m.number,
-                        parts
-                            .iter()
-                            .map(|(u, a)| format!("{u}:{a}"))
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    ),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "kasbon_repay",
+                &format!(
+                    "member={} amount={amount} till={till} units={}",
+                    m.number,
+                    parts
+                        .iter()
+                        .map(|(u, a)| format!("{u}:{a}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+                None,
             )?;
             Ok(m.number)
         })?;

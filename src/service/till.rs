@@ -9,7 +9,6 @@ use crate::domain::catalog::PriceTier;
 use crate::domain::money::format_rupiah;
 use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
-use crate::store::audit::{self, AuditEntry};
 use crate::store::till::{self as q, HeldRow, NewHeld};
 
 /// An override a supervisor approves at the till.
@@ -210,16 +209,13 @@ impl Shop {
         let at = stamp(self.now());
         let json = to_json(&next)?;
         self.store.write(|tx| {
-            audit::append(
+            super::audit(
                 tx,
-                &AuditEntry {
-                    at: &at,
-                    user_id: cashier.user_id,
-                    actor: &cashier.username,
-                    action: what.action(),
-                    detail: &detail,
-                    approver: Some(&supervisor.username),
-                },
+                cashier,
+                &at,
+                what.action(),
+                &detail,
+                Some(&supervisor.username),
             )?;
             if next.is_empty() {
                 q::clear_draft(tx, till)
@@ -289,17 +285,7 @@ impl Shop {
         );
         self.store.write(|tx| {
             crate::store::catalog::set_unit_price(tx, item.unit_id, tier, price)?;
-            audit::append(
-                tx,
-                &AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "price_change",
-                    detail: &detail,
-                    approver: None,
-                },
-            )
+            super::audit(tx, actor, &at, "price_change", &detail, None)
         })
     }
 }
@@ -331,7 +317,7 @@ mod tests {
     }
 
     fn audit_actions(shop: &Shop) -> Vec<(String, Option<String>)> {
-        audit::recent(shop.store.conn(), 50)
+        crate::store::audit::recent(shop.store.conn(), 50)
             .unwrap()
             .into_iter()
             .map(|r| (r.action, r.approver))

@@ -235,19 +235,8 @@ impl Shop {
             item.sku,
             show_kg(qty, Lang::En)
         );
-        self.store.write(|tx| {
-            crate::store::audit::append(
-                tx,
-                &crate::store::audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "weight_typed",
-                    detail: &detail,
-                    approver: None,
-                },
-            )
-        })
+        self.store
+            .write(|tx| super::audit(tx, actor, &at, "weight_typed", &detail, None))
     }
 }
 

@@ -169,23 +169,20 @@ impl Shop {
                 Some(reason.as_str()),
             )?;
             let value: Decimal = moves.iter().map(|m| m.2).sum();
-            crate::store::audit::append(
+            super::audit(
                 tx,
-                &crate::store::audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "writeoff",
-                    detail: &format!(
-                        "{} {} {}{} value {}",
-                        item.sku,
-                        base,
-                        reason.as_str(),
-                        batch.map(|b| format!(" batch {b}")).unwrap_or_default(),
-                        value
-                    ),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "writeoff",
+                &format!(
+                    "{} {} {}{} value {}",
+                    item.sku,
+                    base,
+                    reason.as_str(),
+                    batch.map(|b| format!(" batch {b}")).unwrap_or_default(),
+                    value
+                ),
+                None,
             )?;
             Ok(value)
         })?;
@@ -244,19 +241,16 @@ impl Shop {
                     Some(WriteOffReason::Kedaluwarsa.as_str()),
                 )?;
                 let value: Decimal = moves.iter().map(|m| m.2).sum();
-                crate::store::audit::append(
+                super::audit(
                     tx,
-                    &crate::store::audit::AuditEntry {
-                        at: &at,
-                        user_id: actor.user_id,
-                        actor: &actor.username,
-                        action: "writeoff",
-                        detail: &format!(
-                            "{} {} kedaluwarsa batch {} value {}",
-                            e.sku, e.on_hand, e.batch_no, value
-                        ),
-                        approver: None,
-                    },
+                    actor,
+                    &at,
+                    "writeoff",
+                    &format!(
+                        "{} {} kedaluwarsa batch {} value {}",
+                        e.sku, e.on_hand, e.batch_no, value
+                    ),
+                    None,
                 )?;
                 out.push(WriteOffRecord {
                     sku: e.sku.clone(),

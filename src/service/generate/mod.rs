@@ -239,19 +239,8 @@ impl Shop {
             "{} products, {} members, {} sales",
             out.products, out.members, out.sales
         );
-        self.store.write(|tx| {
-            crate::store::audit::append(
-                tx,
-                &crate::store::audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "demo_generate",
-                    detail: &detail,
-                    approver: None,
-                },
-            )
-        })?;
+        self.store
+            .write(|tx| crate::service::audit(tx, actor, &at, "demo_generate", &detail, None))?;
         progress(total, total);
         Ok(out)
     }

@@ -20,7 +20,6 @@ use crate::domain::user::{Actor, Permission};
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
 use crate::service::{new_uuid, stamp, Shop};
-use crate::store::audit;
 use crate::store::print::{self as q, JobKind, NewJob, PrintJob, Scope};
 
 /// How long to wait after the `attempts`-th failed attempt: 2 s, 4 s, 8 s, … capped at 60 s.
@@ -256,16 +255,13 @@ impl Shop {
                     at: &at,
                 },
             )?;
-            audit::append(
+            crate::service::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "receipt_reprint",
-                    detail: &format!("{} -> {printer}", sale.number),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "receipt_reprint",
+                &format!("{} -> {printer}", sale.number),
+                None,
             )?;
             Ok(id)
         })?;
@@ -541,16 +537,13 @@ impl Shop {
             kasir_hardware::commands::DRAWER_KICK.to_vec(),
         )?;
         self.store.write(|tx| {
-            audit::append(
+            crate::service::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "drawer_count",
-                    detail: &format!("{till} {printer}"),
-                    approver: None,
-                },
+                actor,
+                &at,
+                "drawer_count",
+                &format!("{till} {printer}"),
+                None,
             )
         })?;
         Ok(job)
@@ -583,16 +576,13 @@ impl Shop {
         let printer = parse_printer(printer)?;
         let at = stamp(self.now());
         self.store.write(|tx| {
-            audit::append(
+            crate::service::audit(
                 tx,
-                &audit::AuditEntry {
-                    at: &at,
-                    user_id: actor.user_id,
-                    actor: &actor.username,
-                    action: "drawer_open",
-                    detail: &printer,
-                    approver: Some(&actor.username),
-                },
+                actor,
+                &at,
+                "drawer_open",
+                &printer,
+                Some(&actor.username),
             )
         })?;
         let mut t = open(&printer).map_err(KasirError::Printer)?;
