@@ -200,10 +200,6 @@ pub struct SaleArgs {
     #[arg(long, default_value = "cli")]
     pub till: String,
     #[arg(long)]
-    pub user: Option<String>,
-    #[arg(long)]
-    pub pin: Option<String>,
-    #[arg(long)]
     pub member: Option<String>,
     /// A tender as TENDER:AMOUNT[:REFERENCE]; may repeat.
     #[arg(long = "pay", value_name = "TENDER:AMOUNT")]
@@ -214,11 +210,10 @@ pub struct SaleArgs {
     /// Prescription-only drugs: the prescription and the approving pharmacist.
     #[command(flatten)]
     pub rx: stock::RxArgs,
-    /// A supervisor approving items sold beyond the stock on hand (audited).
-    #[arg(long)]
-    pub supervisor: Option<String>,
-    #[arg(long)]
-    pub supervisor_pin: Option<String>,
+    /// The cashier, and a supervisor approving items sold beyond the stock on hand
+    /// (audited).
+    #[command(flatten)]
+    pub who: Who,
 }
 
 /// Top-level commands of the books.

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::args::{SaleArgs, SalesCmd};
+use super::args::{SaleArgs, SalesCmd, Who};
 use super::output::{all, print_json, to_json, SaleOut, SaleWithReceiptOut, SalesOut};
 use super::{actor_from, open};
 use crate::domain::cart::{Cart, Tender};
@@ -15,14 +15,17 @@ use crate::service::{SaleRecord, Shop};
 pub(super) fn run_sale(args: SaleArgs, db: &Path, lang: Lang, json: bool) -> Result<()> {
     let SaleArgs {
         till,
-        user,
-        pin,
         member,
         pay,
         items,
         rx,
-        supervisor,
-        supervisor_pin,
+        who:
+            Who {
+                user,
+                pin,
+                supervisor,
+                supervisor_pin,
+            },
     } = args;
     let mut shop = open(db)?;
     let actor = actor_from(&mut shop, user, pin)?;
