@@ -24,6 +24,14 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A file's path relative to the crate, as the failures name it.
+fn relative(file: &Path) -> String {
+    file.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(file)
+        .display()
+        .to_string()
+}
+
 /// The lines of the files under `dir` (relative to the crate) that reach the store: a path
 /// through `crate::store` or `super::store`, or a shop's `store` field. Comments count
 /// too: a doc naming the store as something to call is as wrong as the call.
@@ -39,10 +47,7 @@ fn store_uses_under(dir: &str) -> Vec<String> {
                 || names_field(code, "shop.store")
                 || code.contains("s.store.");
             if names_store {
-                let rel = file
-                    .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-                    .unwrap_or(&file);
-                found.push(format!("{}:{}: {code}", rel.display(), n + 1));
+                found.push(format!("{}:{}: {code}", relative(&file), n + 1));
             }
         }
     }
@@ -113,11 +118,7 @@ fn setting_key_literals_under(dir: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut found = Vec::new();
     for file in rust_files(&root) {
-        let rel = file
-            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-            .unwrap_or(&file)
-            .display()
-            .to_string();
+        let rel = relative(&file);
         if rel.ends_with("service/settings.rs") || rel.ends_with("src/i18n.rs") {
             continue;
         }
@@ -196,11 +197,7 @@ fn sql_lines_under(dir: &str, skip: Option<&str>) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut found = Vec::new();
     for file in rust_files(&root) {
-        let rel = file
-            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-            .unwrap_or(&file)
-            .display()
-            .to_string();
+        let rel = relative(&file);
         if skip.is_some_and(|s| rel.starts_with(s)) {
             continue;
         }
