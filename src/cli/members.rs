@@ -96,26 +96,20 @@ fn run_members_more(cmd: MembersMoreCmd, db: &Path, lang: Lang, json: bool) -> R
                         rp(*a)
                     );
                 }
-                println!(
-                    "{:<24} {:>16}",
-                    lang.pick("Kasbon awal", "Kasbon opening"),
-                    rp(s.kasbon_opening)
-                );
-                println!(
-                    "{:<24} {:>16}",
-                    lang.pick("Kasbon diambil", "Kasbon taken"),
-                    rp(s.kasbon_taken)
-                );
-                println!(
-                    "{:<24} {:>16}",
-                    lang.pick("Kasbon dibayar", "Kasbon repaid"),
-                    rp(s.kasbon_repaid)
-                );
-                println!(
-                    "{:<24} {:>16}",
-                    lang.pick("Kasbon akhir", "Kasbon closing"),
-                    rp(s.kasbon_closing)
-                );
+                for (label, amount) in [
+                    (lang.pick("Kasbon awal", "Kasbon opening"), s.kasbon_opening),
+                    (lang.pick("Kasbon diambil", "Kasbon taken"), s.kasbon_taken),
+                    (
+                        lang.pick("Kasbon dibayar", "Kasbon repaid"),
+                        s.kasbon_repaid,
+                    ),
+                    (
+                        lang.pick("Kasbon akhir", "Kasbon closing"),
+                        s.kasbon_closing,
+                    ),
+                ] {
+                    println!("{label:<24} {:>16}", rp(amount));
+                }
             }
         }
         MembersMoreCmd::Savings(SavingsCmd::Import { file }) => {
