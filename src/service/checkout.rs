@@ -217,8 +217,19 @@ impl Shop {
                 lines: Vec::with_capacity(cart.lines.len()),
                 tenders: Vec::with_capacity(settlement.tenders.len()),
             };
+            let mut moves = Vec::new();
             for (i, line) in cart.lines.iter().enumerate() {
                 let cost = take_stock(tx, line, today, &at, actor.user_id, sale_id)?;
+                for (batch_no, qty, value) in cost.moves {
+                    moves.push(serde_json::json!({
+                        "line_no": i as i64 + 1,
+                        "sku": line.item.sku,
+                        "batch": batch_no,
+                        "qty": stored_qty(qty)?,
+                        "value": stored(value)?,
+                    }));
+                }
+                let cost = cost.total;
                 let new = NewLine {
                     line_no: i as i64 + 1,
                     product_id: line.item.product_id,
@@ -317,6 +328,14 @@ impl Shop {
                 &settlement.tenders,
                 &at,
             )?;
+            crate::store::outbox::append_event(
+                tx,
+                till,
+                super::sync::SALE_KIND,
+                1,
+                &super::sync::sale_payload(&record, moves),
+                &at,
+            )?;
             Ok(record)
         })
     }
@@ -360,6 +379,12 @@ fn stored_qty(d: Decimal) -> Result<Decimal> {
     )?))
 }
 
+/// What a line took out of stock: its cost, and each move (batch number, qty, value).
+struct Taken {
+    total: Decimal,
+    moves: Vec<(Option<String>, Decimal, Decimal)>,
+}
+
 /// Take a line's stock out and return its cost at moving average. Batches are taken first
 /// expiry first; expired batches are never sold.
 fn take_stock(
@@ -369,7 +394,7 @@ fn take_stock(
     at: &str,
     user_id: Option<i64>,
     sale_id: i64,
-) -> Result<Decimal> {
+) -> Result<Taken> {
     let product = line.item.product_id;
     let base = line.base_qty();
     let (on_hand, value, last_cost) = stock::position(tx, product)?;
@@ -412,6 +437,7 @@ fn take_stock(
         });
     }
     let mut total_cost = Decimal::ZERO;
+    let mut moves = Vec::new();
     let (mut on_hand, mut value) = (on_hand, value);
     for (batch, take) in plan.moves() {
         let cost = issue_cost(take, on_hand, value, last_cost);
@@ -419,8 +445,13 @@ fn take_stock(
         on_hand -= take;
         value -= cost;
         total_cost += cost;
+        let batch_no = batch.and_then(|id| batches.iter().find(|b| b.id == id));
+        moves.push((batch_no.map(|b| b.batch_no.clone()), -take, -cost));
     }
-    Ok(total_cost)
+    Ok(Taken {
+        total: total_cost,
+        moves,
+    })
 }
 
 /// Parse `TENDER:AMOUNT[:REF]` as given on the command line.

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod ledger;
 pub mod members;
 pub mod opname;
+pub mod outbox;
 pub mod pharmacy;
 #[cfg(test)]
 mod plan_guard;
@@ -60,12 +61,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v20_print_tills.sql")),
         M::up(include_str!("schema_v21_lookups.sql")),
         M::up(include_str!("schema_v22_once.sql")),
+        M::up(include_str!("schema_v22_outbox.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    22
+    23
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -74,6 +76,7 @@ pub const HISTORY: &[&str] = &[
     "cash_counts",
     "cash_moves",
     "day_events",
+    "events",
     "goods_receipt_lines",
     "goods_receipts",
     "journal_lines",

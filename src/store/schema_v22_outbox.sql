@@ -1,0 +1,40 @@
+-- The outbox: every use case that syncs writes the events it caused here, in the same
+-- transaction as its effects. Append-only: only `acked` (the coop's server has stored the
+-- event) may change, from 0 to 1, and only an acknowledged event may be deleted.
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,                -- UUIDv7
+    till TEXT NOT NULL,
+    seq INTEGER NOT NULL CHECK (seq >= 1),
+    kind TEXT NOT NULL,                 -- e.g. sale.v1
+    schema_version INTEGER NOT NULL,
+    payload TEXT NOT NULL,              -- canonical JSON (keys sorted, amounts as strings)
+    hash TEXT NOT NULL,                 -- sha256 hex of payload
+    till_time TEXT NOT NULL,
+    acked INTEGER NOT NULL DEFAULT 0 CHECK (acked IN (0, 1)),
+    UNIQUE (till, seq)
+);
+
+-- Per till, gapless: the next event of a till is its last seq + 1 (one index step).
+CREATE TRIGGER events_gapless BEFORE INSERT ON events
+WHEN NEW.seq <> COALESCE((SELECT max(seq) FROM events WHERE till = NEW.till), 0) + 1
+BEGIN
+    SELECT RAISE(ABORT, 'events: seq must follow the till''s last event');
+END;
+
+CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+WHEN OLD.id IS NOT NEW.id OR OLD.till IS NOT NEW.till OR OLD.seq IS NOT NEW.seq
+  OR OLD.kind IS NOT NEW.kind OR OLD.schema_version IS NOT NEW.schema_version
+  OR OLD.payload IS NOT NEW.payload OR OLD.hash IS NOT NEW.hash
+  OR OLD.till_time IS NOT NEW.till_time OR NEW.acked < OLD.acked
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: only acked may change, from 0 to 1');
+END;
+
+CREATE TRIGGER events_keep_unacked BEFORE DELETE ON events
+WHEN OLD.acked = 0
+BEGIN
+    SELECT RAISE(ABORT, 'events: an event the server has not acknowledged is kept');
+END;
+
+-- What is still to push, per till, in order.
+CREATE INDEX events_pending ON events(till, seq) WHERE acked = 0;
