@@ -168,7 +168,7 @@ fn till_shop(dir: &Path, till: &str) -> PathBuf {
 
 fn sell(db: &Path, till: &str, n: usize) {
     for i in 0..n {
-        let items = [format!("{INDOMIE}*{}", i + 1), format!("{BERAS}")];
+        let items = [format!("{INDOMIE}*{}", i + 1), BERAS.to_string()];
         ok(
             db,
             &["sale", "--till", till, &items[0], &items[1], "cash:500000"],
