@@ -136,3 +136,84 @@ pub fn by_id(c: &Connection, id: &str) -> Result<Option<Event>> {
     })
     .optional()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn event(s: &Store, till: &str, n: i64) -> Event {
+        s.write(|tx| {
+            append_event(
+                tx,
+                till,
+                "sale.v1",
+                1,
+                &serde_json::json!({ "n": n, "b": "2500.5", "a": null }),
+                "2026-01-01 08:00:00",
+            )
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn seqs_are_per_till_and_gapless_and_the_payload_is_canonical() {
+        let s = Store::open_in_memory().unwrap();
+        let a1 = event(&s, "a", 1);
+        let b1 = event(&s, "b", 1);
+        let a2 = event(&s, "a", 2);
+        assert_eq!((a1.seq, b1.seq, a2.seq), (1, 1, 2));
+        assert_eq!(a1.payload, r#"{"a":null,"b":"2500.5","n":1}"#);
+        assert_eq!(a1.hash, hex::encode(Sha256::digest(a1.payload.as_bytes())));
+        assert_eq!(uuid::Uuid::parse_str(&a1.id).unwrap().get_version_num(), 7);
+        // A gap is refused by the file itself.
+        let gap = s.conn().execute(
+            "INSERT INTO events(id, till, seq, kind, schema_version, payload, hash, till_time)
+             VALUES ('x', 'a', 4, 'sale.v1', 1, '{}', 'h', 't')",
+            [],
+        );
+        assert!(gap.is_err());
+        assert_eq!(
+            pending(s.conn(), "a", 10).unwrap(),
+            vec![a1.clone(), a2.clone()]
+        );
+        assert_eq!(
+            pending_counts(s.conn()).unwrap(),
+            vec![("a".to_string(), 2), ("b".to_string(), 1)]
+        );
+    }
+
+    #[test]
+    fn only_acked_changes_and_an_unacknowledged_event_is_kept() {
+        let s = Store::open_in_memory().unwrap();
+        let a1 = event(&s, "a", 1);
+        event(&s, "a", 2);
+        for change in [
+            "UPDATE events SET payload = '{}' WHERE seq = 1",
+            "UPDATE events SET hash = 'x' WHERE seq = 1",
+            "UPDATE events SET seq = 9 WHERE seq = 1",
+            "UPDATE events SET kind = 'return.v1' WHERE seq = 1",
+            "DELETE FROM events WHERE seq = 1",
+        ] {
+            assert!(s.conn().execute(change, []).is_err(), "{change}");
+        }
+        assert_eq!(by_id(s.conn(), &a1.id).unwrap(), Some(a1.clone()));
+        assert_eq!(s.write(|tx| ack_through(tx, "a", 1)).unwrap(), 1);
+        assert_eq!(pending(s.conn(), "a", 10).unwrap().len(), 1);
+        // Acknowledged stays acknowledged; an acknowledged event may go, but not the till's
+        // newest: the next event must not take a seq the server already holds.
+        assert!(s
+            .conn()
+            .execute("UPDATE events SET acked = 0 WHERE seq = 1", [])
+            .is_err());
+        s.write(|tx| ack_through(tx, "a", 2)).unwrap();
+        s.conn()
+            .execute("DELETE FROM events WHERE seq = 1", [])
+            .unwrap();
+        assert!(s
+            .conn()
+            .execute("DELETE FROM events WHERE seq = 2", [])
+            .is_err());
+        assert_eq!(event(&s, "a", 3).seq, 3);
+    }
+}

@@ -30,10 +30,12 @@ BEGIN
     SELECT RAISE(ABORT, 'events are append-only: only acked may change, from 0 to 1');
 END;
 
+-- An acknowledged event may go, except a till's newest: it holds the till's place in its
+-- sequence, so the next event never reuses a seq the server already holds.
 CREATE TRIGGER events_keep_unacked BEFORE DELETE ON events
-WHEN OLD.acked = 0
+WHEN OLD.acked = 0 OR OLD.seq = (SELECT max(seq) FROM events WHERE till = OLD.till)
 BEGIN
-    SELECT RAISE(ABORT, 'events: an event the server has not acknowledged is kept');
+    SELECT RAISE(ABORT, 'events: an unacknowledged event, or a till''s newest, is kept');
 END;
 
 -- What is still to push, per till, in order.
