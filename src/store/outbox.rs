@@ -40,9 +40,7 @@ pub fn append_event(
     payload: &serde_json::Value,
     till_time: &str,
 ) -> Result<Event> {
-    let last: i64 = c
-        .prepare_cached("SELECT COALESCE(max(seq), 0) FROM events WHERE till = ?1")?
-        .query_row([till], |r| r.get(0))?;
+    let last = last_seq(c, till)?;
     let (payload, hash) = canonical(payload);
     let e = Event {
         id: uuid::Uuid::now_v7().to_string(),
@@ -71,14 +69,34 @@ pub fn append_event(
     Ok(e)
 }
 
+/// The till's last acknowledged seq (0 if none): walking back from its newest event, so the
+/// cost is what is pending, never the acknowledged history.
+pub fn acked_through(c: &Connection, till: &str) -> Result<i64> {
+    Ok(c.prepare_cached(
+        "SELECT seq FROM events WHERE till = ?1 AND acked = 1 ORDER BY seq DESC LIMIT 1",
+    )?
+    .query_row([till], |r| r.get(0))
+    .optional()?
+    .unwrap_or(0))
+}
+
+/// The till's newest seq (0 if none).
+pub fn last_seq(c: &Connection, till: &str) -> Result<i64> {
+    Ok(
+        c.prepare_cached("SELECT COALESCE(max(seq), 0) FROM events WHERE till = ?1")?
+            .query_row([till], |r| r.get(0))?,
+    )
+}
+
 /// The first `limit` events of `till` the server has not acknowledged, in seq order.
 pub fn pending(c: &Connection, till: &str, limit: i64) -> Result<Vec<Event>> {
+    let after = acked_through(c, till)?;
     let mut st = c.prepare_cached(
         "SELECT id, till, seq, kind, schema_version, payload, hash, till_time
-         FROM events WHERE till = ?1 AND acked = 0 ORDER BY seq LIMIT ?2",
+         FROM events WHERE till = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let rows = st
-        .query_map(params![till, limit], |r| {
+        .query_map(params![till, after, limit], |r| {
             Ok(Event {
                 id: r.get(0)?,
                 till: r.get(1)?,
@@ -104,37 +122,34 @@ pub fn ack_through(c: &Connection, till: &str, seq: i64) -> Result<usize> {
     )
 }
 
-/// Per till: how many events wait for the server (through the partial index of what is
-/// pending, never the acknowledged history).
-pub fn pending_counts(c: &Connection) -> Result<Vec<(String, i64)>> {
+/// The till ids that have events in this file: one index step per till, never a read of
+/// the history.
+pub fn tills(c: &Connection) -> Result<Vec<String>> {
     let mut st = c.prepare_cached(
-        "SELECT till, count(*) FROM events WHERE acked = 0 GROUP BY till ORDER BY till",
+        "WITH RECURSIVE t(till) AS (
+             SELECT min(till) FROM events
+             UNION ALL
+             SELECT (SELECT min(e.till) FROM events e WHERE e.till > t.till) FROM t
+             WHERE t.till IS NOT NULL)
+         SELECT till FROM t WHERE till IS NOT NULL",
     )?;
     let rows = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
-/// The event with this id, if any.
-pub fn by_id(c: &Connection, id: &str) -> Result<Option<Event>> {
-    Ok(c.prepare_cached(
-        "SELECT id, till, seq, kind, schema_version, payload, hash, till_time
-             FROM events WHERE id = ?1",
-    )?
-    .query_row([id], |r| {
-        Ok(Event {
-            id: r.get(0)?,
-            till: r.get(1)?,
-            seq: r.get(2)?,
-            kind: r.get(3)?,
-            schema_version: r.get(4)?,
-            payload: r.get(5)?,
-            hash: r.get(6)?,
-            till_time: r.get(7)?,
-        })
-    })
-    .optional()?)
+/// Per till: how many events wait for the server (its newest seq less its last
+/// acknowledged one).
+pub fn pending_counts(c: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut out = Vec::new();
+    for till in tills(c)? {
+        let n = last_seq(c, &till)? - acked_through(c, &till)?;
+        if n > 0 {
+            out.push((till, n));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -188,31 +203,35 @@ mod tests {
         let s = Store::open_in_memory().unwrap();
         let a1 = event(&s, "a", 1);
         event(&s, "a", 2);
+        event(&s, "b", 1);
         for change in [
-            "UPDATE events SET payload = '{}' WHERE seq = 1",
-            "UPDATE events SET hash = 'x' WHERE seq = 1",
-            "UPDATE events SET seq = 9 WHERE seq = 1",
-            "UPDATE events SET kind = 'return.v1' WHERE seq = 1",
-            "DELETE FROM events WHERE seq = 1",
+            "UPDATE events SET payload = '{}' WHERE till = 'a' AND seq = 1",
+            "UPDATE events SET hash = 'x' WHERE till = 'a' AND seq = 1",
+            "UPDATE events SET seq = 9 WHERE till = 'a' AND seq = 1",
+            "UPDATE events SET kind = 'return.v1' WHERE till = 'a' AND seq = 1",
+            "DELETE FROM events WHERE till = 'a' AND seq = 1",
         ] {
             assert!(s.conn().execute(change, []).is_err(), "{change}");
         }
-        assert_eq!(by_id(s.conn(), &a1.id).unwrap(), Some(a1.clone()));
+        assert_eq!(pending(s.conn(), "a", 1).unwrap(), vec![a1.clone()]);
         assert_eq!(s.write(|tx| ack_through(tx, "a", 1)).unwrap(), 1);
         assert_eq!(pending(s.conn(), "a", 10).unwrap().len(), 1);
         // Acknowledged stays acknowledged; an acknowledged event may go, but not the till's
         // newest: the next event must not take a seq the server already holds.
         assert!(s
             .conn()
-            .execute("UPDATE events SET acked = 0 WHERE seq = 1", [])
+            .execute(
+                "UPDATE events SET acked = 0 WHERE till = 'a' AND seq = 1",
+                []
+            )
             .is_err());
         s.write(|tx| ack_through(tx, "a", 2)).unwrap();
         s.conn()
-            .execute("DELETE FROM events WHERE seq = 1", [])
+            .execute("DELETE FROM events WHERE till = 'a' AND seq = 1", [])
             .unwrap();
         assert!(s
             .conn()
-            .execute("DELETE FROM events WHERE seq = 2", [])
+            .execute("DELETE FROM events WHERE till = 'a' AND seq = 2", [])
             .is_err());
         assert_eq!(event(&s, "a", 3).seq, 3);
     }
