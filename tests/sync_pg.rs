@@ -502,15 +502,36 @@ fn a_till_role_may_only_push_for_its_own_till() {
         Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
     );
     let err = c
-        .query_one("SELECT kasir_register_till('x', 'y')", &[])
+        .query_one("SELECT kasir_register_till('x', 'y', true)", &[])
         .expect_err("a till's role registers no till");
     assert_eq!(
         err.code(),
         Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
     );
+    // Till ids are unique in the coop: a second machine joining as sembako-1 is refused,
+    // and with --rejoin takes the id over (the first machine's role can no longer log in).
+    let other = till_shop(dir.path(), "other");
+    let out = kasir(
+        &other,
+        &["till", "join", "--server", &pg.url(), "--till", "sembako-1"],
+    );
+    assert!(!out.status.success(), "a registered till id is refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already registered"));
     // Its own till works.
     c.query_one("SELECT kasir_push('sembako-1', '[]'::jsonb)", &[])
         .unwrap();
+    ok(
+        &other,
+        &[
+            "till",
+            "join",
+            "--server",
+            &pg.url(),
+            "--till",
+            "sembako-1",
+            "--rejoin",
+        ],
+    );
     // Without joining, sync says how to join and changes nothing.
     let fresh = till_shop(dir.path(), "sembako-3");
     let out = kasir(&fresh, &["sync", "--once"]);

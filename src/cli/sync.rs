@@ -38,6 +38,10 @@ pub enum TillCmd {
         server: String,
         #[arg(long)]
         till: String,
+        /// The till id is registered already: move it to this machine (the old machine's
+        /// credentials stop working).
+        #[arg(long)]
+        rejoin: bool,
     },
 }
 
@@ -104,9 +108,13 @@ pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
 
 pub fn run_till(cmd: TillCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
     match cmd {
-        TillCmd::Join { server, till } => {
+        TillCmd::Join {
+            server,
+            till,
+            rejoin,
+        } => {
             let shop = open(db)?;
-            let joined = shop.till_join(&server, &till)?;
+            let joined = shop.till_join(&server, &till, rejoin)?;
             if json {
                 print_json(json!({
                     "till": joined.till,

@@ -122,8 +122,10 @@ pub struct SyncReport {
 impl Shop {
     /// Register this shop file as till `till` on the coop's server at `server_url` (an
     /// owner's address): the server gets a role for it that may only push its own events,
-    /// and the role's credentials go to a 0600 file beside the shop file.
-    pub fn till_join(&self, server_url: &str, till: &str) -> Result<Joined> {
+    /// and the role's credentials go to a 0600 file beside the shop file. A till id already
+    /// registered is refused unless `rejoin` (the same till moved to this machine: the old
+    /// machine's credentials stop working).
+    pub fn till_join(&self, server_url: &str, till: &str, rejoin: bool) -> Result<Joined> {
         let till = till.trim();
         if till.is_empty() {
             return Err(KasirError::invalid(
@@ -131,7 +133,7 @@ impl Shop {
                 "The till id is empty",
             ));
         }
-        let creds = pg::register(server_url, till)?;
+        let creds = pg::register(server_url, till, rejoin)?;
         let file = pg::credentials_path(self.store.path());
         pg::save_credentials(&file, &creds)?;
         Ok(Joined {

@@ -117,12 +117,17 @@ fn random_password() -> String {
 
 /// Register `till` on the server at `url` (an owner's address): a role that may only execute
 /// `kasir_push`, and only for `till`. Returns the credentials to keep.
-pub fn register(url: &str, till: &str) -> Result<Credentials> {
+/// With `rejoin`, a till id already registered moves to this machine (a new password);
+/// without, it is refused.
+pub fn register(url: &str, till: &str, rejoin: bool) -> Result<Credentials> {
     let cfg = config(url)?;
     let mut client = connect(&cfg)?;
     let password = random_password();
     let role: String = client
-        .query_one("SELECT kasir_register_till($1, $2)", &[&till, &password])
+        .query_one(
+            "SELECT kasir_register_till($1, $2, $3)",
+            &[&till, &password, &rejoin],
+        )
         .map_err(|e| pg_error("register till", e))?
         .get(0);
     let host = match cfg.get_hosts().first() {

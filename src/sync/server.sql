@@ -126,15 +126,23 @@ END
 $fn$;
 REVOKE ALL ON FUNCTION kasir_push(text, jsonb) FROM PUBLIC;
 
--- Register a till (or give it a new password): its role may log in and execute kasir_push,
--- nothing else. Run by the schema's owner (`kasir till join` with the owner's URL).
-CREATE OR REPLACE FUNCTION kasir_register_till(p_till text, p_password text) RETURNS text
+-- Register a till: its role may log in and execute kasir_push, nothing else. Till ids are
+-- unique in the coop: a till id already registered is refused unless `p_rejoin` (the same
+-- till on a new machine), which gives its role a new password. Run by the schema's owner
+-- (`kasir till join` with the owner's URL).
+DROP FUNCTION IF EXISTS kasir_register_till(text, text);
+CREATE OR REPLACE FUNCTION kasir_register_till(p_till text, p_password text,
+                                               p_rejoin boolean) RETURNS text
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
 DECLARE
     r text := 'kasir_till_' || lower(regexp_replace(p_till, '[^A-Za-z0-9]', '_', 'g'));
 BEGIN
     IF p_till !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$' THEN
         RAISE EXCEPTION 'till id % is not letters, digits, ".", "_" or "-"', p_till;
+    END IF;
+    IF EXISTS (SELECT 1 FROM tills WHERE till = p_till) AND NOT p_rejoin THEN
+        RAISE EXCEPTION 'till % is already registered (join again with --rejoin to move it to this machine)', p_till
+            USING ERRCODE = '23505';
     END IF;
     IF EXISTS (SELECT 1 FROM tills WHERE role_name = r AND till <> p_till) THEN
         RAISE EXCEPTION 'till id % clashes with the registered till using role %', p_till, r;
@@ -150,6 +158,6 @@ BEGIN
     RETURN r;
 END
 $fn$;
-REVOKE ALL ON FUNCTION kasir_register_till(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION kasir_register_till(text, text, boolean) FROM PUBLIC;
 
 INSERT INTO kasir_schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
