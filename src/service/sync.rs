@@ -18,6 +18,10 @@ pub use crate::sync::pg::TillStatus;
 pub const SALE_KIND: &str = "sale.v1";
 /// A booked return: header, lines, refunds and stock moves.
 pub const RETURN_KIND: &str = "return.v1";
+/// A shift opened: its uuid, till, unit, cashier, time and float.
+pub const SHIFT_OPEN_KIND: &str = "shift_open.v1";
+/// A shift closed: its uuid, the business date, the expected and counted cash, the reason.
+pub const SHIFT_CLOSE_KIND: &str = "shift_close.v1";
 
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal
 /// strings, and the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`).

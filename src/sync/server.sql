@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS event_kinds (
     version integer NOT NULL,
     PRIMARY KEY (kind, version)
 );
-INSERT INTO event_kinds (kind, version) VALUES ('sale.v1', 1), ('return.v1', 1)
+INSERT INTO event_kinds (kind, version) VALUES ('sale.v1', 1), ('return.v1', 1),
+    ('shift_open.v1', 1), ('shift_close.v1', 1)
     ON CONFLICT DO NOTHING;
 
 REVOKE ALL ON events, tills, quarantine, event_kinds, kasir_schema_version FROM PUBLIC;
