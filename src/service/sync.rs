@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 
 use super::Shop;
 use crate::error::{KasirError, Result};
+use crate::store::coop as pg;
 use crate::store::sales::SaleRecord;
-use crate::sync::pg;
 
-pub use crate::sync::pg::TillStatus;
+pub use crate::store::coop::TillStatus;
 
 /// A committed sale: header, lines, tenders, member and stock moves.
 pub const SALE_KIND: &str = "sale.v1";

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod catalog;
+pub mod coop;
 pub mod crash;
 pub mod dashboard;
 pub mod ledger;

@@ -2,12 +2,10 @@
 //! server's `kasir_push` function and marks acknowledged what the server says it holds.
 //!
 //! The protocol, [`push_all`], is written against two small traits so the same code runs
-//! on the real store and server ([`StoreOutbox`], [`pg::PgServer`]) and in the deterministic
+//! on the real store and server ([`StoreOutbox`], [`crate::store::coop::PgServer`]) and in the deterministic
 //! simulation of this module's tests (an in-memory outbox and server with seeded faults).
 //! A push whose reply is lost is an unknown outcome: nothing is acknowledged, and the next
 //! run pushes the same events again; the server stores each event id once.
-
-pub mod pg;
 
 use crate::error::{KasirError, Result};
 use crate::store::outbox::{self, Event};

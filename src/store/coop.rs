@@ -1,5 +1,6 @@
-//! The coop's PostgreSQL: installing kasir's schema and functions (`server.sql`),
-//! registering a till and its role, pushing as that role, and the server's status.
+//! The coop's PostgreSQL (the store's other database; every statement kasir runs on it is
+//! here or in `src/sync/server.sql`): installing kasir's schema and functions, registering
+//! a till and its role, pushing as that role, and the server's status.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -7,14 +8,14 @@ use std::str::FromStr;
 use postgres::{Client, Config, NoTls};
 use serde::{Deserialize, Serialize};
 
-use super::Server;
 use crate::error::{KasirError, Result};
 use crate::store::outbox::Event;
+use crate::sync::Server;
 
 /// The schema version `server.sql` installs.
 pub const SERVER_SCHEMA_VERSION: i32 = 1;
 
-const SERVER_SQL: &str = include_str!("server.sql");
+const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
 fn pg_error(what: &str, e: postgres::Error) -> KasirError {
     // The server's own message when it sent one (never the connection string).
@@ -214,7 +215,7 @@ impl PgServer {
 
 impl Server for PgServer {
     fn push(&mut self, till: &str, batch: &[Event]) -> Result<i64> {
-        let json = super::batch_json(batch);
+        let json = crate::sync::batch_json(batch);
         let row = self
             .client
             .query_one("SELECT kasir_push($1, $2::text::jsonb)", &[&till, &json])
