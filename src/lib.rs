@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod service;
 pub mod store;
+pub mod sync;
 pub mod ui;
 
 pub use error::{KasirError, Result};

@@ -376,13 +376,15 @@ fn written_per_sale(n: usize) -> (f64, f64) {
 
 /// What a sale costs SQLite is what it writes to the WAL: a whole page for each table and
 /// index leaf it changes. A new index on the sale's path, or a cache kept outside the
-/// moves, shows here before any benchmark is run.
+/// moves, shows here before any benchmark is run. The sale's event in the outbox costs
+/// about 2.8 of them (17.9 pages without it): its row of about 1.4 KB in the table's last
+/// leaf, a new leaf every few sales, and the leaf of its (till, seq) index.
 #[test]
-fn a_three_line_cash_sale_writes_at_most_eighteen_pages() {
+fn a_three_line_cash_sale_writes_at_most_twenty_one_pages() {
     let (bytes, pages) = written_per_sale(200);
     eprintln!("per 3-line cash sale: {bytes:.0} bytes, {pages:.2} pages");
     assert!(
-        pages <= 18.0,
+        pages <= 21.0,
         "{pages:.2} pages ({bytes:.0} bytes) per sale"
     );
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use rust_decimal::Decimal;
 
-use super::{backup, print, settings, stock};
+use super::{backup, print, settings, stock, sync};
 use crate::domain::money::{AllowSen, Amount, Quantity};
 use crate::error::{KasirError, Result};
 
@@ -124,6 +124,14 @@ pub enum Command {
     Opname(stock::OpnameCmd),
     /// Write off stock: CODE QTY --reason rusak|kedaluwarsa|hilang [--batch B], or --expired.
     Writeoff(stock::WriteoffArgs),
+    /// The coop's PostgreSQL: init (install or upgrade kasir's schema), status.
+    #[command(subcommand)]
+    Server(sync::ServerCmd),
+    /// This machine as a till of the coop: join a server.
+    #[command(subcommand)]
+    Till(sync::TillCmd),
+    /// Push this till's events to the coop's server now.
+    Sync(sync::SyncArgs),
     #[command(flatten)]
     Hardware(print::HardwareCmd),
     #[command(flatten)]

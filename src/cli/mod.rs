@@ -30,6 +30,7 @@ mod settings;
 mod shift;
 mod shop;
 mod stock;
+mod sync;
 
 pub use args::Cli;
 use args::{Command, Who};
@@ -301,6 +302,9 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Opname(cmd) => stock::run_opname(db, json, lang, cmd)?,
         Command::Writeoff(args) => stock::run_writeoff(db, json, lang, args)?,
         Command::Hardware(cmd) => print::run_print(cmd, db, lang, json)?,
+        Command::Server(cmd) => sync::run_server(cmd, lang, json)?,
+        Command::Till(cmd) => sync::run_till(cmd, db, lang, json)?,
+        Command::Sync(args) => sync::run_sync(args, db, lang, json)?,
     }
     Ok(())
 }

@@ -184,26 +184,43 @@ impl Shop {
                 actor,
             };
             let mut lines = Vec::with_capacity(cart.lines.len());
-            let sale_id = write_sale(tx, &head, cart, settings.tax(), &settlement, |line, new| {
-                lines.push(q::SaleLineRecord {
-                    line_no: new.line_no,
-                    sku: line.item.sku.clone(),
-                    name: new.name.to_string(),
-                    unit: new.unit.to_string(),
-                    qty: stored_qty(new.qty)?,
-                    base_qty: stored_qty(new.base_qty)?,
-                    unit_price: stored(new.unit_price)?,
-                    tier: new.tier.to_string(),
-                    discount: stored(new.discount)?,
-                    amount: stored(new.amount)?,
-                    ppn: stored(new.ppn)?,
-                    cost: stored(new.cost)?,
-                    business_unit: new.business_unit.to_string(),
-                    tax_class: new.tax_class.to_string(),
-                    weighed: line.item.weighed,
-                });
-                Ok(())
-            })?;
+            let mut moves = Vec::new();
+            let sale_id = write_sale(
+                tx,
+                &head,
+                cart,
+                settings.tax(),
+                &settlement,
+                |line, new, taken| {
+                    for (batch_no, qty, value) in &taken.moves {
+                        moves.push(serde_json::json!({
+                            "line_no": new.line_no,
+                            "sku": line.item.sku,
+                            "batch": batch_no,
+                            "qty": stored_qty(*qty)?,
+                            "value": stored(*value)?,
+                        }));
+                    }
+                    lines.push(q::SaleLineRecord {
+                        line_no: new.line_no,
+                        sku: line.item.sku.clone(),
+                        name: new.name.to_string(),
+                        unit: new.unit.to_string(),
+                        qty: stored_qty(new.qty)?,
+                        base_qty: stored_qty(new.base_qty)?,
+                        unit_price: stored(new.unit_price)?,
+                        tier: new.tier.to_string(),
+                        discount: stored(new.discount)?,
+                        amount: stored(new.amount)?,
+                        ppn: stored(new.ppn)?,
+                        cost: stored(new.cost)?,
+                        business_unit: new.business_unit.to_string(),
+                        tax_class: new.tax_class.to_string(),
+                        weighed: line.item.weighed,
+                    });
+                    Ok(())
+                },
+            )?;
             // The sale as stored, built from what is in hand rather than read back.
             let totals = cart.totals(settings.tax());
             let mut tenders = Vec::with_capacity(settlement.tenders.len());
@@ -273,6 +290,14 @@ impl Shop {
                 &settlement.tenders,
                 &at,
             )?;
+            crate::store::outbox::append_event(
+                tx,
+                till,
+                super::sync::SALE_KIND,
+                1,
+                &super::sync::sale_payload(&record, moves),
+                &at,
+            )?;
             Ok(record)
         })
     }
@@ -324,7 +349,7 @@ pub(super) fn write_sale(
     cart: &Cart,
     tax: TaxRule,
     settlement: &Settlement,
-    mut line_written: impl FnMut(&CartLine, &NewLine) -> Result<()>,
+    mut line_written: impl FnMut(&CartLine, &NewLine, &Taken) -> Result<()>,
 ) -> Result<i64> {
     let totals = cart.totals(tax);
     let sale_id = q::insert(
@@ -352,7 +377,7 @@ pub(super) fn write_sale(
     crate::store::crash::point("sale.after_header");
     let shares = cart.ppn_shares(tax);
     for (i, line) in cart.lines.iter().enumerate() {
-        let cost = take_stock(tx, line, head.date, head.at, head.actor.user_id, sale_id)?;
+        let taken = take_stock(tx, line, head.date, head.at, head.actor.user_id, sale_id)?;
         let new = NewLine {
             line_no: i as i64 + 1,
             product_id: line.item.product_id,
@@ -367,11 +392,11 @@ pub(super) fn write_sale(
             amount: line.amount(),
             tax_class: line.item.tax_class.as_str(),
             ppn: shares.lines()[i],
-            cost,
+            cost: taken.total,
             business_unit: line.item.business_unit.as_str(),
         };
         q::insert_line(tx, sale_id, &new)?;
-        line_written(line, &new)?;
+        line_written(line, &new, &taken)?;
     }
     crate::store::crash::point("sale.after_lines");
     for (k, t) in settlement.tenders.iter().enumerate() {
@@ -401,6 +426,12 @@ fn stored_qty(d: Decimal) -> Result<Decimal> {
     )?))
 }
 
+/// What a line took out of stock: its cost, and each move (batch number, qty, value).
+pub(super) struct Taken {
+    total: Decimal,
+    moves: Vec<(Option<String>, Decimal, Decimal)>,
+}
+
 /// Take a line's stock out and return its cost at moving average. Batches are taken first
 /// expiry first; expired batches are never sold.
 fn take_stock(
@@ -410,7 +441,7 @@ fn take_stock(
     at: &str,
     user_id: Option<i64>,
     sale_id: i64,
-) -> Result<Decimal> {
+) -> Result<Taken> {
     let product = line.item.product_id;
     let base = line.base_qty();
     let (on_hand, value, last_cost) = stock::position(tx, product)?;
@@ -453,6 +484,7 @@ fn take_stock(
         });
     }
     let mut total_cost = Decimal::ZERO;
+    let mut moves = Vec::new();
     let (mut on_hand, mut value) = (on_hand, value);
     for (batch, take) in plan.moves() {
         let cost = issue_cost(take, on_hand, value, last_cost);
@@ -460,8 +492,13 @@ fn take_stock(
         on_hand -= take;
         value -= cost;
         total_cost += cost;
+        let batch_no = batch.and_then(|id| batches.iter().find(|b| b.id == id));
+        moves.push((batch_no.map(|b| b.batch_no.clone()), -take, -cost));
     }
-    Ok(total_cost)
+    Ok(Taken {
+        total: total_cost,
+        moves,
+    })
 }
 
 /// Parse `TENDER:AMOUNT[:REF]` as given on the command line.

@@ -26,6 +26,7 @@ pub mod shift_close;
 pub mod shift_report;
 pub mod stock;
 pub mod stock_reports;
+pub mod sync;
 pub mod till;
 pub mod weighing;
 pub mod write_off;

@@ -239,8 +239,28 @@ impl Shop {
             },
         )?;
         crate::store::crash::point("return.after_header");
+        let sku_of = |line_no: i64| {
+            sale.lines
+                .iter()
+                .find(|s| s.line_no == line_no)
+                .map(|s| s.sku.clone())
+        };
+        let mut event_lines = Vec::new();
+        let mut event_moves = Vec::new();
         for &(i, r, base, amt, ppn, cost) in &out {
             let l = &lines[i];
+            event_lines.push(serde_json::json!({
+                "line_no": l.line_no,
+                "sku": sku_of(l.line_no),
+                "name": l.name,
+                "unit": l.unit,
+                "qty": r.normalize(),
+                "base_qty": base.normalize(),
+                "amount": amt.normalize(),
+                "ppn": ppn.normalize(),
+                "cost": cost.normalize(),
+                "business_unit": l.business_unit,
+            }));
             q::insert_line(tx, id, l.id, r, base, amt, ppn, cost, &l.business_unit)?;
             let product = product_of[i];
             let batches = q::batches_left(tx, sale.id, product)?;
@@ -267,6 +287,12 @@ impl Shop {
                     _ => value_left,
                 };
                 stock::record(tx, &mv(batch, take, value))?;
+                event_moves.push(serde_json::json!({
+                    "line_no": l.line_no,
+                    "sku": sku_of(l.line_no),
+                    "qty": take.normalize(),
+                    "value": value.normalize(),
+                }));
                 value_left -= value;
             }
         }
@@ -327,6 +353,27 @@ impl Shop {
             refund_cash > Decimal::ZERO,
             &at,
         )?;
+        let payload = serde_json::json!({
+            "return": {
+                "number": number,
+                "sale_number": sale.number,
+                "sale_uuid": sale.uuid,
+                "till": till,
+                "business_unit": unit,
+                "business_date": date,
+                "created_at": at,
+                "actor": actor.username,
+                "approver": sup.username,
+                "member": sale.member_number,
+                "amount": amount.normalize(),
+                "refund_cash": refund_cash.normalize(),
+                "refund_kasbon": refund_kasbon.normalize(),
+                "rounding": rounding.normalize(),
+            },
+            "lines": event_lines,
+            "stock_moves": event_moves,
+        });
+        crate::store::outbox::append_event(tx, till, super::sync::RETURN_KIND, 1, &payload, &at)?;
         Ok(number)
     }
 }

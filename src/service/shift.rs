@@ -68,10 +68,11 @@ impl Shop {
                     ),
                 ));
             }
+            let uuid = new_uuid();
             let id = q::insert(
                 tx,
                 &NewShift {
-                    uuid: &new_uuid(),
+                    uuid: &uuid,
                     till,
                     business_unit: unit,
                     user_id: actor.user_id,
@@ -81,6 +82,21 @@ impl Shop {
                 },
             )?;
             q::insert_count(tx, id, "open", count)?;
+            crate::store::outbox::append_event(
+                tx,
+                till,
+                super::sync::SHIFT_OPEN_KIND,
+                1,
+                &serde_json::json!({
+                    "shift": uuid,
+                    "till": till,
+                    "business_unit": unit,
+                    "cashier": actor.name,
+                    "opened_at": at,
+                    "opening_float": float.normalize(),
+                }),
+                &at,
+            )?;
             Ok(id)
         })?;
         q::by_id(self.store.conn(), id)?

@@ -285,6 +285,24 @@ impl Shop {
                         summary.expected_cash,
                         reason.map(|r| format!(" reason={r}")).unwrap_or_default()
                     ), None)?;
+            crate::store::outbox::append_event(
+                tx,
+                till,
+                super::sync::SHIFT_CLOSE_KIND,
+                1,
+                &serde_json::json!({
+                    "shift": shift.uuid,
+                    "till": till,
+                    "business_unit": shift.business_unit,
+                    "business_date": date,
+                    "closed_at": at,
+                    "actor": actor.username,
+                    "expected_cash": summary.expected_cash.normalize(),
+                    "counted_cash": counted.normalize(),
+                    "reason": reason,
+                }),
+                &at,
+            )?;
             let close = q::close_of(tx, shift.id)?
                 .ok_or_else(|| KasirError::invalid("Shift hilang", "Shift vanished"))?;
             Ok(ShiftClosed { close, report })

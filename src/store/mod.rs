@@ -6,11 +6,13 @@
 pub mod audit;
 pub mod bulk;
 pub mod catalog;
+pub mod coop;
 pub mod crash;
 pub mod dashboard;
 pub mod ledger;
 pub mod members;
 pub mod opname;
+pub mod outbox;
 pub mod pharmacy;
 #[cfg(test)]
 mod plan_guard;
@@ -60,12 +62,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v20_print_tills.sql")),
         M::up(include_str!("schema_v21_lookups.sql")),
         M::up(include_str!("schema_v22_once.sql")),
+        M::up(include_str!("schema_v23_outbox.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    22
+    23
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
@@ -74,6 +77,7 @@ pub const HISTORY: &[&str] = &[
     "cash_counts",
     "cash_moves",
     "day_events",
+    "events",
     "goods_receipt_lines",
     "goods_receipts",
     "journal_lines",
@@ -912,7 +916,7 @@ mod tests {
             )
             .unwrap();
         let s = Store::open(&db, OpenMode::Existing).unwrap();
-        assert_eq!(version(&db), 22);
+        assert_eq!(version(&db), schema_version());
         // From now on the file itself refuses a second live day journal, in clear words.
         let again = s.write(|tx| {
             tx.execute_batch(&journal(6, "day", "NULL"))?;

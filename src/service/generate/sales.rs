@@ -117,7 +117,7 @@ impl Shop {
                         at: &at,
                         actor,
                     };
-                    write_sale(tx, &head, cart, tax, settlement, |_, _| {
+                    write_sale(tx, &head, cart, tax, settlement, |_, _, _| {
                         lines_n += 1;
                         Ok(())
                     })?;

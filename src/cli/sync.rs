@@ -1,0 +1,201 @@
+//! `kasir server init|status --url URL`, `kasir till join --server URL --till T`,
+//! `kasir sync --once`: the coop's PostgreSQL (`service::sync`). No credential is ever
+//! printed, in text or in `--json`.
+
+use std::path::Path;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::open;
+use super::output::print_json;
+use crate::error::{KasirError, Result};
+use crate::i18n::Lang;
+use crate::service::sync;
+
+#[derive(Subcommand, Debug)]
+pub enum ServerCmd {
+    /// Install or upgrade kasir's schema and sync functions (idempotent, versioned).
+    Init {
+        /// The owner's address, e.g. postgresql://kasir@host:5432/koperasi
+        #[arg(long)]
+        url: String,
+    },
+    /// Each till: last push, highest seq, events stored, quarantined.
+    Status {
+        #[arg(long)]
+        url: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TillCmd {
+    /// Register this shop file as till T on the server; its credentials go to a 0600 file
+    /// beside the shop file.
+    Join {
+        /// The owner's address (used once, never stored).
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        till: String,
+        /// The till id is registered already: move it to this machine (the old machine's
+        /// credentials stop working).
+        #[arg(long)]
+        rejoin: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// Push once and exit (the only mode so far).
+    #[arg(long)]
+    pub once: bool,
+}
+
+pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
+    match cmd {
+        ServerCmd::Init { url } => {
+            let done = sync::server_init(&url)?;
+            if json {
+                print_json(json!({ "before": done.before, "version": done.version }));
+            } else {
+                match done.before {
+                    Some(v) if v == done.version => println!(
+                        "{}",
+                        lang.pick(
+                            &format!("Skema kasir di server sudah versi {v}"),
+                            &format!("kasir's schema on the server is already version {v}"),
+                        )
+                    ),
+                    _ => println!(
+                        "{}",
+                        lang.pick(
+                            &format!("Skema kasir versi {} terpasang", done.version),
+                            &format!("kasir's schema version {} installed", done.version),
+                        )
+                    ),
+                }
+            }
+        }
+        ServerCmd::Status { url } => {
+            let tills = sync::server_status(&url)?;
+            if json {
+                print_json(json!({ "tills": tills }));
+            } else {
+                println!(
+                    "{:<16} {:<20} {:>10} {:>10} {:>10}",
+                    "till",
+                    lang.pick("kirim terakhir", "last push"),
+                    lang.pick("seq tertinggi", "highest seq"),
+                    lang.pick("kejadian", "events"),
+                    lang.pick("karantina", "quarantined"),
+                );
+                for t in &tills {
+                    println!(
+                        "{:<16} {:<20} {:>10} {:>10} {:>10}",
+                        t.till,
+                        t.last_push.as_deref().unwrap_or("-"),
+                        t.highest_seq.map_or("-".to_string(), |s| s.to_string()),
+                        t.events,
+                        t.quarantined
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run_till(cmd: TillCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
+    match cmd {
+        TillCmd::Join {
+            server,
+            till,
+            rejoin,
+        } => {
+            let shop = open(db)?;
+            let joined = shop.till_join(&server, &till, rejoin)?;
+            if json {
+                print_json(json!({
+                    "till": joined.till,
+                    "role": joined.role,
+                    "credentials_file": joined.credentials.display().to_string(),
+                }));
+            } else {
+                println!(
+                    "{}",
+                    lang.pick(
+                        &format!(
+                            "Terdaftar sebagai kasir {} (peran {}); kredensial di {}",
+                            joined.till,
+                            joined.role,
+                            joined.credentials.display()
+                        ),
+                        &format!(
+                            "Joined as till {} (role {}); credentials in {}",
+                            joined.till,
+                            joined.role,
+                            joined.credentials.display()
+                        ),
+                    )
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()> {
+    if !args.once {
+        return Err(KasirError::invalid(
+            "Sinkron terus-menerus belum ada: pakai `kasir sync --once`",
+            "Continuous sync is not built yet: use `kasir sync --once`",
+        ));
+    }
+    let shop = open(db)?;
+    let r = shop.sync_once()?;
+    if json {
+        print_json(json!({
+            "till": r.till,
+            "sent": r.sent,
+            "batches": r.batches,
+            "acked_through": r.acked_through,
+            "pending": r.pending,
+            "other_tills": r.other_tills,
+        }));
+    } else {
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "Kasir {}: {} kejadian dikirim dalam {} kiriman, diterima sampai #{}, {} menunggu",
+                    r.till,
+                    r.sent,
+                    r.batches,
+                    r.acked_through.map_or("-".to_string(), |s| s.to_string()),
+                    r.pending
+                ),
+                &format!(
+                    "Till {}: {} events sent in {} pushes, acknowledged through #{}, {} waiting",
+                    r.till,
+                    r.sent,
+                    r.batches,
+                    r.acked_through.map_or("-".to_string(), |s| s.to_string()),
+                    r.pending
+                ),
+            )
+        );
+        for (t, n) in &r.other_tills {
+            println!(
+                "{}",
+                lang.pick(
+                    &format!("  {n} kejadian kasir {t} di file ini tidak dikirim dari mesin ini"),
+                    &format!(
+                        "  {n} events of till {t} in this file are not pushed from this machine"
+                    ),
+                )
+            );
+        }
+    }
+    Ok(())
+}

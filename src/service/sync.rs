@@ -1,0 +1,190 @@
+//! Several machines: the events a use case writes to the outbox (their kinds and payloads),
+//! and the commands that join this shop file to the coop's PostgreSQL and push to it
+//! (`crate::sync` holds the protocol and the server's SQL).
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::Shop;
+use crate::error::{KasirError, Result};
+use crate::store::coop as pg;
+use crate::store::sales::SaleRecord;
+
+pub use crate::store::coop::TillStatus;
+
+/// A committed sale: header, lines, tenders, member and stock moves.
+pub const SALE_KIND: &str = "sale.v1";
+/// A booked return: header, lines, refunds and stock moves.
+pub const RETURN_KIND: &str = "return.v1";
+/// A shift opened: its uuid, till, unit, cashier, time and float.
+pub const SHIFT_OPEN_KIND: &str = "shift_open.v1";
+/// A shift closed: its uuid, the business date, the expected and counted cash, the reason.
+pub const SHIFT_CLOSE_KIND: &str = "shift_close.v1";
+
+/// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal
+/// strings, and the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`).
+pub fn sale_payload(s: &SaleRecord, stock_moves: Vec<Value>) -> Value {
+    let lines: Vec<Value> = s
+        .lines
+        .iter()
+        .map(|l| {
+            json!({
+                "line_no": l.line_no,
+                "sku": l.sku,
+                "name": l.name,
+                "unit": l.unit,
+                "qty": l.qty,
+                "base_qty": l.base_qty,
+                "unit_price": l.unit_price,
+                "tier": l.tier,
+                "discount": l.discount,
+                "amount": l.amount,
+                "ppn": l.ppn,
+                "cost": l.cost,
+                "business_unit": l.business_unit,
+                "tax_class": l.tax_class,
+            })
+        })
+        .collect();
+    let tenders: Vec<Value> = s
+        .tenders
+        .iter()
+        .map(|t| json!({"kind": t.kind, "amount": t.amount, "reference": t.reference}))
+        .collect();
+    json!({
+        "sale": {
+            "uuid": s.uuid,
+            "number": s.number,
+            "till": s.till,
+            "business_unit": s.business_unit,
+            "business_date": s.business_date,
+            "created_at": s.created_at,
+            "cashier": s.cashier,
+            "member": s.member_number,
+            "gross": s.gross,
+            "discount": s.discount,
+            "total": s.total,
+            "rounding": s.rounding,
+            "payable": s.payable,
+            "ppn": s.ppn,
+            "change": s.change,
+        },
+        "lines": lines,
+        "tenders": tenders,
+        "stock_moves": stock_moves,
+    })
+}
+
+/// What `kasir server init` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerInit {
+    /// The schema version found before (none on a fresh database).
+    pub before: Option<i32>,
+    pub version: i32,
+}
+
+/// Install or upgrade kasir's schema and functions on the coop's PostgreSQL at `url` (an
+/// owner's address). Running it again changes nothing.
+pub fn server_init(url: &str) -> Result<ServerInit> {
+    let (before, version) = pg::init(url)?;
+    Ok(ServerInit { before, version })
+}
+
+/// Each till registered on the server at `url`: last push, highest seq, events stored,
+/// events in quarantine.
+pub fn server_status(url: &str) -> Result<Vec<TillStatus>> {
+    pg::status(url)
+}
+
+/// What `kasir till join` did (no secret in it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Joined {
+    pub till: String,
+    pub role: String,
+    /// The 0600 file the till's credentials are kept in.
+    pub credentials: PathBuf,
+}
+
+/// What `kasir sync --once` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub till: String,
+    /// Events sent (a retried event counts again).
+    pub sent: usize,
+    /// Pushes the server answered.
+    pub batches: usize,
+    /// The highest seq the server acknowledged in this run.
+    pub acked_through: Option<i64>,
+    /// This till's events still waiting.
+    pub pending: i64,
+    /// Events of other till ids in this file, which this machine does not push.
+    pub other_tills: Vec<(String, i64)>,
+}
+
+impl Shop {
+    /// Register this shop file as till `till` on the coop's server at `server_url` (an
+    /// owner's address): the server gets a role for it that may only push its own events,
+    /// and the role's credentials go to a 0600 file beside the shop file. A till id already
+    /// registered is refused unless `rejoin` (the same till moved to this machine: the old
+    /// machine's credentials stop working).
+    pub fn till_join(&self, server_url: &str, till: &str, rejoin: bool) -> Result<Joined> {
+        let till = till.trim();
+        if till.is_empty() {
+            return Err(KasirError::invalid(
+                "Nama kasir kosong",
+                "The till id is empty",
+            ));
+        }
+        let creds = pg::register(server_url, till, rejoin)?;
+        let file = pg::credentials_path(self.store.path());
+        pg::save_credentials(&file, &creds)?;
+        Ok(Joined {
+            till: creds.till,
+            role: creds.role,
+            credentials: file,
+        })
+    }
+
+    /// The till this file joined, if it did.
+    pub fn joined_till(&self) -> Result<Option<String>> {
+        let file = pg::credentials_path(self.store.path());
+        if !file.exists() {
+            return Ok(None);
+        }
+        Ok(Some(pg::load_credentials(&file)?.till))
+    }
+
+    /// Push this till's unacknowledged events to the coop's server, in batches, and mark
+    /// acknowledged what it holds. A push whose answer is lost acknowledges nothing; the
+    /// next run sends the same events again and the server stores each once.
+    pub fn sync_once(&self) -> Result<SyncReport> {
+        let creds = pg::load_credentials(&pg::credentials_path(self.store.path()))?;
+        let mut server = pg::PgServer::connect(&creds)?;
+        let mut outbox = crate::sync::StoreOutbox(&self.store);
+        let pushed =
+            crate::sync::push_all(&mut outbox, &mut server, &creds.till, crate::sync::BATCH)?;
+        let counts = crate::store::outbox::pending_counts(self.store.conn())?;
+        let pending = counts
+            .iter()
+            .find(|(t, _)| *t == creds.till)
+            .map_or(0, |(_, n)| *n);
+        Ok(SyncReport {
+            till: creds.till.clone(),
+            sent: pushed.sent,
+            batches: pushed.batches,
+            acked_through: pushed.acked_through,
+            pending,
+            other_tills: counts
+                .into_iter()
+                .filter(|(t, _)| *t != creds.till)
+                .collect(),
+        })
+    }
+
+    /// Per till id in this file: events waiting for the coop's server.
+    pub fn outbox_pending(&self) -> Result<Vec<(String, i64)>> {
+        crate::store::outbox::pending_counts(self.store.conn())
+    }
+}

@@ -1,0 +1,164 @@
+-- kasir's schema on the coop's PostgreSQL, version 1. `kasir server init` runs this whole
+-- script in one transaction; every statement is idempotent, so running it again changes
+-- nothing. A later version appends its own statements and raises the version at the end.
+
+CREATE TABLE IF NOT EXISTS kasir_schema_version (
+    version integer PRIMARY KEY,
+    installed_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every event every till pushed, once.
+CREATE TABLE IF NOT EXISTS events (
+    id uuid PRIMARY KEY,
+    till text NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    version integer NOT NULL,
+    payload jsonb NOT NULL,
+    hash text NOT NULL,
+    till_time text NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (till, seq)
+);
+
+-- Registered tills and the role each pushes as.
+CREATE TABLE IF NOT EXISTS tills (
+    till text PRIMARY KEY,
+    role_name text NOT NULL UNIQUE,
+    joined_at timestamptz NOT NULL DEFAULT now(),
+    last_push timestamptz,
+    pushes bigint NOT NULL DEFAULT 0
+);
+
+-- Events that could not be stored as they came (another event already holds their till and
+-- seq, a hash that does not match the payload, an unknown kind or version), kept whole for a
+-- person to look at. They never block the till's later events.
+CREATE TABLE IF NOT EXISTS quarantine (
+    id bigserial PRIMARY KEY,
+    event_id text NOT NULL,
+    till text NOT NULL,
+    seq bigint,
+    kind text,
+    version integer,
+    payload text,
+    hash text NOT NULL,
+    till_time text,
+    reason text NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (event_id, hash)
+);
+CREATE INDEX IF NOT EXISTS quarantine_till ON quarantine (till, seq);
+
+-- The kinds and versions this schema knows how to store.
+CREATE TABLE IF NOT EXISTS event_kinds (
+    kind text NOT NULL,
+    version integer NOT NULL,
+    PRIMARY KEY (kind, version)
+);
+INSERT INTO event_kinds (kind, version) VALUES ('sale.v1', 1), ('return.v1', 1),
+    ('shift_open.v1', 1), ('shift_close.v1', 1)
+    ON CONFLICT DO NOTHING;
+
+REVOKE ALL ON events, tills, quarantine, event_kinds, kasir_schema_version FROM PUBLIC;
+
+-- Push a batch of a till's events. Runs as the schema's owner, for the till whose role is
+-- the session's. Each event is stored once (a retried batch stores nothing new), or goes to
+-- quarantine with its reason; the batch never fails for one bad event. Returns the highest
+-- seq of the till the server holds (stored or quarantined): the till may mark its events up
+-- to there acknowledged.
+CREATE OR REPLACE FUNCTION kasir_push(p_till text, p_batch jsonb) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+DECLARE
+    e jsonb;
+    reason text;
+    held record;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills WHERE till = p_till AND role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not push for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    FOR e IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+        reason := NULL;
+        BEGIN
+            IF e->>'till' IS DISTINCT FROM p_till THEN
+                reason := 'event of another till';
+            ELSIF encode(sha256(convert_to(e->>'payload', 'UTF8')), 'hex')
+                  IS DISTINCT FROM e->>'hash' THEN
+                reason := 'hash does not match the payload';
+            ELSIF NOT EXISTS (SELECT 1 FROM event_kinds k
+                              WHERE k.kind = e->>'kind' AND k.version = (e->>'version')::int) THEN
+                reason := 'unknown kind or version';
+            ELSE
+                SELECT id, hash INTO held FROM events
+                    WHERE till = p_till AND seq = (e->>'seq')::bigint;
+                IF FOUND THEN
+                    IF held.id <> (e->>'id')::uuid OR held.hash <> e->>'hash' THEN
+                        reason := 'till and seq already hold another event';
+                    END IF;
+                ELSE
+                    INSERT INTO events (id, till, seq, kind, version, payload, hash, till_time)
+                    VALUES ((e->>'id')::uuid, p_till, (e->>'seq')::bigint, e->>'kind',
+                            (e->>'version')::int, (e->>'payload')::jsonb, e->>'hash',
+                            e->>'till_time')
+                    ON CONFLICT (id) DO NOTHING;
+                    IF NOT FOUND THEN
+                        reason := 'event id already stored at another seq';
+                    END IF;
+                END IF;
+            END IF;
+        EXCEPTION WHEN others THEN
+            reason := 'unreadable event: ' || SQLERRM;
+        END;
+        IF reason IS NOT NULL THEN
+            INSERT INTO quarantine (event_id, till, seq, kind, version, payload, hash,
+                                    till_time, reason)
+            VALUES (COALESCE(e->>'id', ''), p_till,
+                    CASE WHEN e->>'seq' ~ '^[0-9]{1,18}$' THEN (e->>'seq')::bigint END,
+                    e->>'kind',
+                    CASE WHEN e->>'version' ~ '^[0-9]{1,9}$' THEN (e->>'version')::int END,
+                    e->>'payload', COALESCE(e->>'hash', ''), e->>'till_time', reason)
+            ON CONFLICT (event_id, hash) DO NOTHING;
+        END IF;
+    END LOOP;
+    UPDATE tills SET last_push = now(), pushes = pushes + 1 WHERE till = p_till;
+    RETURN greatest(COALESCE((SELECT max(seq) FROM events WHERE till = p_till), 0),
+                    COALESCE((SELECT max(seq) FROM quarantine WHERE till = p_till), 0));
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_push(text, jsonb) FROM PUBLIC;
+
+-- Register a till: its role may log in and execute kasir_push, nothing else. Till ids are
+-- unique in the coop: a till id already registered is refused unless `p_rejoin` (the same
+-- till on a new machine), which gives its role a new password. Run by the schema's owner
+-- (`kasir till join` with the owner's URL).
+DROP FUNCTION IF EXISTS kasir_register_till(text, text);
+CREATE OR REPLACE FUNCTION kasir_register_till(p_till text, p_password text,
+                                               p_rejoin boolean) RETURNS text
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    r text := 'kasir_till_' || lower(regexp_replace(p_till, '[^A-Za-z0-9]', '_', 'g'));
+BEGIN
+    IF p_till !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$' THEN
+        RAISE EXCEPTION 'till id % is not letters, digits, ".", "_" or "-"', p_till;
+    END IF;
+    IF EXISTS (SELECT 1 FROM tills WHERE till = p_till) AND NOT p_rejoin THEN
+        RAISE EXCEPTION 'till % is already registered (join again with --rejoin to move it to this machine)', p_till
+            USING ERRCODE = '23505';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tills WHERE role_name = r AND till <> p_till) THEN
+        RAISE EXCEPTION 'till id % clashes with the registered till using role %', p_till, r;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+        EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', r, p_password);
+    ELSE
+        EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', r, p_password);
+    END IF;
+    EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_push(text, jsonb) TO %I', r);
+    INSERT INTO tills (till, role_name) VALUES (p_till, r)
+        ON CONFLICT (till) DO UPDATE SET role_name = EXCLUDED.role_name;
+    RETURN r;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_register_till(text, text, boolean) FROM PUBLIC;
+
+INSERT INTO kasir_schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
