@@ -207,3 +207,131 @@ fn masking_hides_only_what_the_clock_makes() {
         "SBK-YYYYMMDD-0007 at YYYY-MM-DD hh:mm:ss, 137500, 1.25"
     );
 }
+
+/// `v` with the shop's temp folder written as `DIR` (backup paths name it).
+fn without_dir(v: serde_json::Value, dir: &std::path::Path) -> serde_json::Value {
+    let text = v.to_string().replace(&dir.display().to_string(), "DIR");
+    serde_json::from_str(&text).expect("json")
+}
+
+#[test]
+fn the_json_of_a_shift_and_the_books_is_as_documented() {
+    let (_dir, db) = demo_shop();
+    json(&db, &["sale", "cash:20000", "8991234567891*2"]);
+    assert_snapshot("report_x", json(&db, &["report", "x"]));
+    assert_snapshot(
+        "shift_close",
+        json(
+            &db,
+            &["shift", "close", "--count", "100000*2", "5000*1", "2000*1"],
+        ),
+    );
+    assert_snapshot("report_z", json(&db, &["report", "z"]));
+    assert_snapshot("day_status_open", json(&db, &["day", "status"]));
+    json(&db, &["day", "close"]);
+    assert_snapshot("day_status_closed", json(&db, &["day", "status"]));
+    let tb = json(&db, &["report", "trial-balance"]);
+    assert!(tb["rows"].as_array().is_some_and(|r| !r.is_empty()), "{tb}");
+    assert_snapshot("trial_balance", tb);
+    assert_snapshot(
+        "general_ledger",
+        json(&db, &["report", "gl", "--account", "1-1101"]),
+    );
+    assert_snapshot("dashboard", json(&db, &["report", "dashboard"]));
+    let year = ok(&db, &["--json", "day", "status"])
+        .split("\"date\":\"")
+        .nth(1)
+        .expect("date")[..4]
+        .to_string();
+    assert_snapshot(
+        "shu",
+        json(
+            &db,
+            &["report", "shu", "--year", &year, "--total", "1000000"],
+        ),
+    );
+    let month = json(&db, &["day", "status"])["date"]
+        .as_str()
+        .expect("date")[..7]
+        .to_string();
+    assert_snapshot(
+        "members_statement",
+        json(&db, &["members", "statement", "A0001", "--month", &month]),
+    );
+}
+
+#[test]
+fn the_json_of_the_back_office_is_as_documented() {
+    let (dir, db) = demo_shop();
+    let recv = dir.path().join("recv.csv");
+    std::fs::write(&recv, "code,qty,cost\n8991234567891,10,2500\n").expect("write");
+    assert_snapshot(
+        "receive",
+        json(&db, &["receive", recv.to_str().expect("path")]),
+    );
+    assert_snapshot(
+        "writeoff",
+        json(
+            &db,
+            &["writeoff", "8991234567891", "1", "--reason", "rusak"],
+        ),
+    );
+    assert_snapshot("opname_start", json(&db, &["opname", "start"]));
+    assert_snapshot(
+        "opname_count",
+        json(&db, &["opname", "count", "8991234567891", "5"]),
+    );
+    assert_snapshot(
+        "opname_finish",
+        json(
+            &db,
+            &[
+                "opname",
+                "finish",
+                "--approve-user",
+                "admin",
+                "--approve-pin",
+                "9999",
+            ],
+        ),
+    );
+    assert_snapshot("expiry", json(&db, &["report", "expiry", "--days", "3650"]));
+    assert_snapshot(
+        "stock_low",
+        json(&db, &["report", "stock", "--low"])["low"][0].clone(),
+    );
+    assert_snapshot(
+        "stock_slow",
+        json(&db, &["report", "stock", "--slow"])["slow"][0].clone(),
+    );
+    assert_snapshot("stock_value", json(&db, &["report", "stock"]));
+    assert_snapshot("settings_get", json(&db, &["settings", "get", "shop.name"]));
+    assert_snapshot(
+        "settings_list",
+        json(&db, &["settings", "list"])["settings"][0].clone(),
+    );
+    let copy = dir.path().join("copy.db");
+    assert_snapshot(
+        "backup",
+        without_dir(
+            json(&db, &["backup", copy.to_str().expect("path")]),
+            dir.path(),
+        ),
+    );
+    assert_snapshot(
+        "backup_auto",
+        without_dir(
+            json(
+                &db,
+                &[
+                    "backup",
+                    "--auto",
+                    "--dir",
+                    dir.path().join("auto").to_str().expect("path"),
+                ],
+            ),
+            dir.path(),
+        ),
+    );
+    assert_snapshot("check", json(&db, &["check"]));
+}
