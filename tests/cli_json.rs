@@ -12,7 +12,7 @@ use common::*;
 use std::path::PathBuf;
 
 /// Mask what changes from run to run: `YYYY-MM-DD`, `YYYYMMDD` (in numbers like
-/// `SBK-20261201-0001`), `hh:mm:ss`, and UUIDs.
+/// `SBK-20261201-0001`), `hh:mm:ss` (with any fraction of a second), and UUIDs.
 fn mask(text: &str) -> String {
     let b = text.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
@@ -47,6 +47,14 @@ fn mask(text: &str) -> String {
         {
             out.push_str("hh:mm:ss");
             i += 8;
+            // Fractions of a second, where a time carries them.
+            if b.get(i) == Some(&b'.') && digit(i + 1) {
+                out.push_str(".f");
+                i += 1;
+                while digit(i) {
+                    i += 1;
+                }
+            }
             continue;
         }
         let c = text[i..].chars().next().expect("char");
@@ -203,8 +211,10 @@ fn the_json_of_a_day_close_is_as_documented() {
 #[test]
 fn masking_hides_only_what_the_clock_makes() {
     assert_eq!(
-        mask("SBK-20261201-0007 at 2026-12-01 09:05:33, 137500, 1.25"),
-        "SBK-YYYYMMDD-0007 at YYYY-MM-DD hh:mm:ss, 137500, 1.25"
+        mask(
+            "SBK-20261201-0007 at 2026-12-01 09:05:33, 137500, 1.25, 2026-12-01T09:05:33.882567913"
+        ),
+        "SBK-YYYYMMDD-0007 at YYYY-MM-DD hh:mm:ss, 137500, 1.25, YYYY-MM-DDThh:mm:ss.f"
     );
 }
 
