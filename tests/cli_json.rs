@@ -12,7 +12,8 @@ use common::*;
 use std::path::PathBuf;
 
 /// Mask what changes from run to run: `YYYY-MM-DD`, `YYYYMMDD` (in numbers like
-/// `SBK-20261201-0001`), `hh:mm:ss` (with any fraction of a second), and UUIDs.
+/// `SBK-20261201-0001`), `hh:mm:ss` (with any fraction of a second), the printed reports'
+/// `dd/mm/yyyy hh:mm`, and UUIDs.
 fn mask(text: &str) -> String {
     let b = text.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
@@ -54,6 +55,26 @@ fn mask(text: &str) -> String {
                 while digit(i) {
                     i += 1;
                 }
+            }
+            continue;
+        }
+        // The printed reports' `dd/mm/yyyy hh:mm`.
+        if boundary
+            && digits(i, 2)
+            && b.get(i + 2) == Some(&b'/')
+            && digits(i + 3, 2)
+            && b.get(i + 5) == Some(&b'/')
+            && digits(i + 6, 4)
+        {
+            out.push_str("DD/MM/YYYY");
+            i += 10;
+            if b.get(i) == Some(&b' ')
+                && digits(i + 1, 2)
+                && b.get(i + 3) == Some(&b':')
+                && digits(i + 4, 2)
+            {
+                out.push_str(" hh:mm");
+                i += 6;
             }
             continue;
         }
@@ -212,9 +233,9 @@ fn the_json_of_a_day_close_is_as_documented() {
 fn masking_hides_only_what_the_clock_makes() {
     assert_eq!(
         mask(
-            "SBK-20261201-0007 at 2026-12-01 09:05:33, 137500, 1.25, 2026-12-01T09:05:33.882567913"
+            "SBK-20261201-0007 at 2026-12-01 09:05:33, 137500, 1.25, 2026-12-01T09:05:33.882567913, 01/12/2026 09:05, 12:30"
         ),
-        "SBK-YYYYMMDD-0007 at YYYY-MM-DD hh:mm:ss, 137500, 1.25, YYYY-MM-DDThh:mm:ss.f"
+        "SBK-YYYYMMDD-0007 at YYYY-MM-DD hh:mm:ss, 137500, 1.25, YYYY-MM-DDThh:mm:ss.f, DD/MM/YYYY hh:mm, 12:30"
     );
 }
 

@@ -9,8 +9,9 @@ use serde_json::json;
 use super::actor_from;
 use super::open;
 use super::output::{
-    all, done, print_json, write_atomically, RegisterOut, SipnapRowOut, StockMoveOut, StockOut,
-    SupplierOut,
+    all, done, print_json, to_json, write_atomically, CountAckOut, ExpiryOut, OpnameFinishOut,
+    OpnameSessionOut, ReceivedOut, RegisterOut, ReorderOut, SipnapRowOut, SlowMoverOut,
+    StockMoveOut, StockOut, SupplierOut, UnitStockValueOut, WriteOffsOut,
 };
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{format_qty, format_rupiah, Quantity, QTY_SCALE};
@@ -264,9 +265,7 @@ pub(super) fn run_receive(
         },
     )?;
     if json {
-        print_json(
-            json!({"received": g.lines, "doc_no": g.doc_no, "total": g.total, "payment": g.payment, "paid_from": g.paid_from, "supplier": g.supplier}),
-        );
+        print_json(to_json(&ReceivedOut::from(&g)));
     } else {
         println!("{}", shop.receiving_slip_text(&g, lang)?);
         println!(
@@ -336,7 +335,7 @@ pub(super) fn run_opname(db: &Path, json: bool, lang: Lang, cmd: OpnameCmd) -> R
             done(
                 json,
                 lang,
-                serde_json::to_value(&s).unwrap_or_default(),
+                to_json(&OpnameSessionOut::from(&s)),
                 &format!(
                     "{} #{} ({})",
                     lang.pick("Opname dimulai", "Stock count started"),
@@ -358,7 +357,7 @@ pub(super) fn run_opname(db: &Path, json: bool, lang: Lang, cmd: OpnameCmd) -> R
             done(
                 json,
                 lang,
-                serde_json::to_value(&ack).unwrap_or_default(),
+                to_json(&CountAckOut::from(&ack)),
                 &format!(
                     "{} {} {}{}: {} {}",
                     lang.pick("Tercatat", "Recorded"),
@@ -391,7 +390,7 @@ pub(super) fn run_opname(db: &Path, json: bool, lang: Lang, cmd: OpnameCmd) -> R
             };
             let r = shop.opname_finish(&actor, approver)?;
             if json {
-                print_json(serde_json::to_value(&r).unwrap_or_default());
+                print_json(to_json(&OpnameFinishOut::from(&r)));
             } else {
                 println!(
                     "{} #{} — {} {}",
@@ -461,7 +460,10 @@ pub(super) fn run_writeoff(db: &Path, json: bool, lang: Lang, a: WriteoffArgs) -
     };
     let total: Decimal = records.iter().map(|r| r.value).sum();
     if json {
-        print_json(json!({"writeoffs": records, "value": total}));
+        print_json(to_json(&WriteOffsOut {
+            writeoffs: all(&records),
+            value: total,
+        }));
     } else {
         for r in &records {
             println!(
@@ -513,7 +515,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                     csv_out(&out, &rows)?;
                 }
                 if json {
-                    print_json(json!({"low": rows}));
+                    print_json(json!({"low": all::<_, ReorderOut>(&rows)}));
                 } else {
                     for r in &rows {
                         println!(
@@ -534,7 +536,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                     csv_out(&out, &rows)?;
                 }
                 if json {
-                    print_json(json!({"slow": rows}));
+                    print_json(json!({"slow": all::<_, SlowMoverOut>(&rows)}));
                 } else {
                     for r in &rows {
                         println!(
@@ -567,7 +569,9 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                 }
                 let total: Decimal = units.iter().map(|u| u.value).sum();
                 if json {
-                    print_json(json!({"units": units, "total": total}));
+                    print_json(
+                        json!({"units": all::<_, UnitStockValueOut>(&units), "total": total}),
+                    );
                 } else {
                     for u in &units {
                         println!(
@@ -593,7 +597,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                 csv_out(&out, &all)?;
             }
             if json {
-                print_json(serde_json::to_value(&r).unwrap_or_default());
+                print_json(to_json(&ExpiryOut::from(&r)));
             } else {
                 println!(
                     "{} ({})",
