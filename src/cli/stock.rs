@@ -9,9 +9,9 @@ use serde_json::json;
 use super::actor_from;
 use super::open;
 use super::output::{
-    all, done, print_json, to_json, write_atomically, CountAckOut, ExpiryOut, OpnameFinishOut,
-    OpnameSessionOut, ReceivedOut, RegisterOut, ReorderOut, SipnapRowOut, SlowMoverOut,
-    StockMoveOut, StockOut, SupplierOut, UnitStockValueOut, WriteOffsOut,
+    all, done, print_json, to_json, write_atomically, CountAckOut, ExpiryOut, ExpiryRowOut,
+    OpnameFinishOut, OpnameSessionOut, ReceivedOut, RegisterOut, ReorderOut, SipnapRowOut,
+    SlowMoverOut, StockMoveOut, StockOut, SupplierOut, UnitStockValueOut, WriteOffsOut,
 };
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{format_qty, format_rupiah, Quantity, QTY_SCALE};
@@ -490,6 +490,7 @@ pub(super) fn run_writeoff(db: &Path, json: bool, lang: Lang, a: WriteoffArgs) -
     Ok(())
 }
 
+/// The rows as CSV, headed by their field names (the rows are output types, as the JSON).
 fn csv_out<T: serde::Serialize>(out: &Path, rows: &[T]) -> Result<usize> {
     write_atomically(out, |f| {
         let mut w = crate::service::CsvOut::new(f);
@@ -512,7 +513,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
             if low {
                 let rows = shop.low_stock()?;
                 if let Some(out) = out {
-                    csv_out(&out, &rows)?;
+                    csv_out(&out, &all::<_, ReorderOut>(&rows))?;
                 }
                 if json {
                     print_json(json!({"low": all::<_, ReorderOut>(&rows)}));
@@ -533,7 +534,7 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
             } else if slow {
                 let rows = shop.slow_movers(days)?;
                 if let Some(out) = out {
-                    csv_out(&out, &rows)?;
+                    csv_out(&out, &all::<_, SlowMoverOut>(&rows))?;
                 }
                 if json {
                     print_json(json!({"slow": all::<_, SlowMoverOut>(&rows)}));
@@ -593,8 +594,13 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
         ReportCmd::Expiry { days, out } => {
             let r = shop.expiry_report(days)?;
             if let Some(out) = out {
-                let all: Vec<_> = r.expired.iter().chain(r.near.iter()).cloned().collect();
-                csv_out(&out, &all)?;
+                let rows: Vec<ExpiryRowOut> = r
+                    .expired
+                    .iter()
+                    .chain(r.near.iter())
+                    .map(ExpiryRowOut::from)
+                    .collect();
+                csv_out(&out, &rows)?;
             }
             if json {
                 print_json(to_json(&ExpiryOut::from(&r)));
