@@ -8,7 +8,9 @@ use serde_json::json;
 use rust_decimal::Decimal;
 
 use super::args::{amount, percent, MembersCmd, MembersMoreCmd, SavingsCmd};
-use super::output::{done, export, import, print_json, rp, to_json, MemberOut, StatementOut};
+use super::output::{
+    done, export, import, print_json, rp, to_json, KasbonRuleOut, MemberOut, StatementOut,
+};
 use super::{actor_from, open};
 use crate::domain::money::format_rupiah;
 use crate::domain::user::Actor;
@@ -145,7 +147,7 @@ fn run_members_more(cmd: MembersMoreCmd, db: &Path, lang: Lang, json: bool) -> R
             done(
                 json,
                 lang,
-                json!({"rule": r}),
+                json!({"rule": to_json(&KasbonRuleOut::from(r))}),
                 lang.pick("Aturan limit kasbon disimpan", "Kasbon limit rule saved"),
             );
         }

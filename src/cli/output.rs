@@ -1692,3 +1692,72 @@ impl From<&crate::service::settings::SettingChange> for SettingChangeOut {
         }
     }
 }
+
+/// `generated` of `kasir demo --products N --sales N`: what the generator made (null
+/// without those flags).
+#[derive(Debug, Serialize)]
+pub(super) struct GeneratedOut {
+    pub products: usize,
+    pub barcodes: usize,
+    pub members: usize,
+    pub sales: usize,
+    pub sale_lines: usize,
+    pub days: u32,
+    /// `YYYY-MM-DD` of the first and last day with sales, or null.
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+}
+
+impl From<&crate::service::generate::Generated> for GeneratedOut {
+    fn from(g: &crate::service::generate::Generated) -> Self {
+        GeneratedOut {
+            products: g.products,
+            barcodes: g.barcodes,
+            members: g.members,
+            sales: g.sales,
+            sale_lines: g.sale_lines,
+            days: g.days,
+            first_day: g.first_day.clone(),
+            last_day: g.last_day.clone(),
+        }
+    }
+}
+
+/// `rule` of `kasir members kasbon-rule`: `"Fixed"`, or `{"Savings": {"percent": "…"}}`.
+#[derive(Debug, Serialize)]
+pub(super) enum KasbonRuleOut {
+    Fixed,
+    Savings { percent: Decimal },
+}
+
+impl From<crate::service::member_books::KasbonRule> for KasbonRuleOut {
+    fn from(r: crate::service::member_books::KasbonRule) -> Self {
+        match r {
+            crate::service::member_books::KasbonRule::Fixed => KasbonRuleOut::Fixed,
+            crate::service::member_books::KasbonRule::Savings { percent } => {
+                KasbonRuleOut::Savings { percent }
+            }
+        }
+    }
+}
+
+/// `failed` of a printer's outcome (`kasir print …`): the job that could not be sent.
+#[derive(Debug, Serialize)]
+pub(super) struct JobFailureOut {
+    /// The print job's id.
+    pub job: i64,
+    /// The error, in English.
+    pub error: String,
+    /// `YYYY-MM-DD HH:MM:SS` of the next try (empty for a test page, not retried).
+    pub next_attempt_at: String,
+}
+
+impl From<&crate::service::print::JobFailure> for JobFailureOut {
+    fn from(f: &crate::service::print::JobFailure) -> Self {
+        JobFailureOut {
+            job: f.job,
+            error: f.error.clone(),
+            next_attempt_at: f.next_attempt_at.clone(),
+        }
+    }
+}

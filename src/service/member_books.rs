@@ -17,7 +17,7 @@ use crate::store::ledger::{self as q, SavingsRow};
 use crate::store::{audit, members, settings};
 
 /// How a member's kasbon limit is set (`kasbon.limit_rule`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KasbonRule {
     /// The limit in the members file.
     Fixed,
