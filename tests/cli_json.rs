@@ -366,3 +366,100 @@ fn the_json_of_the_back_office_is_as_documented() {
     );
     assert_snapshot("check", json(&db, &["check"]));
 }
+
+/// Where a file of `src/cli` other than `output.rs` makes JSON of something that is not one
+/// of the output types of `src/cli/output.rs`: it calls `serde_json::to_value` (or
+/// `to_string`, `to_writer`), derives or implements `Serialize`, marks a type as an output
+/// document (`impl Out for`), or hands `to_json` / `all::<_, T>` a type whose name does not
+/// end in `Out` (the names of the output types). `to_json` itself only takes `Out` types.
+fn own_json(file: &str, text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        let bad = code.contains("to_value(")
+            || code.contains("serde_json::to_string")
+            || code.contains("serde_json::to_writer")
+            || (code.contains("derive(") && code.contains("Serialize"))
+            || code.contains("impl Serialize")
+            || code.contains("impl serde::Serialize")
+            || code.contains(" Out for ");
+        if bad {
+            found.push(format!("{file}:{}: {}", n + 1, line.trim()));
+        }
+    }
+    // `to_json(` and `all::<_, T>` may span lines once formatted: read the text as one line.
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let names_out = |rest: &str| {
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        name.ends_with("Out")
+    };
+    for (i, _) in flat.match_indices("to_json(") {
+        let rest = flat[i + "to_json(".len()..].trim_start();
+        if !rest.strip_prefix('&').is_some_and(names_out) {
+            found.push(format!("{file}: to_json({}", &rest[..rest.len().min(40)]));
+        }
+    }
+    for (i, _) in flat.match_indices("all::<_, ") {
+        let rest = &flat[i + "all::<_, ".len()..];
+        if !names_out(rest) {
+            found.push(format!("{file}: all::<_, {}", &rest[..rest.len().min(40)]));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_command_line_makes_json_only_of_its_output_types() {
+    let dir: PathBuf = [env!("CARGO_MANIFEST_DIR"), "src", "cli"].iter().collect();
+    let mut found = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).expect("src/cli") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        if !name.ends_with(".rs") || name == "output.rs" {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(&path).expect("read");
+        found.extend(own_json(&format!("src/cli/{name}"), &text));
+    }
+    assert!(
+        files > 5,
+        "found only {files} files under {}",
+        dir.display()
+    );
+    assert!(
+        found.is_empty(),
+        "src/cli makes JSON of types that are not its output types (add one to src/cli/output.rs):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_json_scan_finds_a_service_type_serialised() {
+    // What the command line once did: each is found.
+    for text in [
+        "print_json(serde_json::to_value(&report).unwrap_or_default());",
+        "done(json, lang, to_json(&z), &z.report);",
+        "print_json(to_json(\n    &closed,\n));",
+        "print_json(json!({\"low\": all::<_, ReorderRow>(&rows)}));",
+        "#[derive(Debug, serde::Serialize)]",
+        "impl Out for ShiftClosed {}",
+    ] {
+        assert_eq!(own_json("x.rs", text).len(), 1, "not found: {text}");
+    }
+    for text in [
+        "print_json(to_json(&CheckOut::from(&report)));",
+        "to_json(&XReportOut {\n    report,\n})",
+        "json!({\"low\": all::<_, ReorderOut>(&rows)})",
+    ] {
+        assert_eq!(own_json("x.rs", text), Vec::<String>::new(), "{text}");
+    }
+}

@@ -530,8 +530,49 @@ impl From<&crate::service::member_books::MemberReportRow> for MemberReportOut {
     }
 }
 
-/// Any output document as JSON (the types above cannot fail to serialise).
-pub(super) fn to_json(v: &impl Serialize) -> serde_json::Value {
+/// A JSON document of the command line: only the types of this file are (`tests/cli_json.rs`
+/// checks that no other file of `src/cli` serialises anything itself).
+pub(super) trait Out: Serialize {}
+
+macro_rules! out {
+    ($($t:ty),* $(,)?) => { $(impl Out for $t {})* };
+}
+
+out!(
+    SaleWithReceiptOut,
+    SalesOut,
+    ReturnOut,
+    ShiftOut,
+    DayCloseOut,
+    JournalOut,
+    MemberOut,
+    PrintJobOut,
+    XReportOut,
+    ShiftCloseOut,
+    ShiftClosedOut,
+    DayStatusOut,
+    TrialBalanceOut,
+    GeneralLedgerOut,
+    DashboardOut,
+    ShuOut,
+    StatementOut,
+    OpnameSessionOut,
+    CountAckOut,
+    OpnameFinishOut,
+    ReceivedOut,
+    WriteOffsOut,
+    ExpiryOut,
+    SettingOut,
+    SettingChangeOut,
+    AutoBackupOut,
+    CheckOut,
+    GeneratedOut,
+    KasbonRuleOut,
+    JobFailureOut,
+);
+
+/// An output document as JSON (the types of this file cannot fail to serialise).
+pub(super) fn to_json(v: &impl Out) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
 
@@ -1760,4 +1801,22 @@ impl From<&crate::service::print::JobFailure> for JobFailureOut {
             next_attempt_at: f.next_attempt_at.clone(),
         }
     }
+}
+
+/// One row of `kasir report stock --out FILE` (CSV, headed by these names).
+#[derive(Debug, Serialize)]
+pub(super) struct StockCsvOut {
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    /// Quantity in `base_unit`.
+    pub on_hand: Decimal,
+    /// Money.
+    pub value: Decimal,
+}
+
+/// A text in double quotes, as JSON writes it (for the text output of settings).
+pub(super) fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::output::{print_json, to_json, SettingChangeOut, SettingOut};
+use super::output::{print_json, quoted, to_json, SettingChangeOut, SettingOut};
 use super::{actor_from, open};
 use crate::error::Result;
 use crate::i18n::Lang;
@@ -32,7 +32,7 @@ fn line(v: &SettingView, lang: Lang) -> String {
     format!(
         "{:<28} {:<24} {}{}  [{}; {}]",
         v.key,
-        serde_json::to_string(&v.value).unwrap_or_default(),
+        quoted(&v.value),
         v.description,
         if v.default {
             lang.pick(" (bawaan)", " (default)")
@@ -90,7 +90,7 @@ pub fn run_settings(db: &Path, json: bool, lang: Lang, cmd: SettingsCmd) -> Resu
                 println!(
                     "{}: {} ({})",
                     change.key,
-                    serde_json::to_string(&change.new).unwrap_or_default(),
+                    quoted(&change.new),
                     lang.pick("tidak berubah", "unchanged")
                 );
             }

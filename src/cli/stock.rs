@@ -11,7 +11,8 @@ use super::open;
 use super::output::{
     all, done, print_json, to_json, write_atomically, CountAckOut, ExpiryOut, ExpiryRowOut,
     OpnameFinishOut, OpnameSessionOut, ReceivedOut, RegisterOut, ReorderOut, SipnapRowOut,
-    SlowMoverOut, StockMoveOut, StockOut, SupplierOut, UnitStockValueOut, WriteOffsOut,
+    SlowMoverOut, StockCsvOut, StockMoveOut, StockOut, SupplierOut, UnitStockValueOut,
+    WriteOffsOut,
 };
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{format_qty, format_rupiah, Quantity, QTY_SCALE};
@@ -554,10 +555,10 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
             } else {
                 let units = shop.stock_value_by_unit()?;
                 if let Some(out) = out {
-                    let rows: Vec<StockCsv> = shop
+                    let rows: Vec<StockCsvOut> = shop
                         .stock(None)?
                         .into_iter()
-                        .map(|r| StockCsv {
+                        .map(|r| StockCsvOut {
                             sku: r.sku,
                             name: r.name,
                             business_unit: r.business_unit,
@@ -678,17 +679,6 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
         }
     }
     Ok(())
-}
-
-/// One row of `report stock --out`.
-#[derive(serde::Serialize)]
-struct StockCsv {
-    sku: String,
-    name: String,
-    business_unit: String,
-    base_unit: String,
-    on_hand: Decimal,
-    value: Decimal,
 }
 
 /// One batch of the expiry report as a text line.
