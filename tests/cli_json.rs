@@ -326,7 +326,14 @@ fn the_json_of_the_back_office_is_as_documented() {
             ],
         ),
     );
-    assert_snapshot("expiry", json(&db, &["report", "expiry", "--days", "3650"]));
+    // The document with its first expired and first near batch (the demo has hundreds).
+    let mut expiry = json(&db, &["report", "expiry", "--days", "3650"]);
+    for list in ["expired", "near"] {
+        let rows = expiry[list].as_array_mut().expect(list);
+        assert!(!rows.is_empty(), "no {list} batch in the demo");
+        rows.truncate(1);
+    }
+    assert_snapshot("expiry", expiry);
     assert_snapshot(
         "stock_low",
         json(&db, &["report", "stock", "--low"])["low"][0].clone(),
