@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::open;
-use super::output::done;
+use super::output::{done, to_json, AutoBackupOut};
 use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -81,12 +81,7 @@ pub(super) fn run_backup(db: &Path, json: bool, lang: Lang, args: BackupArgs) ->
             lang.pick("disimpan", "kept")
         ),
     };
-    done(
-        json,
-        lang,
-        serde_json::to_value(&r).unwrap_or_default(),
-        &text,
-    );
+    done(json, lang, to_json(&AutoBackupOut::from(&r)), &text);
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::args::{AccountsCmd, BooksCmd, DayCmd, LedgerCmd};
 use super::output::{
-    all, export, import, print_json, rp, to_json, AccountOut, DayCloseOut, JournalOut,
+    all, export, import, print_json, rp, to_json, AccountOut, DayCloseOut, DayStatusOut, JournalOut,
 };
 use super::{actor_from, open};
 use crate::domain::books_names;
@@ -66,7 +66,7 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
             let date = date.unwrap_or_else(|| shop.now().date());
             let s = shop.day_status(date)?;
             if json {
-                print_json(serde_json::to_value(&s).unwrap_or_default());
+                print_json(to_json(&DayStatusOut::from(&s)));
             } else {
                 println!(
                     "{} {}: {}",

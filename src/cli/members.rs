@@ -8,7 +8,9 @@ use serde_json::json;
 use rust_decimal::Decimal;
 
 use super::args::{amount, percent, MembersCmd, MembersMoreCmd, SavingsCmd};
-use super::output::{done, export, import, print_json, rp, to_json, MemberOut};
+use super::output::{
+    done, export, import, print_json, rp, to_json, KasbonRuleOut, MemberOut, StatementOut,
+};
 use super::{actor_from, open};
 use crate::domain::money::format_rupiah;
 use crate::domain::user::Actor;
@@ -86,7 +88,7 @@ fn run_members_more(cmd: MembersMoreCmd, db: &Path, lang: Lang, json: bool) -> R
         MembersMoreCmd::Statement { number, month } => {
             let s = shop.member_statement(&number, &month)?;
             if json {
-                print_json(serde_json::to_value(&s).unwrap_or_default());
+                print_json(to_json(&StatementOut::from(&s)));
             } else {
                 println!("{} {} — {}", s.number, s.name, s.month);
                 for (u, a) in &s.purchases {
@@ -139,7 +141,7 @@ fn run_members_more(cmd: MembersMoreCmd, db: &Path, lang: Lang, json: bool) -> R
             done(
                 json,
                 lang,
-                json!({"rule": r}),
+                json!({"rule": to_json(&KasbonRuleOut::from(r))}),
                 lang.pick("Aturan limit kasbon disimpan", "Kasbon limit rule saved"),
             );
         }

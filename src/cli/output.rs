@@ -530,8 +530,49 @@ impl From<&crate::service::member_books::MemberReportRow> for MemberReportOut {
     }
 }
 
-/// Any output document as JSON (the types above cannot fail to serialise).
-pub(super) fn to_json(v: &impl Serialize) -> serde_json::Value {
+/// A JSON document of the command line: only the types of this file are (`tests/cli_json.rs`
+/// checks that no other file of `src/cli` serialises anything itself).
+pub(super) trait Out: Serialize {}
+
+macro_rules! out {
+    ($($t:ty),* $(,)?) => { $(impl Out for $t {})* };
+}
+
+out!(
+    SaleWithReceiptOut,
+    SalesOut,
+    ReturnOut,
+    ShiftOut,
+    DayCloseOut,
+    JournalOut,
+    MemberOut,
+    PrintJobOut,
+    XReportOut,
+    ShiftCloseOut,
+    ShiftClosedOut,
+    DayStatusOut,
+    TrialBalanceOut,
+    GeneralLedgerOut,
+    DashboardOut,
+    ShuOut,
+    StatementOut,
+    OpnameSessionOut,
+    CountAckOut,
+    OpnameFinishOut,
+    ReceivedOut,
+    WriteOffsOut,
+    ExpiryOut,
+    SettingOut,
+    SettingChangeOut,
+    AutoBackupOut,
+    CheckOut,
+    GeneratedOut,
+    KasbonRuleOut,
+    JobFailureOut,
+);
+
+/// An output document as JSON (the types of this file cannot fail to serialise).
+pub(super) fn to_json(v: &impl Out) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
 
@@ -776,4 +817,1006 @@ impl From<&crate::service::RegisterRow> for RegisterOut {
             }),
         }
     }
+}
+
+/// A shift report (`kasir report x`, `kasir shift x`: `{"report": ShiftReportOut, "text":
+/// "…"}`; also inside [`ShiftClosedOut`]).
+#[derive(Debug, Serialize)]
+pub(super) struct ShiftReportOut {
+    /// `X` (interim) or `Z` (final).
+    pub kind: &'static str,
+    pub shop_name: String,
+    pub unit_label: String,
+    pub till: String,
+    pub cashier: String,
+    /// `YYYY-MM-DDTHH:MM:SS`.
+    pub opened: chrono::NaiveDateTime,
+    pub closed: Option<chrono::NaiveDateTime>,
+    /// `YYYY-MM-DDTHH:MM:SS` with fractions of a second.
+    pub printed: chrono::NaiveDateTime,
+    pub shift_no: String,
+    pub sales_count: u32,
+    /// The report's rows: `label`, money `amount`, `bold`.
+    pub rows: Vec<ReportRowOut>,
+    pub notes: Vec<String>,
+}
+
+/// One row of a shift report.
+#[derive(Debug, Serialize)]
+pub(super) struct ReportRowOut {
+    pub label: String,
+    /// Money.
+    pub amount: Decimal,
+    pub bold: bool,
+}
+
+impl From<&kasir_receipts::ShiftReport> for ShiftReportOut {
+    fn from(r: &kasir_receipts::ShiftReport) -> Self {
+        ShiftReportOut {
+            kind: match r.kind {
+                kasir_receipts::ShiftReportKind::X => "X",
+                kasir_receipts::ShiftReportKind::Z => "Z",
+            },
+            shop_name: r.shop_name.clone(),
+            unit_label: r.unit_label.clone(),
+            till: r.till.clone(),
+            cashier: r.cashier.clone(),
+            opened: r.opened,
+            closed: r.closed,
+            printed: r.printed,
+            shift_no: r.shift_no.clone(),
+            sales_count: r.sales_count,
+            rows: r
+                .rows
+                .iter()
+                .map(|x| ReportRowOut {
+                    label: x.label.clone(),
+                    amount: x.amount,
+                    bold: x.bold,
+                })
+                .collect(),
+            notes: r.notes.clone(),
+        }
+    }
+}
+
+/// `kasir report x`, `kasir shift x`.
+#[derive(Debug, Serialize)]
+pub(super) struct XReportOut {
+    pub report: ShiftReportOut,
+    /// The report as printed, plain text.
+    pub text: String,
+}
+
+/// `kasir report z`: the close of a shift (also `close` in [`ShiftClosedOut`]).
+#[derive(Debug, Serialize)]
+pub(super) struct ShiftCloseOut {
+    pub shift_id: i64,
+    /// `YYYY-MM-DD`.
+    pub business_date: String,
+    /// `YYYY-MM-DD HH:MM:SS`.
+    pub closed_at: String,
+    /// Username of who closed it.
+    pub actor: String,
+    /// Money.
+    pub expected_cash: Decimal,
+    /// Money.
+    pub counted_cash: Decimal,
+    /// Money: counted less expected.
+    pub difference: Decimal,
+    pub reason: Option<String>,
+    /// The Z report as printed, plain text.
+    pub report: String,
+}
+
+impl From<&crate::service::ShiftCloseRow> for ShiftCloseOut {
+    fn from(c: &crate::service::ShiftCloseRow) -> Self {
+        ShiftCloseOut {
+            shift_id: c.shift_id,
+            business_date: c.business_date.clone(),
+            closed_at: c.closed_at.clone(),
+            actor: c.actor.clone(),
+            expected_cash: c.expected_cash,
+            counted_cash: c.counted_cash,
+            difference: c.difference,
+            reason: c.reason.clone(),
+            report: c.report.clone(),
+        }
+    }
+}
+
+/// `kasir shift close`: `{"close": ShiftCloseOut, "report": ShiftReportOut}`.
+#[derive(Debug, Serialize)]
+pub(super) struct ShiftClosedOut {
+    pub close: ShiftCloseOut,
+    pub report: ShiftReportOut,
+}
+
+impl From<&crate::service::shift_close::ShiftClosed> for ShiftClosedOut {
+    fn from(c: &crate::service::shift_close::ShiftClosed) -> Self {
+        ShiftClosedOut {
+            close: ShiftCloseOut::from(&c.close),
+            report: ShiftReportOut::from(&c.report),
+        }
+    }
+}
+
+/// `kasir day status`.
+#[derive(Debug, Serialize)]
+pub(super) struct DayStatusOut {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub closed: bool,
+    /// Tills with a shift still open.
+    pub open_shifts: Vec<String>,
+    /// The day's posted journals.
+    pub journals: Vec<JournalOut>,
+}
+
+impl From<&crate::service::ledger::DayStatus> for DayStatusOut {
+    fn from(s: &crate::service::ledger::DayStatus) -> Self {
+        DayStatusOut {
+            date: s.date.clone(),
+            closed: s.closed,
+            open_shifts: s.open_shifts.clone(),
+            journals: all(&s.journals),
+        }
+    }
+}
+
+/// `kasir report trial-balance`.
+#[derive(Debug, Serialize)]
+pub(super) struct TrialBalanceOut {
+    /// `YYYY-MM-DD` (`0000-01-01` when not given).
+    pub from: String,
+    /// `YYYY-MM-DD` (`9999-12-31` when not given).
+    pub to: String,
+    pub rows: Vec<TrialRowOut>,
+    /// Money.
+    pub total_debit: Decimal,
+    /// Money.
+    pub total_credit: Decimal,
+}
+
+/// One account of the trial balance (money).
+#[derive(Debug, Serialize)]
+pub(super) struct TrialRowOut {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub opening: Decimal,
+    pub debit: Decimal,
+    pub credit: Decimal,
+    pub closing: Decimal,
+}
+
+impl From<&crate::service::ledger::TrialBalance> for TrialBalanceOut {
+    fn from(t: &crate::service::ledger::TrialBalance) -> Self {
+        TrialBalanceOut {
+            from: t.from.clone(),
+            to: t.to.clone(),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| TrialRowOut {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    kind: r.kind.clone(),
+                    opening: r.opening,
+                    debit: r.debit,
+                    credit: r.credit,
+                    closing: r.closing,
+                })
+                .collect(),
+            total_debit: t.total_debit,
+            total_credit: t.total_credit,
+        }
+    }
+}
+
+/// `kasir report gl --account CODE`.
+#[derive(Debug, Serialize)]
+pub(super) struct GeneralLedgerOut {
+    pub code: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    /// Money.
+    pub opening: Decimal,
+    pub entries: Vec<GlEntryOut>,
+    /// Money.
+    pub closing: Decimal,
+}
+
+/// One posting of the general ledger.
+#[derive(Debug, Serialize)]
+pub(super) struct GlEntryOut {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Journal number.
+    pub journal: String,
+    pub memo: String,
+    /// Money.
+    pub debit: Decimal,
+    /// Money.
+    pub credit: Decimal,
+    /// Money: the balance after this posting.
+    pub balance: Decimal,
+}
+
+impl From<&crate::service::ledger::GeneralLedger> for GeneralLedgerOut {
+    fn from(g: &crate::service::ledger::GeneralLedger) -> Self {
+        GeneralLedgerOut {
+            code: g.code.clone(),
+            name: g.name.clone(),
+            from: g.from.clone(),
+            to: g.to.clone(),
+            opening: g.opening,
+            entries: g
+                .entries
+                .iter()
+                .map(|e| GlEntryOut {
+                    date: e.date.clone(),
+                    journal: e.journal.clone(),
+                    memo: e.memo.clone(),
+                    debit: e.debit,
+                    credit: e.credit,
+                    balance: e.balance,
+                })
+                .collect(),
+            closing: g.closing,
+        }
+    }
+}
+
+/// `kasir report dashboard`: net of returns (a return counts on the day it is taken back).
+#[derive(Debug, Serialize)]
+pub(super) struct DashboardOut {
+    pub from: String,
+    pub to: String,
+    pub daily: Vec<DailySalesOut>,
+    /// `[business_unit, net sales]`.
+    pub per_unit: Vec<(String, Decimal)>,
+    pub net_sales: Decimal,
+    pub returns: Decimal,
+    pub member_sales: Decimal,
+    pub non_member_sales: Decimal,
+    /// Percent, to 2 decimals.
+    pub member_share_percent: Decimal,
+    pub member_share_daily: Vec<DayShareOut>,
+    pub top_items: Vec<TopItemOut>,
+    /// Members owing kasbon.
+    pub kasbon_members: i64,
+    pub kasbon_outstanding: Decimal,
+    /// `[business_unit, stock value at cost]`.
+    pub stock_value: Vec<(String, Decimal)>,
+}
+
+/// One day of one unit (money).
+#[derive(Debug, Serialize)]
+pub(super) struct DailySalesOut {
+    pub date: String,
+    pub business_unit: String,
+    pub gross: Decimal,
+    pub returns: Decimal,
+    pub members: Decimal,
+    pub non_members: Decimal,
+    pub net: Decimal,
+    pub cost: Decimal,
+}
+
+/// Members' share of one day's sales.
+#[derive(Debug, Serialize)]
+pub(super) struct DayShareOut {
+    pub date: String,
+    pub members: Decimal,
+    pub non_members: Decimal,
+    pub member_share_percent: Decimal,
+}
+
+/// A best-selling product.
+#[derive(Debug, Serialize)]
+pub(super) struct TopItemOut {
+    pub sku: String,
+    pub name: String,
+    pub base_qty: Decimal,
+    pub base_unit: String,
+    /// The unit it sold in most.
+    pub sold_unit: String,
+    /// `base_qty` in `sold_unit`, when a whole number of it.
+    pub sold_qty: Option<Decimal>,
+    /// For people: `12 strip (48 tablet)`.
+    pub quantity: String,
+    /// Money.
+    pub amount: Decimal,
+}
+
+impl From<&crate::service::dashboard::Dashboard> for DashboardOut {
+    fn from(d: &crate::service::dashboard::Dashboard) -> Self {
+        DashboardOut {
+            from: d.from.clone(),
+            to: d.to.clone(),
+            daily: d
+                .daily
+                .iter()
+                .map(|x| DailySalesOut {
+                    date: x.date.clone(),
+                    business_unit: x.business_unit.clone(),
+                    gross: x.gross,
+                    returns: x.returns,
+                    members: x.members,
+                    non_members: x.non_members,
+                    net: x.net,
+                    cost: x.cost,
+                })
+                .collect(),
+            per_unit: d.per_unit.clone(),
+            net_sales: d.net_sales,
+            returns: d.returns,
+            member_sales: d.member_sales,
+            non_member_sales: d.non_member_sales,
+            member_share_percent: d.member_share_percent,
+            member_share_daily: d
+                .member_share_daily
+                .iter()
+                .map(|x| DayShareOut {
+                    date: x.date.clone(),
+                    members: x.members,
+                    non_members: x.non_members,
+                    member_share_percent: x.member_share_percent,
+                })
+                .collect(),
+            top_items: d
+                .top_items
+                .iter()
+                .map(|x| TopItemOut {
+                    sku: x.sku.clone(),
+                    name: x.name.clone(),
+                    base_qty: x.base_qty,
+                    base_unit: x.base_unit.clone(),
+                    sold_unit: x.sold_unit.clone(),
+                    sold_qty: x.sold_qty,
+                    quantity: x.quantity.clone(),
+                    amount: x.amount,
+                })
+                .collect(),
+            kasbon_members: d.kasbon_members,
+            kasbon_outstanding: d.kasbon_outstanding,
+            stock_value: d.stock_value.clone(),
+        }
+    }
+}
+
+/// `kasir report shu --year Y`.
+#[derive(Debug, Serialize)]
+pub(super) struct ShuOut {
+    pub year: i32,
+    pub params: ShuParamsOut,
+    /// Money: the part for jasa usaha.
+    pub pool_usaha: Decimal,
+    /// Money: the part for jasa modal.
+    pub pool_modal: Decimal,
+    pub rows: Vec<ShuRowOut>,
+    pub total_usaha: Decimal,
+    pub total_modal: Decimal,
+    pub total_shared: Decimal,
+}
+
+/// The figures the SHU was shared by.
+#[derive(Debug, Serialize)]
+pub(super) struct ShuParamsOut {
+    /// Money.
+    pub total: Decimal,
+    pub jasa_usaha_percent: Decimal,
+    pub jasa_modal_percent: Decimal,
+}
+
+/// One member's SHU (money).
+#[derive(Debug, Serialize)]
+pub(super) struct ShuRowOut {
+    pub number: String,
+    pub name: String,
+    /// `[business_unit, purchases]`.
+    pub purchases: Vec<(String, Decimal)>,
+    pub purchases_total: Decimal,
+    /// Simpanan (pokok + wajib) at year end.
+    pub capital: Decimal,
+    pub jasa_usaha: Decimal,
+    pub jasa_modal: Decimal,
+    pub total: Decimal,
+}
+
+impl From<&crate::service::member_books::ShuReport> for ShuOut {
+    fn from(r: &crate::service::member_books::ShuReport) -> Self {
+        ShuOut {
+            year: r.year,
+            params: ShuParamsOut {
+                total: r.params.total,
+                jasa_usaha_percent: r.params.jasa_usaha_percent,
+                jasa_modal_percent: r.params.jasa_modal_percent,
+            },
+            pool_usaha: r.pool_usaha,
+            pool_modal: r.pool_modal,
+            rows: r
+                .rows
+                .iter()
+                .map(|x| ShuRowOut {
+                    number: x.number.clone(),
+                    name: x.name.clone(),
+                    purchases: x.purchases.clone(),
+                    purchases_total: x.purchases_total,
+                    capital: x.capital,
+                    jasa_usaha: x.jasa_usaha,
+                    jasa_modal: x.jasa_modal,
+                    total: x.total,
+                })
+                .collect(),
+            total_usaha: r.total_usaha,
+            total_modal: r.total_modal,
+            total_shared: r.total_shared,
+        }
+    }
+}
+
+/// `kasir members statement NO --month M`.
+#[derive(Debug, Serialize)]
+pub(super) struct StatementOut {
+    pub number: String,
+    pub name: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `[business_unit, money]`.
+    pub purchases: Vec<(String, Decimal)>,
+    pub kasbon_opening: Decimal,
+    pub kasbon_taken: Decimal,
+    pub kasbon_repaid: Decimal,
+    pub kasbon_closing: Decimal,
+    /// `[time, kind, reference, money]`.
+    pub moves: Vec<(String, String, String, Decimal)>,
+}
+
+impl From<&crate::service::member_books::Statement> for StatementOut {
+    fn from(s: &crate::service::member_books::Statement) -> Self {
+        StatementOut {
+            number: s.number.clone(),
+            name: s.name.clone(),
+            month: s.month.clone(),
+            purchases: s.purchases.clone(),
+            kasbon_opening: s.kasbon_opening,
+            kasbon_taken: s.kasbon_taken,
+            kasbon_repaid: s.kasbon_repaid,
+            kasbon_closing: s.kasbon_closing,
+            moves: s.moves.clone(),
+        }
+    }
+}
+
+/// `kasir opname start` (and `session` of [`OpnameFinishOut`]).
+#[derive(Debug, Serialize)]
+pub(super) struct OpnameSessionOut {
+    pub id: i64,
+    pub uuid: String,
+    /// The business unit counted, or null for all.
+    pub scope_unit: Option<String>,
+    pub started_at: String,
+    pub started_by: String,
+    /// `open`, `finished`.
+    pub status: String,
+    pub finished_at: Option<String>,
+    pub approver: Option<String>,
+}
+
+impl From<&crate::service::SessionRow> for OpnameSessionOut {
+    fn from(s: &crate::service::SessionRow) -> Self {
+        OpnameSessionOut {
+            id: s.id,
+            uuid: s.uuid.clone(),
+            scope_unit: s.scope_unit.clone(),
+            started_at: s.started_at.clone(),
+            started_by: s.started_by.clone(),
+            status: s.status.clone(),
+            finished_at: s.finished_at.clone(),
+            approver: s.approver.clone(),
+        }
+    }
+}
+
+/// `kasir opname count`: what was recorded (quantity in the base unit).
+#[derive(Debug, Serialize)]
+pub(super) struct CountAckOut {
+    pub sku: String,
+    pub name: String,
+    pub batch: Option<String>,
+    pub counted: Decimal,
+    pub base_unit: String,
+}
+
+impl From<&crate::service::opname::CountAck> for CountAckOut {
+    fn from(a: &crate::service::opname::CountAck) -> Self {
+        CountAckOut {
+            sku: a.sku.clone(),
+            name: a.name.clone(),
+            batch: a.batch.clone(),
+            counted: a.counted,
+            base_unit: a.base_unit.clone(),
+        }
+    }
+}
+
+/// `kasir opname finish`: the variances booked.
+#[derive(Debug, Serialize)]
+pub(super) struct OpnameFinishOut {
+    pub session: OpnameSessionOut,
+    pub lines: Vec<VarianceOut>,
+    /// Products in scope that were not counted (left as they were).
+    pub not_counted: usize,
+    /// Money.
+    pub value_short: Decimal,
+    /// Money.
+    pub value_over: Decimal,
+    /// Money.
+    pub net_value: Decimal,
+}
+
+/// One counted product (or batch): quantities in `base_unit`, `value` money.
+#[derive(Debug, Serialize)]
+pub(super) struct VarianceOut {
+    pub sku: String,
+    pub name: String,
+    pub batch: Option<String>,
+    pub base_unit: String,
+    pub expected: Decimal,
+    pub counted: Decimal,
+    pub variance: Decimal,
+    pub value: Decimal,
+    pub counted_by: String,
+    pub counted_at: String,
+}
+
+impl From<&crate::service::opname::OpnameReport> for OpnameFinishOut {
+    fn from(r: &crate::service::opname::OpnameReport) -> Self {
+        OpnameFinishOut {
+            session: OpnameSessionOut::from(&r.session),
+            lines: r
+                .lines
+                .iter()
+                .map(|l| VarianceOut {
+                    sku: l.sku.clone(),
+                    name: l.name.clone(),
+                    batch: l.batch.clone(),
+                    base_unit: l.base_unit.clone(),
+                    expected: l.expected,
+                    counted: l.counted,
+                    variance: l.variance,
+                    value: l.value,
+                    counted_by: l.counted_by.clone(),
+                    counted_at: l.counted_at.clone(),
+                })
+                .collect(),
+            not_counted: r.not_counted,
+            value_short: r.value_short,
+            value_over: r.value_over,
+            net_value: r.net_value,
+        }
+    }
+}
+
+/// `kasir receive FILE`: the delivery booked.
+#[derive(Debug, Serialize)]
+pub(super) struct ReceivedOut {
+    /// Number of lines received.
+    pub received: usize,
+    /// The goods-received number, e.g. `GR-20261201-0001`.
+    pub doc_no: String,
+    /// Money.
+    pub total: Decimal,
+    /// `cash` or `credit`.
+    pub payment: &'static str,
+    /// The cash account paid from (for cash), or null.
+    pub paid_from: Option<&'static str>,
+    /// Supplier code, or null.
+    pub supplier: Option<String>,
+}
+
+impl From<&crate::service::stock::GoodsReceived> for ReceivedOut {
+    fn from(g: &crate::service::stock::GoodsReceived) -> Self {
+        ReceivedOut {
+            received: g.lines,
+            doc_no: g.doc_no.clone(),
+            total: g.total,
+            payment: match g.payment {
+                crate::service::stock::Payment::Cash => "cash",
+                crate::service::stock::Payment::Credit => "credit",
+            },
+            paid_from: g.paid_from,
+            supplier: g.supplier.clone(),
+        }
+    }
+}
+
+/// `kasir writeoff`: `{"writeoffs": [WriteOffOut…], "value": money}`.
+#[derive(Debug, Serialize)]
+pub(super) struct WriteOffsOut {
+    pub writeoffs: Vec<WriteOffOut>,
+    /// Money: their value at cost.
+    pub value: Decimal,
+}
+
+/// One write-off (quantity in the base unit).
+#[derive(Debug, Serialize)]
+pub(super) struct WriteOffOut {
+    pub sku: String,
+    pub name: String,
+    pub base_unit: String,
+    pub batch: Option<String>,
+    pub qty: Decimal,
+    /// Money.
+    pub value: Decimal,
+    /// `rusak`, `kedaluwarsa`, `hilang`.
+    pub reason: &'static str,
+}
+
+impl From<&crate::service::write_off::WriteOffRecord> for WriteOffOut {
+    fn from(r: &crate::service::write_off::WriteOffRecord) -> Self {
+        WriteOffOut {
+            sku: r.sku.clone(),
+            name: r.name.clone(),
+            base_unit: r.base_unit.clone(),
+            batch: r.batch.clone(),
+            qty: r.qty,
+            value: r.value,
+            reason: r.reason.as_str(),
+        }
+    }
+}
+
+/// `kasir report expiry`: batches expired, and expiring within `days`.
+#[derive(Debug, Serialize)]
+pub(super) struct ExpiryOut {
+    /// `YYYY-MM-DD`.
+    pub today: chrono::NaiveDate,
+    pub days: i64,
+    pub expired: Vec<ExpiryRowOut>,
+    pub near: Vec<ExpiryRowOut>,
+}
+
+/// A batch with stock and an expiry date (quantity in the base unit).
+#[derive(Debug, Serialize)]
+pub(super) struct ExpiryRowOut {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    pub batch_id: i64,
+    pub batch_no: String,
+    /// `YYYY-MM-DD`.
+    pub expiry: String,
+    pub on_hand: Decimal,
+}
+
+impl From<&crate::service::ExpiryRow> for ExpiryRowOut {
+    fn from(r: &crate::service::ExpiryRow) -> Self {
+        ExpiryRowOut {
+            product_id: r.product_id,
+            sku: r.sku.clone(),
+            name: r.name.clone(),
+            business_unit: r.business_unit.clone(),
+            base_unit: r.base_unit.clone(),
+            batch_id: r.batch_id,
+            batch_no: r.batch_no.clone(),
+            expiry: r.expiry.clone(),
+            on_hand: r.on_hand,
+        }
+    }
+}
+
+impl From<&crate::service::stock_reports::ExpiryReport> for ExpiryOut {
+    fn from(r: &crate::service::stock_reports::ExpiryReport) -> Self {
+        ExpiryOut {
+            today: r.today,
+            days: r.days,
+            expired: all(&r.expired),
+            near: all(&r.near),
+        }
+    }
+}
+
+/// `kasir report stock --low`: `{"low": [ReorderOut…]}` (quantities in the base unit).
+#[derive(Debug, Serialize)]
+pub(super) struct ReorderOut {
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    pub on_hand: Decimal,
+    pub min_stock: Decimal,
+    /// Sold over the last `days`.
+    pub sold: Decimal,
+    pub days: i64,
+    /// What to order.
+    pub suggested: Decimal,
+}
+
+impl From<&crate::service::stock_reports::ReorderRow> for ReorderOut {
+    fn from(r: &crate::service::stock_reports::ReorderRow) -> Self {
+        ReorderOut {
+            sku: r.sku.clone(),
+            name: r.name.clone(),
+            business_unit: r.business_unit.clone(),
+            base_unit: r.base_unit.clone(),
+            on_hand: r.on_hand,
+            min_stock: r.min_stock,
+            sold: r.sold,
+            days: r.days,
+            suggested: r.suggested,
+        }
+    }
+}
+
+/// `kasir report stock --slow`: `{"slow": [SlowMoverOut…]}`.
+#[derive(Debug, Serialize)]
+pub(super) struct SlowMoverOut {
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    pub on_hand: Decimal,
+    /// Money.
+    pub value: Decimal,
+    /// `YYYY-MM-DD HH:MM:SS`, or null if never sold.
+    pub last_sale: Option<String>,
+}
+
+impl From<&crate::service::stock_reports::SlowMover> for SlowMoverOut {
+    fn from(r: &crate::service::stock_reports::SlowMover) -> Self {
+        SlowMoverOut {
+            sku: r.sku.clone(),
+            name: r.name.clone(),
+            business_unit: r.business_unit.clone(),
+            base_unit: r.base_unit.clone(),
+            on_hand: r.on_hand,
+            value: r.value,
+            last_sale: r.last_sale.clone(),
+        }
+    }
+}
+
+/// `kasir report stock`: `{"units": [UnitStockValueOut…], "total": money}`.
+#[derive(Debug, Serialize)]
+pub(super) struct UnitStockValueOut {
+    pub business_unit: String,
+    /// Products with stock.
+    pub products: usize,
+    /// Money.
+    pub value: Decimal,
+}
+
+impl From<&crate::service::stock_reports::UnitStockValue> for UnitStockValueOut {
+    fn from(u: &crate::service::stock_reports::UnitStockValue) -> Self {
+        UnitStockValueOut {
+            business_unit: u.business_unit.clone(),
+            products: u.products,
+            value: u.value,
+        }
+    }
+}
+
+/// `kasir settings get KEY` (and each of `kasir settings list`: `{"settings": […]}`).
+#[derive(Debug, Serialize)]
+pub(super) struct SettingOut {
+    pub key: String,
+    pub value: String,
+    /// The value is the default (never set).
+    pub default: bool,
+    /// What values it takes, for people.
+    pub values: String,
+    /// Roles that may change it.
+    pub who: &'static str,
+    pub description: String,
+}
+
+impl From<&crate::service::settings::SettingView> for SettingOut {
+    fn from(v: &crate::service::settings::SettingView) -> Self {
+        SettingOut {
+            key: v.key.clone(),
+            value: v.value.clone(),
+            default: v.default,
+            values: v.values.clone(),
+            who: v.who,
+            description: v.description.clone(),
+        }
+    }
+}
+
+/// `kasir backup --auto`: the daily copy written (null if today's exists), removed, kept.
+#[derive(Debug, Serialize)]
+pub(super) struct AutoBackupOut {
+    pub written: Option<std::path::PathBuf>,
+    pub removed: Vec<std::path::PathBuf>,
+    pub kept: Vec<std::path::PathBuf>,
+}
+
+impl From<&crate::service::autobackup::AutoBackup> for AutoBackupOut {
+    fn from(a: &crate::service::autobackup::AutoBackup) -> Self {
+        AutoBackupOut {
+            written: a.written.clone(),
+            removed: a.removed.clone(),
+            kept: a.kept.clone(),
+        }
+    }
+}
+
+/// `kasir check`.
+#[derive(Debug, Serialize)]
+pub(super) struct CheckOut {
+    pub integrity: bool,
+    pub audit_chain: bool,
+    pub stock_matches_moves: bool,
+    pub stock_value_matches_moves: bool,
+    pub kasbon_matches_entries: bool,
+    /// Null until the opening balances are posted.
+    pub books_match_stock: Option<bool>,
+    pub books_against_stock: Vec<BooksAgainstStockOut>,
+    pub settings_intact: bool,
+    /// Each problem found, `{"id": "…", "en": "…"}`.
+    pub problems: Vec<ProblemOut>,
+}
+
+/// Persediaan of one unit in the books against its stock value (money).
+#[derive(Debug, Serialize)]
+pub(super) struct BooksAgainstStockOut {
+    pub business_unit: String,
+    pub books: Decimal,
+    pub stock: Decimal,
+    /// The last posted day, or null.
+    pub as_of: Option<String>,
+}
+
+/// A problem, in Bahasa Indonesia and English.
+#[derive(Debug, Serialize)]
+pub(super) struct ProblemOut {
+    pub id: String,
+    pub en: String,
+}
+
+impl From<&crate::service::admin::CheckReport> for CheckOut {
+    fn from(r: &crate::service::admin::CheckReport) -> Self {
+        CheckOut {
+            integrity: r.integrity,
+            audit_chain: r.audit_chain,
+            stock_matches_moves: r.stock_matches_moves,
+            stock_value_matches_moves: r.stock_value_matches_moves,
+            kasbon_matches_entries: r.kasbon_matches_entries,
+            books_match_stock: r.books_match_stock,
+            books_against_stock: r
+                .books_against_stock
+                .iter()
+                .map(|b| BooksAgainstStockOut {
+                    business_unit: b.business_unit.clone(),
+                    books: b.books,
+                    stock: b.stock,
+                    as_of: b.as_of.clone(),
+                })
+                .collect(),
+            settings_intact: r.settings_intact,
+            problems: r
+                .problems
+                .iter()
+                .map(|p| ProblemOut {
+                    id: p.id.clone(),
+                    en: p.en.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `kasir settings set KEY VALUE`: `{"change": SettingChangeOut, "by": "username"}`.
+#[derive(Debug, Serialize)]
+pub(super) struct SettingChangeOut {
+    pub key: String,
+    /// The value before, or null if it was never set.
+    pub old: Option<String>,
+    pub new: String,
+    /// False when the value was already this.
+    pub changed: bool,
+}
+
+impl From<&crate::service::settings::SettingChange> for SettingChangeOut {
+    fn from(c: &crate::service::settings::SettingChange) -> Self {
+        SettingChangeOut {
+            key: c.key.clone(),
+            old: c.old.clone(),
+            new: c.new.clone(),
+            changed: c.changed,
+        }
+    }
+}
+
+/// `generated` of `kasir demo --products N --sales N`: what the generator made (null
+/// without those flags).
+#[derive(Debug, Serialize)]
+pub(super) struct GeneratedOut {
+    pub products: usize,
+    pub barcodes: usize,
+    pub members: usize,
+    pub sales: usize,
+    pub sale_lines: usize,
+    pub days: u32,
+    /// `YYYY-MM-DD` of the first and last day with sales, or null.
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+}
+
+impl From<&crate::service::generate::Generated> for GeneratedOut {
+    fn from(g: &crate::service::generate::Generated) -> Self {
+        GeneratedOut {
+            products: g.products,
+            barcodes: g.barcodes,
+            members: g.members,
+            sales: g.sales,
+            sale_lines: g.sale_lines,
+            days: g.days,
+            first_day: g.first_day.clone(),
+            last_day: g.last_day.clone(),
+        }
+    }
+}
+
+/// `rule` of `kasir members kasbon-rule`: `"Fixed"`, or `{"Savings": {"percent": "…"}}`.
+#[derive(Debug, Serialize)]
+pub(super) enum KasbonRuleOut {
+    Fixed,
+    Savings { percent: Decimal },
+}
+
+impl From<crate::service::member_books::KasbonRule> for KasbonRuleOut {
+    fn from(r: crate::service::member_books::KasbonRule) -> Self {
+        match r {
+            crate::service::member_books::KasbonRule::Fixed => KasbonRuleOut::Fixed,
+            crate::service::member_books::KasbonRule::Savings { percent } => {
+                KasbonRuleOut::Savings { percent }
+            }
+        }
+    }
+}
+
+/// `failed` of a printer's outcome (`kasir print …`): the job that could not be sent.
+#[derive(Debug, Serialize)]
+pub(super) struct JobFailureOut {
+    /// The print job's id.
+    pub job: i64,
+    /// The error, in English.
+    pub error: String,
+    /// `YYYY-MM-DD HH:MM:SS` of the next try (empty for a test page, not retried).
+    pub next_attempt_at: String,
+}
+
+impl From<&crate::service::print::JobFailure> for JobFailureOut {
+    fn from(f: &crate::service::print::JobFailure) -> Self {
+        JobFailureOut {
+            job: f.job,
+            error: f.error.clone(),
+            next_attempt_at: f.next_attempt_at.clone(),
+        }
+    }
+}
+
+/// One row of `kasir report stock --out FILE` (CSV, headed by these names).
+#[derive(Debug, Serialize)]
+pub(super) struct StockCsvOut {
+    pub sku: String,
+    pub name: String,
+    pub business_unit: String,
+    pub base_unit: String,
+    /// Quantity in `base_unit`.
+    pub on_hand: Decimal,
+    /// Money.
+    pub value: Decimal,
+}
+
+/// A text in double quotes, as JSON writes it (for the text output of settings).
+pub(super) fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }

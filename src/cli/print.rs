@@ -10,7 +10,7 @@ use std::path::Path;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::output::{all, print_json, to_json, PrintJobOut};
+use super::output::{all, print_json, to_json, JobFailureOut, PrintJobOut};
 use super::{actor_from, open};
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -345,7 +345,7 @@ fn outcome_json(printer: &str, o: &QueueOutcome) -> serde_json::Value {
     json!({
         "printer": printer,
         "printed": o.printed,
-        "failed": o.failed,
+        "failed": o.failed.as_ref().map(|f| to_json(&JobFailureOut::from(f))),
         "given_up": o.given_up,
         "state": o.state.map(state_key),
         "queued": o.queued,

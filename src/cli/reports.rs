@@ -7,7 +7,10 @@ use serde_json::json;
 
 use super::args::{percent, ReportCmd};
 use super::open;
-use super::output::{all, done, print_json, rp, write_atomically, MemberReportOut};
+use super::output::{
+    all, done, print_json, rp, to_json, write_atomically, DashboardOut, GeneralLedgerOut,
+    MemberReportOut, ShiftCloseOut, ShiftReportOut, ShuOut, TrialBalanceOut, XReportOut,
+};
 use crate::domain::books_names;
 use crate::domain::money::{AllowSen, Amount};
 use crate::error::Result;
@@ -24,21 +27,24 @@ pub(super) fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> R
         ReportCmd::X { till, user, pin } => {
             let actor = super::actor_from(&mut shop, user, pin)?;
             let (report, text) = shop.x_report(&actor, &till, lang)?;
-            done(json, lang, json!({"report": report, "text": text}), &text);
-        }
-        ReportCmd::Z { till, shift } => {
-            let z = shop.z_report(&till, shift)?;
             done(
                 json,
                 lang,
-                serde_json::to_value(&z).unwrap_or_default(),
-                &z.report,
+                to_json(&XReportOut {
+                    report: ShiftReportOut::from(&report),
+                    text: text.clone(),
+                }),
+                &text,
             );
+        }
+        ReportCmd::Z { till, shift } => {
+            let z = shop.z_report(&till, shift)?;
+            done(json, lang, to_json(&ShiftCloseOut::from(&z)), &z.report);
         }
         ReportCmd::TrialBalance { from, to } => {
             let tb = shop.trial_balance(from, to)?;
             if json {
-                print_json(serde_json::to_value(&tb).unwrap_or_default());
+                print_json(to_json(&TrialBalanceOut::from(&tb)));
             } else {
                 println!(
                     "{} {} – {}",
@@ -75,7 +81,7 @@ pub(super) fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> R
         ReportCmd::Gl { account, from, to } => {
             let gl = shop.general_ledger(&account, from, to)?;
             if json {
-                print_json(serde_json::to_value(&gl).unwrap_or_default());
+                print_json(to_json(&GeneralLedgerOut::from(&gl)));
             } else {
                 println!(
                     "{} {} ({} – {})",
@@ -132,7 +138,7 @@ pub(super) fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> R
             let from = from.unwrap_or_else(|| to - chrono::Duration::days(29));
             let d = shop.dashboard(from, to, top)?;
             if json {
-                print_json(serde_json::to_value(&d).unwrap_or_default());
+                print_json(to_json(&DashboardOut::from(&d)));
             } else {
                 // Net of returns; a return counts on the day it is taken back.
                 println!(
@@ -246,7 +252,7 @@ pub(super) fn run_report(cmd: ReportCmd, db: &Path, lang: Lang, json: bool) -> R
                 write_atomically(file, |w| shop.write_shu_csv(&r, w))?;
             }
             if json {
-                print_json(serde_json::to_value(&r).unwrap_or_default());
+                print_json(to_json(&ShuOut::from(&r)));
             } else {
                 println!(
                     "SHU {year}: {} {} — {} {}, {} {}",

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::output::print_json;
+use super::output::{print_json, quoted, to_json, SettingChangeOut, SettingOut};
 use super::{actor_from, open};
 use crate::error::Result;
 use crate::i18n::Lang;
@@ -32,7 +32,7 @@ fn line(v: &SettingView, lang: Lang) -> String {
     format!(
         "{:<28} {:<24} {}{}  [{}; {}]",
         v.key,
-        serde_json::to_string(&v.value).unwrap_or_default(),
+        quoted(&v.value),
         v.description,
         if v.default {
             lang.pick(" (bawaan)", " (default)")
@@ -50,7 +50,7 @@ pub fn run_settings(db: &Path, json: bool, lang: Lang, cmd: SettingsCmd) -> Resu
         SettingsCmd::List => {
             let all = shop.setting_list(lang)?;
             if json {
-                print_json(json!({ "settings": all }));
+                print_json(json!({ "settings": super::output::all::<_, SettingOut>(&all) }));
             } else {
                 for v in &all {
                     println!("{}", line(v, lang));
@@ -60,7 +60,7 @@ pub fn run_settings(db: &Path, json: bool, lang: Lang, cmd: SettingsCmd) -> Resu
         SettingsCmd::Get { key } => {
             let v = shop.setting_view(key.trim(), lang)?;
             if json {
-                print_json(serde_json::to_value(&v).unwrap_or_default());
+                print_json(to_json(&SettingOut::from(&v)));
             } else {
                 println!("{}", v.value);
             }
@@ -74,7 +74,9 @@ pub fn run_settings(db: &Path, json: bool, lang: Lang, cmd: SettingsCmd) -> Resu
             let actor = actor_from(&mut shop, user, pin)?;
             let change = shop.change_setting(&actor, key.trim(), &value)?;
             if json {
-                print_json(json!({ "change": change, "by": actor.username }));
+                print_json(
+                    json!({ "change": to_json(&SettingChangeOut::from(&change)), "by": actor.username }),
+                );
             } else if change.changed {
                 println!(
                     "{}",
@@ -88,7 +90,7 @@ pub fn run_settings(db: &Path, json: bool, lang: Lang, cmd: SettingsCmd) -> Resu
                 println!(
                     "{}: {} ({})",
                     change.key,
-                    serde_json::to_string(&change.new).unwrap_or_default(),
+                    quoted(&change.new),
                     lang.pick("tidak berubah", "unchanged")
                 );
             }

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::args::{amount, ShiftCmd, ShiftMoreCmd, Who};
-use super::output::{done, rp, to_json, ShiftOut};
+use super::output::{done, rp, to_json, ShiftClosedOut, ShiftOut, ShiftReportOut, XReportOut};
 use super::{actor_from, open, who};
 use crate::domain::cash::CashCount;
 use crate::domain::money::{format_rupiah, AllowSen, Amount};
@@ -66,7 +66,7 @@ fn run_shift_more(cmd: ShiftMoreCmd, db: &Path, lang: Lang, json: bool) -> Resul
             done(
                 json,
                 lang,
-                serde_json::to_value(&closed).unwrap_or_default(),
+                to_json(&ShiftClosedOut::from(&closed)),
                 &closed.close.report,
             );
         }
@@ -103,7 +103,15 @@ fn run_shift_more(cmd: ShiftMoreCmd, db: &Path, lang: Lang, json: bool) -> Resul
         ShiftMoreCmd::X { till, user, pin } => {
             let actor = actor_from(&mut shop, user, pin)?;
             let (report, text) = shop.x_report(&actor, &till, lang)?;
-            done(json, lang, json!({"report": report, "text": text}), &text);
+            done(
+                json,
+                lang,
+                to_json(&XReportOut {
+                    report: ShiftReportOut::from(&report),
+                    text: text.clone(),
+                }),
+                &text,
+            );
         }
     }
     Ok(())

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::args::CatalogCmd;
-use super::output::{done, export, import, print_json};
+use super::output::{done, export, import, print_json, to_json, CheckOut, GeneratedOut};
 use super::{create_with, open, progress_bar};
 use crate::domain::user::Actor;
 use crate::error::{KasirError, Result};
@@ -70,7 +70,7 @@ pub(super) fn run_demo(
     done(
         json,
         lang,
-        json!({"created": db, "products": products, "generated": generated, "users": demo::DEMO_USERS.iter().map(|u| json!({"username": u.0, "role": u.2, "pin": u.3})).collect::<Vec<_>>()}),
+        json!({"created": db, "products": products, "generated": generated.as_ref().map(|g| to_json(&GeneratedOut::from(g))), "users": demo::DEMO_USERS.iter().map(|u| json!({"username": u.0, "role": u.2, "pin": u.3})).collect::<Vec<_>>()}),
         &format!(
             "{} {} ({})",
             lang.pick("Toko demo dibuat:", "Demo shop created:"),
@@ -120,7 +120,7 @@ pub(super) fn run_check(db: &Path, lang: Lang, json: bool) -> Result<()> {
     let report = shop.check()?;
     let ok = report.problems.is_empty();
     if json {
-        print_json(serde_json::to_value(&report).unwrap_or_default());
+        print_json(to_json(&CheckOut::from(&report)));
     } else if ok {
         println!(
             "{}",

@@ -9,8 +9,10 @@ use serde_json::json;
 use super::actor_from;
 use super::open;
 use super::output::{
-    all, done, print_json, write_atomically, RegisterOut, SipnapRowOut, StockMoveOut, StockOut,
-    SupplierOut,
+    all, done, print_json, to_json, write_atomically, CountAckOut, ExpiryOut, ExpiryRowOut,
+    OpnameFinishOut, OpnameSessionOut, ReceivedOut, RegisterOut, ReorderOut, SipnapRowOut,
+    SlowMoverOut, StockCsvOut, StockMoveOut, StockOut, SupplierOut, UnitStockValueOut,
+    WriteOffsOut,
 };
 use crate::domain::catalog::BusinessUnit;
 use crate::domain::money::{format_qty, format_rupiah, Quantity, QTY_SCALE};
@@ -264,9 +266,7 @@ pub(super) fn run_receive(
         },
     )?;
     if json {
-        print_json(
-            json!({"received": g.lines, "doc_no": g.doc_no, "total": g.total, "payment": g.payment, "paid_from": g.paid_from, "supplier": g.supplier}),
-        );
+        print_json(to_json(&ReceivedOut::from(&g)));
     } else {
         println!("{}", shop.receiving_slip_text(&g, lang)?);
         println!(
@@ -336,7 +336,7 @@ pub(super) fn run_opname(db: &Path, json: bool, lang: Lang, cmd: OpnameCmd) -> R
             done(
                 json,
                 lang,
-                serde_json::to_value(&s).unwrap_or_default(),
+                to_json(&OpnameSessionOut::from(&s)),
                 &format!(
                     "{} #{} ({})",
                     lang.pick("Opname dimulai", "Stock count started"),
@@ -358,7 +358,7 @@ pub(super) fn run_opname(db: &Path, json: bool, lang: Lang, cmd: OpnameCmd) -> R
             done(
                 json,
                 lang,
-                serde_json::to_value(&ack).unwrap_or_default(),
+                to_json(&CountAckOut::from(&ack)),
                 &format!(
                     "{} {} {}{}: {} {}",
                     lang.pick("Tercatat", "Recorded"),
@@ -391,7 +391,7 @@ pub(super) fn run_opname(db: &Path, json: bool, lang: Lang, cmd: OpnameCmd) -> R
             };
             let r = shop.opname_finish(&actor, approver)?;
             if json {
-                print_json(serde_json::to_value(&r).unwrap_or_default());
+                print_json(to_json(&OpnameFinishOut::from(&r)));
             } else {
                 println!(
                     "{} #{} — {} {}",
@@ -461,7 +461,10 @@ pub(super) fn run_writeoff(db: &Path, json: bool, lang: Lang, a: WriteoffArgs) -
     };
     let total: Decimal = records.iter().map(|r| r.value).sum();
     if json {
-        print_json(json!({"writeoffs": records, "value": total}));
+        print_json(to_json(&WriteOffsOut {
+            writeoffs: all(&records),
+            value: total,
+        }));
     } else {
         for r in &records {
             println!(
@@ -488,6 +491,7 @@ pub(super) fn run_writeoff(db: &Path, json: bool, lang: Lang, a: WriteoffArgs) -
     Ok(())
 }
 
+/// The rows as CSV, headed by their field names (the rows are output types, as the JSON).
 fn csv_out<T: serde::Serialize>(out: &Path, rows: &[T]) -> Result<usize> {
     write_atomically(out, |f| {
         let mut w = crate::service::CsvOut::new(f);
@@ -510,10 +514,10 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
             if low {
                 let rows = shop.low_stock()?;
                 if let Some(out) = out {
-                    csv_out(&out, &rows)?;
+                    csv_out(&out, &all::<_, ReorderOut>(&rows))?;
                 }
                 if json {
-                    print_json(json!({"low": rows}));
+                    print_json(json!({"low": all::<_, ReorderOut>(&rows)}));
                 } else {
                     for r in &rows {
                         println!(
@@ -531,10 +535,10 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
             } else if slow {
                 let rows = shop.slow_movers(days)?;
                 if let Some(out) = out {
-                    csv_out(&out, &rows)?;
+                    csv_out(&out, &all::<_, SlowMoverOut>(&rows))?;
                 }
                 if json {
-                    print_json(json!({"slow": rows}));
+                    print_json(json!({"slow": all::<_, SlowMoverOut>(&rows)}));
                 } else {
                     for r in &rows {
                         println!(
@@ -551,10 +555,10 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
             } else {
                 let units = shop.stock_value_by_unit()?;
                 if let Some(out) = out {
-                    let rows: Vec<StockCsv> = shop
+                    let rows: Vec<StockCsvOut> = shop
                         .stock(None)?
                         .into_iter()
-                        .map(|r| StockCsv {
+                        .map(|r| StockCsvOut {
                             sku: r.sku,
                             name: r.name,
                             business_unit: r.business_unit,
@@ -567,7 +571,9 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
                 }
                 let total: Decimal = units.iter().map(|u| u.value).sum();
                 if json {
-                    print_json(json!({"units": units, "total": total}));
+                    print_json(
+                        json!({"units": all::<_, UnitStockValueOut>(&units), "total": total}),
+                    );
                 } else {
                     for u in &units {
                         println!(
@@ -589,11 +595,16 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
         ReportCmd::Expiry { days, out } => {
             let r = shop.expiry_report(days)?;
             if let Some(out) = out {
-                let all: Vec<_> = r.expired.iter().chain(r.near.iter()).cloned().collect();
-                csv_out(&out, &all)?;
+                let rows: Vec<ExpiryRowOut> = r
+                    .expired
+                    .iter()
+                    .chain(r.near.iter())
+                    .map(ExpiryRowOut::from)
+                    .collect();
+                csv_out(&out, &rows)?;
             }
             if json {
-                print_json(serde_json::to_value(&r).unwrap_or_default());
+                print_json(to_json(&ExpiryOut::from(&r)));
             } else {
                 println!(
                     "{} ({})",
@@ -668,17 +679,6 @@ pub(super) fn run_report(db: &Path, json: bool, lang: Lang, cmd: ReportCmd) -> R
         }
     }
     Ok(())
-}
-
-/// One row of `report stock --out`.
-#[derive(serde::Serialize)]
-struct StockCsv {
-    sku: String,
-    name: String,
-    business_unit: String,
-    base_unit: String,
-    on_hand: Decimal,
-    value: Decimal,
 }
 
 /// One batch of the expiry report as a text line.

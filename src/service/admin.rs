@@ -9,7 +9,7 @@ use crate::i18n::Bilingual;
 use crate::store::{audit, stock};
 
 /// What `check` found.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckReport {
     pub integrity: bool,
     pub audit_chain: bool,

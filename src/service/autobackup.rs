@@ -20,14 +20,14 @@ pub const KEEP_KEY: &str = Key::BackupKeep.name();
 pub const DEFAULT_KEEP: usize = 7;
 
 /// Where daily backups go and how many stay.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupPolicy {
     pub dir: PathBuf,
     pub keep: usize,
 }
 
 /// What one automatic backup run did.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AutoBackup {
     /// The copy written now; none when today's copy already existed.
     pub written: Option<PathBuf>,

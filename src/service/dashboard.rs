@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::store::dashboard as q;
 
 /// Sales of one day and product unit, net of that day's returns.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DailySales {
     pub date: String,
     pub business_unit: String,
@@ -36,7 +36,7 @@ pub struct DailySales {
 }
 
 /// Members' share of one day's net sales, all units together.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DayShare {
     pub date: String,
     pub members: Decimal,
@@ -46,7 +46,7 @@ pub struct DayShare {
 }
 
 /// One of the best-selling items, net of returns.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopItem {
     pub sku: String,
     pub name: String,
@@ -63,7 +63,7 @@ pub struct TopItem {
 }
 
 /// The dashboard over a date range.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dashboard {
     pub from: String,
     pub to: String,

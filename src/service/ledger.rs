@@ -72,7 +72,7 @@ impl LedgerFormat {
 }
 
 /// Where a day stands: closed or not, and what keeps it from closing.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DayStatus {
     pub date: String,
     pub closed: bool,
@@ -82,7 +82,7 @@ pub struct DayStatus {
 }
 
 /// One row of the trial balance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrialRow {
     pub code: String,
     pub name: String,
@@ -95,7 +95,7 @@ pub struct TrialRow {
 }
 
 /// The trial balance over a date range.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrialBalance {
     pub from: String,
     pub to: String,
@@ -105,7 +105,7 @@ pub struct TrialBalance {
 }
 
 /// One entry of the general ledger of an account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlEntry {
     pub date: String,
     pub journal: String,
@@ -116,7 +116,7 @@ pub struct GlEntry {
 }
 
 /// The general ledger of one account over a date range.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GeneralLedger {
     pub code: String,
     pub name: String,

@@ -17,7 +17,7 @@ use crate::store::ledger::{self as q, SavingsRow};
 use crate::store::{members, settings};
 
 /// How a member's kasbon limit is set (`kasbon.limit_rule`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KasbonRule {
     /// The limit in the members file.
     Fixed,
@@ -26,7 +26,7 @@ pub enum KasbonRule {
 }
 
 /// A member's month.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub number: String,
     pub name: String,
@@ -43,7 +43,7 @@ pub struct Statement {
 }
 
 /// SHU parameters (settings `shu.total`, `shu.jasa_usaha_percent`, `shu.jasa_modal_percent`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShuParams {
     /// SHU of the year, as set by the RAT.
     pub total: Decimal,
@@ -54,7 +54,7 @@ pub struct ShuParams {
 }
 
 /// One member's SHU.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShuRow {
     pub number: String,
     pub name: String,
@@ -68,7 +68,7 @@ pub struct ShuRow {
 }
 
 /// The SHU report of a year.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShuReport {
     pub year: i32,
     pub params: ShuParams,

@@ -36,9 +36,11 @@ pub mod write_off;
 pub use crate::store::{
     ledger::{AccountRow, JournalRecord, LineRecord},
     members::MemberRow,
+    opname::SessionRow,
     pharmacy::RegisterRow,
     returns::ReturnRecord,
     sales::{SaleLineRecord, SaleRecord, TenderRecord},
+    shift_close::ShiftCloseRow,
     shifts::ShiftRow,
     stock::{BatchRow, ExpiryRow, MoveRow, PeriodMovement, StockRow, SupplierRow},
 };

@@ -17,7 +17,7 @@ use crate::store::ledger::{self as q, JournalRecord, NewJournal};
 use crate::store::{audit, stock};
 
 /// Persediaan of one unit in the books against its stock value, as of the last posted day.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BooksAgainstStock {
     pub business_unit: String,
     /// Persediaan in the posted journals (the opening balances and every posted day).

@@ -17,7 +17,7 @@ use crate::store::opname::{self as q, SessionRow};
 use crate::store::stock::{self as st, MoveKind, NewMove};
 
 /// What the counter sees after a count: what was recorded, never the expected figure.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CountAck {
     pub sku: String,
     pub name: String,
@@ -28,7 +28,7 @@ pub struct CountAck {
 }
 
 /// One line of the variance report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VarianceLine {
     pub sku: String,
     pub name: String,
@@ -46,7 +46,7 @@ pub struct VarianceLine {
 }
 
 /// The variance report of a count.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpnameReport {
     pub session: SessionRow,
     pub lines: Vec<VarianceLine>,

@@ -962,7 +962,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// One setting as `kasir settings list|get` shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SettingView {
     pub key: String,
     /// The value in force: the stored one, else the default.
@@ -975,7 +975,7 @@ pub struct SettingView {
 }
 
 /// A change as made: who, key, old → new.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SettingChange {
     pub key: String,
     pub old: Option<String>,

@@ -23,7 +23,7 @@ use crate::store::shifts::{self, ShiftRow};
 pub const DEFAULT_OVER_SHORT_THRESHOLD: i64 = 5_000;
 
 /// What a shift took and what its drawer should hold.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShiftSummary {
     pub shift: ShiftRow,
     pub totals: ShiftTotals,
@@ -32,7 +32,7 @@ pub struct ShiftSummary {
 }
 
 /// A closed shift: the stored close and its Z report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShiftClosed {
     pub close: ShiftCloseRow,
     pub report: ShiftReport,

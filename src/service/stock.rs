@@ -69,8 +69,7 @@ pub fn parse_receipt(input: impl Read) -> Result<Vec<ReceiptLine>> {
 }
 
 /// How a delivery is paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Payment {
     /// Paid in cash on delivery.
     #[default]
@@ -132,7 +131,7 @@ pub struct ReceiveOptions {
 }
 
 /// A delivery as booked in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoodsReceived {
     pub id: i64,
     pub doc_no: String,

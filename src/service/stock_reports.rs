@@ -10,7 +10,7 @@ use crate::error::{KasirError, Result};
 use crate::store::stock::{self as q, ExpiryRow, StockRow};
 
 /// Expired and soon-expiring batches.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExpiryReport {
     pub today: NaiveDate,
     pub days: i64,
@@ -19,7 +19,7 @@ pub struct ExpiryReport {
 }
 
 /// Stock value of one business unit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitStockValue {
     pub business_unit: String,
     pub products: usize,
@@ -27,7 +27,7 @@ pub struct UnitStockValue {
 }
 
 /// A product at or below its minimum, with what to order.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReorderRow {
     pub sku: String,
     pub name: String,
@@ -42,7 +42,7 @@ pub struct ReorderRow {
 }
 
 /// A product with stock that has not sold for a while.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SlowMover {
     pub sku: String,
     pub name: String,

@@ -11,8 +11,7 @@ use crate::error::{KasirError, Result};
 use crate::store::stock::{self as q, ExpiryRow, MoveKind, NewMove};
 
 /// Why stock is written off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOffReason {
     Rusak,
     Kedaluwarsa,
@@ -39,7 +38,7 @@ impl WriteOffReason {
 }
 
 /// A write-off as booked.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WriteOffRecord {
     pub sku: String,
     pub name: String,

@@ -8,7 +8,7 @@ use crate::domain::money::qty_from_milli as qty;
 use crate::error::Result;
 
 /// An opname session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionRow {
     pub id: i64,
     pub uuid: String,

@@ -9,7 +9,7 @@ use crate::domain::money::money_from_minor as money;
 use crate::error::Result;
 
 /// Money a shift took, per tender, and its cash moves.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShiftTotals {
     pub sales_count: u32,
     /// Σ sale totals before cash rounding.
@@ -146,7 +146,7 @@ pub fn insert_cash_move(c: &Connection, m: &NewCashMove) -> Result<()> {
 }
 
 /// The close of a shift as stored.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShiftCloseRow {
     pub shift_id: i64,
     pub business_date: String,

@@ -9,7 +9,7 @@ use crate::domain::money::money_from_minor as money;
 use crate::error::Result;
 
 /// A shift as stored.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShiftRow {
     pub id: i64,
     pub uuid: String,

@@ -569,7 +569,7 @@ pub fn receipts_on(c: &Connection, date: &str) -> Result<i64> {
 }
 
 /// A batch with stock that expires on or before a day.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExpiryRow {
     pub product_id: i64,
     pub sku: String,

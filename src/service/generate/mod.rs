@@ -59,7 +59,7 @@ impl GenerateOptions {
 }
 
 /// What was generated.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
     pub products: usize,
     pub barcodes: usize,

@@ -8,7 +8,6 @@ use kasir_hardware::{
 use kasir_receipts::{EscposOptions, ShiftReport};
 use rusqlite::Transaction;
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 use super::route::status_mode_of;
 use super::{
@@ -112,7 +111,7 @@ pub fn enqueue_return_slip(
 }
 
 /// A job that could not be sent this time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobFailure {
     pub job: i64,
     pub error: String,
@@ -121,7 +120,7 @@ pub struct JobFailure {
 }
 
 /// What one pass over a printer's queue did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueOutcome {
     /// Jobs sent and marked done, in order.
     pub printed: Vec<i64>,
@@ -130,7 +129,6 @@ pub struct QueueOutcome {
     /// Jobs given up (expired drawer kicks, documents that cannot be built).
     pub given_up: Vec<i64>,
     /// `Some` when the printer was talked to.
-    #[serde(skip)]
     pub state: Option<PrinterState>,
     /// Jobs still waiting for this printer.
     pub queued: usize,
