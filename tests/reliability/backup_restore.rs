@@ -3,7 +3,7 @@
 //! touched and by `check` and `backup`, always with the advice to restore the last backup;
 //! the daily automatic backup rotates its copies.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::io::{Seek, SeekFrom, Write};
