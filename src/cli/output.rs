@@ -84,7 +84,7 @@ pub(super) use crate::atomic_file::write_atomically;
 // The JSON documents of `--json`.
 //
 // These types are the command line's promise to scripts: they are built from what the
-// services return and change only on purpose (the snapshots in `tests/cli_json.rs` pin
+// services return and change only on purpose (the snapshots in `tests/cli/cli_json.rs` pin
 // them), whatever the store keeps. Conventions:
 //
 // * money is a decimal string of rupiah: `"137500"`, `"2500.5"` (never a float, never
@@ -530,7 +530,7 @@ impl From<&crate::service::member_books::MemberReportRow> for MemberReportOut {
     }
 }
 
-/// A JSON document of the command line: only the types of this file are (`tests/cli_json.rs`
+/// A JSON document of the command line: only the types of this file are (`tests/cli/cli_json.rs`
 /// checks that no other file of `src/cli` serialises anything itself).
 pub(super) trait Out: Serialize {}
 

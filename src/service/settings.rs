@@ -14,7 +14,7 @@
 //! may set it — then a variant of [`Key`] (or [`TillKey`] for a per-till key; a unit test
 //! holds the two lists equal), and read it with [`Shop::setting`] (the stored value, else
 //! the registry's default) or [`Shop::till_setting`]. No key is written as a string outside
-//! this file (`tests/layers.rs`). Nothing else: the command, the screen's validation and
+//! this file (`tests/cli/layers.rs`). Nothing else: the command, the screen's validation and
 //! `kasir check` pick it up. A key that is not in the registry cannot be set.
 //!
 //! **Changes behind kasir's back.** Every write through `store::settings::set` also records

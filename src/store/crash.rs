@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 /// Every crash point, `<use case>.<stage>`. (`sync.after_push`, between the server's commit of
 /// a pushed batch and the till recording its acknowledgement, is outside this list: it
-/// needs a server, and `tests/sync_pg.rs` kills `kasir sync` there.)
+/// needs a server, and `tests/reliability/sync_pg.rs` kills `kasir sync` there.)
 pub const POINTS: &[&str] = &[
     // A sale with kasbon (checkout): header, lines (stock moves), tenders and the member's
     // kasbon, receipt document and print jobs, draft cleared.

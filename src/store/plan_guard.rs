@@ -382,7 +382,7 @@ fn statements(dir: &Path) -> (Vec<Statement>, Vec<String>) {
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
         // coop.rs speaks to the coop's PostgreSQL, not to the shop file: its statements are
-        // PostgreSQL's (run by tests/sync_pg.rs on a real server), not SQLite's to plan.
+        // PostgreSQL's (run by tests/reliability/sync_pg.rs on a real server), not SQLite's to plan.
         .filter(|p| p.file_name().is_some_and(|n| n != "coop.rs"))
         .map(|p| {
             let src = std::fs::read_to_string(&p).unwrap();

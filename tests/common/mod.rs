@@ -146,16 +146,50 @@ pub fn sized<T>(short: T, ci: T, long: T) -> T {
     }
 }
 
+/// The name libtest knows a test by: `module_path!()` of the calling file without the crate
+/// (the test binary) in front, then the function. The test files share binaries as modules,
+/// so `two_tills::till_seller_child`, never a bare `till_seller_child`.
+pub fn test_name(module: &str, test: &str) -> String {
+    match module.split_once("::") {
+        Some((_, inside)) => format!("{inside}::{test}"),
+        None => test.to_string(),
+    }
+}
+
+/// The `#[ignore]`d tests of this test binary, as `--list --ignored` names them.
+fn ignored_tests() -> &'static [String] {
+    static LIST: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let out = Command::new(std::env::current_exe().expect("test binary"))
+            .args(["--list", "--ignored"])
+            .output()
+            .expect("list the test binary's tests");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_suffix(": test"))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
 /// Run one test of this same test binary as a child process (`--ignored --exact NAME`: the
 /// child parts are `#[ignore]`d so they never count as tests of their own), with `env`;
-/// the test notices the env and plays its part. stdout is piped.
-pub fn self_exec(test: &str, env: &[(&str, String)]) -> std::process::Child {
+/// the test notices the env and plays its part. stdout is piped. Call it as
+/// `self_exec(module_path!(), "fn_name", env)`; a name the binary does not have fails here
+/// rather than starting a child that runs nothing.
+pub fn self_exec(module: &str, test: &str, env: &[(&str, String)]) -> std::process::Child {
+    let test = test_name(module, test);
+    assert!(
+        ignored_tests().contains(&test),
+        "no ignored test {test} in this binary: {:?}",
+        ignored_tests()
+    );
     let mut c = Command::new(std::env::current_exe().expect("test binary"));
     // Child parts are `#[ignore]`d, so that a plain run never counts them as passing tests.
     c.args([
         "--ignored",
         "--exact",
-        test,
+        &test,
         "--nocapture",
         "--test-threads=1",
         "--quiet",

@@ -7,7 +7,7 @@
 //! command: tills sell offline, join, and `kasir sync --once` pushes. PostgreSQL is read
 //! directly to check what it holds.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

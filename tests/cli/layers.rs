@@ -90,7 +90,7 @@ fn the_scan_finds_a_store_path() {
     let found = store_uses_under("tests");
     assert!(
         found.iter().any(|l| l.contains("layers.rs")),
-        "the scan found nothing in tests/layers.rs: {found:?}"
+        "the scan found nothing in tests/cli/layers.rs: {found:?}"
     );
 }
 

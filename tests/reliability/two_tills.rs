@@ -10,8 +10,7 @@
 //! Short run: 150 sales per till through the library plus 12 per till through the real
 //! binary; `KASIR_CI=1`: 400 and 30; `KASIR_LONG=1`: 2000 (library) and 200 (binary).
 
-mod common;
-#[path = "two_tills/races.rs"]
+use crate::common;
 mod races;
 use common::*;
 
@@ -137,6 +136,7 @@ fn two_processes_selling_the_same_items_lose_nothing() {
         .iter()
         .map(|till| {
             self_exec(
+                module_path!(),
                 "till_seller_child",
                 &[
                     ("KASIR_TILL_CHILD", db.display().to_string()),
@@ -368,6 +368,7 @@ fn two_tills_racing_on_one_prescription_dispense_it_once() {
         .enumerate()
         .map(|(k, till)| {
             self_exec(
+                module_path!(),
                 "prescription_till_child",
                 &[
                     ("KASIR_RX_CHILD", db.display().to_string()),
@@ -491,6 +492,7 @@ fn two_processes_returning_the_same_line_never_return_more_than_was_sold() {
         .map(|till| {
             let qtys: Vec<String> = (0..40).map(|_| (1 + rng.below(3)).to_string()).collect();
             self_exec(
+                module_path!(),
                 "till_returner_child",
                 &[
                     ("KASIR_RETURN_CHILD", db.display().to_string()),

@@ -2,10 +2,10 @@
 //!
 //! Sales are rung by real `kasir sale` processes, each killed with SIGKILL after a seeded
 //! random delay — mostly before or after its transaction, which is a few ms of the process;
-//! `tests/crash_points.rs` kills inside it, at every named point. A sale counts as
+//! `tests/reliability/crash_points.rs` kills inside it, at every named point. A sale counts as
 //! acknowledged when its number reached stdout.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::io::Read;

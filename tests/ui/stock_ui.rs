@@ -2,7 +2,7 @@
 //! counts and writes off through the real widgets; the apoteker sees the SIPNAP report; a
 //! cashier never reaches the screen. Tests read what is on screen and what the shop booked.
 
-mod ui_common;
+use crate::ui_common;
 
 use egui::Key;
 use egui_kittest::kittest::Queryable;

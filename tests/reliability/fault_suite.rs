@@ -2,11 +2,11 @@
 //! disk. In each the CLI gives a clear one-line reason (never SQLite's raw "database is
 //! locked"), exits non-zero, and nothing acknowledged is lost.
 //!
-//! Printer faults (offline, paper out, hanging TCP printer) are in `tests/print_queue.rs`
+//! Printer faults (offline, paper out, hanging TCP printer) are in `tests/service/print_queue.rs`
 //! and `hardware/tests/tcp_printer.rs`; a scanner unplugged mid-burst is in
 //! `hardware/tests/scanner_pty.rs`.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::path::Path;

@@ -13,7 +13,7 @@
 //! Short run in `cargo test` (~30 kills), `KASIR_CI=1` ~60; `KASIR_LONG=1` runs hundreds (`KASIR_KILLS=N` sets
 //! the number). The seed is printed; `KASIR_SEED=N` replays the same script and delays.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::collections::BTreeMap;
@@ -244,6 +244,7 @@ fn verify(db: &Path, acked: &BTreeMap<String, Acked>, fig: &mut Figures) {
 /// Kill the draft writer at a random point; the draft must reload whole.
 fn draft_round(db: &Path, rng: &mut Rng, next: &mut u64) -> bool {
     let mut child = self_exec(
+        module_path!(),
         "draft_writer_child",
         &[
             ("KASIR_DRAFT_CHILD", db.display().to_string()),

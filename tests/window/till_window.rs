@@ -6,7 +6,7 @@
 //! Needs `xvfb-run` and `xdotool` (and `import` for the screenshots); without them it prints
 //! SKIP, and with KASIR_CI=1 it fails instead.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

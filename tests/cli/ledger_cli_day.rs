@@ -1,7 +1,7 @@
 //! A whole day at the command line: demo → shift open → sales → return → repayment and
 //! petty cash → shift close → day close → ledger export, checked by hledger.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::collections::BTreeMap;

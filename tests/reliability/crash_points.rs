@@ -10,7 +10,7 @@
 //! - `kasir check` passes (integrity, audit chain, stock and its value = the moves, each
 //!   member's kasbon = the entries) and nothing was acknowledged on stdout.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::os::unix::process::ExitStatusExt;

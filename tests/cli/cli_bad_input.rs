@@ -1,6 +1,6 @@
 //! Every bad input gets a clear one-line message in the user's language and changes nothing.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn assert_unchanged(

@@ -1,7 +1,7 @@
 //! The real binary: `print receipt|test|z|queue|retry`, `drawer open`, `devices list|scale`,
 //! and a sale of a label-scale code.
 
-mod common;
+use crate::common;
 
 use common::{demo_shop, json, kasir, ok, refused};
 use rust_decimal::Decimal;

@@ -1,6 +1,6 @@
 //! The back office at the command line, as a user would run it: demo shop, sales, stock.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -2,7 +2,7 @@
 //! with growing backoff; overrides and drawer opens in the audit log; the audit chain catches
 //! an edited or a deleted row; files are owner-only; CSV exports neutralise formulas.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::path::{Path, PathBuf};

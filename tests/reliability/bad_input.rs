@@ -6,7 +6,7 @@
 //! property-tested in `hardware/tests/properties.rs` (`PROPTEST_CASES` raises the count).
 //! `KASIR_CI=1` doubles every count here, `KASIR_LONG=1` multiplies it by 10.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::cell::RefCell;

@@ -11,7 +11,7 @@ use kasir::service::{FixedClock, Shop};
 use kasir::store::Store;
 use rust_decimal::Decimal;
 
-mod common;
+use crate::common;
 
 fn generated_shop(products: usize, sales: usize, days: u32) -> Shop {
     let now = NaiveDate::from_ymd_opt(2025, 7, 1)

@@ -1,7 +1,7 @@
 //! Stock and pharmacy commands through the real binary: receive, opname, writeoff, the
 //! prescription flags of `sale`, and the reports.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {

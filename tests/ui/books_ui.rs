@@ -2,7 +2,7 @@
 //! blind count (recount, then a reason), the treasurer closes the day and reads the trial
 //! balance. The tests read what is on screen and what the shop recorded.
 
-mod ui_common;
+use crate::ui_common;
 
 use std::sync::Arc;
 

@@ -2,17 +2,12 @@
 //! events, and the tests read what a cashier would see (cart, total, messages) and what the
 //! shop recorded (sales, audit log, drafts).
 
-mod ui_common;
+use crate::ui_common;
 
-#[path = "till_ui/approvals.rs"]
 mod approvals;
-#[path = "till_ui/counter.rs"]
 mod counter;
-#[path = "till_ui/payment.rs"]
 mod payment;
-#[path = "till_ui/printing.rs"]
 mod printing;
-#[path = "till_ui/restart.rs"]
 mod restart;
 
 use std::path::Path;

@@ -131,7 +131,7 @@ fn race(
                 ("KASIR_GO_DIR", dir.path().display().to_string()),
             ];
             all.extend(env.iter().map(|(k, v)| (k.as_str(), v.clone())));
-            self_exec("races::race_child", &all)
+            self_exec(module_path!(), "race_child", &all)
         })
         .collect();
     let mut outs: Vec<_> = children

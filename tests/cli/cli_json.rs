@@ -4,9 +4,9 @@
 //!
 //! The clock is the machine's, so dates, times, sale numbers and UUIDs are masked before
 //! comparing. To accept a deliberate change: `KASIR_UPDATE_SNAPSHOTS=1 cargo test --test
-//! cli_json`, then read the diff of the `.json` files before committing them.
+//! cli cli_json::`, then read the diff of the `.json` files before committing them.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::path::PathBuf;

@@ -10,8 +10,8 @@ use egui_kittest::Harness;
 use kasir::ui::{Dialog, Screen, TillApp};
 use rust_decimal::Decimal;
 
-use super::ui_common::{burst, press, typing};
 use super::{harness, login, notice, shop_at, MIE};
+use crate::ui_common::{burst, press, typing};
 
 /// Wait (frames and 50 ms sleeps, at most 5 s) until the till's printer file holds `needle`.
 fn printed_file(h: &mut Harness<TillApp>, out: &Path, needle: &str) -> Vec<u8> {
