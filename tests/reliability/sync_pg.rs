@@ -15,11 +15,11 @@ use std::process::Command;
 use common::{json, kasir, ok};
 use rust_decimal::Decimal;
 
-const INDOMIE: &str = "8991234567891";
-const BERAS: &str = "8991993003616";
+pub(crate) const INDOMIE: &str = "8991234567891";
+pub(crate) const BERAS: &str = "8991993003616";
 
 /// A throwaway PostgreSQL server; stopped when dropped.
-struct Pg {
+pub(crate) struct Pg {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
@@ -27,11 +27,11 @@ struct Pg {
 }
 
 impl Pg {
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("postgresql://kasir@127.0.0.1:{}/postgres", self.port)
     }
 
-    fn client(&self) -> postgres::Client {
+    pub(crate) fn client(&self) -> postgres::Client {
         postgres::Client::connect(&self.url(), postgres::NoTls).expect("connect as owner")
     }
 
@@ -45,6 +45,57 @@ impl Pg {
             Command::new(&pg_ctl)
         };
         cmd.args(args).output().expect("run pg_ctl")
+    }
+
+    /// The port the server listens on.
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Start the server (again) on its port, waiting until it accepts connections.
+    pub(crate) fn start(&self) {
+        let data = self.dir.path().join("data");
+        let opts = format!(
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("log");
+        let out = self.ctl(&[
+            "-D",
+            data.to_str().unwrap(),
+            "-o",
+            &opts,
+            "-l",
+            log.to_str().unwrap(),
+            "-w",
+            "start",
+        ]);
+        assert!(
+            out.status.success(),
+            "pg_ctl start failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+
+    /// Stop the server as a power cut would (`pg_ctl stop -m immediate`): no checkpoint,
+    /// every connection dropped, recovery from the WAL at the next start.
+    pub(crate) fn stop_immediate(&self) {
+        let data = self.dir.path().join("data");
+        let out = self.ctl(&[
+            "-D",
+            data.to_str().unwrap(),
+            "-m",
+            "immediate",
+            "-w",
+            "stop",
+        ]);
+        assert!(
+            out.status.success(),
+            "pg_ctl stop failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -85,7 +136,7 @@ fn pg_bin() -> Option<PathBuf> {
     found.pop().map(|(_, b)| b)
 }
 
-fn start_pg() -> Option<Pg> {
+pub(crate) fn start_pg() -> Option<Pg> {
     let Some(bin) = pg_bin() else {
         return skip("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb)");
     };
@@ -134,39 +185,19 @@ fn start_pg() -> Option<Pg> {
         "initdb failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let opts = format!(
-        "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
-        pg.dir.path().display()
-    );
-    let log = pg.dir.path().join("log");
-    let out = pg.ctl(&[
-        "-D",
-        data.to_str().unwrap(),
-        "-o",
-        &opts,
-        "-l",
-        log.to_str().unwrap(),
-        "-w",
-        "start",
-    ]);
-    assert!(
-        out.status.success(),
-        "pg_ctl start failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        std::fs::read_to_string(&log).unwrap_or_default()
-    );
+    pg.start();
     Some(pg)
 }
 
 /// A demo shop for till `till` in `dir`, with its shift open.
-fn till_shop(dir: &Path, till: &str) -> PathBuf {
+pub(crate) fn till_shop(dir: &Path, till: &str) -> PathBuf {
     let db = dir.join(format!("{till}.db"));
     ok(&db, &["demo"]);
     ok(&db, &["shift", "open", "--till", till, "--float", "100000"]);
     db
 }
 
-fn sell(db: &Path, till: &str, n: usize) {
+pub(crate) fn sell(db: &Path, till: &str, n: usize) {
     for i in 0..n {
         let items = [format!("{INDOMIE}*{}", i + 1), BERAS.to_string()];
         ok(
@@ -177,7 +208,7 @@ fn sell(db: &Path, till: &str, n: usize) {
 }
 
 /// Sales of `till` in the shop file: (count, total in rupiah).
-fn local_sales(db: &Path, till: &str) -> (i64, Decimal) {
+pub(crate) fn local_sales(db: &Path, till: &str) -> (i64, Decimal) {
     let c = rusqlite::Connection::open(db).unwrap();
     c.query_row(
         "SELECT count(*), COALESCE(sum(total), 0) FROM sales WHERE till = ?1",
@@ -192,7 +223,7 @@ fn local_sales(db: &Path, till: &str) -> (i64, Decimal) {
     .unwrap()
 }
 
-fn unacked(db: &Path) -> i64 {
+pub(crate) fn unacked(db: &Path) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
     c.query_row("SELECT count(*) FROM events WHERE acked = 0", [], |r| {
         r.get(0)
@@ -201,7 +232,7 @@ fn unacked(db: &Path) -> i64 {
 }
 
 /// Sales PostgreSQL holds for `till`: (events, distinct sale numbers, total in rupiah).
-fn server_sales(pg: &Pg, till: &str) -> (i64, i64, Decimal) {
+pub(crate) fn server_sales(pg: &Pg, till: &str) -> (i64, i64, Decimal) {
     let row = pg
         .client()
         .query_one(
@@ -219,7 +250,7 @@ fn server_sales(pg: &Pg, till: &str) -> (i64, i64, Decimal) {
     )
 }
 
-fn join(pg: &Pg, db: &Path, till: &str) -> serde_json::Value {
+pub(crate) fn join(pg: &Pg, db: &Path, till: &str) -> serde_json::Value {
     let joined = json(db, &["till", "join", "--server", &pg.url(), "--till", till]);
     let creds = credentials(db);
     let password = creds["password"].as_str().unwrap();
@@ -244,11 +275,11 @@ fn join(pg: &Pg, db: &Path, till: &str) -> serde_json::Value {
     joined
 }
 
-fn creds_file(db: &Path) -> PathBuf {
+pub(crate) fn creds_file(db: &Path) -> PathBuf {
     PathBuf::from(format!("{}.sync.json", db.display()))
 }
 
-fn credentials(db: &Path) -> serde_json::Value {
+pub(crate) fn credentials(db: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(creds_file(db)).unwrap()).unwrap()
 }
 
