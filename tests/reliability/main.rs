@@ -1,7 +1,7 @@
 //! The shop stays whole: backups and restore, bad input at every door, processes killed
 //! at random and at every named crash point, faults (locked, read-only, full disk),
-//! two tills selling at once, who may do what (`security`), and the push to the coop's
-//! PostgreSQL (`sync_pg`, on a server the test starts itself).
+//! two tills selling at once, who may do what (`security`), and sync with the coop's
+//! PostgreSQL (`sync_pg` the push, `sync_pull` the pull; on a server the test starts itself).
 //! One test binary: `cargo test --test reliability [FILTER]`.
 
 #[path = "../common/mod.rs"]
@@ -15,4 +15,5 @@ mod crash_suite;
 mod fault_suite;
 mod security;
 mod sync_pg;
+mod sync_pull;
 mod two_tills;

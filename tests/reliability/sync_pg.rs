@@ -15,11 +15,11 @@ use std::process::Command;
 use common::{json, kasir, ok};
 use rust_decimal::Decimal;
 
-const INDOMIE: &str = "8991234567891";
-const BERAS: &str = "8991993003616";
+pub(crate) const INDOMIE: &str = "8991234567891";
+pub(crate) const BERAS: &str = "8991993003616";
 
 /// A throwaway PostgreSQL server; stopped when dropped.
-struct Pg {
+pub(crate) struct Pg {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
@@ -27,11 +27,11 @@ struct Pg {
 }
 
 impl Pg {
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("postgresql://kasir@127.0.0.1:{}/postgres", self.port)
     }
 
-    fn client(&self) -> postgres::Client {
+    pub(crate) fn client(&self) -> postgres::Client {
         postgres::Client::connect(&self.url(), postgres::NoTls).expect("connect as owner")
     }
 
@@ -85,7 +85,7 @@ fn pg_bin() -> Option<PathBuf> {
     found.pop().map(|(_, b)| b)
 }
 
-fn start_pg() -> Option<Pg> {
+pub(crate) fn start_pg() -> Option<Pg> {
     let Some(bin) = pg_bin() else {
         return skip("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb)");
     };
@@ -159,7 +159,7 @@ fn start_pg() -> Option<Pg> {
 }
 
 /// A demo shop for till `till` in `dir`, with its shift open.
-fn till_shop(dir: &Path, till: &str) -> PathBuf {
+pub(crate) fn till_shop(dir: &Path, till: &str) -> PathBuf {
     let db = dir.join(format!("{till}.db"));
     ok(&db, &["demo"]);
     ok(&db, &["shift", "open", "--till", till, "--float", "100000"]);
@@ -219,7 +219,7 @@ fn server_sales(pg: &Pg, till: &str) -> (i64, i64, Decimal) {
     )
 }
 
-fn join(pg: &Pg, db: &Path, till: &str) -> serde_json::Value {
+pub(crate) fn join(pg: &Pg, db: &Path, till: &str) -> serde_json::Value {
     let joined = json(db, &["till", "join", "--server", &pg.url(), "--till", till]);
     let creds = credentials(db);
     let password = creds["password"].as_str().unwrap();
@@ -248,12 +248,12 @@ fn creds_file(db: &Path) -> PathBuf {
     PathBuf::from(format!("{}.sync.json", db.display()))
 }
 
-fn credentials(db: &Path) -> serde_json::Value {
+pub(crate) fn credentials(db: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(creds_file(db)).unwrap()).unwrap()
 }
 
 /// A connection to PostgreSQL as the till's own role.
-fn as_till(db: &Path) -> postgres::Client {
+pub(crate) fn as_till(db: &Path) -> postgres::Client {
     let c = credentials(db);
     postgres::Config::new()
         .host(c["host"].as_str().unwrap())
@@ -273,7 +273,7 @@ fn two_tills_sell_offline_and_the_server_holds_every_sale_once() {
     let first = json(&nowhere, &["server", "init", "--url", &pg.url()]);
     assert_eq!(first["before"], serde_json::Value::Null);
     let again = json(&nowhere, &["server", "init", "--url", &pg.url()]);
-    assert_eq!(again["before"], 1, "init is idempotent and versioned");
+    assert_eq!(again["before"], 2, "init is idempotent and versioned");
 
     // Both tills sell before they ever talk to the server.
     let a = till_shop(dir.path(), "sembako-1");
@@ -492,6 +492,16 @@ fn a_till_role_may_only_push_for_its_own_till() {
         Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
         "{err}"
     );
+    let err = c
+        .query("SELECT * FROM kasir_pull('sembako-2', 0, 10)", &[])
+        .expect_err("pulling as another till is refused");
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{err}"
+    );
+    c.query("SELECT * FROM kasir_pull('sembako-1', 0, 10)", &[])
+        .expect("a till pulls as itself");
     let err = c
         .query_one("SELECT count(*) FROM events", &[])
         .expect_err("a till's role reads no table");

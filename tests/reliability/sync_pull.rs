@@ -1,0 +1,590 @@
+//! The pull, against a real PostgreSQL (started like `sync_pg`'s; `SKIP:` without one):
+//! two tills and a back office, each its own shop file driven through the real `kasir`
+//! binary, sell offline, then `kasir sync --once` pushes each one's events and pulls the
+//! others'. Every node ends with the same stock, the same kasbon balances and every sale
+//! exactly once; PostgreSQL is read directly to check the sums against what it holds.
+
+use crate::common;
+use crate::sync_pg::{join, start_pg, till_shop, Pg, BERAS, INDOMIE};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{json, kasir, ok};
+use rust_decimal::Decimal;
+
+/// Dated, batch-numbered stock in the demo shop (batch L270581).
+const BATCHED: &str = "8991993003821";
+
+/// Per product SKU: (on hand in thousandths of the base unit, stock value in minor units),
+/// from each product's newest move.
+fn stock(db: &Path) -> BTreeMap<String, (i64, i64)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c
+        .prepare(
+            "SELECT p.sku,
+                    coalesce((SELECT m.on_hand_after FROM stock_moves m WHERE m.product_id = p.id
+                              ORDER BY m.id DESC LIMIT 1), 0),
+                    coalesce((SELECT sum(m.qty) FROM stock_moves m WHERE m.product_id = p.id), 0)
+             FROM products p",
+        )
+        .unwrap();
+    st.query_map([], |r| {
+        let (sku, on_hand, sum): (String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        assert_eq!(on_hand, sum, "{sku}: the balance is the sum of its moves");
+        Ok((sku, (on_hand, sum)))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// Per (SKU, batch number): the batch's cached balance.
+fn batches(db: &Path) -> BTreeMap<(String, String), i64> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c
+        .prepare(
+            "SELECT p.sku, b.batch_no, b.on_hand FROM batches b JOIN products p ON p.id = b.product_id",
+        )
+        .unwrap();
+    st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+fn kasbon(db: &Path, member: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT kasbon_balance FROM members WHERE number = ?1",
+            [member],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// Every sale in the file: (uuid, number, till, total, tenders), sorted by uuid.
+fn sales(db: &Path) -> Vec<(String, String, String, i64, String)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c
+        .prepare(
+            "SELECT s.uuid, s.number, s.till, s.total,
+                    (SELECT group_concat(t.kind || ':' || t.amount, ' ') FROM sale_tenders t
+                     WHERE t.sale_id = s.id)
+             FROM sales s ORDER BY s.uuid",
+        )
+        .unwrap();
+    st.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// Row counts of every table: what "changes nothing" is held to.
+fn rows(db: &Path) -> Vec<(String, i64)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    tables
+        .into_iter()
+        .map(|t| {
+            let n = c
+                .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
+                .unwrap();
+            (t, n)
+        })
+        .collect()
+}
+
+/// Σ qty of the stock moves in every event PostgreSQL holds, per SKU, in thousandths.
+fn server_moves(pg: &Pg) -> BTreeMap<String, i64> {
+    pg.client()
+        .query(
+            "SELECT m->>'sku', sum((m->>'qty')::numeric)::text
+             FROM events e, jsonb_array_elements(e.payload->'stock_moves') m GROUP BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let q: Decimal = r.get::<_, String>(1).parse().unwrap();
+            let milli = (q * Decimal::from(1000)).normalize();
+            assert!(milli.fract().is_zero(), "{q} in thousandths");
+            (r.get(0), milli.to_string().parse().unwrap())
+        })
+        .collect()
+}
+
+/// Σ kasbon tendered to `member` in the sales PostgreSQL holds, in minor units.
+fn server_kasbon(pg: &Pg, member: &str) -> i64 {
+    let total: String = pg
+        .client()
+        .query_one(
+            "SELECT coalesce(sum((t->>'amount')::numeric), 0)::text
+             FROM events e, jsonb_array_elements(e.payload->'tenders') t
+             WHERE e.kind = 'sale.v1' AND t->>'kind' = 'kasbon'
+               AND e.payload->'sale'->>'member' = $1",
+            &[&member],
+        )
+        .unwrap()
+        .get(0);
+    let d: Decimal = total.parse().unwrap();
+    (d * Decimal::from(100))
+        .normalize()
+        .to_string()
+        .parse()
+        .unwrap()
+}
+
+fn server_count(pg: &Pg, kind: &str) -> i64 {
+    pg.client()
+        .query_one("SELECT count(*) FROM events WHERE kind = $1", &[&kind])
+        .unwrap()
+        .get(0)
+}
+
+/// What a till sells while offline: cash sales, a batch-tracked item, and kasbon for A0001.
+fn sell_offline(db: &Path, till: &str, n: usize) {
+    for i in 0..n {
+        let items = [format!("{INDOMIE}*{}", i + 1), BERAS.to_string()];
+        ok(
+            db,
+            &["sale", "--till", till, &items[0], &items[1], "cash:500000"],
+        );
+    }
+    ok(
+        db,
+        &[
+            "sale",
+            "--till",
+            till,
+            &format!("{BATCHED}*2"),
+            "cash:100000",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "sale",
+            "--till",
+            till,
+            "--member",
+            "A0001",
+            "--pay",
+            "kasbon:5000",
+            "--pay",
+            "cash:100000",
+            &format!("{INDOMIE}*3"),
+        ],
+    );
+}
+
+fn check_ok(db: &Path) {
+    let c = json(db, &["check"]);
+    assert_eq!(
+        c["problems"],
+        serde_json::json!([]),
+        "{}: {c}",
+        db.display()
+    );
+}
+
+fn sync(db: &Path) -> serde_json::Value {
+    json(db, &["sync", "--once"])
+}
+
+fn pulled(r: &serde_json::Value) -> (i64, i64, i64) {
+    (
+        r["pulled"].as_i64().expect("pulled"),
+        r["applied"].as_i64().expect("applied"),
+        r["exceptions"].as_i64().expect("exceptions"),
+    )
+}
+
+/// A back-office file: the demo shop, no shift of its own.
+fn back_office(dir: &Path) -> PathBuf {
+    let db = dir.join("kantor.db");
+    ok(&db, &["demo"]);
+    db
+}
+
+#[test]
+fn two_tills_and_the_back_office_converge_through_the_server() {
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let bo = back_office(dir.path());
+    ok(&bo, &["server", "init", "--url", &pg.url()]);
+    let a = till_shop(dir.path(), "sembako-1");
+    let b = till_shop(dir.path(), "sembako-2");
+    let base_stock = stock(&bo);
+    let base_batches = batches(&bo);
+    let base_kasbon = kasbon(&bo, "A0001");
+    assert_eq!(stock(&a), base_stock, "the demo shops start alike");
+
+    // Both tills sell the same products offline; sembako-1 takes one item back, sembako-2
+    // closes its shift.
+    sell_offline(&a, "sembako-1", 2);
+    sell_offline(&b, "sembako-2", 3);
+    let first: String = rusqlite::Connection::open(&a)
+        .unwrap()
+        .query_row("SELECT number FROM sales ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    ok(
+        &a,
+        &[
+            "return",
+            &first,
+            INDOMIE,
+            "--till",
+            "sembako-1",
+            "--supervisor",
+            "admin",
+            "--supervisor-pin",
+            "9999",
+        ],
+    );
+    ok(
+        &b,
+        &[
+            "shift",
+            "close",
+            "--till",
+            "sembako-2",
+            "--count",
+            "100000*20",
+            "--reason",
+            "uji",
+        ],
+    );
+    join(&pg, &a, "sembako-1");
+    join(&pg, &b, "sembako-2");
+    join(&pg, &bo, "kantor");
+
+    // sembako-1 pushes (nothing to pull yet), sembako-2 pushes and pulls sembako-1's, the
+    // back office pulls both, sembako-1 pulls sembako-2's.
+    let a_events = 1 + 4 + 1; // shift opened, four sales, a return
+    let b_events = 1 + 5 + 1; // shift opened, five sales, shift closed
+    assert_eq!(pulled(&sync(&a)), (0, 0, 0));
+    assert_eq!(pulled(&sync(&b)), (a_events, a_events, 0));
+    assert_eq!(
+        pulled(&sync(&bo)),
+        (a_events + b_events, a_events + b_events, 0)
+    );
+    assert_eq!(pulled(&sync(&a)), (b_events, b_events, 0));
+
+    let nodes = [&a, &b, &bo];
+    let moved = server_moves(&pg);
+    assert!(moved.len() >= 3, "the sales moved stock: {moved:?}");
+    let want: BTreeMap<String, (i64, i64)> = base_stock
+        .iter()
+        .map(|(sku, (q, _))| {
+            let q = q + moved.get(sku).copied().unwrap_or(0);
+            (sku.clone(), (q, q))
+        })
+        .collect();
+    for db in nodes {
+        assert_eq!(
+            stock(db),
+            want,
+            "{}: stock = the opening + Σ the server's moves",
+            db.display()
+        );
+        assert_eq!(batches(db), batches(&a), "{}: batches", db.display());
+        assert_eq!(
+            kasbon(db, "A0001"),
+            base_kasbon + server_kasbon(&pg, "A0001"),
+            "{}: kasbon",
+            db.display()
+        );
+    }
+    assert_ne!(batches(&a), base_batches, "the batch-tracked item was sold");
+    assert_eq!(server_kasbon(&pg, "A0001"), 2 * 5000 * 100);
+    let all = sales(&bo);
+    assert_eq!(all.len() as i64, server_count(&pg, "sale.v1"));
+    assert_eq!(all.len(), 9);
+    for db in nodes {
+        let here = sales(db);
+        assert_eq!(here, all, "{}: every sale exactly once", db.display());
+        let numbers: std::collections::BTreeSet<_> = here.iter().map(|s| &s.1).collect();
+        assert_eq!(numbers.len(), here.len(), "receipt numbers unique");
+        check_ok(db);
+    }
+    // sembako-2's shift is closed on every node; the return is on every node.
+    for db in nodes {
+        let c = rusqlite::Connection::open(db).unwrap();
+        let open: i64 = c
+            .query_row(
+                "SELECT count(*) FROM shifts WHERE till = 'sembako-2' AND status = 'open'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let closed: i64 = c
+            .query_row(
+                "SELECT count(*) FROM shifts s JOIN shift_closes c ON c.shift_id = s.id
+                 WHERE s.till = 'sembako-2'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!((open, closed), (0, 1), "{}", db.display());
+        let returns: i64 = c
+            .query_row("SELECT count(*) FROM returns", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(returns, 1, "{}", db.display());
+        // Applying wrote nothing to the node's own outbox.
+        let foreign: i64 = c
+            .query_row(
+                "SELECT count(*) FROM events WHERE till NOT IN ('sembako-1', 'sembako-2')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(foreign, 0);
+    }
+    let outbox = |db: &Path| -> i64 {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        (outbox(&a), outbox(&b), outbox(&bo)),
+        (a_events, b_events, 0)
+    );
+
+    // Again: nothing new, nothing changes.
+    let before: Vec<_> = nodes.iter().map(|db| rows(db)).collect();
+    for db in nodes {
+        let r = sync(db);
+        assert_eq!(pulled(&r), (0, 0, 0), "{}", db.display());
+        assert_eq!(r["sent"], 0);
+    }
+    let after: Vec<_> = nodes.iter().map(|db| rows(db)).collect();
+    assert_eq!(before, after, "a sync with nothing new changes nothing");
+    // The report says it in words too.
+    let text = ok(&bo, &["--lang", "en", "sync", "--once"]);
+    assert!(text.contains("0 pulled"), "{text}");
+}
+
+/// `kasir sync --once` killed at each stage of applying a pulled batch: before COMMIT
+/// nothing of the batch is here and the next sync applies it once; after COMMIT all of it
+/// is, and the next sync pulls nothing.
+#[test]
+fn a_sync_killed_while_applying_a_pulled_batch_leaves_all_or_nothing() {
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = till_shop(dir.path(), "sembako-1");
+    ok(&a, &["server", "init", "--url", &pg.url()]);
+    join(&pg, &a, "sembako-1");
+    sell_offline(&a, "sembako-1", 2);
+    sync(&a);
+    for (i, stage) in ["before_begin", "before_commit", "after_commit"]
+        .iter()
+        .enumerate()
+    {
+        // sembako-1's shift and four sales, and the shifts the earlier nodes opened.
+        let n_events = 1 + 4 + i as i64;
+        let b = till_shop(dir.path(), &format!("sembako-{}", i + 2));
+        join(&pg, &b, &format!("sembako-{}", i + 2));
+        let before = (sales(&b), stock(&b), kasbon(&b, "A0001"));
+        let out = Command::new(common::bin())
+            .arg("--db")
+            .arg(&b)
+            .args(["sync", "--once"])
+            .env("KASIR_CRASH_AT", format!("sync_pull.{stage}"))
+            .env("KASIR_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            !out.status.success(),
+            "sync_pull.{stage}: the sync was killed"
+        );
+        let c = rusqlite::Connection::open(&b).unwrap();
+        let applied: i64 = c
+            .query_row("SELECT count(*) FROM sync_applied", [], |r| r.get(0))
+            .unwrap();
+        let sales_of_a: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sales WHERE till = 'sembako-1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        drop(c);
+        let committed = *stage == "after_commit";
+        if committed {
+            assert_eq!((applied, sales_of_a), (n_events, 4), "{stage}");
+        } else {
+            assert_eq!(
+                (applied, sales_of_a),
+                (0, 0),
+                "{stage}: nothing of the batch"
+            );
+            assert_eq!(
+                (sales(&b), stock(&b), kasbon(&b, "A0001")),
+                before,
+                "{stage}: the shop as before"
+            );
+        }
+        check_ok(&b);
+        let r = sync(&b);
+        let again = if committed {
+            (0, 0, 0)
+        } else {
+            (n_events, n_events, 0)
+        };
+        assert_eq!(pulled(&r), again, "{stage}: the next sync");
+        assert_eq!(sales(&b), sales(&a), "{stage}: each sale once");
+        assert_eq!(
+            stock(&b),
+            stock(&a),
+            "{stage}: the same stock as sembako-1's"
+        );
+        check_ok(&b);
+    }
+}
+
+/// An event this node cannot apply (a product it does not have) is kept as an exception;
+/// the rest is applied, and once the product is here the next sync applies it.
+#[test]
+fn an_event_that_cannot_be_applied_here_waits_and_does_not_block_the_rest() {
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = till_shop(dir.path(), "sembako-1");
+    let b = till_shop(dir.path(), "sembako-2");
+    ok(&a, &["server", "init", "--url", &pg.url()]);
+    join(&pg, &a, "sembako-1");
+    join(&pg, &b, "sembako-2");
+    // A product only sembako-1 has, sold between two sales of known products.
+    let csv = dir.path().join("new.csv");
+    std::fs::write(
+        &csv,
+        "sku,name,business_unit,base_unit,tax_class,drug_class,batch_tracked,weighed,unit,factor,barcodes,price_umum,price_anggota,price_grosir,grosir_min_qty,cost,min_stock,nie,het,plu\n\
+         KOPI-X,Kopi Baru 200 g,sembako,pcs,ppn,none,0,0,pcs,1,8999990000010,15000,14500,,,12000,5,,,\n",
+    )
+    .unwrap();
+    ok(&a, &["catalog", "import", csv.to_str().unwrap()]);
+    let stock_csv = dir.path().join("in.csv");
+    std::fs::write(
+        &stock_csv,
+        "code,qty,unit,cost,batch,expiry\n8999990000010,10,pcs,12000,,\n",
+    )
+    .unwrap();
+    ok(&a, &["receive", stock_csv.to_str().unwrap()]);
+    ok(&a, &["sale", "--till", "sembako-1", INDOMIE, "cash:100000"]);
+    ok(
+        &a,
+        &[
+            "sale",
+            "--till",
+            "sembako-1",
+            "8999990000010*2",
+            "cash:100000",
+        ],
+    );
+    ok(&a, &["sale", "--till", "sembako-1", BERAS, "cash:100000"]);
+    sync(&a);
+    let r = sync(&b);
+    assert_eq!(pulled(&r), (4, 3, 1), "pulled 4, applied 3, one exception");
+    let listed = json(&b, &["sync", "exceptions"]);
+    let list = listed["exceptions"].as_array().expect("exceptions");
+    assert_eq!(list.len(), 1, "{listed}");
+    assert_eq!(list[0]["till"], "sembako-1");
+    assert_eq!(list[0]["kind"], "sale.v1");
+    assert!(
+        list[0]["reason"]["en"].as_str().unwrap().contains("KOPI-X"),
+        "{listed}"
+    );
+    assert_eq!(sales(&b).len(), 2, "the other two sales are here");
+    check_ok(&b);
+    // Still missing: retried, still open.
+    assert_eq!(pulled(&sync(&b)), (0, 0, 1));
+    // Once the product is here (its stock is its own), the next sync applies the sale.
+    ok(&b, &["catalog", "import", csv.to_str().unwrap()]);
+    let r = sync(&b);
+    assert_eq!(pulled(&r), (0, 1, 0), "the exception applied: {r}");
+    assert_eq!(
+        json(&b, &["sync", "exceptions"])["exceptions"],
+        serde_json::json!([])
+    );
+    assert_eq!(sales(&b), sales(&a));
+    check_ok(&b);
+}
+
+/// A database installed by version 1 of the server script is upgraded by `kasir server
+/// init`: its events get their order, and a till registered under version 1 may pull.
+#[test]
+fn server_init_upgrades_a_version_1_database() {
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let script =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sync/server.sql"))
+            .unwrap();
+    let v1 = script
+        .split("-- Version 2:")
+        .next()
+        .unwrap()
+        .trim_end_matches(['-', '\n', ' ']);
+    assert!(
+        v1.len() < script.len(),
+        "the script has a version 2 section"
+    );
+    pg.client().batch_execute(v1).unwrap();
+    let a = till_shop(dir.path(), "sembako-1");
+    let b = till_shop(dir.path(), "sembako-2");
+    join(&pg, &a, "sembako-1");
+    join(&pg, &b, "sembako-2");
+    ok(&a, &["sale", "--till", "sembako-1", INDOMIE, "cash:100000"]);
+    // Version 1 has no pull: sync pushes, then fails to pull.
+    for db in [&a, &b] {
+        let out = kasir(db, &["sync", "--once"]);
+        assert!(
+            !out.status.success(),
+            "a version 1 server cannot be pulled from"
+        );
+    }
+    assert_eq!(server_count(&pg, "sale.v1"), 1, "the push went through");
+    let up = json(&a, &["server", "init", "--url", &pg.url()]);
+    assert_eq!(
+        (up["before"].as_i64(), up["version"].as_i64()),
+        (Some(1), Some(2))
+    );
+    let seqs: Vec<i64> = pg
+        .client()
+        .query("SELECT change_seq FROM events ORDER BY change_seq", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(seqs, [1, 2, 3], "two shifts opened, one sale");
+    assert_eq!(
+        pulled(&sync(&b)),
+        (2, 2, 0),
+        "a till registered under version 1 pulls"
+    );
+    assert_eq!(sales(&b).len(), 1);
+    ok(&b, &["sale", "--till", "sembako-2", BERAS, "cash:100000"]);
+    assert_eq!(pulled(&sync(&b)), (0, 0, 0));
+    assert_eq!(pulled(&sync(&a)), (2, 2, 0));
+    let last: i64 = pg
+        .client()
+        .query_one("SELECT max(change_seq) FROM events", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(last, 4, "new events numbered after the old");
+    assert_eq!(sales(&a), sales(&b));
+    let again = json(&a, &["server", "init", "--url", &pg.url()]);
+    assert_eq!(again["before"], 2);
+}
