@@ -188,6 +188,34 @@ fn sell_offline(db: &Path, till: &str, n: usize) {
     );
 }
 
+/// `kasir sync`'s JSON is a promise to scripts like the rest of the command line's: it is
+/// compared with `tests/snapshots/cli_json/NAME.json` (event ids and times masked; the
+/// documents need a server, so they are taken here rather than in `tests/cli/cli_json.rs`).
+/// `KASIR_UPDATE_SNAPSHOTS=1` writes them instead.
+fn assert_snapshot(name: &str, mut v: serde_json::Value) {
+    for x in v["exceptions"].as_array_mut().into_iter().flatten() {
+        x["event_id"] = "UUID".into();
+        x["first_seen"] = "YYYY-MM-DD hh:mm:ss".into();
+        x["last_tried"] = "YYYY-MM-DD hh:mm:ss".into();
+    }
+    let got = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots/cli_json")
+        .join(format!("{name}.json"));
+    if std::env::var_os("KASIR_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&file, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&file)
+        .unwrap_or_else(|_| panic!("{}: no snapshot (KASIR_UPDATE_SNAPSHOTS=1)", file.display()));
+    assert_eq!(
+        got,
+        want,
+        "{name}: --json output differs from {}",
+        file.display()
+    );
+}
+
 fn check_ok(db: &Path) {
     let c = json(db, &["check"]);
     assert_eq!(
@@ -277,10 +305,9 @@ fn two_tills_and_the_back_office_converge_through_the_server() {
     let b_events = 1 + 5 + 1; // shift opened, five sales, shift closed
     assert_eq!(pulled(&sync(&a)), (0, 0, 0));
     assert_eq!(pulled(&sync(&b)), (a_events, a_events, 0));
-    assert_eq!(
-        pulled(&sync(&bo)),
-        (a_events + b_events, a_events + b_events, 0)
-    );
+    let r = sync(&bo);
+    assert_eq!(pulled(&r), (a_events + b_events, a_events + b_events, 0));
+    assert_snapshot("sync", r);
     assert_eq!(pulled(&sync(&a)), (b_events, b_events, 0));
 
     let nodes = [&a, &b, &bo];
@@ -499,6 +526,7 @@ fn an_event_that_cannot_be_applied_here_waits_and_does_not_block_the_rest() {
     let r = sync(&b);
     assert_eq!(pulled(&r), (4, 3, 1), "pulled 4, applied 3, one exception");
     let listed = json(&b, &["sync", "exceptions"]);
+    assert_snapshot("sync_exceptions", listed.clone());
     let list = listed["exceptions"].as_array().expect("exceptions");
     assert_eq!(list.len(), 1, "{listed}");
     assert_eq!(list[0]["till"], "sembako-1");
@@ -587,4 +615,70 @@ fn server_init_upgrades_a_version_1_database() {
     assert_eq!(sales(&a), sales(&b));
     let again = json(&a, &["server", "init", "--url", &pg.url()]);
     assert_eq!(again["before"], 2);
+}
+
+/// A push that commits late never lets a pull skip its event: while one transaction holds
+/// a change_seq it has not committed, a second insert cannot draw the next number, so a
+/// pull in between sees neither, and afterwards both in order.
+#[test]
+fn an_event_committed_late_is_never_skipped_by_a_pull() {
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = till_shop(dir.path(), "sembako-1");
+    ok(&a, &["server", "init", "--url", &pg.url()]);
+    join(&pg, &a, "sembako-1");
+    let insert = |id: &str, till: &str| {
+        format!(
+            "INSERT INTO events (id, till, seq, kind, version, payload, hash, till_time)
+             VALUES ('{id}', '{till}', 1, 'sale.v1', 1, '{{}}', 'h', 't') RETURNING change_seq"
+        )
+    };
+    let mut first = pg.client();
+    let mut tx = first.transaction().unwrap();
+    let n1: i64 = tx
+        .query_one(&insert("01890000-0000-7000-8000-0000000000a1", "x-1"), &[])
+        .unwrap()
+        .get(0);
+    // A second writer, in its own connection, commits as soon as it may.
+    let url = pg.url();
+    let sql = insert("01890000-0000-7000-8000-0000000000a2", "x-2");
+    let second = std::thread::spawn(move || -> i64 {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.query_one(&sql, &[]).unwrap().get(0)
+    });
+    // Until the second writer is seen waiting for the lock (polled, bounded).
+    let mut waiting = false;
+    for _ in 0..600 {
+        let n: i64 = pg
+            .client()
+            .query_one(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if n > 0 {
+            waiting = true;
+            break;
+        }
+        assert!(!second.is_finished(), "the second insert committed first");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(waiting, "the second insert never waited for the first");
+    let seen: Vec<i64> = crate::sync_pg::as_till(&a)
+        .query(
+            "SELECT change_seq FROM kasir_pull('sembako-1', 0, 100)",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(
+        seen.iter().all(|s| *s < n1),
+        "a pull sees nothing at or after the open transaction's #{n1}: {seen:?}"
+    );
+    tx.commit().unwrap();
+    let n2 = second.join().unwrap();
+    assert!(n2 > n1, "the later commit has the later number: {n1} {n2}");
 }
