@@ -403,6 +403,66 @@ fn two_tills_and_the_back_office_converge_through_the_server() {
     // The report says it in words too.
     let text = ok(&bo, &["--lang", "en", "sync", "--once"]);
     assert!(text.contains("0 pulled"), "{text}");
+
+    // The back office's day close sees every till: sembako-1's shift is open there, so the
+    // day waits; once sembako-1 closes and the close is pulled, the day posts every till's
+    // sales, and the books still match the stock.
+    let out = kasir(&bo, &["--lang", "en", "day", "close"]);
+    assert!(!out.status.success(), "a till's shift is still open");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("sembako-1"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ok(
+        &a,
+        &[
+            "shift",
+            "close",
+            "--till",
+            "sembako-1",
+            "--count",
+            "100000*20",
+            "--reason",
+            "uji",
+        ],
+    );
+    sync(&a);
+    assert_eq!(pulled(&sync(&bo)), (1, 1, 0));
+    let closed = json(&bo, &["day", "close"]);
+    let posted: Vec<String> = rusqlite::Connection::open(&bo)
+        .unwrap()
+        .prepare("SELECT DISTINCT s.till FROM sales s ORDER BY s.till")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(posted, ["sembako-1", "sembako-2"]);
+    // Persediaan moves in the day's journals by exactly the value of every till's stock
+    // moves the server holds.
+    let mut persediaan = Decimal::ZERO;
+    for j in closed["journals"].as_array().unwrap() {
+        for l in j["lines"].as_array().unwrap() {
+            if l["name"].as_str().unwrap().starts_with("Persediaan") {
+                let d: Decimal = l["debit"].as_str().unwrap().parse().unwrap();
+                let c: Decimal = l["credit"].as_str().unwrap().parse().unwrap();
+                persediaan += d - c;
+            }
+        }
+    }
+    let moved: String = pg
+        .client()
+        .query_one(
+            "SELECT sum((m->>'value')::numeric)::text
+             FROM events e, jsonb_array_elements(e.payload->'stock_moves') m",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(persediaan, moved.parse::<Decimal>().unwrap());
+    assert!(persediaan < Decimal::ZERO, "{closed}");
+    check_ok(&bo);
 }
 
 /// `kasir sync --once` killed at each stage of applying a pulled batch: before COMMIT
