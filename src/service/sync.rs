@@ -177,6 +177,15 @@ impl Shop {
         let mut outbox = crate::sync::StoreOutbox(&self.store);
         let pushed =
             crate::sync::push_all(&mut outbox, &mut server, &creds.till, crate::sync::BATCH)?;
+        // The other tills and how far the server holds each, kept before pulling: if the
+        // pull stops half-way, this file knows which tills it is behind on.
+        let tills = server.tills(&creds.till)?;
+        {
+            let _crash = crate::store::crash::use_case("sync_tills");
+            let at = super::stamp(self.now());
+            self.store
+                .write(|tx| crate::store::pull::set_tills(tx, &tills, &at))?;
+        }
         let mut node = super::pull::StoreNode {
             store: &self.store,
             now: self.now(),

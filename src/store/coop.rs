@@ -29,6 +29,14 @@ fn pg_error(what: &str, e: postgres::Error) -> KasirError {
     )
 }
 
+/// The server's schema is older than the pull.
+fn old_server() -> KasirError {
+    KasirError::invalid(
+        "Skema kasir di server belum mendukung pengambilan kejadian: jalankan `kasir server init --url URL-PEMILIK`",
+        "kasir's schema on the server does not support the pull yet: run `kasir server init --url OWNER-URL`",
+    )
+}
+
 fn config(url: &str) -> Result<Config> {
     Config::from_str(url).map_err(|_| {
         KasirError::invalid(
@@ -234,7 +242,10 @@ impl Feed for PgServer {
                  FROM kasir_pull($1, $2, $3)",
                 &[&till, &after, &limit],
             )
-            .map_err(|e| pg_error("pull", e))?;
+            .map_err(|e| match e.code() {
+                Some(&postgres::error::SqlState::UNDEFINED_FUNCTION) => old_server(),
+                _ => pg_error("pull", e),
+            })?;
         Ok(rows
             .iter()
             .map(|r| Pulled {
@@ -251,6 +262,23 @@ impl Feed for PgServer {
                 },
             })
             .collect())
+    }
+}
+
+impl PgServer {
+    /// The other registered tills, each with the change_seq of its newest stored event.
+    pub fn tills(&mut self, till: &str) -> Result<Vec<(String, i64)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT till, last_change_seq FROM kasir_tills($1)",
+                &[&till],
+            )
+            .map_err(|e| match e.code() {
+                Some(&postgres::error::SqlState::UNDEFINED_FUNCTION) => old_server(),
+                _ => pg_error("list tills", e),
+            })?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 }
 

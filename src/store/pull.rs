@@ -216,3 +216,32 @@ pub fn return_exists(c: &Connection, uuid: &str, number: &str) -> Result<bool> {
 pub fn sale_number_exists(c: &Connection, number: &str) -> Result<bool> {
     Ok(one(c, "SELECT id FROM sales WHERE number = ?1", [number])?.is_some())
 }
+
+/// Replace the server's list of the other tills (till, change_seq of its newest event).
+pub fn set_tills(c: &Connection, tills: &[(String, i64)], at: &str) -> Result<()> {
+    c.execute("DELETE FROM sync_tills", [])?;
+    for (till, seq) in tills {
+        c.prepare_cached(
+            "INSERT INTO sync_tills(till, last_change_seq, listed_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![till, seq, at])?;
+    }
+    Ok(())
+}
+
+/// Tills whose events are not all applied here: the server listed events of theirs beyond
+/// the change_seq this node has applied through, or an event of theirs from `date` or
+/// before waits as an exception.
+pub fn unsynced_tills(c: &Connection, date: &str) -> Result<Vec<String>> {
+    let mut st = c.prepare_cached(
+        "SELECT till FROM sync_tills
+          WHERE last_change_seq > (SELECT last_change_seq FROM sync_pull WHERE id = 1)
+         UNION
+         SELECT till FROM sync_exceptions WHERE substr(till_time, 1, 10) <= ?1
+         ORDER BY 1",
+    )?;
+    let rows = st
+        .query_map([date], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

@@ -55,3 +55,12 @@ CREATE TABLE sync_exceptions (
     tries INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX sync_exceptions_order ON sync_exceptions(change_seq);
+
+-- The other tills the server listed at the start of the last sync, each with the
+-- change_seq of its newest event there: a till listed beyond what this node has applied
+-- (or with an exception) is one whose events are not all here, and the day close waits.
+CREATE TABLE sync_tills (
+    till TEXT PRIMARY KEY,
+    last_change_seq INTEGER NOT NULL,
+    listed_at TEXT NOT NULL
+);

@@ -230,7 +230,29 @@ END
 $fn$;
 REVOKE ALL ON FUNCTION kasir_pull(text, bigint, integer) FROM PUBLIC;
 
--- Register a till (as in version 1), its role now also executing kasir_pull.
+-- The other registered tills, each with the change_seq of its newest stored event (0 if it
+-- has none): a node that has not applied a till's events up to there knows it is behind
+-- on that till (its day close waits). Runs as the schema's owner, for the session's till.
+CREATE INDEX IF NOT EXISTS events_till_change_seq ON events (till, change_seq);
+CREATE OR REPLACE FUNCTION kasir_tills(p_till text)
+RETURNS TABLE (till text, last_change_seq bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills t WHERE t.till = p_till AND t.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not list tills for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT t.till,
+               COALESCE((SELECT max(e.change_seq) FROM events e WHERE e.till = t.till), 0)::bigint
+        FROM tills t
+        WHERE t.till <> p_till
+        ORDER BY t.till;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_tills(text) FROM PUBLIC;
+
+-- Register a till (as in version 1), its role now also executing kasir_pull and kasir_tills.
 CREATE OR REPLACE FUNCTION kasir_register_till(p_till text, p_password text,
                                                p_rejoin boolean) RETURNS text
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
@@ -254,6 +276,7 @@ BEGIN
     END IF;
     EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_push(text, jsonb) TO %I', r);
     EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_pull(text, bigint, integer) TO %I', r);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_tills(text) TO %I', r);
     INSERT INTO tills (till, role_name) VALUES (p_till, r)
         ON CONFLICT (till) DO UPDATE SET role_name = EXCLUDED.role_name;
     RETURN r;
@@ -269,6 +292,7 @@ BEGIN
     FOR r IN SELECT role_name FROM tills LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
             EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_pull(text, bigint, integer) TO %I', r);
+            EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_tills(text) TO %I', r);
         END IF;
     END LOOP;
 END

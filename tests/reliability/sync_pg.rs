@@ -503,6 +503,21 @@ fn a_till_role_may_only_push_for_its_own_till() {
     c.query("SELECT * FROM kasir_pull('sembako-1', 0, 10)", &[])
         .expect("a till pulls as itself");
     let err = c
+        .query("SELECT * FROM kasir_tills('sembako-2')", &[])
+        .expect_err("listing as another till is refused");
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{err}"
+    );
+    let listed: Vec<String> = c
+        .query("SELECT till FROM kasir_tills('sembako-1')", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(listed, ["sembako-2"], "the other tills");
+    let err = c
         .query_one("SELECT count(*) FROM events", &[])
         .expect_err("a till's role reads no table");
     assert_eq!(

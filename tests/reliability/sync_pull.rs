@@ -465,9 +465,10 @@ fn two_tills_and_the_back_office_converge_through_the_server() {
     check_ok(&bo);
 }
 
-/// `kasir sync --once` killed at each stage of applying a pulled batch: before COMMIT
-/// nothing of the batch is here and the next sync applies it once; after COMMIT all of it
-/// is, and the next sync pulls nothing.
+/// `kasir sync --once` killed at each stage of keeping the server's list of tills and of
+/// applying a pulled batch: before the batch's COMMIT nothing of it is here and the next
+/// sync applies it once; after COMMIT all of it is, and the next sync pulls nothing. Once
+/// the list is kept, the node knows it is behind until it has caught up.
 #[test]
 fn a_sync_killed_while_applying_a_pulled_batch_leaves_all_or_nothing() {
     let Some(pg) = start_pg() else { return };
@@ -477,10 +478,15 @@ fn a_sync_killed_while_applying_a_pulled_batch_leaves_all_or_nothing() {
     join(&pg, &a, "sembako-1");
     sell_offline(&a, "sembako-1", 2);
     sync(&a);
-    for (i, stage) in ["before_begin", "before_commit", "after_commit"]
-        .iter()
-        .enumerate()
-    {
+    let points = [
+        "sync_tills.before_begin",
+        "sync_tills.before_commit",
+        "sync_tills.after_commit",
+        "sync_pull.before_begin",
+        "sync_pull.before_commit",
+        "sync_pull.after_commit",
+    ];
+    for (i, point) in points.iter().enumerate() {
         // sembako-1's shift and four sales, and the shifts the earlier nodes opened.
         let n_events = 1 + 4 + i as i64;
         let b = till_shop(dir.path(), &format!("sembako-{}", i + 2));
@@ -490,14 +496,11 @@ fn a_sync_killed_while_applying_a_pulled_batch_leaves_all_or_nothing() {
             .arg("--db")
             .arg(&b)
             .args(["sync", "--once"])
-            .env("KASIR_CRASH_AT", format!("sync_pull.{stage}"))
+            .env("KASIR_CRASH_AT", point)
             .env("KASIR_LOG", "warn")
             .output()
             .unwrap();
-        assert!(
-            !out.status.success(),
-            "sync_pull.{stage}: the sync was killed"
-        );
+        assert!(!out.status.success(), "{point}: the sync was killed");
         let c = rusqlite::Connection::open(&b).unwrap();
         let applied: i64 = c
             .query_row("SELECT count(*) FROM sync_applied", [], |r| r.get(0))
@@ -510,20 +513,38 @@ fn a_sync_killed_while_applying_a_pulled_batch_leaves_all_or_nothing() {
             )
             .unwrap();
         drop(c);
-        let committed = *stage == "after_commit";
+        let committed = *point == "sync_pull.after_commit";
         if committed {
-            assert_eq!((applied, sales_of_a), (n_events, 4), "{stage}");
+            assert_eq!((applied, sales_of_a), (n_events, 4), "{point}");
         } else {
             assert_eq!(
                 (applied, sales_of_a),
                 (0, 0),
-                "{stage}: nothing of the batch"
+                "{point}: nothing of the batch"
             );
             assert_eq!(
                 (sales(&b), stock(&b), kasbon(&b, "A0001")),
                 before,
-                "{stage}: the shop as before"
+                "{point}: the shop as before"
             );
+        }
+        // Once the server's list of tills is kept, a node the pull did not finish on knows
+        // it is behind on sembako-1, and its day close waits.
+        let listed = !point.starts_with("sync_tills.") || *point == "sync_tills.after_commit";
+        let behind = json(&b, &["day", "status"])["unsynced_tills"].clone();
+        if listed && !committed {
+            assert!(
+                behind.as_array().unwrap().iter().any(|t| t == "sembako-1"),
+                "{point}: {behind}"
+            );
+            let out = kasir(&b, &["--lang", "en", "day", "close"]);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !out.status.success() && err.contains("sembako-1") && err.contains("sync"),
+                "{point}: {err}"
+            );
+        } else {
+            assert_eq!(behind, serde_json::json!([]), "{point}");
         }
         check_ok(&b);
         let r = sync(&b);
@@ -532,12 +553,17 @@ fn a_sync_killed_while_applying_a_pulled_batch_leaves_all_or_nothing() {
         } else {
             (n_events, n_events, 0)
         };
-        assert_eq!(pulled(&r), again, "{stage}: the next sync");
-        assert_eq!(sales(&b), sales(&a), "{stage}: each sale once");
+        assert_eq!(pulled(&r), again, "{point}: the next sync");
+        assert_eq!(sales(&b), sales(&a), "{point}: each sale once");
         assert_eq!(
             stock(&b),
             stock(&a),
-            "{stage}: the same stock as sembako-1's"
+            "{point}: the same stock as sembako-1's"
+        );
+        assert_eq!(
+            json(&b, &["day", "status"])["unsynced_tills"],
+            serde_json::json!([]),
+            "{point}: caught up"
         );
         check_ok(&b);
     }
@@ -597,6 +623,11 @@ fn an_event_that_cannot_be_applied_here_waits_and_does_not_block_the_rest() {
     );
     assert_eq!(sales(&b).len(), 2, "the other two sales are here");
     check_ok(&b);
+    // Its day close waits for the sale it does not have.
+    assert_eq!(
+        json(&b, &["day", "status"])["unsynced_tills"],
+        serde_json::json!(["sembako-1"])
+    );
     // Still missing: retried, still open.
     assert_eq!(pulled(&sync(&b)), (0, 0, 1));
     // Once the product is here (its stock is its own), the next sync applies the sale.
@@ -608,6 +639,10 @@ fn an_event_that_cannot_be_applied_here_waits_and_does_not_block_the_rest() {
         serde_json::json!([])
     );
     assert_eq!(sales(&b), sales(&a));
+    assert_eq!(
+        json(&b, &["day", "status"])["unsynced_tills"],
+        serde_json::json!([])
+    );
     check_ok(&b);
 }
 
@@ -637,11 +672,13 @@ fn server_init_upgrades_a_version_1_database() {
     ok(&a, &["sale", "--till", "sembako-1", INDOMIE, "cash:100000"]);
     // Version 1 has no pull: sync pushes, then fails to pull.
     for db in [&a, &b] {
-        let out = kasir(db, &["sync", "--once"]);
+        let out = kasir(db, &["--lang", "en", "sync", "--once"]);
         assert!(
             !out.status.success(),
             "a version 1 server cannot be pulled from"
         );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("kasir server init"), "{err}");
     }
     assert_eq!(server_count(&pg, "sale.v1"), 1, "the push went through");
     let up = json(&a, &["server", "init", "--url", &pg.url()]);
