@@ -342,7 +342,6 @@ fn apply_sale(c: &Connection, ev: &SaleEv) -> Result<()> {
         )?;
     }
     for (m, (product_id, batch_id)) in ev.stock_moves.iter().zip(&moves) {
-        let _ = m.line_no;
         stock::record(
             c,
             &NewMove {

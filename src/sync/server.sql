@@ -165,7 +165,8 @@ INSERT INTO kasir_schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
 
 -- ---------------------------------------------------------------------------------------
 -- Version 2: the pull. Every stored event gets a server order, `change_seq`, and a till
--- reads the other tills' events after the last change_seq it applied (`kasir_pull`).
+-- reads the other tills' events after the last change_seq it applied (`kasir_pull`) and
+-- the list of the other tills with how far the server holds each (`kasir_tills`).
 --
 -- A pull must never skip an event that commits late with a lower change_seq. The number
 -- is drawn by a trigger on insert, under a transaction-scoped advisory lock taken before
