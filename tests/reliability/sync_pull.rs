@@ -124,15 +124,20 @@ fn server_moves(pg: &Pg) -> BTreeMap<String, i64> {
         .collect()
 }
 
-/// Σ kasbon tendered to `member` in the sales PostgreSQL holds, in minor units.
+/// Σ kasbon tendered to `member` in the sales PostgreSQL holds, less the kasbon its returns
+/// refunded, in minor units.
 fn server_kasbon(pg: &Pg, member: &str) -> i64 {
     let total: String = pg
         .client()
         .query_one(
-            "SELECT coalesce(sum((t->>'amount')::numeric), 0)::text
-             FROM events e, jsonb_array_elements(e.payload->'tenders') t
-             WHERE e.kind = 'sale.v1' AND t->>'kind' = 'kasbon'
-               AND e.payload->'sale'->>'member' = $1",
+            "SELECT (coalesce((SELECT sum((t->>'amount')::numeric)
+                               FROM events e, jsonb_array_elements(e.payload->'tenders') t
+                               WHERE e.kind = 'sale.v1' AND t->>'kind' = 'kasbon'
+                                 AND e.payload->'sale'->>'member' = $1), 0)
+                   - coalesce((SELECT sum((e.payload->'return'->>'refund_kasbon')::numeric)
+                               FROM events e
+                               WHERE e.kind = 'return.v1'
+                                 AND e.payload->'return'->>'member' = $1), 0))::text",
             &[&member],
         )
         .unwrap()
@@ -390,6 +395,79 @@ fn two_tills_and_the_back_office_converge_through_the_server() {
         (outbox(&a), outbox(&b), outbox(&bo)),
         (a_events, b_events, 0)
     );
+
+    // sembako-2 takes back goods sembako-1 sold: a batch-tracked item (cash, on a new
+    // shift) and an item paid with kasbon. The other nodes apply the returns into the
+    // same batches and refund the same kasbon.
+    let numbers: Vec<String> = rusqlite::Connection::open(&a)
+        .unwrap()
+        .prepare("SELECT number FROM sales WHERE till = 'sembako-1' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let sup = ["--supervisor", "admin", "--supervisor-pin", "9999"];
+    ok(
+        &b,
+        &["shift", "open", "--till", "sembako-2", "--float", "100000"],
+    );
+    for (sale, item) in [
+        (&numbers[2], BATCHED.to_string()),
+        (&numbers[3], INDOMIE.to_string()),
+    ] {
+        let mut args = vec![
+            "return",
+            sale.as_str(),
+            item.as_str(),
+            "--till",
+            "sembako-2",
+        ];
+        args.extend(sup);
+        ok(&b, &args);
+    }
+    assert_eq!(pulled(&sync(&b)), (0, 0, 0));
+    assert_eq!(pulled(&sync(&a)), (3, 3, 0));
+    assert_eq!(pulled(&sync(&bo)), (3, 3, 0));
+    assert!(
+        server_kasbon(&pg, "A0001") < 2 * 5000 * 100,
+        "a kasbon refund travelled"
+    );
+    let moved = server_moves(&pg);
+    for db in nodes {
+        let want: BTreeMap<String, (i64, i64)> = base_stock
+            .iter()
+            .map(|(sku, (q, _))| {
+                let q = q + moved.get(sku).copied().unwrap_or(0);
+                (sku.clone(), (q, q))
+            })
+            .collect();
+        assert_eq!(stock(db), want, "{}: after the returns", db.display());
+        assert_eq!(batches(db), batches(&b), "{}: batches", db.display());
+        assert_eq!(
+            kasbon(db, "A0001"),
+            base_kasbon + server_kasbon(&pg, "A0001"),
+            "{}: kasbon refunded",
+            db.display()
+        );
+        check_ok(db);
+    }
+    ok(
+        &b,
+        &[
+            "shift",
+            "close",
+            "--till",
+            "sembako-2",
+            "--count",
+            "100000*1",
+            "--reason",
+            "uji",
+        ],
+    );
+    sync(&b);
+    sync(&a);
+    sync(&bo);
 
     // Again: nothing new, nothing changes.
     let before: Vec<_> = nodes.iter().map(|db| rows(db)).collect();
