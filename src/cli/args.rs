@@ -130,7 +130,8 @@ pub enum Command {
     /// This machine as a till of the coop: join a server.
     #[command(subcommand)]
     Till(sync::TillCmd),
-    /// Push this till's events to the coop's server now.
+    /// Push this till's events to the coop's server and pull the other tills' now; or
+    /// list the pulled events that could not be applied here.
     Sync(sync::SyncArgs),
     #[command(flatten)]
     Hardware(print::HardwareCmd),

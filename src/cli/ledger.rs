@@ -85,6 +85,16 @@ pub(super) fn run_books(cmd: BooksCmd, db: &Path, lang: Lang, json: bool) -> Res
                         s.open_shifts.join(", ")
                     );
                 }
+                if !s.unsynced_tills.is_empty() {
+                    println!(
+                        "{}: {}",
+                        lang.pick(
+                            "Kasir yang kejadiannya belum semua diterapkan di sini",
+                            "Tills whose events are not all applied here"
+                        ),
+                        s.unsynced_tills.join(", ")
+                    );
+                }
                 print_journals(&s.journals, lang);
             }
         }

@@ -1,5 +1,5 @@
 //! `kasir server init|status --url URL`, `kasir till join --server URL --till T`,
-//! `kasir sync --once`: the coop's PostgreSQL (`service::sync`). No credential is ever
+//! `kasir sync --once`, `kasir sync exceptions`: the coop's PostgreSQL (`service::sync`). No credential is ever
 //! printed, in text or in `--json`.
 
 use std::path::Path;
@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::open;
-use super::output::print_json;
+use super::output::{all, print_json, to_json, SyncExceptionsOut, SyncOut};
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
 use crate::service::sync;
@@ -47,9 +47,17 @@ pub enum TillCmd {
 
 #[derive(Args, Debug)]
 pub struct SyncArgs {
-    /// Push once and exit (the only mode so far).
+    /// Push, then pull until the server has nothing new, and exit (the only mode so far).
     #[arg(long)]
     pub once: bool,
+    #[command(subcommand)]
+    pub cmd: Option<SyncCmd>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// Other tills' events that could not be applied here (retried on every sync).
+    Exceptions,
 }
 
 pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
@@ -146,6 +154,9 @@ pub fn run_till(cmd: TillCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
 }
 
 pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()> {
+    if let Some(SyncCmd::Exceptions) = args.cmd {
+        return exceptions(db, lang, json);
+    }
     if !args.once {
         return Err(KasirError::invalid(
             "Sinkron terus-menerus belum ada: pakai `kasir sync --once`",
@@ -155,14 +166,7 @@ pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()>
     let shop = open(db)?;
     let r = shop.sync_once()?;
     if json {
-        print_json(json!({
-            "till": r.till,
-            "sent": r.sent,
-            "batches": r.batches,
-            "acked_through": r.acked_through,
-            "pending": r.pending,
-            "other_tills": r.other_tills,
-        }));
+        print_json(to_json(&SyncOut::from(&r)));
     } else {
         println!(
             "{}",
@@ -185,6 +189,28 @@ pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()>
                 ),
             )
         );
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "Kasir lain: {} kejadian diambil, {} diterapkan, sampai #{}; {} pengecualian terbuka",
+                    r.pulled, r.applied, r.pulled_through, r.exceptions
+                ),
+                &format!(
+                    "Other tills: {} pulled, {} applied, through #{}; {} exceptions open",
+                    r.pulled, r.applied, r.pulled_through, r.exceptions
+                ),
+            )
+        );
+        if r.exceptions > 0 {
+            println!(
+                "{}",
+                lang.pick(
+                    "  lihat `kasir sync exceptions`",
+                    "  see `kasir sync exceptions`"
+                )
+            );
+        }
         for (t, n) in &r.other_tills {
             println!(
                 "{}",
@@ -196,6 +222,38 @@ pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()>
                 )
             );
         }
+    }
+    Ok(())
+}
+
+fn exceptions(db: &Path, lang: Lang, json: bool) -> Result<()> {
+    let shop = open(db)?;
+    let rows = shop.sync_exceptions()?;
+    if json {
+        print_json(to_json(&SyncExceptionsOut {
+            exceptions: all(&rows),
+        }));
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!(
+            "{}",
+            lang.pick(
+                "Tidak ada kejadian kasir lain yang tertahan",
+                "No other till's event is held back"
+            )
+        );
+    }
+    for x in &rows {
+        println!(
+            "#{} {} {}#{} ({}×): {}",
+            x.change_seq,
+            x.kind,
+            x.till,
+            x.seq,
+            x.tries,
+            lang.pick(&x.reason.id, &x.reason.en)
+        );
     }
     Ok(())
 }

@@ -76,8 +76,13 @@ impl LedgerFormat {
 pub struct DayStatus {
     pub date: String,
     pub closed: bool,
-    /// Tills with a shift still open from this day or before.
+    /// Tills with a shift still open from this day or before (this file's own, and the
+    /// other tills' pulled from the coop's server).
     pub open_shifts: Vec<String>,
+    /// Other tills whose events are not all applied here: the coop's server listed events
+    /// of theirs this file has not pulled yet, or one of theirs from this day or before
+    /// waits as an exception (`kasir sync exceptions`).
+    pub unsynced_tills: Vec<String>,
     pub journals: Vec<JournalRecord>,
 }
 
@@ -342,12 +347,14 @@ impl Shop {
         Ok(DayStatus {
             closed: q::last_day_event(c, &d)?.as_deref() == Some("close"),
             open_shifts: q::open_shifts_through(c, &d)?,
+            unsynced_tills: crate::store::pull::unsynced_tills(c, &d)?,
             journals: q::live_day_journals(c, &d)?,
             date: d,
         })
     }
 
-    /// Close business day `date` (bendahara): only when every shift of the day is closed.
+    /// Close business day `date` (bendahara): only when every shift of the day is closed,
+    /// on every till this file knows of, and every other till's events are applied here.
     /// Posts one balanced journal per business unit with activity; the day is then final.
     pub fn close_day(&mut self, actor: &Actor, date: NaiveDate) -> Result<Vec<JournalRecord>> {
         super::auth::require(
@@ -395,16 +402,38 @@ impl Shop {
                 format!("Day {} is already closed and posted", status.date),
             ));
         }
+        // Every till this file knows of: a shift still open (its own, or another till's
+        // pulled from the coop's server), or another till's events not all applied here.
+        let (mut why_id, mut why_en) = (Vec::new(), Vec::new());
         if !status.open_shifts.is_empty() {
             let tills = status.open_shifts.join(", ");
+            why_id.push(format!(
+                "shift masih terbuka di {tills} — tutup shift itu dulu"
+            ));
+            why_en.push(format!(
+                "shifts are still open at {tills} — close them first"
+            ));
+        }
+        if !status.unsynced_tills.is_empty() {
+            let tills = status.unsynced_tills.join(", ");
+            why_id.push(format!(
+                "kejadian kasir {tills} di server belum semua diterapkan di sini — jalankan `kasir sync --once` (dan lihat `kasir sync exceptions`)"
+            ));
+            why_en.push(format!(
+                "the events of till {tills} on the server are not all applied here — run `kasir sync --once` (and see `kasir sync exceptions`)"
+            ));
+        }
+        if !why_en.is_empty() {
             return Err(KasirError::invalid(
                 format!(
-                    "Hari {} belum bisa ditutup: shift masih terbuka di {tills} — tutup shift itu dulu",
-                    status.date
+                    "Hari {} belum bisa ditutup: {}",
+                    status.date,
+                    why_id.join("; ")
                 ),
                 format!(
-                    "Day {} cannot be closed yet: shifts are still open at {tills} — close them first",
-                    status.date
+                    "Day {} cannot be closed yet: {}",
+                    status.date,
+                    why_en.join("; ")
                 ),
             ));
         }

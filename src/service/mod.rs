@@ -17,6 +17,7 @@ pub mod opname;
 pub mod oversell;
 pub mod pharmacy;
 pub mod print;
+pub mod pull;
 pub mod receipt;
 pub mod returns;
 pub mod screen;

@@ -1,6 +1,7 @@
 //! Several machines: the events a use case writes to the outbox (their kinds and payloads),
-//! and the commands that join this shop file to the coop's PostgreSQL and push to it
-//! (`crate::sync` holds the protocol and the server's SQL).
+//! and the commands that join this shop file to the coop's PostgreSQL, push to it and pull
+//! from it (`crate::sync` holds the protocols and the server's SQL, `service::pull` applies
+//! what is pulled).
 
 use std::path::PathBuf;
 
@@ -121,6 +122,15 @@ pub struct SyncReport {
     pub pending: i64,
     /// Events of other till ids in this file, which this machine does not push.
     pub other_tills: Vec<(String, i64)>,
+    /// Other tills' events received from the server in this run.
+    pub pulled: usize,
+    /// Other tills' events applied here in this run (pulled now, or kept from an earlier
+    /// pull and applied now).
+    pub applied: usize,
+    /// The server's change_seq this node has applied through.
+    pub pulled_through: i64,
+    /// Remote events kept because they could not be applied here (`sync_exceptions`).
+    pub exceptions: i64,
 }
 
 impl Shop {
@@ -157,14 +167,32 @@ impl Shop {
     }
 
     /// Push this till's unacknowledged events to the coop's server, in batches, and mark
-    /// acknowledged what it holds. A push whose answer is lost acknowledges nothing; the
-    /// next run sends the same events again and the server stores each once.
+    /// acknowledged what it holds; then pull the other tills' events until the server has
+    /// nothing new, and apply them here (`service::pull`). A push whose answer is lost
+    /// acknowledges nothing; the next run sends the same events again and the server
+    /// stores each once. A pulled batch is applied whole or not at all.
     pub fn sync_once(&self) -> Result<SyncReport> {
         let creds = pg::load_credentials(&pg::credentials_path(self.store.path()))?;
         let mut server = pg::PgServer::connect(&creds)?;
         let mut outbox = crate::sync::StoreOutbox(&self.store);
         let pushed =
             crate::sync::push_all(&mut outbox, &mut server, &creds.till, crate::sync::BATCH)?;
+        // The other tills and how far the server holds each, kept before pulling: if the
+        // pull stops half-way, this file knows which tills it is behind on.
+        let tills = server.tills(&creds.till)?;
+        {
+            let _crash = crate::store::crash::use_case("sync_tills");
+            let at = super::stamp(self.now());
+            self.store
+                .write(|tx| crate::store::pull::set_tills(tx, &tills, &at))?;
+        }
+        let mut node = super::pull::StoreNode {
+            store: &self.store,
+            now: self.now(),
+        };
+        let pulled =
+            crate::sync::pull_all(&mut node, &mut server, &creds.till, crate::sync::BATCH)?;
+        let exceptions = crate::store::pull::exception_count(self.store.conn())?;
         let counts = crate::store::outbox::pending_counts(self.store.conn())?;
         let pending = counts
             .iter()
@@ -180,6 +208,10 @@ impl Shop {
                 .into_iter()
                 .filter(|(t, _)| *t != creds.till)
                 .collect(),
+            pulled: pulled.pulled,
+            applied: pulled.applied,
+            pulled_through: pulled.through,
+            exceptions,
         })
     }
 

@@ -1,6 +1,6 @@
 //! The coop's PostgreSQL (the store's other database; every statement kasir runs on it is
 //! here or in `src/sync/server.sql`): installing kasir's schema and functions, registering
-//! a till and its role, pushing as that role, and the server's status.
+//! a till and its role, pushing and pulling as that role, and the server's status.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -9,11 +9,11 @@ use postgres::{Client, Config, NoTls};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{KasirError, Result};
-use crate::store::outbox::Event;
-use crate::sync::Server;
+use crate::store::outbox::{Event, Pulled};
+use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 1;
+pub const SERVER_SCHEMA_VERSION: i32 = 2;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
@@ -26,6 +26,14 @@ fn pg_error(what: &str, e: postgres::Error) -> KasirError {
     KasirError::invalid(
         format!("PostgreSQL: {what} gagal: {detail}"),
         format!("PostgreSQL: {what} failed: {detail}"),
+    )
+}
+
+/// The server's schema is older than the pull.
+fn old_server() -> KasirError {
+    KasirError::invalid(
+        "Skema kasir di server belum mendukung pengambilan kejadian: jalankan `kasir server init --url URL-PEMILIK`",
+        "kasir's schema on the server does not support the pull yet: run `kasir server init --url OWNER-URL`",
     )
 }
 
@@ -117,7 +125,7 @@ fn random_password() -> String {
 }
 
 /// Register `till` on the server at `url` (an owner's address): a role that may only execute
-/// `kasir_push`, and only for `till`. Returns the credentials to keep.
+/// `kasir_push` and `kasir_pull`, and only for `till`. Returns the credentials to keep.
 /// With `rejoin`, a till id already registered moves to this machine (a new password);
 /// without, it is refused.
 pub fn register(url: &str, till: &str, rejoin: bool) -> Result<Credentials> {
@@ -221,6 +229,56 @@ impl Server for PgServer {
             .query_one("SELECT kasir_push($1, $2::text::jsonb)", &[&till, &json])
             .map_err(|e| pg_error("push", e))?;
         Ok(row.get(0))
+    }
+}
+
+impl Feed for PgServer {
+    fn pull(&mut self, till: &str, after: i64, limit: i64) -> Result<Vec<Pulled>> {
+        let limit = limit.clamp(1, 5000) as i32;
+        let rows = self
+            .client
+            .query(
+                "SELECT change_seq, id::text, till, seq, kind, version, payload, hash, till_time
+                 FROM kasir_pull($1, $2, $3)",
+                &[&till, &after, &limit],
+            )
+            .map_err(|e| match e.code() {
+                Some(&postgres::error::SqlState::UNDEFINED_FUNCTION) => old_server(),
+                _ => pg_error("pull", e),
+            })?;
+        Ok(rows
+            .iter()
+            .map(|r| Pulled {
+                change_seq: r.get(0),
+                event: Event {
+                    id: r.get(1),
+                    till: r.get(2),
+                    seq: r.get(3),
+                    kind: r.get(4),
+                    schema_version: i64::from(r.get::<_, i32>(5)),
+                    payload: r.get(6),
+                    hash: r.get(7),
+                    till_time: r.get(8),
+                },
+            })
+            .collect())
+    }
+}
+
+impl PgServer {
+    /// The other registered tills, each with the change_seq of its newest stored event.
+    pub fn tills(&mut self, till: &str) -> Result<Vec<(String, i64)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT till, last_change_seq FROM kasir_tills($1)",
+                &[&till],
+            )
+            .map_err(|e| match e.code() {
+                Some(&postgres::error::SqlState::UNDEFINED_FUNCTION) => old_server(),
+                _ => pg_error("list tills", e),
+            })?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 }
 

@@ -18,7 +18,9 @@ use std::sync::OnceLock;
 
 /// Every crash point, `<use case>.<stage>`. (`sync.after_push`, between the server's commit of
 /// a pushed batch and the till recording its acknowledgement, is outside this list: it
-/// needs a server, and `tests/reliability/sync_pg.rs` kills `kasir sync` there.)
+/// needs a server, and `tests/reliability/sync_pg.rs` kills `kasir sync` there. The
+/// `sync_tills` and `sync_pull` points need one too: `tests/reliability/sync_pull.rs` kills
+/// `kasir sync` at each of them, and the crash-point suite leaves them to it.)
 pub const POINTS: &[&str] = &[
     // A sale with kasbon (checkout): header, lines (stock moves), tenders and the member's
     // kasbon, receipt document and print jobs, draft cleared.
@@ -60,6 +62,14 @@ pub const POINTS: &[&str] = &[
     "backup.after_copy",
     "backup.after_sync",
     "backup.after_rename",
+    // The server's list of the other tills kept before pulling (how far it holds each).
+    "sync_tills.before_begin",
+    "sync_tills.before_commit",
+    "sync_tills.after_commit",
+    // A pulled batch of other tills' events applied, with the last change_seq read.
+    "sync_pull.before_begin",
+    "sync_pull.before_commit",
+    "sync_pull.after_commit",
     // Print: a job claimed (its own transaction), sent, then marked done.
     "print.before_begin",
     "print.before_commit",

@@ -17,6 +17,7 @@ pub mod pharmacy;
 #[cfg(test)]
 mod plan_guard;
 pub mod print;
+pub mod pull;
 pub mod returns;
 pub mod sales;
 pub mod search;
@@ -63,12 +64,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v21_lookups.sql")),
         M::up(include_str!("schema_v22_once.sql")),
         M::up(include_str!("schema_v23_outbox.sql")),
+        M::up(include_str!("schema_v24_pull.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    23
+    24
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

@@ -22,6 +22,13 @@ pub struct Event {
     pub till_time: String,
 }
 
+/// Another till's event as the coop's server gave it, with its place in the server's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pulled {
+    pub change_seq: i64,
+    pub event: Event,
+}
+
 /// The canonical text of a payload and its sha256 hex. serde_json's map keeps keys sorted,
 /// so the same value always gives the same text.
 pub fn canonical(payload: &serde_json::Value) -> (String, String) {

@@ -1,14 +1,19 @@
 //! Sync with the coop's PostgreSQL: the till pushes its outbox (`store::outbox`) through the
-//! server's `kasir_push` function and marks acknowledged what the server says it holds.
+//! server's `kasir_push` function and marks acknowledged what the server says it holds;
+//! then it pulls the other tills' events (`kasir_pull`, in the server's `change_seq` order)
+//! and applies them to its own tables.
 //!
-//! The protocol, [`push_all`], is written against two small traits so the same code runs
-//! on the real store and server ([`StoreOutbox`], [`crate::store::coop::PgServer`]) and in the deterministic
-//! simulation of this module's tests (an in-memory outbox and server with seeded faults).
+//! The protocols, [`push_all`] and [`pull_all`], are written against small traits so the
+//! same code runs on the real store and server ([`StoreOutbox`], `service::sync`'s node,
+//! [`crate::store::coop::PgServer`]) and in the deterministic simulation of this module's
+//! tests (in-memory tills and server with seeded faults).
 //! A push whose reply is lost is an unknown outcome: nothing is acknowledged, and the next
-//! run pushes the same events again; the server stores each event id once.
+//! run pushes the same events again; the server stores each event id once. A pulled batch
+//! is applied together with the new last change_seq in one transaction; a batch lost or
+//! delivered twice is pulled again or skipped by event id, so each event is applied once.
 
 use crate::error::{KasirError, Result};
-use crate::store::outbox::{self, Event};
+use crate::store::outbox::{self, Event, Pulled};
 use crate::store::Store;
 
 /// Events per push.
@@ -27,6 +32,87 @@ pub trait Server {
     /// Store a batch of `till`'s events; the highest seq of `till` the server now holds.
     /// An error means the outcome is unknown (the batch may or may not be stored).
     fn push(&mut self, till: &str, batch: &[Event]) -> Result<i64>;
+}
+
+/// The server's feed of other tills' events.
+pub trait Feed {
+    /// At most `limit` events of tills other than `till` after `after`, in change_seq order.
+    fn pull(&mut self, till: &str, after: i64, limit: i64) -> Result<Vec<Pulled>>;
+}
+
+/// A node that applies pulled events.
+pub trait Node {
+    /// The change_seq this node has applied through.
+    fn last_pulled(&mut self) -> Result<i64>;
+    /// Apply a batch and record its last change_seq, all or nothing. An event already
+    /// applied is skipped; one that cannot be applied here is kept as an exception.
+    fn apply(&mut self, batch: &[Pulled]) -> Result<Applied>;
+    /// Try the kept exceptions again (those now applicable are applied).
+    fn retry_exceptions(&mut self) -> Result<Applied>;
+}
+
+/// What applying a batch (or retrying exceptions) did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Events applied now.
+    pub applied: usize,
+    /// Events already applied before (a batch delivered again).
+    pub already: usize,
+    /// Events kept as exceptions now (new or still failing).
+    pub exceptions: usize,
+}
+
+/// What one run of [`pull_all`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullReport {
+    /// Events received from the server.
+    pub pulled: usize,
+    /// Events applied (pulled now, or kept from an earlier pull and applied now).
+    pub applied: usize,
+    /// The change_seq the node has applied through after the run.
+    pub through: i64,
+}
+
+/// Retry the node's exceptions once, then pull `batch` events at a time after the node's
+/// last change_seq and apply each batch, until the server has nothing new. Stops at the
+/// first error; every batch applied before it stays applied.
+pub fn pull_all(
+    node: &mut dyn Node,
+    feed: &mut dyn Feed,
+    till: &str,
+    batch: i64,
+) -> Result<PullReport> {
+    let mut report = PullReport {
+        applied: node.retry_exceptions()?.applied,
+        ..PullReport::default()
+    };
+    loop {
+        let after = node.last_pulled()?;
+        let events = feed.pull(till, after, batch)?;
+        report.through = after;
+        if events.is_empty() {
+            return Ok(report);
+        }
+        let mut prev = after;
+        for p in &events {
+            if p.change_seq <= prev || p.event.till == till {
+                return Err(KasirError::invalid(
+                    format!(
+                        "Server mengirim kejadian #{} tidak berurutan atau milik kasir ini",
+                        p.change_seq
+                    ),
+                    format!(
+                        "The server sent event #{} out of order or of this till",
+                        p.change_seq
+                    ),
+                ));
+            }
+            prev = p.change_seq;
+        }
+        report.pulled += events.len();
+        let done = node.apply(&events)?;
+        report.applied += done.applied;
+    }
 }
 
 /// What one run of [`push_all`] did.

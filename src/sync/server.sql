@@ -1,4 +1,4 @@
--- kasir's schema on the coop's PostgreSQL, version 1. `kasir server init` runs this whole
+-- kasir's schema on the coop's PostgreSQL, versions 1 and 2. `kasir server init` runs this whole
 -- script in one transaction; every statement is idempotent, so running it again changes
 -- nothing. A later version appends its own statements and raises the version at the end.
 
@@ -162,3 +162,141 @@ $fn$;
 REVOKE ALL ON FUNCTION kasir_register_till(text, text, boolean) FROM PUBLIC;
 
 INSERT INTO kasir_schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 2: the pull. Every stored event gets a server order, `change_seq`, and a till
+-- reads the other tills' events after the last change_seq it applied (`kasir_pull`) and
+-- the list of the other tills with how far the server holds each (`kasir_tills`).
+--
+-- A pull must never skip an event that commits late with a lower change_seq. The number
+-- is drawn by a trigger on insert, under a transaction-scoped advisory lock taken before
+-- the draw and held until the inserting transaction ends: a transaction that has drawn a
+-- number commits (or rolls back) before the next one can draw, so once an event is
+-- visible every event with a lower change_seq is visible too or never will be. Pushes
+-- that store nothing new never take the lock.
+
+-- No push stores an event while the numbers are given out.
+LOCK TABLE events IN EXCLUSIVE MODE;
+CREATE SEQUENCE IF NOT EXISTS events_change_seq_numbers;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS change_seq bigint;
+-- Events stored under version 1 take their numbers in the order they arrived.
+WITH o AS (
+    SELECT id, row_number() OVER (ORDER BY received_at, till, seq) AS n
+    FROM events WHERE change_seq IS NULL
+)
+UPDATE events e
+   SET change_seq = (SELECT COALESCE(max(change_seq), 0) FROM events) + o.n
+  FROM o WHERE e.id = o.id;
+SELECT setval('events_change_seq_numbers',
+              GREATEST(COALESCE((SELECT max(change_seq) FROM events), 0), 1),
+              (SELECT max(change_seq) FROM events) IS NOT NULL);
+ALTER SEQUENCE events_change_seq_numbers OWNED BY events.change_seq;
+ALTER TABLE events ALTER COLUMN change_seq SET NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS events_by_change_seq ON events (change_seq);
+
+CREATE OR REPLACE FUNCTION kasir_events_change_seq() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+BEGIN
+    PERFORM pg_advisory_xact_lock(727375);
+    NEW.change_seq := nextval('events_change_seq_numbers');
+    RETURN NEW;
+END
+$fn$;
+DROP TRIGGER IF EXISTS events_change_seq ON events;
+CREATE TRIGGER events_change_seq BEFORE INSERT ON events
+    FOR EACH ROW EXECUTE FUNCTION kasir_events_change_seq();
+REVOKE ALL ON FUNCTION kasir_events_change_seq() FROM PUBLIC;
+
+-- The other tills' events after `p_after`, in change_seq order, at most `p_limit` (1 to
+-- 5000). Runs as the schema's owner, for the till whose role is the session's. The payload
+-- comes back as stored (jsonb's text); the till checks it against the hash after putting
+-- it back in canonical form.
+CREATE OR REPLACE FUNCTION kasir_pull(p_till text, p_after bigint, p_limit integer)
+RETURNS TABLE (change_seq bigint, id uuid, till text, seq bigint, kind text,
+               version integer, payload text, hash text, till_time text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills t WHERE t.till = p_till AND t.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not pull for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT e.change_seq, e.id, e.till, e.seq, e.kind, e.version, e.payload::text, e.hash,
+               e.till_time
+        FROM events e
+        WHERE e.change_seq > p_after AND e.till <> p_till
+        ORDER BY e.change_seq
+        LIMIT least(greatest(p_limit, 1), 5000);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_pull(text, bigint, integer) FROM PUBLIC;
+
+-- The other registered tills, each with the change_seq of its newest stored event (0 if it
+-- has none): a node that has not applied a till's events up to there knows it is behind
+-- on that till (its day close waits). Runs as the schema's owner, for the session's till.
+CREATE INDEX IF NOT EXISTS events_till_change_seq ON events (till, change_seq);
+CREATE OR REPLACE FUNCTION kasir_tills(p_till text)
+RETURNS TABLE (till text, last_change_seq bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills t WHERE t.till = p_till AND t.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not list tills for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT t.till,
+               COALESCE((SELECT max(e.change_seq) FROM events e WHERE e.till = t.till), 0)::bigint
+        FROM tills t
+        WHERE t.till <> p_till
+        ORDER BY t.till;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_tills(text) FROM PUBLIC;
+
+-- Register a till (as in version 1), its role now also executing kasir_pull and kasir_tills.
+CREATE OR REPLACE FUNCTION kasir_register_till(p_till text, p_password text,
+                                               p_rejoin boolean) RETURNS text
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    r text := 'kasir_till_' || lower(regexp_replace(p_till, '[^A-Za-z0-9]', '_', 'g'));
+BEGIN
+    IF p_till !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$' THEN
+        RAISE EXCEPTION 'till id % is not letters, digits, ".", "_" or "-"', p_till;
+    END IF;
+    IF EXISTS (SELECT 1 FROM tills WHERE till = p_till) AND NOT p_rejoin THEN
+        RAISE EXCEPTION 'till % is already registered (join again with --rejoin to move it to this machine)', p_till
+            USING ERRCODE = '23505';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tills WHERE role_name = r AND till <> p_till) THEN
+        RAISE EXCEPTION 'till id % clashes with the registered till using role %', p_till, r;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+        EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', r, p_password);
+    ELSE
+        EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', r, p_password);
+    END IF;
+    EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_push(text, jsonb) TO %I', r);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_pull(text, bigint, integer) TO %I', r);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_tills(text) TO %I', r);
+    INSERT INTO tills (till, role_name) VALUES (p_till, r)
+        ON CONFLICT (till) DO UPDATE SET role_name = EXCLUDED.role_name;
+    RETURN r;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_register_till(text, text, boolean) FROM PUBLIC;
+
+-- Tills registered under version 1 may pull too.
+DO $do$
+DECLARE
+    r text;
+BEGIN
+    FOR r IN SELECT role_name FROM tills LOOP
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_pull(text, bigint, integer) TO %I', r);
+            EXECUTE format('GRANT EXECUTE ON FUNCTION kasir_tills(text) TO %I', r);
+        END IF;
+    END LOOP;
+END
+$do$;
+
+INSERT INTO kasir_schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;

@@ -4,17 +4,23 @@
 //! the batch, delivers a request twice, holds one back and delivers it later, and a till
 //! that dies between the server's commit and recording its acknowledgement.
 //!
+//! The tills and a back office also pull through [`pull_all`] over a network that loses
+//! requests, loses replies, delivers a reply late (after newer pulls) and delivers one twice.
+//!
 //! Invariants, checked after every step: the server holds each event id at most once and
-//! only events a till committed; no till has acknowledged a seq the server does not hold.
+//! only events a till committed; no till has acknowledged a seq the server does not hold;
+//! no node has applied an event twice, or its own, and every other till's event up to the
+//! change_seq a node has read through is applied there (a pull never skips one).
 //! After the network heals, every committed event is on the server exactly once and
-//! acknowledged. A few seeds run every time; `KASIR_LONG=1` runs 1,000;
-//! `KASIR_SIM_SEED=N` replays one. Every seed is printed.
+//! acknowledged, and every node has applied every other till's event exactly once. A few
+//! seeds run every time; `KASIR_LONG=1` runs 1,000; `KASIR_SIM_SEED=N` replays one. Every
+//! seed is printed.
 
 use std::collections::BTreeMap;
 
-use super::{push_all, Outbox, Server};
+use super::{pull_all, push_all, Applied, Feed, Node, Outbox, Server};
 use crate::error::{KasirError, Result};
-use crate::store::outbox::{canonical, Event};
+use crate::store::outbox::{canonical, Event, Pulled};
 
 /// splitmix64: small, seeded, the same on every machine.
 struct Rng(u64);
@@ -78,6 +84,8 @@ struct MemServer {
     stored: BTreeMap<String, Event>,
     by_seq: BTreeMap<(String, i64), String>,
     quarantine: Vec<Event>,
+    /// Stored events in change_seq order (change_seq = index + 1).
+    order: Vec<Event>,
 }
 
 impl MemServer {
@@ -91,10 +99,24 @@ impl MemServer {
                 None => {
                     self.by_seq.insert(key, e.id.clone());
                     self.stored.insert(e.id.clone(), e.clone());
+                    self.order.push(e.clone());
                 }
             }
         }
         self.held(till)
+    }
+    /// `kasir_pull`: the other tills' events after `after`, at most `limit`.
+    fn feed(&self, till: &str, after: i64, limit: i64) -> Vec<Pulled> {
+        self.order
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Pulled {
+                change_seq: i as i64 + 1,
+                event: e.clone(),
+            })
+            .filter(|p| p.change_seq > after && p.event.till != till)
+            .take(limit as usize)
+            .collect()
     }
     fn held(&self, till: &str) -> i64 {
         let stored = self
@@ -155,7 +177,103 @@ impl Server for Net<'_> {
     }
 }
 
+/// A node's pull state: how many times each event was applied, how far it has read.
+#[derive(Default)]
+struct MemNode {
+    till: String,
+    applied: BTreeMap<String, u32>,
+    last: i64,
+}
+
+impl Node for MemNode {
+    fn last_pulled(&mut self) -> Result<i64> {
+        Ok(self.last)
+    }
+    fn apply(&mut self, batch: &[Pulled]) -> Result<Applied> {
+        let mut done = Applied::default();
+        for p in batch {
+            let n = self.applied.entry(p.event.id.clone()).or_default();
+            if *n > 0 {
+                done.already += 1;
+            } else {
+                *n += 1;
+                done.applied += 1;
+            }
+        }
+        if let Some(m) = batch.iter().map(|p| p.change_seq).max() {
+            self.last = self.last.max(m);
+        }
+        Ok(done)
+    }
+    fn retry_exceptions(&mut self) -> Result<Applied> {
+        Ok(Applied::default())
+    }
+}
+
+/// The network between [`pull_all`] and the server.
+struct PullNet<'a> {
+    server: &'a MemServer,
+    rng: &'a mut Rng,
+    faults: bool,
+    /// Replies delivered late (or a second time), applied when the network gets to them.
+    late: &'a mut Vec<Vec<Pulled>>,
+}
+
+impl Feed for PullNet<'_> {
+    fn pull(&mut self, till: &str, after: i64, limit: i64) -> Result<Vec<Pulled>> {
+        let batch = self.server.feed(till, after, limit);
+        if !self.faults {
+            return Ok(batch);
+        }
+        match self.rng.below(100) {
+            // The request never arrives, or the reply is lost (the till dies before its
+            // apply commits: the same to the node).
+            0..=19 => Err(lost()),
+            // The reply is held back and arrives after newer pulls.
+            20..=27 => {
+                self.late.push(batch);
+                Err(lost())
+            }
+            // Delivered, and delivered again later.
+            28..=35 => {
+                self.late.push(batch.clone());
+                Ok(batch)
+            }
+            _ => Ok(batch),
+        }
+    }
+}
+
+/// Every node: nothing applied twice, nothing of its own, and nothing skipped up to where
+/// it has read.
+fn check_nodes(seed: u64, server: &MemServer, nodes: &[MemNode]) {
+    for n in nodes {
+        for (id, k) in &n.applied {
+            assert!(*k == 1, "seed {seed}: {} applied {id} {k} times", n.till);
+            assert_ne!(
+                server.stored[id].till, n.till,
+                "seed {seed}: {} applied its own event",
+                n.till
+            );
+        }
+        for (i, e) in server.order.iter().enumerate() {
+            if (i as i64) < n.last && e.till != n.till {
+                assert!(
+                    n.applied.contains_key(&e.id),
+                    "seed {seed}: {} read through #{} but skipped #{} ({})",
+                    n.till,
+                    n.last,
+                    i + 1,
+                    e.id
+                );
+            }
+        }
+    }
+}
+
 const TILLS: [&str; 2] = ["sembako-1", "apotek-1"];
+/// The nodes that pull: both tills and the back office (which sells nothing).
+const NODES: [&str; 3] = ["sembako-1", "apotek-1", "kantor"];
 
 fn check(seed: u64, server: &MemServer, tills: &[MemOutbox]) {
     assert_eq!(
@@ -194,9 +312,34 @@ fn run(seed: u64) {
     let mut server = MemServer::default();
     let mut tills: Vec<MemOutbox> = TILLS.iter().map(|_| MemOutbox::default()).collect();
     let mut held_back: Vec<(String, Vec<Event>)> = Vec::new();
-    for _ in 0..200 {
+    let mut nodes: Vec<MemNode> = NODES
+        .iter()
+        .map(|t| MemNode {
+            till: t.to_string(),
+            ..MemNode::default()
+        })
+        .collect();
+    let mut late: Vec<(usize, Vec<Pulled>)> = Vec::new();
+    for _ in 0..300 {
         let t = rng.below(TILLS.len() as u64) as usize;
-        match rng.below(10) {
+        match rng.below(14) {
+            10 | 11 => {
+                let n = rng.below(NODES.len() as u64) as usize;
+                let batch = 1 + rng.below(5) as i64;
+                let mut stash = Vec::new();
+                let mut net = PullNet {
+                    server: &server,
+                    rng: &mut rng,
+                    faults: true,
+                    late: &mut stash,
+                };
+                let _ = pull_all(&mut nodes[n], &mut net, NODES[n], batch);
+                late.extend(stash.into_iter().map(|b| (n, b)));
+            }
+            12 if !late.is_empty() => {
+                let (n, batch) = late.remove(rng.below(late.len() as u64) as usize);
+                nodes[n].apply(&batch).unwrap();
+            }
             0..=3 => {
                 for _ in 0..=rng.below(4) {
                     tills[t].commit(TILLS[t]);
@@ -218,6 +361,7 @@ fn run(seed: u64) {
             }
         }
         check(seed, &server, &tills);
+        check_nodes(seed, &server, &nodes);
     }
     // The network heals; what it still held back arrives late.
     for (till, batch) in held_back.drain(..) {
@@ -233,6 +377,37 @@ fn run(seed: u64) {
         push_all(&mut tills[t], &mut net, till, 5).expect("a healed push");
     }
     check(seed, &server, &tills);
+    for (n, batch) in late.drain(..) {
+        nodes[n].apply(&batch).unwrap();
+    }
+    for (n, node) in nodes.iter_mut().enumerate() {
+        let mut net = PullNet {
+            server: &server,
+            rng: &mut rng,
+            faults: false,
+            late: &mut Vec::new(),
+        };
+        pull_all(node, &mut net, NODES[n], 3).expect("a healed pull");
+    }
+    check_nodes(seed, &server, &nodes);
+    for n in &nodes {
+        let others = server.order.iter().filter(|e| e.till != n.till).count();
+        assert_eq!(
+            n.applied.len(),
+            others,
+            "seed {seed}: {} applied every other till's event",
+            n.till
+        );
+        let last_other = server
+            .order
+            .iter()
+            .rposition(|e| e.till != n.till)
+            .map_or(0, |i| i as i64 + 1);
+        assert_eq!(
+            n.last, last_other,
+            "seed {seed}: read through the last other till's"
+        );
+    }
     let committed: usize = tills.iter().map(|o| o.events.len()).sum();
     assert_eq!(
         server.stored.len(),
@@ -265,6 +440,7 @@ fn seeds() -> Vec<u64> {
 
 #[test]
 fn push_protocol_under_seeded_faults() {
+    // (and the pull's: both run in every seed)
     for seed in seeds() {
         run(seed);
     }
@@ -301,4 +477,51 @@ fn a_tampered_event_is_quarantined_and_later_ones_land() {
     assert_eq!(held, 2);
     assert_eq!(server.quarantine.len(), 1);
     assert_eq!(server.stored.len(), 2);
+}
+
+/// The pull model can fail: a node that records how far it read without applying (a
+/// careless apply that drops a batch) is caught by the invariant.
+#[test]
+fn a_pull_that_skips_an_event_is_caught() {
+    let mut server = MemServer::default();
+    let mut outbox = MemOutbox::default();
+    outbox.commit("sembako-1");
+    outbox.commit("sembako-1");
+    server.apply("sembako-1", &outbox.events);
+    let node = MemNode {
+        till: "kantor".into(),
+        applied: BTreeMap::new(),
+        last: 2,
+    };
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_nodes(0, &server, &[node])
+    }));
+    assert!(r.is_err());
+}
+
+/// A reply delivered twice is applied once; a stale one changes nothing.
+#[test]
+fn a_batch_delivered_twice_is_applied_once() {
+    let mut server = MemServer::default();
+    let mut outbox = MemOutbox::default();
+    for _ in 0..3 {
+        outbox.commit("sembako-1");
+    }
+    server.apply("sembako-1", &outbox.events);
+    let mut node = MemNode {
+        till: "kantor".into(),
+        ..MemNode::default()
+    };
+    let batch = server.feed("kantor", 0, 2);
+    assert_eq!(node.apply(&batch).unwrap().applied, 2);
+    assert_eq!(node.apply(&batch).unwrap().already, 2);
+    let mut net = PullNet {
+        server: &server,
+        rng: &mut Rng(1),
+        faults: false,
+        late: &mut Vec::new(),
+    };
+    let r = pull_all(&mut node, &mut net, "kantor", 2).unwrap();
+    assert_eq!((r.pulled, r.applied, r.through), (1, 1, 3));
+    check_nodes(0, &server, &[node]);
 }

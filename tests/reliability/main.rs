@@ -1,8 +1,9 @@
 //! The shop stays whole: backups and restore, bad input at every door, processes killed
 //! at random and at every named crash point, faults (locked, read-only, full disk),
-//! two tills selling at once, who may do what (`security`), and the push to the coop's
-//! PostgreSQL (`sync_pg`, on a server the test starts itself, and `sync_faults`, through a
-//! proxy that drops, delays and cuts, with tills killed and the server crashed).
+//! two tills selling at once, who may do what (`security`), and sync with the coop's
+//! PostgreSQL on a server the test starts itself (`sync_pg` the push, `sync_pull` the pull,
+//! `sync_faults` the push through a proxy that drops, delays and cuts, with tills killed
+//! and the server crashed).
 //! One test binary: `cargo test --test reliability [FILTER]`.
 
 #[path = "../common/mod.rs"]
@@ -17,4 +18,5 @@ mod fault_suite;
 mod security;
 mod sync_faults;
 mod sync_pg;
+mod sync_pull;
 mod two_tills;

@@ -284,7 +284,7 @@ pub(crate) fn credentials(db: &Path) -> serde_json::Value {
 }
 
 /// A connection to PostgreSQL as the till's own role.
-fn as_till(db: &Path) -> postgres::Client {
+pub(crate) fn as_till(db: &Path) -> postgres::Client {
     let c = credentials(db);
     postgres::Config::new()
         .host(c["host"].as_str().unwrap())
@@ -304,7 +304,7 @@ fn two_tills_sell_offline_and_the_server_holds_every_sale_once() {
     let first = json(&nowhere, &["server", "init", "--url", &pg.url()]);
     assert_eq!(first["before"], serde_json::Value::Null);
     let again = json(&nowhere, &["server", "init", "--url", &pg.url()]);
-    assert_eq!(again["before"], 1, "init is idempotent and versioned");
+    assert_eq!(again["before"], 2, "init is idempotent and versioned");
 
     // Both tills sell before they ever talk to the server.
     let a = till_shop(dir.path(), "sembako-1");
@@ -523,6 +523,31 @@ fn a_till_role_may_only_push_for_its_own_till() {
         Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
         "{err}"
     );
+    let err = c
+        .query("SELECT * FROM kasir_pull('sembako-2', 0, 10)", &[])
+        .expect_err("pulling as another till is refused");
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{err}"
+    );
+    c.query("SELECT * FROM kasir_pull('sembako-1', 0, 10)", &[])
+        .expect("a till pulls as itself");
+    let err = c
+        .query("SELECT * FROM kasir_tills('sembako-2')", &[])
+        .expect_err("listing as another till is refused");
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{err}"
+    );
+    let listed: Vec<String> = c
+        .query("SELECT till FROM kasir_tills('sembako-1')", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(listed, ["sembako-2"], "the other tills");
     let err = c
         .query_one("SELECT count(*) FROM events", &[])
         .expect_err("a till's role reads no table");

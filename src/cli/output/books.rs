@@ -372,6 +372,8 @@ pub(in crate::cli) struct DayStatusOut {
     pub closed: bool,
     /// Tills with a shift still open.
     pub open_shifts: Vec<String>,
+    /// Tills whose events on the coop's server are not all applied here yet.
+    pub unsynced_tills: Vec<String>,
     /// The day's posted journals.
     pub journals: Vec<JournalOut>,
 }
@@ -382,6 +384,7 @@ impl From<&crate::service::ledger::DayStatus> for DayStatusOut {
             date: s.date.clone(),
             closed: s.closed,
             open_shifts: s.open_shifts.clone(),
+            unsynced_tills: s.unsynced_tills.clone(),
             journals: all(&s.journals),
         }
     }

@@ -492,6 +492,8 @@ out!(
     GeneratedOut,
     KasbonRuleOut,
     JobFailureOut,
+    SyncOut,
+    SyncExceptionsOut,
 );
 
 /// An output document as JSON (the types of this file cannot fail to serialise).

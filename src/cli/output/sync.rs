@@ -1,0 +1,86 @@
+//! The JSON documents of sync with the coop's server: what `kasir sync --once` did and the
+//! remote events kept because they could not be applied here.
+
+use super::*;
+use serde::Serialize;
+
+/// `kasir sync --once`: the push, then the pull.
+#[derive(Debug, Serialize)]
+pub(in crate::cli) struct SyncOut {
+    pub till: String,
+    /// Events sent (a retried event counts again).
+    pub sent: usize,
+    /// Pushes the server answered.
+    pub batches: usize,
+    /// The highest seq of this till the server acknowledged in this run, or null.
+    pub acked_through: Option<i64>,
+    /// This till's events still waiting.
+    pub pending: i64,
+    /// Events of other till ids in this file, `[till, count]`, not pushed from here.
+    pub other_tills: Vec<(String, i64)>,
+    /// Other tills' events received in this run.
+    pub pulled: usize,
+    /// Other tills' events applied here in this run.
+    pub applied: usize,
+    /// The server's change_seq this node has applied through.
+    pub pulled_through: i64,
+    /// Remote events kept because they could not be applied here.
+    pub exceptions: i64,
+}
+
+impl From<&crate::service::sync::SyncReport> for SyncOut {
+    fn from(r: &crate::service::sync::SyncReport) -> Self {
+        SyncOut {
+            till: r.till.clone(),
+            sent: r.sent,
+            batches: r.batches,
+            acked_through: r.acked_through,
+            pending: r.pending,
+            other_tills: r.other_tills.clone(),
+            pulled: r.pulled,
+            applied: r.applied,
+            pulled_through: r.pulled_through,
+            exceptions: r.exceptions,
+        }
+    }
+}
+
+/// `kasir sync exceptions`.
+#[derive(Debug, Serialize)]
+pub(in crate::cli) struct SyncExceptionsOut {
+    pub exceptions: Vec<SyncExceptionOut>,
+}
+
+/// A remote event not applied here yet.
+#[derive(Debug, Serialize)]
+pub(in crate::cli) struct SyncExceptionOut {
+    pub event_id: String,
+    pub till: String,
+    pub seq: i64,
+    pub kind: String,
+    pub change_seq: i64,
+    /// Why, `{"id": "…", "en": "…"}`.
+    pub reason: ProblemOut,
+    pub first_seen: String,
+    pub last_tried: String,
+    pub tries: i64,
+}
+
+impl From<&crate::service::pull::ApplyException> for SyncExceptionOut {
+    fn from(x: &crate::service::pull::ApplyException) -> Self {
+        SyncExceptionOut {
+            event_id: x.event_id.clone(),
+            till: x.till.clone(),
+            seq: x.seq,
+            kind: x.kind.clone(),
+            change_seq: x.change_seq,
+            reason: ProblemOut {
+                id: x.reason.id.clone(),
+                en: x.reason.en.clone(),
+            },
+            first_seen: x.first_seen.clone(),
+            last_tried: x.last_tried.clone(),
+            tries: x.tries,
+        }
+    }
+}

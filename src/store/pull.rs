@@ -1,0 +1,247 @@
+//! The pull's own tables (`schema_v24_pull`): how far this node has read the server's order
+//! of events, every remote event applied here (once), the ones it could not apply yet; and
+//! the look-ups that turn a remote event's SKUs, units, batch numbers, sale and shift uuids
+//! into this file's ids.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::outbox::{Event, Pulled};
+use crate::error::Result;
+
+/// The server's change_seq this node has read through (0 before the first pull).
+pub fn last_change_seq(c: &Connection) -> Result<i64> {
+    Ok(
+        c.prepare_cached("SELECT last_change_seq FROM sync_pull WHERE id = 1")?
+            .query_row([], |r| r.get(0))?,
+    )
+}
+
+/// Record that the server's order has been read through `seq` (never backwards).
+pub fn set_last_change_seq(c: &Connection, seq: i64) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE sync_pull SET last_change_seq = max(last_change_seq, ?1) WHERE id = 1",
+    )?
+    .execute([seq])?;
+    Ok(())
+}
+
+/// Has the event `id` been applied here?
+pub fn is_applied(c: &Connection, id: &str) -> Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT 1 FROM sync_applied WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
+}
+
+/// Record the event applied (fails if it already was: the id is the table's key).
+pub fn record_applied(c: &Connection, p: &Pulled, at: &str) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO sync_applied(id, change_seq, till, seq, kind, applied_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        p.event.id,
+        p.change_seq,
+        p.event.till,
+        p.event.seq,
+        p.event.kind,
+        at
+    ])?;
+    Ok(())
+}
+
+/// A remote event not applied here yet, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionRow {
+    pub pulled: Pulled,
+    pub reason_id: String,
+    pub reason_en: String,
+    pub first_seen: String,
+    pub last_tried: String,
+    pub tries: i64,
+}
+
+/// Keep (or, when it is kept already, update) the exception of a remote event.
+pub fn record_exception(c: &Connection, p: &Pulled, reason: (&str, &str), at: &str) -> Result<()> {
+    let e = &p.event;
+    c.prepare_cached(
+        "INSERT INTO sync_exceptions(id, change_seq, till, seq, kind, schema_version, payload,
+                                     hash, till_time, reason_id, reason_en, first_seen, last_tried)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+         ON CONFLICT(id) DO UPDATE SET reason_id = excluded.reason_id,
+             reason_en = excluded.reason_en, last_tried = excluded.last_tried,
+             tries = sync_exceptions.tries + 1",
+    )?
+    .execute(params![
+        e.id,
+        p.change_seq,
+        e.till,
+        e.seq,
+        e.kind,
+        e.schema_version,
+        e.payload,
+        e.hash,
+        e.till_time,
+        reason.0,
+        reason.1,
+        at
+    ])?;
+    Ok(())
+}
+
+/// The event is applied now: its exception goes.
+pub fn clear_exception(c: &Connection, id: &str) -> Result<()> {
+    c.prepare_cached("DELETE FROM sync_exceptions WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Every open exception, in the server's order.
+pub fn exceptions(c: &Connection) -> Result<Vec<ExceptionRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT change_seq, id, till, seq, kind, schema_version, payload, hash, till_time,
+                reason_id, reason_en, first_seen, last_tried, tries
+         FROM sync_exceptions ORDER BY change_seq",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            Ok(ExceptionRow {
+                pulled: Pulled {
+                    change_seq: r.get(0)?,
+                    event: Event {
+                        id: r.get(1)?,
+                        till: r.get(2)?,
+                        seq: r.get(3)?,
+                        kind: r.get(4)?,
+                        schema_version: r.get(5)?,
+                        payload: r.get(6)?,
+                        hash: r.get(7)?,
+                        till_time: r.get(8)?,
+                    },
+                },
+                reason_id: r.get(9)?,
+                reason_en: r.get(10)?,
+                first_seen: r.get(11)?,
+                last_tried: r.get(12)?,
+                tries: r.get(13)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// How many exceptions are open.
+pub fn exception_count(c: &Connection) -> Result<i64> {
+    Ok(c.prepare_cached("SELECT count(*) FROM sync_exceptions")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Run `f` inside a savepoint of the caller's transaction: what it wrote stays if it
+/// succeeds and is undone if it fails (the transaction itself goes on).
+pub fn in_savepoint<T>(c: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    c.execute_batch("SAVEPOINT sync_event")?;
+    match f() {
+        Ok(v) => {
+            c.execute_batch("RELEASE sync_event")?;
+            Ok(v)
+        }
+        Err(e) => {
+            c.execute_batch("ROLLBACK TO sync_event; RELEASE sync_event")?;
+            Err(e)
+        }
+    }
+}
+
+fn one(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Option<i64>> {
+    Ok(c.prepare_cached(sql)?
+        .query_row(p, |r| r.get(0))
+        .optional()?)
+}
+
+/// The product with this SKU (exactly as the other till wrote it).
+pub fn product_by_sku(c: &Connection, sku: &str) -> Result<Option<i64>> {
+    one(c, "SELECT id FROM products WHERE sku = ?1", [sku])
+}
+
+/// The product's unit of this name.
+pub fn unit_of(c: &Connection, product_id: i64, unit: &str) -> Result<Option<i64>> {
+    one(
+        c,
+        "SELECT id FROM product_units WHERE product_id = ?1 AND unit = ?2",
+        params![product_id, unit],
+    )
+}
+
+/// The product's batch of this number.
+pub fn batch_of(c: &Connection, product_id: i64, batch_no: &str) -> Result<Option<i64>> {
+    one(
+        c,
+        "SELECT id FROM batches WHERE product_id = ?1 AND batch_no = ?2",
+        params![product_id, batch_no],
+    )
+}
+
+/// The sale with this uuid.
+pub fn sale_by_uuid(c: &Connection, uuid: &str) -> Result<Option<i64>> {
+    one(c, "SELECT id FROM sales WHERE uuid = ?1", [uuid])
+}
+
+/// The line `line_no` of a sale: (line id, product id).
+pub fn sale_line(c: &Connection, sale_id: i64, line_no: i64) -> Result<Option<(i64, i64)>> {
+    Ok(c.prepare_cached(
+        "SELECT id, product_id FROM sale_lines WHERE sale_id = ?1 AND line_no = ?2",
+    )?
+    .query_row(params![sale_id, line_no], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()?)
+}
+
+/// The shift with this uuid.
+pub fn shift_by_uuid(c: &Connection, uuid: &str) -> Result<Option<i64>> {
+    one(c, "SELECT id FROM shifts WHERE uuid = ?1", [uuid])
+}
+
+/// A return with this uuid or number exists.
+pub fn return_exists(c: &Connection, uuid: &str, number: &str) -> Result<bool> {
+    Ok(one(
+        c,
+        "SELECT id FROM returns WHERE uuid = ?1 OR number = ?2",
+        params![uuid, number],
+    )?
+    .is_some())
+}
+
+/// A sale with this number exists.
+pub fn sale_number_exists(c: &Connection, number: &str) -> Result<bool> {
+    Ok(one(c, "SELECT id FROM sales WHERE number = ?1", [number])?.is_some())
+}
+
+/// Replace the server's list of the other tills (till, change_seq of its newest event).
+pub fn set_tills(c: &Connection, tills: &[(String, i64)], at: &str) -> Result<()> {
+    c.execute("DELETE FROM sync_tills", [])?;
+    for (till, seq) in tills {
+        c.prepare_cached(
+            "INSERT INTO sync_tills(till, last_change_seq, listed_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![till, seq, at])?;
+    }
+    Ok(())
+}
+
+/// Tills whose events are not all applied here: the server listed events of theirs beyond
+/// the change_seq this node has applied through, or an event of theirs from `date` or
+/// before waits as an exception.
+pub fn unsynced_tills(c: &Connection, date: &str) -> Result<Vec<String>> {
+    let mut st = c.prepare_cached(
+        "SELECT till FROM sync_tills
+          WHERE last_change_seq > (SELECT last_change_seq FROM sync_pull WHERE id = 1)
+         UNION
+         SELECT till FROM sync_exceptions WHERE substr(till_time, 1, 10) <= ?1
+         ORDER BY 1",
+    )?;
+    let rows = st
+        .query_map([date], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
