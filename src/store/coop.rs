@@ -13,7 +13,7 @@ use crate::store::outbox::Event;
 use crate::sync::Server;
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 1;
+pub const SERVER_SCHEMA_VERSION: i32 = 3;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
@@ -213,6 +213,22 @@ impl PgServer {
     }
 }
 
+impl PgServer {
+    /// Tell the server how many of `till`'s events still wait and what the till's clock
+    /// reads (`till_now`, RFC 3339 with its offset). Returns the clock offset the server
+    /// stored: till less server, in milliseconds.
+    pub fn report(&mut self, till: &str, pending: i64, till_now: &str) -> Result<i64> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT kasir_report($1, $2, $3::text::timestamptz)",
+                &[&till, &pending, &till_now],
+            )
+            .map_err(|e| pg_error("report", e))?;
+        Ok(row.get(0))
+    }
+}
+
 impl Server for PgServer {
     fn push(&mut self, till: &str, batch: &[Event]) -> Result<i64> {
         let json = crate::sync::batch_json(batch);
@@ -236,6 +252,12 @@ pub struct TillStatus {
     pub events: i64,
     /// Events of the till in quarantine.
     pub quarantined: i64,
+    /// The till's events not yet acknowledged, as it last reported (none: never reported).
+    pub pending: Option<i64>,
+    /// The till's clock less the server's when it last reported, in milliseconds.
+    pub clock_offset_ms: Option<i64>,
+    /// When the till last reported (UTC, `YYYY-MM-DD HH:MM:SS`).
+    pub reported_at: Option<String>,
 }
 
 /// Each registered till on the server at `url` (an owner's address).
@@ -247,7 +269,9 @@ pub fn status(url: &str) -> Result<Vec<TillStatus>> {
                     to_char(t.last_push AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
                     (SELECT max(seq) FROM events e WHERE e.till = t.till),
                     (SELECT count(*) FROM events e WHERE e.till = t.till),
-                    (SELECT count(*) FROM quarantine q WHERE q.till = t.till)
+                    (SELECT count(*) FROM quarantine q WHERE q.till = t.till),
+                    t.pending, t.clock_offset_ms,
+                    to_char(t.reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
              FROM tills t ORDER BY t.till",
             &[],
         )
@@ -260,6 +284,9 @@ pub fn status(url: &str) -> Result<Vec<TillStatus>> {
             highest_seq: r.get(2),
             events: r.get(3),
             quarantined: r.get(4),
+            pending: r.get(5),
+            clock_offset_ms: r.get(6),
+            reported_at: r.get(7),
         })
         .collect())
 }

@@ -15,4 +15,5 @@ mod crash_suite;
 mod fault_suite;
 mod security;
 mod sync_pg;
+mod sync_status;
 mod two_tills;

@@ -492,6 +492,7 @@ out!(
     GeneratedOut,
     KasbonRuleOut,
     JobFailureOut,
+    ServerStatusOut,
 );
 
 /// An output document as JSON (the types of this file cannot fail to serialise).
