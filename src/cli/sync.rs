@@ -78,14 +78,14 @@ pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
             }
         }
         ServerCmd::Status { url } => {
-            let tills = sync::server_status(&url)?;
-            let out = ServerStatusOut {
-                tills: tills.iter().map(TillStatusOut::from).collect(),
-            };
+            let tills: Vec<TillStatusOut> = sync::server_status(&url)?
+                .iter()
+                .map(TillStatusOut::from)
+                .collect();
             if json {
-                print_json(to_json(&out));
+                print_json(to_json(&ServerStatusOut { tills }));
             } else {
-                print_server_status(&out.tills, lang);
+                print_server_status(&tills, lang);
             }
         }
     }
