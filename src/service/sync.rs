@@ -175,8 +175,9 @@ pub struct SyncReport {
     pub pending: i64,
     /// Events of other till ids in this file, which this machine does not push.
     pub other_tills: Vec<(String, i64)>,
-    /// This machine's clock less the server's, as the server measured it (milliseconds).
-    pub clock_offset_ms: i64,
+    /// This machine's clock less the server's, as the server measured it (milliseconds);
+    /// none from a server not yet upgraded to schema version 3.
+    pub clock_offset_ms: Option<i64>,
 }
 
 /// A local time of this machine as RFC 3339 with its UTC offset (what the server compares

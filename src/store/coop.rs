@@ -216,16 +216,17 @@ impl PgServer {
 impl PgServer {
     /// Tell the server how many of `till`'s events still wait and what the till's clock
     /// reads (`till_now`, RFC 3339 with its offset). Returns the clock offset the server
-    /// stored: till less server, in milliseconds.
-    pub fn report(&mut self, till: &str, pending: i64, till_now: &str) -> Result<i64> {
-        let row = self
-            .client
-            .query_one(
-                "SELECT kasir_report($1, $2, $3::text::timestamptz)",
-                &[&till, &pending, &till_now],
-            )
-            .map_err(|e| pg_error("report", e))?;
-        Ok(row.get(0))
+    /// stored: till less server, in milliseconds; none from a server whose schema is older
+    /// than version 3 (the push went through all the same).
+    pub fn report(&mut self, till: &str, pending: i64, till_now: &str) -> Result<Option<i64>> {
+        match self.client.query_one(
+            "SELECT kasir_report($1, $2, $3::text::timestamptz)",
+            &[&till, &pending, &till_now],
+        ) {
+            Ok(row) => Ok(Some(row.get(0))),
+            Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_FUNCTION) => Ok(None),
+            Err(e) => Err(pg_error("report", e)),
+        }
     }
 }
 

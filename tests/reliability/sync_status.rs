@@ -10,7 +10,7 @@ use crate::sync_pg::{as_till, join, start_pg, till_shop};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use common::{json, kasir, ok};
+use common::{json, ok};
 use kasir::domain::cart::{Cart, Tender, TenderKind};
 use kasir::domain::cash::CashCount;
 use kasir::domain::user::Actor;
@@ -123,10 +123,10 @@ fn every_use_cases_event_is_stored_and_the_server_knows_each_tills_pending_and_c
     clock.set(chrono::Local::now().naive_local() + chrono::Duration::minutes(7));
     let r = shop.sync_once().unwrap();
     assert_eq!(r.pending, 0);
+    let offset = r.clock_offset_ms.expect("the server measured the clock");
     assert!(
-        (7 * 60_000 - 30_000..=7 * 60_000 + 30_000).contains(&r.clock_offset_ms),
-        "the server measured the till 7 minutes ahead: {} ms",
-        r.clock_offset_ms
+        (7 * 60_000 - 30_000..=7 * 60_000 + 30_000).contains(&offset),
+        "the server measured the till 7 minutes ahead: {offset} ms"
     );
     let (kinds, quarantined) = server_kinds(&pg);
     assert_eq!(quarantined, 0, "no kind is unknown to the server");
@@ -176,7 +176,11 @@ fn every_use_cases_event_is_stored_and_the_server_knows_each_tills_pending_and_c
     // the next report says so, and the flag goes.
     clock.set(chrono::Local::now().naive_local());
     let r = shop.sync_once().unwrap();
-    assert!(r.clock_offset_ms.abs() < 30_000, "{}", r.clock_offset_ms);
+    assert!(
+        r.clock_offset_ms.is_some_and(|ms| ms.abs() < 30_000),
+        "{:?}",
+        r.clock_offset_ms
+    );
     as_till(&a)
         .query_one("SELECT kasir_report('sembako-1', 12, now())", &[])
         .unwrap();
@@ -191,29 +195,20 @@ fn every_use_cases_event_is_stored_and_the_server_knows_each_tills_pending_and_c
 fn a_till_reports_only_for_itself_and_tills_joined_before_the_upgrade_may_report() {
     let Some(pg) = start_pg() else { return };
     let dir = tempfile::tempdir().unwrap();
-    // The schema as an older kasir installed it (everything before version 3), and a till
-    // it registered.
+    // The schema as an older kasir installed it (everything before version 3), a till
+    // joined to it, and that till's push: this kasir pushes to an older server too.
     let sql = include_str!("../../src/sync/server.sql");
     let older = &sql[..sql.find("-- Version 3").expect("a version 3 section")];
     pg.client().batch_execute(older).unwrap();
-    let role: String = pg
-        .client()
-        .query_one(
-            "SELECT kasir_register_till('lama-1', 'rahasia', false)",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let old = till_shop(dir.path(), "lama-1");
+    join(&pg, &old, "lama-1");
+    let r = json(&old, &["sync", "--once"]);
+    assert_eq!(r["pending"], 0, "{r}");
     let nowhere = dir.path().join("x.db");
     let up = json(&nowhere, &["server", "init", "--url", &pg.url()]);
     assert_eq!(up["version"], 3);
     assert_ne!(up["before"], 3, "{up}");
-    let old_till = || {
-        let mut cfg: postgres::Config = pg.url().parse().unwrap();
-        cfg.user(&role).password("rahasia");
-        cfg.connect(postgres::NoTls).unwrap()
-    };
-    old_till()
+    as_till(&old)
         .query_one("SELECT kasir_report('lama-1', 3, now())", &[])
         .expect("a till registered before the upgrade may report");
     // A till joined after it, too; neither reports for the other.
@@ -236,11 +231,14 @@ fn a_till_reports_only_for_itself_and_tills_joined_before_the_upgrade_may_report
     let tills = status["tills"].as_array().unwrap();
     assert_eq!(tills[0]["till"], "lama-1");
     assert_eq!(tills[0]["pending"], 3);
-    assert_eq!(tills[0]["last_push"], serde_json::Value::Null);
+    assert!(tills[0]["last_push"].is_string());
+    assert_eq!(tills[1]["till"], "sembako-2");
     assert_eq!(tills[1]["pending"], 0);
-    // A fresh shop that never joined has nothing to sync.
-    let out = kasir(&dir.path().join("none.db"), &["sync", "--once"]);
-    assert!(!out.status.success());
+    assert_eq!(tills[1]["last_push"], serde_json::Value::Null);
+    // The old till's next sync reports by itself.
+    ok(&old, &["sync", "--once"]);
+    let status = json(&nowhere, &["server", "status", "--url", &pg.url()]);
+    assert_eq!(status["tills"][0]["pending"], 0);
 }
 
 /// `kasir server status --json` against `tests/snapshots/cli_json/server_status.json`, its
