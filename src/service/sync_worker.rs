@@ -150,7 +150,7 @@ fn run_once(shop: &Shop, before: &SyncState) -> SyncState {
     }
 }
 
-/// The window's handle on its sync thread. Dropping it stops the thread.
+/// The window's handle on its sync thread. Dropping it tells the thread to stop.
 pub struct SyncWorkerHandle {
     state: Arc<Mutex<SyncState>>,
     stop: Option<Sender<()>>,
@@ -232,8 +232,12 @@ impl SyncWorkerHandle {
 }
 
 impl Drop for SyncWorkerHandle {
+    /// The thread is told to stop and left to end by itself: closing the window never waits
+    /// for a server that is slow to answer. A run cut short by the process ending is safe
+    /// (the server stores a batch whole or not at all; the till acknowledges in its own
+    /// transaction afterwards).
     fn drop(&mut self) {
-        self.stop();
+        self.stop.take();
     }
 }
 

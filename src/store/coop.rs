@@ -206,7 +206,9 @@ impl PgServer {
             .dbname(&creds.dbname)
             .user(&creds.role)
             .password(&creds.password)
-            .application_name("kasir sync");
+            .application_name("kasir sync")
+            // A server that does not answer is a failed run, not a hung till thread.
+            .connect_timeout(std::time::Duration::from_secs(10));
         Ok(PgServer {
             client: connect(&cfg)?,
         })

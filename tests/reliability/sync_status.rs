@@ -276,3 +276,73 @@ fn assert_snapshot_server_status(mut v: serde_json::Value) {
         file.display()
     );
 }
+
+#[test]
+fn the_windows_sync_thread_pushes_on_its_own_connection_while_the_till_sells() {
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        &dir.path().join("x.db"),
+        &["server", "init", "--url", &pg.url()],
+    );
+    let a = till_shop(dir.path(), "sembako-1");
+    join(&pg, &a, "sembako-1");
+    let clock: Arc<dyn Clock> = Arc::new(kasir::service::SystemClock);
+    let mut shop = Shop::open(&a, clock.clone()).unwrap();
+    let mut sync = kasir::service::sync_worker::SyncWorkerHandle::spawn(
+        a.clone(),
+        clock,
+        std::time::Duration::from_millis(200),
+    );
+    // The till sells while the thread pushes.
+    for _ in 0..5 {
+        let mut cart = Cart::default();
+        shop.scan_into(&mut cart, INDOMIE).unwrap();
+        let total = cart.totals(shop.settings().unwrap().tax()).total;
+        shop.checkout(
+            &back(),
+            "sembako-1",
+            &cart,
+            &[Tender {
+                kind: TenderKind::Cash,
+                amount: total,
+                reference: None,
+            }],
+        )
+        .unwrap();
+    }
+    // Until the thread has pushed everything (at most 20 s).
+    let mut state = sync.state();
+    for _ in 0..400 {
+        state = sync.state();
+        if state.last_ok.is_some() && state.pending == 0 && state.failure.is_none() {
+            let held: i64 = pg
+                .client()
+                .query_one(
+                    "SELECT count(*) FROM events WHERE till = 'sembako-1' AND kind = 'sale.v1'",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            if held == 5 {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    sync.stop();
+    assert_eq!(state.failure, None);
+    assert_eq!(state.pending, 0, "{state:?}");
+    assert!(state
+        .text(shop.now(), Lang::Id)
+        .starts_with("sinkron baru saja · 0 menunggu"));
+    let held: i64 = pg
+        .client()
+        .query_one(
+            "SELECT count(*) FROM events WHERE till = 'sembako-1' AND kind = 'sale.v1'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(held, 5, "every sale reached the server");
+}

@@ -132,3 +132,24 @@ fn a_joined_till_whose_server_does_not_answer_says_sync_failed_and_keeps_selling
     );
     assert!(!shown[0].contains(secret), "{shown:?}");
 }
+
+#[test]
+fn a_credentials_file_that_does_not_read_says_so_in_the_status_bar_and_the_till_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let shop = shop_at(&db, true);
+    std::fs::write(kasir::store::coop::credentials_path(&db), "{ rusak").unwrap();
+    let mut h = harness(shop);
+    login(&mut h, "siti", "1111");
+    h.state_mut().start_sync().unwrap();
+    for _ in 0..200 {
+        if h.state().sync.as_ref().is_some_and(|s| s.has_run()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    h.run_steps(2);
+    let shown = status_texts(&h, "sinkron gagal");
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].contains("tidak terbaca"), "{shown:?}");
+}
