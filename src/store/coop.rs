@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls};
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +40,79 @@ fn config(url: &str) -> Result<Config> {
 }
 
 fn connect(config: &Config) -> Result<Client> {
-    config.connect(NoTls).map_err(|e| pg_error("connect", e))
+    match config.get_ssl_mode() {
+        SslMode::Require => config.connect(tls()?),
+        _ => config.connect(NoTls),
+    }
+    .map_err(|e| pg_error("connect", e))
+}
+
+/// TLS as `sslmode=require` means it (as in libpq): the connection is encrypted; the
+/// server's certificate is not checked against a root (kasir takes no `sslrootcert`).
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| {
+            KasirError::invalid(
+                format!("TLS tidak bisa disiapkan: {e}"),
+                format!("TLS cannot be set up: {e}"),
+            )
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(EncryptOnly(provider)))
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// `sslmode=require`: any certificate, but the handshake's signatures are checked, so the
+/// session is encrypted with the key of the certificate the server sent.
+#[derive(Debug)]
+struct EncryptOnly(std::sync::Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for EncryptOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// Install or upgrade kasir's schema on the server at `url` (an owner's address), in one
@@ -87,6 +160,10 @@ pub struct Credentials {
     pub dbname: String,
     pub role: String,
     pub password: String,
+    /// Whether the server was joined with `sslmode=require`: the till then connects over
+    /// TLS only.
+    #[serde(default)]
+    pub tls: bool,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -98,6 +175,7 @@ impl std::fmt::Debug for Credentials {
             .field("dbname", &self.dbname)
             .field("role", &self.role)
             .field("password", &"…")
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -147,6 +225,7 @@ pub fn register(url: &str, till: &str, rejoin: bool) -> Result<Credentials> {
             .to_string(),
         role,
         password,
+        tls: cfg.get_ssl_mode() == SslMode::Require,
     })
 }
 
@@ -207,6 +286,11 @@ impl PgServer {
             .user(&creds.role)
             .password(&creds.password)
             .application_name("kasir sync")
+            .ssl_mode(if creds.tls {
+                SslMode::Require
+            } else {
+                SslMode::Disable
+            })
             // A server that does not answer is a failed run, not a hung till thread.
             .connect_timeout(std::time::Duration::from_secs(10));
         Ok(PgServer {

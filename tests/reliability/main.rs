@@ -16,4 +16,5 @@ mod fault_suite;
 mod security;
 mod sync_pg;
 mod sync_status;
+mod sync_tls;
 mod two_tills;
