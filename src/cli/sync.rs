@@ -8,7 +8,9 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::open;
-use super::output::{all, print_json, to_json, SyncExceptionsOut, SyncOut};
+use super::output::{
+    all, print_json, to_json, ServerStatusOut, SyncExceptionsOut, SyncOut, TillStatusOut,
+};
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
 use crate::service::sync;
@@ -86,32 +88,61 @@ pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
             }
         }
         ServerCmd::Status { url } => {
-            let tills = sync::server_status(&url)?;
+            let tills: Vec<TillStatusOut> = sync::server_status(&url)?
+                .iter()
+                .map(TillStatusOut::from)
+                .collect();
             if json {
-                print_json(json!({ "tills": tills }));
+                print_json(to_json(&ServerStatusOut { tills }));
             } else {
-                println!(
-                    "{:<16} {:<20} {:>10} {:>10} {:>10}",
-                    "till",
-                    lang.pick("kirim terakhir", "last push"),
-                    lang.pick("seq tertinggi", "highest seq"),
-                    lang.pick("kejadian", "events"),
-                    lang.pick("karantina", "quarantined"),
-                );
-                for t in &tills {
-                    println!(
-                        "{:<16} {:<20} {:>10} {:>10} {:>10}",
-                        t.till,
-                        t.last_push.as_deref().unwrap_or("-"),
-                        t.highest_seq.map_or("-".to_string(), |s| s.to_string()),
-                        t.events,
-                        t.quarantined
-                    );
-                }
+                print_server_status(&tills, lang);
             }
         }
     }
     Ok(())
+}
+
+/// The server's tills as a table, then a line for each till whose clock is off.
+fn print_server_status(tills: &[TillStatusOut], lang: Lang) {
+    println!(
+        "{:<16} {:<20} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "till",
+        lang.pick("kirim terakhir", "last push"),
+        lang.pick("seq tertinggi", "highest seq"),
+        lang.pick("kejadian", "events"),
+        lang.pick("menunggu", "pending"),
+        lang.pick("karantina", "quarantined"),
+        lang.pick("jam", "clock"),
+    );
+    for t in tills {
+        println!(
+            "{:<16} {:<20} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            t.till,
+            t.last_push.as_deref().unwrap_or("-"),
+            t.highest_seq.map_or("-".to_string(), |s| s.to_string()),
+            t.events,
+            t.pending.map_or("-".to_string(), |n| n.to_string()),
+            t.quarantined,
+            t.clock_offset_ms
+                .map_or("-".to_string(), |ms| sync::offset_text(ms, lang)),
+        );
+    }
+    for t in tills.iter().filter(|t| t.clock_off) {
+        let off = sync::offset_text(t.clock_offset_ms.unwrap_or_default(), lang);
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "! Jam kasir {} selisih {off} dari jam server (lebih dari 5 mnt): setel jam mesin itu",
+                    t.till
+                ),
+                &format!(
+                    "! The clock of till {} is {off} off the server's (more than 5 min): set that machine's clock",
+                    t.till
+                ),
+            )
+        );
+    }
 }
 
 pub fn run_till(cmd: TillCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {

@@ -378,12 +378,13 @@ impl Shop {
             ));
         }
         let at = stamp(self.now());
+        let event_till = self.event_till()?;
         let _crash = crate::store::crash::use_case("day_close");
         // The checks, the day's activity and the journals are read inside the write: a
         // shift opened or a sale made a moment before is seen, and nothing can slip in
         // between the reading and the posting.
         self.store
-            .write(|tx| self.post_day_in(tx, actor, date, &at))
+            .write(|tx| self.post_day_in(tx, actor, date, &at, &event_till))
     }
 
     /// The checks and writes of [`Shop::close_day`], inside its transaction.
@@ -393,6 +394,7 @@ impl Shop {
         actor: &Actor,
         date: NaiveDate,
         at: &str,
+        event_till: &str,
     ) -> Result<Vec<JournalRecord>> {
         let d = day(date);
         let status = self.day_status(date)?;
@@ -441,24 +443,37 @@ impl Shop {
         let mut resolved = Vec::new();
         for (u, j) in &journals {
             let mut lines = Vec::new();
+            let mut event_lines = Vec::new();
             for l in j.lines() {
                 let acc = account(tx, &l.account)?;
                 lines.push((acc.id, l.debit, l.credit, l.memo.clone()));
+                event_lines.push(journal_line_event(&l.account, l.debit, l.credit, &l.memo));
             }
-            resolved.push((*u, lines, j.total()));
+            resolved.push((*u, lines, j.total(), event_lines));
         }
         let mut n = q::journal_count(tx)?;
-        for (u, lines, total) in &resolved {
+        let mut event_journals = Vec::with_capacity(resolved.len());
+        for (u, lines, total, event_lines) in &resolved {
             n += 1;
+            let uuid = new_uuid();
+            let memo = crate::domain::books_names::day_close_memo(&d.to_string(), u.as_str());
+            event_journals.push(serde_json::json!({
+                "uuid": uuid,
+                "number": format!("J{n:06}"),
+                "business_unit": u.as_str(),
+                "kind": "day",
+                "memo": memo,
+                "lines": event_lines,
+            }));
             q::insert_journal(
                 tx,
                 &NewJournal {
-                    uuid: &new_uuid(),
+                    uuid: &uuid,
                     number: &format!("J{n:06}"),
                     business_date: &d,
                     business_unit: u.as_str(),
                     kind: "day",
-                    memo: &crate::domain::books_names::day_close_memo(&d.to_string(), u.as_str()),
+                    memo: &memo,
                     posted_at: at,
                     posted_by: &actor.username,
                     reverses: None,
@@ -484,6 +499,19 @@ impl Shop {
             "day_close",
             &format!("{d} journals={}", resolved.len()),
             None,
+        )?;
+        crate::store::outbox::append_event(
+            tx,
+            event_till,
+            super::sync::DAY_CLOSE_KIND,
+            1,
+            &serde_json::json!({
+                "business_date": d,
+                "at": at,
+                "actor": actor.username,
+                "journals": event_journals,
+            }),
+            at,
         )?;
         q::live_day_journals(tx, &d)
     }
@@ -511,6 +539,7 @@ impl Shop {
             ));
         }
         let at = stamp(self.now());
+        let event_till = self.event_till()?;
         // Reversal and re-close are one transaction, checks and all: either the day is
         // posted again from the data as it stands, or nothing changed.
         self.store.write(|tx| {
@@ -524,24 +553,38 @@ impl Shop {
             let d = status.date.clone();
             let mut n = q::journal_count(tx)?;
             let mut written: Vec<String> = Vec::new();
+            let mut event_journals = Vec::with_capacity(status.journals.len());
             for j in &status.journals {
                 let mut lines = Vec::new();
+                let mut event_lines = Vec::new();
                 for l in &j.lines {
                     let acc = account(tx, &l.code)?;
                     // debit ↔ credit
                     lines.push((acc.id, l.credit, l.debit, l.memo.clone()));
+                    event_lines.push(journal_line_event(&l.code, l.credit, l.debit, &l.memo));
                 }
                 n += 1;
                 let num = format!("J{n:06}");
+                let uuid = new_uuid();
+                let memo = format!("Balik {}: {reason}", j.number);
+                event_journals.push(serde_json::json!({
+                    "uuid": uuid,
+                    "number": num,
+                    "business_unit": j.business_unit,
+                    "kind": "reversal",
+                    "memo": memo,
+                    "reverses": j.number,
+                    "lines": event_lines,
+                }));
                 q::insert_journal(
                     tx,
                     &NewJournal {
-                        uuid: &new_uuid(),
+                        uuid: &uuid,
                         number: &num,
                         business_date: &d,
                         business_unit: &j.business_unit,
                         kind: "reversal",
-                        memo: &format!("Balik {}: {reason}", j.number),
+                        memo: &memo,
                         posted_at: &at,
                         posted_by: &actor.username,
                         reverses: Some(j.id),
@@ -560,12 +603,26 @@ impl Shop {
                 &format!("{d} reversed={} reason={reason}", status.journals.len()),
                 None,
             )?;
+            crate::store::outbox::append_event(
+                tx,
+                &event_till,
+                super::sync::DAY_REVERSE_KIND,
+                1,
+                &serde_json::json!({
+                    "business_date": d,
+                    "at": at,
+                    "actor": actor.username,
+                    "reason": reason,
+                    "journals": event_journals,
+                }),
+                &at,
+            )?;
             let mut out: Vec<JournalRecord> = q::journals_between(tx, &d, &d)?
                 .into_iter()
                 .filter(|j| written.contains(&j.number))
                 .collect();
             if reclose {
-                out.extend(self.post_day_in(tx, actor, date, &at)?);
+                out.extend(self.post_day_in(tx, actor, date, &at, &event_till)?);
             }
             Ok(out)
         })
@@ -824,4 +881,19 @@ impl Shop {
             closing: balance,
         })
     }
+}
+
+/// One journal line as an event carries it.
+fn journal_line_event(
+    account: &str,
+    debit: Decimal,
+    credit: Decimal,
+    memo: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "account": account,
+        "debit": debit.normalize(),
+        "credit": credit.normalize(),
+        "memo": memo,
+    })
 }

@@ -28,6 +28,7 @@ pub mod shift_report;
 pub mod stock;
 pub mod stock_reports;
 pub mod sync;
+pub mod sync_worker;
 pub mod till;
 pub mod weighing;
 pub mod write_off;

@@ -316,6 +316,7 @@ impl Shop {
         };
         let now = self.now();
         let at = stamp(now);
+        let event_till = self.event_till()?;
         let _crash = crate::store::crash::use_case("opname");
         // The session, its counts and the variances are read inside the write: a count
         // recorded or a count finished by another till a moment before is seen.
@@ -328,8 +329,17 @@ impl Shop {
             }
             let counts = q::counts(tx, session.id)?;
             let note = format!("opname #{}", session.id);
+            let mut event_counts = Vec::with_capacity(counts.len());
+            let mut event_moves = Vec::new();
             for k in &counts {
                 let variance = count_variance(k.counted, k.expected);
+                event_counts.push(serde_json::json!({
+                    "sku": k.sku,
+                    "batch": k.batch_no,
+                    "expected": k.expected.normalize(),
+                    "counted": k.counted.normalize(),
+                    "variance": variance.normalize(),
+                }));
                 if variance.is_zero() {
                     continue;
                 }
@@ -337,7 +347,7 @@ impl Shop {
                     .map(|i| i.batch_tracked)
                     .unwrap_or(false);
                 if variance < Decimal::ZERO {
-                    issue(
+                    let moves = issue(
                         tx,
                         k.product_id,
                         tracked,
@@ -349,6 +359,7 @@ impl Shop {
                         Some(session.id),
                         Some(&note),
                     )?;
+                    event_moves.extend(super::write_off::event_moves(tx, &k.sku, &moves)?);
                 } else {
                     // A surplus goes to the counted batch, or for tracked goods counted as a
                     // whole, to the batch that expires last.
@@ -360,6 +371,16 @@ impl Shop {
                         None => None,
                     };
                     let (on_hand, value, last) = st::position(tx, k.product_id)?;
+                    let value = average_value(variance, on_hand, value, last);
+                    event_moves.push(serde_json::json!({
+                        "sku": k.sku,
+                        "batch": match batch_id {
+                            Some(b) => st::batch_no(tx, b)?,
+                            None => None,
+                        },
+                        "qty": variance.normalize(),
+                        "value": value.normalize(),
+                    }));
                     st::record(
                         tx,
                         &NewMove {
@@ -367,7 +388,7 @@ impl Shop {
                             batch_id,
                             kind: MoveKind::Opname,
                             qty: variance,
-                            value: average_value(variance, on_hand, value, last),
+                            value,
                             at: &at,
                             user_id: actor.user_id,
                             ref_type: Some("opname"),
@@ -400,6 +421,26 @@ impl Shop {
                 approved.as_ref().map(|a| a.username.as_str()),
             )?;
             let session = q::session(tx, session.id)?.ok_or_else(no_open)?;
+            crate::store::outbox::append_event(
+                tx,
+                &event_till,
+                super::sync::OPNAME_KIND,
+                1,
+                &serde_json::json!({
+                    "session": {
+                        "uuid": session.uuid,
+                        "scope_unit": session.scope_unit,
+                        "started_at": session.started_at,
+                        "started_by": session.started_by,
+                        "finished_at": at,
+                        "finished_by": actor.username,
+                        "approver": session.approver,
+                    },
+                    "counts": event_counts,
+                    "stock_moves": event_moves,
+                }),
+                &at,
+            )?;
             Ok((session, preview))
         })?;
         Ok(OpnameReport { session, ..preview })

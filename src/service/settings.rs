@@ -506,6 +506,14 @@ pub const REGISTRY: &[Setting] = &[
         who: Who::Command("kasir members kasbon-rule"),
     },
     Setting {
+        key: "sync.interval_secs",
+        kind: Kind::Number { min: 5, max: 3600 },
+        default: "30",
+        id: "Detik antara sinkron jendela kasir dengan server koperasi",
+        en: "Seconds between the till window's syncs with the coop's server",
+        who: Who::Admin,
+    },
+    Setting {
         key: audit::HEAD_KEY,
         kind: Kind::Text {
             max: 200,
@@ -582,6 +590,7 @@ pub enum Key {
     ShuJasaModalPercent,
     KasbonLimitRule,
     KasbonLimitPercent,
+    SyncIntervalSecs,
 }
 
 impl Key {
@@ -629,6 +638,7 @@ impl Key {
         Key::ShuJasaModalPercent,
         Key::KasbonLimitRule,
         Key::KasbonLimitPercent,
+        Key::SyncIntervalSecs,
     ];
 
     /// The key as stored.
@@ -676,6 +686,7 @@ impl Key {
             Key::ShuJasaModalPercent => "shu.jasa_modal_percent",
             Key::KasbonLimitRule => "kasbon.limit_rule",
             Key::KasbonLimitPercent => "kasbon.limit_percent",
+            Key::SyncIntervalSecs => "sync.interval_secs",
         }
     }
 

@@ -364,10 +364,11 @@ impl Shop {
                     ));
                 }
             }
+            let uuid = new_uuid();
             q::insert_cash_move(
                 tx,
                 &NewCashMove {
-                    uuid: &new_uuid(),
+                    uuid: &uuid,
                     shift_id: shift.id,
                     business_unit: &shift.business_unit,
                     business_date: &date,
@@ -389,7 +390,28 @@ impl Shop {
                 if k == "in" { "cash_in" } else { "cash_out" },
                 &format!("till={till} amount={amount} reason={reason}"),
                 Some(&sup.username),
-            )
+            )?;
+            crate::store::outbox::append_event(
+                tx,
+                till,
+                super::sync::CASH_MOVE_KIND,
+                1,
+                &serde_json::json!({
+                    "uuid": uuid,
+                    "shift": shift.uuid,
+                    "till": till,
+                    "business_unit": shift.business_unit,
+                    "business_date": date,
+                    "kind": k,
+                    "amount": amount.normalize(),
+                    "reason": reason,
+                    "at": at,
+                    "actor": actor.username,
+                    "approver": sup.username,
+                }),
+                &at,
+            )?;
+            Ok(())
         })
     }
 
@@ -434,11 +456,18 @@ impl Shop {
             let owed = crate::store::ledger::kasbon_owed_by_unit(tx, m.id)?;
             let parts =
                 crate::domain::ledger::allocate_repayment(&shift.business_unit, amount, &owed);
+            let mut event_parts = Vec::with_capacity(parts.len());
             for (unit, part) in &parts {
+                let uuid = new_uuid();
+                event_parts.push(serde_json::json!({
+                    "uuid": uuid,
+                    "receivable_unit": unit,
+                    "amount": part.normalize(),
+                }));
                 q::insert_cash_move(
                     tx,
                     &NewCashMove {
-                        uuid: &new_uuid(),
+                        uuid: &uuid,
                         shift_id: shift.id,
                         business_unit: &shift.business_unit,
                         business_date: &date,
@@ -470,6 +499,24 @@ impl Shop {
                         .join(",")
                 ),
                 None,
+            )?;
+            crate::store::outbox::append_event(
+                tx,
+                till,
+                super::sync::KASBON_REPAY_KIND,
+                1,
+                &serde_json::json!({
+                    "member": m.number,
+                    "amount": amount.normalize(),
+                    "shift": shift.uuid,
+                    "till": till,
+                    "business_unit": shift.business_unit,
+                    "business_date": date,
+                    "at": at,
+                    "actor": actor.username,
+                    "parts": event_parts,
+                }),
+                &at,
             )?;
             Ok(m.number)
         })?;

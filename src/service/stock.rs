@@ -282,6 +282,7 @@ impl Shop {
         let supplier_id = supplier.as_ref().map(|s| s.id);
         let supplier_code = supplier.as_ref().map(|s| s.code.clone());
         let now = self.now();
+        let event_till = self.event_till()?;
         let _crash = crate::store::crash::use_case("receive");
         let (id, doc_no) = self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "penerimaan barang", "goods received")?;
@@ -312,10 +313,11 @@ impl Shop {
             }
             let seq = q::receipts_on(tx, &date)? + 1;
             let doc_no = format!("GR-{}-{:04}", now.format("%Y%m%d"), seq);
+            let uuid = super::new_uuid();
             let id = q::insert_goods_receipt(
                 tx,
                 &q::NewGoodsReceipt {
-                    uuid: &super::new_uuid(),
+                    uuid: &uuid,
                     doc_no: &doc_no,
                     supplier_id,
                     at: &at,
@@ -329,15 +331,23 @@ impl Shop {
                 },
             )?;
             crate::store::crash::point("receive.after_header");
+            let mut event_cash = serde_json::Value::Null;
             if let Some(shift) = &drawer {
                 let reason = match &supplier_code {
                     Some(code) => format!("Bayar {doc_no} {code}"),
                     None => format!("Bayar {doc_no}"),
                 };
+                let move_uuid = super::new_uuid();
+                event_cash = serde_json::json!({
+                    "uuid": move_uuid,
+                    "till": shift.till,
+                    "shift": shift.uuid,
+                    "amount": total.normalize(),
+                });
                 crate::store::shift_close::insert_cash_move(
                     tx,
                     &crate::store::shift_close::NewCashMove {
-                        uuid: &super::new_uuid(),
+                        uuid: &move_uuid,
                         shift_id: shift.id,
                         business_unit: &shift.business_unit,
                         business_date: &date,
@@ -353,18 +363,31 @@ impl Shop {
                     },
                 )?;
             }
+            let mut event_lines = Vec::with_capacity(resolved.len());
             for (i, (l, item)) in resolved.iter().enumerate() {
                 let base_qty = l.qty * item.factor;
                 let value = round_money(l.qty * l.cost);
-                let batch_id = match receipt_batch_no(l) {
+                let batch_no = receipt_batch_no(l);
+                let batch_id = match &batch_no {
                     Some(b) => Some(q::batch_id(
                         tx,
                         item.product_id,
-                        &b,
+                        b,
                         l.expiry.map(super::day).as_deref(),
                     )?),
                     None => None,
                 };
+                event_lines.push(serde_json::json!({
+                    "line_no": i + 1,
+                    "sku": item.sku,
+                    "unit": item.unit,
+                    "qty": l.qty.normalize(),
+                    "base_qty": base_qty.normalize(),
+                    "cost": l.cost.normalize(),
+                    "value": value.normalize(),
+                    "batch": batch_no,
+                    "expiry": l.expiry.map(super::day),
+                }));
                 q::record(
                     tx,
                     &NewMove {
@@ -426,6 +449,33 @@ impl Shop {
                     )?;
                 }
             }
+            crate::store::outbox::append_event(
+                tx,
+                &event_till,
+                super::sync::RECEIVE_KIND,
+                1,
+                &serde_json::json!({
+                    "receipt": {
+                        "uuid": uuid,
+                        "doc_no": doc_no,
+                        "supplier": supplier_code,
+                        "business_date": date,
+                        "at": at,
+                        "actor": username,
+                        "payment": opts.payment.as_str(),
+                        "total": total.normalize(),
+                        "note": opts.note,
+                        "paid_from": cash_from.as_ref().map(|c| match c {
+                            CashSource::Drawer { till } => format!("drawer:{till}"),
+                            CashSource::Safe => "safe".to_string(),
+                        }),
+                        "paid_unit": drawer.as_ref().map(|s| s.business_unit.clone()),
+                    },
+                    "lines": event_lines,
+                    "cash_move": event_cash,
+                }),
+                &at,
+            )?;
             Ok((id, doc_no))
         })?;
         let unit = resolved

@@ -24,6 +24,38 @@ pub const SHIFT_OPEN_KIND: &str = "shift_open.v1";
 /// A shift closed: its uuid, the business date, the expected and counted cash, the reason.
 pub const SHIFT_CLOSE_KIND: &str = "shift_close.v1";
 
+/// Goods received. Payload: `receipt` (`uuid`, `doc_no`, `supplier` code, `business_date`,
+/// `at`, `actor`, `payment` cash/credit, `total`, `note`, `paid_from` drawer:TILL/safe or
+/// none, `paid_unit`), `lines` (`line_no`, `sku`, `unit`, `qty`, `base_qty`, `cost`, `value`,
+/// `batch`, `expiry`: each line is one stock move in), and `cash_move` (`uuid`, `till`,
+/// `shift` uuid, `amount`) when a drawer paid.
+pub const RECEIVE_KIND: &str = "receive.v1";
+/// Stock written off (one product, or every expired batch). Payload: `at`,
+/// `business_date`, `actor`, `reason` (rusak, kedaluwarsa, hilang) and `stock_moves` (`sku`,
+/// `batch`, `qty`, `value`, negative as stored: stock out).
+pub const WRITE_OFF_KIND: &str = "write_off.v1";
+/// A stock count finished. Payload: `session` (`uuid`, `scope_unit`, `started_at`,
+/// `started_by`, `finished_at`, `finished_by`, `approver`), `counts` (`sku`, `batch`,
+/// `expected`, `counted`, `variance`, one per counted product or batch) and `stock_moves`
+/// (`sku`, `batch`, `qty`, `value`: the adjustments as stored, shortages negative).
+pub const OPNAME_KIND: &str = "opname.v1";
+/// Petty cash into or out of a drawer. Payload: `uuid`, `shift` uuid, `till`,
+/// `business_unit`, `business_date`, `kind` (in/out), `amount`, `reason`, `at`, `actor`,
+/// `approver`.
+pub const CASH_MOVE_KIND: &str = "cash_move.v1";
+/// A member repaid kasbon in cash at a drawer. Payload: `member` number, `amount`, `shift`
+/// uuid, `till`, `business_unit`, `business_date`, `at`, `actor`, and `parts` (`uuid`,
+/// `receivable_unit`, `amount`: what each unit's receivable went down by).
+pub const KASBON_REPAY_KIND: &str = "kasbon_repay.v1";
+/// A business day closed and posted. Payload: `business_date`, `at`, `actor` and `journals`
+/// (`uuid`, `number`, `business_unit`, `kind`, `memo`, `lines`: `account` code, `debit`,
+/// `credit`, `memo`).
+pub const DAY_CLOSE_KIND: &str = "day_close.v1";
+/// A posted day reversed. Payload: `business_date`, `at`, `actor`, `reason` and `journals`
+/// (the reversing journals, shaped as in [`DAY_CLOSE_KIND`], each with `reverses`: the
+/// number of the journal it reverses). A re-close writes its own [`DAY_CLOSE_KIND`] event.
+pub const DAY_REVERSE_KIND: &str = "day_reverse.v1";
+
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal
 /// strings, and the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`).
 pub fn sale_payload(s: &SaleRecord, stock_moves: Vec<Value>) -> Value {
@@ -76,6 +108,28 @@ pub fn sale_payload(s: &SaleRecord, stock_moves: Vec<Value>) -> Value {
         "tenders": tenders,
         "stock_moves": stock_moves,
     })
+}
+
+/// How far a till's clock may be from the server's before `kasir server status` flags it.
+pub const CLOCK_TOLERANCE_MS: i64 = 5 * 60 * 1000;
+
+/// Whether a till's clock, as it last reported, is off by more than [`CLOCK_TOLERANCE_MS`].
+pub fn clock_off(offset_ms: Option<i64>) -> bool {
+    offset_ms.is_some_and(|ms| ms.unsigned_abs() > CLOCK_TOLERANCE_MS.unsigned_abs())
+}
+
+/// A clock offset as people read it: `+7 mnt` / `-45 dtk` (English `+7 min`, `-45 s`),
+/// to the nearest whole unit.
+pub fn offset_text(ms: i64, lang: crate::i18n::Lang) -> String {
+    let sign = if ms < 0 { "-" } else { "+" };
+    let secs = (ms.unsigned_abs() + 500) / 1000;
+    if secs < 60 {
+        format!("{sign}{secs} {}", lang.pick("dtk", "s"))
+    } else if secs < 3600 - 30 {
+        format!("{sign}{} {}", (secs + 30) / 60, lang.pick("mnt", "min"))
+    } else {
+        format!("{sign}{} {}", (secs + 1800) / 3600, lang.pick("jam", "h"))
+    }
 }
 
 /// What `kasir server init` did.
@@ -131,6 +185,20 @@ pub struct SyncReport {
     pub pulled_through: i64,
     /// Remote events kept because they could not be applied here (`sync_exceptions`).
     pub exceptions: i64,
+    /// This machine's clock less the server's, as the server measured it (milliseconds);
+    /// none from a server not yet upgraded to schema version 3.
+    pub clock_offset_ms: Option<i64>,
+}
+
+/// A local time of this machine as RFC 3339 with its UTC offset (what the server compares
+/// with its own clock).
+fn rfc3339(at: chrono::NaiveDateTime) -> String {
+    use chrono::TimeZone;
+    match chrono::Local.from_local_datetime(&at).earliest() {
+        Some(t) => t.to_rfc3339(),
+        // A local time skipped by a clock change: read it as UTC.
+        None => at.and_utc().to_rfc3339(),
+    }
 }
 
 impl Shop {
@@ -155,6 +223,24 @@ impl Shop {
             role: creds.role,
             credentials: file,
         })
+    }
+
+    /// The till id this file's own events go under when a use case names no till (goods
+    /// received, write-offs, a count, the books): the till it joined as, else the window's
+    /// default till (`till.default`).
+    pub fn event_till(&self) -> Result<String> {
+        match self.joined_till()? {
+            Some(t) => Ok(t),
+            None => {
+                let key = super::settings::Key::TillDefault;
+                let t = self.setting(key)?;
+                Ok(if t.trim().is_empty() {
+                    key.default().to_string()
+                } else {
+                    t
+                })
+            }
+        }
     }
 
     /// The till this file joined, if it did.
@@ -198,7 +284,9 @@ impl Shop {
             .iter()
             .find(|(t, _)| *t == creds.till)
             .map_or(0, |(_, n)| *n);
+        let clock_offset_ms = server.report(&creds.till, pending, &rfc3339(self.now()))?;
         Ok(SyncReport {
+            clock_offset_ms,
             till: creds.till.clone(),
             sent: pushed.sent,
             batches: pushed.batches,

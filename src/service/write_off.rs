@@ -102,6 +102,28 @@ pub(crate) fn issue(
     Ok(out)
 }
 
+/// The stock moves `issue` made, as an event's `stock_moves` (negative: stock out).
+pub(crate) fn event_moves(
+    tx: &Connection,
+    sku: &str,
+    moves: &[(Option<i64>, Decimal, Decimal)],
+) -> Result<Vec<serde_json::Value>> {
+    let mut out = Vec::with_capacity(moves.len());
+    for (batch, qty, value) in moves {
+        let batch = match batch {
+            Some(b) => q::batch_no(tx, *b)?,
+            None => None,
+        };
+        out.push(serde_json::json!({
+            "sku": sku,
+            "batch": batch,
+            "qty": (-*qty).normalize(),
+            "value": (-*value).normalize(),
+        }));
+    }
+    Ok(out)
+}
+
 impl Shop {
     /// Write off `qty` of the unit `code` names (a dus code writes off a dus), from one batch
     /// or first expiry first, valued at moving-average cost. Audited.
@@ -130,6 +152,7 @@ impl Shop {
         let product = q::of_product(self.store.conn(), item.product_id)?
             .ok_or_else(|| KasirError::UnknownCode(code.to_string()))?;
         let now = self.now();
+        let event_till = self.event_till()?;
         let value = self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "penghapusan stok", "write-off")?;
             // What is on hand now, read in this transaction: a sale on another till a moment
@@ -183,6 +206,20 @@ impl Shop {
                 ),
                 None,
             )?;
+            crate::store::outbox::append_event(
+                tx,
+                &event_till,
+                super::sync::WRITE_OFF_KIND,
+                1,
+                &serde_json::json!({
+                    "at": at,
+                    "business_date": super::day(now.date()),
+                    "actor": actor.username,
+                    "reason": reason.as_str(),
+                    "stock_moves": event_moves(tx, &item.sku, &moves)?,
+                }),
+                &at,
+            )?;
             Ok(value)
         })?;
         Ok(WriteOffRecord {
@@ -217,6 +254,7 @@ impl Shop {
         let now = self.now();
         let yesterday = super::day(now.date() - chrono::Duration::days(1));
         let at = stamp(now);
+        let event_till = self.event_till()?;
         self.store.write(|tx| {
             super::ledger::refuse_if_day_posted(tx, now, "penghapusan stok", "write-off")?;
             // The expired batches as they hold now: one sold or written off a moment
@@ -226,6 +264,7 @@ impl Shop {
                 .filter(|e| only.is_none_or(|p| p == e.product_id))
                 .collect();
             let mut out = Vec::new();
+            let mut event = Vec::new();
             for e in &expired {
                 let moves = issue(
                     tx,
@@ -240,6 +279,7 @@ impl Shop {
                     Some(WriteOffReason::Kedaluwarsa.as_str()),
                 )?;
                 let value: Decimal = moves.iter().map(|m| m.2).sum();
+                event.extend(event_moves(tx, &e.sku, &moves)?);
                 super::audit(
                     tx,
                     actor,
@@ -260,6 +300,22 @@ impl Shop {
                     value,
                     reason: WriteOffReason::Kedaluwarsa,
                 });
+            }
+            if !event.is_empty() {
+                crate::store::outbox::append_event(
+                    tx,
+                    &event_till,
+                    super::sync::WRITE_OFF_KIND,
+                    1,
+                    &serde_json::json!({
+                        "at": at,
+                        "business_date": super::day(now.date()),
+                        "actor": actor.username,
+                        "reason": WriteOffReason::Kedaluwarsa.as_str(),
+                        "stock_moves": event,
+                    }),
+                    &at,
+                )?;
             }
             Ok(out)
         })

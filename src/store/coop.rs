@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls};
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +14,7 @@ use crate::store::outbox::{Event, Pulled};
 use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 2;
+pub const SERVER_SCHEMA_VERSION: i32 = 3;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
@@ -47,7 +48,79 @@ fn config(url: &str) -> Result<Config> {
 }
 
 fn connect(config: &Config) -> Result<Client> {
-    config.connect(NoTls).map_err(|e| pg_error("connect", e))
+    match config.get_ssl_mode() {
+        SslMode::Require => config.connect(tls()?),
+        _ => config.connect(NoTls),
+    }
+    .map_err(|e| pg_error("connect", e))
+}
+
+/// TLS as `sslmode=require` means it (as in libpq): the connection is encrypted; the
+/// server's certificate is not checked against a root (kasir takes no `sslrootcert`).
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| {
+            KasirError::invalid(
+                format!("TLS tidak bisa disiapkan: {e}"),
+                format!("TLS cannot be set up: {e}"),
+            )
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(EncryptOnly(provider)))
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// `sslmode=require`: any certificate, but the handshake's signatures are checked, so the
+/// session is encrypted with the key of the certificate the server sent.
+#[derive(Debug)]
+struct EncryptOnly(std::sync::Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for EncryptOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// Install or upgrade kasir's schema on the server at `url` (an owner's address), in one
@@ -95,6 +168,10 @@ pub struct Credentials {
     pub dbname: String,
     pub role: String,
     pub password: String,
+    /// Whether the server was joined with `sslmode=require`: the till then connects over
+    /// TLS only.
+    #[serde(default)]
+    pub tls: bool,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -106,6 +183,7 @@ impl std::fmt::Debug for Credentials {
             .field("dbname", &self.dbname)
             .field("role", &self.role)
             .field("password", &"…")
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -155,6 +233,7 @@ pub fn register(url: &str, till: &str, rejoin: bool) -> Result<Credentials> {
             .to_string(),
         role,
         password,
+        tls: cfg.get_ssl_mode() == SslMode::Require,
     })
 }
 
@@ -214,10 +293,34 @@ impl PgServer {
             .dbname(&creds.dbname)
             .user(&creds.role)
             .password(&creds.password)
-            .application_name("kasir sync");
+            .application_name("kasir sync")
+            .ssl_mode(if creds.tls {
+                SslMode::Require
+            } else {
+                SslMode::Disable
+            })
+            // A server that does not answer is a failed run, not a hung till thread.
+            .connect_timeout(std::time::Duration::from_secs(10));
         Ok(PgServer {
             client: connect(&cfg)?,
         })
+    }
+}
+
+impl PgServer {
+    /// Tell the server how many of `till`'s events still wait and what the till's clock
+    /// reads (`till_now`, RFC 3339 with its offset). Returns the clock offset the server
+    /// stored: till less server, in milliseconds; none from a server whose schema is older
+    /// than version 3 (the push went through all the same).
+    pub fn report(&mut self, till: &str, pending: i64, till_now: &str) -> Result<Option<i64>> {
+        match self.client.query_one(
+            "SELECT kasir_report($1, $2, $3::text::timestamptz)",
+            &[&till, &pending, &till_now],
+        ) {
+            Ok(row) => Ok(Some(row.get(0))),
+            Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_FUNCTION) => Ok(None),
+            Err(e) => Err(pg_error("report", e)),
+        }
     }
 }
 
@@ -294,6 +397,12 @@ pub struct TillStatus {
     pub events: i64,
     /// Events of the till in quarantine.
     pub quarantined: i64,
+    /// The till's events not yet acknowledged, as it last reported (none: never reported).
+    pub pending: Option<i64>,
+    /// The till's clock less the server's when it last reported, in milliseconds.
+    pub clock_offset_ms: Option<i64>,
+    /// When the till last reported (UTC, `YYYY-MM-DD HH:MM:SS`).
+    pub reported_at: Option<String>,
 }
 
 /// Each registered till on the server at `url` (an owner's address).
@@ -305,7 +414,9 @@ pub fn status(url: &str) -> Result<Vec<TillStatus>> {
                     to_char(t.last_push AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
                     (SELECT max(seq) FROM events e WHERE e.till = t.till),
                     (SELECT count(*) FROM events e WHERE e.till = t.till),
-                    (SELECT count(*) FROM quarantine q WHERE q.till = t.till)
+                    (SELECT count(*) FROM quarantine q WHERE q.till = t.till),
+                    t.pending, t.clock_offset_ms,
+                    to_char(t.reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
              FROM tills t ORDER BY t.till",
             &[],
         )
@@ -318,6 +429,9 @@ pub fn status(url: &str) -> Result<Vec<TillStatus>> {
             highest_seq: r.get(2),
             events: r.get(3),
             quarantined: r.get(4),
+            pending: r.get(5),
+            clock_offset_ms: r.get(6),
+            reported_at: r.get(7),
         })
         .collect())
 }

@@ -1,6 +1,6 @@
 //! Stock moves (append-only) and the balances cached from them.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use super::{milli, minor, opt};
@@ -192,6 +192,15 @@ pub fn batch_id(
     Ok(
         c.prepare_cached("SELECT id FROM batches WHERE product_id = ?1 AND batch_no = ?2")?
             .query_row(params![product_id, batch_no], |r| r.get(0))?,
+    )
+}
+
+/// The batch number of a batch.
+pub fn batch_no(c: &Connection, batch_id: i64) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT batch_no FROM batches WHERE id = ?1")?
+            .query_row([batch_id], |r| r.get(0))
+            .optional()?,
     )
 }
 

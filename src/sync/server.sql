@@ -300,3 +300,110 @@ END
 $do$;
 
 INSERT INTO kasir_schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 3: the events of every use case that changes stock, cash or books, and what each
+-- till reports after a sync (its pending events and its clock). Idempotent like the rest;
+-- it needs only version 1 above it.
+
+INSERT INTO event_kinds (kind, version) VALUES ('receive.v1', 1), ('write_off.v1', 1),
+    ('opname.v1', 1), ('cash_move.v1', 1), ('kasbon_repay.v1', 1), ('day_close.v1', 1),
+    ('day_reverse.v1', 1)
+    ON CONFLICT DO NOTHING;
+
+-- What the till last reported: its events not yet acknowledged, and its clock less the
+-- server's (milliseconds; positive: the till is ahead).
+ALTER TABLE tills ADD COLUMN IF NOT EXISTS pending bigint;
+ALTER TABLE tills ADD COLUMN IF NOT EXISTS clock_offset_ms bigint;
+ALTER TABLE tills ADD COLUMN IF NOT EXISTS reported_at timestamptz;
+
+-- The functions a till's role may execute (every signature of each name). Each checks the
+-- session's role against `tills` itself. Names not (yet) installed are skipped.
+CREATE TABLE IF NOT EXISTS till_functions (
+    name text PRIMARY KEY
+);
+INSERT INTO till_functions (name) VALUES ('kasir_push'), ('kasir_pull'), ('kasir_tills'),
+    ('kasir_report')
+    ON CONFLICT DO NOTHING;
+REVOKE ALL ON till_functions FROM PUBLIC;
+
+-- After each sync the till says how many of its events still wait and what its clock
+-- reads. Runs as the schema's owner, for the till whose role is the session's. Returns the
+-- clock offset stored (milliseconds).
+CREATE OR REPLACE FUNCTION kasir_report(p_till text, p_pending bigint, p_till_now timestamptz)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+DECLARE
+    off bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills WHERE till = p_till AND role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not report for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    off := round(extract(epoch FROM (p_till_now - clock_timestamp())) * 1000)::bigint;
+    UPDATE tills SET pending = greatest(p_pending, 0), clock_offset_ms = off,
+                     reported_at = clock_timestamp()
+        WHERE till = p_till;
+    RETURN off;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_report(text, bigint, timestamptz) FROM PUBLIC;
+
+-- Grant a till's role every function of `till_functions` that is installed.
+CREATE OR REPLACE FUNCTION kasir_grant_till(p_role text) RETURNS void
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+             JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public' AND p.proname IN (SELECT name FROM till_functions)
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', f, p_role);
+    END LOOP;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_grant_till(text) FROM PUBLIC;
+
+-- Registration as in version 1, granting the role every till function.
+CREATE OR REPLACE FUNCTION kasir_register_till(p_till text, p_password text,
+                                               p_rejoin boolean) RETURNS text
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    r text := 'kasir_till_' || lower(regexp_replace(p_till, '[^A-Za-z0-9]', '_', 'g'));
+BEGIN
+    IF p_till !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$' THEN
+        RAISE EXCEPTION 'till id % is not letters, digits, ".", "_" or "-"', p_till;
+    END IF;
+    IF EXISTS (SELECT 1 FROM tills WHERE till = p_till) AND NOT p_rejoin THEN
+        RAISE EXCEPTION 'till % is already registered (join again with --rejoin to move it to this machine)', p_till
+            USING ERRCODE = '23505';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tills WHERE role_name = r AND till <> p_till) THEN
+        RAISE EXCEPTION 'till id % clashes with the registered till using role %', p_till, r;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+        EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', r, p_password);
+    ELSE
+        EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', r, p_password);
+    END IF;
+    PERFORM kasir_grant_till(r);
+    INSERT INTO tills (till, role_name) VALUES (p_till, r)
+        ON CONFLICT (till) DO UPDATE SET role_name = EXCLUDED.role_name;
+    RETURN r;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_register_till(text, text, boolean) FROM PUBLIC;
+
+-- Tills registered before this version get the new functions too.
+DO $do$
+DECLARE
+    r text;
+BEGIN
+    FOR r IN SELECT t.role_name FROM tills t JOIN pg_roles p ON p.rolname = t.role_name LOOP
+        PERFORM kasir_grant_till(r);
+    END LOOP;
+END
+$do$;
+
+INSERT INTO kasir_schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;

@@ -112,6 +112,8 @@ pub struct TillApp {
     pub damaged: Option<KasirError>,
     /// Whether the first frame has been drawn (and logged with the time since start).
     pub drawn: bool,
+    /// The background sync with the coop's server, when this shop file has joined one.
+    pub sync: Option<crate::service::sync_worker::SyncWorkerHandle>,
 }
 
 impl TillApp {
@@ -156,6 +158,7 @@ impl TillApp {
             file_check: None,
             damaged: None,
             drawn: false,
+            sync: None,
             shop,
         })
     }
@@ -253,6 +256,29 @@ impl TillApp {
         Ok(())
     }
 
+    /// Sync with the coop's server in the background, every `sync.interval_secs`, when this
+    /// shop file has joined one (`kasir till join`); a shop that has not shows nothing of it.
+    pub fn start_sync(&mut self) -> Result<()> {
+        self.sync = None;
+        let path = self.shop.file_path().to_path_buf();
+        // A credentials file that does not read still starts the thread: each run fails
+        // and the status bar says so, instead of the window not opening.
+        if path.as_os_str() == ":memory:" || matches!(self.shop.joined_till(), Ok(None)) {
+            return Ok(());
+        }
+        let secs: u64 = self
+            .shop
+            .setting(crate::service::settings::Key::SyncIntervalSecs)?
+            .parse()
+            .unwrap_or(30);
+        self.sync = Some(crate::service::sync_worker::SyncWorkerHandle::spawn(
+            path,
+            self.shop.clock.clone(),
+            Duration::from_secs(secs.max(1)),
+        ));
+        Ok(())
+    }
+
     pub(super) fn notify(&mut self, text: String, error: bool) {
         if error {
             tracing::info!(%text, "till refused");
@@ -343,6 +369,10 @@ impl TillApp {
                 self.printer_report = Some(r);
             }
             ui.ctx().request_repaint_after(Duration::from_millis(500));
+        }
+        if self.sync.is_some() {
+            // The status bar's "synced N min ago" follows the sync thread and the clock.
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
         }
         // The serial scanner is read on every screen, so that a scan where it cannot be
         // taken is said at once instead of landing in the cart later; the keyboard wedge

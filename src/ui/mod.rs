@@ -77,6 +77,7 @@ pub fn run(shop: Shop, opts: TillOptions) -> Result<()> {
     let mut app = TillApp::new(shop, &opts)?;
     app.start_printer()?;
     app.start_file_check();
+    app.start_sync()?;
     // Today's backup (settings backup.dir / backup.keep) is written beside the till, so a
     // large shop's copy does not hold up the first frame.
     app.start_daily_backup();

@@ -387,6 +387,16 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
                     ui.label(text);
                 }
             }
+            if let Some(sync) = &app.sync {
+                ui.separator();
+                let state = sync.state();
+                let text = state.text(app.shop.now(), lang);
+                if state.failed() {
+                    ui.colored_label(ERROR, text);
+                } else {
+                    ui.label(text);
+                }
+            }
             ui.separator();
             ui.label(chrono::Local::now().format("%d/%m/%Y %H:%M").to_string());
         });

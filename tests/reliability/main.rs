@@ -19,4 +19,6 @@ mod security;
 mod sync_faults;
 mod sync_pg;
 mod sync_pull;
+mod sync_status;
+mod sync_tls;
 mod two_tills;

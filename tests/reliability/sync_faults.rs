@@ -300,7 +300,7 @@ fn tills_pushing_through_drops_kills_and_a_server_crash_land_every_sale_once() {
             }
         }
         assert_eq!(left, 0, "{till}: everything pushed once the link heals");
-        assert_eq!(unacked(db), 0, "{till}");
+        assert_eq!(unacked(db, till), 0, "{till}");
     }
     let drawn = proxy.drawn.lock().unwrap().clone();
     eprintln!(

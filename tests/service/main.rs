@@ -11,3 +11,4 @@ mod perf_search;
 mod print_queue;
 mod sale_commit;
 mod stock_service;
+mod sync_events;

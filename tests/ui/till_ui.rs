@@ -9,6 +9,7 @@ mod counter;
 mod payment;
 mod printing;
 mod restart;
+mod sync_bar;
 
 use std::path::Path;
 

@@ -494,6 +494,7 @@ out!(
     JobFailureOut,
     SyncOut,
     SyncExceptionsOut,
+    ServerStatusOut,
 );
 
 /// An output document as JSON (the types of this file cannot fail to serialise).
