@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use rust_decimal::Decimal;
 
-use super::{backup, print, settings, stock, sync};
+use super::{backup, bundle, print, settings, stock, sync};
 use crate::domain::money::{AllowSen, Amount, Quantity};
 use crate::error::{KasirError, Result};
 
@@ -132,6 +132,10 @@ pub enum Command {
     Till(sync::TillCmd),
     /// Push this till's events to the coop's server now.
     Sync(sync::SyncArgs),
+    /// The outbox carried by hand where there is no link: export, import (at the coop with
+    /// --server; an acknowledgement on the shop file).
+    #[command(subcommand)]
+    Bundle(bundle::BundleCmd),
     #[command(flatten)]
     Hardware(print::HardwareCmd),
     #[command(flatten)]

@@ -7,6 +7,8 @@
 //! A push whose reply is lost is an unknown outcome: nothing is acknowledged, and the next
 //! run pushes the same events again; the server stores each event id once.
 
+pub mod bundle;
+
 use crate::error::{KasirError, Result};
 use crate::store::outbox::{self, Event};
 use crate::store::Store;

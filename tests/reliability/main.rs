@@ -2,7 +2,8 @@
 //! at random and at every named crash point, faults (locked, read-only, full disk),
 //! two tills selling at once, who may do what (`security`), and the push to the coop's
 //! PostgreSQL (`sync_pg`, on a server the test starts itself, and `sync_faults`, through a
-//! proxy that drops, delays and cuts, with tills killed and the server crashed).
+//! proxy that drops, delays and cuts, with tills killed and the server crashed), and by
+//! hand on a USB stick (`bundles`).
 //! One test binary: `cargo test --test reliability [FILTER]`.
 
 #[path = "../common/mod.rs"]
@@ -10,6 +11,7 @@ mod common;
 
 mod backup_restore;
 mod bad_input;
+mod bundles;
 mod crash_kill9;
 mod crash_points;
 mod crash_suite;
