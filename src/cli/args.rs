@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use rust_decimal::Decimal;
 
-use super::{backup, print, settings, stock, sync};
+use super::{backup, bundle, print, settings, stock, sync};
 use crate::domain::money::{AllowSen, Amount, Quantity};
 use crate::error::{KasirError, Result};
 
@@ -133,6 +133,10 @@ pub enum Command {
     /// Push this till's events to the coop's server and pull the other tills' now; or
     /// list the pulled events that could not be applied here.
     Sync(sync::SyncArgs),
+    /// The outbox carried by hand where there is no link: export, import (at the coop with
+    /// --server; an acknowledgement on the shop file).
+    #[command(subcommand)]
+    Bundle(bundle::BundleCmd),
     #[command(flatten)]
     Hardware(print::HardwareCmd),
     #[command(flatten)]

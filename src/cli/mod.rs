@@ -19,6 +19,7 @@ use crate::service::{demo, Shop, SystemClock};
 
 mod args;
 mod backup;
+mod bundle;
 mod ledger;
 mod members;
 mod output;
@@ -305,6 +306,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Server(cmd) => sync::run_server(cmd, lang, json)?,
         Command::Till(cmd) => sync::run_till(cmd, db, lang, json)?,
         Command::Sync(args) => sync::run_sync(args, db, lang, json)?,
+        Command::Bundle(cmd) => bundle::run_bundle(cmd, db, lang, json)?,
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod autobackup;
+pub mod bundle;
 pub mod catalog;
 pub mod checkout;
 pub mod dashboard;

@@ -14,11 +14,11 @@ use crate::store::outbox::{Event, Pulled};
 use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 3;
+pub const SERVER_SCHEMA_VERSION: i32 = 4;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
-fn pg_error(what: &str, e: postgres::Error) -> KasirError {
+pub(crate) fn pg_error(what: &str, e: postgres::Error) -> KasirError {
     // The server's own message when it sent one (never the connection string).
     let detail = match e.as_db_error() {
         Some(db) => db.message().to_string(),
@@ -38,7 +38,7 @@ fn old_server() -> KasirError {
     )
 }
 
-fn config(url: &str) -> Result<Config> {
+pub(crate) fn config(url: &str) -> Result<Config> {
     Config::from_str(url).map_err(|_| {
         KasirError::invalid(
             "Alamat server tidak terbaca (contoh: postgresql://pemilik@host:5432/koperasi)",
@@ -47,7 +47,7 @@ fn config(url: &str) -> Result<Config> {
     })
 }
 
-fn connect(config: &Config) -> Result<Client> {
+pub(crate) fn connect(config: &Config) -> Result<Client> {
     match config.get_ssl_mode() {
         SslMode::Require => config.connect(tls()?),
         _ => config.connect(NoTls),

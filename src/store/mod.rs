@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod bundles;
 pub mod catalog;
 pub mod coop;
 pub mod crash;

@@ -12,6 +12,8 @@
 //! is applied together with the new last change_seq in one transaction; a batch lost or
 //! delivered twice is pulled again or skipped by event id, so each event is applied once.
 
+pub mod bundle;
+
 use crate::error::{KasirError, Result};
 use crate::store::outbox::{self, Event, Pulled};
 use crate::store::Store;

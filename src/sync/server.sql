@@ -407,3 +407,41 @@ END
 $do$;
 
 INSERT INTO kasir_schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 4: bundles carried by hand (`kasir bundle import FILE --server URL`, run with the
+-- owner's address where a till has no link). The owner stores a till's events through
+-- kasir_push itself, so a bundle's events obey exactly the rules of a push: each event id
+-- stored once, a bad hash, an unknown kind or another event's till and seq quarantined.
+-- kasir_push lets only the till's own role push; for the length of one call the till's row
+-- names the owner's role, then its own again (all in the caller's transaction). A till
+-- that first reaches the coop by bundle is registered without a role of its own: when it
+-- gets a link it joins with `kasir till join --rejoin`, which gives it one.
+CREATE OR REPLACE FUNCTION kasir_import(p_till text, p_batch jsonb) RETURNS bigint
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    r text := 'kasir_till_' || lower(regexp_replace(p_till, '[^A-Za-z0-9]', '_', 'g'));
+    kept text;
+    held bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(727375);
+    IF p_till !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$' THEN
+        RAISE EXCEPTION 'till id % is not letters, digits, ".", "_" or "-"', p_till;
+    END IF;
+    SELECT role_name INTO kept FROM tills WHERE till = p_till;
+    IF NOT FOUND THEN
+        IF EXISTS (SELECT 1 FROM tills WHERE role_name = r) THEN
+            RAISE EXCEPTION 'till id % clashes with the registered till using role %', p_till, r;
+        END IF;
+        INSERT INTO tills (till, role_name) VALUES (p_till, r);
+        kept := r;
+    END IF;
+    UPDATE tills SET role_name = session_user WHERE till = p_till;
+    held := kasir_push(p_till, p_batch);
+    UPDATE tills SET role_name = kept WHERE till = p_till;
+    RETURN held;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_import(text, jsonb) FROM PUBLIC;
+
+INSERT INTO kasir_schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;

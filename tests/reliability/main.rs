@@ -3,7 +3,7 @@
 //! two tills selling at once, who may do what (`security`), and sync with the coop's
 //! PostgreSQL on a server the test starts itself (`sync_pg` the push, `sync_pull` the pull,
 //! `sync_faults` the push through a proxy that drops, delays and cuts, with tills killed
-//! and the server crashed).
+//! and the server crashed), and by hand on a USB stick (`bundles`).
 //! One test binary: `cargo test --test reliability [FILTER]`.
 
 #[path = "../common/mod.rs"]
@@ -11,6 +11,7 @@ mod common;
 
 mod backup_restore;
 mod bad_input;
+mod bundles;
 mod crash_kill9;
 mod crash_points;
 mod crash_suite;
