@@ -381,9 +381,14 @@ fn statements(dir: &Path) -> (Vec<Statement>, Vec<String>) {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        // coop.rs speaks to the coop's PostgreSQL, not to the shop file: its statements are
-        // PostgreSQL's (run by tests/reliability/sync_pg.rs on a real server), not SQLite's to plan.
-        .filter(|p| p.file_name().is_some_and(|n| n != "coop.rs"))
+        // coop.rs and bundles.rs speak to the coop's PostgreSQL: their statements are
+        // PostgreSQL's (run by tests/reliability/sync_pg.rs and bundles.rs on a real server),
+        // not SQLite's to plan. (bundles.rs reads one event of the shop file by its unique
+        // till and seq.)
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n != "coop.rs" && n != "bundles.rs")
+        })
         .map(|p| {
             let src = std::fs::read_to_string(&p).unwrap();
             // Only the shipped code: the tests at the end of a file write SQL of their own.

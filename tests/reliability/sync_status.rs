@@ -206,8 +206,8 @@ fn a_till_reports_only_for_itself_and_tills_joined_before_the_upgrade_may_report
     assert_eq!(r["pending"], 0, "{r}");
     let nowhere = dir.path().join("x.db");
     let up = json(&nowhere, &["server", "init", "--url", &pg.url()]);
-    assert_eq!(up["version"], 3);
-    assert_ne!(up["before"], 3, "{up}");
+    assert!(up["version"].as_i64() >= Some(3), "{up}");
+    assert!(up["before"].as_i64() < Some(3), "{up}");
     as_till(&old)
         .query_one("SELECT kasir_report('lama-1', 3, now())", &[])
         .expect("a till registered before the upgrade may report");
