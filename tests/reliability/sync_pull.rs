@@ -15,11 +15,11 @@ use common::{json, kasir, ok};
 use rust_decimal::Decimal;
 
 /// Dated, batch-numbered stock in the demo shop (batch L270581).
-const BATCHED: &str = "8991993003821";
+pub(crate) const BATCHED: &str = "8991993003821";
 
 /// Per product SKU: (on hand in thousandths of the base unit, stock value in minor units),
 /// from each product's newest move.
-fn stock(db: &Path) -> BTreeMap<String, (i64, i64)> {
+pub(crate) fn stock(db: &Path) -> BTreeMap<String, (i64, i64)> {
     let c = rusqlite::Connection::open(db).unwrap();
     let mut st = c
         .prepare(
@@ -41,7 +41,7 @@ fn stock(db: &Path) -> BTreeMap<String, (i64, i64)> {
 }
 
 /// Per (SKU, batch number): the batch's cached balance.
-fn batches(db: &Path) -> BTreeMap<(String, String), i64> {
+pub(crate) fn batches(db: &Path) -> BTreeMap<(String, String), i64> {
     let c = rusqlite::Connection::open(db).unwrap();
     let mut st = c
         .prepare(
@@ -54,7 +54,7 @@ fn batches(db: &Path) -> BTreeMap<(String, String), i64> {
         .unwrap()
 }
 
-fn kasbon(db: &Path, member: &str) -> i64 {
+pub(crate) fn kasbon(db: &Path, member: &str) -> i64 {
     rusqlite::Connection::open(db)
         .unwrap()
         .query_row(
@@ -66,7 +66,7 @@ fn kasbon(db: &Path, member: &str) -> i64 {
 }
 
 /// Every sale in the file: (uuid, number, till, total, tenders), sorted by uuid.
-fn sales(db: &Path) -> Vec<(String, String, String, i64, String)> {
+pub(crate) fn sales(db: &Path) -> Vec<(String, String, String, i64, String)> {
     let c = rusqlite::Connection::open(db).unwrap();
     let mut st = c
         .prepare(
@@ -85,7 +85,7 @@ fn sales(db: &Path) -> Vec<(String, String, String, i64, String)> {
 }
 
 /// Row counts of every table: what "changes nothing" is held to.
-fn rows(db: &Path) -> Vec<(String, i64)> {
+pub(crate) fn rows(db: &Path) -> Vec<(String, i64)> {
     let c = rusqlite::Connection::open(db).unwrap();
     let tables: Vec<String> = c
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -106,7 +106,7 @@ fn rows(db: &Path) -> Vec<(String, i64)> {
 }
 
 /// Σ qty of the stock moves in every event PostgreSQL holds, per SKU, in thousandths.
-fn server_moves(pg: &Pg) -> BTreeMap<String, i64> {
+pub(crate) fn server_moves(pg: &Pg) -> BTreeMap<String, i64> {
     pg.client()
         .query(
             "SELECT m->>'sku', sum((m->>'qty')::numeric)::text
@@ -126,7 +126,7 @@ fn server_moves(pg: &Pg) -> BTreeMap<String, i64> {
 
 /// Σ kasbon tendered to `member` in the sales PostgreSQL holds, less the kasbon its returns
 /// refunded, in minor units.
-fn server_kasbon(pg: &Pg, member: &str) -> i64 {
+pub(crate) fn server_kasbon(pg: &Pg, member: &str) -> i64 {
     let total: String = pg
         .client()
         .query_one(
@@ -150,7 +150,7 @@ fn server_kasbon(pg: &Pg, member: &str) -> i64 {
         .unwrap()
 }
 
-fn server_count(pg: &Pg, kind: &str) -> i64 {
+pub(crate) fn server_count(pg: &Pg, kind: &str) -> i64 {
     pg.client()
         .query_one("SELECT count(*) FROM events WHERE kind = $1", &[&kind])
         .unwrap()
@@ -158,7 +158,7 @@ fn server_count(pg: &Pg, kind: &str) -> i64 {
 }
 
 /// What a till sells while offline: cash sales, a batch-tracked item, and kasbon for A0001.
-fn sell_offline(db: &Path, till: &str, n: usize) {
+pub(crate) fn sell_offline(db: &Path, till: &str, n: usize) {
     for i in 0..n {
         let items = [format!("{INDOMIE}*{}", i + 1), BERAS.to_string()];
         ok(
@@ -221,7 +221,7 @@ fn assert_snapshot(name: &str, mut v: serde_json::Value) {
     );
 }
 
-fn check_ok(db: &Path) {
+pub(crate) fn check_ok(db: &Path) {
     let c = json(db, &["check"]);
     assert_eq!(
         c["problems"],
@@ -231,11 +231,11 @@ fn check_ok(db: &Path) {
     );
 }
 
-fn sync(db: &Path) -> serde_json::Value {
+pub(crate) fn sync(db: &Path) -> serde_json::Value {
     json(db, &["sync", "--once"])
 }
 
-fn pulled(r: &serde_json::Value) -> (i64, i64, i64) {
+pub(crate) fn pulled(r: &serde_json::Value) -> (i64, i64, i64) {
     (
         r["pulled"].as_i64().expect("pulled"),
         r["applied"].as_i64().expect("applied"),
@@ -244,7 +244,7 @@ fn pulled(r: &serde_json::Value) -> (i64, i64, i64) {
 }
 
 /// A back-office file: the demo shop, no shift of its own.
-fn back_office(dir: &Path) -> PathBuf {
+pub(crate) fn back_office(dir: &Path) -> PathBuf {
     let db = dir.join("kantor.db");
     ok(&db, &["demo"]);
     db
