@@ -356,6 +356,36 @@ fn goods_counts_kasbon_repaid_petty_cash_and_the_books_converge_on_every_node() 
             db.display()
         );
     }
+    // The back office corrects the day (reversed and posted again): every node holds the
+    // reversing journals and the new ones.
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    ok(
+        &bo,
+        &["day", "reverse", "--date", &today, "--reason", "salah akun"],
+    );
+    for db in [&bo, &a, &b] {
+        let r = sync(db);
+        assert_eq!(pulled(&r).2, 0, "{}: {r}", db.display());
+    }
+    let books = exported(&bo);
+    let kinds: Vec<&str> = books["journals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "reversal").count() * 2,
+        kinds.iter().filter(|k| **k == "day").count(),
+        "{kinds:?}"
+    );
+    for db in [&a, &b] {
+        assert_eq!(exported(db), books, "{}: after the reversal", db.display());
+        check_ok(db);
+    }
     // A day nobody posted still closes on a till.
     let yesterday = (chrono::Local::now().date_naive() - chrono::Duration::days(1))
         .format("%Y-%m-%d")
