@@ -32,12 +32,14 @@ pub const SHIFT_CLOSE_KIND: &str = "shift_close.v1";
 pub const RECEIVE_KIND: &str = "receive.v1";
 /// Stock written off (one product, or every expired batch). Payload: `at`,
 /// `business_date`, `actor`, `reason` (rusak, kedaluwarsa, hilang) and `stock_moves` (`sku`,
-/// `batch`, `qty`, `value`, negative as stored: stock out).
+/// `batch`, `qty`, `value`, negative as stored: stock out; `expiry`, the batch's, added
+/// later: an older payload has none).
 pub const WRITE_OFF_KIND: &str = "write_off.v1";
 /// A stock count finished. Payload: `session` (`uuid`, `scope_unit`, `started_at`,
 /// `started_by`, `finished_at`, `finished_by`, `approver`), `counts` (`sku`, `batch`,
 /// `expected`, `counted`, `variance`, one per counted product or batch) and `stock_moves`
-/// (`sku`, `batch`, `qty`, `value`: the adjustments as stored, shortages negative).
+/// (`sku`, `batch`, `qty`, `value`: the adjustments as stored, shortages negative; the
+/// batch's `expiry`, added later: an older payload has none).
 pub const OPNAME_KIND: &str = "opname.v1";
 /// Petty cash into or out of a drawer. Payload: `uuid`, `shift` uuid, `till`,
 /// `business_unit`, `business_date`, `kind` (in/out), `amount`, `reason`, `at`, `actor`,
