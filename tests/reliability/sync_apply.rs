@@ -266,6 +266,37 @@ fn goods_counts_kasbon_repaid_petty_cash_and_the_books_converge_on_every_node() 
         let r = sync(db);
         assert_eq!(pulled(&r).2, 0, "{}: no exception: {r}", db.display());
     }
+    // Once sembako-1's shift is known there, the back office pays a delivery from its
+    // drawer.
+    let csv2 = dir.path().join("in2.csv");
+    std::fs::write(
+        &csv2,
+        format!(
+            "code,qty,unit,cost,batch,expiry
+{INDOMIE},4,,2500,,
+"
+        ),
+    )
+    .unwrap();
+    ok(
+        &bo,
+        &[
+            "receive",
+            csv2.to_str().unwrap(),
+            "--supplier",
+            "SMBR",
+            "--pay",
+            "cash",
+            "--from",
+            "drawer",
+            "--till",
+            "sembako-1",
+        ],
+    );
+    for db in [&bo, &a, &b] {
+        let r = sync(db);
+        assert_eq!(pulled(&r).2, 0, "{}: no exception: {r}", db.display());
+    }
     let (moved, moved_batches) = server_stock(&pg);
     assert!(
         moved_batches.contains_key(&(BATCHED_SKU.to_string(), "LBARU1".to_string())),
@@ -306,18 +337,31 @@ fn goods_counts_kasbon_repaid_petty_cash_and_the_books_converge_on_every_node() 
             .unwrap();
         assert_eq!(foreign, 0, "{}", db.display());
     }
-    // The petty cash is in sembako-1's shift on every node.
+    // The petty cash, the repayment and the delivery paid from the drawer are in
+    // sembako-1's shift on every node.
     for db in nodes {
-        let n: i64 = rusqlite::Connection::open(db)
+        let moves: Vec<(String, i64, bool)> = rusqlite::Connection::open(db)
             .unwrap()
-            .query_row(
-                "SELECT count(*) FROM cash_moves m JOIN shifts s ON s.id = m.shift_id
-                 WHERE s.till = 'sembako-1' AND m.kind = 'in' AND m.amount = 2500000",
-                [],
-                |r| r.get(0),
+            .prepare(
+                "SELECT m.kind, m.amount, m.goods_receipt_id IS NOT NULL
+                   FROM cash_moves m JOIN shifts s ON s.id = m.shift_id
+                  WHERE s.till = 'sembako-1' ORDER BY m.kind",
             )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(n, 1, "{}", db.display());
+        assert_eq!(
+            moves,
+            [
+                ("in".to_string(), 2500000, false),
+                ("out".to_string(), 1000000, true),
+                ("repay".to_string(), 750000, false)
+            ],
+            "{}",
+            db.display()
+        );
     }
 
     // The shifts close, the back office posts the day, the tills sync.
@@ -384,6 +428,8 @@ fn goods_counts_kasbon_repaid_petty_cash_and_the_books_converge_on_every_node() 
     );
     for db in [&a, &b] {
         assert_eq!(exported(db), books, "{}: after the reversal", db.display());
+    }
+    for db in nodes {
         check_ok(db);
     }
     // A day nobody posted still closes on a till.
