@@ -213,8 +213,20 @@ fn goods_counts_kasbon_repaid_petty_cash_and_the_books_converge_on_every_node() 
         ],
     );
 
-    // sembako-1: kasbon taken, then part of it repaid, and petty cash into the drawer;
-    // sembako-2 sells from the batch-tracked shelf.
+    // sembako-1: goods brought in (its receipt number is the one the back office's first
+    // delivery took), kasbon taken, then part of it repaid, and petty cash into the
+    // drawer; sembako-2 sells from the batch-tracked shelf.
+    let csv_a = dir.path().join("in_a.csv");
+    std::fs::write(
+        &csv_a,
+        format!(
+            "code,qty,unit,cost,batch,expiry
+{INDOMIE},6,,2500,,
+"
+        ),
+    )
+    .unwrap();
+    ok(&a, &["receive", csv_a.to_str().unwrap()]);
     ok(
         &a,
         &[
@@ -337,6 +349,38 @@ fn goods_counts_kasbon_repaid_petty_cash_and_the_books_converge_on_every_node() 
             .unwrap();
         assert_eq!(foreign, 0, "{}", db.display());
     }
+    // Every delivery (the demo's opening stock is each file's own) is on every node once, by its uuid; a receipt number taken here by
+    // another delivery is kept with the till id after it.
+    let receipts = |db: &Path| -> Vec<(String, String)> {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .prepare(
+                "SELECT uuid, doc_no FROM goods_receipts
+                  WHERE id > (SELECT min(id) FROM goods_receipts) ORDER BY uuid",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let all = receipts(&bo);
+    assert_eq!(
+        all.len(),
+        3,
+        "three deliveries after the demo's own: {all:?}"
+    );
+    for db in nodes {
+        let here = receipts(db);
+        let uuids = |v: &[(String, String)]| v.iter().map(|r| r.0.clone()).collect::<Vec<_>>();
+        assert_eq!(uuids(&here), uuids(&all), "{}", db.display());
+        let numbers: std::collections::BTreeSet<_> = here.iter().map(|r| &r.1).collect();
+        assert_eq!(numbers.len(), here.len(), "{}: {here:?}", db.display());
+    }
+    assert!(
+        all.iter().any(|r| r.1.ends_with("/sembako-1")),
+        "the back office keeps sembako-1's receipt under its number and till: {all:?}"
+    );
     // The petty cash, the repayment and the delivery paid from the drawer are in
     // sembako-1's shift on every node.
     for db in nodes {
