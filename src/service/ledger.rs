@@ -587,6 +587,7 @@ impl Shop {
                     "kind": "reversal",
                     "memo": memo,
                     "reverses": j.number,
+                    "reverses_uuid": crate::store::pull::journal_uuid(tx, j.id)?,
                     "lines": event_lines,
                 }));
                 q::insert_journal(

@@ -446,6 +446,8 @@ struct JournalEv {
     memo: String,
     #[serde(default)]
     reverses: Option<String>,
+    #[serde(default)]
+    reverses_uuid: Option<String>,
     lines: Vec<JournalLineEv>,
 }
 
@@ -469,18 +471,13 @@ fn post_journals(c: &Connection, till: &str, ev: &DayEv, kind: &str) -> Result<(
                 format!("Journal {} is already here", j.number),
             ));
         }
-        if q::journal_by_number(c, &j.number)?.is_some() {
-            return Err(invalid(
-                format!(
-                    "Nomor jurnal {} dari {till} sudah dipakai jurnal lain di sini",
-                    j.number
-                ),
-                format!(
-                    "Journal number {} from {till} is already taken by another journal here",
-                    j.number
-                ),
-            ));
-        }
+        // A number this node already gave another journal (both nodes posted before
+        // either pulled the other's): kept with the till id after it.
+        let number = if q::journal_by_number(c, &j.number)?.is_some() {
+            format!("{}/{till}", j.number)
+        } else {
+            j.number.clone()
+        };
         if j.kind != kind {
             return Err(invalid(
                 format!("Jurnal {} berjenis {} tidak diharapkan", j.number, j.kind),
@@ -501,14 +498,22 @@ fn post_journals(c: &Connection, till: &str, ev: &DayEv, kind: &str) -> Result<(
                 ));
             }
         }
-        let reverses = match &j.reverses {
-            None => None,
-            Some(n) => Some(q::journal_by_number(c, n)?.ok_or_else(|| {
-                invalid(
-                    format!("Jurnal {n} yang dibalik {} tidak ada di sini", j.number),
-                    format!("Journal {n} reversed by {} is not here", j.number),
-                )
-            })?),
+        // The reversed journal by its uuid (an older payload: by its number).
+        let reverses = match (&j.reverses_uuid, &j.reverses) {
+            (None, None) => None,
+            (by_uuid, by_number) => {
+                let found = match by_uuid {
+                    Some(u) => q::journal_by_uuid(c, u)?,
+                    None => q::journal_by_number(c, by_number.as_deref().unwrap_or(""))?,
+                };
+                let n = by_number.as_deref().unwrap_or("");
+                Some(found.ok_or_else(|| {
+                    invalid(
+                        format!("Jurnal {n} yang dibalik {} tidak ada di sini", j.number),
+                        format!("Journal {n} reversed by {} is not here", j.number),
+                    )
+                })?)
+            }
         };
         let mut lines = Vec::with_capacity(j.lines.len());
         for l in &j.lines {
@@ -518,14 +523,14 @@ fn post_journals(c: &Connection, till: &str, ev: &DayEv, kind: &str) -> Result<(
             })?;
             lines.push((acc.id, l.debit, l.credit, l.memo.clone()));
         }
-        resolved.push((j, reverses, lines));
+        resolved.push((j, number, reverses, lines));
     }
-    for (j, reverses, lines) in resolved {
+    for (j, number, reverses, lines) in resolved {
         ledger::insert_journal(
             c,
             &ledger::NewJournal {
                 uuid: &j.uuid,
-                number: &j.number,
+                number: &number,
                 business_date: d,
                 business_unit: &j.business_unit,
                 kind: &j.kind,

@@ -55,7 +55,8 @@ pub const KASBON_REPAY_KIND: &str = "kasbon_repay.v1";
 pub const DAY_CLOSE_KIND: &str = "day_close.v1";
 /// A posted day reversed. Payload: `business_date`, `at`, `actor`, `reason` and `journals`
 /// (the reversing journals, shaped as in [`DAY_CLOSE_KIND`], each with `reverses`: the
-/// number of the journal it reverses). A re-close writes its own [`DAY_CLOSE_KIND`] event.
+/// number of the journal it reverses on the node that reversed it, and `reverses_uuid`: its
+/// uuid, the same on every node — added later: an older payload has only the number). A re-close writes its own [`DAY_CLOSE_KIND`] event.
 pub const DAY_REVERSE_KIND: &str = "day_reverse.v1";
 
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal

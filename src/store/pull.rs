@@ -271,6 +271,13 @@ pub fn journal_by_uuid(c: &Connection, uuid: &str) -> Result<Option<i64>> {
     one(c, "SELECT id FROM journals WHERE uuid = ?1", [uuid])
 }
 
+/// The uuid of a journal (the same on every node that holds it).
+pub fn journal_uuid(c: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(c.prepare_cached("SELECT uuid FROM journals WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
 /// The journal with this number.
 pub fn journal_by_number(c: &Connection, number: &str) -> Result<Option<i64>> {
     one(c, "SELECT id FROM journals WHERE number = ?1", [number])

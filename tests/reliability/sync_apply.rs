@@ -5,6 +5,7 @@
 //! nodes sync, stock per product and batch, stock value and kasbon are the same on every
 //! node and equal what the server's events add up to; `kasir ledger export` gives the same
 //! journals everywhere; a till refuses to post the day again, naming where it was posted.
+//! Two nodes that posted different days under the same journal number keep both.
 
 use crate::common;
 use crate::sync_pg::{join, start_pg, till_shop, Pg, INDOMIE};
@@ -486,3 +487,144 @@ fn goods_counts_kasbon_repaid_petty_cash_and_the_books_converge_on_every_node() 
 
 /// The SKU of [`BATCHED`] in the demo shop.
 const BATCHED_SKU: &str = "BRS-KTP1";
+
+/// The journals of a node as (uuid, number, what was reversed), by uuid.
+fn journals(db: &Path) -> Vec<(String, String, Option<String>)> {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .prepare(
+            "SELECT j.uuid, j.number, (SELECT r.uuid FROM journals r WHERE r.id = j.reverses)
+               FROM journals j WHERE j.kind <> 'opening' ORDER BY j.uuid",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// A till offline posts yesterday while the back office posts today: both took the next
+/// journal number. Each node keeps the other's journal under its number with the till id
+/// after it, both hold the same journals (by uuid), and a reversal pulled later reverses
+/// the journal it names by uuid, not the one here that shares its number.
+#[test]
+fn two_nodes_that_took_the_same_journal_number_keep_both_and_reverse_the_right_one() {
+    use kasir::domain::cart::{Cart, Tender, TenderKind};
+    use kasir::domain::cash::CashCount;
+    use kasir::domain::user::Actor;
+    use kasir::i18n::Lang;
+    use kasir::service::{FixedClock, Shop};
+    use std::sync::Arc;
+
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let bo = back_office(dir.path());
+    ok(&bo, &["server", "init", "--url", &pg.url()]);
+    let a = dir.path().join("sembako-1.db");
+    ok(&a, &["demo"]);
+    join(&pg, &a, "sembako-1");
+    join(&pg, &bo, "kantor");
+
+    // sembako-1, yesterday: a shift, a sale, the shift closed, the day posted.
+    let yesterday = chrono::Local::now().date_naive() - chrono::Duration::days(1);
+    let clock = Arc::new(FixedClock::new(yesterday.and_hms_opt(12, 0, 0).unwrap()));
+    let back = Actor::back_office();
+    {
+        let mut shop = Shop::open(&a, clock.clone()).unwrap();
+        shop.open_shift(
+            &back,
+            "sembako-1",
+            Decimal::from(100_000),
+            &CashCount::default(),
+        )
+        .unwrap();
+        let mut cart = Cart::default();
+        shop.scan_into(&mut cart, INDOMIE).unwrap();
+        let total = cart.totals(shop.settings().unwrap().tax()).total;
+        shop.checkout(
+            &back,
+            "sembako-1",
+            &cart,
+            &[Tender {
+                kind: TenderKind::Cash,
+                amount: total,
+                reference: None,
+            }],
+        )
+        .unwrap();
+        shop.close_shift(
+            &back,
+            "sembako-1",
+            &CashCount::default(),
+            Some("uji"),
+            Lang::Id,
+        )
+        .unwrap();
+        shop.close_day(&back, yesterday).unwrap();
+    }
+    // The back office, today, before it hears of sembako-1: goods received, the day posted.
+    let csv = dir.path().join("in.csv");
+    std::fs::write(
+        &csv,
+        format!("code,qty,unit,cost,batch,expiry\n{INDOMIE},24,,2500,,\n"),
+    )
+    .unwrap();
+    ok(
+        &bo,
+        &[
+            "receive",
+            csv.to_str().unwrap(),
+            "--supplier",
+            "SMBR",
+            "--pay",
+            "credit",
+        ],
+    );
+    ok(&bo, &["day", "close"]);
+    let number = |db: &Path| -> String { journals(db)[0].1.clone() };
+    assert_eq!(number(&a), number(&bo), "both took the same number");
+    for db in [&bo, &a, &bo] {
+        let r = sync(db);
+        assert_eq!(pulled(&r).2, 0, "{}: {r}", db.display());
+    }
+    assert_eq!(journals(&a).len(), 2);
+    let ids = |db: &Path| -> Vec<String> { journals(db).into_iter().map(|j| j.0).collect() };
+    assert_eq!(ids(&a), ids(&bo), "the same journals on both nodes");
+    let numbers = |db: &Path| -> Vec<String> {
+        let mut v: Vec<String> = journals(db).into_iter().map(|j| j.1).collect();
+        v.sort();
+        v
+    };
+    let n = number(&a).split('/').next().unwrap().to_string();
+    assert_eq!(numbers(&a), [n.clone(), format!("{n}/kantor")]);
+    assert_eq!(numbers(&bo), [n.clone(), format!("{n}/sembako-1")]);
+    check_ok(&a);
+    check_ok(&bo);
+
+    // The back office reverses today (and posts it again): on sembako-1 the reversal
+    // reverses the back office's journal, not sembako-1's own of the same number.
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    ok(
+        &bo,
+        &["day", "reverse", "--date", &today, "--reason", "salah akun"],
+    );
+    for db in [&bo, &a] {
+        let r = sync(db);
+        assert_eq!(pulled(&r).2, 0, "{}: {r}", db.display());
+    }
+    let reversed =
+        |db: &Path| -> Vec<String> { journals(db).into_iter().filter_map(|j| j.2).collect() };
+    let bo_today: Vec<String> = journals(&bo)
+        .into_iter()
+        .filter(|j| j.1 == n)
+        .map(|j| j.0)
+        .collect();
+    assert_eq!(reversed(&bo), bo_today, "the back office's own journal");
+    assert_eq!(reversed(&a), reversed(&bo), "the same journal on sembako-1");
+    assert_eq!(ids(&a), ids(&bo));
+    check_ok(&a);
+    check_ok(&bo);
+}
