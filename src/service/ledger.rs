@@ -399,6 +399,19 @@ impl Shop {
         let d = day(date);
         let status = self.day_status(date)?;
         if status.closed {
+            // Closed on another node and applied here from its event: say where.
+            if let Some(Some(on)) = crate::store::pull::day_closed_on(tx, &d)? {
+                return Err(KasirError::invalid(
+                    format!(
+                        "Hari {} sudah ditutup dan diposting di {on} (diterima lewat sinkron)",
+                        status.date
+                    ),
+                    format!(
+                        "Day {} is already closed and posted on {on} (received by sync)",
+                        status.date
+                    ),
+                ));
+            }
             return Err(KasirError::invalid(
                 format!("Hari {} sudah ditutup dan diposting", status.date),
                 format!("Day {} is already closed and posted", status.date),
@@ -574,6 +587,7 @@ impl Shop {
                     "kind": "reversal",
                     "memo": memo,
                     "reverses": j.number,
+                    "reverses_uuid": crate::store::pull::journal_uuid(tx, j.id)?,
                     "lines": event_lines,
                 }));
                 q::insert_journal(

@@ -19,6 +19,7 @@ pub mod oversell;
 pub mod pharmacy;
 pub mod print;
 pub mod pull;
+mod pull_apply;
 pub mod receipt;
 pub mod returns;
 pub mod screen;

@@ -372,15 +372,9 @@ impl Shop {
                     };
                     let (on_hand, value, last) = st::position(tx, k.product_id)?;
                     let value = average_value(variance, on_hand, value, last);
-                    event_moves.push(serde_json::json!({
-                        "sku": k.sku,
-                        "batch": match batch_id {
-                            Some(b) => st::batch_no(tx, b)?,
-                            None => None,
-                        },
-                        "qty": variance.normalize(),
-                        "value": value.normalize(),
-                    }));
+                    event_moves.push(super::write_off::event_move(
+                        tx, &k.sku, batch_id, variance, value,
+                    )?);
                     st::record(
                         tx,
                         &NewMove {

@@ -1,8 +1,10 @@
 //! Applying the other tills' events to this node's own tables, as those tills' rows: a sale
 //! with its uuid, till, number, lines, tenders, member, its stock moves by SKU and batch
 //! number and the kasbon it gave; a return with its stock and kasbon back; a shift opened
-//! and closed. Stock on hand and kasbon balances are sums of these entries, so every node
-//! that applied the same events holds the same figures. Applying writes nothing to the
+//! and closed; and (`pull_apply`) goods received, written off and counted, petty cash and
+//! kasbon repaid at a drawer, and the journals of a day closed or reversed. Stock on hand,
+//! stock value and kasbon balances are sums of these entries, and the books are the same
+//! journals, so every node that applied the same events holds the same figures. Applying writes nothing to the
 //! outbox: only a node's own use cases cause events.
 //!
 //! A pulled batch is applied in one write transaction together with the new last
@@ -159,6 +161,37 @@ fn apply_one(c: &Connection, p: &Pulled) -> Result<()> {
         (super::sync::SHIFT_CLOSE_KIND, 1) => apply_shift_close(
             c,
             &serde_json::from_value(value).map_err(|_| parse("shift"))?,
+        ),
+        (super::sync::RECEIVE_KIND, 1) => super::pull_apply::receive(
+            c,
+            &e.till,
+            &serde_json::from_value(value).map_err(|_| parse("receive"))?,
+        ),
+        (super::sync::WRITE_OFF_KIND, 1) => super::pull_apply::write_off(
+            c,
+            &serde_json::from_value(value).map_err(|_| parse("write_off"))?,
+        ),
+        (super::sync::OPNAME_KIND, 1) => super::pull_apply::opname(
+            c,
+            &serde_json::from_value(value).map_err(|_| parse("opname"))?,
+        ),
+        (super::sync::CASH_MOVE_KIND, 1) => super::pull_apply::cash_move(
+            c,
+            &serde_json::from_value(value).map_err(|_| parse("cash_move"))?,
+        ),
+        (super::sync::KASBON_REPAY_KIND, 1) => super::pull_apply::kasbon_repay(
+            c,
+            &serde_json::from_value(value).map_err(|_| parse("kasbon_repay"))?,
+        ),
+        (super::sync::DAY_CLOSE_KIND, 1) => super::pull_apply::day_close(
+            c,
+            &e.till,
+            &serde_json::from_value(value).map_err(|_| parse("day_close"))?,
+        ),
+        (super::sync::DAY_REVERSE_KIND, 1) => super::pull_apply::day_reverse(
+            c,
+            &e.till,
+            &serde_json::from_value(value).map_err(|_| parse("day_reverse"))?,
         ),
         (kind, v) => Err(KasirError::invalid(
             format!("Jenis kejadian {kind} versi {v} tidak dikenal program ini"),

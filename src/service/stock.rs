@@ -207,6 +207,28 @@ impl Shop {
         lines: &[ReceiptLine],
         opts: &ReceiveOptions,
     ) -> Result<GoodsReceived> {
+        self.receive_with(actor, lines, opts, true)
+    }
+
+    /// The demo shop's opening stock: received like any delivery but without its event.
+    /// The demo is the same fixture on every node of a coop, so its stock is no event to
+    /// carry to the others (they would hold it twice). Only `demo::fill` calls this.
+    pub(super) fn receive_demo_stock(
+        &mut self,
+        actor: &Actor,
+        lines: &[ReceiptLine],
+        opts: &ReceiveOptions,
+    ) -> Result<GoodsReceived> {
+        self.receive_with(actor, lines, opts, false)
+    }
+
+    fn receive_with(
+        &mut self,
+        actor: &Actor,
+        lines: &[ReceiptLine],
+        opts: &ReceiveOptions,
+        event: bool,
+    ) -> Result<GoodsReceived> {
         super::auth::require(
             actor,
             Permission::ReceiveStock,
@@ -448,6 +470,9 @@ impl Shop {
                         },
                     )?;
                 }
+            }
+            if !event {
+                return Ok((id, doc_no));
             }
             crate::store::outbox::append_event(
                 tx,

@@ -32,12 +32,14 @@ pub const SHIFT_CLOSE_KIND: &str = "shift_close.v1";
 pub const RECEIVE_KIND: &str = "receive.v1";
 /// Stock written off (one product, or every expired batch). Payload: `at`,
 /// `business_date`, `actor`, `reason` (rusak, kedaluwarsa, hilang) and `stock_moves` (`sku`,
-/// `batch`, `qty`, `value`, negative as stored: stock out).
+/// `batch`, `qty`, `value`, negative as stored: stock out; `expiry`, the batch's, added
+/// later: an older payload has none).
 pub const WRITE_OFF_KIND: &str = "write_off.v1";
 /// A stock count finished. Payload: `session` (`uuid`, `scope_unit`, `started_at`,
 /// `started_by`, `finished_at`, `finished_by`, `approver`), `counts` (`sku`, `batch`,
 /// `expected`, `counted`, `variance`, one per counted product or batch) and `stock_moves`
-/// (`sku`, `batch`, `qty`, `value`: the adjustments as stored, shortages negative).
+/// (`sku`, `batch`, `qty`, `value`: the adjustments as stored, shortages negative; the
+/// batch's `expiry`, added later: an older payload has none).
 pub const OPNAME_KIND: &str = "opname.v1";
 /// Petty cash into or out of a drawer. Payload: `uuid`, `shift` uuid, `till`,
 /// `business_unit`, `business_date`, `kind` (in/out), `amount`, `reason`, `at`, `actor`,
@@ -53,7 +55,8 @@ pub const KASBON_REPAY_KIND: &str = "kasbon_repay.v1";
 pub const DAY_CLOSE_KIND: &str = "day_close.v1";
 /// A posted day reversed. Payload: `business_date`, `at`, `actor`, `reason` and `journals`
 /// (the reversing journals, shaped as in [`DAY_CLOSE_KIND`], each with `reverses`: the
-/// number of the journal it reverses). A re-close writes its own [`DAY_CLOSE_KIND`] event.
+/// number of the journal it reverses on the node that reversed it, and `reverses_uuid`: its
+/// uuid, the same on every node — added later: an older payload has only the number). A re-close writes its own [`DAY_CLOSE_KIND`] event.
 pub const DAY_REVERSE_KIND: &str = "day_reverse.v1";
 
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal

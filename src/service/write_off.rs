@@ -102,7 +102,8 @@ pub(crate) fn issue(
     Ok(out)
 }
 
-/// The stock moves `issue` made, as an event's `stock_moves` (negative: stock out).
+/// The stock moves `issue` made, as an event's `stock_moves` (negative: stock out), each
+/// with its batch's number and expiry (a node that lacks the batch makes it from them).
 pub(crate) fn event_moves(
     tx: &Connection,
     sku: &str,
@@ -110,18 +111,34 @@ pub(crate) fn event_moves(
 ) -> Result<Vec<serde_json::Value>> {
     let mut out = Vec::with_capacity(moves.len());
     for (batch, qty, value) in moves {
-        let batch = match batch {
-            Some(b) => q::batch_no(tx, *b)?,
-            None => None,
-        };
-        out.push(serde_json::json!({
-            "sku": sku,
-            "batch": batch,
-            "qty": (-*qty).normalize(),
-            "value": (-*value).normalize(),
-        }));
+        out.push(event_move(tx, sku, *batch, -*qty, -*value)?);
     }
     Ok(out)
+}
+
+/// One stock move as an event carries it: `sku`, `batch` number and its `expiry`, `qty`,
+/// `value` (as stored: negative out).
+pub(crate) fn event_move(
+    tx: &Connection,
+    sku: &str,
+    batch: Option<i64>,
+    qty: Decimal,
+    value: Decimal,
+) -> Result<serde_json::Value> {
+    let (batch, expiry) = match batch {
+        Some(b) => match q::batch_no_expiry(tx, b)? {
+            Some((no, expiry)) => (Some(no), expiry),
+            None => (None, None),
+        },
+        None => (None, None),
+    };
+    Ok(serde_json::json!({
+        "sku": sku,
+        "batch": batch,
+        "expiry": expiry,
+        "qty": qty.normalize(),
+        "value": value.normalize(),
+    }))
 }
 
 impl Shop {

@@ -66,12 +66,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v22_once.sql")),
         M::up(include_str!("schema_v23_outbox.sql")),
         M::up(include_str!("schema_v24_pull.sql")),
+        M::up(include_str!("schema_v25_posted_on.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    24
+    25
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

@@ -245,3 +245,85 @@ pub fn unsynced_tills(c: &Connection, date: &str) -> Result<Vec<String>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
+
+/// A goods receipt with this uuid exists.
+pub fn receipt_exists(c: &Connection, uuid: &str) -> Result<bool> {
+    Ok(one(c, "SELECT id FROM goods_receipts WHERE uuid = ?1", [uuid])?.is_some())
+}
+
+/// A goods receipt with this document number exists.
+pub fn receipt_doc_no_taken(c: &Connection, doc_no: &str) -> Result<bool> {
+    Ok(one(
+        c,
+        "SELECT id FROM goods_receipts WHERE doc_no = ?1",
+        [doc_no],
+    )?
+    .is_some())
+}
+
+/// A cash move with this uuid exists.
+pub fn cash_move_exists(c: &Connection, uuid: &str) -> Result<bool> {
+    Ok(one(c, "SELECT id FROM cash_moves WHERE uuid = ?1", [uuid])?.is_some())
+}
+
+/// The journal with this uuid.
+pub fn journal_by_uuid(c: &Connection, uuid: &str) -> Result<Option<i64>> {
+    one(c, "SELECT id FROM journals WHERE uuid = ?1", [uuid])
+}
+
+/// The uuid of a journal (the same on every node that holds it).
+pub fn journal_uuid(c: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(c.prepare_cached("SELECT uuid FROM journals WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The journal with this number.
+pub fn journal_by_number(c: &Connection, number: &str) -> Result<Option<i64>> {
+    one(c, "SELECT id FROM journals WHERE number = ?1", [number])
+}
+
+/// The live day journal of a date and unit, if one is posted here: its number.
+pub fn live_day_journal(c: &Connection, date: &str, unit: &str) -> Result<Option<String>> {
+    Ok(c.prepare_cached(
+        "SELECT j.number FROM journals j
+          WHERE j.business_date = ?1 AND j.business_unit = ?2 AND j.kind = 'day'
+            AND NOT EXISTS (SELECT 1 FROM journals r WHERE r.reverses = j.id)",
+    )?
+    .query_row(params![date, unit], |r| r.get(0))
+    .optional()?)
+}
+
+/// A day closed or reversed on another node (`posted_on`: the till id it pushes under).
+pub fn insert_day_event_from(
+    c: &Connection,
+    date: &str,
+    kind: &str,
+    at: &str,
+    actor: &str,
+    reason: Option<&str>,
+    posted_on: &str,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO day_events(business_date, kind, at, actor, reason, posted_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![date, kind, at, actor, reason, posted_on])?;
+    Ok(())
+}
+
+/// Where the day's last close was posted, when it is closed: `Some(None)` on this node,
+/// `Some(Some(till))` on the node that pushes under `till`.
+pub fn day_closed_on(c: &Connection, date: &str) -> Result<Option<Option<String>>> {
+    let last: Option<(String, Option<String>)> = c
+        .prepare_cached(
+            "SELECT kind, posted_on FROM day_events WHERE business_date = ?1
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([date], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match last {
+        Some((kind, on)) if kind == "close" => Some(on),
+        _ => None,
+    })
+}

@@ -204,6 +204,15 @@ pub fn batch_no(c: &Connection, batch_id: i64) -> Result<Option<String>> {
     )
 }
 
+/// The batch number and expiry date of a batch.
+pub fn batch_no_expiry(c: &Connection, batch_id: i64) -> Result<Option<(String, Option<String>)>> {
+    Ok(
+        c.prepare_cached("SELECT batch_no, expiry FROM batches WHERE id = ?1")?
+            .query_row([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+    )
+}
+
 /// Stock of one product for the `stock` report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StockRow {

@@ -2,8 +2,9 @@
 //! at random and at every named crash point, faults (locked, read-only, full disk),
 //! two tills selling at once, who may do what (`security`), and sync with the coop's
 //! PostgreSQL on a server the test starts itself (`sync_pg` the push, `sync_pull` the pull,
-//! `sync_faults` the push through a proxy that drops, delays and cuts, with tills killed
-//! and the server crashed), and by hand on a USB stick (`bundles`).
+//! `sync_apply` the back office's goods, counts and books and the drawers' cash applied on
+//! every node, `sync_faults` the push through a proxy that drops, delays and cuts, with
+//! tills killed and the server crashed), and by hand on a USB stick (`bundles`).
 //! One test binary: `cargo test --test reliability [FILTER]`.
 
 #[path = "../common/mod.rs"]
@@ -17,6 +18,7 @@ mod crash_points;
 mod crash_suite;
 mod fault_suite;
 mod security;
+mod sync_apply;
 mod sync_faults;
 mod sync_pg;
 mod sync_pull;

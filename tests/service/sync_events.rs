@@ -145,7 +145,7 @@ fn each_use_case_that_changes_stock_cash_or_books_leaves_one_event_of_its_kind()
     assert_eq!(p["reason"], "rusak");
     assert_eq!(
         p["stock_moves"],
-        json!([{"sku": "OBT", "batch": "B1", "qty": "-2", "value": "-18000"}])
+        json!([{"sku": "OBT", "batch": "B1", "expiry": "2030-01-31", "qty": "-2", "value": "-18000"}])
     );
 
     // A count that finds one kilo of rice short and the medicine as booked.
@@ -167,7 +167,7 @@ fn each_use_case_that_changes_stock_cash_or_books_leaves_one_event_of_its_kind()
     );
     assert_eq!(
         p["stock_moves"],
-        json!([{"sku": "BRS", "batch": null, "qty": "-1", "value": "-8600.5"}])
+        json!([{"sku": "BRS", "batch": null, "expiry": null, "qty": "-1", "value": "-8600.5"}])
     );
 
     // Petty cash and a kasbon repayment in a shift of till t1: that till's events.
