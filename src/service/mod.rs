@@ -8,6 +8,7 @@ pub mod bundle;
 pub mod catalog;
 pub mod checkout;
 pub mod dashboard;
+pub mod exceptions;
 pub mod demo;
 pub mod generate;
 pub mod ledger;

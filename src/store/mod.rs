@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod coop;
 pub mod crash;
 pub mod dashboard;
+pub mod exceptions;
 pub mod ledger;
 pub mod members;
 pub mod opname;
@@ -66,12 +67,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v22_once.sql")),
         M::up(include_str!("schema_v23_outbox.sql")),
         M::up(include_str!("schema_v24_pull.sql")),
+        M::up(include_str!("schema_v25_exceptions.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    24
+    25
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
