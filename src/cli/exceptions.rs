@@ -70,7 +70,12 @@ fn line(x: &BusinessException, lang: Lang) -> String {
     s
 }
 
-pub(super) fn run_exceptions(args: ExceptionsArgs, db: &Path, lang: Lang, json: bool) -> Result<()> {
+pub(super) fn run_exceptions(
+    args: ExceptionsArgs,
+    db: &Path,
+    lang: Lang,
+    json: bool,
+) -> Result<()> {
     let mut shop = open(db)?;
     match args.cmd {
         None => {

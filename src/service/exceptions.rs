@@ -217,7 +217,10 @@ impl Shop {
             if kind == ExceptionKind::Oversell {
                 let p = product.ok_or_else(|| {
                     KasirError::invalid(
-                        format!("Produk {} tidak ada di sini", row.sku.as_deref().unwrap_or("")),
+                        format!(
+                            "Produk {} tidak ada di sini",
+                            row.sku.as_deref().unwrap_or("")
+                        ),
                         format!("Product {} is not here", row.sku.as_deref().unwrap_or("")),
                     )
                 })?;
@@ -228,14 +231,14 @@ impl Shop {
                     "a stock adjustment",
                 )?;
                 let batch_id = match &row.batch_no {
-                    Some(b) => Some(crate::store::pull::batch_of(tx, p.id, b)?.ok_or_else(
-                        || {
+                    Some(b) => {
+                        Some(crate::store::pull::batch_of(tx, p.id, b)?.ok_or_else(|| {
                             KasirError::invalid(
                                 format!("Batch {b} tidak ada di sini"),
                                 format!("Batch {b} is not here"),
                             )
-                        },
-                    )?),
+                        })?)
+                    }
                     None => None,
                 };
                 let on_hand = match batch_id {
@@ -363,7 +366,12 @@ struct MoveEv {
 /// Apply another node's resolution (inside the pull's savepoint): its stock adjustment,
 /// and the same exception resolved here; if this node had not found it, it is kept as
 /// resolved all the same.
-pub(super) fn apply_resolve(c: &Connection, event_id: &str, till: &str, value: Value) -> Result<()> {
+pub(super) fn apply_resolve(
+    c: &Connection,
+    event_id: &str,
+    till: &str,
+    value: Value,
+) -> Result<()> {
     let ev: ResolveEv = serde_json::from_value(value).map_err(|_| {
         KasirError::invalid(
             "Isi kejadian penyelesaian tidak lengkap atau tidak terbaca",
@@ -507,7 +515,7 @@ pub(super) fn detect(c: &Connection, batch: &[Pulled], at: &str) -> Result<()> {
         if q::open_for(c, "oversell", &subject)?.is_some() {
             continue;
         }
-        let involved = named(&q::sales_since_positive(c, p.id, batch_id, on_hand, 200)?);
+        let involved = named(&q::sales_since_stock_in(c, p.id, batch_id, 200)?);
         let qty = format!("{} {}", format_qty(on_hand), p.base_unit);
         let (what_id, what_en) = match &batch_no {
             Some(b) => (
@@ -580,15 +588,25 @@ pub(super) fn detect(c: &Connection, batch: &[Pulled], at: &str) -> Result<()> {
     Ok(())
 }
 
-/// "sembako-1: S-1, S-2; sembako-2: S-3", tills in order.
+/// "sembako-1: S-1, S-2; sembako-2: S-3", tills in order, the last few sales of each (and
+/// how many more).
 fn named(sales: &[(String, String)]) -> String {
+    const SHOWN: usize = 5;
     let mut by_till: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (till, number) in sales {
         by_till.entry(till).or_default().push(number);
     }
     by_till
         .into_iter()
-        .map(|(t, ns)| format!("{t}: {}", ns.join(", ")))
+        .map(|(t, ns)| {
+            let more = ns.len().saturating_sub(SHOWN);
+            let shown = ns[more..].join(", ");
+            if more > 0 {
+                format!("{t}: +{more}, {shown}")
+            } else {
+                format!("{t}: {shown}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

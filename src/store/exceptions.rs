@@ -132,9 +132,7 @@ pub fn list(c: &Connection, all: bool) -> Result<Vec<ExceptionRow>> {
           WHERE ?1 OR resolved_at IS NULL ORDER BY id DESC"
     );
     let mut st = c.prepare_cached(&sql)?;
-    let rows = st
-        .query_map([all], row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = st.query_map([all], row)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -149,8 +147,10 @@ pub fn by_id(c: &Connection, id: i64) -> Result<Option<ExceptionRow>> {
 
 /// How many exceptions are open.
 pub fn open_count(c: &Connection) -> Result<i64> {
-    Ok(c.prepare_cached("SELECT count(*) FROM business_exceptions WHERE resolved_at IS NULL")?
-        .query_row([], |r| r.get(0))?)
+    Ok(
+        c.prepare_cached("SELECT count(*) FROM business_exceptions WHERE resolved_at IS NULL")?
+            .query_row([], |r| r.get(0))?,
+    )
 }
 
 /// What an exception needs to know of a product: id, name, base unit, batch-tracked, drug
@@ -181,53 +181,49 @@ pub fn product(c: &Connection, sku: &str) -> Result<Option<ProductFacts>> {
     .optional()?)
 }
 
-/// The sales that took a product (or one batch of it) from its last balance above zero to
-/// `on_hand` now: (till, sale number), oldest first, at most `limit` moves looked at.
-pub fn sales_since_positive(
+/// The sales of a product (or one batch of it) since stock last came in or was counted
+/// (the run of sales that together took more than there was): (till, sale number), oldest
+/// first, at most `limit` moves looked at.
+pub fn sales_since_stock_in(
     c: &Connection,
     product_id: i64,
     batch_id: Option<i64>,
-    on_hand: Decimal,
     limit: i64,
 ) -> Result<Vec<(String, String)>> {
     let mut st = c.prepare_cached(
-        "SELECT m.qty, s.till, s.number
+        "SELECT m.kind, s.till, s.number
            FROM stock_moves m LEFT JOIN sales s ON m.ref_type = 'sale' AND s.id = m.ref_id
           WHERE m.product_id = ?1 AND (?2 IS NULL OR m.batch_id = ?2)
           ORDER BY m.id DESC LIMIT ?3",
     )?;
-    let moves: Vec<(i64, Option<String>, Option<String>)> = st
+    let moves: Vec<(String, Option<String>, Option<String>)> = st
         .query_map(params![product_id, batch_id, limit], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut after = milli(on_hand)?;
     let mut out = Vec::new();
-    for (q, till, number) in moves {
-        if after > 0 {
+    for (kind, till, number) in moves {
+        if kind != "sale" && kind != "return" {
             break;
         }
         if let (Some(t), Some(n)) = (till, number) {
             out.push((t, n));
         }
-        after -= q;
     }
     out.reverse();
     Ok(out)
 }
 
 /// A member's kasbon figures: (number, name, limit, balance).
-pub fn member_kasbon(c: &Connection, number: &str) -> Result<Option<(i64, String, Decimal, Decimal)>> {
+pub fn member_kasbon(
+    c: &Connection,
+    number: &str,
+) -> Result<Option<(i64, String, Decimal, Decimal)>> {
     Ok(c.prepare_cached(
         "SELECT id, name, kasbon_limit, kasbon_balance FROM members WHERE number = ?1",
     )?
     .query_row([number], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            money(r.get(2)?),
-            money(r.get(3)?),
-        ))
+        Ok((r.get(0)?, r.get(1)?, money(r.get(2)?), money(r.get(3)?)))
     })
     .optional()?)
 }
