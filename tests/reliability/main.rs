@@ -17,6 +17,7 @@ mod crash_points;
 mod crash_suite;
 mod fault_suite;
 mod security;
+mod sync_exceptions;
 mod sync_faults;
 mod sync_pg;
 mod sync_pull;
