@@ -134,6 +134,11 @@ pub fn may_resolve(role: Role, kind: ExceptionKind, drug: bool) -> bool {
     }
 }
 
+/// Whether `role` may resolve some exception (the exceptions screen is theirs).
+pub fn may_resolve_some(role: Role) -> bool {
+    may_resolve(role, ExceptionKind::Oversell, true)
+}
+
 impl Shop {
     /// The exceptions: open ones, or with `all` the resolved ones too; newest first.
     pub fn exceptions(&self, all: bool) -> Result<Vec<BusinessException>> {
@@ -146,11 +151,6 @@ impl Shop {
     /// How many exceptions are open.
     pub fn open_exception_count(&self) -> Result<i64> {
         q::open_count(self.store.conn())
-    }
-
-    /// Whether `actor` may resolve some exception (the screen is theirs).
-    pub fn may_resolve_exceptions(&self, actor: &Actor) -> bool {
-        may_resolve(actor.role, ExceptionKind::Oversell, true)
     }
 
     /// Resolve the open exception `id` with a note. An oversell is resolved with a stock

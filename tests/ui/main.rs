@@ -9,5 +9,6 @@ mod common;
 mod ui_common;
 
 mod books_ui;
+mod exceptions_ui;
 mod stock_ui;
 mod till_ui;
