@@ -23,6 +23,7 @@ use rust_decimal_macros::dec;
 
 const CATALOG: &str = "sku,name,business_unit,base_unit,tax_class,drug_class,batch_tracked,weighed,unit,factor,barcodes,price_umum,price_anggota,price_grosir,grosir_min_qty,cost,min_stock,nie,het
 BRS,Beras Uji 1 kg,sembako,kg,exempt,none,0,0,kg,1,,10000,10000,,,8600,0,,
+OBT,Obat Uji strip,apotek,strip,ppn,bebas,1,0,strip,1,,12000,11500,,,9000,0,,
 ";
 const MEMBERS: &str = "number,name,phone,nik,kasbon_limit\nA0001,Sri Wahyuni,,,50000\n";
 
@@ -56,11 +57,15 @@ fn node(till: &str) -> Shop {
         .unwrap();
     shop.add_user(&back(), "sari", "Sari", Role::Kasir, "1111")
         .unwrap();
+    shop.add_user(&back(), "rina", "Rina", Role::Apoteker, "3333")
+        .unwrap();
     shop.import_catalog(&back(), CATALOG.as_bytes(), &mut |_, _| {})
         .unwrap();
     shop.import_members(&back(), MEMBERS.as_bytes()).unwrap();
-    let lines =
-        parse_receipt("code,qty,unit,cost,batch,expiry\nBRS,5,,8600,,\n".as_bytes()).unwrap();
+    let lines = parse_receipt(
+        "code,qty,unit,cost,batch,expiry\nBRS,5,,8600,,\nOBT,5,,9000,B1,2030-01-31\n".as_bytes(),
+    )
+    .unwrap();
     shop.receive(
         &back(),
         &lines,
@@ -77,12 +82,22 @@ fn node(till: &str) -> Shop {
 
 /// Sell `kg` of rice at `till`, to A0001 on kasbon when `kasbon`.
 fn sell(shop: &mut Shop, till: &str, kg: u32, kasbon: bool) {
+    sell_code(shop, till, "BRS", kg, kasbon)
+}
+
+fn sell_code(shop: &mut Shop, till: &str, code: &str, n: u32, kasbon: bool) {
     let mut cart = Cart::default();
     if kasbon {
         shop.attach_member(&mut cart, Some("A0001")).unwrap();
     }
-    shop.scan_into(&mut cart, &format!("BRS*{kg}")).unwrap();
-    let amount = Decimal::from(kg) * dec!(10000);
+    shop.scan_into(&mut cart, &format!("{code}*{n}")).unwrap();
+    // Rice is Rp 10.000 to everyone; cash pays more than enough for anything else.
+    let amount = Decimal::from(n)
+        * if code == "BRS" {
+            dec!(10000)
+        } else {
+            dec!(20000)
+        };
     let kind = if kasbon {
         TenderKind::Kasbon
     } else {
@@ -281,4 +296,54 @@ fn stock_sold_below_zero_at_two_tills_is_resolved_with_one_adjustment_everywhere
             .adjustment,
         Some(dec!(3))
     );
+}
+
+fn batch_on_hand(shop: &Shop) -> i64 {
+    shop.store
+        .conn()
+        .query_row(
+            "SELECT on_hand FROM batches WHERE batch_no = 'B1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_batch_of_obat_sold_below_zero_is_resolved_by_the_apoteker_into_that_batch() {
+    let (mut t1, mut t2) = (node("t1"), node("t2"));
+    sell_code(&mut t1, "t1", "OBT", 4, false);
+    sell_code(&mut t2, "t2", "OBT", 3, false);
+    t1.apply_pulled(&events(&t2, "t2", sync::SALE_KIND, 2))
+        .unwrap();
+    t2.apply_pulled(&events(&t1, "t1", sync::SALE_KIND, 1))
+        .unwrap();
+    for shop in [&t1, &t2] {
+        assert_eq!(batch_on_hand(shop), -2000);
+        let open = shop.exceptions(false).unwrap();
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(
+            (open[0].subject.as_str(), open[0].batch.as_deref()),
+            ("OBT/B1", Some("B1"))
+        );
+        assert!(
+            open[0].reason.id.contains("batch B1"),
+            "{}",
+            open[0].reason.id
+        );
+    }
+    // The apoteker answers for obat; the cashier does not.
+    let id = t1.exceptions(false).unwrap()[0].id;
+    let sari = t1.login("sari", "1111").unwrap();
+    assert!(t1.resolve_exception(&sari, id, "x", Some(dec!(0))).is_err());
+    let rina = t1.login("rina", "3333").unwrap();
+    let x = t1
+        .resolve_exception(&rina, id, "strip rusak dibuang", Some(dec!(0)))
+        .unwrap();
+    assert_eq!(x.resolved.unwrap().adjustment, Some(dec!(2)));
+    assert_eq!(batch_on_hand(&t1), 0);
+    t2.apply_pulled(&events(&t1, "t1", sync::EXCEPTION_RESOLVE_KIND, 10))
+        .unwrap();
+    assert_eq!(batch_on_hand(&t2), 0);
+    assert_eq!(t2.open_exception_count().unwrap(), 0);
 }
