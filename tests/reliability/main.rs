@@ -2,6 +2,7 @@
 //! at random and at every named crash point, faults (locked, read-only, full disk),
 //! two tills selling at once, who may do what (`security`), and sync with the coop's
 //! PostgreSQL on a server the test starts itself (`sync_pg` the push, `sync_pull` the pull,
+//! `sync_exceptions` goods sold twice offline, found and resolved on every node,
 //! `sync_faults` the push through a proxy that drops, delays and cuts, with tills killed
 //! and the server crashed), and by hand on a USB stick (`bundles`).
 //! One test binary: `cargo test --test reliability [FILTER]`.
