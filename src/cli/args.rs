@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use rust_decimal::Decimal;
 
-use super::{backup, bundle, print, settings, stock, sync};
+use super::{backup, bundle, exceptions, print, settings, stock, sync};
 use crate::domain::money::{AllowSen, Amount, Quantity};
 use crate::error::{KasirError, Result};
 
@@ -137,6 +137,9 @@ pub enum Command {
     /// --server; an acknowledgement on the shop file).
     #[command(subcommand)]
     Bundle(bundle::BundleCmd),
+    /// Business exceptions found after syncing (stock sold below zero, kasbon above a
+    /// member's limit): list the open ones, or resolve one (bendahara; apoteker for obat).
+    Exceptions(exceptions::ExceptionsArgs),
     #[command(flatten)]
     Hardware(print::HardwareCmd),
     #[command(flatten)]

@@ -20,6 +20,7 @@ use crate::service::{demo, Shop, SystemClock};
 mod args;
 mod backup;
 mod bundle;
+mod exceptions;
 mod ledger;
 mod members;
 mod output;
@@ -307,6 +308,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Till(cmd) => sync::run_till(cmd, db, lang, json)?,
         Command::Sync(args) => sync::run_sync(args, db, lang, json)?,
         Command::Bundle(cmd) => bundle::run_bundle(cmd, db, lang, json)?,
+        Command::Exceptions(args) => exceptions::run_exceptions(args, db, lang, json)?,
     }
     Ok(())
 }

@@ -112,6 +112,7 @@ pub enum Act {
     SaleLimits,
     ChangeSettings,
     PostOpening,
+    ResolveException,
 }
 
 impl Act {
@@ -167,6 +168,7 @@ impl Act {
             SaleLimits => ("ubah batas jual", "change sale limits"),
             ChangeSettings => ("ubah pengaturan", "change settings"),
             PostOpening => ("posting saldo awal", "post the opening balances"),
+            ResolveException => ("menyelesaikan pengecualian", "resolve an exception"),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod dashboard;
 pub mod demo;
+pub mod exceptions;
 pub mod generate;
 pub mod ledger;
 pub mod member_books;

@@ -102,6 +102,7 @@ impl Node for StoreNode<'_> {
                     }
                 }
             }
+            super::exceptions::detect(tx, batch, &at)?;
             if let Some(last) = batch.iter().map(|p| p.change_seq).max() {
                 q::set_last_change_seq(tx, last)?;
             }
@@ -193,6 +194,9 @@ fn apply_one(c: &Connection, p: &Pulled) -> Result<()> {
             &e.till,
             &serde_json::from_value(value).map_err(|_| parse("day_reverse"))?,
         ),
+        (super::sync::EXCEPTION_RESOLVE_KIND, 1) => {
+            super::exceptions::apply_resolve(c, &e.id, &e.till, value)
+        }
         (kind, v) => Err(KasirError::invalid(
             format!("Jenis kejadian {kind} versi {v} tidak dikenal program ini"),
             format!("Event kind {kind} version {v} is unknown to this program"),

@@ -59,6 +59,12 @@ pub const DAY_CLOSE_KIND: &str = "day_close.v1";
 /// uuid, the same on every node — added later: an older payload has only the number). A re-close writes its own [`DAY_CLOSE_KIND`] event.
 pub const DAY_REVERSE_KIND: &str = "day_reverse.v1";
 
+/// A business exception resolved (`service::exceptions`). Payload: `kind` (oversell,
+/// kasbon_over_limit), `subject` (SKU, SKU/batch or member number), `sku`, `batch`,
+/// `member`, `at`, `actor`, `note`, and `stock_moves` (`sku`, `batch`, `qty`, `value`: the
+/// stock adjustment of an oversell, as stored).
+pub const EXCEPTION_RESOLVE_KIND: &str = "exception_resolve.v1";
+
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal
 /// strings, and the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`).
 pub fn sale_payload(s: &SaleRecord, stock_moves: Vec<Value>) -> Value {

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod coop;
 pub mod crash;
 pub mod dashboard;
+pub mod exceptions;
 pub mod ledger;
 pub mod members;
 pub mod opname;
@@ -67,12 +68,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v23_outbox.sql")),
         M::up(include_str!("schema_v24_pull.sql")),
         M::up(include_str!("schema_v25_posted_on.sql")),
+        M::up(include_str!("schema_v26_exceptions.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    25
+    26
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

@@ -445,3 +445,13 @@ $fn$;
 REVOKE ALL ON FUNCTION kasir_import(text, jsonb) FROM PUBLIC;
 
 INSERT INTO kasir_schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 5: a business exception resolved (stock sold below zero by tills offline at the
+-- same time, kasbon above a member's limit), with its stock adjustment, travels to every
+-- node like any other event.
+
+INSERT INTO event_kinds (kind, version) VALUES ('exception_resolve.v1', 1)
+    ON CONFLICT DO NOTHING;
+
+INSERT INTO kasir_schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;

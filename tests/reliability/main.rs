@@ -4,7 +4,8 @@
 //! PostgreSQL on a server the test starts itself (`sync_pg` the push, `sync_pull` the pull,
 //! `sync_apply` the back office's goods, counts and books and the drawers' cash applied on
 //! every node, `sync_faults` the push through a proxy that drops, delays and cuts, with
-//! tills killed and the server crashed), and by hand on a USB stick (`bundles`).
+//! tills killed and the server crashed, `sync_exceptions` goods sold twice offline, found
+//! and resolved on every node), and by hand on a USB stick (`bundles`).
 //! One test binary: `cargo test --test reliability [FILTER]`.
 
 #[path = "../common/mod.rs"]
@@ -19,6 +20,7 @@ mod crash_suite;
 mod fault_suite;
 mod security;
 mod sync_apply;
+mod sync_exceptions;
 mod sync_faults;
 mod sync_pg;
 mod sync_pull;

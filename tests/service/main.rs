@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod exceptions_service;
 mod ledger_books;
 mod perf_generate;
 mod perf_search;

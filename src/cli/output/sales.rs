@@ -495,6 +495,8 @@ out!(
     SyncOut,
     SyncExceptionsOut,
     ServerStatusOut,
+    ExceptionsOut,
+    ExceptionOut,
 );
 
 /// An output document as JSON (the types of this file cannot fail to serialise).

@@ -1,6 +1,6 @@
 //! The books screen: shift close (blind count, Z report), petty cash and kasbon repayment for
 //! the cashier; day close, ledger, members' statements, SHU and the dashboard for the
-//! treasurer. Tabs a role cannot use are not shown. Data is loaded in [`apply`] only.
+//! treasurer; the exceptions syncing found, for the treasurer and the apoteker. Tabs a role cannot use are not shown. Data is loaded in [`apply`] only.
 //! Each tab keeps its state, its handlers and its drawing in a file of its own (`shift`,
 //! `day`, `ledger`, `members`, `shu`, `dashboard`); this file holds the tabs, the actions
 //! and the dispatch.
@@ -10,6 +10,7 @@ use eframe::egui::{self, RichText};
 
 mod dashboard;
 mod day;
+mod exceptions;
 mod ledger;
 mod members;
 mod shift;
@@ -17,6 +18,7 @@ mod shu;
 
 pub use dashboard::DashTab;
 pub use day::{DayConfirm, DayTab};
+pub use exceptions::ExceptionsTab;
 pub use ledger::LedgerTab;
 pub use members::MemberTab;
 pub use shift::ShiftTab;
@@ -45,16 +47,19 @@ pub enum BooksTab {
     Member,
     Shu,
     Dashboard,
+    /// What syncing with the other tills found wrong (treasurer, apoteker).
+    Exceptions,
 }
 
 impl BooksTab {
-    pub const ALL: [BooksTab; 6] = [
+    pub const ALL: [BooksTab; 7] = [
         BooksTab::Shift,
         BooksTab::Day,
         BooksTab::Ledger,
         BooksTab::Member,
         BooksTab::Shu,
         BooksTab::Dashboard,
+        BooksTab::Exceptions,
     ];
 
     fn key(self) -> &'static str {
@@ -65,6 +70,7 @@ impl BooksTab {
             BooksTab::Member => "books.tab_member",
             BooksTab::Shu => "books.tab_shu",
             BooksTab::Dashboard => "books.tab_dashboard",
+            BooksTab::Exceptions => "books.tab_exceptions",
         }
     }
 
@@ -76,6 +82,9 @@ impl BooksTab {
             BooksTab::Day | BooksTab::Dashboard => may(Permission::CloseDay),
             BooksTab::Ledger | BooksTab::Shu => may(Permission::ViewReports),
             BooksTab::Member => may(Permission::ViewReports) || may(Permission::ManageMembers),
+            BooksTab::Exceptions => {
+                actor.is_some_and(|a| crate::service::exceptions::may_resolve_some(a.role))
+            }
         }
     }
 }
@@ -103,6 +112,7 @@ pub struct BooksScreen {
     pub member: MemberTab,
     pub shu: ShuTab,
     pub dash: DashTab,
+    pub exceptions: ExceptionsTab,
 }
 
 /// What the books screen asks for.
@@ -131,6 +141,10 @@ pub enum BooksAction {
     Shu,
     ShuExport,
     Dashboard,
+    ExceptionsLoad,
+    /// Start resolving an exception (or stop: none).
+    ExceptionPick(Option<i64>),
+    ExceptionResolve,
 }
 
 fn day_text(d: NaiveDate) -> String {
@@ -205,6 +219,7 @@ impl BooksScreen {
                 to: day_text(today),
                 dash: None,
             },
+            exceptions: ExceptionsTab::default(),
         }
     }
 }
@@ -259,6 +274,7 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
                 BooksTab::Day => apply(app, BooksAction::DayLoad),
                 BooksTab::Ledger => apply(app, BooksAction::TrialBalance),
                 BooksTab::Dashboard => apply(app, BooksAction::Dashboard),
+                BooksTab::Exceptions => apply(app, BooksAction::ExceptionsLoad),
                 BooksTab::Shu => {
                     if s.shu.total.is_empty() {
                         match app.shop.shu_params() {
@@ -294,6 +310,16 @@ pub fn apply(app: &mut TillApp, action: BooksAction) {
         BooksAction::Statement => members::load(app, &s),
         BooksAction::Shu | BooksAction::ShuExport => shu::apply(app, &s, action),
         BooksAction::Dashboard => dashboard::load(app, &s),
+        BooksAction::ExceptionsLoad => exceptions::load(app, &s),
+        BooksAction::ExceptionPick(id) => {
+            if let Some(s) = screen(app) {
+                s.exceptions.resolving = id;
+                s.exceptions.note.clear();
+                s.exceptions.counted.clear();
+                s.error = None;
+            }
+        }
+        BooksAction::ExceptionResolve => exceptions::resolve(app, &s),
     }
 }
 
@@ -346,6 +372,7 @@ pub fn books_ui(app: &mut TillApp, ui: &mut egui::Ui, actions: &mut Vec<Action>)
             BooksTab::Member => member_ui(lang, ui, &mut s.member, actions),
             BooksTab::Shu => shu_ui(lang, ui, &mut s.shu, actions),
             BooksTab::Dashboard => dash_ui(lang, ui, &mut s.dash, actions),
+            BooksTab::Exceptions => exceptions::exceptions_ui(lang, ui, &mut s.exceptions, actions),
         });
 }
 
