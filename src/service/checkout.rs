@@ -193,13 +193,13 @@ impl Shop {
                 &settlement,
                 |line, new, taken| {
                     for (batch_no, qty, value) in &taken.moves {
-                        moves.push(serde_json::json!({
-                            "line_no": new.line_no,
-                            "sku": line.item.sku,
-                            "batch": batch_no,
-                            "qty": stored_qty(*qty)?,
-                            "value": stored(*value)?,
-                        }));
+                        moves.push(super::sync::SaleMove {
+                            batch: batch_no.clone(),
+                            line_no: new.line_no,
+                            qty: stored_qty(*qty)?,
+                            sku: line.item.sku.clone(),
+                            value: stored(*value)?,
+                        });
                     }
                     lines.push(q::SaleLineRecord {
                         line_no: new.line_no,
@@ -261,7 +261,7 @@ impl Shop {
             super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
             crate::store::crash::point("sale.after_tenders");
             crate::store::till::clear_draft(tx, till)?;
-            self.store_printed_receipt(tx, &record)?;
+            self.store_printed_receipt(tx, &record, &settings)?;
             if let (Some(a), Some(m)) = (kasbon_approver, &cart.member) {
                 super::audit(
                     tx,
@@ -295,7 +295,7 @@ impl Shop {
                 till,
                 super::sync::SALE_KIND,
                 1,
-                &super::sync::sale_payload(&record, moves),
+                &super::sync::sale_payload(&record, &moves),
                 &at,
             )?;
             Ok(record)

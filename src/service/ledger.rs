@@ -234,24 +234,24 @@ impl Shop {
         let c = self.store.conn();
         let d = day(date);
         let mut p = PostDay::default();
-        for s in sales::by_date(c, &d)? {
+        for s in sales::postings_on(c, &d)? {
             let sum = |k: &str| -> Decimal {
                 s.tenders
                     .iter()
-                    .filter(|t| t.kind == k)
-                    .map(|t| t.amount)
+                    .filter(|(kind, _)| kind == k)
+                    .map(|(_, amount)| *amount)
                     .sum()
             };
             p.sales.push(PostSale {
                 counter: unit(&s.business_unit),
-                member: s.member_number.is_some(),
+                member: s.member,
                 lines: s
                     .lines
                     .iter()
-                    .map(|l| PostLine {
-                        unit: unit(&l.business_unit),
-                        amount: l.amount,
-                        ppn: l.ppn,
+                    .map(|(u, amount, ppn)| PostLine {
+                        unit: unit(u),
+                        amount: *amount,
+                        ppn: *ppn,
                     })
                     .collect(),
                 cash: sum("cash") - s.change,

@@ -15,7 +15,7 @@ use kasir_receipts::{
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::Shop;
+use super::{Shop, ShopSettings};
 use crate::error::{KasirError, Result};
 use crate::i18n::{t, Lang};
 use crate::store::{members, sales::SaleRecord};
@@ -78,10 +78,28 @@ pub fn tender_label(kind: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// The paper width set for the receipt printer.
+fn paper_of(s: &ShopSettings) -> Paper {
+    match s.paper.as_str() {
+        "80" | "80mm" => Paper::Mm80,
+        _ => Paper::Mm58,
+    }
+}
+
 impl Shop {
     /// The receipt of a sale; `copy` marks a reprint.
     pub fn receipt(&self, sale: &SaleRecord, copy: bool, lang: Lang) -> Result<Receipt> {
-        let s = self.settings()?;
+        self.receipt_with(&self.settings()?, sale, copy, lang)
+    }
+
+    /// [`Shop::receipt`] with the shop's settings already read (checkout reads them once).
+    fn receipt_with(
+        &self,
+        s: &ShopSettings,
+        sale: &SaleRecord,
+        copy: bool,
+        lang: Lang,
+    ) -> Result<Receipt> {
         let member = match &sale.member_number {
             Some(n) => members::by_number(self.store.conn(), n)?.map(|m| ReceiptMember {
                 number: m.number.clone(),
@@ -164,10 +182,7 @@ impl Shop {
 
     /// The paper width set for the receipt printer.
     pub fn paper(&self) -> Result<Paper> {
-        Ok(match self.settings()?.paper.as_str() {
-            "80" | "80mm" => Paper::Mm80,
-            _ => Paper::Mm58,
-        })
+        Ok(paper_of(&self.settings()?))
     }
 
     /// The language receipts are printed in (the shop's language, `ui.lang`): the preview
@@ -209,15 +224,17 @@ impl Shop {
 
     /// The document a sale prints, built at checkout inside its transaction (the member's
     /// kasbon already moved) and stored with it.
+    /// `settings` are the shop's settings as read in that transaction.
     pub(crate) fn store_printed_receipt(
         &self,
         tx: &rusqlite::Transaction,
         sale: &SaleRecord,
+        settings: &ShopSettings,
     ) -> Result<()> {
-        let lang = self.settings()?.lang;
+        let lang = settings.lang;
         let doc = PrintedReceipt {
-            receipt: self.receipt(sale, false, lang)?,
-            paper: self.paper()?,
+            receipt: self.receipt_with(settings, sale, false, lang)?,
+            paper: paper_of(settings),
             lang: lang.receipts(),
         };
         let json = serde_json::to_string(&doc).map_err(|e| {

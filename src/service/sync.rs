@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
+use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use super::Shop;
 use crate::error::{KasirError, Result};
@@ -67,56 +67,103 @@ pub const EXCEPTION_RESOLVE_KIND: &str = "exception_resolve.v1";
 
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal
 /// strings, and the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`).
-pub fn sale_payload(s: &SaleRecord, stock_moves: Vec<Value>) -> Value {
-    let lines: Vec<Value> = s
-        .lines
-        .iter()
-        .map(|l| {
-            json!({
-                "line_no": l.line_no,
-                "sku": l.sku,
-                "name": l.name,
-                "unit": l.unit,
-                "qty": l.qty,
-                "base_qty": l.base_qty,
-                "unit_price": l.unit_price,
-                "tier": l.tier,
-                "discount": l.discount,
-                "amount": l.amount,
-                "ppn": l.ppn,
-                "cost": l.cost,
-                "business_unit": l.business_unit,
-                "tax_class": l.tax_class,
-            })
-        })
-        .collect();
-    let tenders: Vec<Value> = s
-        .tenders
-        .iter()
-        .map(|t| json!({"kind": t.kind, "amount": t.amount, "reference": t.reference}))
-        .collect();
-    json!({
-        "sale": {
-            "uuid": s.uuid,
-            "number": s.number,
-            "till": s.till,
-            "business_unit": s.business_unit,
-            "business_date": s.business_date,
-            "created_at": s.created_at,
-            "cashier": s.cashier,
-            "member": s.member_number,
-            "gross": s.gross,
-            "discount": s.discount,
-            "total": s.total,
-            "rounding": s.rounding,
-            "payable": s.payable,
-            "ppn": s.ppn,
-            "change": s.change,
-        },
-        "lines": lines,
-        "tenders": tenders,
-        "stock_moves": stock_moves,
-    })
+/// Serialised straight from the sale (`store::outbox::canonical_of`): every field is declared
+/// in sorted key order, so the text is the canonical JSON a `serde_json::Value` of the same
+/// keys would give, byte for byte.
+pub fn sale_payload<'a>(s: &'a SaleRecord, stock_moves: &'a [SaleMove]) -> SalePayload<'a> {
+    SalePayload {
+        lines: s.lines.iter().map(PayloadLine).collect(),
+        sale: PayloadSale(s),
+        stock_moves,
+        tenders: s.tenders.iter().map(PayloadTender).collect(),
+    }
+}
+
+/// A stock move of a sale as its event carries it (keys in sorted order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SaleMove {
+    pub batch: Option<String>,
+    pub line_no: i64,
+    pub qty: Decimal,
+    pub sku: String,
+    pub value: Decimal,
+}
+
+/// [`sale_payload`]: keys in sorted order.
+#[derive(Serialize)]
+pub struct SalePayload<'a> {
+    lines: Vec<PayloadLine<'a>>,
+    sale: PayloadSale<'a>,
+    stock_moves: &'a [SaleMove],
+    tenders: Vec<PayloadTender<'a>>,
+}
+
+/// The sale's header in its event.
+pub struct PayloadSale<'a>(&'a SaleRecord);
+
+impl Serialize for PayloadSale<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let s = self.0;
+        let mut m = ser.serialize_struct("sale", 15)?;
+        m.serialize_field("business_date", &s.business_date)?;
+        m.serialize_field("business_unit", &s.business_unit)?;
+        m.serialize_field("cashier", &s.cashier)?;
+        m.serialize_field("change", &s.change)?;
+        m.serialize_field("created_at", &s.created_at)?;
+        m.serialize_field("discount", &s.discount)?;
+        m.serialize_field("gross", &s.gross)?;
+        m.serialize_field("member", &s.member_number)?;
+        m.serialize_field("number", &s.number)?;
+        m.serialize_field("payable", &s.payable)?;
+        m.serialize_field("ppn", &s.ppn)?;
+        m.serialize_field("rounding", &s.rounding)?;
+        m.serialize_field("till", &s.till)?;
+        m.serialize_field("total", &s.total)?;
+        m.serialize_field("uuid", &s.uuid)?;
+        m.end()
+    }
+}
+
+/// A sale line in its event.
+pub struct PayloadLine<'a>(&'a crate::store::sales::SaleLineRecord);
+
+impl Serialize for PayloadLine<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let l = self.0;
+        let mut m = ser.serialize_struct("line", 14)?;
+        m.serialize_field("amount", &l.amount)?;
+        m.serialize_field("base_qty", &l.base_qty)?;
+        m.serialize_field("business_unit", &l.business_unit)?;
+        m.serialize_field("cost", &l.cost)?;
+        m.serialize_field("discount", &l.discount)?;
+        m.serialize_field("line_no", &l.line_no)?;
+        m.serialize_field("name", &l.name)?;
+        m.serialize_field("ppn", &l.ppn)?;
+        m.serialize_field("qty", &l.qty)?;
+        m.serialize_field("sku", &l.sku)?;
+        m.serialize_field("tax_class", &l.tax_class)?;
+        m.serialize_field("tier", &l.tier)?;
+        m.serialize_field("unit", &l.unit)?;
+        m.serialize_field("unit_price", &l.unit_price)?;
+        m.end()
+    }
+}
+
+/// A tender in its event.
+pub struct PayloadTender<'a>(&'a crate::store::sales::TenderRecord);
+
+impl Serialize for PayloadTender<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let t = self.0;
+        let mut m = ser.serialize_struct("tender", 3)?;
+        m.serialize_field("amount", &t.amount)?;
+        m.serialize_field("kind", &t.kind)?;
+        m.serialize_field("reference", &t.reference)?;
+        m.end()
+    }
 }
 
 /// How far a till's clock may be from the server's before `kasir server status` flags it.
@@ -315,5 +362,140 @@ impl Shop {
     /// Per till id in this file: events waiting for the coop's server.
     pub fn outbox_pending(&self) -> Result<Vec<(String, i64)>> {
         crate::store::outbox::pending_counts(self.store.conn())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+    use serde_json::json;
+
+    use super::*;
+    use crate::store::outbox::{canonical, canonical_of};
+    use crate::store::sales::{SaleLineRecord, TenderRecord};
+
+    /// The sale's event as it was first written: a `serde_json::Value` built key by key.
+    fn as_value(s: &SaleRecord, moves: &[SaleMove]) -> serde_json::Value {
+        let lines: Vec<_> = s
+            .lines
+            .iter()
+            .map(|l| {
+                json!({
+                    "line_no": l.line_no, "sku": l.sku, "name": l.name, "unit": l.unit,
+                    "qty": l.qty, "base_qty": l.base_qty, "unit_price": l.unit_price,
+                    "tier": l.tier, "discount": l.discount, "amount": l.amount, "ppn": l.ppn,
+                    "cost": l.cost, "business_unit": l.business_unit, "tax_class": l.tax_class,
+                })
+            })
+            .collect();
+        let tenders: Vec<_> = s
+            .tenders
+            .iter()
+            .map(|t| json!({"kind": t.kind, "amount": t.amount, "reference": t.reference}))
+            .collect();
+        let moves: Vec<_> = moves
+            .iter()
+            .map(|m| {
+                json!({"line_no": m.line_no, "sku": m.sku, "batch": m.batch, "qty": m.qty,
+                       "value": m.value})
+            })
+            .collect();
+        json!({
+            "sale": {
+                "uuid": s.uuid, "number": s.number, "till": s.till,
+                "business_unit": s.business_unit, "business_date": s.business_date,
+                "created_at": s.created_at, "cashier": s.cashier, "member": s.member_number,
+                "gross": s.gross, "discount": s.discount, "total": s.total,
+                "rounding": s.rounding, "payable": s.payable, "ppn": s.ppn, "change": s.change,
+            },
+            "lines": lines,
+            "tenders": tenders,
+            "stock_moves": moves,
+        })
+    }
+
+    fn line(no: i64, name: &str, qty: Decimal, amount: Decimal) -> SaleLineRecord {
+        SaleLineRecord {
+            line_no: no,
+            sku: format!("SKU-{no}"),
+            name: name.to_string(),
+            unit: "kg".to_string(),
+            qty,
+            base_qty: qty * dec!(1000),
+            unit_price: dec!(12500.5),
+            tier: "anggota".to_string(),
+            discount: dec!(-0.5),
+            amount,
+            ppn: dec!(0),
+            cost: dec!(9876.54),
+            business_unit: "apotek".to_string(),
+            tax_class: "exempt".to_string(),
+            weighed: true,
+        }
+    }
+
+    #[test]
+    fn the_sale_event_is_the_canonical_json_of_its_keys_byte_for_byte() {
+        let mut sale = SaleRecord {
+            id: 7,
+            uuid: "0190-abc".to_string(),
+            number: "sembako-1-20261202-0001".to_string(),
+            till: "sembako-1".to_string(),
+            business_unit: "sembako".to_string(),
+            business_date: "2026-12-02".to_string(),
+            created_at: "2026-12-02 10:00:00".to_string(),
+            cashier: "Siti \"kasir\" Ñ".to_string(),
+            member_number: Some("A0001".to_string()),
+            member_name: Some("Budi".to_string()),
+            gross: dec!(100000),
+            discount: dec!(2500.25),
+            total: dec!(97499.75),
+            rounding: dec!(0.25),
+            payable: dec!(97500),
+            ppn: dec!(9661.16),
+            change: dec!(2500),
+            status: "completed".to_string(),
+            lines: vec![
+                line(1, "Beras \\ 5 kg", dec!(1.234), dec!(15432.1)),
+                line(2, "Minyak\tGoreng", dec!(3), dec!(-3)),
+            ],
+            tenders: vec![
+                TenderRecord {
+                    kind: "cash".to_string(),
+                    amount: dec!(50000),
+                    reference: None,
+                },
+                TenderRecord {
+                    kind: "qris".to_string(),
+                    amount: dec!(47500),
+                    reference: Some("QR-1".to_string()),
+                },
+            ],
+        };
+        let moves = vec![
+            SaleMove {
+                batch: Some("B-2027".to_string()),
+                line_no: 1,
+                qty: dec!(-1234),
+                sku: "SKU-1".to_string(),
+                value: dec!(-12.34),
+            },
+            SaleMove {
+                batch: None,
+                line_no: 2,
+                qty: dec!(-3000),
+                sku: "SKU-2".to_string(),
+                value: dec!(0),
+            },
+        ];
+        let want = canonical(&as_value(&sale, &moves));
+        assert_eq!(canonical_of(&sale_payload(&sale, &moves)).unwrap(), want);
+        // Without a member, tenders or moves.
+        sale.member_number = None;
+        sale.tenders.clear();
+        assert_eq!(
+            canonical_of(&sale_payload(&sale, &[])).unwrap(),
+            canonical(&as_value(&sale, &[]))
+        );
     }
 }

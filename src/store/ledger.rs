@@ -379,17 +379,19 @@ pub struct DayStockFlow {
 
 /// Every stock move of a day (`?1`) after move `?2`, summed by what the books need to know,
 /// found through the moves' time index (the day's moves, not the whole history; `+m.id`
-/// keeps the planner from reading every move after `?2` by id instead).
+/// keeps the planner from reading every move after `?2` by id instead). The sale or return
+/// of a move is joined by its key, one step per move, rather than asked for in a correlated
+/// subquery (which SQLite codes both in the grouping key and in the result).
 pub const STOCK_FLOWS_ON: &str =
     "SELECT p.business_unit, m.kind,
             CASE m.kind
-                WHEN 'sale' THEN coalesce((SELECT s.member_id IS NOT NULL FROM sales s
-                                           WHERE m.ref_type = 'sale' AND s.id = m.ref_id), 0)
-                WHEN 'return' THEN coalesce((SELECT r.member_id IS NOT NULL FROM returns r
-                                             WHERE m.ref_type = 'return' AND r.id = m.ref_id), 0)
+                WHEN 'sale' THEN coalesce(s.member_id IS NOT NULL, 0)
+                WHEN 'return' THEN coalesce(r.member_id IS NOT NULL, 0)
                 ELSE 0 END,
             coalesce(g.supplier_id IS NOT NULL, 0), g.payment, g.paid_from, g.paid_unit, sum(m.value)
      FROM stock_moves m JOIN products p ON p.id = m.product_id
+     LEFT JOIN sales s ON m.kind = 'sale' AND m.ref_type = 'sale' AND s.id = m.ref_id
+     LEFT JOIN returns r ON m.kind = 'return' AND m.ref_type = 'return' AND r.id = m.ref_id
      LEFT JOIN goods_receipts g ON m.kind = 'receipt' AND m.ref_type = 'receipt' AND g.id = m.ref_id
      WHERE m.at >= ?1 AND m.at < date(?1, '+1 day') AND +m.id > ?2
      GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7";

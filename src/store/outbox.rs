@@ -37,6 +37,20 @@ pub fn canonical(payload: &serde_json::Value) -> (String, String) {
     (text, hash)
 }
 
+/// [`canonical`] of a payload serialised straight from its own type (a sale's, on the sale's
+/// path, without building a `serde_json::Value` first): the same text as the value would
+/// give, provided its fields are declared in sorted key order and its maps are sorted.
+pub fn canonical_of<T: serde::Serialize + ?Sized>(payload: &T) -> Result<(String, String)> {
+    let text = serde_json::to_string(payload).map_err(|e| {
+        crate::error::KasirError::invalid(
+            format!("Peristiwa tidak bisa ditulis: {e}"),
+            format!("The event cannot be written: {e}"),
+        )
+    })?;
+    let hash = hex::encode(Sha256::digest(text.as_bytes()));
+    Ok((text, hash))
+}
+
 /// Append an event of `till` in the caller's transaction: the next seq of that till, a new
 /// UUIDv7 id, the canonical payload and its hash.
 pub fn append_event(
@@ -44,11 +58,11 @@ pub fn append_event(
     till: &str,
     kind: &str,
     schema_version: i64,
-    payload: &serde_json::Value,
+    payload: &(impl serde::Serialize + ?Sized),
     till_time: &str,
 ) -> Result<Event> {
     let last = last_seq(c, till)?;
-    let (payload, hash) = canonical(payload);
+    let (payload, hash) = canonical_of(payload)?;
     let e = Event {
         id: uuid::Uuid::now_v7().to_string(),
         till: till.to_string(),

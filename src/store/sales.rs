@@ -344,3 +344,75 @@ pub fn receipt_document(c: &Connection, sale_id: i64) -> Result<Option<String>> 
         .prepare_cached("SELECT document FROM sale_receipts WHERE sale_id = ?1")?
         .query_row([sale_id], |r| r.get(0)))
 }
+
+/// What the day close books of one sale: its counter's unit, whether a member bought, the
+/// change and rounding, each line's unit, amount and PPN, and each tender's kind and amount.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SalePosting {
+    pub business_unit: String,
+    pub member: bool,
+    pub change: Decimal,
+    pub rounding: Decimal,
+    /// (unit, amount, PPN) per line, in line order.
+    pub lines: Vec<(String, Decimal, Decimal)>,
+    /// (kind, amount) per tender, in tender order.
+    pub tenders: Vec<(String, Decimal)>,
+}
+
+/// [`SalePosting`] of every sale of business day `date`, in sale order: three reads of the
+/// day's rows through the day's sales, not a lookup of lines, tenders and each line's
+/// product per sale as [`by_date`] makes (the day close reads ~100,000 lines).
+pub fn postings_on(c: &Connection, date: &str) -> Result<Vec<SalePosting>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, business_unit, member_id IS NOT NULL, change_given, rounding FROM sales
+         WHERE business_date = ?1 ORDER BY id",
+    )?;
+    let mut ids = Vec::new();
+    let mut out: Vec<SalePosting> = st
+        .query_map([date], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                SalePosting {
+                    business_unit: r.get(1)?,
+                    member: r.get(2)?,
+                    change: money(r.get(3)?),
+                    rounding: money(r.get(4)?),
+                    lines: Vec::new(),
+                    tenders: Vec::new(),
+                },
+            ))
+        })?
+        .map(|row| {
+            row.map(|(id, p)| {
+                ids.push(id);
+                p
+            })
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    // Sale ids come in order, so a sale's place is found by binary search.
+    let at = |id: i64| ids.binary_search(&id).ok();
+    let mut st = c.prepare_cached(
+        "SELECT l.sale_id, l.business_unit, l.amount, l.ppn
+         FROM sales s JOIN sale_lines l ON l.sale_id = s.id
+         WHERE s.business_date = ?1 ORDER BY l.sale_id, l.line_no",
+    )?;
+    let mut rows = st.query([date])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(r.get(0)?) {
+            out[i]
+                .lines
+                .push((r.get(1)?, money(r.get(2)?), money(r.get(3)?)));
+        }
+    }
+    let mut st = c.prepare_cached(
+        "SELECT t.sale_id, t.kind, t.amount FROM sales s JOIN sale_tenders t ON t.sale_id = s.id
+         WHERE s.business_date = ?1 ORDER BY t.sale_id, t.seq",
+    )?;
+    let mut rows = st.query([date])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(r.get(0)?) {
+            out[i].tenders.push((r.get(1)?, money(r.get(2)?)));
+        }
+    }
+    Ok(out)
+}

@@ -182,3 +182,48 @@ fn reorder_and_slow_mover_figures_from_the_window_match_the_whole_history() {
     // Products did sell, in and before the windows, so the comparison means something.
     assert!(compared.0 > 100 && compared.1 > 100, "{compared:?}");
 }
+
+/// The day close reads a day's sales through `sales::postings_on` (three reads of the day's
+/// rows) instead of loading each sale whole: for every generated day it gives what the whole
+/// sales give — unit, member, change, rounding, each line's unit, amount and PPN, each tender.
+#[test]
+fn the_day_close_reads_each_days_sales_as_the_whole_sales_show_them() {
+    use kasir::store::sales::{by_date, postings_on, SalePosting};
+    let shop = generated_shop(300, 600, 3);
+    let c = shop.store.conn();
+    let dates: Vec<String> = c
+        .prepare("SELECT DISTINCT business_date FROM sales ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(dates.len() >= 3, "{dates:?}");
+    let (mut members, mut tenders) = (0, 0);
+    for d in &dates {
+        let whole: Vec<SalePosting> = by_date(c, d)
+            .unwrap()
+            .into_iter()
+            .map(|s| SalePosting {
+                business_unit: s.business_unit,
+                member: s.member_number.is_some(),
+                change: s.change,
+                rounding: s.rounding,
+                lines: s
+                    .lines
+                    .into_iter()
+                    .map(|l| (l.business_unit, l.amount, l.ppn))
+                    .collect(),
+                tenders: s.tenders.into_iter().map(|t| (t.kind, t.amount)).collect(),
+            })
+            .collect();
+        members += whole.iter().filter(|s| s.member).count();
+        tenders += whole
+            .iter()
+            .filter(|s| s.tenders.iter().any(|(k, _)| k != "cash"))
+            .count();
+        assert_eq!(postings_on(c, d).unwrap(), whole, "{d}");
+    }
+    // The days hold member sales and payments other than cash, not only plain cash sales.
+    assert!(members > 0 && tenders > 0, "{members} {tenders}");
+}
