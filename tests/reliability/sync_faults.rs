@@ -3,9 +3,11 @@
 //! a proxy that resets connections, delays them, and cuts them after forwarding (so a push
 //! is stored but its answer never arrives). While they sync, one `kasir sync` is killed with
 //! SIGKILL at a random moment each round, PostgreSQL is stopped with `pg_ctl stop -m
-//! immediate` in one round, and sembako-2 stays offline until the end of the day. After
-//! healing, every committed sale is on the server exactly once, each till's events are there
-//! gapless, receipt numbers are unique, and nothing waits.
+//! immediate` in one round, and sembako-2 stays offline until the end of the day. Pulls go
+//! through the same faults. After healing, every committed sale is on the server exactly
+//! once, each till's events are there gapless, receipt numbers are unique, nothing waits,
+//! and every node — the three tills and the back office — holds the same sales, the same
+//! stock (the demo's opening plus the server's sum of moves) and the same kasbon.
 //!
 //! Seeded: the seed is printed, `KASIR_SEED=<n>` replays the same faults and moves (timings
 //! of the kills and the stop vary with the machine, the checks hold for every timing).
@@ -14,6 +16,7 @@ use crate::common::{self, ok, Rng};
 use crate::sync_pg::{
     join, local_sales, server_sales, start_pg, till_shop, unacked, Pg, BERAS, INDOMIE,
 };
+use crate::sync_pull::{check_ok, kasbon, sales, server_kasbon, server_moves, stock};
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -199,7 +202,11 @@ fn finish(mut child: Child, what: &str) {
     }
 }
 
-/// One sale at `till`: sembako tills sell noodles and rice, the apotek till paracetamol.
+/// The member whose kasbon every till sells on.
+const MEMBER: &str = "A0001";
+
+/// One sale at `till`: sembako tills sell noodles and rice, the apotek till paracetamol;
+/// one sale in four goes partly on the member's kasbon.
 fn sell_one(db: &Path, till: &str, n: u64) {
     let qty = (n % 3 + 1).to_string();
     let items: Vec<String> = if till.starts_with("apotek") {
@@ -208,8 +215,19 @@ fn sell_one(db: &Path, till: &str, n: u64) {
         vec![format!("{INDOMIE}*{qty}"), BERAS.to_string()]
     };
     let mut args = vec!["sale", "--till", till];
+    if (n >> 8) % 4 == 0 {
+        args.extend([
+            "--member",
+            MEMBER,
+            "--pay",
+            "kasbon:2000",
+            "--pay",
+            "cash:500000",
+        ]);
+    } else {
+        args.push("cash:500000");
+    }
     args.extend(items.iter().map(String::as_str));
-    args.push("cash:500000");
     ok(db, &args);
 }
 
@@ -313,6 +331,40 @@ fn tills_pushing_through_drops_kills_and_a_server_crash_land_every_sale_once() {
             .count(),
         drawn.iter().filter(|f| matches!(f, Fault::Slow(_))).count(),
     );
+
+    // Every node pulls what the others pushed; one more round brings nothing new.
+    let nodes: Vec<&PathBuf> = dbs.iter().chain([&office]).collect();
+    for round in 0..2 {
+        for db in &nodes {
+            let r = crate::sync_pull::sync(db);
+            assert_eq!(r["exceptions"], 0, "{}: {r}", db.display());
+            if round == 1 {
+                assert_eq!(r["pulled"], 0, "{}: {r}", db.display());
+            }
+        }
+    }
+    let fixture = dir.path().join("fixture.db");
+    ok(&fixture, &["demo"]);
+    let opening = stock(&fixture);
+    let moves = server_moves(&pg);
+    let want_kasbon = kasbon(&fixture, MEMBER) + server_kasbon(&pg, MEMBER);
+    let first_sales = sales(nodes[0]);
+    for db in &nodes {
+        let here = stock(db);
+        for (sku, (on_hand, _)) in &here {
+            let base = opening.get(sku).map_or(0, |s| s.0);
+            assert_eq!(
+                *on_hand,
+                base + moves.get(sku).copied().unwrap_or(0),
+                "{}: {sku} is the opening plus the server's moves",
+                db.display()
+            );
+        }
+        assert_eq!(here.len(), opening.len(), "{}", db.display());
+        assert_eq!(sales(db), first_sales, "{}: the same sales", db.display());
+        assert_eq!(kasbon(db, MEMBER), want_kasbon, "{}: kasbon", db.display());
+        check_ok(db);
+    }
 
     let mut all_sales = 0;
     for (db, till) in dbs.iter().zip(tills) {
