@@ -177,8 +177,13 @@ pub fn clock_off(offset_ms: Option<i64>) -> bool {
 /// A clock offset as people read it: `+7 mnt` / `-45 dtk` (English `+7 min`, `-45 s`),
 /// to the nearest whole unit.
 pub fn offset_text(ms: i64, lang: crate::i18n::Lang) -> String {
-    let sign = if ms < 0 { "-" } else { "+" };
     let secs = (ms.unsigned_abs() + 500) / 1000;
+    // Under half a second either way is no offset at all: no sign on a zero.
+    let sign = match (secs, ms < 0) {
+        (0, _) => "",
+        (_, true) => "-",
+        (_, false) => "+",
+    };
     if secs < 60 {
         format!("{sign}{secs} {}", lang.pick("dtk", "s"))
     } else if secs < 3600 - 30 {

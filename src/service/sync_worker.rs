@@ -307,7 +307,8 @@ mod tests {
         assert_eq!(offset_text(419_400, Lang::Id), "+7 mnt");
         assert_eq!(offset_text(-45_000, Lang::En), "-45 s");
         assert_eq!(offset_text(3 * 3_600_000 + 10, Lang::Id), "+3 jam");
-        assert_eq!(offset_text(0, Lang::En), "+0 s");
+        assert_eq!(offset_text(0, Lang::En), "0 s");
+        assert_eq!(offset_text(-120, Lang::Id), "0 dtk", "no sign on a zero");
     }
 
     #[test]
