@@ -223,20 +223,8 @@ impl Shop {
                 ),
                 None,
             )?;
-            crate::store::outbox::append_event(
-                tx,
-                &event_till,
-                super::sync::WRITE_OFF_KIND,
-                1,
-                &serde_json::json!({
-                    "at": at,
-                    "business_date": super::day(now.date()),
-                    "actor": actor.username,
-                    "reason": reason.as_str(),
-                    "stock_moves": event_moves(tx, &item.sku, &moves)?,
-                }),
-                &at,
-            )?;
+            let stock_moves = event_moves(tx, &item.sku, &moves)?;
+            write_off_event(tx, &event_till, &at, now, actor, reason, stock_moves)?;
             Ok(value)
         })?;
         Ok(WriteOffRecord {
@@ -319,22 +307,45 @@ impl Shop {
                 });
             }
             if !event.is_empty() {
-                crate::store::outbox::append_event(
+                write_off_event(
                     tx,
                     &event_till,
-                    super::sync::WRITE_OFF_KIND,
-                    1,
-                    &serde_json::json!({
-                        "at": at,
-                        "business_date": super::day(now.date()),
-                        "actor": actor.username,
-                        "reason": WriteOffReason::Kedaluwarsa.as_str(),
-                        "stock_moves": event,
-                    }),
                     &at,
+                    now,
+                    actor,
+                    WriteOffReason::Kedaluwarsa,
+                    event,
                 )?;
             }
             Ok(out)
         })
     }
+}
+
+/// The `write_off.v1` event of one write-off (one or more stock moves, one reason), in the
+/// write-off's transaction.
+fn write_off_event(
+    tx: &rusqlite::Transaction,
+    till: &str,
+    at: &str,
+    now: chrono::NaiveDateTime,
+    actor: &Actor,
+    reason: WriteOffReason,
+    stock_moves: Vec<serde_json::Value>,
+) -> Result<()> {
+    crate::store::outbox::append_event(
+        tx,
+        till,
+        super::sync::WRITE_OFF_KIND,
+        1,
+        &serde_json::json!({
+            "at": at,
+            "business_date": super::day(now.date()),
+            "actor": actor.username,
+            "reason": reason.as_str(),
+            "stock_moves": stock_moves,
+        }),
+        at,
+    )?;
+    Ok(())
 }

@@ -84,17 +84,9 @@ pub struct BundleHeader {
 }
 
 fn event_record(e: &Event) -> Value {
-    json!({
-        "type": "event",
-        "id": e.id,
-        "till": e.till,
-        "seq": e.seq,
-        "kind": e.kind,
-        "version": e.schema_version,
-        "payload": e.payload,
-        "hash": e.hash,
-        "till_time": e.till_time,
-    })
+    let mut record = super::event_json(e);
+    record["type"] = json!("event");
+    record
 }
 
 fn event_of(v: &Value) -> Option<Event> {

@@ -178,22 +178,23 @@ impl Outbox for StoreOutbox<'_> {
 /// The JSON array `kasir_push` takes: each event with its payload as the canonical text the
 /// hash was taken of.
 pub fn batch_json(batch: &[Event]) -> String {
-    let items: Vec<serde_json::Value> = batch
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "id": e.id,
-                "till": e.till,
-                "seq": e.seq,
-                "kind": e.kind,
-                "version": e.schema_version,
-                "payload": e.payload,
-                "hash": e.hash,
-                "till_time": e.till_time,
-            })
-        })
-        .collect();
+    let items: Vec<serde_json::Value> = batch.iter().map(event_json).collect();
     serde_json::Value::Array(items).to_string()
+}
+
+/// One event as the server takes it (and as a bundle carries it): its payload as the
+/// canonical text the hash was taken of.
+pub fn event_json(e: &Event) -> serde_json::Value {
+    serde_json::json!({
+        "id": e.id,
+        "till": e.till,
+        "seq": e.seq,
+        "kind": e.kind,
+        "version": e.schema_version,
+        "payload": e.payload,
+        "hash": e.hash,
+        "till_time": e.till_time,
+    })
 }
 
 #[cfg(test)]
