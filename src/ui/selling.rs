@@ -317,7 +317,9 @@ pub(super) fn status_bar(app: &TillApp, ui: &mut egui::Ui) -> Vec<Action> {
     let lang = app.lang;
     let mut actions = Vec::new();
     egui::Panel::bottom("status").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        // Wrapped: at the window's opening width (1024) the bar is wider than one line, and
+        // what comes last (the sync state, the clock) must stay in view.
+        ui.horizontal_wrapped(|ui| {
             if let Some(a) = &app.actor {
                 ui.label(format!(
                     "{}: {} ({})",

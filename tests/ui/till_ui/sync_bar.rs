@@ -9,7 +9,7 @@ use kasir::service::sync_worker::{SyncState, SyncWorkerHandle};
 use kasir::ui::TillApp;
 
 use super::{harness, login, shop_at, MIE};
-use crate::ui_common::burst;
+use crate::ui_common::{burst, harness_sized};
 
 fn status_texts(h: &Harness<TillApp>, needle: &str) -> Vec<String> {
     h.query_all_by_label_contains(needle)
@@ -153,4 +153,27 @@ fn a_credentials_file_that_does_not_read_says_so_in_the_status_bar_and_the_till_
     let shown = status_texts(&h, "sinkron gagal");
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert!(shown[0].contains("tidak terbaca"), "{shown:?}");
+}
+
+#[test]
+fn the_sync_state_stays_in_view_at_the_windows_opening_size() {
+    // The window opens at 1024 × 720: a status bar wider than that wraps rather than
+    // pushing the sync state (last on the bar but the clock) off the right edge.
+    let dir = tempfile::tempdir().unwrap();
+    let shop = shop_at(&dir.path().join("shop.db"), true);
+    let mut h = harness_sized(shop, "sembako-1", egui::vec2(1024.0, 720.0));
+    login(&mut h, "siti", "1111");
+    let now = h.state().shop.now();
+    h.state_mut().sync = Some(SyncWorkerHandle::showing(SyncState {
+        last_ok: Some(now - chrono::Duration::seconds(150)),
+        pending: 0,
+        failure: None,
+    }));
+    h.run_steps(2);
+    let node = h.get_by_label_contains("sinkron 2 mnt lalu");
+    let rect = node.rect();
+    assert!(
+        rect.max.x <= 1024.0 && rect.max.y <= 720.0,
+        "the sync state is drawn at {rect:?}, outside the 1024 × 720 window"
+    );
 }
