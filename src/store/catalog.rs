@@ -412,3 +412,10 @@ pub fn set_active(c: &Connection, sku: &str, active: bool) -> Result<()> {
         .execute(params![sku, active])?;
     Ok(())
 }
+
+/// The uuid of the product with this SKU (the same on every node it travelled to).
+pub fn uuid_of(c: &Connection, sku: &str) -> Result<Option<String>> {
+    opt(c
+        .prepare_cached("SELECT uuid FROM products WHERE sku = ?1")?
+        .query_row([sku], |r| r.get(0)))
+}

@@ -350,9 +350,8 @@ impl Feed for PgServer {
                 &[&till, &after, &limit],
             )
         };
-        let undefined = |e: &postgres::Error| {
-            e.code() == Some(&postgres::error::SqlState::UNDEFINED_FUNCTION)
-        };
+        let undefined =
+            |e: &postgres::Error| e.code() == Some(&postgres::error::SqlState::UNDEFINED_FUNCTION);
         let rows = match query(&mut self.client, "kasir_feed") {
             Err(e) if undefined(&e) => query(&mut self.client, "kasir_pull"),
             other => other,

@@ -166,3 +166,10 @@ pub fn set_active(c: &Connection, number: &str, active: bool) -> Result<()> {
         .execute(params![number, active])?;
     Ok(())
 }
+
+/// The uuid of the member with this number (the same on every node it travelled to).
+pub fn uuid_of(c: &Connection, number: &str) -> Result<Option<String>> {
+    opt(c
+        .prepare_cached("SELECT uuid FROM members WHERE number = ?1")?
+        .query_row([number], |r| r.get(0)))
+}

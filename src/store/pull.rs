@@ -331,11 +331,12 @@ pub fn day_closed_on(c: &Connection, date: &str) -> Result<Option<Option<String>
 /// The change_seq of the last change to product SKU or member number (`kind`: product,
 /// member) this node applied from the server (0: none).
 pub fn version(c: &Connection, kind: &str, key: &str) -> Result<i64> {
-    Ok(c
-        .prepare_cached("SELECT change_seq FROM sync_versions WHERE kind = ?1 AND key = ?2")?
-        .query_row(params![kind, key], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
+    Ok(
+        c.prepare_cached("SELECT change_seq FROM sync_versions WHERE kind = ?1 AND key = ?2")?
+            .query_row(params![kind, key], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0),
+    )
 }
 
 /// Record the change at `change_seq` applied to `key` (never backwards).

@@ -78,10 +78,18 @@ fn a_new_product_and_member_from_the_back_office_sell_and_give_kasbon_on_a_till(
     )
     .unwrap();
     ok(&bo, &["members", "import", m.to_str().unwrap()]);
+    // And receives a carton of it: the goods need the product on every node.
+    let goods = dir.path().join("goods.csv");
+    std::fs::write(
+        &goods,
+        format!("code,qty,unit,cost,batch,expiry\n{KOPI_BARCODE},24,pcs,10000,,\n"),
+    )
+    .unwrap();
+    ok(&bo, &["receive", goods.to_str().unwrap()]);
 
     sync(&bo);
     let r = sync(&a);
-    assert!(pulled(&r).0 >= 2, "{r}");
+    assert_eq!(pulled(&r).0, 3, "{r}");
     assert_eq!(pulled(&r).2, 0, "{r}");
     // The till knows both now: it sells the product by its barcode, on kasbon.
     ok(
@@ -110,7 +118,10 @@ fn a_new_product_and_member_from_the_back_office_sell_and_give_kasbon_on_a_till(
         assert_eq!(pulled(&sync(db)), (0, 0, 0), "{}", db.display());
         check_ok(db);
     }
-    assert_eq!(before, (catalog(&a), members(&a), catalog(&bo), members(&bo)));
+    assert_eq!(
+        before,
+        (catalog(&a), members(&a), catalog(&bo), members(&bo))
+    );
 }
 
 #[test]
