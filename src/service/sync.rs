@@ -249,7 +249,8 @@ pub struct SyncReport {
     pub pending: i64,
     /// Events of other till ids in this file, which this machine does not push.
     pub other_tills: Vec<(String, i64)>,
-    /// Other tills' events received from the server in this run.
+    /// Events received from the server in this run: the other tills', and this till's own
+    /// catalog and member changes coming back in the server's order.
     pub pulled: usize,
     /// Other tills' events applied here in this run (pulled now, or kept from an earlier
     /// pull and applied now).
