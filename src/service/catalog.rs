@@ -596,11 +596,15 @@ pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> 
 }
 
 /// Whether importing `p` over the active product `e` would change nothing: the same
-/// fields and units, and a file without the max_per_sale column leaves the limit alone.
+/// fields and units, and a file without the max_per_sale or plu column leaves the limit or
+/// the item code alone.
 fn unchanged(e: &ProductRecord, p: &ProductRecord) -> bool {
     let mut p = p.clone();
     if p.max_per_sale.is_none() {
         p.max_per_sale = e.max_per_sale;
+    }
+    if p.plu.is_none() {
+        p.plu = e.plu;
     }
     p == *e
 }
