@@ -286,7 +286,7 @@ impl Shop {
         let till = self.event_till()?;
         self.store.write(|tx| {
             crate::store::catalog::set_unit_price(tx, item.unit_id, tier, price)?;
-            super::catalog_sync::catalog_events(tx, &till, &at, &[item.sku.clone()])?;
+            super::catalog_sync::catalog_events(tx, &till, &at, std::slice::from_ref(&item.sku))?;
             super::audit(tx, actor, &at, "price_change", &detail, None)
         })
     }
