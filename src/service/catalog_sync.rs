@@ -283,3 +283,97 @@ pub(super) fn apply_members(c: &Connection, change_seq: i64, ev: &MembersEv) -> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDateTime;
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::store::outbox::Pulled;
+    use crate::store::Store;
+    use crate::sync::Node;
+
+    fn product(price: Decimal) -> ProductRecord {
+        ProductRecord {
+            sku: "KOPI".into(),
+            name: "Kopi".into(),
+            business_unit: BusinessUnit::Sembako,
+            base_unit: "pcs".into(),
+            tax_class: TaxClass::Ppn,
+            drug_class: DrugClass::None,
+            batch_tracked: false,
+            weighed: false,
+            cost: dec!(1000),
+            min_stock: dec!(0),
+            nie: None,
+            het: None,
+            max_per_sale: Some(None),
+            plu: Some(None),
+            units: vec![UnitRecord {
+                unit: "pcs".into(),
+                factor: dec!(1),
+                prices: UnitPrices {
+                    umum: price,
+                    anggota: price,
+                    grosir: None,
+                    grosir_min_qty: None,
+                },
+                barcodes: vec![],
+            }],
+        }
+    }
+
+    /// The product at `price` set on `s` and its catalog event under `till` (unacknowledged).
+    fn change(s: &Store, till: &str, price: Decimal) -> crate::store::outbox::Event {
+        s.write(|tx| {
+            cat::upsert(tx, &product(price), "u-kopi")?;
+            catalog_events(tx, till, "2026-12-02 10:00:00", &["KOPI".to_string()])
+        })
+        .unwrap();
+        outbox::pending(s.conn(), till, 100).unwrap().pop().unwrap()
+    }
+
+    fn price(s: &Store) -> Decimal {
+        cat::record(s.conn(), "KOPI").unwrap().unwrap().0.units[0]
+            .prices
+            .umum
+    }
+
+    fn apply(s: &Store, change_seq: i64, event: crate::store::outbox::Event) {
+        let mut node = super::super::pull::StoreNode {
+            store: s,
+            now: NaiveDateTime::parse_from_str("2026-12-02 11:00:00", "%Y-%m-%d %H:%M:%S").unwrap(),
+        };
+        let done = node.apply(&[Pulled { change_seq, event }]).unwrap();
+        assert_eq!(done.exceptions, 0);
+    }
+
+    #[test]
+    fn a_change_applies_in_the_servers_order_and_never_over_an_own_change_still_waiting() {
+        let here = Store::open_in_memory().unwrap();
+        let there = Store::open_in_memory().unwrap();
+        here.write(|tx| cat::upsert(tx, &product(dec!(100)), "u-kopi"))
+            .unwrap();
+        let newer = change(&there, "other", dec!(300));
+        let older = change(&there, "other", dec!(200));
+        apply(&here, 5, newer);
+        assert_eq!(price(&here), dec!(300));
+        // An older change in the server's order does not undo a newer one.
+        apply(&here, 3, older);
+        assert_eq!(price(&here), dec!(300));
+        // This node's own change, not yet on the server, stays until it comes back.
+        let mine = change(&here, "mine", dec!(400));
+        apply(&here, 7, change(&there, "other", dec!(500)));
+        assert_eq!(price(&here), dec!(400));
+        here.write(|tx| outbox::ack_through(tx, "mine", mine.seq))
+            .unwrap();
+        apply(&here, 8, mine);
+        assert_eq!(price(&here), dec!(400));
+        apply(&here, 9, change(&there, "other", dec!(600)));
+        assert_eq!(price(&here), dec!(600));
+        // No event written while applying.
+        assert_eq!(outbox::pending(here.conn(), "mine", 100).unwrap(), vec![]);
+        assert_eq!(outbox::last_seq(here.conn(), "mine").unwrap(), 1);
+    }
+}
