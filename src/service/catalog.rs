@@ -596,11 +596,15 @@ pub fn write_catalog(products: &[ProductRecord], out: impl Write) -> Result<()> 
 }
 
 /// Whether importing `p` over the active product `e` would change nothing: the same
-/// fields and units, and a file without the max_per_sale column leaves the limit alone.
+/// fields and units, and a file without the max_per_sale or plu column leaves the limit or
+/// the item code alone.
 fn unchanged(e: &ProductRecord, p: &ProductRecord) -> bool {
     let mut p = p.clone();
     if p.max_per_sale.is_none() {
         p.max_per_sale = e.max_per_sale;
+    }
+    if p.plu.is_none() {
+        p.plu = e.plu;
     }
     p == *e
 }
@@ -611,12 +615,34 @@ impl Shop {
         crate::store::catalog::count(self.store.conn())
     }
 
-    /// Import a catalog CSV: all rows or none. Returns the number of products.
+    /// Import a catalog CSV: all rows or none. Returns the number of products. Each product
+    /// the file changes travels to the other nodes as it now stands (a catalog event).
     pub fn import_catalog(
         &mut self,
         actor: &Actor,
         input: impl Read,
         progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<usize> {
+        self.import_catalog_with(actor, input, progress, true)
+    }
+
+    /// The demo shop's catalog: imported like any file but without its events. The demo is
+    /// the same fixture on every node of a coop. Only `demo::fill` calls this.
+    pub(super) fn import_demo_catalog(
+        &mut self,
+        actor: &Actor,
+        input: impl Read,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<usize> {
+        self.import_catalog_with(actor, input, progress, false)
+    }
+
+    fn import_catalog_with(
+        &mut self,
+        actor: &Actor,
+        input: impl Read,
+        progress: &mut dyn FnMut(u64, u64),
+        event: bool,
     ) -> Result<usize> {
         super::auth::require(
             actor,
@@ -626,6 +652,11 @@ impl Shop {
         let products = parse_catalog(input)?;
         let total = products.len() as u64;
         let at = super::stamp(self.now());
+        let till = if event {
+            Some(self.event_till()?)
+        } else {
+            None
+        };
         self.store.write(|tx| {
             // A product the file leaves as it is writes nothing: a spreadsheet round trip
             // that edits ten prices rewrites ten products, not the catalog.
@@ -633,15 +664,20 @@ impl Shop {
                 .into_iter()
                 .map(|p| (p.sku.clone(), p))
                 .collect();
+            let mut changed = Vec::new();
             for (i, p) in products.iter().enumerate() {
                 if !existing.get(&p.sku).is_some_and(|e| unchanged(e, p)) {
                     q::upsert(tx, p, &new_uuid())?;
+                    changed.push(p.sku.clone());
                 }
                 if i % 500 == 0 {
                     progress(i as u64, total);
                 }
             }
             progress(total, total);
+            if let Some(till) = &till {
+                super::catalog_sync::catalog_events(tx, till, &at, &changed)?;
+            }
             super::audit(
                 tx,
                 actor,

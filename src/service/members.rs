@@ -81,16 +81,52 @@ pub fn parse_members(input: impl Read) -> Result<Vec<MemberImport>> {
 }
 
 impl Shop {
-    /// Import members: all rows or none.
+    /// Import members: all rows or none. Each member the file changes travels to the
+    /// other nodes as it now stands (a members event).
     pub fn import_members(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
+        self.import_members_with(actor, input, true)
+    }
+
+    /// The demo shop's members, without their events (the same fixture on every node).
+    /// Only `demo::fill` calls this.
+    pub(super) fn import_demo_members(&mut self, actor: &Actor, input: impl Read) -> Result<usize> {
+        self.import_members_with(actor, input, false)
+    }
+
+    fn import_members_with(
+        &mut self,
+        actor: &Actor,
+        input: impl Read,
+        event: bool,
+    ) -> Result<usize> {
         super::auth::require(
             actor,
             Permission::ManageMembers,
             crate::domain::user::Act::ImportMembers,
         )?;
         let members = parse_members(input)?;
+        let till = if event {
+            Some(self.event_till()?)
+        } else {
+            None
+        };
+        let at = super::stamp(self.now());
         self.store.write(|tx| {
+            let mut changed = Vec::new();
             for m in &members {
+                // A member the file leaves as it is writes nothing.
+                let same = q::record(tx, &m.number)?.is_some_and(|(e, active)| {
+                    active
+                        && e.number == m.number
+                        && e.name == m.name
+                        && e.phone == m.phone
+                        && e.nik == m.nik
+                        && e.kasbon_limit == m.kasbon_limit
+                });
+                if same {
+                    continue;
+                }
+                changed.push(m.number.clone());
                 q::upsert(
                     tx,
                     &new_uuid(),
@@ -100,6 +136,9 @@ impl Shop {
                     m.nik.as_deref(),
                     m.kasbon_limit,
                 )?;
+            }
+            if let Some(till) = &till {
+                super::catalog_sync::member_events(tx, till, &at, &changed)?;
             }
             Ok(())
         })?;

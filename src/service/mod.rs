@@ -6,6 +6,7 @@ pub mod auth;
 pub mod autobackup;
 pub mod bundle;
 pub mod catalog;
+mod catalog_sync;
 pub mod checkout;
 pub mod dashboard;
 pub mod demo;

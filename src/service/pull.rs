@@ -194,6 +194,16 @@ fn apply_one(c: &Connection, p: &Pulled) -> Result<()> {
             &e.till,
             &serde_json::from_value(value).map_err(|_| parse("day_reverse"))?,
         ),
+        (super::sync::CATALOG_KIND, 1) => super::catalog_sync::apply_catalog(
+            c,
+            p.change_seq,
+            &serde_json::from_value(value).map_err(|_| parse("catalog"))?,
+        ),
+        (super::sync::MEMBERS_KIND, 1) => super::catalog_sync::apply_members(
+            c,
+            p.change_seq,
+            &serde_json::from_value(value).map_err(|_| parse("members"))?,
+        ),
         (super::sync::EXCEPTION_RESOLVE_KIND, 1) => {
             super::exceptions::apply_resolve(c, &e.id, &e.till, value)
         }

@@ -65,6 +65,18 @@ pub const DAY_REVERSE_KIND: &str = "day_reverse.v1";
 /// stock adjustment of an oversell, as stored).
 pub const EXCEPTION_RESOLVE_KIND: &str = "exception_resolve.v1";
 
+/// Products changed (a catalog import, a price changed): `products`, each as it now stands
+/// — `uuid`, `sku`, `name`, `business_unit`, `base_unit`, `tax_class`, `drug_class`,
+/// `batch_tracked`, `weighed`, `cost`, `min_stock`, `nie`, `het`, `max_per_sale`, `plu`,
+/// `active` (false: taken off the catalog) and `units` (`unit`, `factor`, `prices`: `umum`,
+/// `anggota`, `grosir`, `grosir_min_qty`; `barcodes`). Applied in the server's order on every
+/// node, the one that made it included (`service::catalog_sync`).
+pub const CATALOG_KIND: &str = "catalog.v1";
+/// Members changed (a members import): `members`, each as it now stands — `uuid`,
+/// `number`, `name`, `phone`, `nik`, `kasbon_limit`, `active`; never the kasbon balance,
+/// which every node adds up from the sales and repayments. Applied like [`CATALOG_KIND`].
+pub const MEMBERS_KIND: &str = "members.v1";
+
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal
 /// strings, and the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`).
 /// Serialised straight from the sale (`store::outbox::canonical_of`): every field is declared
@@ -237,7 +249,8 @@ pub struct SyncReport {
     pub pending: i64,
     /// Events of other till ids in this file, which this machine does not push.
     pub other_tills: Vec<(String, i64)>,
-    /// Other tills' events received from the server in this run.
+    /// Events received from the server in this run: the other tills', and this till's own
+    /// catalog and member changes coming back in the server's order.
     pub pulled: usize,
     /// Other tills' events applied here in this run (pulled now, or kept from an earlier
     /// pull and applied now).

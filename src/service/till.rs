@@ -283,8 +283,10 @@ impl Shop {
             old.map(format_rupiah).unwrap_or_else(|| "-".into()),
             format_rupiah(price)
         );
+        let till = self.event_till()?;
         self.store.write(|tx| {
             crate::store::catalog::set_unit_price(tx, item.unit_id, tier, price)?;
+            super::catalog_sync::catalog_events(tx, &till, &at, std::slice::from_ref(&item.sku))?;
             super::audit(tx, actor, &at, "price_change", &detail, None)
         })
     }

@@ -329,3 +329,93 @@ pub(crate) fn set_het(c: &Connection, sku: &str, het: Decimal) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The product with this SKU as it stands (active or not), with its units and barcodes:
+/// what a catalog event carries. `max_per_sale` and `plu` are always `Some`.
+pub fn record(c: &Connection, sku: &str) -> Result<Option<(ProductRecord, bool)>> {
+    let head = opt(c
+        .prepare_cached(
+            "SELECT p.id, p.sku, p.name, p.business_unit, p.base_unit, p.tax_class, p.drug_class,
+                    p.batch_tracked, p.weighed, p.last_cost, p.min_stock, p.nie, p.het,
+                    p.max_per_sale, p.plu, p.active
+             FROM products p WHERE p.sku = ?1",
+        )?
+        .query_row([sku], |r| {
+            let bu: String = r.get(3)?;
+            let tax: String = r.get(5)?;
+            let drug: String = r.get(6)?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                ProductRecord {
+                    sku: r.get(1)?,
+                    name: r.get(2)?,
+                    business_unit: BusinessUnit::parse(&bu).unwrap_or(BusinessUnit::Sembako),
+                    base_unit: r.get(4)?,
+                    tax_class: TaxClass::parse(&tax).unwrap_or(TaxClass::Ppn),
+                    drug_class: DrugClass::parse(&drug).unwrap_or(DrugClass::None),
+                    batch_tracked: r.get(7)?,
+                    weighed: r.get(8)?,
+                    cost: money(r.get(9)?),
+                    min_stock: qty(r.get(10)?),
+                    nie: r.get(11)?,
+                    het: r.get::<_, Option<i64>>(12)?.map(money),
+                    max_per_sale: Some(r.get::<_, Option<i64>>(13)?.map(qty)),
+                    plu: Some(r.get(14)?),
+                    units: Vec::new(),
+                },
+                r.get::<_, bool>(15)?,
+            ))
+        }))?;
+    let Some((id, mut p, active)) = head else {
+        return Ok(None);
+    };
+    let mut st = c.prepare_cached(
+        "SELECT pu.unit, pu.factor, pu.price_umum, pu.price_anggota, pu.price_grosir,
+                pu.grosir_min_qty, (SELECT group_concat(code, '|') FROM
+                    (SELECT code FROM barcodes WHERE unit_id = pu.id ORDER BY code))
+         FROM product_units pu WHERE pu.product_id = ?1 ORDER BY pu.factor, pu.id",
+    )?;
+    p.units = st
+        .query_map([id], |r| {
+            let codes: Option<String> = r.get(6)?;
+            Ok(UnitRecord {
+                unit: r.get(0)?,
+                factor: qty(r.get(1)?),
+                prices: UnitPrices {
+                    umum: money(r.get(2)?),
+                    anggota: money(r.get(3)?),
+                    grosir: r.get::<_, Option<i64>>(4)?.map(money),
+                    grosir_min_qty: r.get::<_, Option<i64>>(5)?.map(qty),
+                },
+                barcodes: codes
+                    .map(|s| s.split('|').map(str::to_string).collect())
+                    .unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some((p, active)))
+}
+
+/// The SKU of a selling unit.
+pub fn sku_of_unit(c: &Connection, unit_id: i64) -> Result<Option<String>> {
+    opt(c
+        .prepare_cached(
+            "SELECT p.sku FROM product_units pu JOIN products p ON p.id = pu.product_id
+             WHERE pu.id = ?1",
+        )?
+        .query_row([unit_id], |r| r.get(0)))
+}
+
+/// Take a product off (or back onto) the catalog, keeping its history.
+pub fn set_active(c: &Connection, sku: &str, active: bool) -> Result<()> {
+    c.prepare_cached("UPDATE products SET active = ?2 WHERE sku = ?1")?
+        .execute(params![sku, active])?;
+    Ok(())
+}
+
+/// The uuid of the product with this SKU (the same on every node it travelled to).
+pub fn uuid_of(c: &Connection, sku: &str) -> Result<Option<String>> {
+    opt(c
+        .prepare_cached("SELECT uuid FROM products WHERE sku = ?1")?
+        .query_row([sku], |r| r.get(0)))
+}

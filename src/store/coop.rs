@@ -14,7 +14,7 @@ use crate::store::outbox::{Event, Pulled};
 use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 5;
+pub const SERVER_SCHEMA_VERSION: i32 = 6;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
@@ -338,17 +338,31 @@ impl Server for PgServer {
 impl Feed for PgServer {
     fn pull(&mut self, till: &str, after: i64, limit: i64) -> Result<Vec<Pulled>> {
         let limit = limit.clamp(1, 5000) as i32;
-        let rows = self
-            .client
-            .query(
-                "SELECT change_seq, id::text, till, seq, kind, version, payload, hash, till_time
-                 FROM kasir_pull($1, $2, $3)",
+        // `kasir_feed` (schema version 6) also gives back this till's own catalog and
+        // member changes; a server not yet upgraded has only `kasir_pull`.
+        let query = |client: &mut Client, function: &str| {
+            client.query(
+                &format!(
+                    "SELECT change_seq, id::text, till, seq, kind, version, payload, hash,
+                            till_time
+                     FROM {function}($1, $2, $3)"
+                ),
                 &[&till, &after, &limit],
             )
-            .map_err(|e| match e.code() {
-                Some(&postgres::error::SqlState::UNDEFINED_FUNCTION) => old_server(),
-                _ => pg_error("pull", e),
-            })?;
+        };
+        let undefined =
+            |e: &postgres::Error| e.code() == Some(&postgres::error::SqlState::UNDEFINED_FUNCTION);
+        let rows = match query(&mut self.client, "kasir_feed") {
+            Err(e) if undefined(&e) => query(&mut self.client, "kasir_pull"),
+            other => other,
+        }
+        .map_err(|e| {
+            if undefined(&e) {
+                old_server()
+            } else {
+                pg_error("pull", e)
+            }
+        })?;
         Ok(rows
             .iter()
             .map(|r| Pulled {

@@ -150,3 +150,26 @@ pub fn kasbon_mismatches(c: &Connection) -> Result<Vec<(String, Decimal, Decimal
     }
     Ok(out)
 }
+
+/// The member with this number as stored, active or not, and whether active.
+pub fn record(c: &Connection, number: &str) -> Result<Option<(MemberRow, bool)>> {
+    opt(c
+        .prepare_cached(&format!(
+            "SELECT {COLS}, active FROM members WHERE number = ?1"
+        ))?
+        .query_row([number], |r| Ok((row(r)?, r.get::<_, bool>(7)?))))
+}
+
+/// Take a member off (or back onto) the list, keeping the kasbon history.
+pub fn set_active(c: &Connection, number: &str, active: bool) -> Result<()> {
+    c.prepare_cached("UPDATE members SET active = ?2 WHERE number = ?1")?
+        .execute(params![number, active])?;
+    Ok(())
+}
+
+/// The uuid of the member with this number (the same on every node it travelled to).
+pub fn uuid_of(c: &Connection, number: &str) -> Result<Option<String>> {
+    opt(c
+        .prepare_cached("SELECT uuid FROM members WHERE number = ?1")?
+        .query_row([number], |r| r.get(0)))
+}

@@ -327,3 +327,47 @@ pub fn day_closed_on(c: &Connection, date: &str) -> Result<Option<Option<String>
         _ => None,
     })
 }
+
+/// The change_seq of the last change to product SKU or member number (`kind`: product,
+/// member) this node applied from the server (0: none).
+pub fn version(c: &Connection, kind: &str, key: &str) -> Result<i64> {
+    Ok(
+        c.prepare_cached("SELECT change_seq FROM sync_versions WHERE kind = ?1 AND key = ?2")?
+            .query_row(params![kind, key], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0),
+    )
+}
+
+/// Record the change at `change_seq` applied to `key` (never backwards).
+pub fn set_version(c: &Connection, kind: &str, key: &str, change_seq: i64) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO sync_versions(kind, key, change_seq) VALUES (?1, ?2, ?3)
+         ON CONFLICT(kind, key) DO UPDATE SET change_seq = max(change_seq, excluded.change_seq)",
+    )?
+    .execute(params![kind, key, change_seq])?;
+    Ok(())
+}
+
+/// The payloads of this file's own events of `kinds` the server has not acknowledged yet
+/// (per till, from its last acknowledged seq on: never a read of the history).
+pub fn unacked_payloads(c: &Connection, kinds: &[&str]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for till in super::outbox::tills(c)? {
+        let after = super::outbox::acked_through(c, &till)?;
+        let mut st = c.prepare_cached(
+            "SELECT kind, payload FROM events WHERE till = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let rows = st
+            .query_map(params![till, after], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.extend(
+            rows.into_iter()
+                .filter(|(k, _)| kinds.contains(&k.as_str()))
+                .map(|(_, p)| p),
+        );
+    }
+    Ok(out)
+}

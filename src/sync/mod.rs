@@ -38,7 +38,8 @@ pub trait Server {
 
 /// The server's feed of other tills' events.
 pub trait Feed {
-    /// At most `limit` events of tills other than `till` after `after`, in change_seq order.
+    /// At most `limit` events of tills other than `till` after `after`, in change_seq order,
+    /// and `till`'s own events of the [`ORDERED_KINDS`].
     fn pull(&mut self, till: &str, after: i64, limit: i64) -> Result<Vec<Pulled>>;
 }
 
@@ -75,6 +76,15 @@ pub struct PullReport {
     pub through: i64,
 }
 
+/// Kinds every node applies in the server's order, its own events of them included (the
+/// catalog and the members): the server gives a till back its own events of these kinds.
+pub const ORDERED_KINDS: &[&str] = &["catalog.v1", "members.v1"];
+
+/// Is `kind` one of [`ORDERED_KINDS`]?
+pub fn ordered_kind(kind: &str) -> bool {
+    ORDERED_KINDS.contains(&kind)
+}
+
 /// Retry the node's exceptions once, then pull `batch` events at a time after the node's
 /// last change_seq and apply each batch, until the server has nothing new. Stops at the
 /// first error; every batch applied before it stays applied.
@@ -97,7 +107,7 @@ pub fn pull_all(
         }
         let mut prev = after;
         for p in &events {
-            if p.change_seq <= prev || p.event.till == till {
+            if p.change_seq <= prev || (p.event.till == till && !ordered_kind(&p.event.kind)) {
                 return Err(KasirError::invalid(
                     format!(
                         "Server mengirim kejadian #{} tidak berurutan atau milik kasir ini",

@@ -455,3 +455,49 @@ INSERT INTO event_kinds (kind, version) VALUES ('exception_resolve.v1', 1)
     ON CONFLICT DO NOTHING;
 
 INSERT INTO kasir_schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 6: the catalog and the members travel (`catalog.v1`, `members.v1`), applied in
+-- the server's order on every node, the node that made a change included. `kasir_feed`
+-- is `kasir_pull` that also gives the caller back its own events of those kinds, so each
+-- node applies every change to a product or member in change_seq order and all end with
+-- the one the server ordered last. `kasir_pull` stays for tills not yet upgraded.
+
+INSERT INTO event_kinds (kind, version) VALUES ('catalog.v1', 1), ('members.v1', 1)
+    ON CONFLICT DO NOTHING;
+
+CREATE OR REPLACE FUNCTION kasir_feed(p_till text, p_after bigint, p_limit integer)
+RETURNS TABLE (change_seq bigint, id uuid, till text, seq bigint, kind text,
+               version integer, payload text, hash text, till_time text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills t WHERE t.till = p_till AND t.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not pull for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT e.change_seq, e.id, e.till, e.seq, e.kind, e.version, e.payload::text, e.hash,
+               e.till_time
+        FROM events e
+        WHERE e.change_seq > p_after
+          AND (e.till <> p_till OR e.kind IN ('catalog.v1', 'members.v1'))
+        ORDER BY e.change_seq
+        LIMIT least(greatest(p_limit, 1), 5000);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_feed(text, bigint, integer) FROM PUBLIC;
+
+INSERT INTO till_functions (name) VALUES ('kasir_feed') ON CONFLICT DO NOTHING;
+
+-- Tills registered before this version may call it too.
+DO $do$
+DECLARE
+    r text;
+BEGIN
+    FOR r IN SELECT t.role_name FROM tills t JOIN pg_roles p ON p.rolname = t.role_name LOOP
+        PERFORM kasir_grant_till(r);
+    END LOOP;
+END
+$do$;
+
+INSERT INTO kasir_schema_version (version) VALUES (6) ON CONFLICT DO NOTHING;

@@ -20,6 +20,7 @@ mod crash_suite;
 mod fault_suite;
 mod security;
 mod sync_apply;
+mod sync_catalog;
 mod sync_exceptions;
 mod sync_faults;
 mod sync_pg;

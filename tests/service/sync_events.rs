@@ -310,3 +310,67 @@ fn a_use_case_refused_leaves_no_event() {
         .is_err());
     assert_eq!(events(&shop).len(), before + 1, "only the shift opened");
 }
+
+/// A price change, a catalog import and a members import each leave one event carrying
+/// what they changed as it now stands (not the rest of the catalog); a file that changes
+/// nothing leaves none.
+#[test]
+fn a_price_change_and_catalog_and_members_imports_leave_what_they_changed_as_it_stands() {
+    let (mut shop, _clock) = shop();
+    let item = shop.find_item("BRS").unwrap();
+    let (till, p) = one_event(&mut shop, sync::CATALOG_KIND, |shop| {
+        shop.set_price(
+            &back(),
+            &item,
+            kasir::domain::catalog::PriceTier::Umum,
+            dec!(10500),
+        )
+        .unwrap();
+    });
+    assert_eq!(till, "kantor");
+    let products = p["products"].as_array().unwrap();
+    assert_eq!(products.len(), 1, "{p}");
+    assert_eq!(products[0]["sku"], "BRS");
+    assert_eq!(products[0]["active"], true);
+    assert_eq!(products[0]["tax_class"], "exempt");
+    assert_eq!(products[0]["units"][0]["unit"], "kg");
+    assert_eq!(products[0]["units"][0]["prices"]["umum"], "10500");
+    assert_eq!(products[0]["units"][0]["prices"]["anggota"], "10000");
+
+    // A file of the two products that changes only the medicine's name.
+    let file = CATALOG
+        .replace("Obat Uji strip", "Obat Uji strip 10")
+        .replace(",10000,10000,", ",10500,10000,");
+    let (_, p) = one_event(&mut shop, sync::CATALOG_KIND, |shop| {
+        shop.import_catalog(&back(), file.as_bytes(), &mut |_, _| {})
+            .unwrap();
+    });
+    let products = p["products"].as_array().unwrap();
+    assert_eq!(products.len(), 1, "{p}");
+    assert_eq!(products[0]["sku"], "OBT");
+    assert_eq!(products[0]["name"], "Obat Uji strip 10");
+    assert_eq!(products[0]["drug_class"], "bebas");
+    assert_eq!(products[0]["batch_tracked"], true);
+
+    let (_, p) = one_event(&mut shop, sync::MEMBERS_KIND, |shop| {
+        shop.import_members(
+            &back(),
+            "number,name,phone,nik,kasbon_limit\nA0001,Sri Wahyuni,,,1000000\nA0002,Budi,081234567890,,250000\n"
+                .as_bytes(),
+        )
+        .unwrap();
+    });
+    assert_eq!(
+        p["members"],
+        json!([{"active": true, "kasbon_limit": "250000", "name": "Budi", "nik": null,
+                "number": "A0002", "phone": "081234567890",
+                "uuid": p["members"][0]["uuid"].clone()}])
+    );
+
+    // The same files again change nothing and leave no event.
+    let before = events(&shop).len();
+    shop.import_catalog(&back(), file.as_bytes(), &mut |_, _| {})
+        .unwrap();
+    shop.import_members(&back(), MEMBERS.as_bytes()).unwrap();
+    assert_eq!(events(&shop).len(), before);
+}
