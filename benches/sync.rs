@@ -294,7 +294,7 @@ fn sync(c: &mut Criterion) {
     });
     g.finish();
     eprintln!(
-        "load after pull_day: {}; stock exceptions kept on the pulling node: {kept}",
+        "load after pull_day: {}; events kept as apply exceptions on the pulling node: {kept}",
         load_avg()
     );
 
@@ -331,52 +331,141 @@ fn sync(c: &mut Criterion) {
     // 5. The sale commit while sync runs on its own connection.
     let mut shop = open(&a);
     let (cart, pay) = cart(&shop);
+    let worker = SyncWorker::start(&a);
     let mut g = c.benchmark_group("sync_commit");
     g.sampling_mode(SamplingMode::Flat);
     eprintln!("load before commit_with_sync: {}", load_avg());
     g.bench_function("checkout_3_lines_no_sync", |b| {
         b.iter(|| shop.checkout(&admin, "sembako-1", &cart, &pay).unwrap())
     });
-    let stop = Arc::new(AtomicBool::new(false));
-    let runs = Arc::new(AtomicUsize::new(0));
-    let sent = Arc::new(AtomicUsize::new(0));
-    let failed = Arc::new(AtomicUsize::new(0));
-    let worker = {
-        let (stop, runs, sent, failed) = (stop.clone(), runs.clone(), sent.clone(), failed.clone());
-        let a: PathBuf = a.clone();
-        std::thread::spawn(move || {
-            let shop = open(&a);
-            while !stop.load(Ordering::Relaxed) {
-                match shop.sync_once() {
-                    Ok(r) => {
-                        sent.fetch_add(r.sent, Ordering::Relaxed);
-                    }
-                    Err(e) => {
-                        if failed.fetch_add(1, Ordering::Relaxed) == 0 {
-                            eprintln!("sync failed during the commit bench: {e}");
-                        }
-                    }
-                }
-                runs.fetch_add(1, Ordering::Relaxed);
-            }
-        })
-    };
+    // What the baseline sold is pushed first: the worker then sends only what is sold
+    // beside it, a few events per run, as a till's sync does all day.
+    shop.sync_once().unwrap();
+    worker.set_running(true);
     g.bench_function("checkout_3_lines_sync_running", |b| {
         b.iter(|| shop.checkout(&admin, "sembako-1", &cart, &pay).unwrap())
     });
-    stop.store(true, Ordering::Relaxed);
-    worker.join().unwrap();
-    eprintln!(
-        "sync ran {} times beside the checkouts, sent {} events, {} runs failed",
-        runs.load(Ordering::Relaxed),
-        sent.load(Ordering::Relaxed),
-        failed.load(Ordering::Relaxed)
-    );
+    worker.set_running(false);
     g.bench_function("checkout_3_lines_no_sync_after", |b| {
         b.iter(|| shop.checkout(&admin, "sembako-1", &cart, &pay).unwrap())
     });
     g.finish();
-    eprintln!("load after commit_with_sync: {}", load_avg());
+    eprintln!("load after commit_with_sync (criterion): {}", load_avg());
+    worker.report("criterion");
+    // The same, alternating: rounds of checkouts with the worker paused, then running, so
+    // both modes see the same load on a shared machine. Medians per checkout.
+    shop.sync_once().unwrap();
+    let (mut off, mut on) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        for running in [false, true] {
+            worker.set_running(running);
+            let out = if running { &mut on } else { &mut off };
+            for _ in 0..PER_ROUND {
+                let t = std::time::Instant::now();
+                shop.checkout(&admin, "sembako-1", &cart, &pay).unwrap();
+                out.push(t.elapsed());
+            }
+        }
+    }
+    worker.set_running(false);
+    let (off, on) = (median(&mut off), median(&mut on));
+    eprintln!(
+        "alternating, {ROUNDS} rounds of {PER_ROUND} checkouts each way: median {off:.1?} without sync, \
+         {on:.1?} with sync running, ratio {:.2}; load {}",
+        on.as_secs_f64() / off.as_secs_f64(),
+        load_avg()
+    );
+    worker.report("alternating");
+    worker.stop();
+}
+
+/// Rounds and checkouts per round of the alternating commit measurement.
+const ROUNDS: usize = 20;
+const PER_ROUND: usize = 100;
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// `sync_once` back to back on its own connection to the shop file, while running.
+struct SyncWorker {
+    running: Arc<AtomicBool>,
+    busy: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    runs: Arc<AtomicUsize>,
+    sent: Arc<AtomicUsize>,
+    failed: Arc<AtomicUsize>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl SyncWorker {
+    fn start(path: &Path) -> SyncWorker {
+        let flag = || Arc::new(AtomicBool::new(false));
+        let count = || Arc::new(AtomicUsize::new(0));
+        let (running, busy, stop) = (flag(), flag(), flag());
+        let (runs, sent, failed) = (count(), count(), count());
+        let thread = {
+            let (running, busy, stop) = (running.clone(), busy.clone(), stop.clone());
+            let (runs, sent, failed) = (runs.clone(), sent.clone(), failed.clone());
+            let path: PathBuf = path.to_path_buf();
+            std::thread::spawn(move || {
+                let shop = open(&path);
+                while !stop.load(Ordering::SeqCst) {
+                    busy.store(true, Ordering::SeqCst);
+                    if !running.load(Ordering::SeqCst) {
+                        busy.store(false, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(1));
+                        continue;
+                    }
+                    match shop.sync_once() {
+                        Ok(r) => {
+                            sent.fetch_add(r.sent, Ordering::Relaxed);
+                        }
+                        Err(e) => {
+                            if failed.fetch_add(1, Ordering::Relaxed) == 0 {
+                                eprintln!("sync failed beside the checkouts: {e}");
+                            }
+                        }
+                    }
+                    runs.fetch_add(1, Ordering::Relaxed);
+                }
+                busy.store(false, Ordering::SeqCst);
+            })
+        };
+        SyncWorker {
+            running,
+            busy,
+            stop,
+            runs,
+            sent,
+            failed,
+            thread,
+        }
+    }
+
+    /// Run or pause; a pause waits for the run under way to end.
+    fn set_running(&self, on: bool) {
+        self.running.store(on, Ordering::SeqCst);
+        while !on && self.busy.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+    }
+
+    /// Print and reset the counts.
+    fn report(&self, what: &str) {
+        eprintln!(
+            "{what}: sync ran {} times beside the checkouts, sent {} events, {} runs failed",
+            self.runs.swap(0, Ordering::Relaxed),
+            self.sent.swap(0, Ordering::Relaxed),
+            self.failed.swap(0, Ordering::Relaxed)
+        );
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.thread.join().unwrap();
+    }
 }
 
 criterion_group! {
