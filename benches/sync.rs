@@ -332,7 +332,7 @@ fn sync(c: &mut Criterion) {
     // 5. The sale commit while sync runs on its own connection.
     let mut shop = open(&a);
     let (cart, pay) = cart(&shop);
-    let worker = SyncWorker::start(&a);
+    let worker = SyncWorker::start(&a, false);
     let mut g = c.benchmark_group("sync_commit");
     g.sampling_mode(SamplingMode::Flat);
     eprintln!("load before commit_with_sync: {}", load_avg());
@@ -354,13 +354,16 @@ fn sync(c: &mut Criterion) {
     eprintln!("load after commit_with_sync (criterion): {}", load_avg());
     worker.report("criterion");
     // The same, alternating: rounds of checkouts with the worker paused, then running, so
-    // both modes see the same load on a shared machine. Medians per checkout.
+    // both modes see the same load on a shared machine; and a third mode, a control that
+    // makes the server work as often but never touches the shop file (connect and list
+    // the tills, back to back). Medians per checkout.
     shop.sync_once().unwrap();
-    let (mut off, mut on) = (Vec::new(), Vec::new());
+    let control = SyncWorker::start(&a, true);
+    let mut times = [Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..ROUNDS {
-        for running in [false, true] {
-            worker.set_running(running);
-            let out = if running { &mut on } else { &mut off };
+        for (mode, out) in times.iter_mut().enumerate() {
+            worker.set_running(mode == 1);
+            control.set_running(mode == 2);
             for _ in 0..PER_ROUND {
                 let t = std::time::Instant::now();
                 shop.checkout(&admin, "sembako-1", &cart, &pay).unwrap();
@@ -369,16 +372,25 @@ fn sync(c: &mut Criterion) {
         }
     }
     worker.set_running(false);
-    let (off90, on90) = (quantile(&mut off, 0.9), quantile(&mut on, 0.9));
-    let (off, on) = (quantile(&mut off, 0.5), quantile(&mut on, 0.5));
+    control.set_running(false);
+    let [off, on, ctl] = times.map(|mut v| (quantile(&mut v, 0.5), quantile(&mut v, 0.9)));
     eprintln!(
-        "alternating, {ROUNDS} rounds of {PER_ROUND} checkouts each way: median {off:.2?} \
-         (p90 {off90:.2?}) without sync, {on:.2?} (p90 {on90:.2?}) with sync running, \
-         ratio of medians {:.2}; load {}",
-        on.as_secs_f64() / off.as_secs_f64(),
+        "alternating, {ROUNDS} rounds of {PER_ROUND} checkouts each way: median {:.2?} \
+         (p90 {:.2?}) without sync, {:.2?} (p90 {:.2?}) with sync running, ratio of medians \
+         {:.2}; {:.2?} (p90 {:.2?}) beside the server-only control, ratio {:.2}; load {}",
+        off.0,
+        off.1,
+        on.0,
+        on.1,
+        on.0.as_secs_f64() / off.0.as_secs_f64(),
+        ctl.0,
+        ctl.1,
+        ctl.0.as_secs_f64() / off.0.as_secs_f64(),
         load_avg()
     );
     worker.report("alternating");
+    control.report("control");
+    control.stop();
     worker.stop();
 }
 
@@ -391,7 +403,8 @@ fn quantile(v: &mut [Duration], q: f64) -> Duration {
     v[((v.len() - 1) as f64 * q).round() as usize]
 }
 
-/// `sync_once` back to back on its own connection to the shop file, while running.
+/// `sync_once` back to back on its own connection to the shop file, while running; or,
+/// `server_only`, the server's side alone: connect as the till and list the tills.
 struct SyncWorker {
     running: Arc<AtomicBool>,
     busy: Arc<AtomicBool>,
@@ -403,7 +416,7 @@ struct SyncWorker {
 }
 
 impl SyncWorker {
-    fn start(path: &Path) -> SyncWorker {
+    fn start(path: &Path, server_only: bool) -> SyncWorker {
         let flag = || Arc::new(AtomicBool::new(false));
         let count = || Arc::new(AtomicUsize::new(0));
         let (running, busy, stop) = (flag(), flag(), flag());
@@ -414,6 +427,7 @@ impl SyncWorker {
             let path: PathBuf = path.to_path_buf();
             std::thread::spawn(move || {
                 let shop = open(&path);
+                let creds = load(&path);
                 while !stop.load(Ordering::SeqCst) {
                     busy.store(true, Ordering::SeqCst);
                     if !running.load(Ordering::SeqCst) {
@@ -421,9 +435,16 @@ impl SyncWorker {
                         std::thread::sleep(Duration::from_millis(1));
                         continue;
                     }
-                    match shop.sync_once() {
-                        Ok(r) => {
-                            sent.fetch_add(r.sent, Ordering::Relaxed);
+                    let done = if server_only {
+                        PgServer::connect(&creds)
+                            .and_then(|mut s| s.tills(&creds.till))
+                            .map(|_| 0)
+                    } else {
+                        shop.sync_once().map(|r| r.sent)
+                    };
+                    match done {
+                        Ok(n) => {
+                            sent.fetch_add(n, Ordering::Relaxed);
                         }
                         Err(e) => {
                             if failed.fetch_add(1, Ordering::Relaxed) == 0 {
