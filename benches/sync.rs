@@ -21,7 +21,8 @@
 //! - `commit_with_sync`: `Shop::checkout` of a 3-line sale on the joined till while another
 //!   thread runs `sync_once` back to back on its own connection, against the same checkout
 //!   with no sync running (before and after); then the same in alternating rounds (the
-//!   worker paused, then running), whose medians see the same load.
+//!   worker paused, then running, then a server-only control that connects and lists the
+//!   tills back to back without touching the shop file), whose medians see the same load.
 //!
 //! `cargo bench --bench sync -- --warm-up-time 1 --measurement-time 3 --sample-size 10`
 
