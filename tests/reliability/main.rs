@@ -18,6 +18,7 @@ mod crash_kill9;
 mod crash_points;
 mod crash_suite;
 mod fault_suite;
+mod pg_server;
 mod security;
 mod sync_apply;
 mod sync_catalog;
