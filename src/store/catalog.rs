@@ -209,6 +209,35 @@ pub fn search_scan(c: &Connection, needle: &str, limit: usize) -> Result<Vec<Ite
     Ok(rows)
 }
 
+/// A product's head row, columns `p.id, p.sku, p.name, p.business_unit, p.base_unit,
+/// p.tax_class, p.drug_class, p.batch_tracked, p.weighed, p.last_cost, p.min_stock, p.nie,
+/// p.het, p.max_per_sale, p.plu` in that order, without its units.
+fn product_head(r: &rusqlite::Row) -> rusqlite::Result<(i64, ProductRecord)> {
+    let bu: String = r.get(3)?;
+    let tax: String = r.get(5)?;
+    let drug: String = r.get(6)?;
+    Ok((
+        r.get(0)?,
+        ProductRecord {
+            sku: r.get(1)?,
+            name: r.get(2)?,
+            business_unit: BusinessUnit::parse(&bu).unwrap_or(BusinessUnit::Sembako),
+            base_unit: r.get(4)?,
+            tax_class: TaxClass::parse(&tax).unwrap_or(TaxClass::Ppn),
+            drug_class: DrugClass::parse(&drug).unwrap_or(DrugClass::None),
+            batch_tracked: r.get(7)?,
+            weighed: r.get(8)?,
+            cost: money(r.get(9)?),
+            min_stock: qty(r.get(10)?),
+            nie: r.get(11)?,
+            het: r.get::<_, Option<i64>>(12)?.map(money),
+            max_per_sale: Some(r.get::<_, Option<i64>>(13)?.map(qty)),
+            plu: Some(r.get(14)?),
+            units: Vec::new(),
+        },
+    ))
+}
+
 /// Every active product with its units and barcodes, ordered by SKU.
 pub fn all(c: &Connection) -> Result<Vec<ProductRecord>> {
     let mut st = c.prepare(
@@ -218,31 +247,7 @@ pub fn all(c: &Connection) -> Result<Vec<ProductRecord>> {
          FROM products p WHERE p.active = 1 ORDER BY p.sku",
     )?;
     let mut products: Vec<(i64, ProductRecord)> = st
-        .query_map([], |r| {
-            let bu: String = r.get(3)?;
-            let tax: String = r.get(5)?;
-            let drug: String = r.get(6)?;
-            Ok((
-                r.get(0)?,
-                ProductRecord {
-                    sku: r.get(1)?,
-                    name: r.get(2)?,
-                    business_unit: BusinessUnit::parse(&bu).unwrap_or(BusinessUnit::Sembako),
-                    base_unit: r.get(4)?,
-                    tax_class: TaxClass::parse(&tax).unwrap_or(TaxClass::Ppn),
-                    drug_class: DrugClass::parse(&drug).unwrap_or(DrugClass::None),
-                    batch_tracked: r.get(7)?,
-                    weighed: r.get(8)?,
-                    cost: money(r.get(9)?),
-                    min_stock: qty(r.get(10)?),
-                    nie: r.get(11)?,
-                    het: r.get::<_, Option<i64>>(12)?.map(money),
-                    max_per_sale: Some(r.get::<_, Option<i64>>(13)?.map(qty)),
-                    plu: Some(r.get(14)?),
-                    units: Vec::new(),
-                },
-            ))
-        })?
+        .query_map([], product_head)?
         .collect::<rusqlite::Result<_>>()?;
     let mut ust = c.prepare(
         "SELECT pu.product_id, pu.unit, pu.factor, pu.price_umum, pu.price_anggota, pu.price_grosir,
@@ -341,30 +346,8 @@ pub fn record(c: &Connection, sku: &str) -> Result<Option<(ProductRecord, bool)>
              FROM products p WHERE p.sku = ?1",
         )?
         .query_row([sku], |r| {
-            let bu: String = r.get(3)?;
-            let tax: String = r.get(5)?;
-            let drug: String = r.get(6)?;
-            Ok((
-                r.get::<_, i64>(0)?,
-                ProductRecord {
-                    sku: r.get(1)?,
-                    name: r.get(2)?,
-                    business_unit: BusinessUnit::parse(&bu).unwrap_or(BusinessUnit::Sembako),
-                    base_unit: r.get(4)?,
-                    tax_class: TaxClass::parse(&tax).unwrap_or(TaxClass::Ppn),
-                    drug_class: DrugClass::parse(&drug).unwrap_or(DrugClass::None),
-                    batch_tracked: r.get(7)?,
-                    weighed: r.get(8)?,
-                    cost: money(r.get(9)?),
-                    min_stock: qty(r.get(10)?),
-                    nie: r.get(11)?,
-                    het: r.get::<_, Option<i64>>(12)?.map(money),
-                    max_per_sale: Some(r.get::<_, Option<i64>>(13)?.map(qty)),
-                    plu: Some(r.get(14)?),
-                    units: Vec::new(),
-                },
-                r.get::<_, bool>(15)?,
-            ))
+            let (id, p) = product_head(r)?;
+            Ok((id, p, r.get::<_, bool>(15)?))
         }))?;
     let Some((id, mut p, active)) = head else {
         return Ok(None);
