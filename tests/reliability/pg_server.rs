@@ -71,34 +71,30 @@ impl Pg {
     /// Stop the server as a power cut would (`pg_ctl stop -m immediate`): no checkpoint,
     /// every connection dropped, recovery from the WAL at the next start.
     pub fn stop_immediate(&self) {
-        let data = self.dir.path().join("data");
-        let out = self.ctl(&[
-            "-D",
-            data.to_str().unwrap(),
-            "-m",
-            "immediate",
-            "-w",
-            "stop",
-        ]);
+        let out = self.ctl_stop();
         assert!(
             out.status.success(),
             "pg_ctl stop failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
-}
 
-impl Drop for Pg {
-    fn drop(&mut self) {
+    fn ctl_stop(&self) -> std::process::Output {
         let data = self.dir.path().join("data");
-        let _ = self.ctl(&[
+        self.ctl(&[
             "-D",
             data.to_str().unwrap(),
             "-m",
             "immediate",
             "-w",
             "stop",
-        ]);
+        ])
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        let _ = self.ctl_stop();
     }
 }
 
