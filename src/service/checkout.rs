@@ -167,6 +167,7 @@ impl Shop {
                     }
                     .into());
                 }
+                self.check_kasbon_fresh(kasbon)?;
             }
             let date = day(today);
             let seq = q::last_seq_for_till_day(tx, till, &date)? + 1;

@@ -525,6 +525,25 @@ pub const REGISTRY: &[Setting] = &[
         who: Who::Admin,
     },
     Setting {
+        key: "sync.kasbon_fresh_above",
+        kind: Kind::Rupiah {
+            min: 0,
+            max: 1_000_000_000,
+        },
+        default: "250000",
+        id: "Kasbon di atas jumlah ini perlu sinkron terbaru (Rp; 0: tidak pernah)",
+        en: "Kasbon above this needs a recent sync (Rp; 0: never)",
+        who: Who::Treasurer,
+    },
+    Setting {
+        key: "sync.kasbon_fresh_minutes",
+        kind: Kind::Number { min: 1, max: 1440 },
+        default: "10",
+        id: "Sinkron terbaru untuk kasbon besar: paling lama (menit)",
+        en: "A recent sync for a large kasbon: at most (minutes) old",
+        who: Who::Treasurer,
+    },
+    Setting {
         key: audit::HEAD_KEY,
         kind: Kind::Text {
             max: 200,
@@ -603,6 +622,8 @@ pub enum Key {
     KasbonLimitRule,
     KasbonLimitPercent,
     SyncIntervalSecs,
+    SyncKasbonFreshAbove,
+    SyncKasbonFreshMinutes,
 }
 
 impl Key {
@@ -652,6 +673,8 @@ impl Key {
         Key::KasbonLimitRule,
         Key::KasbonLimitPercent,
         Key::SyncIntervalSecs,
+        Key::SyncKasbonFreshAbove,
+        Key::SyncKasbonFreshMinutes,
     ];
 
     /// The key as stored.
@@ -701,6 +724,8 @@ impl Key {
             Key::KasbonLimitRule => "kasbon.limit_rule",
             Key::KasbonLimitPercent => "kasbon.limit_percent",
             Key::SyncIntervalSecs => "sync.interval_secs",
+            Key::SyncKasbonFreshAbove => "sync.kasbon_fresh_above",
+            Key::SyncKasbonFreshMinutes => "sync.kasbon_fresh_minutes",
         }
     }
 

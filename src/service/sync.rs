@@ -317,6 +317,48 @@ impl Shop {
         }
     }
 
+    /// A kasbon above `sync.kasbon_fresh_above` on a file joined to the coop's server needs
+    /// a whole pull within `sync.kasbon_fresh_minutes`: only then does the member's balance
+    /// here count the kasbon other tills gave. A file that never joined is the whole shop.
+    pub(crate) fn check_kasbon_fresh(&self, kasbon: Decimal) -> Result<()> {
+        use super::settings::Key;
+        use crate::domain::money::format_rupiah as rp;
+        let above: Decimal = self
+            .setting(Key::SyncKasbonFreshAbove)?
+            .parse()
+            .unwrap_or(Decimal::ZERO);
+        if above.is_zero() || kasbon <= above || self.joined_till()?.is_none() {
+            return Ok(());
+        }
+        let minutes: i64 = self
+            .setting(Key::SyncKasbonFreshMinutes)?
+            .parse()
+            .unwrap_or(10);
+        let last = crate::store::pull::synced_at(self.store.conn())?;
+        let at = last
+            .as_deref()
+            .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").ok());
+        if at.is_some_and(|t| self.now() - t <= chrono::Duration::minutes(minutes)) {
+            return Ok(());
+        }
+        let (when_id, when_en) = match &last {
+            Some(t) => (format!("terakhir {t}"), format!("last at {t}")),
+            None => ("belum pernah".to_string(), "never yet".to_string()),
+        };
+        Err(KasirError::invalid(
+            format!(
+                "Kasbon {} di atas {} perlu sinkron dengan server koperasi dalam {minutes} menit terakhir ({when_id}): kasbon anggota di kasir lain belum diketahui. Sinkronkan dulu, atau kurangi kasbonnya",
+                rp(kasbon),
+                rp(above)
+            ),
+            format!(
+                "A kasbon of {} is above {} and needs a sync with the coop's server in the last {minutes} minutes ({when_en}): the member's kasbon at other tills is not known here. Sync first, or take less on kasbon",
+                rp(kasbon),
+                rp(above)
+            ),
+        ))
+    }
+
     /// The till this file joined, if it did.
     pub fn joined_till(&self) -> Result<Option<String>> {
         let file = pg::credentials_path(self.store.path());
@@ -346,12 +388,19 @@ impl Shop {
             self.store
                 .write(|tx| crate::store::pull::set_tills(tx, &tills, &at))?;
         }
+        let began = super::stamp(self.now());
         let mut node = super::pull::StoreNode {
             store: &self.store,
             now: self.now(),
         };
         let pulled =
             crate::sync::pull_all(&mut node, &mut server, &creds.till, crate::sync::BATCH)?;
+        {
+            // Read to the end: this node knows every till's kasbon as of `began`.
+            let _crash = crate::store::crash::use_case("sync_done");
+            self.store
+                .write(|tx| crate::store::pull::set_synced_at(tx, &began))?;
+        }
         let exceptions = crate::store::pull::exception_count(self.store.conn())?;
         let counts = crate::store::outbox::pending_counts(self.store.conn())?;
         let pending = counts

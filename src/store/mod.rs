@@ -70,12 +70,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v25_posted_on.sql")),
         M::up(include_str!("schema_v26_exceptions.sql")),
         M::up(include_str!("schema_v27_catalog_sync.sql")),
+        M::up(include_str!("schema_v28_synced_at.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    27
+    28
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

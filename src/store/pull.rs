@@ -25,6 +25,22 @@ pub fn set_last_change_seq(c: &Connection, seq: i64) -> Result<()> {
     Ok(())
 }
 
+/// Record that a pull which began at `at` read everything the server held (its last
+/// batch came back empty).
+pub fn set_synced_at(c: &Connection, at: &str) -> Result<()> {
+    c.prepare_cached("UPDATE sync_pull SET synced_at = ?1 WHERE id = 1")?
+        .execute([at])?;
+    Ok(())
+}
+
+/// When this node last read everything the server held (none before its first whole pull).
+pub fn synced_at(c: &Connection) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT synced_at FROM sync_pull WHERE id = 1")?
+            .query_row([], |r| r.get(0))?,
+    )
+}
+
 /// Has the event `id` been applied here?
 pub fn is_applied(c: &Connection, id: &str) -> Result<bool> {
     Ok(

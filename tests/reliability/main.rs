@@ -24,6 +24,7 @@ mod sync_apply;
 mod sync_catalog;
 mod sync_exceptions;
 mod sync_faults;
+mod sync_kasbon;
 mod sync_pg;
 mod sync_pull;
 mod sync_status;
