@@ -139,8 +139,9 @@ pub struct PushReport {
 }
 
 /// Push every unacknowledged event of `till`, `batch` at a time, acknowledging after each
-/// answered push up to the server's highest seq (never beyond the batch just sent). Stops at
-/// the first error, with everything answered so far acknowledged.
+/// answered push up to the server's highest seq (never beyond the batch just sent), until a
+/// batch comes back short of full (events committed after that wait for the next run). Stops
+/// at the first error, with everything answered so far acknowledged.
 pub fn push_all(
     outbox: &mut dyn Outbox,
     server: &mut dyn Server,
@@ -167,6 +168,11 @@ pub fn push_all(
         let upto = held.min(last);
         outbox.ack_through(till, upto)?;
         report.acked_through = Some(upto);
+        // A batch short of full held everything that waited when it was read: what a till
+        // sells meanwhile goes with the next run, so a run ends while the till sells on.
+        if (events.len() as i64) < batch {
+            return Ok(report);
+        }
     }
 }
 

@@ -461,6 +461,60 @@ fn acking_on_a_lost_reply_is_caught() {
     assert!(r.is_err());
 }
 
+/// A till that keeps selling while it pushes: every read of its outbox finds one sale more.
+struct Busy {
+    outbox: MemOutbox,
+    reads: usize,
+}
+
+impl Outbox for Busy {
+    fn pending(&mut self, till: &str, limit: i64) -> Result<Vec<Event>> {
+        self.reads += 1;
+        assert!(
+            self.reads < 1000,
+            "push_all never stops while the till sells"
+        );
+        self.outbox.commit(till);
+        self.outbox.pending(till, limit)
+    }
+    fn ack_through(&mut self, till: &str, seq: i64) -> Result<()> {
+        self.outbox.ack_through(till, seq)
+    }
+}
+
+struct Direct<'a>(&'a mut MemServer);
+
+impl Server for Direct<'_> {
+    fn push(&mut self, till: &str, batch: &[Event]) -> Result<i64> {
+        Ok(self.0.apply(till, batch))
+    }
+}
+
+/// A run of the push ends while the till sells on: what it sold after the last short batch
+/// was read goes with the next run, and nothing is lost.
+#[test]
+fn a_push_ends_while_the_till_keeps_selling() {
+    let mut server = MemServer::default();
+    let mut till = Busy {
+        outbox: MemOutbox::default(),
+        reads: 0,
+    };
+    for _ in 0..5 {
+        till.outbox.commit("sembako-1");
+    }
+    let r = push_all(&mut till, &mut Direct(&mut server), "sembako-1", 2).unwrap();
+    let acked = r.acked_through.unwrap();
+    assert!(
+        acked >= 5,
+        "everything that waited at the start went: {r:?}"
+    );
+    assert_eq!(till.outbox.acked, acked);
+    assert_eq!(server.stored.len() as i64, acked);
+    // The next run takes what was sold meanwhile.
+    let again = push_all(&mut till, &mut Direct(&mut server), "sembako-1", 2).unwrap();
+    assert!(again.acked_through.unwrap() > acked);
+}
+
 /// A tampered event (a known till and seq with another hash) goes to quarantine, and the
 /// till's later events still land.
 #[test]
