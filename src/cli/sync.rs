@@ -22,6 +22,9 @@ pub enum ServerCmd {
         /// The owner's address, e.g. postgresql://kasir@host:5432/koperasi
         #[arg(long)]
         url: String,
+        /// The database is a district's (the dinas above several coops), not a coop's.
+        #[arg(long)]
+        district: bool,
     },
     /// Each till: last push, highest seq, events stored, quarantined.
     Status {
@@ -64,8 +67,12 @@ pub enum SyncCmd {
 
 pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
     match cmd {
-        ServerCmd::Init { url } => {
-            let done = sync::server_init(&url)?;
+        ServerCmd::Init { url, district } => {
+            let done = if district {
+                sync::district_init(&url)?
+            } else {
+                sync::server_init(&url)?
+            };
             if json {
                 print_json(json!({ "before": done.before, "version": done.version }));
             } else {

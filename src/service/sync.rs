@@ -220,6 +220,12 @@ pub fn server_init(url: &str) -> Result<ServerInit> {
     Ok(ServerInit { before, version })
 }
 
+/// Install or upgrade the district schema on the database at `url` (an owner's address).
+pub fn district_init(url: &str) -> Result<ServerInit> {
+    let (before, version) = crate::store::district::init(url)?;
+    Ok(ServerInit { before, version })
+}
+
 /// Each till registered on the server at `url`: last push, highest seq, events stored,
 /// events in quarantine.
 pub fn server_status(url: &str) -> Result<Vec<TillStatus>> {

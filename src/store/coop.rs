@@ -14,7 +14,7 @@ use crate::store::outbox::{Event, Pulled};
 use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 6;
+pub const SERVER_SCHEMA_VERSION: i32 = 7;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
@@ -126,36 +126,74 @@ impl rustls::client::danger::ServerCertVerifier for EncryptOnly {
 /// Install or upgrade kasir's schema on the server at `url` (an owner's address), in one
 /// transaction under an advisory lock. Returns (version before, version now).
 pub fn init(url: &str) -> Result<(Option<i32>, i32)> {
+    install(url, &COOP_SCHEMA)
+}
+
+/// One of the schemas kasir installs on a PostgreSQL database: the coop's or a district's.
+pub(crate) struct Schema {
+    /// Its script, every statement idempotent.
+    pub sql: &'static str,
+    /// The table that records its versions.
+    pub version_table: &'static str,
+    /// The version the script installs.
+    pub version: i32,
+    /// The other schema's version table: a database holds one of them, never both.
+    pub other_table: &'static str,
+    /// What the database is, in the refusal (Indonesian, English) when it holds the other.
+    pub other_is: (&'static str, &'static str),
+}
+
+const COOP_SCHEMA: Schema = Schema {
+    sql: SERVER_SQL,
+    version_table: "kasir_schema_version",
+    version: SERVER_SCHEMA_VERSION,
+    other_table: "district_schema_version",
+    other_is: ("basis data dinas (distrik)", "a district database"),
+};
+
+/// Install or upgrade `schema` on the database at `url` (an owner's address), in one
+/// transaction under an advisory lock. Returns (version before, version now).
+pub(crate) fn install(url: &str, schema: &Schema) -> Result<(Option<i32>, i32)> {
     let mut client = connect(&config(url)?)?;
     let mut tx = client.transaction().map_err(|e| pg_error("begin", e))?;
     tx.execute("SELECT pg_advisory_xact_lock(727374)", &[])
         .map_err(|e| pg_error("lock", e))?;
-    let exists: bool = tx
-        .query_one(
-            "SELECT to_regclass('kasir_schema_version') IS NOT NULL",
+    let has = |tx: &mut postgres::Transaction, table: &str| -> Result<bool> {
+        Ok(tx
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+            .map_err(|e| pg_error("read version", e))?
+            .get(0))
+    };
+    if has(&mut tx, schema.other_table)? {
+        let (id, en) = schema.other_is;
+        return Err(KasirError::invalid(
+            format!("Basis data ini sudah {id}: pakai basis data lain"),
+            format!("This database is already {en}: use another database"),
+        ));
+    }
+    let before: Option<i32> = if has(&mut tx, schema.version_table)? {
+        tx.query_one(
+            &format!("SELECT max(version) FROM {}", schema.version_table),
             &[],
         )
         .map_err(|e| pg_error("read version", e))?
-        .get(0);
-    let before: Option<i32> = if exists {
-        tx.query_one("SELECT max(version) FROM kasir_schema_version", &[])
-            .map_err(|e| pg_error("read version", e))?
-            .get(0)
+        .get(0)
     } else {
         None
     };
+    let now = schema.version;
     if let Some(v) = before {
-        if v > SERVER_SCHEMA_VERSION {
+        if v > now {
             return Err(KasirError::invalid(
-                format!("Skema kasir di server versi {v}, lebih baru dari program ini ({SERVER_SCHEMA_VERSION})"),
-                format!("kasir's schema on the server is version {v}, newer than this program ({SERVER_SCHEMA_VERSION})"),
+                format!("Skema kasir di server versi {v}, lebih baru dari program ini ({now})"),
+                format!("kasir's schema on the server is version {v}, newer than this program ({now})"),
             ));
         }
     }
-    tx.batch_execute(SERVER_SQL)
+    tx.batch_execute(schema.sql)
         .map_err(|e| pg_error("install schema", e))?;
     tx.commit().map_err(|e| pg_error("commit", e))?;
-    Ok((before, SERVER_SCHEMA_VERSION))
+    Ok((before, now))
 }
 
 /// How a till reaches the server: where, and as which role. Kept in a 0600 file beside the
@@ -195,7 +233,7 @@ pub fn credentials_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn random_password() -> String {
+pub(crate) fn random_password() -> String {
     use rand_core::RngCore;
     let mut bytes = [0u8; 24];
     rand_core::OsRng.fill_bytes(&mut bytes);

@@ -247,6 +247,21 @@ mod tests {
             )
             .is_err());
         s.write(|tx| ack_through(tx, "a", 2)).unwrap();
+        // Acknowledged by the coop's server is not enough: the district must hold it too.
+        assert!(s
+            .conn()
+            .execute("DELETE FROM events WHERE till = 'a' AND seq = 1", [])
+            .is_err());
+        s.conn()
+            .execute(
+                "INSERT INTO district_acks (till, held, heard_at) VALUES ('a', 2, 'now')",
+                [],
+            )
+            .unwrap();
+        assert!(s
+            .conn()
+            .execute("UPDATE district_acks SET held = 1 WHERE till = 'a'", [])
+            .is_err());
         s.conn()
             .execute("DELETE FROM events WHERE till = 'a' AND seq = 1", [])
             .unwrap();

@@ -501,3 +501,59 @@ END
 $do$;
 
 INSERT INTO kasir_schema_version (version) VALUES (6) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 7: what the district above the coop holds of each till's events. `kasir relay`,
+-- run with this server's owner address, records per till the highest seq the district
+-- acknowledged (`kasir_district_ack`); each till reads its own (`kasir_district_held`) on
+-- every sync and keeps its events until the district holds them, not only this server.
+
+CREATE TABLE IF NOT EXISTS district_acks (
+    till text PRIMARY KEY,
+    held bigint NOT NULL CHECK (held >= 0),
+    acked_at timestamptz NOT NULL DEFAULT now()
+);
+REVOKE ALL ON district_acks FROM PUBLIC;
+
+-- Record what the district holds of `p_till` (never backwards). Run by the owner.
+CREATE OR REPLACE FUNCTION kasir_district_ack(p_till text, p_held bigint) RETURNS bigint
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    now_held bigint;
+BEGIN
+    INSERT INTO district_acks (till, held) VALUES (p_till, greatest(p_held, 0))
+        ON CONFLICT (till) DO UPDATE
+        SET held = greatest(district_acks.held, EXCLUDED.held), acked_at = now()
+        RETURNING held INTO now_held;
+    RETURN now_held;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_district_ack(text, bigint) FROM PUBLIC;
+
+-- The highest seq of the session's till the district holds (0: none yet, or no district).
+CREATE OR REPLACE FUNCTION kasir_district_held(p_till text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills WHERE till = p_till AND role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not read for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN COALESCE((SELECT held FROM district_acks WHERE till = p_till), 0);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_district_held(text) FROM PUBLIC;
+
+INSERT INTO till_functions (name) VALUES ('kasir_district_held') ON CONFLICT DO NOTHING;
+
+-- Tills registered before this version may call it too.
+DO $do$
+DECLARE
+    r text;
+BEGIN
+    FOR r IN SELECT t.role_name FROM tills t JOIN pg_roles p ON p.rolname = t.role_name LOOP
+        PERFORM kasir_grant_till(r);
+    END LOOP;
+END
+$do$;
+
+INSERT INTO kasir_schema_version (version) VALUES (7) ON CONFLICT DO NOTHING;
