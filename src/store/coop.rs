@@ -186,7 +186,9 @@ pub(crate) fn install(url: &str, schema: &Schema) -> Result<(Option<i32>, i32)> 
         if v > now {
             return Err(KasirError::invalid(
                 format!("Skema kasir di server versi {v}, lebih baru dari program ini ({now})"),
-                format!("kasir's schema on the server is version {v}, newer than this program ({now})"),
+                format!(
+                    "kasir's schema on the server is version {v}, newer than this program ({now})"
+                ),
             ));
         }
     }
