@@ -93,6 +93,87 @@ pub fn insert_prescription(
     Ok(())
 }
 
+/// A prescription pulled with another till's sale, as its event carries it.
+pub struct PulledPrescription<'a> {
+    pub uuid: &'a str,
+    pub sale_id: i64,
+    pub line_no: i64,
+    pub product_id: i64,
+    pub number: &'a str,
+    pub doctor: &'a str,
+    pub sip: &'a str,
+    pub patient: &'a str,
+    pub date: &'a str,
+    /// The approving pharmacist's username on the till that dispensed (users do not travel:
+    /// no user id here).
+    pub apoteker: &'a str,
+    pub created_at: &'a str,
+    pub prescribed: Decimal,
+    pub iter: u32,
+    pub dispensed: Decimal,
+    pub age_reason: Option<&'a str>,
+}
+
+/// Store a prescription pulled with another till's sale as that till recorded it.
+pub fn insert_pulled_prescription(c: &Connection, p: &PulledPrescription) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO prescriptions(uuid, sale_id, line_no, rx_no, doctor, sip, patient, rx_date,
+                                   apoteker_id, apoteker, created_at, rx_key, product_id,
+                                   prescribed, iter, dispensed, age_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        p.uuid,
+        p.sale_id,
+        p.line_no,
+        p.number,
+        p.doctor,
+        p.sip,
+        p.patient,
+        p.date,
+        p.apoteker,
+        p.created_at,
+        crate::domain::pharmacy::rx_key(p.number, p.sip),
+        p.product_id,
+        milli(p.prescribed)?,
+        p.iter,
+        milli(p.dispensed)?,
+        p.age_reason,
+    ])?;
+    Ok(())
+}
+
+/// One dispensing on a prescription, with the till and sale that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DispensingRow {
+    pub till: String,
+    pub sale_number: String,
+    pub rx_no: String,
+    pub dispensed: Decimal,
+}
+
+/// Every dispensing of prescription `key` for a product, in the order this file recorded
+/// them.
+pub fn dispensings(c: &Connection, key: &str, product_id: i64) -> Result<Vec<DispensingRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT s.till, s.number, r.rx_no, r.dispensed
+         FROM prescriptions r JOIN sales s ON s.id = r.sale_id
+         WHERE r.rx_key = ?1 AND r.product_id = ?2
+         ORDER BY r.id",
+    )?;
+    let rows = st
+        .query_map(params![key, product_id], |r| {
+            Ok(DispensingRow {
+                till: r.get(0)?,
+                sale_number: r.get(1)?,
+                rx_no: r.get(2)?,
+                dispensed: qty(r.get(3)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// What the shop has recorded of prescription `key` for a product: the quantity and iter
 /// it was first recorded with, and what every sale dispensed on it. Read inside checkout's
 /// write transaction, so two tills cannot both take the last of a prescription.
@@ -143,6 +224,8 @@ pub fn receipt_prescriptions(c: &Connection, sale_id: i64) -> Result<Vec<(String
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrescriptionRow {
     pub sale_number: String,
+    /// The till that dispensed it (this one, or another whose sale was pulled).
+    pub till: String,
     pub line_no: i64,
     pub product: String,
     pub qty: Decimal,
@@ -165,7 +248,7 @@ pub fn prescriptions(
 ) -> Result<Vec<PrescriptionRow>> {
     let mut st = c.prepare(
         "SELECT s.number, r.line_no, l.name, l.qty, l.unit, r.rx_no, r.doctor, r.sip, r.patient,
-                r.rx_date, r.apoteker, r.created_at
+                r.rx_date, r.apoteker, r.created_at, s.till
          FROM prescriptions r JOIN sales s ON s.id = r.sale_id
          JOIN sale_lines l ON l.sale_id = r.sale_id AND l.line_no = r.line_no
          WHERE (?3 IS NULL AND r.created_at >= ?1 AND r.created_at < ?2) OR s.number = ?3
@@ -186,6 +269,7 @@ pub fn prescriptions(
                 rx_date: r.get(9)?,
                 apoteker: r.get(10)?,
                 created_at: r.get(11)?,
+                till: r.get(12)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
