@@ -373,6 +373,103 @@ mod tests {
     use crate::store::{OpenMode, Store, APPLICATION_ID};
     use rust_decimal_macros::dec;
 
+    /// v29 rebuilds the prescriptions and the exceptions: every row keeps its id, a pulled
+    /// prescription may name a pharmacist this file has no user for, and the new kind is
+    /// accepted.
+    #[test]
+    fn a_v28_shop_keeps_its_prescriptions_and_exceptions_through_v29() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        {
+            let mut c = Connection::open(&db).unwrap();
+            super::super::migrations().to_version(&mut c, 28).unwrap();
+            c.execute_batch(
+                "INSERT INTO users(id, username, name, role, pin_hash)
+                 VALUES (3, 'rina', 'apt. Rina', 'apoteker', 'x');
+                 INSERT INTO products(id, uuid, sku, name, business_unit, base_unit, tax_class, drug_class)
+                 VALUES (7, 'p7', 'DZP', 'Diazepam', 'apotek', 'tablet', 'ppn', 'psikotropika');
+                 INSERT INTO sales(id, uuid, number, till, business_unit, business_date, created_at,
+                                   cashier, gross, discount, total, rounding, payable, ppn, change_given)
+                 VALUES (1, 'u1', 'n1', 't', 'apotek', '2026-03-01', 't', 'c', 0, 0, 0, 0, 0, 0, 0),
+                        (2, 'u2', 'n2', 't2', 'apotek', '2026-03-01', 't', 'c', 0, 0, 0, 0, 0, 0, 0);
+                 INSERT INTO prescriptions(id, uuid, sale_id, line_no, rx_no, doctor, sip, patient,
+                                           rx_date, apoteker_id, apoteker, created_at, rx_key,
+                                           product_id, prescribed, iter, dispensed)
+                 VALUES (5, 'a', 1, 1, 'RX-3', 'dr', 'SIP1', 'p', '2026-03-01', 3, 'rina', 't',
+                         'RX3|SIP1', 7, 30000, 0, 20000);
+                 INSERT INTO business_exceptions(id, kind, subject, sku, figure, reason_id,
+                                                 reason_en, detected_at)
+                 VALUES (9, 'oversell', 'DZP', 'DZP', -1000, 'x', 'x', 't');",
+            )
+            .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let c = s.conn();
+        assert_eq!(
+            history(c, "RX3|SIP1", 7).unwrap(),
+            RxHistory {
+                recorded: Some((dec!(30), 0)),
+                dispensed: dec!(20)
+            }
+        );
+        let id: i64 = c
+            .query_row("SELECT id FROM prescriptions WHERE uuid = 'a'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(id, 5);
+        insert_pulled_prescription(
+            c,
+            &PulledPrescription {
+                uuid: "b",
+                sale_id: 2,
+                line_no: 1,
+                product_id: 7,
+                number: "rx 3",
+                doctor: "dr",
+                sip: "sip-1",
+                patient: "p",
+                date: "2026-03-01",
+                apoteker: "dewi",
+                created_at: "t",
+                prescribed: dec!(30),
+                iter: 0,
+                dispensed: dec!(20),
+                age_reason: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(history(c, "RX3|SIP1", 7).unwrap().dispensed, dec!(40));
+        let found = dispensings(c, "RX3|SIP1", 7).unwrap();
+        assert_eq!(
+            found
+                .iter()
+                .map(|d| (d.till.as_str(), d.sale_number.as_str(), d.dispensed))
+                .collect::<Vec<_>>(),
+            vec![("t", "n1", dec!(20)), ("t2", "n2", dec!(20))]
+        );
+        c.execute(
+            "INSERT INTO business_exceptions(kind, subject, sku, figure, reason_id, reason_en,
+                                             detected_at)
+             VALUES ('rx_over_dispensed', 'RX3|SIP1/DZP', 'DZP', 40000, 'x', 'x', 't')",
+            [],
+        )
+        .unwrap();
+        let kept: (i64, String) = c
+            .query_row(
+                "SELECT id, kind FROM business_exceptions ORDER BY id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (9, "oversell".to_string()));
+        assert!(c
+            .execute("DELETE FROM business_exceptions WHERE id = 9", [])
+            .is_err());
+    }
+
     /// Prescriptions stored before their quantity was recorded keep counting: the
     /// migration gives each its identity (number + SIP), product and dispensed quantity.
     #[test]
