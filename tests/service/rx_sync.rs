@@ -365,3 +365,31 @@ fn a_prescription_dispensed_beyond_its_total_on_two_tills_is_one_exception_for_t
         refused.message(Lang::Id)
     );
 }
+
+#[test]
+fn a_sale_event_written_before_prescriptions_travelled_still_applies() {
+    let (mut t1, t2) = (node(Some("apotek-1")), node(Some("apotek-2")));
+    dispense(&mut t1, "apotek-1", "DZP", dec!(20), &rx()).unwrap();
+    let mut sales = events(&t1, "apotek-1", sync::SALE_KIND, 1);
+    // The same sale as an older program wrote it: no `prescriptions` key.
+    let mut v: serde_json::Value = serde_json::from_str(&sales[0].event.payload).unwrap();
+    assert!(v.as_object_mut().unwrap().remove("prescriptions").is_some());
+    let (payload, hash) = kasir::store::outbox::canonical(&v);
+    sales[0].event.payload = payload;
+    sales[0].event.hash = hash;
+    assert_eq!(t2.apply_pulled(&sales).unwrap().applied, 1);
+    assert!(t2.sync_exceptions().unwrap().is_empty());
+    let rina = Actor {
+        role: Role::Apoteker,
+        ..back()
+    };
+    assert!(t2.prescriptions_in(&rina, MONTH).unwrap().is_empty());
+    let sold = t2
+        .drug_register(&rina, MONTH)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == "sale")
+        .count();
+    assert_eq!(sold, 1, "the stock move arrived, without its prescription");
+    assert!(t2.exceptions(true).unwrap().is_empty());
+}
