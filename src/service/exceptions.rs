@@ -298,22 +298,32 @@ impl Shop {
                 }
                 adjustment = Some(delta);
             }
+            let mut payload = serde_json::json!({
+                "kind": row.kind,
+                "subject": row.subject,
+                "sku": row.sku,
+                "batch": row.batch_no,
+                "member": row.member,
+                "at": at,
+                "actor": actor.username,
+                "note": note,
+                "stock_moves": moves,
+            });
+            // A prescription is resolved at what it has dispensed as far as this node
+            // knows: a dispensing that reaches another node only later is found again there
+            // and here alike.
+            if kind == ExceptionKind::RxOverDispensed {
+                if let Some(d) = rx_dispensed(tx, &row.subject, row.sku.as_deref())? {
+                    q::set_figure(tx, id, crate::store::milli(d)?)?;
+                    payload["dispensed"] = serde_json::json!(d.normalize());
+                }
+            }
             let event = crate::store::outbox::append_event(
                 tx,
                 &event_till,
                 super::sync::EXCEPTION_RESOLVE_KIND,
                 1,
-                &serde_json::json!({
-                    "kind": row.kind,
-                    "subject": row.subject,
-                    "sku": row.sku,
-                    "batch": row.batch_no,
-                    "member": row.member,
-                    "at": at,
-                    "actor": actor.username,
-                    "note": note,
-                    "stock_moves": moves,
-                }),
+                &payload,
                 &at,
             )?;
             q::resolve(
@@ -376,6 +386,9 @@ struct ResolveEv {
     note: String,
     #[serde(default)]
     stock_moves: Vec<MoveEv>,
+    /// A prescription's: what it had dispensed where it was resolved.
+    #[serde(default)]
+    dispensed: Option<Decimal>,
 }
 
 #[derive(Deserialize)]
@@ -429,22 +442,23 @@ pub(super) fn apply_resolve(
         found.push((p.id, batch_id));
     }
     let open = q::open_for(c, kind.as_str(), &ev.subject)?;
-    // A prescription resolved before it was found here is kept at what it has dispensed
-    // here now (the resolving node had these dispensings when it resolved), so that this
-    // batch's own check does not find it again.
-    let figure = match (kind, open) {
-        (ExceptionKind::RxOverDispensed, None) => {
-            match rx_subject(c, &ev.subject, ev.sku.as_deref())? {
-                Some((key, product_id)) => crate::store::milli(
-                    crate::store::pharmacy::history(c, &key, product_id)?.dispensed,
-                )?,
-                None => 0,
-            }
+    // A prescription is resolved at what it had dispensed where it was resolved (a
+    // resolution written before it said so: what it has dispensed here now).
+    let rx_figure = match kind {
+        ExceptionKind::RxOverDispensed => {
+            let here = rx_dispensed(c, &ev.subject, ev.sku.as_deref())?;
+            ev.dispensed.or(here).map(crate::store::milli).transpose()?
         }
-        _ => 0,
+        _ => None,
     };
+    let figure = rx_figure.unwrap_or(0);
     let id = match open {
-        Some(id) => id,
+        Some(id) => {
+            if let Some(f) = rx_figure {
+                q::set_figure(c, id, f)?;
+            }
+            id
+        }
         None => q::insert(
             c,
             &NewException {
@@ -495,7 +509,17 @@ pub(super) fn apply_resolve(
             adjustment,
             event: event_id,
         },
-    )
+    )?;
+    // Dispensing here that the resolving node did not know of is found again, as it is
+    // there once it arrives.
+    if kind == ExceptionKind::RxOverDispensed {
+        if let Some(sku) = ev.sku.as_deref() {
+            if let Some(key) = ev.subject.strip_suffix(&format!("/{sku}")) {
+                over_dispensed(c, key, sku, &ev.at)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// After a pulled batch is applied (in its transaction): record, once, every product or
@@ -505,8 +529,8 @@ pub(super) fn detect(c: &Connection, batch: &[Pulled], at: &str) -> Result<()> {
     // (sku, batch number) touched by stock moves; member → earliest business date.
     let mut stock: BTreeSet<(String, Option<String>)> = BTreeSet::new();
     let mut kasbon: BTreeMap<String, String> = BTreeMap::new();
-    // (prescription key, SKU) → (number, SIP) as the sale's event wrote them.
-    let mut rx: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    // (prescription key, SKU) dispensed on.
+    let mut rx: BTreeSet<(String, String)> = BTreeSet::new();
     for p in batch {
         let Ok(v) = serde_json::from_str::<Value>(&p.event.payload) else {
             continue;
@@ -522,8 +546,7 @@ pub(super) fn detect(c: &Connection, batch: &[Pulled], at: &str) -> Result<()> {
                 .find(|l| l["line_no"] == r["line_no"])
                 .and_then(|l| l["sku"].as_str());
             if let Some(sku) = sku {
-                rx.entry((rx_key(number, sip), sku.to_string()))
-                    .or_insert((number.to_string(), sip.to_string()));
+                rx.insert((rx_key(number, sip), sku.to_string()));
             }
         }
         for m in v["stock_moves"].as_array().into_iter().flatten() {
@@ -602,8 +625,8 @@ pub(super) fn detect(c: &Connection, batch: &[Pulled], at: &str) -> Result<()> {
             },
         )?;
     }
-    for ((key, sku), (number, sip)) in rx {
-        over_dispensed(c, &key, &sku, (&number, &sip), at)?;
+    for (key, sku) in rx {
+        over_dispensed(c, &key, &sku, at)?;
     }
     for (number, since) in kasbon {
         let Some((member_id, name, limit, balance)) = q::member_kasbon(c, &number)? else {
@@ -651,25 +674,25 @@ fn rx_subject_of(key: &str, sku: &str) -> String {
     format!("{key}/{sku}")
 }
 
-/// A prescription exception's key and product here, from its subject and SKU.
-fn rx_subject(c: &Connection, subject: &str, sku: Option<&str>) -> Result<Option<(String, i64)>> {
+/// What the prescription of an exception (subject `KEY/SKU`) has dispensed as far as this
+/// node knows, if its drug is here.
+fn rx_dispensed(c: &Connection, subject: &str, sku: Option<&str>) -> Result<Option<Decimal>> {
     let Some(sku) = sku else { return Ok(None) };
     let Some(key) = subject.strip_suffix(&format!("/{sku}")) else {
         return Ok(None);
     };
-    Ok(q::product(c, sku)?.map(|p| (key.to_string(), p.id)))
+    match q::product(c, sku)? {
+        Some(p) => Ok(Some(
+            crate::store::pharmacy::history(c, key, p.id)?.dispensed,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// Record, once, prescription `key` for `sku` when every till's dispensing on it that this
 /// node holds goes beyond what it allows in total — unless it is open already, or was
 /// resolved at this quantity or more.
-fn over_dispensed(
-    c: &Connection,
-    key: &str,
-    sku: &str,
-    (number, sip): (&str, &str),
-    at: &str,
-) -> Result<()> {
+fn over_dispensed(c: &Connection, key: &str, sku: &str, at: &str) -> Result<()> {
     let Some(p) = q::product(c, sku)? else {
         return Ok(());
     };
@@ -691,8 +714,14 @@ fn over_dispensed(
         return Ok(());
     }
     let unit = &p.base_unit;
+    let dispensings = crate::store::pharmacy::dispensings(c, key, p.id)?;
+    // The paper as the first dispensing here wrote it.
+    let (number, sip) = dispensings
+        .first()
+        .map(|d| (d.rx_no.clone(), d.sip.clone()))
+        .unwrap_or_default();
     let mut by_till: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for d in crate::store::pharmacy::dispensings(c, key, p.id)? {
+    for d in dispensings {
         by_till.entry(d.till).or_default().push(format!(
             "{} {} {unit}",
             d.sale_number,

@@ -62,8 +62,10 @@ pub const DAY_REVERSE_KIND: &str = "day_reverse.v1";
 /// A business exception resolved (`service::exceptions`). Payload: `kind` (oversell,
 /// kasbon_over_limit, rx_over_dispensed), `subject` (SKU, SKU/batch, member number, or
 /// prescription key/SKU), `sku`, `batch`,
-/// `member`, `at`, `actor`, `note`, and `stock_moves` (`sku`, `batch`, `qty`, `value`: the
-/// stock adjustment of an oversell, as stored).
+/// `member`, `at`, `actor`, `note`, `stock_moves` (`sku`, `batch`, `qty`, `value`: the
+/// stock adjustment of an oversell, as stored) and, for a prescription, `dispensed` (what
+/// it had dispensed where it was resolved, base units; added later: an older payload has
+/// none).
 pub const EXCEPTION_RESOLVE_KIND: &str = "exception_resolve.v1";
 
 /// Products changed (a catalog import, a price changed): `products`, each as it now stands

@@ -156,6 +156,16 @@ pub fn resolved_figure(c: &Connection, kind: &str, subject: &str) -> Result<Opti
     .query_row(params![kind, subject], |r| r.get(0))?)
 }
 
+/// Set the figure of the open exception `id` (a prescription's: what it had dispensed where
+/// it was resolved).
+pub fn set_figure(c: &Connection, id: i64, figure: i64) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE business_exceptions SET figure = ?2 WHERE id = ?1 AND resolved_at IS NULL",
+    )?
+    .execute(params![id, figure])?;
+    Ok(())
+}
+
 /// How many exceptions are open.
 pub fn open_count(c: &Connection) -> Result<i64> {
     Ok(

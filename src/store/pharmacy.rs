@@ -149,6 +149,7 @@ pub struct DispensingRow {
     pub till: String,
     pub sale_number: String,
     pub rx_no: String,
+    pub sip: String,
     pub dispensed: Decimal,
 }
 
@@ -156,7 +157,7 @@ pub struct DispensingRow {
 /// them.
 pub fn dispensings(c: &Connection, key: &str, product_id: i64) -> Result<Vec<DispensingRow>> {
     let mut st = c.prepare_cached(
-        "SELECT s.till, s.number, r.rx_no, r.dispensed
+        "SELECT s.till, s.number, r.rx_no, r.sip, r.dispensed
          FROM prescriptions r JOIN sales s ON s.id = r.sale_id
          WHERE r.rx_key = ?1 AND r.product_id = ?2
          ORDER BY r.id",
@@ -167,7 +168,8 @@ pub fn dispensings(c: &Connection, key: &str, product_id: i64) -> Result<Vec<Dis
                 till: r.get(0)?,
                 sale_number: r.get(1)?,
                 rx_no: r.get(2)?,
-                dispensed: qty(r.get(3)?),
+                sip: r.get(3)?,
+                dispensed: qty(r.get(4)?),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

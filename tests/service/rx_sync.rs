@@ -393,3 +393,72 @@ fn a_sale_event_written_before_prescriptions_travelled_still_applies() {
     assert_eq!(sold, 1, "the stock move arrived, without its prescription");
     assert!(t2.exceptions(true).unwrap().is_empty());
 }
+
+/// Open (figure) and resolved (figure) prescription exceptions of a node.
+fn rx_state(shop: &Shop) -> (Vec<Decimal>, Vec<Decimal>) {
+    let all = rx_exceptions(shop, true);
+    let mut open: Vec<Decimal> = all
+        .iter()
+        .filter(|x| x.resolved.is_none())
+        .map(|x| x.figure)
+        .collect();
+    let mut resolved: Vec<Decimal> = all
+        .iter()
+        .filter(|x| x.resolved.is_some())
+        .map(|x| x.figure)
+        .collect();
+    open.sort();
+    resolved.sort();
+    (open, resolved)
+}
+
+#[test]
+fn a_dispensing_the_resolver_did_not_know_of_is_found_again_on_every_node() {
+    let (mut t1, mut t2, mut t3) = (
+        node(Some("apotek-1")),
+        node(Some("apotek-2")),
+        node(Some("apotek-3")),
+    );
+    let bo = node(None);
+    dispense(&mut t1, "apotek-1", "DZP", dec!(20), &rx()).unwrap();
+    dispense(&mut t2, "apotek-2", "DZP", dec!(20), &rx()).unwrap();
+    dispense(&mut t3, "apotek-3", "DZP", dec!(5), &rx()).unwrap();
+    let s1 = events(&t1, "apotek-1", sync::SALE_KIND, 1);
+    let s2 = events(&t2, "apotek-2", sync::SALE_KIND, 2);
+    let s3 = events(&t3, "apotek-3", sync::SALE_KIND, 3);
+    // apotek-1 knows apotek-2's 20 only, and its apoteker resolves what she sees: 40.
+    t1.apply_pulled(&s2).unwrap();
+    let id = rx_exceptions(&t1, false)[0].id;
+    let rina = t1.login("rina", "3333").unwrap();
+    t1.resolve_exception(&rina, id, "dokter dihubungi", None)
+        .unwrap();
+    let resolve = events(&t1, "apotek-1", sync::EXCEPTION_RESOLVE_KIND, 4);
+    // The server's order: the three sales, then the resolution. apotek-3's 5 tablets were
+    // not known where it was resolved: on every node the paper is open again at 45.
+    t1.apply_pulled(&s3).unwrap();
+    t2.apply_pulled(&[s1.clone(), s3.clone(), resolve.clone()].concat())
+        .unwrap();
+    t3.apply_pulled(&[s1.clone(), s2.clone(), resolve.clone()].concat())
+        .unwrap();
+    bo.apply_pulled(&[s1, s2, s3, resolve].concat()).unwrap();
+    for (shop, name) in [
+        (&t1, "apotek-1"),
+        (&t2, "apotek-2"),
+        (&t3, "apotek-3"),
+        (&bo, "kantor"),
+    ] {
+        assert_eq!(
+            rx_state(shop),
+            (vec![dec!(45)], vec![dec!(40)]),
+            "{name}: {:?}",
+            rx_exceptions(shop, true)
+        );
+        let open = &rx_exceptions(shop, false)[0];
+        assert!(
+            open.involved
+                .contains("apotek-3: apotek-3-20261201-0001 5 tablet"),
+            "{name}: {}",
+            open.involved
+        );
+    }
+}
