@@ -259,7 +259,8 @@ impl Shop {
                 lines,
                 tenders,
             };
-            super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
+            let prescriptions =
+                super::pharmacy::record_prescriptions(tx, sale_id, &number, cart, &at, actor)?;
             crate::store::crash::point("sale.after_tenders");
             crate::store::till::clear_draft(tx, till)?;
             self.store_printed_receipt(tx, &record, &settings)?;
@@ -296,7 +297,7 @@ impl Shop {
                 till,
                 super::sync::SALE_KIND,
                 1,
-                &super::sync::sale_payload(&record, &moves),
+                &super::sync::sale_payload(&record, &moves, &prescriptions),
                 &at,
             )?;
             Ok(record)

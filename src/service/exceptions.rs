@@ -8,9 +8,12 @@
 //! the shelf; the resolution is audited and travels as an `exception_resolve.v1` event
 //! that every other node applies: the same adjustment, the same exception resolved.
 //!
-//! Prescriptions are not checked here: a sale's event does not say which prescription a
-//! line was dispensed against, so a node cannot tell from pulled sales whether a
-//! prescription was dispensed beyond its total.
+//! A sale's event carries the prescriptions its lines dispensed on, so a node also finds a
+//! prescription that the tills together dispensed beyond its total (two apotek tills
+//! offline each giving "the rest"): one open exception per prescription and drug, naming the
+//! tills, sales and quantities, for the apoteker. It is resolved with a note only (what was
+//! dispensed has left the shop); it is found again only when a later dispensing goes beyond
+//! what it had reached when it was resolved.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{stamp, Shop};
+use crate::domain::catalog::DrugClass;
 use crate::domain::money::{format_qty, format_rupiah};
+use crate::domain::pharmacy::{dispensable, rx_key};
 use crate::domain::user::{Act, Actor, Role};
 use crate::error::{KasirError, Result};
 use crate::i18n::Bilingual;
@@ -36,6 +41,8 @@ pub enum ExceptionKind {
     Oversell,
     /// A member's kasbon above their limit.
     KasbonOverLimit,
+    /// A prescription dispensed beyond its total by several tills.
+    RxOverDispensed,
 }
 
 impl ExceptionKind {
@@ -43,6 +50,7 @@ impl ExceptionKind {
         match self {
             ExceptionKind::Oversell => "oversell",
             ExceptionKind::KasbonOverLimit => "kasbon_over_limit",
+            ExceptionKind::RxOverDispensed => "rx_over_dispensed",
         }
     }
 
@@ -50,6 +58,7 @@ impl ExceptionKind {
         match s {
             "oversell" => Some(ExceptionKind::Oversell),
             "kasbon_over_limit" => Some(ExceptionKind::KasbonOverLimit),
+            "rx_over_dispensed" => Some(ExceptionKind::RxOverDispensed),
             _ => None,
         }
     }
@@ -59,6 +68,10 @@ impl ExceptionKind {
         match self {
             ExceptionKind::Oversell => ("stok minus", "oversold"),
             ExceptionKind::KasbonOverLimit => ("kasbon di atas limit", "kasbon over limit"),
+            ExceptionKind::RxOverDispensed => (
+                "resep ditebus melebihi total",
+                "prescription over-dispensed",
+            ),
         }
     }
 }
@@ -85,7 +98,8 @@ pub struct BusinessException {
     pub sku: Option<String>,
     pub batch: Option<String>,
     pub member: Option<String>,
-    /// On hand in the base unit (oversell) or the kasbon balance (kasbon) when found.
+    /// On hand in the base unit (oversell), the kasbon balance (kasbon), or what the
+    /// prescription has dispensed in the base unit (prescription) when found.
     pub figure: Decimal,
     /// The tills and sales involved, as far as this node knows them.
     pub involved: String,
@@ -97,7 +111,7 @@ pub struct BusinessException {
 fn from_row(r: ExceptionRow) -> BusinessException {
     let kind = ExceptionKind::parse(&r.kind).unwrap_or(ExceptionKind::Oversell);
     let figure = match kind {
-        ExceptionKind::Oversell => q::qty_of(r.figure),
+        ExceptionKind::Oversell | ExceptionKind::RxOverDispensed => q::qty_of(r.figure),
         ExceptionKind::KasbonOverLimit => q::money_of(r.figure),
     };
     BusinessException {
@@ -125,11 +139,15 @@ fn from_row(r: ExceptionRow) -> BusinessException {
 }
 
 /// Whether `role` may resolve an exception of `kind` (`drug`: the oversold product is obat,
-/// whose stock the apoteker answers for). The treasurer resolves both kinds.
+/// whose stock the apoteker answers for). The treasurer resolves oversells and kasbon; a
+/// prescription dispensed beyond its total is the apoteker's (and admin's) alone.
 pub fn may_resolve(role: Role, kind: ExceptionKind, drug: bool) -> bool {
     match role {
-        Role::Admin | Role::Bendahara => true,
-        Role::Apoteker => kind == ExceptionKind::Oversell && drug,
+        Role::Admin => true,
+        Role::Bendahara => kind != ExceptionKind::RxOverDispensed,
+        Role::Apoteker => {
+            (kind == ExceptionKind::Oversell && drug) || kind == ExceptionKind::RxOverDispensed
+        }
         Role::Kasir | Role::Gudang => false,
     }
 }
@@ -212,6 +230,12 @@ impl Shop {
                     "Kasbon over limit is resolved with a note only, no stock quantity",
                 ));
             }
+            if kind == ExceptionKind::RxOverDispensed && counted.is_some() {
+                return Err(KasirError::invalid(
+                    "Resep yang ditebus melebihi total diselesaikan dengan catatan saja, tanpa jumlah stok",
+                    "A prescription dispensed beyond its total is resolved with a note only, no stock quantity",
+                ));
+            }
             let mut moves = Vec::new();
             let mut adjustment = None;
             if kind == ExceptionKind::Oversell {
@@ -274,22 +298,32 @@ impl Shop {
                 }
                 adjustment = Some(delta);
             }
+            let mut payload = serde_json::json!({
+                "kind": row.kind,
+                "subject": row.subject,
+                "sku": row.sku,
+                "batch": row.batch_no,
+                "member": row.member,
+                "at": at,
+                "actor": actor.username,
+                "note": note,
+                "stock_moves": moves,
+            });
+            // A prescription is resolved at what it has dispensed as far as this node
+            // knows: a dispensing that reaches another node only later is found again there
+            // and here alike.
+            if kind == ExceptionKind::RxOverDispensed {
+                if let Some(d) = rx_dispensed(tx, &row.subject, row.sku.as_deref())? {
+                    q::set_figure(tx, id, crate::store::milli(d)?)?;
+                    payload["dispensed"] = serde_json::json!(d.normalize());
+                }
+            }
             let event = crate::store::outbox::append_event(
                 tx,
                 &event_till,
                 super::sync::EXCEPTION_RESOLVE_KIND,
                 1,
-                &serde_json::json!({
-                    "kind": row.kind,
-                    "subject": row.subject,
-                    "sku": row.sku,
-                    "batch": row.batch_no,
-                    "member": row.member,
-                    "at": at,
-                    "actor": actor.username,
-                    "note": note,
-                    "stock_moves": moves,
-                }),
+                &payload,
                 &at,
             )?;
             q::resolve(
@@ -352,6 +386,9 @@ struct ResolveEv {
     note: String,
     #[serde(default)]
     stock_moves: Vec<MoveEv>,
+    /// A prescription's: what it had dispensed where it was resolved.
+    #[serde(default)]
+    dispensed: Option<Decimal>,
 }
 
 #[derive(Deserialize)]
@@ -405,8 +442,23 @@ pub(super) fn apply_resolve(
         found.push((p.id, batch_id));
     }
     let open = q::open_for(c, kind.as_str(), &ev.subject)?;
+    // A prescription is resolved at what it had dispensed where it was resolved (a
+    // resolution written before it said so: what it has dispensed here now).
+    let rx_figure = match kind {
+        ExceptionKind::RxOverDispensed => {
+            let here = rx_dispensed(c, &ev.subject, ev.sku.as_deref())?;
+            ev.dispensed.or(here).map(crate::store::milli).transpose()?
+        }
+        _ => None,
+    };
+    let figure = rx_figure.unwrap_or(0);
     let id = match open {
-        Some(id) => id,
+        Some(id) => {
+            if let Some(f) = rx_figure {
+                q::set_figure(c, id, f)?;
+            }
+            id
+        }
         None => q::insert(
             c,
             &NewException {
@@ -415,7 +467,7 @@ pub(super) fn apply_resolve(
                 sku: ev.sku.as_deref(),
                 batch_no: ev.batch.as_deref(),
                 member: ev.member.as_deref(),
-                figure: 0,
+                figure,
                 involved: "",
                 reason: (
                     &format!("Diselesaikan di {till} sebelum ditemukan di sini"),
@@ -457,7 +509,17 @@ pub(super) fn apply_resolve(
             adjustment,
             event: event_id,
         },
-    )
+    )?;
+    // Dispensing here that the resolving node did not know of is found again, as it is
+    // there once it arrives.
+    if kind == ExceptionKind::RxOverDispensed {
+        if let Some(sku) = ev.sku.as_deref() {
+            if let Some(key) = ev.subject.strip_suffix(&format!("/{sku}")) {
+                over_dispensed(c, key, sku, &ev.at)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// After a pulled batch is applied (in its transaction): record, once, every product or
@@ -467,10 +529,26 @@ pub(super) fn detect(c: &Connection, batch: &[Pulled], at: &str) -> Result<()> {
     // (sku, batch number) touched by stock moves; member → earliest business date.
     let mut stock: BTreeSet<(String, Option<String>)> = BTreeSet::new();
     let mut kasbon: BTreeMap<String, String> = BTreeMap::new();
+    // (prescription key, SKU) dispensed on.
+    let mut rx: BTreeSet<(String, String)> = BTreeSet::new();
     for p in batch {
         let Ok(v) = serde_json::from_str::<Value>(&p.event.payload) else {
             continue;
         };
+        for r in v["prescriptions"].as_array().into_iter().flatten() {
+            let (Some(number), Some(sip)) = (r["number"].as_str(), r["sip"].as_str()) else {
+                continue;
+            };
+            let sku = v["lines"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|l| l["line_no"] == r["line_no"])
+                .and_then(|l| l["sku"].as_str());
+            if let Some(sku) = sku {
+                rx.insert((rx_key(number, sip), sku.to_string()));
+            }
+        }
         for m in v["stock_moves"].as_array().into_iter().flatten() {
             if let Some(sku) = m["sku"].as_str() {
                 stock.insert((sku.to_string(), m["batch"].as_str().map(str::to_string)));
@@ -547,6 +625,9 @@ pub(super) fn detect(c: &Connection, batch: &[Pulled], at: &str) -> Result<()> {
             },
         )?;
     }
+    for (key, sku) in rx {
+        over_dispensed(c, &key, &sku, at)?;
+    }
     for (number, since) in kasbon {
         let Some((member_id, name, limit, balance)) = q::member_kasbon(c, &number)? else {
             continue;
@@ -585,6 +666,97 @@ pub(super) fn detect(c: &Connection, batch: &[Pulled], at: &str) -> Result<()> {
             },
         )?;
     }
+    Ok(())
+}
+
+/// The subject of a prescription's exception: its key and the drug's SKU.
+fn rx_subject_of(key: &str, sku: &str) -> String {
+    format!("{key}/{sku}")
+}
+
+/// What the prescription of an exception (subject `KEY/SKU`) has dispensed as far as this
+/// node knows, if its drug is here.
+fn rx_dispensed(c: &Connection, subject: &str, sku: Option<&str>) -> Result<Option<Decimal>> {
+    let Some(sku) = sku else { return Ok(None) };
+    let Some(key) = subject.strip_suffix(&format!("/{sku}")) else {
+        return Ok(None);
+    };
+    match q::product(c, sku)? {
+        Some(p) => Ok(Some(
+            crate::store::pharmacy::history(c, key, p.id)?.dispensed,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Record, once, prescription `key` for `sku` when every till's dispensing on it that this
+/// node holds goes beyond what it allows in total — unless it is open already, or was
+/// resolved at this quantity or more.
+fn over_dispensed(c: &Connection, key: &str, sku: &str, at: &str) -> Result<()> {
+    let Some(p) = q::product(c, sku)? else {
+        return Ok(());
+    };
+    let history = crate::store::pharmacy::history(c, key, p.id)?;
+    let Some((prescribed, iter)) = history.recorded else {
+        return Ok(());
+    };
+    let class = DrugClass::parse(&p.drug_class).unwrap_or(DrugClass::None);
+    let total = dispensable(class, prescribed, iter);
+    if history.dispensed <= total {
+        return Ok(());
+    }
+    let subject = rx_subject_of(key, sku);
+    let figure = crate::store::milli(history.dispensed)?;
+    if q::open_for(c, ExceptionKind::RxOverDispensed.as_str(), &subject)?.is_some()
+        || q::resolved_figure(c, ExceptionKind::RxOverDispensed.as_str(), &subject)?
+            .is_some_and(|f| f >= figure)
+    {
+        return Ok(());
+    }
+    let unit = &p.base_unit;
+    let dispensings = crate::store::pharmacy::dispensings(c, key, p.id)?;
+    // The paper as the first dispensing here wrote it.
+    let (number, sip) = dispensings
+        .first()
+        .map(|d| (d.rx_no.clone(), d.sip.clone()))
+        .unwrap_or_default();
+    let mut by_till: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in dispensings {
+        by_till.entry(d.till).or_default().push(format!(
+            "{} {} {unit}",
+            d.sale_number,
+            format_qty(d.dispensed)
+        ));
+    }
+    let tills = by_till.len();
+    let involved = by_till
+        .into_iter()
+        .map(|(t, xs)| format!("{t}: {}", xs.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let (got, allowed) = (format_qty(history.dispensed), format_qty(total));
+    let reason_id = format!(
+        "Resep {number} (SIP {sip}) untuk {} ({sku}) sudah ditebus {got} {unit}, melebihi totalnya {allowed} {unit}: ditebus di {tills} kasir yang offline bersamaan ({involved})",
+        p.name
+    );
+    let reason_en = format!(
+        "Prescription {number} (SIP {sip}) for {} ({sku}) has dispensed {got} {unit}, beyond its total of {allowed} {unit}: dispensed on {tills} tills offline at the same time ({involved})",
+        p.name
+    );
+    q::insert(
+        c,
+        &NewException {
+            kind: ExceptionKind::RxOverDispensed.as_str(),
+            subject: &subject,
+            sku: Some(sku),
+            batch_no: None,
+            member: None,
+            figure,
+            involved: &involved,
+            reason: (&reason_id, &reason_en),
+            detected_at: at,
+        },
+    )?;
     Ok(())
 }
 

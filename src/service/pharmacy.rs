@@ -636,7 +636,7 @@ pub fn write_sipnap_csv(month: &str, rows: &[PeriodMovement], out: impl Write) -
 
 /// Store the approved prescriptions of a sale's lines, inside checkout's transaction, and
 /// audit each with the approving pharmacist — and, for a prescription accepted outside its
-/// age limit, the pharmacist's reason.
+/// age limit, the pharmacist's reason. Returns them as the sale's event carries them.
 pub(crate) fn record_prescriptions(
     tx: &Transaction,
     sale_id: i64,
@@ -644,12 +644,28 @@ pub(crate) fn record_prescriptions(
     cart: &Cart,
     at: &str,
     actor: &Actor,
-) -> Result<()> {
+) -> Result<Vec<super::sync::SaleRx>> {
+    let mut out = Vec::new();
     for (i, line) in cart.lines.iter().enumerate() {
         let Some(p) = &line.prescription else {
             continue;
         };
-        q::insert_prescription(tx, &super::new_uuid(), sale_id, i as i64 + 1, line, p, at)?;
+        let uuid = super::new_uuid();
+        q::insert_prescription(tx, &uuid, sale_id, i as i64 + 1, line, p, at)?;
+        out.push(super::sync::SaleRx {
+            age_reason: p.age_reason.clone(),
+            apoteker: p.apoteker.clone(),
+            date: p.rx.date.format("%Y-%m-%d").to_string(),
+            dispensed: line.base_qty().normalize(),
+            doctor: p.rx.doctor.clone(),
+            iter: p.rx.iter,
+            line_no: i as i64 + 1,
+            number: p.rx.number.clone(),
+            patient: p.rx.patient.clone(),
+            prescribed: p.rx.prescribed.normalize(),
+            sip: p.rx.sip.clone(),
+            uuid,
+        });
         let audit = |action: &str, detail: &str| {
             super::audit(tx, actor, at, action, detail, Some(&p.apoteker))
         };
@@ -682,5 +698,5 @@ pub(crate) fn record_prescriptions(
             )?;
         }
     }
-    Ok(())
+    Ok(out)
 }

@@ -1,6 +1,7 @@
 //! Applying the other tills' events to this node's own tables, as those tills' rows: a sale
 //! with its uuid, till, number, lines, tenders, member, its stock moves by SKU and batch
-//! number and the kasbon it gave; a return with its stock and kasbon back; a shift opened
+//! number, the kasbon it gave and the prescriptions it dispensed on (so a later dispensing
+//! here, the register and SIPNAP count them); a return with its stock and kasbon back; a shift opened
 //! and closed; and (`pull_apply`) goods received, written off and counted, petty cash and
 //! kasbon repaid at a drawer, and the journals of a day closed or reversed. Stock on hand,
 //! stock value and kasbon balances are sums of these entries, and the books are the same
@@ -29,7 +30,7 @@ use crate::store::sales::{self, NewLine, NewSale};
 use crate::store::shift_close::{self, NewShiftClose};
 use crate::store::shifts::{self, NewShift};
 use crate::store::stock::{self, MoveKind, NewMove};
-use crate::store::{members, Store};
+use crate::store::{members, pharmacy, Store};
 use crate::sync::{Applied, Node};
 
 use rusqlite::Connection;
@@ -220,6 +221,10 @@ struct SaleEv {
     lines: Vec<SaleLineEv>,
     tenders: Vec<TenderEv>,
     stock_moves: Vec<MoveEv>,
+    /// The prescriptions its lines dispensed on; a sale event written before they travelled
+    /// has none.
+    #[serde(default)]
+    prescriptions: Vec<super::sync::SaleRx>,
 }
 
 #[derive(Deserialize)]
@@ -340,6 +345,23 @@ fn apply_sale(c: &Connection, ev: &SaleEv) -> Result<()> {
         };
         moves.push((product_id, batch_id));
     }
+    let mut rx_products = Vec::with_capacity(ev.prescriptions.len());
+    for r in &ev.prescriptions {
+        let at = ev.lines.iter().position(|l| l.line_no == r.line_no);
+        let product_id = at.map(|i| lines[i].0).ok_or_else(|| {
+            KasirError::invalid(
+                format!(
+                    "Resep {} pada transaksi {} menyebut baris {} yang tidak ada",
+                    r.number, h.number, r.line_no
+                ),
+                format!(
+                    "Prescription {} on sale {} names line {}, which is not there",
+                    r.number, h.number, r.line_no
+                ),
+            )
+        })?;
+        rx_products.push(product_id);
+    }
     // The sale belongs to its till's open shift: a till only sells with its shift open, and
     // its events arrive in its own order.
     let shift_id = shifts::open_on(c, &h.till)?.map(|s| s.id);
@@ -402,6 +424,30 @@ fn apply_sale(c: &Connection, ev: &SaleEv) -> Result<()> {
                 ref_type: Some("sale"),
                 ref_id: Some(sale_id),
                 note: None,
+            },
+        )?;
+    }
+    // Its prescriptions as that till recorded them: the register, the prescription list and
+    // a later dispensing here on the same paper count them.
+    for (r, product_id) in ev.prescriptions.iter().zip(rx_products) {
+        pharmacy::insert_pulled_prescription(
+            c,
+            &pharmacy::PulledPrescription {
+                uuid: &r.uuid,
+                sale_id,
+                line_no: r.line_no,
+                product_id,
+                number: &r.number,
+                doctor: &r.doctor,
+                sip: &r.sip,
+                patient: &r.patient,
+                date: &r.date,
+                apoteker: &r.apoteker,
+                created_at: &h.created_at,
+                prescribed: r.prescribed,
+                iter: r.iter,
+                dispensed: r.dispensed,
+                age_reason: r.age_reason.as_deref(),
             },
         )?;
     }

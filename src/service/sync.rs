@@ -60,9 +60,12 @@ pub const DAY_CLOSE_KIND: &str = "day_close.v1";
 pub const DAY_REVERSE_KIND: &str = "day_reverse.v1";
 
 /// A business exception resolved (`service::exceptions`). Payload: `kind` (oversell,
-/// kasbon_over_limit), `subject` (SKU, SKU/batch or member number), `sku`, `batch`,
-/// `member`, `at`, `actor`, `note`, and `stock_moves` (`sku`, `batch`, `qty`, `value`: the
-/// stock adjustment of an oversell, as stored).
+/// kasbon_over_limit, rx_over_dispensed), `subject` (SKU, SKU/batch, member number, or
+/// prescription key/SKU), `sku`, `batch`,
+/// `member`, `at`, `actor`, `note`, `stock_moves` (`sku`, `batch`, `qty`, `value`: the
+/// stock adjustment of an oversell, as stored) and, for a prescription, `dispensed` (what
+/// it had dispensed where it was resolved, base units; added later: an older payload has
+/// none).
 pub const EXCEPTION_RESOLVE_KIND: &str = "exception_resolve.v1";
 
 /// Products changed (a catalog import, a price changed): `products`, each as it now stands
@@ -78,17 +81,47 @@ pub const CATALOG_KIND: &str = "catalog.v1";
 pub const MEMBERS_KIND: &str = "members.v1";
 
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal
-/// strings, and the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`).
+/// strings, the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`) and,
+/// only when the sale dispensed on prescriptions, `prescriptions` ([`SaleRx`]: one per
+/// prescribed line). A sale without prescriptions has no `prescriptions` key, as before it
+/// existed, and a node applies an older sale event without it.
 /// Serialised straight from the sale (`store::outbox::canonical_of`): every field is declared
 /// in sorted key order, so the text is the canonical JSON a `serde_json::Value` of the same
 /// keys would give, byte for byte.
-pub fn sale_payload<'a>(s: &'a SaleRecord, stock_moves: &'a [SaleMove]) -> SalePayload<'a> {
+pub fn sale_payload<'a>(
+    s: &'a SaleRecord,
+    stock_moves: &'a [SaleMove],
+    prescriptions: &'a [SaleRx],
+) -> SalePayload<'a> {
     SalePayload {
         lines: s.lines.iter().map(PayloadLine).collect(),
+        prescriptions,
         sale: PayloadSale(s),
         stock_moves,
         tenders: s.tenders.iter().map(PayloadTender).collect(),
     }
+}
+
+/// A prescription a sale line dispensed on, as the sale's event carries it (keys in sorted
+/// order): the paper (`number`, `doctor`, `sip`, `patient`, `date`), what it prescribes of
+/// the line's drug (`prescribed`, base units, and `iter`), what this line dispensed on it
+/// (`dispensed`, base units), the approving pharmacist's username (`apoteker`), the reason
+/// for accepting it outside its age limit (`age_reason`), and the uuid it is stored under on
+/// every node.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct SaleRx {
+    pub age_reason: Option<String>,
+    pub apoteker: String,
+    pub date: String,
+    pub dispensed: Decimal,
+    pub doctor: String,
+    pub iter: u32,
+    pub line_no: i64,
+    pub number: String,
+    pub patient: String,
+    pub prescribed: Decimal,
+    pub sip: String,
+    pub uuid: String,
 }
 
 /// A stock move of a sale as its event carries it (keys in sorted order).
@@ -105,6 +138,8 @@ pub struct SaleMove {
 #[derive(Serialize)]
 pub struct SalePayload<'a> {
     lines: Vec<PayloadLine<'a>>,
+    #[serde(skip_serializing_if = "<[SaleRx]>::is_empty")]
+    prescriptions: &'a [SaleRx],
     sale: PayloadSale<'a>,
     stock_moves: &'a [SaleMove],
     tenders: Vec<PayloadTender<'a>>,
@@ -562,13 +597,41 @@ mod tests {
             },
         ];
         let want = canonical(&as_value(&sale, &moves));
-        assert_eq!(canonical_of(&sale_payload(&sale, &moves)).unwrap(), want);
+        assert_eq!(
+            canonical_of(&sale_payload(&sale, &moves, &[])).unwrap(),
+            want
+        );
         // Without a member, tenders or moves.
         sale.member_number = None;
         sale.tenders.clear();
         assert_eq!(
-            canonical_of(&sale_payload(&sale, &[])).unwrap(),
+            canonical_of(&sale_payload(&sale, &[], &[])).unwrap(),
             canonical(&as_value(&sale, &[]))
+        );
+        // With a prescription: one more key, `prescriptions`, and no other change.
+        let rx = vec![SaleRx {
+            age_reason: None,
+            apoteker: "rina".to_string(),
+            date: "2026-12-01".to_string(),
+            dispensed: dec!(20),
+            doctor: "dr. Sari".to_string(),
+            iter: 0,
+            line_no: 1,
+            number: "RX-7".to_string(),
+            patient: "Joko".to_string(),
+            prescribed: dec!(30),
+            sip: "SIP 503".to_string(),
+            uuid: "0190-rx".to_string(),
+        }];
+        let mut want = as_value(&sale, &moves);
+        want["prescriptions"] = json!([{
+            "uuid": "0190-rx", "line_no": 1, "number": "RX-7", "doctor": "dr. Sari",
+            "sip": "SIP 503", "patient": "Joko", "date": "2026-12-01", "prescribed": dec!(30),
+            "iter": 0, "dispensed": dec!(20), "apoteker": "rina", "age_reason": null,
+        }]);
+        assert_eq!(
+            canonical_of(&sale_payload(&sale, &moves, &rx)).unwrap(),
+            canonical(&want)
         );
     }
 }

@@ -1,6 +1,7 @@
-//! Business exceptions (`schema_v26_exceptions`): stock sold below zero, kasbon above a
-//! member's limit, found after the other tills' events were applied; and the look-ups that
-//! find them and name the tills and sales involved.
+//! Business exceptions (`schema_v26_exceptions`, `schema_v30_rx_sync`): stock sold below
+//! zero, kasbon above a member's limit, a prescription dispensed beyond its total, found
+//! after the other tills' events were applied; and the look-ups that find them and name the
+//! tills and sales involved.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
@@ -143,6 +144,26 @@ pub fn by_id(c: &Connection, id: i64) -> Result<Option<ExceptionRow>> {
     ))?
     .query_row([id], row)
     .optional()?)
+}
+
+/// The highest figure an exception of this kind and subject was resolved at, if one was:
+/// what it had reached when it was resolved (a prescription's dispensed quantity).
+pub fn resolved_figure(c: &Connection, kind: &str, subject: &str) -> Result<Option<i64>> {
+    Ok(c.prepare_cached(
+        "SELECT max(figure) FROM business_exceptions
+          WHERE kind = ?1 AND subject = ?2 AND resolved_at IS NOT NULL",
+    )?
+    .query_row(params![kind, subject], |r| r.get(0))?)
+}
+
+/// Set the figure of the open exception `id` (a prescription's: what it had dispensed where
+/// it was resolved).
+pub fn set_figure(c: &Connection, id: i64, figure: i64) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE business_exceptions SET figure = ?2 WHERE id = ?1 AND resolved_at IS NULL",
+    )?
+    .execute(params![id, figure])?;
+    Ok(())
 }
 
 /// How many exceptions are open.

@@ -93,6 +93,89 @@ pub fn insert_prescription(
     Ok(())
 }
 
+/// A prescription pulled with another till's sale, as its event carries it.
+pub struct PulledPrescription<'a> {
+    pub uuid: &'a str,
+    pub sale_id: i64,
+    pub line_no: i64,
+    pub product_id: i64,
+    pub number: &'a str,
+    pub doctor: &'a str,
+    pub sip: &'a str,
+    pub patient: &'a str,
+    pub date: &'a str,
+    /// The approving pharmacist's username on the till that dispensed (users do not travel:
+    /// no user id here).
+    pub apoteker: &'a str,
+    pub created_at: &'a str,
+    pub prescribed: Decimal,
+    pub iter: u32,
+    pub dispensed: Decimal,
+    pub age_reason: Option<&'a str>,
+}
+
+/// Store a prescription pulled with another till's sale as that till recorded it.
+pub fn insert_pulled_prescription(c: &Connection, p: &PulledPrescription) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO prescriptions(uuid, sale_id, line_no, rx_no, doctor, sip, patient, rx_date,
+                                   apoteker_id, apoteker, created_at, rx_key, product_id,
+                                   prescribed, iter, dispensed, age_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        p.uuid,
+        p.sale_id,
+        p.line_no,
+        p.number,
+        p.doctor,
+        p.sip,
+        p.patient,
+        p.date,
+        p.apoteker,
+        p.created_at,
+        crate::domain::pharmacy::rx_key(p.number, p.sip),
+        p.product_id,
+        milli(p.prescribed)?,
+        p.iter,
+        milli(p.dispensed)?,
+        p.age_reason,
+    ])?;
+    Ok(())
+}
+
+/// One dispensing on a prescription, with the till and sale that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DispensingRow {
+    pub till: String,
+    pub sale_number: String,
+    pub rx_no: String,
+    pub sip: String,
+    pub dispensed: Decimal,
+}
+
+/// Every dispensing of prescription `key` for a product, in the order this file recorded
+/// them.
+pub fn dispensings(c: &Connection, key: &str, product_id: i64) -> Result<Vec<DispensingRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT s.till, s.number, r.rx_no, r.sip, r.dispensed
+         FROM prescriptions r JOIN sales s ON s.id = r.sale_id
+         WHERE r.rx_key = ?1 AND r.product_id = ?2
+         ORDER BY r.id",
+    )?;
+    let rows = st
+        .query_map(params![key, product_id], |r| {
+            Ok(DispensingRow {
+                till: r.get(0)?,
+                sale_number: r.get(1)?,
+                rx_no: r.get(2)?,
+                sip: r.get(3)?,
+                dispensed: qty(r.get(4)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// What the shop has recorded of prescription `key` for a product: the quantity and iter
 /// it was first recorded with, and what every sale dispensed on it. Read inside checkout's
 /// write transaction, so two tills cannot both take the last of a prescription.
@@ -143,6 +226,8 @@ pub fn receipt_prescriptions(c: &Connection, sale_id: i64) -> Result<Vec<(String
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrescriptionRow {
     pub sale_number: String,
+    /// The till that dispensed it (this one, or another whose sale was pulled).
+    pub till: String,
     pub line_no: i64,
     pub product: String,
     pub qty: Decimal,
@@ -165,7 +250,7 @@ pub fn prescriptions(
 ) -> Result<Vec<PrescriptionRow>> {
     let mut st = c.prepare(
         "SELECT s.number, r.line_no, l.name, l.qty, l.unit, r.rx_no, r.doctor, r.sip, r.patient,
-                r.rx_date, r.apoteker, r.created_at
+                r.rx_date, r.apoteker, r.created_at, s.till
          FROM prescriptions r JOIN sales s ON s.id = r.sale_id
          JOIN sale_lines l ON l.sale_id = r.sale_id AND l.line_no = r.line_no
          WHERE (?3 IS NULL AND r.created_at >= ?1 AND r.created_at < ?2) OR s.number = ?3
@@ -186,6 +271,7 @@ pub fn prescriptions(
                 rx_date: r.get(9)?,
                 apoteker: r.get(10)?,
                 created_at: r.get(11)?,
+                till: r.get(12)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -288,6 +374,103 @@ mod tests {
     use super::*;
     use crate::store::{OpenMode, Store, APPLICATION_ID};
     use rust_decimal_macros::dec;
+
+    /// v30 rebuilds the prescriptions and the exceptions: every row keeps its id, a pulled
+    /// prescription may name a pharmacist this file has no user for, and the new kind is
+    /// accepted.
+    #[test]
+    fn a_v29_shop_keeps_its_prescriptions_and_exceptions_through_v30() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kasir.db");
+        {
+            let mut c = Connection::open(&db).unwrap();
+            super::super::migrations().to_version(&mut c, 29).unwrap();
+            c.execute_batch(
+                "INSERT INTO users(id, username, name, role, pin_hash)
+                 VALUES (3, 'rina', 'apt. Rina', 'apoteker', 'x');
+                 INSERT INTO products(id, uuid, sku, name, business_unit, base_unit, tax_class, drug_class)
+                 VALUES (7, 'p7', 'DZP', 'Diazepam', 'apotek', 'tablet', 'ppn', 'psikotropika');
+                 INSERT INTO sales(id, uuid, number, till, business_unit, business_date, created_at,
+                                   cashier, gross, discount, total, rounding, payable, ppn, change_given)
+                 VALUES (1, 'u1', 'n1', 't', 'apotek', '2026-03-01', 't', 'c', 0, 0, 0, 0, 0, 0, 0),
+                        (2, 'u2', 'n2', 't2', 'apotek', '2026-03-01', 't', 'c', 0, 0, 0, 0, 0, 0, 0);
+                 INSERT INTO prescriptions(id, uuid, sale_id, line_no, rx_no, doctor, sip, patient,
+                                           rx_date, apoteker_id, apoteker, created_at, rx_key,
+                                           product_id, prescribed, iter, dispensed)
+                 VALUES (5, 'a', 1, 1, 'RX-3', 'dr', 'SIP1', 'p', '2026-03-01', 3, 'rina', 't',
+                         'RX3|SIP1', 7, 30000, 0, 20000);
+                 INSERT INTO business_exceptions(id, kind, subject, sku, figure, reason_id,
+                                                 reason_en, detected_at)
+                 VALUES (9, 'oversell', 'DZP', 'DZP', -1000, 'x', 'x', 't');",
+            )
+            .unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&db, OpenMode::Existing).unwrap();
+        let c = s.conn();
+        assert_eq!(
+            history(c, "RX3|SIP1", 7).unwrap(),
+            RxHistory {
+                recorded: Some((dec!(30), 0)),
+                dispensed: dec!(20)
+            }
+        );
+        let id: i64 = c
+            .query_row("SELECT id FROM prescriptions WHERE uuid = 'a'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(id, 5);
+        insert_pulled_prescription(
+            c,
+            &PulledPrescription {
+                uuid: "b",
+                sale_id: 2,
+                line_no: 1,
+                product_id: 7,
+                number: "rx 3",
+                doctor: "dr",
+                sip: "sip-1",
+                patient: "p",
+                date: "2026-03-01",
+                apoteker: "dewi",
+                created_at: "t",
+                prescribed: dec!(30),
+                iter: 0,
+                dispensed: dec!(20),
+                age_reason: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(history(c, "RX3|SIP1", 7).unwrap().dispensed, dec!(40));
+        let found = dispensings(c, "RX3|SIP1", 7).unwrap();
+        assert_eq!(
+            found
+                .iter()
+                .map(|d| (d.till.as_str(), d.sale_number.as_str(), d.dispensed))
+                .collect::<Vec<_>>(),
+            vec![("t", "n1", dec!(20)), ("t2", "n2", dec!(20))]
+        );
+        c.execute(
+            "INSERT INTO business_exceptions(kind, subject, sku, figure, reason_id, reason_en,
+                                             detected_at)
+             VALUES ('rx_over_dispensed', 'RX3|SIP1/DZP', 'DZP', 40000, 'x', 'x', 't')",
+            [],
+        )
+        .unwrap();
+        let kept: (i64, String) = c
+            .query_row(
+                "SELECT id, kind FROM business_exceptions ORDER BY id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (9, "oversell".to_string()));
+        assert!(c
+            .execute("DELETE FROM business_exceptions WHERE id = 9", [])
+            .is_err());
+    }
 
     /// Prescriptions stored before their quantity was recorded keep counting: the
     /// migration gives each its identity (number + SIP), product and dispensed quantity.

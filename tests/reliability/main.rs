@@ -28,6 +28,7 @@ mod sync_faults;
 mod sync_kasbon;
 mod sync_pg;
 mod sync_pull;
+mod sync_rx;
 mod sync_status;
 mod sync_tls;
 mod two_tills;

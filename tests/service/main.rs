@@ -10,6 +10,7 @@ mod ledger_books;
 mod perf_generate;
 mod perf_search;
 mod print_queue;
+mod rx_sync;
 mod sale_commit;
 mod stock_service;
 mod sync_events;

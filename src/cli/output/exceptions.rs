@@ -14,14 +14,15 @@ pub(in crate::cli) struct ExceptionsOut {
 #[derive(Debug, Serialize)]
 pub(in crate::cli) struct ExceptionOut {
     pub id: i64,
-    /// `oversell` or `kasbon_over_limit`.
+    /// `oversell`, `kasbon_over_limit` or `rx_over_dispensed`.
     pub kind: String,
-    /// SKU, SKU/batch number, or member number.
+    /// SKU, SKU/batch number, member number, or prescription key/SKU.
     pub subject: String,
     pub sku: Option<String>,
     pub batch: Option<String>,
     pub member: Option<String>,
-    /// On hand in the base unit (oversell) or the kasbon balance (kasbon) when found, as an
+    /// On hand in the base unit (oversell), the kasbon balance (kasbon) or what the
+    /// prescription has dispensed in the base unit (rx_over_dispensed) when found, as an
     /// exact decimal string.
     pub figure: Decimal,
     /// The tills and sales involved ("sembako-1: S-1; sembako-2: S-2").

@@ -82,7 +82,7 @@ pub(super) fn resolve(app: &mut TillApp, s: &BooksScreen) {
 
 fn figure(x: &BusinessException) -> String {
     match x.kind {
-        ExceptionKind::Oversell => format_qty(x.figure),
+        ExceptionKind::Oversell | ExceptionKind::RxOverDispensed => format_qty(x.figure),
         ExceptionKind::KasbonOverLimit => format_rupiah(x.figure),
     }
 }
