@@ -8,6 +8,10 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub(in crate::cli) struct SyncOut {
     pub till: String,
+    /// Only when the server was rebuilt (it answered another id): every event this till
+    /// still keeps, pushed again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resent: Option<usize>,
     /// Events sent (a retried event counts again).
     pub sent: usize,
     /// Pushes the server answered.
@@ -32,6 +36,7 @@ impl From<&crate::service::sync::SyncReport> for SyncOut {
     fn from(r: &crate::service::sync::SyncReport) -> Self {
         SyncOut {
             till: r.till.clone(),
+            resent: r.resent,
             sent: r.sent,
             batches: r.batches,
             acked_through: r.acked_through,

@@ -1,0 +1,187 @@
+//! Retention and a lost coop server. `kasir sync prune` deletes a till's own events that
+//! both the coop's server (acknowledged) and the district (`district_acks`, as the coop's
+//! server last told this node) hold, older than some days, never the till's newest: the
+//! shop file's trigger refuses the rest. `kasir server rebuild` puts the district's copy of
+//! a coop's events on a new coop server; each till then pushes again what it keeps
+//! (`service::sync`), and the server holds the coop's whole history again.
+
+use serde::Serialize;
+
+use super::{stamp, Shop};
+use crate::error::{KasirError, Result};
+use crate::store::coop as pg;
+use crate::store::district::{self, HeldEvent};
+use crate::store::outbox::{self, canonical};
+use crate::store::pull as q;
+
+/// What `kasir sync prune` did for this file's till.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pruned {
+    pub till: String,
+    /// Events deleted now.
+    pub deleted: usize,
+    /// Events older than this (`YYYY-MM-DD HH:MM:SS`, this machine's time) may go.
+    pub cutoff: String,
+    /// The highest seq of the till the district holds, as this node last heard (0: none).
+    pub district_held: i64,
+    /// The first seq the file still keeps (none: the till has no events).
+    pub first_kept: Option<i64>,
+    /// Kept: the coop's server has not acknowledged them.
+    pub kept_unacked: i64,
+    /// Kept: the coop's server holds them, the district does not (yet).
+    pub kept_district: i64,
+    /// Kept: newer than the cutoff (or after one that is).
+    pub kept_recent: i64,
+    /// Kept: the till's newest, which holds its place in its sequence (0 or 1).
+    pub kept_newest: i64,
+}
+
+impl Shop {
+    /// Delete this file's own events (its till's) older than `keep_days` days that the
+    /// coop's server and the district both hold, never the newest. Always a prefix of the
+    /// till's events, so what is kept is every event from the first kept seq on.
+    pub fn sync_prune(&self, keep_days: i64) -> Result<Pruned> {
+        if !(0..=36_500).contains(&keep_days) {
+            return Err(KasirError::invalid(
+                "--keep-days harus 0 sampai 36500",
+                "--keep-days must be 0 to 36500",
+            ));
+        }
+        let till = self.event_till()?;
+        let cutoff = stamp(self.now() - chrono::Duration::days(keep_days));
+        let _crash = crate::store::crash::use_case("sync_prune");
+        self.store.write(|tx| {
+            let held = q::district_held(tx, &till)?;
+            let outbox::Prune {
+                deleted,
+                newest,
+                acked,
+                first_recent,
+                first_kept,
+            } = outbox::prune(tx, &till, held, &cutoff)?;
+            // Each kept event counted once, by the first reason that keeps it.
+            let from = first_kept.unwrap_or(newest + 1);
+            let span = |lo: i64, hi: i64| (hi.min(newest) - lo.max(from) + 1).max(0);
+            let kept_unacked = span(acked + 1, newest);
+            let kept_district = span(held + 1, acked);
+            let kept_recent = span(first_recent, acked.min(held));
+            let kept_newest =
+                i64::from(newest > 0 && newest <= acked.min(held) && newest < first_recent);
+            Ok(Pruned {
+                till: till.clone(),
+                deleted,
+                cutoff: cutoff.clone(),
+                district_held: held,
+                first_kept,
+                kept_unacked,
+                kept_district,
+                kept_recent,
+                kept_newest,
+            })
+        })
+    }
+}
+
+/// What `kasir server rebuild` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rebuilt {
+    /// The schema version found before (none on an empty database) and now.
+    pub before: Option<i32>,
+    pub version: i32,
+    /// The new server's id (tills that synced with the lost one find it changed).
+    pub server_id: Option<String>,
+    /// Per till: the district's events read and what the server now holds.
+    pub tills: Vec<RebuiltTill>,
+    /// Events the server put in quarantine (over every till).
+    pub quarantined: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RebuiltTill {
+    pub till: String,
+    /// The district's events of the till read now.
+    pub events: usize,
+    /// Of them, members changes the district holds redacted (whole again once the till
+    /// that made them pushes them again).
+    pub redacted: usize,
+    /// The highest seq of the till the server holds now.
+    pub held: i64,
+    /// The highest seq of the till the district holds (recorded as `district_acks`).
+    pub district_held: i64,
+}
+
+/// Events read from the district at a time.
+const REBUILD_BATCH: i32 = 2000;
+
+/// One of the district's events as `kasir_restore` takes it: its payload back in canonical
+/// form (the district keeps it as jsonb), `redacted` when it is.
+fn restore_json(h: &HeldEvent) -> serde_json::Value {
+    let mut v = crate::sync::event_json(&h.event);
+    if let Ok(p) = serde_json::from_str::<serde_json::Value>(&h.event.payload) {
+        v["payload"] = canonical(&p).0.into();
+    }
+    if h.redacted {
+        v["redacted"] = true.into();
+    }
+    v
+}
+
+/// Rebuild the coop's server at `url` (an owner's address of a new or emptied database)
+/// from the district: install kasir's schema if missing, store every event of coop `coop`
+/// the district holds (read as the coop's own role at `district_source`: its address, or the
+/// credentials file) through the push's rules, till by till in seq order, and record what
+/// the district holds of each till. Running it again stores nothing twice.
+pub fn server_rebuild(url: &str, district_source: &str, coop: &str) -> Result<Rebuilt> {
+    let coop = coop.trim();
+    if coop.is_empty() {
+        return Err(KasirError::invalid(
+            "Kode koperasi kosong (--coop)",
+            "The coop id is empty (--coop)",
+        ));
+    }
+    let mut d = district::coop_client(district_source)?;
+    let (before, version) = pg::init(url)?;
+    let mut server = pg::OwnerRestore::connect(url)?;
+    let mut tills: Vec<RebuiltTill> = Vec::new();
+    let mut after = (String::new(), 0i64);
+    loop {
+        let got = district::coop_events(&mut d, coop, (&after.0, after.1), REBUILD_BATCH)?;
+        let Some(last) = got.last() else { break };
+        after = (last.event.till.clone(), last.event.seq);
+        for run in got.chunk_by(|x, y| x.event.till == y.event.till) {
+            let till = &run[0].event.till;
+            let batch =
+                serde_json::Value::Array(run.iter().map(restore_json).collect()).to_string();
+            let held = server.restore(till, &batch)?;
+            let redacted = run.iter().filter(|h| h.redacted).count();
+            match tills.iter_mut().find(|t| &t.till == till) {
+                Some(t) => {
+                    t.events += run.len();
+                    t.redacted += redacted;
+                    t.held = held;
+                }
+                None => tills.push(RebuiltTill {
+                    till: till.clone(),
+                    events: run.len(),
+                    redacted,
+                    held,
+                    district_held: 0,
+                }),
+            }
+        }
+    }
+    for (till, held) in district::relay_held(&mut d, coop)? {
+        let now = server.district_ack(&till, held)?;
+        if let Some(t) = tills.iter_mut().find(|t| t.till == till) {
+            t.district_held = now;
+        }
+    }
+    let quarantined = server.counts()?.iter().map(|c| c.3).sum();
+    Ok(Rebuilt {
+        before,
+        version,
+        server_id: pg::owner_server_id(url)?,
+        tills,
+        quarantined,
+    })
+}
