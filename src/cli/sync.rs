@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::open;
 use super::output::{
-    all, print_json, to_json, ServerStatusOut, SyncExceptionsOut, SyncOut, TillStatusOut,
+    all, print_json, to_json, PrunedOut, RebuiltOut, ServerStatusOut, SyncExceptionsOut, SyncOut,
+    TillStatusOut,
 };
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -121,7 +122,7 @@ pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
         } => {
             let done = crate::service::retention::server_rebuild(&url, &district, &coop)?;
             if json {
-                print_json(to_json_value(&done));
+                print_json(to_json(&RebuiltOut::from(&done)));
             } else {
                 print_rebuilt(&done, lang);
             }
@@ -229,7 +230,7 @@ pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()>
         Some(SyncCmd::Prune { keep_days }) => {
             let done = open(db)?.sync_prune(keep_days)?;
             if json {
-                print_json(to_json_value(&done));
+                print_json(to_json(&PrunedOut::from(&done)));
             } else {
                 print_pruned(&done, lang);
             }
@@ -345,11 +346,6 @@ fn exceptions(db: &Path, lang: Lang, json: bool) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// A service record that serialises (its fields are plain data) as JSON.
-fn to_json_value(v: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or_default()
 }
 
 fn print_rebuilt(r: &crate::service::retention::Rebuilt, lang: Lang) {
