@@ -42,9 +42,10 @@ pub enum ServerCmd {
         /// file `kasir district coop add … --out FILE` wrote.
         #[arg(long)]
         district: String,
-        /// The coop's id at the district (its `coop.id`).
+        /// The coop's id at the district (its `coop.id`); by default the one the
+        /// credentials file names.
         #[arg(long)]
-        coop: String,
+        coop: Option<String>,
     },
 }
 
@@ -120,7 +121,7 @@ pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
             district,
             coop,
         } => {
-            let done = crate::service::retention::server_rebuild(&url, &district, &coop)?;
+            let done = crate::service::retention::server_rebuild(&url, &district, coop.as_deref())?;
             if json {
                 print_json(to_json(&RebuiltOut::from(&done)));
             } else {

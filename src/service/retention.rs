@@ -128,17 +128,28 @@ fn restore_json(h: &HeldEvent) -> serde_json::Value {
 
 /// Rebuild the coop's server at `url` (an owner's address of a new or emptied database)
 /// from the district: install kasir's schema if missing, store every event of coop `coop`
+/// (else the coop the credentials file names)
 /// the district holds (read as the coop's own role at `district_source`: its address, or the
 /// credentials file) through the push's rules, till by till in seq order, and record what
 /// the district holds of each till. Running it again stores nothing twice.
-pub fn server_rebuild(url: &str, district_source: &str, coop: &str) -> Result<Rebuilt> {
-    let coop = coop.trim();
-    if coop.is_empty() {
-        return Err(KasirError::invalid(
-            "Kode koperasi kosong (--coop)",
-            "The coop id is empty (--coop)",
-        ));
-    }
+pub fn server_rebuild(url: &str, district_source: &str, coop: Option<&str>) -> Result<Rebuilt> {
+    let from_file = district::coop_of_source(district_source);
+    let coop = match (coop.map(str::trim), from_file.as_deref()) {
+        (Some(c), Some(f)) if !c.is_empty() && c != f => {
+            return Err(KasirError::invalid(
+                format!("--coop {c} bukan koperasi berkas kredensial dinas ({f}); tidak ada yang diubah"),
+                format!("--coop {c} is not the coop of the district credentials file ({f}); nothing was changed"),
+            ))
+        }
+        (Some(c), _) if !c.is_empty() => c,
+        (_, Some(f)) => f,
+        _ => {
+            return Err(KasirError::invalid(
+                "Kode koperasi kosong: beri --coop KODE (atau berkas kredensial dinas)",
+                "The coop id is empty: give --coop ID (or the district credentials file)",
+            ))
+        }
+    };
     let mut d = district::coop_client(district_source)?;
     let (before, version) = pg::init(url)?;
     let mut server = pg::OwnerRestore::connect(url)?;

@@ -101,6 +101,13 @@ pub fn coop_client(source: &str) -> Result<postgres::Client> {
     connect(&cfg)
 }
 
+/// The coop id a district credentials file names (its `coop`), if `source` is such a file.
+pub fn coop_of_source(source: &str) -> Option<String> {
+    let text = std::fs::read_to_string(source.trim()).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("coop")?.as_str().map(str::to_string)
+}
+
 /// One of a coop's events as the district holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldEvent {

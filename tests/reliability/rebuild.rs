@@ -228,6 +228,18 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
 
     // The coop's server is lost; a new, empty one comes in its place.
     drop_coop(&pg);
+    // The coop's district credentials file (as `kasir district coop add --out` writes it)
+    // names the coop.
+    let creds = dir.path().join("district.json");
+    std::fs::write(
+        &creds,
+        serde_json::json!({
+            "kind": "kasir-district", "coop": COOP, "host": "127.0.0.1", "port": pg.port(),
+            "dbname": "district", "role": role.role, "password": role.password, "tls": false,
+        })
+        .to_string(),
+    )
+    .unwrap();
     let built = json(
         &nowhere,
         &[
@@ -236,12 +248,28 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
             "--url",
             &coop,
             "--district",
-            &as_coop,
-            "--coop",
-            COOP,
+            creds.to_str().unwrap(),
         ],
     );
     assert_eq!(built["quarantined"].as_i64(), Some(0), "{built}");
+    let redacted: i64 = built["tills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["redacted"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        redacted, 1,
+        "the members change came back redacted: {built}"
+    );
+    let a_built = built["tills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["till"] == "sembako-1")
+        .unwrap();
+    assert_eq!(a_built["held"].as_i64(), Some(held_a), "{built}");
+    assert_eq!(a_built["district_held"].as_i64(), Some(held_a), "{built}");
     // The roles went with the server: a till joins again with --rejoin.
     let err = refused(
         &a,
@@ -289,6 +317,29 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
         .unwrap()
         .get(0);
     assert_eq!(quarantined, 0);
+
+    // Rebuilding again stores nothing twice.
+    let counts = |url: &str| -> i64 {
+        owner(url)
+            .query_one("SELECT count(*) FROM events", &[])
+            .unwrap()
+            .get(0)
+    };
+    let n = counts(&coop);
+    json(
+        &nowhere,
+        &[
+            "server",
+            "rebuild",
+            "--url",
+            &coop,
+            "--district",
+            &as_coop,
+            "--coop",
+            COOP,
+        ],
+    );
+    assert_eq!(counts(&coop), n);
 
     // Every node, and a till that joins the rebuilt server now, converge.
     let c = till_shop(dir.path(), "sembako-3");
