@@ -437,3 +437,41 @@ pub fn set_district_held(c: &Connection, till: &str, held: i64, at: &str) -> Res
     .execute(params![till, held.max(0), at])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn the_read_position_goes_back_only_to_a_new_servers_start() {
+        let s = Store::open_in_memory().unwrap();
+        let c = s.conn();
+        set_server_id(c, "old").unwrap();
+        set_last_change_seq(c, 40).unwrap();
+        set_version(c, "product", "SKU-1", 39).unwrap();
+        // Never backwards under the same server, nor part-way back under another.
+        for sql in [
+            "UPDATE sync_pull SET last_change_seq = 10 WHERE id = 1",
+            "UPDATE sync_pull SET last_change_seq = 0 WHERE id = 1",
+            "UPDATE sync_pull SET last_change_seq = 10, server_id = 'new' WHERE id = 1",
+        ] {
+            assert!(c.execute(sql, []).is_err(), "{sql}");
+        }
+        restart_on_server(c, "new").unwrap();
+        assert_eq!(last_change_seq(c).unwrap(), 0);
+        assert_eq!(server_id(c).unwrap().as_deref(), Some("new"));
+        // The old server's change_seqs no longer hold back the new server's changes.
+        assert_eq!(version(c, "product", "SKU-1").unwrap(), 0);
+    }
+
+    #[test]
+    fn what_the_district_holds_only_moves_forward() {
+        let s = Store::open_in_memory().unwrap();
+        let c = s.conn();
+        assert_eq!(district_held(c, "a").unwrap(), 0);
+        set_district_held(c, "a", 5, "t1").unwrap();
+        set_district_held(c, "a", 3, "t2").unwrap();
+        assert_eq!(district_held(c, "a").unwrap(), 5);
+    }
+}
