@@ -225,6 +225,20 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
     // sembako-2 sells after the last relay and syncs it to the coop only.
     sell_offline(&b, "sembako-2", 1);
     sync(&b);
+    // A till that joins late sells, syncs and is relayed after sembako-1's last sync: the
+    // rebuilt server numbers its events (first in the district's order) below where
+    // sembako-1 had read the lost server to.
+    let e = till_shop(dir.path(), "agen-1");
+    join(&e, &coop, "agen-1", false);
+    sell_offline(&e, "agen-1", 1);
+    sync(&e);
+    relay(&as_coop, &coop, &[(e.as_path(), "agen-1")]);
+    let nodes = [
+        (&bo, "kantor"),
+        (&a, "sembako-1"),
+        (&b, "sembako-2"),
+        (&e, "agen-1"),
+    ];
 
     // The coop's server is lost; a new, empty one comes in its place.
     drop_coop(&pg);
@@ -349,16 +363,16 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
         sync(db);
     }
     let want = stock(&bo);
-    for db in [&a, &b, &c] {
+    for db in [&a, &b, &c, &e] {
         assert_eq!(stock(db), want, "{}", db.display());
     }
     for member in ["A0001", "A0002"] {
         let k = kasbon(&bo, member);
-        for db in [&a, &b, &c] {
+        for db in [&a, &b, &c, &e] {
             assert_eq!(kasbon(db, member), k, "{member} at {}", db.display());
         }
     }
-    for db in [&bo, &a, &b, &c] {
+    for db in [&bo, &a, &b, &c, &e] {
         check_ok(db);
     }
     // The member's whole change came back from the back office: the new till has it.
