@@ -513,6 +513,47 @@ fn a_coop_without_a_server_carries_bundles_to_the_district() {
         .get(0);
     assert_eq!(quarantined, 0);
 
+    // A bundle whose lines verify but whose event does not match its own hash (written by
+    // something else): that event is quarantined and named, the district keeps its own.
+    let mut forged: Vec<kasir::store::outbox::Event> = local_events(&shop, "toko-1")
+        .into_iter()
+        .take(2)
+        .map(
+            |(seq, id, kind, payload, hash, till_time)| kasir::store::outbox::Event {
+                id,
+                till: "toko-1".into(),
+                seq,
+                kind,
+                schema_version: 1,
+                payload,
+                hash,
+                till_time,
+            },
+        )
+        .collect();
+    forged[1].id = "0190a000-0000-7000-8000-00000000f0f0".into();
+    forged[1].payload = r#"{"forged":true}"#.into();
+    let (text, _) = kasir::sync::bundle::write_bundle(
+        &kasir::sync::bundle::BundleHeader {
+            tills: vec!["toko-1".into()],
+            coop: Some("kdmp-sepi".into()),
+            created_at: "2026-12-02 08:00:00".into(),
+        },
+        &forged,
+    );
+    let forged_file = dir.path().join("forged.bundle");
+    std::fs::write(&forged_file, text).unwrap();
+    let out = district_import(&forged_file, &district);
+    assert!(out.status.success());
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        done["quarantined"],
+        serde_json::json!([{"till": "toko-1", "seq": 2, "reason": "hash does not match the payload"}]),
+        "{done}"
+    );
+    let held_now = district_events(&district, "kdmp-sepi", "toko-1");
+    assert_eq!(held_now, held, "the district keeps its own events");
+
     // The whole latest bundle, and its acknowledgement back on the shop file: the district
     // holds everything, and (no coop server) the events count acknowledged.
     let out = district_import(&latest, &district);
