@@ -467,14 +467,20 @@ impl Shop {
             return Ok(None);
         };
         let known = crate::store::pull::server_id(self.store.conn())?;
+        // A file that synced before servers had ids records none: a server that holds less
+        // of this till than it acknowledged is not the one it synced with all the same.
+        let lost = |server: &mut pg::PgServer| -> Result<bool> {
+            let acked = crate::store::outbox::acked_through(self.store.conn(), till)?;
+            Ok(acked > 0 && crate::sync::Server::push(server, till, &[])? < acked)
+        };
         match known {
             Some(k) if k == id => Ok(None),
-            None => {
+            None if !lost(server)? => {
                 self.store
                     .write(|tx| crate::store::pull::set_server_id(tx, &id))?;
                 Ok(None)
             }
-            Some(_) => {
+            _ => {
                 let sent = crate::sync::repush_all(&self.store, server, till, crate::sync::BATCH)?;
                 let _crash = crate::store::crash::use_case("sync_rebuilt");
                 self.store
