@@ -196,3 +196,73 @@ pub fn server_rebuild(url: &str, district_source: &str, coop: Option<&str>) -> R
         quarantined,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::service::FixedClock;
+    use crate::store::Store;
+
+    fn shop() -> Shop {
+        let at = NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap();
+        Shop::new(
+            Store::open_in_memory().unwrap(),
+            Arc::new(FixedClock::new(at)),
+        )
+    }
+
+    fn event(shop: &Shop, till: &str, at: &str) {
+        shop.store
+            .write(|tx| {
+                outbox::append_event(tx, till, "sale.v1", 1, &serde_json::json!({"at": at}), at)
+            })
+            .unwrap();
+    }
+
+    fn heard(shop: &Shop, till: &str, acked: i64, district: i64) {
+        shop.store
+            .write(|tx| {
+                outbox::ack_through(tx, till, acked)?;
+                q::set_district_held(tx, till, district, "t")
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn only_what_the_coop_and_the_district_both_hold_goes_and_never_the_newest() {
+        let shop = shop();
+        let till = shop.event_till().unwrap();
+        for _ in 0..5 {
+            event(&shop, &till, "2026-01-01 08:00:00");
+        }
+        heard(&shop, &till, 4, 0);
+        // No district: nothing goes; the coop's copy alone is not enough.
+        let p = shop.sync_prune(90).unwrap();
+        assert_eq!((p.deleted, p.kept_district, p.kept_unacked), (0, 4, 1));
+        heard(&shop, &till, 4, 3);
+        let p = shop.sync_prune(90).unwrap();
+        assert_eq!((p.deleted, p.first_kept), (3, Some(4)));
+        assert_eq!((p.kept_district, p.kept_unacked, p.kept_newest), (1, 1, 0));
+        heard(&shop, &till, 5, 5);
+        let p = shop.sync_prune(90).unwrap();
+        assert_eq!((p.deleted, p.first_kept, p.kept_newest), (1, Some(5), 1));
+        // A recent event stays for its days; the one before it goes.
+        event(&shop, &till, "2026-11-23 08:00:00");
+        heard(&shop, &till, 6, 6);
+        let p = shop.sync_prune(90).unwrap();
+        assert_eq!((p.deleted, p.first_kept, p.kept_recent), (1, Some(6), 1));
+        assert!(shop.sync_prune(-1).is_err());
+        // Another till's events in the file are not this till's to prune.
+        event(&shop, "lain-1", "2026-01-01 08:00:00");
+        event(&shop, "lain-1", "2026-01-01 08:00:00");
+        heard(&shop, "lain-1", 2, 2);
+        assert_eq!(shop.sync_prune(0).unwrap().deleted, 0);
+        assert_eq!(outbox::last_seq(shop.store.conn(), "lain-1").unwrap(), 2);
+    }
+}
