@@ -25,8 +25,12 @@ pub enum BundleCmd {
         /// A bundle (with --server) or an acknowledgement (without).
         file: PathBuf,
         /// The owner's address of the coop's PostgreSQL.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "district")]
         server: Option<String>,
+        /// At the district: the owner's address of the district's PostgreSQL (the bundle's
+        /// coop id must be registered there).
+        #[arg(long)]
+        district: Option<String>,
         /// Where the acknowledgement goes (default FILE.ack).
         #[arg(long)]
         ack_out: Option<PathBuf>,
@@ -69,8 +73,21 @@ pub fn run_bundle(cmd: BundleCmd, db: &Path, lang: Lang, json: bool) -> Result<(
         }
         BundleCmd::Import {
             file,
+            server: None,
+            district: Some(url),
+            ack_out,
+        } => {
+            let done = bundle::import_bundle_at_district(&file, &url, ack_out.as_deref())?;
+            print_district_import(&done, lang, json);
+            if let Some(damage) = done.damage {
+                return Err(damage.error());
+            }
+        }
+        BundleCmd::Import {
+            file,
             server: Some(url),
             ack_out,
+            ..
         } => {
             let done = bundle::import_bundle(&file, &url, ack_out.as_deref())?;
             if json && done.damage.is_none() {
@@ -115,12 +132,13 @@ pub fn run_bundle(cmd: BundleCmd, db: &Path, lang: Lang, json: bool) -> Result<(
         BundleCmd::Import {
             file,
             server: None,
+            district: None,
             ack_out,
         } => {
             if ack_out.is_some() {
                 return Err(KasirError::invalid(
-                    "--ack-out hanya bersama --server (impor bundel di koperasi)",
-                    "--ack-out goes only with --server (importing a bundle at the coop)",
+                    "--ack-out hanya bersama --server atau --district (impor bundel di koperasi atau dinas)",
+                    "--ack-out goes only with --server or --district (importing a bundle at the coop or the district)",
                 ));
             }
             let shop = open(db)?;
@@ -142,9 +160,72 @@ pub fn run_bundle(cmd: BundleCmd, db: &Path, lang: Lang, json: bool) -> Result<(
                             ),
                         )
                     );
+                    if let Some(held) = t.district_held {
+                        println!(
+                            "{}",
+                            lang.pick(
+                                &format!("  dinas memegang sampai #{held}"),
+                                &format!("  the district holds through #{held}"),
+                            )
+                        );
+                    }
                 }
             }
         }
     }
     Ok(())
+}
+
+fn print_district_import(done: &bundle::ImportedAtDistrict, lang: Lang, json: bool) {
+    if json {
+        if done.damage.is_none() {
+            print_json(json!({
+                "coop": done.coop,
+                "tills": done.tills,
+                "quarantined": done.quarantined,
+                "ack": done.ack.display().to_string(),
+            }));
+        }
+        return;
+    }
+    for t in &done.tills {
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "Koperasi {} kasir {}: {} kejadian ({}) dibaca; dinas memegang sampai #{}",
+                    done.coop,
+                    t.till,
+                    t.events,
+                    seqs(t.first, t.last),
+                    t.held
+                ),
+                &format!(
+                    "Coop {} till {}: {} events ({}) read; the district holds through #{}",
+                    done.coop,
+                    t.till,
+                    t.events,
+                    seqs(t.first, t.last),
+                    t.held
+                ),
+            )
+        );
+    }
+    for q in &done.quarantined {
+        let seq = q.seq.map_or("-".to_string(), |s| s.to_string());
+        println!(
+            "{}",
+            lang.pick(
+                &format!("! Dikarantina: kasir {} #{seq}: {}", q.till, q.reason),
+                &format!("! Quarantined: till {} #{seq}: {}", q.till, q.reason),
+            )
+        );
+    }
+    println!(
+        "{}",
+        lang.pick(
+            &format!("Tanda terima dinas: {}", done.ack.display()),
+            &format!("The district's acknowledgement: {}", done.ack.display()),
+        )
+    );
 }

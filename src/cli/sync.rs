@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::open;
 use super::output::{
-    all, print_json, to_json, ServerStatusOut, SyncExceptionsOut, SyncOut, TillStatusOut,
+    all, print_json, to_json, PrunedOut, RebuiltOut, ServerStatusOut, SyncExceptionsOut, SyncOut,
+    TillStatusOut,
 };
 use crate::error::{KasirError, Result};
 use crate::i18n::Lang;
@@ -30,6 +31,21 @@ pub enum ServerCmd {
     Status {
         #[arg(long)]
         url: String,
+    },
+    /// A coop server that was lost: install the schema on a new database and store every
+    /// event of the coop the district holds; the tills then join again (--rejoin) and sync.
+    Rebuild {
+        /// The owner's address of the new (empty) coop database.
+        #[arg(long)]
+        url: String,
+        /// The coop's role at the district: its postgresql:// address, or the credentials
+        /// file `kasir district coop add … --out FILE` wrote.
+        #[arg(long)]
+        district: String,
+        /// The coop's id at the district (its `coop.id`); by default the one the
+        /// credentials file names.
+        #[arg(long)]
+        coop: Option<String>,
     },
 }
 
@@ -63,6 +79,12 @@ pub struct SyncArgs {
 pub enum SyncCmd {
     /// Other tills' events that could not be applied here (retried on every sync).
     Exceptions,
+    /// Delete this till's own events older than N days that the coop's server and the
+    /// district both hold (never its newest); the rest stay, and the output says why.
+    Prune {
+        #[arg(long, default_value_t = 90)]
+        keep_days: i64,
+    },
 }
 
 pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
@@ -92,6 +114,18 @@ pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
                         )
                     ),
                 }
+            }
+        }
+        ServerCmd::Rebuild {
+            url,
+            district,
+            coop,
+        } => {
+            let done = crate::service::retention::server_rebuild(&url, &district, coop.as_deref())?;
+            if json {
+                print_json(to_json(&RebuiltOut::from(&done)));
+            } else {
+                print_rebuilt(&done, lang);
             }
         }
         ServerCmd::Status { url } => {
@@ -192,8 +226,18 @@ pub fn run_till(cmd: TillCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
 }
 
 pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()> {
-    if let Some(SyncCmd::Exceptions) = args.cmd {
-        return exceptions(db, lang, json);
+    match args.cmd {
+        Some(SyncCmd::Exceptions) => return exceptions(db, lang, json),
+        Some(SyncCmd::Prune { keep_days }) => {
+            let done = open(db)?.sync_prune(keep_days)?;
+            if json {
+                print_json(to_json(&PrunedOut::from(&done)));
+            } else {
+                print_pruned(&done, lang);
+            }
+            return Ok(());
+        }
+        None => {}
     }
     if !args.once {
         return Err(KasirError::invalid(
@@ -206,6 +250,15 @@ pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()>
     if json {
         print_json(to_json(&SyncOut::from(&r)));
     } else {
+        if let Some(n) = r.resent {
+            println!(
+                "{}",
+                lang.pick(
+                    &format!("Server koperasi dibangun ulang (id lain): {n} kejadian yang masih disimpan kasir {} dikirim lagi; kejadian server dibaca lagi dari awal", r.till),
+                    &format!("The coop's server was rebuilt (another id): {n} events till {} still keeps pushed again; the server's events read again from the start", r.till),
+                )
+            );
+        }
         println!(
             "{}",
             lang.pick(
@@ -294,4 +347,123 @@ fn exceptions(db: &Path, lang: Lang, json: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+fn print_rebuilt(r: &crate::service::retention::Rebuilt, lang: Lang) {
+    println!(
+        "{}",
+        lang.pick(
+            &format!(
+                "Skema kasir versi {} di server baru (id {})",
+                r.version,
+                r.server_id.as_deref().unwrap_or("-")
+            ),
+            &format!(
+                "kasir's schema version {} on the new server (id {})",
+                r.version,
+                r.server_id.as_deref().unwrap_or("-")
+            ),
+        )
+    );
+    for t in &r.tills {
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "Kasir {}: {} kejadian dari dinas ({} tersamar), server memegang sampai #{}, dinas sampai #{}",
+                    t.till, t.events, t.redacted, t.held, t.district_held
+                ),
+                &format!(
+                    "Till {}: {} events from the district ({} redacted), the server holds through #{}, the district through #{}",
+                    t.till, t.events, t.redacted, t.held, t.district_held
+                ),
+            )
+        );
+    }
+    if r.quarantined > 0 {
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "! {} kejadian dikarantina: lihat `kasir server status`",
+                    r.quarantined
+                ),
+                &format!(
+                    "! {} events quarantined: see `kasir server status`",
+                    r.quarantined
+                ),
+            )
+        );
+    }
+    println!(
+        "{}",
+        lang.pick(
+            "Berikutnya: di tiap kasir `kasir till join --server URL --till T --rejoin` lalu `kasir sync --once`; kasir mengirim lagi semua kejadian yang masih disimpannya",
+            "Next: at each till `kasir till join --server URL --till T --rejoin`, then `kasir sync --once`; each till pushes again every event it still keeps",
+        )
+    );
+}
+
+fn print_pruned(p: &crate::service::retention::Pruned, lang: Lang) {
+    println!(
+        "{}",
+        lang.pick(
+            &format!(
+                "Kasir {}: {} kejadian lama dihapus (sebelum {}); disimpan mulai #{}",
+                p.till,
+                p.deleted,
+                p.cutoff,
+                p.first_kept.map_or("-".to_string(), |s| s.to_string())
+            ),
+            &format!(
+                "Till {}: {} old events deleted (before {}); kept from #{}",
+                p.till,
+                p.deleted,
+                p.cutoff,
+                p.first_kept.map_or("-".to_string(), |s| s.to_string())
+            ),
+        )
+    );
+    let lines = [
+        (
+            p.kept_unacked,
+            "belum diterima server koperasi",
+            "not yet acknowledged by the coop's server",
+        ),
+        (
+            p.kept_district,
+            "belum dipegang dinas (server koperasi yang hilang dibangun lagi dari kasir dan dinas)",
+            "not yet held by the district (a lost coop server is rebuilt from the tills and the district)",
+        ),
+        (
+            p.kept_recent,
+            "lebih baru dari batas hari",
+            "newer than the days kept",
+        ),
+        (
+            p.kept_newest,
+            "kejadian terbaru kasir ini (penanda urutannya)",
+            "this till's newest (it holds the till's place in its sequence)",
+        ),
+    ];
+    for (n, id, en) in lines {
+        if n > 0 {
+            println!(
+                "{}",
+                lang.pick(
+                    &format!("  {n} disimpan: {id}"),
+                    &format!("  {n} kept: {en}")
+                )
+            );
+        }
+    }
+    if p.district_held == 0 {
+        println!(
+            "{}",
+            lang.pick(
+                "  Dinas belum memegang satu pun kejadian kasir ini: tidak ada yang dihapus sampai dinas memegangnya",
+                "  The district holds none of this till's events yet: nothing goes until it does",
+            )
+        );
+    }
 }

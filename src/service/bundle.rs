@@ -86,6 +86,10 @@ pub struct AckedTill {
     pub acked_through: i64,
     /// Events this import marked.
     pub marked: usize,
+    /// From the district's acknowledgement: the till's events the district holds through
+    /// this seq now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district_held: Option<i64>,
 }
 
 fn read(file: &Path) -> Result<Vec<u8>> {
@@ -144,12 +148,141 @@ pub fn import_bundle(file: &Path, server_url: &str, ack_out: Option<&Path>) -> R
     let ack = Ack {
         bundle: bundle.chain.clone(),
         coop: bundle.header.coop.clone(),
+        district: false,
         tills: acks,
     };
     let ack_file = ack_out.map_or_else(|| default_ack_path(file), Path::to_path_buf);
     write(&ack_file, &format::write_ack(&ack))?;
     Ok(Imported {
         tills,
+        ack: ack_file,
+        damage: bundle.damage,
+    })
+}
+
+/// An event the district put in quarantine: its till, seq and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quarantined {
+    pub till: String,
+    pub seq: Option<i64>,
+    pub reason: String,
+}
+
+/// What `kasir bundle import FILE --district URL` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedAtDistrict {
+    pub coop: String,
+    /// Per till: the events read and the highest seq the district now holds.
+    pub tills: Vec<ImportedTill>,
+    /// The bundle's events the district keeps in quarantine (this import's or an earlier
+    /// one's), named.
+    pub quarantined: Vec<Quarantined>,
+    pub ack: PathBuf,
+    #[serde(skip)]
+    pub damage: Option<Damage>,
+}
+
+/// A member change as it leaves the coop: each member without name, NIK and phone (only
+/// `members.v1` travels redacted; its hash stays the coop's hash of the whole payload).
+pub fn redacted_members(payload: &str) -> Option<String> {
+    let mut v: serde_json::Value = serde_json::from_str(payload).ok()?;
+    for m in v.get_mut("members")?.as_array_mut()? {
+        let m = m.as_object_mut()?;
+        for k in ["name", "nik", "phone"] {
+            m.remove(k);
+        }
+    }
+    Some(v.to_string())
+}
+
+/// One bundle event as `kasir_relay` takes it (a member change redacted).
+fn relay_json(e: &Event) -> serde_json::Value {
+    let mut v = crate::sync::event_json(e);
+    if e.kind == super::sync::MEMBERS_KIND {
+        if let Some(p) = redacted_members(&e.payload) {
+            v["payload"] = p.into();
+            v["redacted"] = true.into();
+        }
+    }
+    v
+}
+
+fn no_coop_id() -> KasirError {
+    KasirError::invalid(
+        "Bundel ini tidak menyebut kode koperasi: setel `coop.id` di file toko (`kasir settings set coop.id KODE`) lalu ekspor lagi; tidak ada yang disimpan",
+        "This bundle names no coop id: set `coop.id` on the shop file (`kasir settings set coop.id ID`) and export again; nothing was stored",
+    )
+}
+
+/// Store the events of coop bundle `file` at the district at `district_url` (its owner's
+/// address) through the relay's rules (`kasir_district_import`): each event id once, a bad
+/// one quarantined and named, a member change redacted as the relay sends it. The header's
+/// coop id is required and must be registered at the district. Writes the district's
+/// acknowledgement to `ack_out` (else `FILE.ack`). A damaged file stores the events before
+/// the damage and says where it is in [`ImportedAtDistrict::damage`].
+pub fn import_bundle_at_district(
+    file: &Path,
+    district_url: &str,
+    ack_out: Option<&Path>,
+) -> Result<ImportedAtDistrict> {
+    let bundle = format::read_bundle(&read(file)?)?;
+    let coop = match bundle.header.coop.as_deref().map(str::trim) {
+        Some(c) if !c.is_empty() => c.to_string(),
+        _ => return Err(no_coop_id()),
+    };
+    let mut client = crate::store::district::owner_client(district_url)?;
+    if !crate::store::district::coop_registered(&mut client, &coop)? {
+        return Err(KasirError::invalid(
+            format!("Koperasi {coop} belum terdaftar di dinas ini: daftarkan dulu; tidak ada yang disimpan"),
+            format!("Coop {coop} is not registered at this district: register it first; nothing was stored"),
+        ));
+    }
+    let mut tills = Vec::new();
+    let mut acks = Vec::new();
+    for r in ranges(&bundle.events) {
+        let events: Vec<&Event> = bundle.events.iter().filter(|e| e.till == r.till).collect();
+        let mut held = 0;
+        for batch in events.chunks(crate::sync::BATCH as usize) {
+            let json =
+                serde_json::Value::Array(batch.iter().map(|e| relay_json(e)).collect()).to_string();
+            for (till, h) in crate::store::district::owner_import(&mut client, &coop, &json)? {
+                if till == r.till {
+                    held = h;
+                }
+            }
+        }
+        let Some(last) = events.last() else { continue };
+        acks.push(AckTill {
+            till: r.till.clone(),
+            held,
+            last_seq: last.seq,
+            last_id: last.id.clone(),
+        });
+        tills.push(ImportedTill {
+            till: r.till,
+            events: r.events,
+            first: r.first,
+            last: r.last,
+            held,
+        });
+    }
+    let ids: Vec<String> = bundle.events.iter().map(|e| e.id.clone()).collect();
+    let quarantined = crate::store::district::quarantined(&mut client, &coop, &ids)?
+        .into_iter()
+        .map(|(till, seq, reason)| Quarantined { till, seq, reason })
+        .collect();
+    let ack = Ack {
+        bundle: bundle.chain.clone(),
+        coop: Some(coop.clone()),
+        district: true,
+        tills: acks,
+    };
+    let ack_file = ack_out.map_or_else(|| default_ack_path(file), Path::to_path_buf);
+    write(&ack_file, &format::write_ack(&ack))?;
+    Ok(ImportedAtDistrict {
+        coop,
+        tills,
+        quarantined,
         ack: ack_file,
         damage: bundle.damage,
     })
@@ -207,6 +340,8 @@ impl Shop {
     /// event that is not this file's, is refused whole.
     pub fn bundle_ack(&self, file: &Path) -> Result<Vec<AckedTill>> {
         let ack = format::read_ack(&read(file)?)?;
+        let joined = self.joined_till()?.is_some();
+        let at = stamp(self.now());
         let _crash = crate::store::crash::use_case("bundle_ack");
         self.store.write(|tx| {
             let ours = outbox::tills(tx)?;
@@ -222,15 +357,26 @@ impl Shop {
                     _ => return Err(not_our_bundle(&t.till, t.last_seq)),
                 }
                 let upto = t.held.min(t.last_seq);
-                let marked = if upto > before {
+                if ack.district {
+                    crate::store::pull::set_district_held(tx, &t.till, upto, &at)?;
+                }
+                // The district's acknowledgement marks events acknowledged only on a file
+                // without a coop server of its own (the district is then its only keeper).
+                let marks = !ack.district || !joined;
+                let marked = if upto > before && marks {
                     outbox::ack_through(tx, &t.till, upto)?
                 } else {
                     0
                 };
                 out.push(AckedTill {
                     till: t.till.clone(),
-                    acked_through: upto.max(before),
+                    acked_through: if marks { upto.max(before) } else { before },
                     marked,
+                    district_held: if ack.district {
+                        Some(crate::store::pull::district_held(tx, &t.till)?)
+                    } else {
+                        None
+                    },
                 });
             }
             Ok(out)

@@ -280,6 +280,9 @@ pub struct Joined {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
     pub till: String,
+    /// The server answered another id than the one this node last synced with (it was
+    /// rebuilt): every event this till still keeps, pushed again (none otherwise).
+    pub resent: Option<usize>,
     /// Events sent (a retried event counts again).
     pub sent: usize,
     /// Pushes the server answered.
@@ -333,6 +336,20 @@ impl Shop {
         let creds = pg::register(server_url, till, rejoin)?;
         let file = pg::credentials_path(self.store.path());
         pg::save_credentials(&file, &creds)?;
+        // A file that never synced takes this server as its own. One that synced with
+        // another keeps that id: its next sync finds the server changed and pushes again.
+        if let Some(id) = pg::owner_server_id(server_url)? {
+            let c = self.store.conn();
+            if crate::store::pull::server_id(c)?.is_none()
+                && crate::store::pull::last_change_seq(c)? == 0
+                && crate::store::outbox::tills(c)?
+                    .iter()
+                    .all(|t| crate::store::outbox::acked_through(c, t).is_ok_and(|a| a == 0))
+            {
+                self.store
+                    .write(|tx| crate::store::pull::set_server_id(tx, &id))?;
+            }
+        }
         Ok(Joined {
             till: creds.till,
             role: creds.role,
@@ -417,9 +434,15 @@ impl Shop {
     pub fn sync_once(&self) -> Result<SyncReport> {
         let creds = pg::load_credentials(&pg::credentials_path(self.store.path()))?;
         let mut server = pg::PgServer::connect(&creds)?;
+        let resent = self.follow_server(&mut server, &creds.till)?;
         let mut outbox = crate::sync::StoreOutbox(&self.store);
         let pushed =
             crate::sync::push_all(&mut outbox, &mut server, &creds.till, crate::sync::BATCH)?;
+        if let Some(held) = server.district_held(&creds.till)? {
+            let at = super::stamp(self.now());
+            self.store
+                .write(|tx| crate::store::pull::set_district_held(tx, &creds.till, held, &at))?;
+        }
         // The other tills and how far the server holds each, kept before pulling: if the
         // pull stops half-way, this file knows which tills it is behind on.
         let tills = server.tills(&creds.till)?;
@@ -452,6 +475,7 @@ impl Shop {
         Ok(SyncReport {
             clock_offset_ms,
             till: creds.till.clone(),
+            resent,
             sent: pushed.sent,
             batches: pushed.batches,
             acked_through: pushed.acked_through,
@@ -465,6 +489,40 @@ impl Shop {
             pulled_through: pulled.through,
             exceptions,
         })
+    }
+
+    /// Compare the server's id with the one this node last synced with. The first time, it
+    /// is recorded. When it differs, the server was lost and rebuilt: every event of `till`
+    /// this file still keeps is pushed again (the server stores each id once), and only then
+    /// the new id is recorded with the read position back at the new server's start
+    /// (`store::pull::restart_on_server`); a run cut short before that does it all again.
+    /// Returns the events pushed again, if the server was rebuilt.
+    fn follow_server(&self, server: &mut pg::PgServer, till: &str) -> Result<Option<usize>> {
+        let Some(id) = server.server_id()? else {
+            return Ok(None);
+        };
+        let known = crate::store::pull::server_id(self.store.conn())?;
+        // A file that synced before servers had ids records none: a server that holds less
+        // of this till than it acknowledged is not the one it synced with all the same.
+        let lost = |server: &mut pg::PgServer| -> Result<bool> {
+            let acked = crate::store::outbox::acked_through(self.store.conn(), till)?;
+            Ok(acked > 0 && crate::sync::Server::push(server, till, &[])? < acked)
+        };
+        match known {
+            Some(k) if k == id => Ok(None),
+            None if !lost(server)? => {
+                self.store
+                    .write(|tx| crate::store::pull::set_server_id(tx, &id))?;
+                Ok(None)
+            }
+            _ => {
+                let sent = crate::sync::repush_all(&self.store, server, till, crate::sync::BATCH)?;
+                let _crash = crate::store::crash::use_case("sync_rebuilt");
+                self.store
+                    .write(|tx| crate::store::pull::restart_on_server(tx, &id))?;
+                Ok(Some(sent))
+            }
+        }
     }
 
     /// Per till id in this file: events waiting for the coop's server.

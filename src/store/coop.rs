@@ -14,7 +14,7 @@ use crate::store::outbox::{Event, Pulled};
 use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 7;
+pub const SERVER_SCHEMA_VERSION: i32 = 8;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
@@ -488,4 +488,107 @@ pub fn status(url: &str) -> Result<Vec<TillStatus>> {
             reported_at: r.get(7),
         })
         .collect())
+}
+
+/// Whether a PostgreSQL error is a function not installed (a server whose schema is older).
+fn undefined_function(e: &postgres::Error) -> bool {
+    e.code() == Some(&postgres::error::SqlState::UNDEFINED_FUNCTION)
+}
+
+impl PgServer {
+    /// The server's id (schema version 8): made once when its database was first set up,
+    /// so a server rebuilt after a loss answers another. None from an older server.
+    pub fn server_id(&mut self) -> Result<Option<String>> {
+        match self.client.query_one("SELECT kasir_server_id()::text", &[]) {
+            Ok(row) => Ok(row.get(0)),
+            Err(e) if undefined_function(&e) => Ok(None),
+            Err(e) => Err(pg_error("read server id", e)),
+        }
+    }
+
+    /// The highest seq of `till` the district holds, as the coop's server last heard it
+    /// (0: none yet, or no district); None from a server older than schema version 7.
+    pub fn district_held(&mut self, till: &str) -> Result<Option<i64>> {
+        match self
+            .client
+            .query_one("SELECT kasir_district_held($1)", &[&till])
+        {
+            Ok(row) => Ok(Some(row.get(0))),
+            Err(e) if undefined_function(&e) => Ok(None),
+            Err(e) => Err(pg_error("read district acknowledgement", e)),
+        }
+    }
+}
+
+/// The id of the server at `url` (an owner's address); None from a server older than
+/// schema version 8 or without kasir's schema.
+pub fn owner_server_id(url: &str) -> Result<Option<String>> {
+    let mut client = connect(&config(url)?)?;
+    let installed: bool = client
+        .query_one("SELECT to_regclass('server_identity') IS NOT NULL", &[])
+        .map_err(|e| pg_error("read server id", e))?
+        .get(0);
+    if !installed {
+        return Ok(None);
+    }
+    Ok(client
+        .query_one("SELECT id::text FROM server_identity", &[])
+        .map_err(|e| pg_error("read server id", e))?
+        .get(0))
+}
+
+/// A connection to the coop's server as its owner, storing the district's copy of the
+/// coop's events (`kasir server rebuild`).
+pub struct OwnerRestore {
+    client: Client,
+}
+
+impl OwnerRestore {
+    pub fn connect(url: &str) -> Result<OwnerRestore> {
+        Ok(OwnerRestore {
+            client: connect(&config(url)?)?,
+        })
+    }
+
+    /// Store a batch of `till`'s events (a JSON array as `kasir_push` takes it, an event
+    /// may carry `"redacted": true`) through `kasir_restore`; the highest seq of `till` the
+    /// server now holds.
+    pub fn restore(&mut self, till: &str, batch: &str) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one(
+                "SELECT kasir_restore($1, $2::text::jsonb)",
+                &[&till, &batch],
+            )
+            .map_err(|e| pg_error("restore", e))?
+            .get(0))
+    }
+
+    /// Record that the district holds `till`'s events through `held` (never backwards).
+    pub fn district_ack(&mut self, till: &str, held: i64) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one("SELECT kasir_district_ack($1, $2)", &[&till, &held])
+            .map_err(|e| pg_error("district acknowledgement", e))?
+            .get(0))
+    }
+
+    /// Per till: (events stored, redacted among them, quarantined).
+    pub fn counts(&mut self) -> Result<Vec<(String, i64, i64, i64)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT t.till,
+                        (SELECT count(*) FROM events e WHERE e.till = t.till),
+                        (SELECT count(*) FROM events e WHERE e.till = t.till AND e.redacted),
+                        (SELECT count(*) FROM quarantine q WHERE q.till = t.till)
+                 FROM tills t ORDER BY t.till",
+                &[],
+            )
+            .map_err(|e| pg_error("status", e))?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect())
+    }
 }

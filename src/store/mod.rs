@@ -74,12 +74,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v28_synced_at.sql")),
         M::up(include_str!("schema_v29_district.sql")),
         M::up(include_str!("schema_v30_rx_sync.sql")).foreign_key_check(),
+        M::up(include_str!("schema_v31_server_id.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    30
+    31
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

@@ -133,6 +133,73 @@ pub fn pending(c: &Connection, till: &str, limit: i64) -> Result<Vec<Event>> {
     Ok(rows)
 }
 
+/// The first `limit` events of `till` this file still keeps after `seq`, acknowledged or
+/// not, in seq order (pushed again to a server that was rebuilt).
+pub fn kept_after(c: &Connection, till: &str, seq: i64, limit: i64) -> Result<Vec<Event>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, till, seq, kind, schema_version, payload, hash, till_time
+         FROM events WHERE till = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = st
+        .query_map(params![till, seq, limit], |r| {
+            Ok(Event {
+                id: r.get(0)?,
+                till: r.get(1)?,
+                seq: r.get(2)?,
+                kind: r.get(3)?,
+                schema_version: r.get(4)?,
+                payload: r.get(5)?,
+                hash: r.get(6)?,
+                till_time: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// What [`prune`] did: events deleted, and where the rest begin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prune {
+    pub deleted: usize,
+    /// The till's newest seq, its last acknowledged one, and the first seq written after
+    /// `cutoff` (newest + 1: none).
+    pub newest: i64,
+    pub acked: i64,
+    pub first_recent: i64,
+    /// The first seq still kept (none: the till has no events).
+    pub first_kept: Option<i64>,
+}
+
+/// Delete `till`'s events up to the first one of: its last acknowledged, `district_held`,
+/// the one before its newest, the one before the first written after `cutoff` (its
+/// `till_time`, `YYYY-MM-DD HH:MM:SS`). Always a prefix of the till's events.
+pub fn prune(c: &Connection, till: &str, district_held: i64, cutoff: &str) -> Result<Prune> {
+    let newest = last_seq(c, till)?;
+    let acked = acked_through(c, till)?;
+    let first_recent: i64 = c
+        .prepare_cached(
+            "SELECT COALESCE(min(seq), ?3 + 1) FROM events WHERE till = ?1 AND till_time > ?2",
+        )?
+        .query_row(params![till, cutoff, newest], |r| r.get(0))?;
+    let upto = acked
+        .min(district_held)
+        .min(newest - 1)
+        .min(first_recent - 1);
+    let deleted = c
+        .prepare_cached("DELETE FROM events WHERE till = ?1 AND seq <= ?2")?
+        .execute(params![till, upto])?;
+    let first_kept: Option<i64> = c
+        .prepare_cached("SELECT min(seq) FROM events WHERE till = ?1")?
+        .query_row([till], |r| r.get(0))?;
+    Ok(Prune {
+        deleted,
+        newest,
+        acked,
+        first_recent,
+        first_kept,
+    })
+}
+
 /// Mark every event of `till` up to `seq` acknowledged; returns how many changed.
 pub fn ack_through(c: &Connection, till: &str, seq: i64) -> Result<usize> {
     Ok(

@@ -381,13 +381,13 @@ fn statements(dir: &Path) -> (Vec<Statement>, Vec<String>) {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        // coop.rs, district.rs and bundles.rs speak to PostgreSQL (the coop's, the
-        // district's): their statements are PostgreSQL's (run by tests/reliability/sync_pg.rs,
-        // district_schema.rs and bundles.rs on a real server), not SQLite's to plan.
-        // (bundles.rs reads one event of the shop file by its unique till and seq.)
+        // coop.rs and bundles.rs speak to the coop's PostgreSQL, district.rs to the
+        // district's: their statements are PostgreSQL's (run by tests/reliability/sync_pg.rs,
+        // bundles.rs, district_schema.rs and rebuild.rs on a real server), not SQLite's to
+        // plan. (bundles.rs reads one event of the shop file by its unique till and seq.)
         .filter(|p| {
             p.file_name()
-                .is_some_and(|n| n != "coop.rs" && n != "district.rs" && n != "bundles.rs")
+                .is_some_and(|n| n != "coop.rs" && n != "bundles.rs" && n != "district.rs")
         })
         .map(|p| {
             let src = std::fs::read_to_string(&p).unwrap();

@@ -387,3 +387,91 @@ pub fn unacked_payloads(c: &Connection, kinds: &[&str]) -> Result<Vec<String>> {
     }
     Ok(out)
 }
+
+/// The id of the coop's server this node last synced with (none: never yet, or a server
+/// older than schema version 8).
+pub fn server_id(c: &Connection) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT server_id FROM sync_pull WHERE id = 1")?
+            .query_row([], |r| r.get(0))?,
+    )
+}
+
+/// Record the id of the server this node syncs with (its first sync with it).
+pub fn set_server_id(c: &Connection, id: &str) -> Result<()> {
+    c.prepare_cached("UPDATE sync_pull SET server_id = ?1 WHERE id = 1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// The coop's server was rebuilt (it answers another id): read the new server's order from
+/// its start. What was applied here stays applied (`sync_applied`, by event id: the re-read
+/// skips it); the catalog's and members' versions, which are the old server's change_seqs,
+/// go (the new server numbers anew), and so do the events kept as exceptions (the re-read
+/// brings each back under its new change_seq, applied or kept again).
+pub fn restart_on_server(c: &Connection, id: &str) -> Result<()> {
+    c.prepare_cached("UPDATE sync_pull SET last_change_seq = 0, server_id = ?1 WHERE id = 1")?
+        .execute([id])?;
+    c.execute("DELETE FROM sync_versions", [])?;
+    c.execute("DELETE FROM sync_exceptions", [])?;
+    Ok(())
+}
+
+/// What the district holds of `till` (the highest seq), as this node last heard it.
+pub fn district_held(c: &Connection, till: &str) -> Result<i64> {
+    Ok(
+        c.prepare_cached("SELECT held FROM district_acks WHERE till = ?1")?
+            .query_row([till], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0),
+    )
+}
+
+/// Record that the district holds `till`'s events through `held` (never backwards).
+pub fn set_district_held(c: &Connection, till: &str, held: i64, at: &str) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO district_acks(till, held, heard_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(till) DO UPDATE SET held = max(held, excluded.held),
+             heard_at = excluded.heard_at",
+    )?
+    .execute(params![till, held.max(0), at])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn the_read_position_goes_back_only_to_a_new_servers_start() {
+        let s = Store::open_in_memory().unwrap();
+        let c = s.conn();
+        set_server_id(c, "old").unwrap();
+        set_last_change_seq(c, 40).unwrap();
+        set_version(c, "product", "SKU-1", 39).unwrap();
+        // Never backwards under the same server, nor part-way back under another.
+        for sql in [
+            "UPDATE sync_pull SET last_change_seq = 10 WHERE id = 1",
+            "UPDATE sync_pull SET last_change_seq = 0 WHERE id = 1",
+            "UPDATE sync_pull SET last_change_seq = 10, server_id = 'new' WHERE id = 1",
+        ] {
+            assert!(c.execute(sql, []).is_err(), "{sql}");
+        }
+        restart_on_server(c, "new").unwrap();
+        assert_eq!(last_change_seq(c).unwrap(), 0);
+        assert_eq!(server_id(c).unwrap().as_deref(), Some("new"));
+        // The old server's change_seqs no longer hold back the new server's changes.
+        assert_eq!(version(c, "product", "SKU-1").unwrap(), 0);
+    }
+
+    #[test]
+    fn what_the_district_holds_only_moves_forward() {
+        let s = Store::open_in_memory().unwrap();
+        let c = s.conn();
+        assert_eq!(district_held(c, "a").unwrap(), 0);
+        set_district_held(c, "a", 5, "t1").unwrap();
+        set_district_held(c, "a", 3, "t2").unwrap();
+        assert_eq!(district_held(c, "a").unwrap(), 5);
+    }
+}

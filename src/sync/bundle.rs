@@ -400,17 +400,24 @@ pub struct AckTill {
 pub struct Ack {
     pub bundle: Option<String>,
     pub coop: Option<String>,
+    /// Written by the district (`held_by: "district"` in its header), not the coop's
+    /// server: what it says is held is held by the district.
+    pub district: bool,
     pub tills: Vec<AckTill>,
 }
 
 /// The acknowledgement's text.
 pub fn write_ack(ack: &Ack) -> String {
-    let mut w = Writer::new(json!({
+    let mut header = json!({
         "type": ACK,
         "format": FORMAT,
         "bundle": ack.bundle,
         "coop": ack.coop,
-    }));
+    });
+    if ack.district {
+        header["held_by"] = json!("district");
+    }
+    let mut w = Writer::new(header);
     for t in &ack.tills {
         w.record(&json!({
             "type": "till",
@@ -456,6 +463,7 @@ pub fn read_ack(bytes: &[u8]) -> Result<Ack> {
     Ok(Ack {
         bundle: r.header["bundle"].as_str().map(str::to_string),
         coop: r.header["coop"].as_str().map(str::to_string),
+        district: r.header["held_by"] == "district",
         tills,
     })
 }

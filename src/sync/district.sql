@@ -252,3 +252,67 @@ $fn$;
 REVOKE ALL ON FUNCTION kasir_register_coop(text, text, text, boolean) FROM PUBLIC;
 
 INSERT INTO district_schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 3: a coop's events back from the district, and bundles stored at the district.
+-- `kasir_coop_events` gives a coop's role its own coop's events after a (till, seq) cursor,
+-- in (till, seq) order, as stored (redacted member changes redacted): what `kasir server
+-- rebuild` stores on a coop server that was lost. `kasir_district_import` stores a coop's
+-- bundle carried by hand (run by the district's owner) through kasir_relay itself, so a
+-- bundle's events obey exactly the relay's rules; for the length of one call the coop's
+-- row names the owner's role, then its own again (all in the caller's transaction).
+
+CREATE OR REPLACE FUNCTION kasir_coop_events(p_coop text, p_till text, p_after_seq bigint,
+                                             p_limit integer)
+RETURNS TABLE (id uuid, till text, seq bigint, kind text, version integer, payload text,
+               hash text, redacted boolean, till_time text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM coops c WHERE c.coop_id = p_coop AND c.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not read coop %', session_user, p_coop
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT d.id, d.till, d.seq, d.kind, d.version, d.payload::text, d.hash, d.redacted,
+               d.till_time
+        FROM district_events d
+        WHERE d.coop_id = p_coop AND (d.till, d.seq) > (COALESCE(p_till, ''), p_after_seq)
+        ORDER BY d.till, d.seq
+        LIMIT least(greatest(p_limit, 1), 5000);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_coop_events(text, text, bigint, integer) FROM PUBLIC;
+
+INSERT INTO coop_functions (name) VALUES ('kasir_coop_events') ON CONFLICT DO NOTHING;
+
+CREATE OR REPLACE FUNCTION kasir_district_import(p_coop text, p_batch jsonb)
+RETURNS TABLE (till text, held bigint)
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    kept text;
+BEGIN
+    PERFORM pg_advisory_xact_lock(727376);
+    SELECT c.role_name INTO kept FROM coops c WHERE c.coop_id = p_coop;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'coop % is not registered at this district', p_coop
+            USING ERRCODE = '42704';
+    END IF;
+    UPDATE coops c SET role_name = session_user WHERE c.coop_id = p_coop;
+    RETURN QUERY SELECT r.till, r.held FROM kasir_relay(p_coop, p_batch) r;
+    UPDATE coops c SET role_name = kept WHERE c.coop_id = p_coop;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_district_import(text, jsonb) FROM PUBLIC;
+
+-- Coops registered before this version may read their events back too.
+DO $do$
+DECLARE
+    r text;
+BEGIN
+    FOR r IN SELECT c.role_name FROM coops c JOIN pg_roles p ON p.rolname = c.role_name LOOP
+        PERFORM kasir_grant_coop(r);
+    END LOOP;
+END
+$do$;
+
+INSERT INTO district_schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;

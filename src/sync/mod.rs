@@ -176,6 +176,34 @@ pub fn push_all(
     }
 }
 
+/// Push again every event of `till` the shop file still keeps, acknowledged or not, from
+/// its first kept seq, `batch` at a time: to a coop server that was lost and rebuilt, which
+/// stores each event id once (what it already holds, from the district, changes nothing).
+/// Acknowledges what the server holds of the events not yet acknowledged. Returns the
+/// events sent.
+pub fn repush_all(store: &Store, server: &mut dyn Server, till: &str, batch: i64) -> Result<usize> {
+    let mut after = 0;
+    let mut sent = 0;
+    loop {
+        let events = outbox::kept_after(store.conn(), till, after, batch)?;
+        let (Some(first), Some(last)) = (events.first(), events.last()) else {
+            return Ok(sent);
+        };
+        let (first, last) = (first.seq, last.seq);
+        sent += events.len();
+        let held = server.push(till, &events)?;
+        if held < first {
+            return Err(KasirError::invalid(
+                format!("Server tidak menyimpan kejadian {first}–{last} kasir {till}"),
+                format!("The server did not keep events {first}–{last} of till {till}"),
+            ));
+        }
+        let _crash = crate::store::crash::use_case("sync_ack");
+        store.write(|tx| outbox::ack_through(tx, till, held.min(last)))?;
+        after = last;
+    }
+}
+
 /// The shop file's outbox.
 pub struct StoreOutbox<'a>(pub &'a Store);
 

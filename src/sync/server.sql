@@ -557,3 +557,218 @@ END
 $do$;
 
 INSERT INTO kasir_schema_version (version) VALUES (7) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 8: the server's identity, and a server rebuilt from the district and the tills.
+-- Each database gets an id once, at its first init; a till records it and, when a sync
+-- finds another (the server was lost and rebuilt), pushes again every event it still keeps
+-- and reads the new server's order from the start. `kasir server rebuild` stores the
+-- coop's events the district holds through `kasir_restore`, the push's rules with one
+-- more: a member change the district holds only redacted (`members.v1` without name, NIK
+-- and phone; its hash is the coop's hash of the whole payload) is stored as it is, marked
+-- `redacted`, kept out of the tills' feed, and replaced by the whole payload when a till
+-- pushes the same event again (its payload's sha256 equals the stored hash).
+
+CREATE TABLE IF NOT EXISTS server_identity (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    id uuid NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO server_identity (id) VALUES (gen_random_uuid()) ON CONFLICT DO NOTHING;
+REVOKE ALL ON server_identity FROM PUBLIC;
+
+-- This server's id (any till's role may read it).
+CREATE OR REPLACE FUNCTION kasir_server_id() RETURNS uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+    SELECT id FROM server_identity
+$fn$;
+REVOKE ALL ON FUNCTION kasir_server_id() FROM PUBLIC;
+INSERT INTO till_functions (name) VALUES ('kasir_server_id') ON CONFLICT DO NOTHING;
+
+ALTER TABLE events ADD COLUMN IF NOT EXISTS redacted boolean NOT NULL DEFAULT false;
+
+-- Store a batch of `p_till`'s events: the body of the push, for the push and the restore.
+-- `p_restore` (the district's copy, run by the owner) may store a redacted member change.
+-- Not executable by anyone but the owner; kasir_push checks the till's role first.
+CREATE OR REPLACE FUNCTION kasir_store(p_till text, p_batch jsonb, p_restore boolean)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    e jsonb;
+    reason text;
+    red boolean;
+    held record;
+BEGIN
+    FOR e IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+        reason := NULL;
+        BEGIN
+            red := COALESCE((e->>'redacted')::boolean, false);
+            IF e->>'till' IS DISTINCT FROM p_till THEN
+                reason := 'event of another till';
+            ELSIF red AND NOT (p_restore AND e->>'kind' = 'members.v1') THEN
+                reason := 'redacted payload (only a members change restored from the district may be)';
+            ELSIF NOT red AND encode(sha256(convert_to(e->>'payload', 'UTF8')), 'hex')
+                  IS DISTINCT FROM e->>'hash' THEN
+                reason := 'hash does not match the payload';
+            ELSIF NOT EXISTS (SELECT 1 FROM event_kinds k
+                              WHERE k.kind = e->>'kind' AND k.version = (e->>'version')::int) THEN
+                reason := 'unknown kind or version';
+            ELSE
+                SELECT ev.id, ev.hash, ev.redacted INTO held FROM events ev
+                    WHERE ev.till = p_till AND ev.seq = (e->>'seq')::bigint;
+                IF FOUND THEN
+                    IF held.id <> (e->>'id')::uuid OR held.hash <> e->>'hash' THEN
+                        reason := 'till and seq already hold another event';
+                    ELSIF held.redacted AND NOT red THEN
+                        -- The whole payload is back: the tills read it as a new change.
+                        PERFORM pg_advisory_xact_lock(727375);
+                        UPDATE events SET payload = (e->>'payload')::jsonb, redacted = false,
+                                          change_seq = nextval('events_change_seq_numbers')
+                            WHERE id = held.id;
+                    END IF;
+                ELSE
+                    INSERT INTO events (id, till, seq, kind, version, payload, hash, till_time,
+                                        redacted)
+                    VALUES ((e->>'id')::uuid, p_till, (e->>'seq')::bigint, e->>'kind',
+                            (e->>'version')::int, (e->>'payload')::jsonb, e->>'hash',
+                            e->>'till_time', red)
+                    ON CONFLICT (id) DO NOTHING;
+                    IF NOT FOUND THEN
+                        reason := 'event id already stored at another seq';
+                    END IF;
+                END IF;
+            END IF;
+        EXCEPTION WHEN others THEN
+            reason := 'unreadable event: ' || SQLERRM;
+        END;
+        IF reason IS NOT NULL THEN
+            INSERT INTO quarantine (event_id, till, seq, kind, version, payload, hash,
+                                    till_time, reason)
+            VALUES (COALESCE(e->>'id', ''), p_till,
+                    CASE WHEN e->>'seq' ~ '^[0-9]{1,18}$' THEN (e->>'seq')::bigint END,
+                    e->>'kind',
+                    CASE WHEN e->>'version' ~ '^[0-9]{1,9}$' THEN (e->>'version')::int END,
+                    e->>'payload', COALESCE(e->>'hash', ''), e->>'till_time', reason)
+            ON CONFLICT (event_id, hash) DO NOTHING;
+        END IF;
+    END LOOP;
+    RETURN greatest(COALESCE((SELECT max(seq) FROM events WHERE till = p_till), 0),
+                    COALESCE((SELECT max(seq) FROM quarantine WHERE till = p_till), 0));
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_store(text, jsonb, boolean) FROM PUBLIC;
+
+-- The push (as in version 1), its body now kasir_store's.
+CREATE OR REPLACE FUNCTION kasir_push(p_till text, p_batch jsonb) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+DECLARE
+    held bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills WHERE till = p_till AND role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not push for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    held := kasir_store(p_till, p_batch, false);
+    UPDATE tills SET last_push = now(), pushes = pushes + 1 WHERE till = p_till;
+    RETURN held;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_push(text, jsonb) FROM PUBLIC;
+
+-- Store the district's copy of a till's events (`kasir server rebuild`, by the owner): the
+-- push's rules, a redacted member change kept as it is. A till first named here is
+-- registered without a role (it joins with `kasir till join --rejoin`), as by a bundle.
+CREATE OR REPLACE FUNCTION kasir_restore(p_till text, p_batch jsonb) RETURNS bigint
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    r text := 'kasir_till_' || lower(regexp_replace(p_till, '[^A-Za-z0-9]', '_', 'g'));
+BEGIN
+    PERFORM pg_advisory_xact_lock(727375);
+    IF p_till !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$' THEN
+        RAISE EXCEPTION 'till id % is not letters, digits, ".", "_" or "-"', p_till;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM tills WHERE till = p_till) THEN
+        IF EXISTS (SELECT 1 FROM tills WHERE role_name = r) THEN
+            RAISE EXCEPTION 'till id % clashes with the registered till using role %', p_till, r;
+        END IF;
+        INSERT INTO tills (till, role_name) VALUES (p_till, r);
+    END IF;
+    RETURN kasir_store(p_till, p_batch, true);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_restore(text, jsonb) FROM PUBLIC;
+
+-- The feed, the old pull and the list of tills leave out a redacted member change: a till
+-- could not check it against its hash. It comes with a new change_seq once whole.
+CREATE OR REPLACE FUNCTION kasir_feed(p_till text, p_after bigint, p_limit integer)
+RETURNS TABLE (change_seq bigint, id uuid, till text, seq bigint, kind text,
+               version integer, payload text, hash text, till_time text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills t WHERE t.till = p_till AND t.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not pull for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT e.change_seq, e.id, e.till, e.seq, e.kind, e.version, e.payload::text, e.hash,
+               e.till_time
+        FROM events e
+        WHERE e.change_seq > p_after AND NOT e.redacted
+          AND (e.till <> p_till OR e.kind IN ('catalog.v1', 'members.v1'))
+        ORDER BY e.change_seq
+        LIMIT least(greatest(p_limit, 1), 5000);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_feed(text, bigint, integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION kasir_pull(p_till text, p_after bigint, p_limit integer)
+RETURNS TABLE (change_seq bigint, id uuid, till text, seq bigint, kind text,
+               version integer, payload text, hash text, till_time text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills t WHERE t.till = p_till AND t.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not pull for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT e.change_seq, e.id, e.till, e.seq, e.kind, e.version, e.payload::text, e.hash,
+               e.till_time
+        FROM events e
+        WHERE e.change_seq > p_after AND e.till <> p_till AND NOT e.redacted
+        ORDER BY e.change_seq
+        LIMIT least(greatest(p_limit, 1), 5000);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_pull(text, bigint, integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION kasir_tills(p_till text)
+RETURNS TABLE (till text, last_change_seq bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills t WHERE t.till = p_till AND t.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not list tills for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT t.till,
+               COALESCE((SELECT max(e.change_seq) FROM events e
+                         WHERE e.till = t.till AND NOT e.redacted), 0)::bigint
+        FROM tills t
+        WHERE t.till <> p_till
+        ORDER BY t.till;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_tills(text) FROM PUBLIC;
+
+-- Tills registered before this version may read the server's id too.
+DO $do$
+DECLARE
+    r text;
+BEGIN
+    FOR r IN SELECT t.role_name FROM tills t JOIN pg_roles p ON p.rolname = t.role_name LOOP
+        PERFORM kasir_grant_till(r);
+    END LOOP;
+END
+$do$;
+
+INSERT INTO kasir_schema_version (version) VALUES (8) ON CONFLICT DO NOTHING;

@@ -20,6 +20,7 @@ mod crash_suite;
 mod district_schema;
 mod fault_suite;
 mod pg_server;
+mod rebuild;
 mod security;
 mod sync_apply;
 mod sync_catalog;

@@ -493,6 +493,8 @@ out!(
     KasbonRuleOut,
     JobFailureOut,
     SyncOut,
+    RebuiltOut,
+    PrunedOut,
     SyncExceptionsOut,
     ServerStatusOut,
     ExceptionsOut,

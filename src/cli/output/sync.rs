@@ -8,6 +8,10 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub(in crate::cli) struct SyncOut {
     pub till: String,
+    /// Only when the server was rebuilt (it answered another id): every event this till
+    /// still keeps, pushed again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resent: Option<usize>,
     /// Events sent (a retried event counts again).
     pub sent: usize,
     /// Pushes the server answered.
@@ -32,6 +36,7 @@ impl From<&crate::service::sync::SyncReport> for SyncOut {
     fn from(r: &crate::service::sync::SyncReport) -> Self {
         SyncOut {
             till: r.till.clone(),
+            resent: r.resent,
             sent: r.sent,
             batches: r.batches,
             acked_through: r.acked_through,
@@ -126,6 +131,81 @@ impl From<&crate::service::sync::TillStatus> for TillStatusOut {
             clock_offset_ms: t.clock_offset_ms,
             clock_off: crate::service::sync::clock_off(t.clock_offset_ms),
             reported_at: t.reported_at.clone(),
+        }
+    }
+}
+
+/// `kasir server rebuild`: the schema, the new server's id, per till what came from the
+/// district, and the events quarantined.
+#[derive(Debug, Serialize)]
+pub(in crate::cli) struct RebuiltOut {
+    pub before: Option<i32>,
+    pub version: i32,
+    pub server_id: Option<String>,
+    pub tills: Vec<RebuiltTillOut>,
+    pub quarantined: i64,
+}
+
+/// One till of a rebuild: the district's events read (redacted among them), the highest
+/// seq the server and the district hold.
+#[derive(Debug, Serialize)]
+pub(in crate::cli) struct RebuiltTillOut {
+    pub till: String,
+    pub events: usize,
+    pub redacted: usize,
+    pub held: i64,
+    pub district_held: i64,
+}
+
+impl From<&crate::service::retention::Rebuilt> for RebuiltOut {
+    fn from(r: &crate::service::retention::Rebuilt) -> Self {
+        RebuiltOut {
+            before: r.before,
+            version: r.version,
+            server_id: r.server_id.clone(),
+            tills: r
+                .tills
+                .iter()
+                .map(|t| RebuiltTillOut {
+                    till: t.till.clone(),
+                    events: t.events,
+                    redacted: t.redacted,
+                    held: t.held,
+                    district_held: t.district_held,
+                })
+                .collect(),
+            quarantined: r.quarantined,
+        }
+    }
+}
+
+/// `kasir sync prune`: what went, and what was kept and why (each kept event counted once,
+/// by the first reason: not acknowledged, not held by the district, recent, the newest).
+#[derive(Debug, Serialize)]
+pub(in crate::cli) struct PrunedOut {
+    pub till: String,
+    pub deleted: usize,
+    pub cutoff: String,
+    pub district_held: i64,
+    pub first_kept: Option<i64>,
+    pub kept_unacked: i64,
+    pub kept_district: i64,
+    pub kept_recent: i64,
+    pub kept_newest: i64,
+}
+
+impl From<&crate::service::retention::Pruned> for PrunedOut {
+    fn from(p: &crate::service::retention::Pruned) -> Self {
+        PrunedOut {
+            till: p.till.clone(),
+            deleted: p.deleted,
+            cutoff: p.cutoff.clone(),
+            district_held: p.district_held,
+            first_kept: p.first_kept,
+            kept_unacked: p.kept_unacked,
+            kept_district: p.kept_district,
+            kept_recent: p.kept_recent,
+            kept_newest: p.kept_newest,
         }
     }
 }

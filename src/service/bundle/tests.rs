@@ -35,6 +35,7 @@ fn ack_file(dir: &Path, name: &str, tills: Vec<AckTill>) -> PathBuf {
     let ack = Ack {
         bundle: None,
         coop: None,
+        district: false,
         tills,
     };
     std::fs::write(&file, format::write_ack(&ack)).unwrap();

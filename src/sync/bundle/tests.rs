@@ -230,6 +230,7 @@ fn a_newer_format_or_another_kind_of_file_is_refused() {
     let ack = write_ack(&Ack {
         bundle: None,
         coop: None,
+        district: false,
         tills: vec![],
     });
     let e = read_bundle(ack.as_bytes()).unwrap_err();
@@ -252,6 +253,7 @@ fn an_acknowledgement_reads_back_and_any_damage_refuses_it_whole() {
     let ack = Ack {
         bundle: Some("ab".repeat(32)),
         coop: Some("koperasi-maju".into()),
+        district: false,
         tills: vec![
             AckTill {
                 till: "apotek-1".into(),
