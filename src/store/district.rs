@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::store::coop::{self, config, connect, pg_error, Schema};
 
 /// The schema version `district.sql` installs.
-pub const DISTRICT_SCHEMA_VERSION: i32 = 1;
+pub const DISTRICT_SCHEMA_VERSION: i32 = 2;
 
 const DISTRICT_SQL: &str = include_str!("../sync/district.sql");
 
