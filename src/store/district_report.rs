@@ -1,6 +1,8 @@
 //! The district's reports read from its report tables (district schema Version 2, kept up
 //! to date by a trigger as events are stored): each query reads the small aggregates, never
-//! the events. Amounts come back as exact decimals (numeric read as text).
+//! the events, through the `district_v_*` views and `district_kasbon`, so a role granted
+//! `kasir_district_reader` runs every report. Amounts come back as exact decimals (numeric
+//! read as text).
 
 use chrono::NaiveDate;
 use postgres::Client;
@@ -47,10 +49,10 @@ pub struct SalesRow {
 pub fn sales(c: &mut Client, from: NaiveDate, to: NaiveDate) -> Result<Vec<SalesRow>> {
     let rows = c
         .query(
-            "SELECT d.coop_id, COALESCE(c.name, ''), d.day::text, d.business_unit, d.sales,
-                    d.returns_count, d.gross::text, d.returns::text, (d.gross - d.returns)::text,
+            "SELECT d.coop_id, COALESCE(d.coop_name, ''), d.day::text, d.business_unit, d.sales,
+                    d.returns_count, d.gross::text, d.returns::text, d.net::text,
                     d.members::text, d.non_members::text, d.cost::text
-             FROM district_sales_daily d LEFT JOIN coops c ON c.coop_id = d.coop_id
+             FROM district_v_sales_daily d
              WHERE d.day BETWEEN $1::text::date AND $2::text::date
              ORDER BY d.coop_id, d.day, d.business_unit",
             &[&from.to_string(), &to.to_string()],
@@ -94,13 +96,13 @@ pub struct ShareRow {
 pub fn member_share(c: &mut Client, from: NaiveDate, to: NaiveDate) -> Result<Vec<ShareRow>> {
     let rows = c
         .query(
-            "SELECT d.coop_id, COALESCE(max(c.name), ''), d.business_unit,
+            "SELECT d.coop_id, COALESCE(max(d.coop_name), ''), d.business_unit,
                     sum(d.members)::text, sum(d.non_members)::text,
                     sum(d.gross - d.returns)::text,
                     (CASE WHEN sum(d.gross - d.returns) > 0
                           THEN round(sum(d.members) * 100 / sum(d.gross - d.returns), 2)
                           ELSE 0 END)::text
-             FROM district_sales_daily d LEFT JOIN coops c ON c.coop_id = d.coop_id
+             FROM district_v_sales_daily d
              WHERE d.day BETWEEN $1::text::date AND $2::text::date
              GROUP BY GROUPING SETS ((d.coop_id, d.business_unit), (d.coop_id))
              ORDER BY d.coop_id, d.business_unit NULLS LAST",
@@ -177,13 +179,14 @@ pub struct KasbonRow {
 pub fn kasbon(c: &mut Client, as_of: NaiveDate, days: i32) -> Result<Vec<KasbonRow>> {
     let rows = c
         .query(
-            "SELECT k.coop_id, COALESCE(max(c.name), ''),
+            "SELECT k.coop_id, COALESCE(max(c.coop_name), ''),
                     count(*) FILTER (WHERE k.outstanding > 0),
                     sum(k.outstanding)::text,
                     count(*) FILTER (WHERE k.overdue > 0),
                     sum(k.overdue)::text,
                     min(k.oldest_unpaid)::text
-             FROM district_kasbon($1::text::date, $2) k LEFT JOIN coops c ON c.coop_id = k.coop_id
+             FROM district_kasbon($1::text::date, $2) k
+             LEFT JOIN district_v_coops c ON c.coop_id = k.coop_id
              GROUP BY k.coop_id ORDER BY k.coop_id",
             &[&as_of.to_string(), &days],
         )
@@ -222,11 +225,11 @@ pub struct ShuRow {
 pub fn shu(c: &mut Client, from_year: i32, to_year: i32) -> Result<Vec<ShuRow>> {
     let rows = c
         .query(
-            "SELECT s.coop_id, COALESCE(max(c.name), ''), s.year,
+            "SELECT s.coop_id, COALESCE(max(c.coop_name), ''), s.year,
                     count(*) FILTER (WHERE s.shu_basis > 0),
                     COALESCE(sum(s.sembako), 0)::text, COALESCE(sum(s.apotek), 0)::text,
                     sum(s.shu_basis)::text
-             FROM district_v_shu_basis s LEFT JOIN coops c ON c.coop_id = s.coop_id
+             FROM district_v_shu_basis s LEFT JOIN district_v_coops c ON c.coop_id = s.coop_id
              WHERE s.year BETWEEN $1 AND $2
              GROUP BY s.coop_id, s.year ORDER BY s.coop_id, s.year",
             &[&from_year, &to_year],
@@ -262,12 +265,10 @@ pub struct CoopSeen {
 pub fn coops_seen(c: &mut Client) -> Result<Vec<CoopSeen>> {
     let rows = c
         .query(
-            "SELECT c.coop_id, c.name,
-                    to_char(a.last_received AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-                    floor(extract(epoch FROM now() - COALESCE(a.last_received, c.joined_at))
-                          / 86400)::bigint
-             FROM coops c LEFT JOIN district_coop_activity a ON a.coop_id = c.coop_id
-             ORDER BY c.coop_id",
+            "SELECT c.coop_id, c.coop_name,
+                    to_char(c.last_received AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                    c.days_silent::bigint
+             FROM district_v_coops c ORDER BY c.coop_id",
             &[],
         )
         .map_err(|e| pg_error("district coops", e))?;

@@ -589,14 +589,17 @@ GROUP BY v.coop_id, c.name, v.business_unit;
 CREATE OR REPLACE VIEW district_v_kasbon AS
 SELECT k.*, 30 AS overdue_days, current_date AS as_of FROM district_kasbon(current_date, 30) k;
 
-CREATE OR REPLACE VIEW district_v_late_coops AS
+CREATE OR REPLACE VIEW district_v_coops AS
 SELECT c.coop_id, c.name AS coop_name, c.joined_at, a.last_received, a.last_business_date,
        COALESCE(a.events, 0) AS events,
        floor(extract(epoch FROM now() - COALESCE(a.last_received, c.joined_at)) / 86400)::int
            AS days_silent,
        a.last_received IS NULL AS never_reported
-FROM coops c LEFT JOIN district_coop_activity a ON a.coop_id = c.coop_id
-WHERE a.last_received IS NULL OR a.last_received < now() - interval '3 days';
+FROM coops c LEFT JOIN district_coop_activity a ON a.coop_id = c.coop_id;
+
+CREATE OR REPLACE VIEW district_v_late_coops AS
+SELECT v.* FROM district_v_coops v
+WHERE v.last_received IS NULL OR v.last_received < now() - interval '3 days';
 
 -- A role to read the views (and nothing else): GRANT kasir_district_reader TO a login role.
 DO $do$
@@ -607,8 +610,8 @@ BEGIN
 END
 $do$;
 GRANT SELECT ON district_v_sales_daily, district_v_member_share, district_v_shu_basis,
-    district_v_stock, district_v_stock_value, district_v_kasbon, district_v_late_coops
-    TO kasir_district_reader;
+    district_v_stock, district_v_stock_value, district_v_kasbon, district_v_coops,
+    district_v_late_coops TO kasir_district_reader;
 GRANT EXECUTE ON FUNCTION district_kasbon(date, integer) TO kasir_district_reader;
 
 INSERT INTO district_schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;

@@ -309,6 +309,28 @@ fn the_districts_reports_equal_each_coops_own_and_a_silent_coop_is_late() {
         .collect();
     assert_eq!(units, ["apotek", "sembako"]);
 
+    // A role granted kasir_district_reader runs the reports and cannot read the events.
+    let mut owner = postgres::Client::connect(&district, postgres::NoTls).unwrap();
+    owner
+        .batch_execute(
+            "CREATE ROLE dinas_bi LOGIN PASSWORD 'baca-saja';
+             GRANT kasir_district_reader TO dinas_bi;",
+        )
+        .unwrap();
+    let reader = format!("postgresql://dinas_bi:baca-saja@127.0.0.1:{}/district", pg.port());
+    for which in ["sales", "members", "stock", "kasbon", "shu"] {
+        let as_reader = report(&nowhere, &reader, which, &day);
+        assert_eq!(
+            as_reader["rows"],
+            report(&nowhere, &district, which, &day)["rows"],
+            "{which} as the reader"
+        );
+    }
+    let mut bi = postgres::Client::connect(&reader, postgres::NoTls).unwrap();
+    assert!(bi.query("SELECT count(*) FROM district_events", &[]).is_err());
+    let mut bi = postgres::Client::connect(&reader, postgres::NoTls).unwrap();
+    assert!(bi.query("SELECT count(*) FROM district_v_late_coops", &[]).is_ok());
+
     // Text and CSV carry the same report; bad input is refused and says why.
     let text = ok(
         &nowhere,
