@@ -94,14 +94,23 @@ pub fn check(p: &ReportParams) -> Result<()> {
     }
     if !(1..=MAX_DAYS).contains(&p.late_days) {
         return Err(KasirError::invalid(
-            format!("--late-days harus 1 sampai {MAX_DAYS}, bukan {}", p.late_days),
+            format!(
+                "--late-days harus 1 sampai {MAX_DAYS}, bukan {}",
+                p.late_days
+            ),
             format!("--late-days must be 1 to {MAX_DAYS}, not {}", p.late_days),
         ));
     }
     if !(0..=MAX_DAYS as i32).contains(&p.overdue_days) {
         return Err(KasirError::invalid(
-            format!("--overdue-days harus 0 sampai {MAX_DAYS}, bukan {}", p.overdue_days),
-            format!("--overdue-days must be 0 to {MAX_DAYS}, not {}", p.overdue_days),
+            format!(
+                "--overdue-days harus 0 sampai {MAX_DAYS}, bukan {}",
+                p.overdue_days
+            ),
+            format!(
+                "--overdue-days must be 0 to {MAX_DAYS}, not {}",
+                p.overdue_days
+            ),
         ));
     }
     Ok(())

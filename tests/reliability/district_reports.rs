@@ -66,8 +66,20 @@ fn trade(db: &Path, seed: u32) {
         &[BERAS, &format!("{INDOMIE}*{}", 3 + seed)],
         &["kasbon:50000", "cash:200000"],
     );
-    sale(db, "apotek-1", Some("A0002"), &[PCT_STRIP], &["kasbon:3000", "cash:10000"]);
-    sale(db, "apotek-1", None, &[&format!("{PCT_STRIP}*2")], &["cash:20000"]);
+    sale(
+        db,
+        "apotek-1",
+        Some("A0002"),
+        &[PCT_STRIP],
+        &["kasbon:3000", "cash:10000"],
+    );
+    sale(
+        db,
+        "apotek-1",
+        None,
+        &[&format!("{PCT_STRIP}*2")],
+        &["cash:20000"],
+    );
     sale(db, "sembako-1", Some("A0003"), &[INDOMIE], &["cash:10000"]);
     // A member brings back one Indomie of the kasbon sale; then repays part of the kasbon.
     ok(
@@ -86,7 +98,14 @@ fn trade(db: &Path, seed: u32) {
     );
     ok(
         db,
-        &["members", "repay", "A0001", &format!("{}", 10000 + 1000 * seed), "--till", "sembako-1"],
+        &[
+            "members",
+            "repay",
+            "A0001",
+            &format!("{}", 10000 + 1000 * seed),
+            "--till",
+            "sembako-1",
+        ],
     );
 }
 
@@ -113,7 +132,13 @@ fn outbox(db: &Path) -> Vec<Value> {
 }
 
 /// Relay `events` for `coop` as its own role, in batches of `batch`.
-fn relay(pg: &Pg, role: &kasir::store::district::CoopRole, coop: &str, events: &[Value], batch: usize) {
+fn relay(
+    pg: &Pg,
+    role: &kasir::store::district::CoopRole,
+    coop: &str,
+    events: &[Value],
+    batch: usize,
+) {
     let mut c = postgres::Client::connect(
         &format!(
             "postgresql://{}:{}@127.0.0.1:{}/district",
@@ -154,7 +179,10 @@ type Figures = (
 
 fn district_figures(nowhere: &Path, district: &str, coop: &str, day: &str) -> Figures {
     let mut sales = BTreeMap::new();
-    for r in report(nowhere, district, "sales", day)["rows"].as_array().unwrap() {
+    for r in report(nowhere, district, "sales", day)["rows"]
+        .as_array()
+        .unwrap()
+    {
         if r["coop_id"] != coop {
             continue;
         }
@@ -234,7 +262,10 @@ fn the_districts_reports_equal_each_coops_own_and_a_silent_coop_is_late() {
     let dir = tempfile::tempdir().unwrap();
     let nowhere = dir.path().join("none.db");
     let district = database(&pg, "district");
-    json(&nowhere, &["server", "init", "--district", "--url", &district]);
+    json(
+        &nowhere,
+        &["server", "init", "--district", "--url", &district],
+    );
 
     let coops = ["kdmp-a", "kdmp-b"];
     let mut shops = Vec::new();
@@ -261,7 +292,10 @@ fn the_districts_reports_equal_each_coops_own_and_a_silent_coop_is_late() {
     for (coop, db, _) in &shops {
         let district_side = district_figures(&nowhere, &district, coop, &day);
         let coop_side = coop_figures(db, &day);
-        assert_eq!(district_side, coop_side, "{coop}: district vs the coop's own");
+        assert_eq!(
+            district_side, coop_side,
+            "{coop}: district vs the coop's own"
+        );
         assert!(
             district_side.0.keys().any(|(_, u)| u == "apotek")
                 && district_side.0.keys().any(|(_, u)| u == "sembako"),
@@ -317,7 +351,10 @@ fn the_districts_reports_equal_each_coops_own_and_a_silent_coop_is_late() {
              GRANT kasir_district_reader TO dinas_bi;",
         )
         .unwrap();
-    let reader = format!("postgresql://dinas_bi:baca-saja@127.0.0.1:{}/district", pg.port());
+    let reader = format!(
+        "postgresql://dinas_bi:baca-saja@127.0.0.1:{}/district",
+        pg.port()
+    );
     for which in ["sales", "members", "stock", "kasbon", "shu"] {
         let as_reader = report(&nowhere, &reader, which, &day);
         assert_eq!(
@@ -327,23 +364,35 @@ fn the_districts_reports_equal_each_coops_own_and_a_silent_coop_is_late() {
         );
     }
     let mut bi = postgres::Client::connect(&reader, postgres::NoTls).unwrap();
-    assert!(bi.query("SELECT count(*) FROM district_events", &[]).is_err());
+    assert!(bi
+        .query("SELECT count(*) FROM district_events", &[])
+        .is_err());
     let mut bi = postgres::Client::connect(&reader, postgres::NoTls).unwrap();
-    assert!(bi.query("SELECT count(*) FROM district_v_late_coops", &[]).is_ok());
+    assert!(bi
+        .query("SELECT count(*) FROM district_v_late_coops", &[])
+        .is_ok());
 
     // Text and CSV carry the same report; bad input is refused and says why.
     let text = ok(
         &nowhere,
-        &["district", "report", "sales", "--url", &district, "--from", &day, "--to", &day],
+        &[
+            "district", "report", "sales", "--url", &district, "--from", &day, "--to", &day,
+        ],
     );
-    assert!(text.contains("Koperasi terlambat") && text.contains("kdmp-silent"), "{text}");
+    assert!(
+        text.contains("Koperasi terlambat") && text.contains("kdmp-silent"),
+        "{text}"
+    );
     let en = ok(
         &nowhere,
         &[
             "--lang", "en", "district", "report", "kasbon", "--url", &district, "--to", &day,
         ],
     );
-    assert!(en.contains("Outstanding") && en.contains("Late coops"), "{en}");
+    assert!(
+        en.contains("Outstanding") && en.contains("Late coops"),
+        "{en}"
+    );
     let csv = ok(
         &nowhere,
         &[
@@ -351,12 +400,22 @@ fn the_districts_reports_equal_each_coops_own_and_a_silent_coop_is_late() {
             "--format", "csv",
         ],
     );
-    assert!(csv.starts_with("coop_id,day,business_unit,sales,gross"), "{csv}");
+    assert!(
+        csv.starts_with("coop_id,day,business_unit,sales,gross"),
+        "{csv}"
+    );
     assert!(csv.contains("late_coops,coop_name"), "{csv}");
     let msg = refused(
         &nowhere,
         &[
-            "district", "report", "sales", "--url", &district, "--from", "2026-12-31", "--to",
+            "district",
+            "report",
+            "sales",
+            "--url",
+            &district,
+            "--from",
+            "2026-12-31",
+            "--to",
             "2026-01-01",
         ],
     );

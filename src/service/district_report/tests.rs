@@ -44,14 +44,28 @@ fn a_range_backwards_or_days_out_of_range_are_refused_in_both_languages() {
     assert!(check(&p).is_ok());
     p.from = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let e = check(&p).unwrap_err();
-    assert!(e.message(Lang::Id).contains("sesudah"), "{}", e.message(Lang::Id));
-    assert!(e.message(Lang::En).contains("after"), "{}", e.message(Lang::En));
+    assert!(
+        e.message(Lang::Id).contains("sesudah"),
+        "{}",
+        e.message(Lang::Id)
+    );
+    assert!(
+        e.message(Lang::En).contains("after"),
+        "{}",
+        e.message(Lang::En)
+    );
     let mut p = params(ReportKind::Sales);
     p.late_days = 0;
-    assert!(check(&p).unwrap_err().message(Lang::En).contains("--late-days"));
+    assert!(check(&p)
+        .unwrap_err()
+        .message(Lang::En)
+        .contains("--late-days"));
     let mut p = params(ReportKind::Kasbon);
     p.overdue_days = -1;
-    assert!(check(&p).unwrap_err().message(Lang::En).contains("--overdue-days"));
+    assert!(check(&p)
+        .unwrap_err()
+        .message(Lang::En)
+        .contains("--overdue-days"));
     let mut p = params(ReportKind::Sales);
     p.from = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     assert!(check(&p).is_err(), "a range of decades is refused");
@@ -68,7 +82,11 @@ fn late_coops_are_those_silent_for_the_days_given_and_those_never_heard_of() {
     let ids = |v: Vec<LateCoop>| v.into_iter().map(|c| c.coop_id).collect::<Vec<_>>();
     assert_eq!(ids(late_coops(&all, 3)), ["b", "c"]);
     assert_eq!(ids(late_coops(&all, 2)), ["b", "c", "d"]);
-    assert_eq!(ids(late_coops(&all, 30)), ["c"], "never reported is always late");
+    assert_eq!(
+        ids(late_coops(&all, 30)),
+        ["c"],
+        "never reported is always late"
+    );
 }
 
 #[test]
@@ -131,18 +149,26 @@ fn the_text_has_headings_in_the_language_asked_rupiah_and_the_late_coops() {
     let id = r.text(Lang::Id);
     assert!(id.contains("Penjualan per koperasi"), "{id}");
     assert!(id.contains("Bersih") && id.contains("Rp1.250.000"), "{id}");
-    assert!(id.contains("Koperasi terlambat") && id.contains("kdmp-b"), "{id}");
+    assert!(
+        id.contains("Koperasi terlambat") && id.contains("kdmp-b"),
+        "{id}"
+    );
     assert!(id.contains("2026-11-01 – 2026-11-30"), "{id}");
     let en = r.text(Lang::En);
     assert!(en.contains("Sales per coop") && en.contains("Net"), "{en}");
-    assert!(en.contains("Late coops") && en.contains("Days silent"), "{en}");
+    assert!(
+        en.contains("Late coops") && en.contains("Days silent"),
+        "{en}"
+    );
     let none = DistrictReport {
         late: vec![],
         table: sales_table(&[]),
         ..r
     };
     assert!(none.text(Lang::En).contains("(no figures)"));
-    assert!(none.text(Lang::En).contains("Late coops (no event for 3 days or more, or never): 0"));
+    assert!(none
+        .text(Lang::En)
+        .contains("Late coops (no event for 3 days or more, or never): 0"));
 }
 
 #[test]
