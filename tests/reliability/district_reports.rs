@@ -343,6 +343,35 @@ fn the_districts_reports_equal_each_coops_own_and_a_silent_coop_is_late() {
         .collect();
     assert_eq!(units, ["apotek", "sembako"]);
 
+    // All the kasbon is today's: none overdue after 30 days, all of it after 0 days.
+    let kasbon = |days: &str| {
+        json(
+            &nowhere,
+            &[
+                "district",
+                "report",
+                "kasbon",
+                "--url",
+                &district,
+                "--to",
+                &day,
+                "--overdue-days",
+                days,
+            ],
+        )["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (d(&r["outstanding"]), d(&r["overdue"])))
+            .collect::<Vec<_>>()
+    };
+    for (outstanding, overdue) in kasbon("30") {
+        assert!(outstanding > Decimal::ZERO && overdue.is_zero());
+    }
+    for (outstanding, overdue) in kasbon("0") {
+        assert_eq!(overdue, outstanding);
+    }
+
     // A role granted kasir_district_reader runs the reports and cannot read the events.
     let mut owner = postgres::Client::connect(&district, postgres::NoTls).unwrap();
     owner
