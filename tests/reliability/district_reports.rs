@@ -332,7 +332,44 @@ fn the_districts_reports_equal_each_coops_own_and_a_silent_coop_is_late() {
         );
     }
 
-    // Stock moved by the events: what the sales took out at cost, per unit.
+    // Stock: per product, the district holds what the coop's own moves add up to since
+    // its opening stock (which is no event), quantity and value at cost.
+    let mut owner = postgres::Client::connect(&district, postgres::NoTls).unwrap();
+    for (coop, db, _) in &shops {
+        for code in [INDOMIE, BERAS, PCT_STRIP] {
+            let sku = json(db, &["stock", code])["stock"][0]["sku"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let moves = json(db, &["stock", "moves", code]);
+            let (mut qty, mut value) = (Decimal::ZERO, Decimal::ZERO);
+            for m in moves["moves"].as_array().unwrap() {
+                if m["note"] != "Stok awal" {
+                    qty += d(&m["qty"]);
+                    value += d(&m["value"]);
+                }
+            }
+            let row = owner
+                .query_one(
+                    "SELECT qty::text, value::text FROM district_v_stock
+                     WHERE coop_id = $1 AND sku = $2",
+                    &[coop, &sku],
+                )
+                .unwrap();
+            let held: (String, String) = (row.get(0), row.get(1));
+            assert_eq!(
+                (
+                    held.0.parse::<Decimal>().unwrap().normalize(),
+                    held.1.parse::<Decimal>().unwrap().normalize()
+                ),
+                (qty.normalize(), value.normalize()),
+                "{coop} {sku}"
+            );
+            assert!(qty < Decimal::ZERO, "{coop} {sku} sold");
+        }
+    }
+
+    // Stock per unit in the report.
     let stock = report(&nowhere, &district, "stock", &day);
     let units: Vec<&str> = stock["rows"]
         .as_array()
