@@ -3,8 +3,9 @@
 //! sembako and the apotek counter, with a return and a repayment), their outbox events read
 //! from each shop file and relayed with `kasir_relay` as each coop's own role. The
 //! district's figures must be each coop's own: sales per unit and day (`report
-//! dashboard`), members' purchases (`report shu`), kasbon outstanding; a coop with no
-//! events is late; relaying the same events again changes no figure.
+//! dashboard`), members' purchases (`report shu`), kasbon outstanding, each product's
+//! stock moved since the opening (`stock moves`); a coop with no events is late; relaying
+//! the same events again changes no figure; a reader role runs the reports.
 
 use std::collections::BTreeMap;
 use std::path::Path;
