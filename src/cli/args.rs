@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use rust_decimal::Decimal;
 
-use super::{backup, bundle, exceptions, print, settings, stock, sync};
+use super::{backup, bundle, district, exceptions, print, settings, stock, sync};
 use crate::domain::money::{AllowSen, Amount, Quantity};
 use crate::error::{KasirError, Result};
 
@@ -127,6 +127,9 @@ pub enum Command {
     /// The coop's PostgreSQL: init (install or upgrade kasir's schema), status.
     #[command(subcommand)]
     Server(sync::ServerCmd),
+    /// The district (the dinas above several coops): reports over every coop.
+    #[command(subcommand)]
+    District(district::DistrictCmd),
     /// This machine as a till of the coop: join a server.
     #[command(subcommand)]
     Till(sync::TillCmd),

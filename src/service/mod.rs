@@ -10,6 +10,7 @@ mod catalog_sync;
 pub mod checkout;
 pub mod dashboard;
 pub mod demo;
+pub mod district_report;
 pub mod exceptions;
 pub mod generate;
 pub mod ledger;

@@ -1,6 +1,7 @@
 //! A district's PostgreSQL (the Dinas Koperasi above several coops): installing kasir's
 //! district schema (`src/sync/district.sql`) and registering a coop and its role. Every
-//! statement kasir runs on a district database is here or in that script.
+//! statement kasir runs on a district database is here, in `district_report.rs` (the
+//! reports' queries) or in that script.
 
 use crate::error::{KasirError, Result};
 use crate::store::coop::{self, config, connect, pg_error, Schema};

@@ -11,6 +11,7 @@ pub mod coop;
 pub mod crash;
 pub mod dashboard;
 pub mod district;
+pub mod district_report;
 pub mod exceptions;
 pub mod ledger;
 pub mod members;

@@ -381,13 +381,17 @@ fn statements(dir: &Path) -> (Vec<Statement>, Vec<String>) {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        // coop.rs and bundles.rs speak to the coop's PostgreSQL, district.rs to the
-        // district's: their statements are PostgreSQL's (run by tests/reliability/sync_pg.rs,
-        // bundles.rs, district_schema.rs and rebuild.rs on a real server), not SQLite's to
-        // plan. (bundles.rs reads one event of the shop file by its unique till and seq.)
+        // coop.rs and bundles.rs speak to the coop's PostgreSQL, district.rs and
+        // district_report.rs to the district's: their statements are PostgreSQL's (run on a
+        // real server by tests/reliability/sync_pg.rs, bundles.rs, district_schema.rs,
+        // district_reports.rs and rebuild.rs), not SQLite's to plan. (bundles.rs reads one event of the shop file by its unique till and seq.)
         .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n != "coop.rs" && n != "bundles.rs" && n != "district.rs")
+            p.file_name().is_some_and(|n| {
+                !matches!(
+                    n.to_str(),
+                    Some("coop.rs" | "bundles.rs" | "district.rs" | "district_report.rs")
+                )
+            })
         })
         .map(|p| {
             let src = std::fs::read_to_string(&p).unwrap();

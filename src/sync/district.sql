@@ -254,6 +254,370 @@ REVOKE ALL ON FUNCTION kasir_register_coop(text, text, text, boolean) FROM PUBLI
 INSERT INTO district_schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
 
 -- ---------------------------------------------------------------------------------------
+-- Version 2: the district's reports. Report tables kept up to date as events are stored: a
+-- trigger on district_events folds each statement's new rows (an event is inserted once, by
+-- id, so it is folded once; a relay retried stores nothing and folds nothing) into small
+-- aggregates, so a report over many coops and a year reads thousands of rows, not millions
+-- of events. Amounts are numeric (exact), read from the events' decimal strings. The views
+-- (`district_v_*`) are what spreadsheets and BI tools read; docs/DISTRICT.md describes each.
+--
+-- Figures follow the coop's own reports: sales are the sum of the lines' amounts per line's
+-- business unit and the sale's business date; a return counts on its own business date
+-- (net = sold − returned, members' figures = sales to members − members' returns); stock is
+-- valued at cost as the coop's moves carry it (each sale, return, receipt, write-off, count
+-- and resolved oversell moves quantity in the product's base unit and value at the coop's
+-- moving-average or purchase cost), so a product's value is the sum of its moves' values:
+-- the coop's own perpetual value. Stock that never travelled as an event (opening stock
+-- from before the coop's tills wrote events) is not known here.
+
+-- Per coop, business unit (sembako, apotek) and business day: sales and returns.
+CREATE TABLE IF NOT EXISTS district_sales_daily (
+    coop_id text NOT NULL,
+    day date NOT NULL,
+    business_unit text NOT NULL,
+    sales bigint NOT NULL DEFAULT 0,          -- sales with a line of this unit
+    returns_count bigint NOT NULL DEFAULT 0,  -- returns with a line of this unit
+    gross numeric NOT NULL DEFAULT 0,         -- sold (sum of line amounts)
+    returns numeric NOT NULL DEFAULT 0,       -- taken back that day (of sales of any day)
+    members numeric NOT NULL DEFAULT 0,       -- sold to members less members' returns
+    non_members numeric NOT NULL DEFAULT 0,   -- sold to others less their returns
+    cost numeric NOT NULL DEFAULT 0,          -- cost of goods sold less cost of returns
+    ppn numeric NOT NULL DEFAULT 0,           -- PPN contained, less returns'
+    PRIMARY KEY (coop_id, day, business_unit)
+);
+CREATE INDEX IF NOT EXISTS district_sales_daily_day ON district_sales_daily (day);
+
+-- Per coop, year, member number and business unit: the SHU basis (purchases net of returns).
+CREATE TABLE IF NOT EXISTS district_member_purchases (
+    coop_id text NOT NULL,
+    year integer NOT NULL,
+    member text NOT NULL,
+    business_unit text NOT NULL,
+    sales bigint NOT NULL DEFAULT 0,
+    purchases numeric NOT NULL DEFAULT 0,
+    returns numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (coop_id, year, member, business_unit)
+);
+
+-- Per coop and product (SKU): its business unit, name and base unit as last heard (a catalog
+-- event, else the first sale line that named it).
+CREATE TABLE IF NOT EXISTS district_products (
+    coop_id text NOT NULL,
+    sku text NOT NULL,
+    business_unit text NOT NULL DEFAULT '',
+    name text NOT NULL DEFAULT '',
+    base_unit text NOT NULL DEFAULT '',
+    PRIMARY KEY (coop_id, sku)
+);
+
+-- Per coop and product: quantity on hand (base unit) and value at cost, from the moves.
+CREATE TABLE IF NOT EXISTS district_stock (
+    coop_id text NOT NULL,
+    sku text NOT NULL,
+    qty numeric NOT NULL DEFAULT 0,
+    value numeric NOT NULL DEFAULT 0,
+    moves bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (coop_id, sku)
+);
+
+-- Per coop, member and business day: kasbon taken (kasbon tenders of sales) and repaid
+-- (repayments at a drawer and kasbon refunded by returns). Outstanding as of a day is
+-- taken − repaid up to it; repayments pay the oldest kasbon first (FIFO), so what is unpaid
+-- is the newest kasbon, and the part of it older than N days is overdue:
+-- greatest(0, outstanding − kasbon taken in the last N days).
+CREATE TABLE IF NOT EXISTS district_kasbon_daily (
+    coop_id text NOT NULL,
+    member text NOT NULL,
+    day date NOT NULL,
+    taken numeric NOT NULL DEFAULT 0,
+    repaid numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (coop_id, member, day)
+);
+
+-- Per coop: when its events arrived (the late coops are those silent for N days).
+CREATE TABLE IF NOT EXISTS district_coop_activity (
+    coop_id text PRIMARY KEY,
+    first_received timestamptz NOT NULL,
+    last_received timestamptz NOT NULL,
+    events bigint NOT NULL DEFAULT 0,
+    last_business_date date
+);
+
+REVOKE ALL ON district_sales_daily, district_member_purchases, district_products,
+    district_stock, district_kasbon_daily, district_coop_activity FROM PUBLIC;
+
+-- Fold the events one INSERT stored (its transition table `new_events`) into the report
+-- tables. Set-based: a bulk load of a year is folded in one pass per statement; each
+-- kasir_relay insert folds its one event.
+CREATE OR REPLACE FUNCTION kasir_district_fold() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+BEGIN
+    INSERT INTO district_coop_activity AS a (coop_id, first_received, last_received, events,
+                                             last_business_date)
+    SELECT n.coop_id, min(n.received_at), max(n.received_at), count(*),
+           max(CASE WHEN n.kind = 'sale.v1' THEN (n.payload->'sale'->>'business_date')::date
+                    WHEN n.kind = 'return.v1' THEN (n.payload->'return'->>'business_date')::date
+                    WHEN n.payload ? 'business_date' THEN (n.payload->>'business_date')::date
+               END)
+    FROM new_events n GROUP BY n.coop_id
+    ON CONFLICT (coop_id) DO UPDATE
+    SET first_received = least(a.first_received, EXCLUDED.first_received),
+        last_received = greatest(a.last_received, EXCLUDED.last_received),
+        events = a.events + EXCLUDED.events,
+        last_business_date = greatest(a.last_business_date, EXCLUDED.last_business_date);
+
+    IF NOT EXISTS (SELECT 1 FROM new_events n
+                   WHERE n.version = 1
+                     AND n.kind IN ('sale.v1', 'return.v1', 'receive.v1', 'write_off.v1',
+                                    'opname.v1', 'exception_resolve.v1', 'kasbon_repay.v1',
+                                    'catalog.v1')) THEN
+        RETURN NULL;
+    END IF;
+
+    -- Sales and returns: one row per event and line's unit (`lines`), folded into the daily
+    -- figures and, for members, into their yearly purchases.
+    WITH lines AS (
+        SELECT n.coop_id, n.id, n.kind = 'return.v1' AS is_return,
+               (h->>'business_date')::date AS day, h->>'member' AS member,
+               l->>'business_unit' AS business_unit,
+               sum((l->>'amount')::numeric) AS amount,
+               sum(COALESCE((l->>'cost')::numeric, 0)) AS cost,
+               sum(COALESCE((l->>'ppn')::numeric, 0)) AS ppn
+        FROM new_events n
+        CROSS JOIN LATERAL (SELECT CASE n.kind WHEN 'sale.v1' THEN n.payload->'sale'
+                                               ELSE n.payload->'return' END) AS hh(h)
+        CROSS JOIN LATERAL jsonb_array_elements(n.payload->'lines') AS l
+        WHERE n.kind IN ('sale.v1', 'return.v1') AND n.version = 1
+        GROUP BY 1, 2, 3, 4, 5, 6
+    ), members AS (
+        INSERT INTO district_member_purchases AS m (coop_id, year, member, business_unit,
+                                                    sales, purchases, returns)
+        SELECT f.coop_id, extract(year FROM f.day)::int, f.member, f.business_unit,
+               count(*) FILTER (WHERE NOT f.is_return),
+               COALESCE(sum(f.amount) FILTER (WHERE NOT f.is_return), 0),
+               COALESCE(sum(f.amount) FILTER (WHERE f.is_return), 0)
+        FROM lines f
+        WHERE f.member IS NOT NULL
+        GROUP BY 1, 2, 3, 4
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (coop_id, year, member, business_unit) DO UPDATE
+        SET sales = m.sales + EXCLUDED.sales,
+            purchases = m.purchases + EXCLUDED.purchases,
+            returns = m.returns + EXCLUDED.returns
+        RETURNING 1
+    )
+    INSERT INTO district_sales_daily AS d (coop_id, day, business_unit, sales, returns_count,
+        gross, returns, members, non_members, cost, ppn)
+    SELECT f.coop_id, f.day, f.business_unit,
+           count(*) FILTER (WHERE NOT f.is_return), count(*) FILTER (WHERE f.is_return),
+           COALESCE(sum(f.amount) FILTER (WHERE NOT f.is_return), 0),
+           COALESCE(sum(f.amount) FILTER (WHERE f.is_return), 0),
+           COALESCE(sum(CASE WHEN f.is_return THEN -f.amount ELSE f.amount END)
+                    FILTER (WHERE f.member IS NOT NULL), 0),
+           COALESCE(sum(CASE WHEN f.is_return THEN -f.amount ELSE f.amount END)
+                    FILTER (WHERE f.member IS NULL), 0),
+           sum(CASE WHEN f.is_return THEN -f.cost ELSE f.cost END),
+           sum(CASE WHEN f.is_return THEN -f.ppn ELSE f.ppn END)
+    FROM lines f
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    ON CONFLICT (coop_id, day, business_unit) DO UPDATE
+    SET sales = d.sales + EXCLUDED.sales,
+        returns_count = d.returns_count + EXCLUDED.returns_count,
+        gross = d.gross + EXCLUDED.gross,
+        returns = d.returns + EXCLUDED.returns,
+        members = d.members + EXCLUDED.members,
+        non_members = d.non_members + EXCLUDED.non_members,
+        cost = d.cost + EXCLUDED.cost,
+        ppn = d.ppn + EXCLUDED.ppn;
+
+    -- Products: a catalog event says what a product is; a sale line names one not yet known.
+    INSERT INTO district_products AS p (coop_id, sku, business_unit, name, base_unit)
+    SELECT DISTINCT ON (n.coop_id, x->>'sku') n.coop_id, x->>'sku',
+           COALESCE(x->>'business_unit', ''), COALESCE(x->>'name', ''),
+           COALESCE(x->>'base_unit', '')
+    FROM new_events n CROSS JOIN LATERAL jsonb_array_elements(n.payload->'products') AS x
+    WHERE n.kind = 'catalog.v1' AND n.version = 1 AND x->>'sku' IS NOT NULL
+    ORDER BY n.coop_id, x->>'sku', n.till_time DESC, n.seq DESC
+    ON CONFLICT (coop_id, sku) DO UPDATE
+    SET business_unit = EXCLUDED.business_unit, name = EXCLUDED.name,
+        base_unit = EXCLUDED.base_unit;
+    INSERT INTO district_products (coop_id, sku, business_unit, name)
+    SELECT DISTINCT ON (n.coop_id, l->>'sku') n.coop_id, l->>'sku',
+           COALESCE(l->>'business_unit', ''), COALESCE(l->>'name', '')
+    FROM new_events n CROSS JOIN LATERAL jsonb_array_elements(n.payload->'lines') AS l
+    WHERE n.kind = 'sale.v1' AND n.version = 1 AND l->>'sku' IS NOT NULL
+    ORDER BY n.coop_id, l->>'sku'
+    ON CONFLICT (coop_id, sku) DO NOTHING;
+
+    -- Stock: every move of every kind, quantity in the base unit and value at cost.
+    INSERT INTO district_stock AS s (coop_id, sku, qty, value, moves)
+    SELECT mv.coop_id, mv.sku, sum(mv.qty), sum(mv.value), count(*)
+    FROM (
+        SELECT n.coop_id, x->>'sku' AS sku, (x->>'qty')::numeric AS qty,
+               COALESCE((x->>'value')::numeric, 0) AS value
+        FROM new_events n CROSS JOIN LATERAL jsonb_array_elements(n.payload->'stock_moves') AS x
+        WHERE n.kind IN ('sale.v1', 'return.v1', 'write_off.v1', 'opname.v1',
+                         'exception_resolve.v1') AND n.version = 1
+          AND jsonb_typeof(n.payload->'stock_moves') = 'array'
+        UNION ALL
+        SELECT n.coop_id, x->>'sku', (x->>'base_qty')::numeric,
+               COALESCE((x->>'value')::numeric, 0)
+        FROM new_events n CROSS JOIN LATERAL jsonb_array_elements(n.payload->'lines') AS x
+        WHERE n.kind = 'receive.v1' AND n.version = 1
+    ) mv
+    WHERE mv.sku IS NOT NULL
+    GROUP BY 1, 2
+    ORDER BY 1, 2
+    ON CONFLICT (coop_id, sku) DO UPDATE
+    SET qty = s.qty + EXCLUDED.qty, value = s.value + EXCLUDED.value,
+        moves = s.moves + EXCLUDED.moves;
+
+    -- Kasbon: taken by a sale's kasbon tenders, repaid at a drawer or refunded by a return.
+    INSERT INTO district_kasbon_daily AS k (coop_id, member, day, taken, repaid)
+    SELECT kb.coop_id, kb.member, kb.day, sum(kb.taken), sum(kb.repaid)
+    FROM (
+        SELECT n.coop_id, n.payload->'sale'->>'member' AS member,
+               (n.payload->'sale'->>'business_date')::date AS day,
+               (t->>'amount')::numeric AS taken, 0::numeric AS repaid
+        FROM new_events n CROSS JOIN LATERAL jsonb_array_elements(n.payload->'tenders') AS t
+        WHERE n.kind = 'sale.v1' AND n.version = 1 AND t->>'kind' = 'kasbon'
+        UNION ALL
+        SELECT n.coop_id, n.payload->'return'->>'member',
+               (n.payload->'return'->>'business_date')::date,
+               0, (n.payload->'return'->>'refund_kasbon')::numeric
+        FROM new_events n
+        WHERE n.kind = 'return.v1' AND n.version = 1
+          AND COALESCE((n.payload->'return'->>'refund_kasbon')::numeric, 0) <> 0
+        UNION ALL
+        SELECT n.coop_id, n.payload->>'member', (n.payload->>'business_date')::date,
+               0, (n.payload->>'amount')::numeric
+        FROM new_events n
+        WHERE n.kind = 'kasbon_repay.v1' AND n.version = 1
+    ) kb
+    WHERE kb.member IS NOT NULL
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    ON CONFLICT (coop_id, member, day) DO UPDATE
+    SET taken = k.taken + EXCLUDED.taken, repaid = k.repaid + EXCLUDED.repaid;
+    RETURN NULL;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_district_fold() FROM PUBLIC;
+
+DROP TRIGGER IF EXISTS district_events_fold ON district_events;
+CREATE TRIGGER district_events_fold AFTER INSERT ON district_events
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION kasir_district_fold();
+
+-- The events stored before this version, folded once (a later install finds them folded).
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM district_schema_version WHERE version = 2)
+       AND EXISTS (SELECT 1 FROM district_events) THEN
+        -- Re-inserting is not possible (ids are unique): fold through a copy.
+        CREATE TEMP TABLE district_refold ON COMMIT DROP AS SELECT * FROM district_events;
+        DELETE FROM district_events;
+        INSERT INTO district_events SELECT * FROM district_refold;
+    END IF;
+END
+$do$;
+
+-- Kasbon per coop and member as of `p_as_of`: taken and repaid up to that day, outstanding,
+-- and the part of it older than `p_days` days (FIFO: repayments pay the oldest first).
+CREATE OR REPLACE FUNCTION district_kasbon(p_as_of date, p_days integer)
+RETURNS TABLE (coop_id text, member text, taken numeric, repaid numeric, outstanding numeric,
+               recent numeric, overdue numeric, oldest_unpaid date)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+    WITH k AS (
+        SELECT k.coop_id, k.member, sum(k.taken) AS taken, sum(k.repaid) AS repaid,
+               COALESCE(sum(k.taken) FILTER (WHERE k.day > p_as_of - p_days), 0) AS recent
+        FROM district_kasbon_daily k WHERE k.day <= p_as_of
+        GROUP BY k.coop_id, k.member
+    )
+    SELECT k.coop_id, k.member, k.taken, k.repaid, k.taken - k.repaid,
+           least(k.recent, greatest(k.taken - k.repaid, 0)),
+           greatest(k.taken - k.repaid - k.recent, 0),
+           -- The oldest day whose kasbon is not all repaid: the day the FIFO running total
+           -- of kasbon taken first passes what was repaid.
+           (SELECT min(d.day) FROM (
+                SELECT x.day, sum(x.taken) OVER (ORDER BY x.day) AS upto
+                FROM district_kasbon_daily x
+                WHERE x.coop_id = k.coop_id AND x.member = k.member AND x.day <= p_as_of
+            ) d WHERE d.upto > k.repaid)
+    FROM k
+$fn$;
+REVOKE ALL ON FUNCTION district_kasbon(date, integer) FROM PUBLIC;
+
+-- Views for spreadsheets and BI (docs/DISTRICT.md). Each reads the report tables only.
+CREATE OR REPLACE VIEW district_v_sales_daily AS
+SELECT d.coop_id, c.name AS coop_name, d.day, d.business_unit, d.sales, d.returns_count,
+       d.gross, d.returns, d.gross - d.returns AS net, d.members, d.non_members, d.cost,
+       d.gross - d.returns - d.cost AS margin, d.ppn
+FROM district_sales_daily d LEFT JOIN coops c ON c.coop_id = d.coop_id;
+
+CREATE OR REPLACE VIEW district_v_member_share AS
+SELECT d.coop_id, c.name AS coop_name, date_trunc('month', d.day)::date AS month,
+       sum(d.members) AS members, sum(d.non_members) AS non_members,
+       sum(d.gross - d.returns) AS net,
+       CASE WHEN sum(d.gross - d.returns) > 0
+            THEN round(sum(d.members) * 100 / sum(d.gross - d.returns), 2) ELSE 0 END
+           AS member_share_percent
+FROM district_sales_daily d LEFT JOIN coops c ON c.coop_id = d.coop_id
+GROUP BY d.coop_id, c.name, date_trunc('month', d.day);
+
+CREATE OR REPLACE VIEW district_v_shu_basis AS
+SELECT m.coop_id, m.year, m.member,
+       sum(m.purchases - m.returns) FILTER (WHERE m.business_unit = 'sembako') AS sembako,
+       sum(m.purchases - m.returns) FILTER (WHERE m.business_unit = 'apotek') AS apotek,
+       sum(m.purchases - m.returns) AS net_purchases,
+       greatest(sum(m.purchases - m.returns), 0) AS shu_basis,
+       sum(m.sales) AS sales
+FROM district_member_purchases m
+GROUP BY m.coop_id, m.year, m.member;
+
+CREATE OR REPLACE VIEW district_v_stock AS
+SELECT s.coop_id, s.sku, COALESCE(NULLIF(p.business_unit, ''), 'lain') AS business_unit,
+       p.name, p.base_unit, s.qty, s.value, s.moves
+FROM district_stock s LEFT JOIN district_products p ON p.coop_id = s.coop_id AND p.sku = s.sku;
+
+CREATE OR REPLACE VIEW district_v_stock_value AS
+SELECT v.coop_id, c.name AS coop_name, v.business_unit, count(*) AS products,
+       count(*) FILTER (WHERE v.qty < 0) AS below_zero, sum(v.value) AS value
+FROM district_v_stock v LEFT JOIN coops c ON c.coop_id = v.coop_id
+GROUP BY v.coop_id, c.name, v.business_unit;
+
+CREATE OR REPLACE VIEW district_v_kasbon AS
+SELECT k.*, 30 AS overdue_days, current_date AS as_of FROM district_kasbon(current_date, 30) k;
+
+CREATE OR REPLACE VIEW district_v_coops AS
+SELECT c.coop_id, c.name AS coop_name, c.joined_at, a.last_received, a.last_business_date,
+       COALESCE(a.events, 0) AS events,
+       floor(extract(epoch FROM now() - COALESCE(a.last_received, c.joined_at)) / 86400)::int
+           AS days_silent,
+       a.last_received IS NULL AS never_reported
+FROM coops c LEFT JOIN district_coop_activity a ON a.coop_id = c.coop_id;
+
+CREATE OR REPLACE VIEW district_v_late_coops AS
+SELECT v.* FROM district_v_coops v
+WHERE v.last_received IS NULL OR v.last_received < now() - interval '3 days';
+
+-- A role to read the views (and nothing else): GRANT kasir_district_reader TO a login role.
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kasir_district_reader') THEN
+        CREATE ROLE kasir_district_reader NOLOGIN;
+    END IF;
+END
+$do$;
+GRANT SELECT ON district_v_sales_daily, district_v_member_share, district_v_shu_basis,
+    district_v_stock, district_v_stock_value, district_v_kasbon, district_v_coops,
+    district_v_late_coops TO kasir_district_reader;
+GRANT EXECUTE ON FUNCTION district_kasbon(date, integer) TO kasir_district_reader;
+
+INSERT INTO district_schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
 -- Version 3: a coop's events back from the district, and bundles stored at the district.
 -- `kasir_coop_events` gives a coop's role its own coop's events after a (till, seq) cursor,
 -- in (till, seq) order, as stored (redacted member changes redacted): what `kasir server

@@ -17,6 +17,7 @@ mod bundles;
 mod crash_kill9;
 mod crash_points;
 mod crash_suite;
+mod district_reports;
 mod district_schema;
 mod fault_suite;
 mod pg_server;
