@@ -34,6 +34,7 @@ pub mod stock_reports;
 pub mod sync;
 pub mod sync_worker;
 pub mod till;
+pub mod travel;
 pub mod weighing;
 pub mod write_off;
 

@@ -558,7 +558,7 @@ impl Shop {
         ))
     }
 
-    /// Register a supplier.
+    /// Register a supplier; it travels to every node of the coop (`suppliers.v1`).
     pub fn add_supplier(
         &mut self,
         actor: &Actor,
@@ -566,6 +566,30 @@ impl Shop {
         name: &str,
         phone: Option<&str>,
         address: Option<&str>,
+    ) -> Result<i64> {
+        self.add_supplier_with(actor, code, name, phone, address, true)
+    }
+
+    /// [`Shop::add_supplier`] written as no event (the demo's suppliers: the same fixture on
+    /// every node).
+    pub(super) fn add_demo_supplier(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        phone: Option<&str>,
+    ) -> Result<i64> {
+        self.add_supplier_with(actor, code, name, phone, None, false)
+    }
+
+    fn add_supplier_with(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        phone: Option<&str>,
+        address: Option<&str>,
+        event: bool,
     ) -> Result<i64> {
         super::auth::require(
             actor,
@@ -579,11 +603,23 @@ impl Shop {
                 "A supplier needs a code and a name",
             ));
         }
+        let till = if event {
+            Some(self.event_till()?)
+        } else {
+            None
+        };
+        let at = super::stamp(self.now());
         self.store.write(|tx| {
-            if q::supplier(tx, code)?.is_some_and(|s| s.code.eq_ignore_ascii_case(code)) {
+            if q::supplier(tx, code)?.is_some_and(|s| s.code.eq_ignore_ascii_case(code))
+                || q::supplier_record(tx, code)?.is_some()
+            {
                 return Err(KasirError::Duplicate(format!("supplier {code}")));
             }
-            q::insert_supplier(tx, &super::new_uuid(), code, name, phone, address)
+            let id = q::insert_supplier(tx, &super::new_uuid(), code, name, phone, address)?;
+            if let Some(till) = &till {
+                super::travel::supplier_events(tx, till, &at, &[code.to_string()])?;
+            }
+            Ok(id)
         })
     }
 

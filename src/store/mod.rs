@@ -71,12 +71,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v26_exceptions.sql")),
         M::up(include_str!("schema_v27_catalog_sync.sql")),
         M::up(include_str!("schema_v28_synced_at.sql")),
+        M::up(include_str!("schema_v29_travel.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    28
+    29
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.
