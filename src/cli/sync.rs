@@ -60,6 +60,15 @@ pub struct SyncArgs {
 pub enum SyncCmd {
     /// Other tills' events that could not be applied here (retried on every sync).
     Exceptions,
+    /// Write every product, member, user, supplier and coop setting of this file as events
+    /// (admin), for data made before it travelled or imported before joining: the next
+    /// sync sends them, the server orders them last, and every node takes them.
+    Publish {
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
+    },
 }
 
 pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
@@ -185,8 +194,10 @@ pub fn run_till(cmd: TillCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
 }
 
 pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()> {
-    if let Some(SyncCmd::Exceptions) = args.cmd {
-        return exceptions(db, lang, json);
+    match args.cmd {
+        Some(SyncCmd::Exceptions) => return exceptions(db, lang, json),
+        Some(SyncCmd::Publish { user, pin }) => return publish(db, lang, json, user, pin),
+        None => {}
     }
     if !args.once {
         return Err(KasirError::invalid(
@@ -284,6 +295,45 @@ fn exceptions(db: &Path, lang: Lang, json: bool) -> Result<()> {
             x.seq,
             x.tries,
             lang.pick(&x.reason.id, &x.reason.en)
+        );
+    }
+    Ok(())
+}
+
+/// `kasir sync publish`: this file's catalog, members, users, suppliers and settings as
+/// events for the next sync.
+fn publish(
+    db: &Path,
+    lang: Lang,
+    json: bool,
+    user: Option<String>,
+    pin: Option<String>,
+) -> Result<()> {
+    let mut shop = open(db)?;
+    let actor = super::actor_from(&mut shop, user, pin)?;
+    let p = shop.publish(&actor)?;
+    if json {
+        print_json(json!({
+            "till": p.till,
+            "products": p.products,
+            "members": p.members,
+            "users": p.users,
+            "suppliers": p.suppliers,
+            "settings": p.settings,
+        }));
+    } else {
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "Diterbitkan sebagai kasir {}: {} produk, {} anggota, {} pengguna, {} pemasok, {} pengaturan; terkirim pada sinkron berikut dan menimpa perubahan sebelumnya di semua kasir",
+                    p.till, p.products, p.members, p.users, p.suppliers, p.settings
+                ),
+                &format!(
+                    "Published as till {}: {} products, {} members, {} users, {} suppliers, {} settings; sent with the next sync, they replace earlier changes on every node",
+                    p.till, p.products, p.members, p.users, p.suppliers, p.settings
+                ),
+            )
         );
     }
     Ok(())

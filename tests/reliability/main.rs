@@ -29,4 +29,5 @@ mod sync_pg;
 mod sync_pull;
 mod sync_status;
 mod sync_tls;
+mod sync_travel;
 mod two_tills;
