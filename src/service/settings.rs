@@ -786,7 +786,7 @@ pub fn lookup(key: &str) -> Option<&'static Setting> {
 /// Whether a setting holds for the whole coop and travels to every node (`settings.v1`),
 /// rather than for this machine only. This machine's devices and files stay here: the
 /// printer and its paper, the scanner, the scale, the backup folder, the window's default
-/// till, how often the window syncs and each till's own printer address. Every other
+/// till, the coop id its bundles carry, how often the window syncs and each till's own printer address. Every other
 /// setting travels, each till's unit and medicine counter (`till.<TILL>.unit`,
 /// `till.<TILL>.pharmacy`) and each user's screen language included; the audit head, kept
 /// by kasir itself, never does.
@@ -810,6 +810,7 @@ pub fn travels(key: &str) -> bool {
                 | Key::BackupDir
                 | Key::BackupKeep
                 | Key::TillDefault
+                | Key::CoopId
                 | Key::SyncIntervalSecs
         );
     }

@@ -364,6 +364,25 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
             }),
         ),
         (
+            "change_user",
+            admin.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| {
+                s.change_user(
+                    a,
+                    "siti",
+                    &kasir::service::auth::UserChange {
+                        name: Some("Siti R.".into()),
+                        ..Default::default()
+                    },
+                )
+            }),
+        ),
+        (
+            "publish",
+            admin.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| s.publish(a).map(drop)),
+        ),
+        (
             "set_setting",
             close_day.clone(),
             Box::new(|s: &mut Shop, a: &Actor, _: &str| s.set_setting(a, "shop.name", "Toko Lain")),
