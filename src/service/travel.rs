@@ -461,6 +461,22 @@ mod tests {
         coop.sync(&till, "sembako-1");
         assert!(till.login("dewi", "2468").is_err());
         assert_eq!(till.login("dewi", "1357").unwrap().role, Role::Bendahara);
+        // She changes her own PIN on the till (but not her role); the office follows.
+        let dewi = till.login("dewi", "1357").unwrap();
+        let own = |pin: &str, role: Option<Role>| UserChange {
+            pin: Some(pin.into()),
+            role,
+            ..UserChange::default()
+        };
+        assert!(matches!(
+            till.change_user(&dewi, "dewi", &own("8642", Some(Role::Admin))),
+            Err(KasirError::NotAllowed { .. })
+        ));
+        till.change_user(&dewi, "dewi", &own("8642", None)).unwrap();
+        coop.sync(&till, "sembako-1");
+        coop.sync(&bo, "kantor");
+        assert!(bo.login("dewi", "8642").is_ok());
+        assert!(bo.login("dewi", "1357").is_err());
         bo.change_user(
             &back(),
             "dewi",
@@ -473,7 +489,7 @@ mod tests {
         coop.sync(&bo, "kantor");
         coop.sync(&till, "sembako-1");
         assert!(matches!(
-            till.login("dewi", "1357"),
+            till.login("dewi", "8642"),
             Err(KasirError::UnknownUser(_))
         ));
         // A change to nothing new writes nothing; bad input changes nothing.
