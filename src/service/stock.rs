@@ -130,6 +130,15 @@ pub struct ReceiveOptions {
     pub expired_reason: Option<String>,
 }
 
+/// What [`Shop::change_supplier`] changes (`None`: left as it is).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupplierChange {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub active: Option<bool>,
+}
+
 /// A delivery as booked in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoodsReceived {
@@ -620,6 +629,61 @@ impl Shop {
                 super::travel::supplier_events(tx, till, &at, &[code.to_string()])?;
             }
             Ok(id)
+        })
+    }
+
+    /// Change a supplier's name, phone or address, or take it off (`active` false: no new
+    /// deliveries from it; what is owed stays) or back on. Travels to every node
+    /// (`suppliers.v1`); a change to nothing new changes nothing.
+    pub fn change_supplier(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        change: &SupplierChange,
+    ) -> Result<()> {
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::AddSupplier,
+        )?;
+        if change.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            return Err(KasirError::invalid(
+                "Kode dan nama pemasok wajib diisi",
+                "A supplier needs a code and a name",
+            ));
+        }
+        let till = self.event_till()?;
+        let at = super::stamp(self.now());
+        self.store.write(|tx| {
+            let old = q::supplier_record(tx, code.trim())?.ok_or_else(|| {
+                KasirError::invalid(
+                    format!("Pemasok {code} tidak ada"),
+                    format!("No supplier {code}"),
+                )
+            })?;
+            let new = q::SupplierRecord {
+                name: change
+                    .name
+                    .as_deref()
+                    .map_or(old.name.clone(), |n| n.trim().to_string()),
+                phone: change.phone.clone().or_else(|| old.phone.clone()),
+                address: change.address.clone().or_else(|| old.address.clone()),
+                active: change.active.unwrap_or(old.active),
+                ..old.clone()
+            };
+            if new == old {
+                return Ok(());
+            }
+            q::upsert_supplier(tx, &new)?;
+            super::travel::supplier_events(tx, &till, &at, std::slice::from_ref(&new.code))?;
+            super::audit(
+                tx,
+                actor,
+                &at,
+                "supplier_change",
+                &format!("{}: active {} → {}", new.code, old.active, new.active),
+                None,
+            )
         })
     }
 

@@ -677,5 +677,34 @@ mod tests {
                 ("PT-LAMA".to_string(), rust_decimal::Decimal::from(240_000))
             ]
         );
+
+        // Taken off at the back office while the till, offline, still receives from it: the
+        // till's delivery still applies at the office, and after a sync the till can no
+        // longer receive from it.
+        bo.change_supplier(
+            &back(),
+            "CV-MAJU",
+            &crate::service::stock::SupplierChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        till.receive(&back(), &goods, &credit("CV-MAJU")).unwrap();
+        coop.sync(&bo, "kantor");
+        coop.sync(&till, "sembako-1");
+        coop.sync(&bo, "kantor");
+        assert_eq!(
+            crate::store::pull::exception_count(bo.store.conn()).unwrap(),
+            0
+        );
+        assert!(till.receive(&back(), &goods, &credit("CV-MAJU")).is_err());
+        let codes: Vec<_> = till
+            .suppliers()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.code)
+            .collect();
+        assert_eq!(codes, vec!["PT-LAMA".to_string()]);
     }
 }

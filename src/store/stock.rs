@@ -521,6 +521,14 @@ pub fn upsert_supplier(c: &Connection, s: &SupplierRecord) -> Result<()> {
     Ok(())
 }
 
+/// The id of the supplier with this code (case-insensitive), active or not: goods another
+/// node received from a supplier taken off since still name it.
+pub fn supplier_id_any(c: &Connection, code: &str) -> Result<Option<i64>> {
+    opt(c
+        .prepare_cached("SELECT id FROM suppliers WHERE code = ?1")?
+        .query_row([code], |r| r.get(0)))
+}
+
 /// Every supplier's code, active or not.
 pub fn supplier_codes(c: &Connection) -> Result<Vec<String>> {
     let mut st = c.prepare("SELECT code FROM suppliers ORDER BY code")?;

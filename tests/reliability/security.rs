@@ -293,6 +293,20 @@ fn table() -> Vec<(&'static str, Vec<Role>, Call)> {
             }),
         ),
         (
+            "change_supplier",
+            stock.clone(),
+            Box::new(|s: &mut Shop, a: &Actor, _: &str| {
+                s.change_supplier(
+                    a,
+                    "KFTD",
+                    &kasir::service::stock::SupplierChange {
+                        phone: Some("0251-000".into()),
+                        ..Default::default()
+                    },
+                )
+            }),
+        ),
+        (
             "write_off",
             stock.clone(),
             Box::new(|s: &mut Shop, a: &Actor, _: &str| {
