@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use rust_decimal::Decimal;
 
-use super::{backup, bundle, district, exceptions, print, settings, stock, sync};
+use super::{backup, bundle, district, exceptions, print, settings, stock, sync, users};
 use crate::domain::money::{AllowSen, Amount, Quantity};
 use crate::error::{KasirError, Result};
 
@@ -119,6 +119,9 @@ pub enum Command {
     /// Suppliers (pemasok).
     #[command(subcommand)]
     Supplier(stock::SupplierCmd),
+    /// Users: add, pin, role, off, on, list (travel to every node of the coop).
+    #[command(subcommand)]
+    User(users::UserCmd),
     /// Stock count (opname): start, count, finish.
     #[command(subcommand)]
     Opname(stock::OpnameCmd),

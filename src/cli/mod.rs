@@ -34,6 +34,7 @@ mod shift;
 mod shop;
 mod stock;
 mod sync;
+mod users;
 
 pub use args::Cli;
 use args::{Command, Who};
@@ -302,6 +303,7 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Check => shop::run_check(db, lang, json)?,
         Command::Settings(cmd) => settings::run_settings(db, json, lang, cmd)?,
         Command::Supplier(cmd) => stock::run_supplier(db, json, lang, cmd)?,
+        Command::User(cmd) => users::run_user(db, json, lang, cmd)?,
         Command::Opname(cmd) => stock::run_opname(db, json, lang, cmd)?,
         Command::Writeoff(args) => stock::run_writeoff(db, json, lang, args)?,
         Command::Hardware(cmd) => print::run_print(cmd, db, lang, json)?,

@@ -21,7 +21,7 @@ pub(super) fn run_init(
 ) -> Result<()> {
     let shop = create_with(db, |s| {
         demo::init_settings(s, &name)?;
-        s.add_user(
+        s.add_user_here(
             &Actor::back_office(),
             "admin",
             "Admin",

@@ -42,6 +42,20 @@ pub enum SupplierCmd {
         #[arg(long)]
         address: Option<String>,
     },
+    /// Change a supplier's name, phone or address.
+    Edit {
+        code: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// Take a supplier off: no new deliveries from it (what is owed stays).
+    Off { code: String },
+    /// Put a supplier taken off back on.
+    On { code: String },
     /// Suppliers and what the coop owes each (utang dagang).
     List,
 }
@@ -306,6 +320,43 @@ pub(super) fn run_supplier(db: &Path, json: bool, lang: Lang, cmd: SupplierCmd) 
                 ),
             );
         }
+        SupplierCmd::Edit {
+            code,
+            name,
+            phone,
+            address,
+        } => supplier_change(
+            &mut shop,
+            json,
+            lang,
+            &code,
+            crate::service::stock::SupplierChange {
+                name,
+                phone,
+                address,
+                active: None,
+            },
+        )?,
+        SupplierCmd::Off { code } => supplier_change(
+            &mut shop,
+            json,
+            lang,
+            &code,
+            crate::service::stock::SupplierChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )?,
+        SupplierCmd::On { code } => supplier_change(
+            &mut shop,
+            json,
+            lang,
+            &code,
+            crate::service::stock::SupplierChange {
+                active: Some(true),
+                ..Default::default()
+            },
+        )?,
         SupplierCmd::List => {
             let rows = shop.suppliers()?;
             if json {
@@ -323,6 +374,27 @@ pub(super) fn run_supplier(db: &Path, json: bool, lang: Lang, cmd: SupplierCmd) 
             }
         }
     }
+    Ok(())
+}
+
+fn supplier_change(
+    shop: &mut crate::service::Shop,
+    json: bool,
+    lang: Lang,
+    code: &str,
+    change: crate::service::stock::SupplierChange,
+) -> Result<()> {
+    shop.change_supplier(&crate::domain::user::Actor::back_office(), code, &change)?;
+    done(
+        json,
+        lang,
+        json!({"changed": code.trim()}),
+        &format!(
+            "{} {}",
+            lang.pick("Pemasok diubah:", "Supplier changed:"),
+            code.trim()
+        ),
+    );
     Ok(())
 }
 

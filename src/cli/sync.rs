@@ -85,6 +85,15 @@ pub enum SyncCmd {
         #[arg(long, default_value_t = 90)]
         keep_days: i64,
     },
+    /// Write every product, member, user, supplier and coop setting of this file as events
+    /// (admin), for data made before it travelled or imported before joining: the next
+    /// sync sends them, the server orders them last, and every node takes them.
+    Publish {
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
+    },
 }
 
 pub fn run_server(cmd: ServerCmd, lang: Lang, json: bool) -> Result<()> {
@@ -228,6 +237,7 @@ pub fn run_till(cmd: TillCmd, db: &Path, lang: Lang, json: bool) -> Result<()> {
 pub fn run_sync(args: SyncArgs, db: &Path, lang: Lang, json: bool) -> Result<()> {
     match args.cmd {
         Some(SyncCmd::Exceptions) => return exceptions(db, lang, json),
+        Some(SyncCmd::Publish { user, pin }) => return publish(db, lang, json, user, pin),
         Some(SyncCmd::Prune { keep_days }) => {
             let done = open(db)?.sync_prune(keep_days)?;
             if json {
@@ -466,4 +476,43 @@ fn print_pruned(p: &crate::service::retention::Pruned, lang: Lang) {
             )
         );
     }
+}
+
+/// `kasir sync publish`: this file's catalog, members, users, suppliers and settings as
+/// events for the next sync.
+fn publish(
+    db: &Path,
+    lang: Lang,
+    json: bool,
+    user: Option<String>,
+    pin: Option<String>,
+) -> Result<()> {
+    let mut shop = open(db)?;
+    let actor = super::actor_from(&mut shop, user, pin)?;
+    let p = shop.publish(&actor)?;
+    if json {
+        print_json(json!({
+            "till": p.till,
+            "products": p.products,
+            "members": p.members,
+            "users": p.users,
+            "suppliers": p.suppliers,
+            "settings": p.settings,
+        }));
+    } else {
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "Diterbitkan sebagai kasir {}: {} produk, {} anggota, {} pengguna, {} pemasok, {} pengaturan; terkirim pada sinkron berikut dan menimpa perubahan sebelumnya di semua kasir",
+                    p.till, p.products, p.members, p.users, p.suppliers, p.settings
+                ),
+                &format!(
+                    "Published as till {}: {} products, {} members, {} users, {} suppliers, {} settings; sent with the next sync, they replace earlier changes on every node",
+                    p.till, p.products, p.members, p.users, p.suppliers, p.settings
+                ),
+            )
+        );
+    }
+    Ok(())
 }

@@ -190,7 +190,12 @@ fn unreadable(what: &str, value: &str) -> KasirError {
 
 /// Keys (SKUs or member numbers, under `list`/`key`) of this file's own changes the server
 /// has not acknowledged yet.
-fn unacked_keys(c: &Connection, kind: &str, list: &str, key: &str) -> Result<HashSet<String>> {
+pub(super) fn unacked_keys(
+    c: &Connection,
+    kind: &str,
+    list: &str,
+    key: &str,
+) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
     for payload in q::unacked_payloads(c, &[kind])? {
         let Ok(v) = serde_json::from_str::<Value>(&payload) else {

@@ -155,13 +155,13 @@ pub fn fill(shop: &mut Shop, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         Ok(())
     })?;
     for (username, name, role, pin) in DEMO_USERS {
-        shop.add_user(&admin, username, name, *role, pin)?;
+        shop.add_user_here(&admin, username, name, *role, pin)?;
     }
     // The same fixture on every node: its catalog and members write no event.
     shop.import_demo_catalog(&admin, CATALOG_CSV.as_bytes(), progress)?;
     shop.import_demo_members(&admin, MEMBERS_CSV.as_bytes())?;
     for (code, name, phone) in DEMO_SUPPLIERS {
-        shop.add_supplier(&admin, code, name, Some(phone), None)?;
+        shop.add_demo_supplier(&admin, code, name, Some(phone))?;
     }
     let lines = super::stock::parse_receipt(STOCK_CSV.as_bytes())?;
     // The same fixture on every node: its opening stock writes no event.

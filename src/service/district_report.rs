@@ -346,11 +346,11 @@ impl DistrictReport {
     /// The report as CSV: its table under the columns' keys; then, after an empty line, the
     /// late coops under their own keys.
     pub fn write_csv(&self, out: impl Write) -> Result<()> {
-        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+        let mut w = super::CsvOut::flexible(out);
         let mut block = |t: &Table| -> Result<()> {
             w.write_record(t.columns.iter().map(|c| c.key))?;
             for r in &t.rows {
-                w.write_record(r.iter().map(|c| super::safe_field(&c.plain())))?;
+                w.write_record(r.iter().map(|c| c.plain()))?;
             }
             Ok(())
         };
@@ -361,7 +361,7 @@ impl DistrictReport {
         w.write_record([""])?;
         w.write_record(&keys)?;
         for r in &late.rows {
-            w.write_record(r.iter().map(|c| super::safe_field(&c.plain())))?;
+            w.write_record(r.iter().map(|c| c.plain()))?;
         }
         w.flush()?;
         Ok(())

@@ -181,6 +181,7 @@ impl Shop {
             crate::domain::user::Act::KasbonRule,
         )?;
         let at = stamp(self.now());
+        let till = self.event_till()?;
         self.store.write(|tx| {
             match rule {
                 KasbonRule::Fixed => settings::set(tx, Key::KasbonLimitRule.name(), "fixed")?,
@@ -194,6 +195,15 @@ impl Shop {
                 }
             }
             apply_rule(tx, rule)?;
+            super::travel::setting_events(
+                tx,
+                &till,
+                &at,
+                &[
+                    Key::KasbonLimitRule.name().to_string(),
+                    Key::KasbonLimitPercent.name().to_string(),
+                ],
+            )?;
             super::audit(
                 tx,
                 actor,

@@ -36,6 +36,7 @@ pub mod stock_reports;
 pub mod sync;
 pub mod sync_worker;
 pub mod till;
+pub mod travel;
 pub mod weighing;
 pub mod write_off;
 
@@ -321,6 +322,12 @@ pub struct CsvOut<W: std::io::Write>(csv::Writer<W>);
 impl<W: std::io::Write> CsvOut<W> {
     pub fn new(out: W) -> Self {
         CsvOut(csv::Writer::from_writer(out))
+    }
+
+    /// A writer whose rows may differ in length (a file of several tables, one after the
+    /// other).
+    pub fn flexible(out: W) -> Self {
+        CsvOut(csv::WriterBuilder::new().flexible(true).from_writer(out))
     }
 
     /// One row, each cell neutralised.

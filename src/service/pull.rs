@@ -205,6 +205,21 @@ fn apply_one(c: &Connection, p: &Pulled) -> Result<()> {
             p.change_seq,
             &serde_json::from_value(value).map_err(|_| parse("members"))?,
         ),
+        (super::sync::USERS_KIND, 1) => super::travel::apply_users(
+            c,
+            p.change_seq,
+            &serde_json::from_value(value).map_err(|_| parse("users"))?,
+        ),
+        (super::sync::SUPPLIERS_KIND, 1) => super::travel::apply_suppliers(
+            c,
+            p.change_seq,
+            &serde_json::from_value(value).map_err(|_| parse("suppliers"))?,
+        ),
+        (super::sync::SETTINGS_KIND, 1) => super::travel::apply_settings(
+            c,
+            p.change_seq,
+            &serde_json::from_value(value).map_err(|_| parse("settings"))?,
+        ),
         (super::sync::EXCEPTION_RESOLVE_KIND, 1) => {
             super::exceptions::apply_resolve(c, &e.id, &e.till, value)
         }

@@ -119,16 +119,19 @@ pub(super) fn receive(c: &Connection, till: &str, ev: &ReceiveEv) -> Result<()> 
     }
     let supplier_id = match &r.supplier {
         None => None,
-        Some(code) => Some(
-            stock::supplier(c, code)?
-                .ok_or_else(|| {
-                    invalid(
-                        format!("Pemasok {code} tidak ada di sini"),
-                        format!("Supplier {code} is not here"),
-                    )
-                })?
-                .id,
-        ),
+        Some(code) => Some(match stock::supplier_id_any(c, code)? {
+            Some(id) => id,
+            None => {
+                stock::supplier(c, code)?
+                    .ok_or_else(|| {
+                        invalid(
+                            format!("Pemasok {code} tidak ada di sini"),
+                            format!("Supplier {code} is not here"),
+                        )
+                    })?
+                    .id
+            }
+        }),
     };
     let mut lines = Vec::with_capacity(ev.lines.len());
     for l in &ev.lines {

@@ -783,6 +783,43 @@ pub fn lookup(key: &str) -> Option<&'static Setting> {
     REGISTRY.iter().find(|s| matches(s.key, key))
 }
 
+/// Whether a setting holds for the whole coop and travels to every node (`settings.v1`),
+/// rather than for this machine only. This machine's devices and files stay here: the
+/// printer and its paper, the scanner, the scale, the backup folder, the window's default
+/// till, the coop id its bundles carry, how often the window syncs and each till's own printer address. Every other
+/// setting travels, each till's unit and medicine counter (`till.<TILL>.unit`,
+/// `till.<TILL>.pharmacy`) and each user's screen language included; the audit head, kept
+/// by kasir itself, never does.
+pub fn travels(key: &str) -> bool {
+    if let Some(k) = Key::ALL.iter().find(|k| k.name() == key) {
+        return !matches!(
+            k,
+            Key::PrinterUri
+                | Key::PrinterPaper
+                | Key::ScannerPort
+                | Key::ScannerBaud
+                | Key::ScannerSuffix
+                | Key::ScannerIdleMs
+                | Key::ScannerStripStxEtx
+                | Key::ScannerStripAim
+                | Key::ScalePort
+                | Key::ScaleProtocol
+                | Key::ScaleBaud
+                | Key::ScaleFraming
+                | Key::ScaleTare
+                | Key::BackupDir
+                | Key::BackupKeep
+                | Key::TillDefault
+                | Key::CoopId
+                | Key::SyncIntervalSecs
+        );
+    }
+    match lookup(key) {
+        Some(s) => s.who != Who::Internal && s.key != TillKey::Printer.of("*"),
+        None => false,
+    }
+}
+
 /// The default of a key ("" for a key the registry does not know).
 pub fn default_of(key: &str) -> &'static str {
     lookup(key).map(|s| s.default).unwrap_or("")
@@ -1088,12 +1125,14 @@ impl Shop {
         let key = UserKey::Lang.of(&actor.username);
         let new = validate(&key, lang.code())?;
         let at = stamp(self.now());
+        let till = self.event_till()?;
         self.store.write(|tx| {
             let old = q::get(tx, &key)?;
             if old.as_deref() == Some(new.as_str()) {
                 return Ok(());
             }
             q::set(tx, &key, &new)?;
+            super::travel::setting_events(tx, &till, &at, std::slice::from_ref(&key))?;
             super::audit(
                 tx,
                 actor,
@@ -1127,6 +1166,7 @@ impl Shop {
         )?;
         let new = validate(key, value)?;
         let at = stamp(self.now());
+        let till = self.event_till()?;
         self.store.write(|tx| {
             let old = q::get(tx, key)?;
             if old.as_deref() == Some(new.as_str()) {
@@ -1138,6 +1178,7 @@ impl Shop {
                 });
             }
             q::set(tx, key, &new)?;
+            super::travel::setting_events(tx, &till, &at, &[key.to_string()])?;
             // A printer changed: the tills' waiting jobs go to their printers as they are now.
             if key == "printer.uri" || (key.starts_with("till.") && key.ends_with(".printer")) {
                 super::print::follow_printer_change(tx)?;
@@ -1267,6 +1308,33 @@ mod tests {
             "{e}"
         );
         assert!(validate(audit::HEAD_KEY, "1:00").is_err());
+    }
+
+    #[test]
+    fn coop_settings_travel_and_this_machines_devices_stay() {
+        for key in [
+            "shop.name",
+            "tax.ppn_percent",
+            "till.apotek-1.unit",
+            "till.apotek-1.pharmacy",
+            "user.rina.lang",
+            "sync.kasbon_fresh_above",
+        ] {
+            assert!(travels(key), "{key}");
+        }
+        for key in [
+            "printer.uri",
+            "scale.port",
+            "scanner.port",
+            "backup.dir",
+            "till.default",
+            "till.apotek-1.printer",
+            "sync.interval_secs",
+            audit::HEAD_KEY,
+            "nope",
+        ] {
+            assert!(!travels(key), "{key}");
+        }
     }
 
     #[test]

@@ -130,6 +130,15 @@ pub struct ReceiveOptions {
     pub expired_reason: Option<String>,
 }
 
+/// What [`Shop::change_supplier`] changes (`None`: left as it is).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupplierChange {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub active: Option<bool>,
+}
+
 /// A delivery as booked in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoodsReceived {
@@ -558,7 +567,7 @@ impl Shop {
         ))
     }
 
-    /// Register a supplier.
+    /// Register a supplier; it travels to every node of the coop (`suppliers.v1`).
     pub fn add_supplier(
         &mut self,
         actor: &Actor,
@@ -566,6 +575,30 @@ impl Shop {
         name: &str,
         phone: Option<&str>,
         address: Option<&str>,
+    ) -> Result<i64> {
+        self.add_supplier_with(actor, code, name, phone, address, true)
+    }
+
+    /// [`Shop::add_supplier`] written as no event (the demo's suppliers: the same fixture on
+    /// every node).
+    pub(super) fn add_demo_supplier(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        phone: Option<&str>,
+    ) -> Result<i64> {
+        self.add_supplier_with(actor, code, name, phone, None, false)
+    }
+
+    fn add_supplier_with(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        phone: Option<&str>,
+        address: Option<&str>,
+        event: bool,
     ) -> Result<i64> {
         super::auth::require(
             actor,
@@ -579,11 +612,78 @@ impl Shop {
                 "A supplier needs a code and a name",
             ));
         }
+        let till = if event {
+            Some(self.event_till()?)
+        } else {
+            None
+        };
+        let at = super::stamp(self.now());
         self.store.write(|tx| {
-            if q::supplier(tx, code)?.is_some_and(|s| s.code.eq_ignore_ascii_case(code)) {
+            if q::supplier(tx, code)?.is_some_and(|s| s.code.eq_ignore_ascii_case(code))
+                || q::supplier_record(tx, code)?.is_some()
+            {
                 return Err(KasirError::Duplicate(format!("supplier {code}")));
             }
-            q::insert_supplier(tx, &super::new_uuid(), code, name, phone, address)
+            let id = q::insert_supplier(tx, &super::new_uuid(), code, name, phone, address)?;
+            if let Some(till) = &till {
+                super::travel::supplier_events(tx, till, &at, &[code.to_string()])?;
+            }
+            Ok(id)
+        })
+    }
+
+    /// Change a supplier's name, phone or address, or take it off (`active` false: no new
+    /// deliveries from it; what is owed stays) or back on. Travels to every node
+    /// (`suppliers.v1`); a change to nothing new changes nothing.
+    pub fn change_supplier(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        change: &SupplierChange,
+    ) -> Result<()> {
+        super::auth::require(
+            actor,
+            Permission::ReceiveStock,
+            crate::domain::user::Act::AddSupplier,
+        )?;
+        if change.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            return Err(KasirError::invalid(
+                "Kode dan nama pemasok wajib diisi",
+                "A supplier needs a code and a name",
+            ));
+        }
+        let till = self.event_till()?;
+        let at = super::stamp(self.now());
+        self.store.write(|tx| {
+            let old = q::supplier_record(tx, code.trim())?.ok_or_else(|| {
+                KasirError::invalid(
+                    format!("Pemasok {code} tidak ada"),
+                    format!("No supplier {code}"),
+                )
+            })?;
+            let new = q::SupplierRecord {
+                name: change
+                    .name
+                    .as_deref()
+                    .map_or(old.name.clone(), |n| n.trim().to_string()),
+                phone: change.phone.clone().or_else(|| old.phone.clone()),
+                address: change.address.clone().or_else(|| old.address.clone()),
+                active: change.active.unwrap_or(old.active),
+                ..old.clone()
+            };
+            if new == old {
+                return Ok(());
+            }
+            q::upsert_supplier(tx, &new)?;
+            super::travel::supplier_events(tx, &till, &at, std::slice::from_ref(&new.code))?;
+            super::audit(
+                tx,
+                actor,
+                &at,
+                "supplier_change",
+                &format!("{}: active {} → {}", new.code, old.active, new.active),
+                None,
+            )
         })
     }
 

@@ -79,6 +79,17 @@ pub const CATALOG_KIND: &str = "catalog.v1";
 /// `number`, `name`, `phone`, `nik`, `kasbon_limit`, `active`; never the kasbon balance,
 /// which every node adds up from the sales and repayments. Applied like [`CATALOG_KIND`].
 pub const MEMBERS_KIND: &str = "members.v1";
+/// Users as they now stand (`users`: username, name, role, the PIN's argon2 hash with its
+/// salt — never the PIN — and whether active), written by every use case that adds or
+/// changes one. Applied like [`CATALOG_KIND`] (`service::travel`).
+pub const USERS_KIND: &str = "users.v1";
+/// Suppliers as they now stand (`suppliers`: uuid, code, name, phone, address, active).
+/// Applied like [`CATALOG_KIND`].
+pub const SUPPLIERS_KIND: &str = "suppliers.v1";
+/// The coop's settings as they now stand (`settings`: key and value), each till's own
+/// configuration included; a setting of one machine only never travels
+/// (`service::settings::travels`). Applied like [`CATALOG_KIND`].
+pub const SETTINGS_KIND: &str = "settings.v1";
 
 /// The payload of a [`SALE_KIND`] event: the sale as stored, amounts as exact decimal
 /// strings, the stock moves it made (`line_no`, `sku`, `batch` number, `qty`, `value`) and,

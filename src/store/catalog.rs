@@ -402,3 +402,12 @@ pub fn uuid_of(c: &Connection, sku: &str) -> Result<Option<String>> {
         .prepare_cached("SELECT uuid FROM products WHERE sku = ?1")?
         .query_row([sku], |r| r.get(0)))
 }
+
+/// Every product's SKU, active or not.
+pub fn skus(c: &Connection) -> Result<Vec<String>> {
+    let mut st = c.prepare("SELECT sku FROM products ORDER BY sku")?;
+    let rows = st
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

@@ -173,3 +173,12 @@ pub fn uuid_of(c: &Connection, number: &str) -> Result<Option<String>> {
         .prepare_cached("SELECT uuid FROM members WHERE number = ?1")?
         .query_row([number], |r| r.get(0)))
 }
+
+/// Every member's number, active or not.
+pub fn numbers(c: &Connection) -> Result<Vec<String>> {
+    let mut st = c.prepare("SELECT number FROM members ORDER BY number")?;
+    let rows = st
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

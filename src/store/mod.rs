@@ -76,12 +76,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v29_district.sql")),
         M::up(include_str!("schema_v30_rx_sync.sql")).foreign_key_check(),
         M::up(include_str!("schema_v31_server_id.sql")),
+        M::up(include_str!("schema_v32_travel.sql")),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    31
+    32
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

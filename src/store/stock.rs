@@ -473,6 +473,71 @@ pub fn insert_supplier(
     Ok(c.last_insert_rowid())
 }
 
+/// A supplier as it travels between a coop's nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplierRecord {
+    pub uuid: String,
+    pub code: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub active: bool,
+}
+
+/// A supplier by its code (case-insensitive), active or not.
+pub fn supplier_record(c: &Connection, code: &str) -> Result<Option<SupplierRecord>> {
+    opt(c.query_row(
+        "SELECT uuid, code, name, phone, address, active FROM suppliers WHERE code = ?1",
+        [code],
+        |r| {
+            Ok(SupplierRecord {
+                uuid: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                phone: r.get(3)?,
+                address: r.get(4)?,
+                active: r.get::<_, i64>(5)? != 0,
+            })
+        },
+    ))
+}
+
+/// Insert or update a supplier by its code (the uuid of one already here stays).
+pub fn upsert_supplier(c: &Connection, s: &SupplierRecord) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO suppliers(uuid, code, name, phone, address, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(code) DO UPDATE SET name = excluded.name, phone = excluded.phone,
+             address = excluded.address, active = excluded.active",
+    )?
+    .execute(params![
+        s.uuid,
+        s.code,
+        s.name,
+        s.phone,
+        s.address,
+        s.active as i64
+    ])?;
+    Ok(())
+}
+
+/// The id of the supplier with this code (case-insensitive), active or not: goods another
+/// node received from a supplier taken off since still name it.
+pub fn supplier_id_any(c: &Connection, code: &str) -> Result<Option<i64>> {
+    opt(c
+        .prepare_cached("SELECT id FROM suppliers WHERE code = ?1")?
+        .query_row([code], |r| r.get(0)))
+}
+
+/// Every supplier's code, active or not.
+pub fn supplier_codes(c: &Connection) -> Result<Vec<String>> {
+    let mut st = c.prepare("SELECT code FROM suppliers ORDER BY code")?;
+    let rows = st
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 const SUPPLIER_SQL: &str = "SELECT s.id, s.code, s.name, s.phone, s.address,
     coalesce((SELECT sum(total) FROM goods_receipts g WHERE g.supplier_id = s.id AND g.payment = 'credit'), 0)
     FROM suppliers s";

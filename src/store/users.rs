@@ -71,3 +71,58 @@ pub fn set_failures(
         .execute(params![id, failed, locked_until])?;
     Ok(())
 }
+
+/// A user as it travels between a coop's nodes: what login needs, not the lockout state
+/// (each node counts its own wrong PINs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub pin_hash: String,
+    pub active: bool,
+}
+
+/// A user by username, active or not.
+pub fn record(c: &Connection, username: &str) -> Result<Option<UserRecord>> {
+    opt(c.query_row(
+        "SELECT username, name, role, pin_hash, active FROM users WHERE username = ?1",
+        [username],
+        |r| {
+            let role: String = r.get(2)?;
+            Ok(UserRecord {
+                username: r.get(0)?,
+                name: r.get(1)?,
+                role: Role::parse(&role).unwrap_or(Role::Kasir),
+                pin_hash: r.get(3)?,
+                active: r.get::<_, i64>(4)? != 0,
+            })
+        },
+    ))
+}
+
+/// Insert or update a user by username (its lockout state here stays as it is).
+pub fn upsert(c: &Connection, u: &UserRecord) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO users(username, name, role, pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(username) DO UPDATE SET name = excluded.name, role = excluded.role,
+             pin_hash = excluded.pin_hash, active = excluded.active",
+    )?
+    .execute(params![
+        u.username,
+        u.name,
+        u.role.as_str(),
+        u.pin_hash,
+        u.active as i64
+    ])?;
+    Ok(())
+}
+
+/// Every username, active or not.
+pub fn usernames(c: &Connection) -> Result<Vec<String>> {
+    let mut st = c.prepare("SELECT username FROM users ORDER BY username")?;
+    let rows = st
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

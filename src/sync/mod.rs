@@ -77,8 +77,14 @@ pub struct PullReport {
 }
 
 /// Kinds every node applies in the server's order, its own events of them included (the
-/// catalog and the members): the server gives a till back its own events of these kinds.
-pub const ORDERED_KINDS: &[&str] = &["catalog.v1", "members.v1"];
+/// catalog, the members, users, suppliers and settings): the server gives a till back its own events of these kinds.
+pub const ORDERED_KINDS: &[&str] = &[
+    "catalog.v1",
+    "members.v1",
+    "users.v1",
+    "suppliers.v1",
+    "settings.v1",
+];
 
 /// Is `kind` one of [`ORDERED_KINDS`]?
 pub fn ordered_kind(kind: &str) -> bool {
@@ -86,8 +92,11 @@ pub fn ordered_kind(kind: &str) -> bool {
 }
 
 /// Retry the node's exceptions once, then pull `batch` events at a time after the node's
-/// last change_seq and apply each batch, until the server has nothing new. Stops at the
-/// first error; every batch applied before it stays applied.
+/// last change_seq and apply each batch, until the server has nothing new; when the run
+/// pulled a product, member, user, supplier or setting ([`ORDERED_KINDS`]), retry the
+/// exceptions once more, so an event that waited for one (goods from a supplier this node
+/// did not have yet) applies in the same run. Stops at the first error; every batch
+/// applied before it stays applied.
 pub fn pull_all(
     node: &mut dyn Node,
     feed: &mut dyn Feed,
@@ -98,13 +107,18 @@ pub fn pull_all(
         applied: node.retry_exceptions()?.applied,
         ..PullReport::default()
     };
+    let mut pulled_ordered = false;
     loop {
         let after = node.last_pulled()?;
         let events = feed.pull(till, after, batch)?;
         report.through = after;
         if events.is_empty() {
+            if pulled_ordered {
+                report.applied += node.retry_exceptions()?.applied;
+            }
             return Ok(report);
         }
+        pulled_ordered |= events.iter().any(|p| ordered_kind(&p.event.kind));
         let mut prev = after;
         for p in &events {
             if p.change_seq <= prev || (p.event.till == till && !ordered_kind(&p.event.kind)) {

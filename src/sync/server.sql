@@ -772,3 +772,46 @@ END
 $do$;
 
 INSERT INTO kasir_schema_version (version) VALUES (8) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 9: users, suppliers and the coop's settings travel (`users.v1`, `suppliers.v1`,
+-- `settings.v1`), applied in the server's order on every node, the node that made a change
+-- included, like the catalog and the members. A user travels with the argon2 hash of its
+-- PIN (salt included), never the PIN. The kinds `kasir_feed` gives a node back of its own
+-- are the rows of `ordered_kinds` now, no longer a list written into the function.
+
+INSERT INTO event_kinds (kind, version) VALUES ('users.v1', 1), ('suppliers.v1', 1),
+    ('settings.v1', 1)
+    ON CONFLICT DO NOTHING;
+
+-- Kinds every node applies in the server's order, its own events of them included.
+CREATE TABLE IF NOT EXISTS ordered_kinds (
+    kind text PRIMARY KEY
+);
+INSERT INTO ordered_kinds (kind) VALUES ('catalog.v1'), ('members.v1'), ('users.v1'),
+    ('suppliers.v1'), ('settings.v1')
+    ON CONFLICT DO NOTHING;
+REVOKE ALL ON ordered_kinds FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION kasir_feed(p_till text, p_after bigint, p_limit integer)
+RETURNS TABLE (change_seq bigint, id uuid, till text, seq bigint, kind text,
+               version integer, payload text, hash text, till_time text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tills t WHERE t.till = p_till AND t.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not pull for till %', session_user, p_till
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT e.change_seq, e.id, e.till, e.seq, e.kind, e.version, e.payload::text, e.hash,
+               e.till_time
+        FROM events e
+        WHERE e.change_seq > p_after AND NOT e.redacted
+          AND (e.till <> p_till OR e.kind IN (SELECT o.kind FROM ordered_kinds o))
+        ORDER BY e.change_seq
+        LIMIT least(greatest(p_limit, 1), 5000);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_feed(text, bigint, integer) FROM PUBLIC;
+
+INSERT INTO kasir_schema_version (version) VALUES (9) ON CONFLICT DO NOTHING;

@@ -33,4 +33,5 @@ mod sync_pull;
 mod sync_rx;
 mod sync_status;
 mod sync_tls;
+mod sync_travel;
 mod two_tills;
