@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use rust_decimal::Decimal;
 
-use super::{backup, bundle, exceptions, print, settings, stock, sync};
+use super::{backup, bundle, district, exceptions, print, settings, stock, sync};
 use crate::domain::money::{AllowSen, Amount, Quantity};
 use crate::error::{KasirError, Result};
 
@@ -133,6 +133,12 @@ pub enum Command {
     /// Push this till's events to the coop's server and pull the other tills' now; or
     /// list the pulled events that could not be applied here.
     Sync(sync::SyncArgs),
+    /// The district (Dinas Koperasi) above the coops: add a coop, status, quarantine.
+    #[command(subcommand)]
+    District(district::DistrictCmd),
+    /// Relay the coop's events to its district (outbound only): from the coop's server
+    /// (--from), or from a one-till coop's own shop file.
+    Relay(district::RelayArgs),
     /// The outbox carried by hand where there is no link: export, import (at the coop with
     /// --server; an acknowledgement on the shop file).
     #[command(subcommand)]

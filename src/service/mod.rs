@@ -23,6 +23,7 @@ pub mod print;
 pub mod pull;
 mod pull_apply;
 pub mod receipt;
+pub mod relay;
 pub mod returns;
 pub mod screen;
 pub mod settings;

@@ -112,6 +112,11 @@ pub fn last_seq(c: &Connection, till: &str) -> Result<i64> {
 /// The first `limit` events of `till` the server has not acknowledged, in seq order.
 pub fn pending(c: &Connection, till: &str, limit: i64) -> Result<Vec<Event>> {
     let after = acked_through(c, till)?;
+    events_after(c, till, after, limit)
+}
+
+/// The first `limit` events of `till` after seq `after`, in seq order.
+pub fn events_after(c: &Connection, till: &str, after: i64, limit: i64) -> Result<Vec<Event>> {
     let mut st = c.prepare_cached(
         "SELECT id, till, seq, kind, schema_version, payload, hash, till_time
          FROM events WHERE till = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
@@ -131,6 +136,27 @@ pub fn pending(c: &Connection, till: &str, limit: i64) -> Result<Vec<Event>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Record that the district holds `till`'s events up to `held` (heard at `at`); never
+/// backwards: a smaller figure heard late changes nothing.
+pub fn record_district_held(c: &Connection, till: &str, held: i64, at: &str) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO district_acks (till, held, heard_at) VALUES (?1, max(?2, 0), ?3)
+         ON CONFLICT (till) DO UPDATE SET held = max(district_acks.held, excluded.held),
+                                          heard_at = excluded.heard_at",
+    )?
+    .execute(params![till, held, at])?;
+    Ok(())
+}
+
+/// What the district holds of `till`'s events, as this file last heard it (0: nothing).
+pub fn district_held(c: &Connection, till: &str) -> Result<i64> {
+    Ok(c
+        .prepare_cached("SELECT held FROM district_acks WHERE till = ?1")?
+        .query_row([till], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// Mark every event of `till` up to `seq` acknowledged; returns how many changed.
