@@ -8,7 +8,9 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::open;
-use super::output::print_json;
+use super::output::{
+    all, print_json, to_json, DistrictQuarantineOut, DistrictStatusOut, RelayOut,
+};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::service::relay;
@@ -105,7 +107,9 @@ pub fn run_district(cmd: DistrictCmd, lang: Lang, json: bool) -> Result<()> {
         DistrictCmd::Status { url } => {
             let coops = relay::status(&url)?;
             if json {
-                print_json(json!({ "coops": coops }));
+                print_json(to_json(&DistrictStatusOut {
+                    coops: all(&coops),
+                }));
             } else {
                 println!(
                     "{:<16} {:<24} {:<20} {:>8} {:>10} {:>6} {:>10}",
@@ -143,7 +147,9 @@ pub fn run_district(cmd: DistrictCmd, lang: Lang, json: bool) -> Result<()> {
         DistrictCmd::Quarantine { url } => {
             let rows = relay::quarantine(&url)?;
             if json {
-                print_json(json!({ "quarantine": rows }));
+                print_json(to_json(&DistrictQuarantineOut {
+                    quarantine: all(&rows),
+                }));
             } else if rows.is_empty() {
                 println!(
                     "{}",
@@ -177,16 +183,7 @@ pub fn run_relay(args: RelayArgs, db: &Path, lang: Lang, json: bool) -> Result<(
         None => open(db)?.relay_to_district(&args.to)?,
     };
     if json {
-        print_json(json!({
-            "coop": done.coop,
-            "sent": done.report.sent,
-            "batches": done.report.batches,
-            "redacted": done.report.redacted,
-            "retries": done.report.retries,
-            "held": done.report.held.iter()
-                .map(|(till, held)| json!({ "till": till, "held": held }))
-                .collect::<Vec<_>>(),
-        }));
+        print_json(to_json(&RelayOut::from(&done)));
         return Ok(());
     }
     let r = &done.report;

@@ -82,12 +82,14 @@ pub(super) use crate::atomic_file::write_atomically;
 
 mod back_office;
 mod books;
+mod district;
 mod exceptions;
 mod sales;
 mod sync;
 
 pub(super) use back_office::*;
 pub(super) use books::*;
+pub(super) use district::*;
 pub(super) use exceptions::*;
 pub(super) use sales::*;
 pub(super) use sync::*;

@@ -495,6 +495,9 @@ out!(
     SyncOut,
     SyncExceptionsOut,
     ServerStatusOut,
+    DistrictStatusOut,
+    DistrictQuarantineOut,
+    RelayOut,
     ExceptionsOut,
     ExceptionOut,
 );
