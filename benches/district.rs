@@ -160,8 +160,8 @@ fn district(c: &mut Criterion) {
             |_till| {
                 let mut source = CoopSource::connect(&coop).unwrap();
                 let mut link = DistrictLink::new(creds.clone());
-                let r = relay::relay_all(&mut source, &mut link, BATCH as i64, &mut |_| {})
-                    .unwrap();
+                let r =
+                    relay::relay_all(&mut source, &mut link, BATCH as i64, &mut |_| {}).unwrap();
                 assert_eq!(r.sent, DAY);
             },
             BatchSize::PerIteration,

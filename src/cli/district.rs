@@ -8,9 +8,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::open;
-use super::output::{
-    all, print_json, to_json, DistrictQuarantineOut, DistrictStatusOut, RelayOut,
-};
+use super::output::{all, print_json, to_json, DistrictQuarantineOut, DistrictStatusOut, RelayOut};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::service::relay;
@@ -107,9 +105,7 @@ pub fn run_district(cmd: DistrictCmd, lang: Lang, json: bool) -> Result<()> {
         DistrictCmd::Status { url } => {
             let coops = relay::status(&url)?;
             if json {
-                print_json(to_json(&DistrictStatusOut {
-                    coops: all(&coops),
-                }));
+                print_json(to_json(&DistrictStatusOut { coops: all(&coops) }));
             } else {
                 println!(
                     "{:<16} {:<24} {:<20} {:>8} {:>10} {:>6} {:>10}",

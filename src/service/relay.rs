@@ -89,7 +89,12 @@ impl Source for Linked {
     fn tills(&mut self) -> Result<Vec<String>> {
         self.source.tills()
     }
-    fn events_after(&mut self, till: &str, after: i64, limit: i64) -> Result<Vec<crate::store::outbox::Event>> {
+    fn events_after(
+        &mut self,
+        till: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<crate::store::outbox::Event>> {
         self.source.events_after(till, after, limit)
     }
     fn record_held(&mut self, till: &str, held: i64) -> Result<()> {

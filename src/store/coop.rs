@@ -186,7 +186,9 @@ pub(crate) fn install(url: &str, schema: &Schema) -> Result<(Option<i32>, i32)> 
         if v > now {
             return Err(KasirError::invalid(
                 format!("Skema kasir di server versi {v}, lebih baru dari program ini ({now})"),
-                format!("kasir's schema on the server is version {v}, newer than this program ({now})"),
+                format!(
+                    "kasir's schema on the server is version {v}, newer than this program ({now})"
+                ),
             ));
         }
     }
@@ -584,7 +586,15 @@ impl crate::sync::relay::Source for CoopSource {
         let rows = self
             .client
             .query(
-                "SELECT till FROM tills UNION SELECT DISTINCT till FROM events ORDER BY 1",
+                // One index step per till of `events` (its (till, seq) key), never a read
+                // of the history; the registered tills besides.
+                "WITH RECURSIVE t(till) AS (
+                     SELECT min(till) FROM events
+                     UNION ALL
+                     SELECT (SELECT min(e.till) FROM events e WHERE e.till > t.till) FROM t
+                     WHERE t.till IS NOT NULL)
+                 SELECT till FROM t WHERE till IS NOT NULL
+                 UNION SELECT till FROM tills ORDER BY 1",
                 &[],
             )
             .map_err(|e| pg_error("list tills", e))?;

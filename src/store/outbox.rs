@@ -152,11 +152,12 @@ pub fn record_district_held(c: &Connection, till: &str, held: i64, at: &str) -> 
 
 /// What the district holds of `till`'s events, as this file last heard it (0: nothing).
 pub fn district_held(c: &Connection, till: &str) -> Result<i64> {
-    Ok(c
-        .prepare_cached("SELECT held FROM district_acks WHERE till = ?1")?
-        .query_row([till], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
+    Ok(
+        c.prepare_cached("SELECT held FROM district_acks WHERE till = ?1")?
+            .query_row([till], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0),
+    )
 }
 
 /// Mark every event of `till` up to `seq` acknowledged; returns how many changed.

@@ -98,7 +98,9 @@ fn with_retries<T>(
             Err(Failed::Unknown(e)) => last = Some(e),
         }
     }
-    let detail = last.map(|e| e.message(crate::i18n::Lang::En)).unwrap_or_default();
+    let detail = last
+        .map(|e| e.message(crate::i18n::Lang::En))
+        .unwrap_or_default();
     Err(KasirError::invalid(
         format!(
             "Dinas tidak menjawab {} setelah {TRIES} percobaan ({detail}); jalankan `kasir relay` lagi nanti: ia melanjutkan dari yang sudah dipegang dinas",
@@ -147,12 +149,9 @@ pub fn relay_all(
             let (first, last) = (first.seq, last.seq);
             let (json, redacted) = batch_json(&events);
             report.sent += events.len();
-            let answer = with_retries(
-                ("kiriman", "a batch"),
-                &mut report.retries,
-                pause,
-                || district.relay(&json),
-            )?;
+            let answer = with_retries(("kiriman", "a batch"), &mut report.retries, pause, || {
+                district.relay(&json)
+            })?;
             report.batches += 1;
             report.redacted += redacted;
             let now = answer
@@ -273,7 +272,10 @@ mod tests {
 
     impl Lossy {
         fn roll(&mut self) -> u64 {
-            self.seed = self.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.seed = self
+                .seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (self.seed >> 33) % 20
         }
         fn holding(&self) -> Vec<(String, i64)> {
@@ -307,7 +309,10 @@ mod tests {
             }
             let batch: Vec<serde_json::Value> = serde_json::from_str(batch).unwrap();
             for e in batch {
-                let key = (e["till"].as_str().unwrap().to_string(), e["seq"].as_i64().unwrap());
+                let key = (
+                    e["till"].as_str().unwrap().to_string(),
+                    e["seq"].as_i64().unwrap(),
+                );
                 if let Some(prior) = self.stored.get(&key) {
                     assert_eq!(prior["id"], e["id"], "a seq holds one event");
                 }
@@ -348,7 +353,12 @@ mod tests {
                             "active": true}]}),
                     )
                 } else {
-                    event(till, seq, "sale.v1", serde_json::json!({"sale": {"total": seq}}))
+                    event(
+                        till,
+                        seq,
+                        "sale.v1",
+                        serde_json::json!({"sale": {"total": seq}}),
+                    )
                 });
             }
         }
@@ -378,7 +388,10 @@ mod tests {
             assert!(runs < 50, "seed {seed}");
             assert_eq!(district.stored.len(), 46, "seed {seed}");
             let held = district.holding();
-            assert_eq!(held, vec![("apotek-1".into(), 23), ("sembako-1".into(), 23)]);
+            assert_eq!(
+                held,
+                vec![("apotek-1".into(), 23), ("sembako-1".into(), 23)]
+            );
             assert_eq!(source.acks.into_iter().collect::<Vec<_>>(), held);
             for ((_, seq), e) in &district.stored {
                 let redacted = *seq == 3;
@@ -427,7 +440,10 @@ mod tests {
             redact("members.v1", payload).unwrap(),
             r#"{"members":[{"active":true,"kasbon_limit":"500000","number":"A1","uuid":"u"}]}"#
         );
-        assert_eq!(redact("members.v1", "not json").unwrap(), r#"{"members":[]}"#);
+        assert_eq!(
+            redact("members.v1", "not json").unwrap(),
+            r#"{"members":[]}"#
+        );
         assert_eq!(redact("sale.v1", payload), None);
         // jsonb's text: shorter keys first, a space after each separator.
         let jsonb = r#"{"sale": {"total": "1000", "number": "x"}, "lines": []}"#;

@@ -73,7 +73,11 @@ fn add_coop(none: &Path, district: &str, coop: &str, file: &Path) {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(file).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "credentials readable by their owner only");
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "credentials readable by their owner only"
+        );
     }
 }
 
@@ -201,7 +205,10 @@ fn assert_members_redacted(d: &mut postgres::Client, coop: &str, number: &str) {
     assert!(!rows.is_empty(), "{coop}: the members' event is relayed");
     let mut seen = false;
     for r in &rows {
-        assert!(r.get::<_, bool>(0), "{coop}: a members event travels redacted");
+        assert!(
+            r.get::<_, bool>(0),
+            "{coop}: a members event travels redacted"
+        );
         let payload: serde_json::Value = serde_json::from_str(&r.get::<_, String>(1)).unwrap();
         for m in payload["members"].as_array().unwrap() {
             let keys: Vec<&str> = m.as_object().unwrap().keys().map(String::as_str).collect();
@@ -375,7 +382,10 @@ fn coops_relay_through_a_lossy_link_and_the_district_holds_every_sale_once() {
         );
         // Every event of the coop's server, once.
         let coop_events: BTreeMap<String, (i64, i64)> = c
-            .query("SELECT till, count(*), max(seq) FROM events GROUP BY till", &[])
+            .query(
+                "SELECT till, count(*), max(seq) FROM events GROUP BY till",
+                &[],
+            )
             .unwrap()
             .iter()
             .map(|r| (r.get(0), (r.get(1), r.get(2))))
@@ -454,13 +464,25 @@ fn coops_relay_through_a_lossy_link_and_the_district_holds_every_sale_once() {
     ok(&shops[1][0], &["sync", "--once"]);
     let err = refused(
         &none,
-        &["relay", "--to", forged.to_str().unwrap(), "--from", &urls[1]],
+        &[
+            "relay",
+            "--to",
+            forged.to_str().unwrap(),
+            "--from",
+            &urls[1],
+        ],
     );
     assert!(err.contains("kdmp-b"), "{err}");
     // Nor relay its own file from another coop's server.
     let err = refused(
         &none,
-        &["relay", "--to", files[0].to_str().unwrap(), "--from", &urls[1]],
+        &[
+            "relay",
+            "--to",
+            files[0].to_str().unwrap(),
+            "--from",
+            &urls[1],
+        ],
     );
     assert!(err.contains("kdmp-b") && err.contains("kdmp-a"), "{err}");
     assert_eq!(

@@ -45,9 +45,15 @@ fn district_init_is_idempotent_and_apart_from_a_coops_database() {
     let district = database(&pg, "district");
     let coop = database(&pg, "coop");
 
-    let first = json(&nowhere, &["server", "init", "--district", "--url", &district]);
+    let first = json(
+        &nowhere,
+        &["server", "init", "--district", "--url", &district],
+    );
     assert_eq!(first["before"], serde_json::Value::Null);
-    let again = json(&nowhere, &["server", "init", "--district", "--url", &district]);
+    let again = json(
+        &nowhere,
+        &["server", "init", "--district", "--url", &district],
+    );
     assert_eq!(again["before"], first["version"]);
 
     json(&nowhere, &["server", "init", "--url", &coop]);
@@ -78,13 +84,9 @@ fn a_coop_relays_its_own_events_once_and_bad_ones_go_to_quarantine() {
     ];
     let mut bad = event("apotek-1", 2, r#"{"sale":{"total":"4000"}}"#);
     bad["payload"] = serde_json::json!(r#"{"sale":{"total":"4001"}}"#);
-    let batch = serde_json::Value::Array(vec![
-        good[0].clone(),
-        good[1].clone(),
-        good[2].clone(),
-        bad,
-    ])
-    .to_string();
+    let batch =
+        serde_json::Value::Array(vec![good[0].clone(), good[1].clone(), good[2].clone(), bad])
+            .to_string();
     let relay = |c: &mut postgres::Client, coop: &str, batch: &str| {
         c.query(
             "SELECT till, held FROM kasir_relay($1, $2::text::jsonb)",
@@ -110,7 +112,10 @@ fn a_coop_relays_its_own_events_once_and_bad_ones_go_to_quarantine() {
         .get(0);
     assert_eq!(stored, 3);
     let q = owner
-        .query("SELECT coop_id, till, seq, reason FROM district_quarantine", &[])
+        .query(
+            "SELECT coop_id, till, seq, reason FROM district_quarantine",
+            &[],
+        )
         .unwrap();
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].get::<_, String>(0), "kdmp-a");

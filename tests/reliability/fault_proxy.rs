@@ -182,4 +182,3 @@ pub(crate) fn route_file(file: &Path, port: u16) {
     creds["port"] = port.into();
     std::fs::write(file, creds.to_string()).unwrap();
 }
-
