@@ -134,7 +134,7 @@ fn district(c: &mut Criterion) {
     // does, against the same rows inserted bare in the same batches.
     let mut coop_owner = postgres::Client::connect(&coop, postgres::NoTls).unwrap();
     let day = AtomicI64::new(0);
-    let mut new_day = |coop_owner: &mut postgres::Client| -> String {
+    let new_day = |coop_owner: &mut postgres::Client| -> String {
         let till = format!("day-{}", day.fetch_add(1, Ordering::SeqCst));
         let events: Vec<Event> = (1..=DAY as i64).map(|s| sale(&till, s)).collect();
         for chunk in events.chunks(BATCH) {

@@ -13,7 +13,7 @@ use crate::store::coop::{self, config, connect, pg_error, Schema};
 use crate::sync::relay::{District, Failed};
 
 /// The schema version `district.sql` installs.
-pub const DISTRICT_SCHEMA_VERSION: i32 = 1;
+pub const DISTRICT_SCHEMA_VERSION: i32 = 4;
 
 const DISTRICT_SQL: &str = include_str!("../sync/district.sql");
 
@@ -329,4 +329,45 @@ pub fn quarantine(url: &str) -> Result<Vec<Quarantined>> {
             received_at: r.get(6),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_district_file_never_shows_its_password_and_a_tills_file_is_not_one() {
+        let creds = DistrictCredentials {
+            kind: DISTRICT_FILE_KIND.to_string(),
+            coop: "kdmp-a".to_string(),
+            host: "dinas".to_string(),
+            port: 5432,
+            dbname: "dinas".to_string(),
+            role: "kasir_coop_kdmp_a".to_string(),
+            password: "s3cret-password".to_string(),
+            tls: false,
+        };
+        let shown = format!("{creds:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("kdmp-a"), "{shown}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kdmp-a.json");
+        save_credentials(&file, &creds).unwrap();
+        assert_eq!(load_credentials(&file).unwrap().password, "s3cret-password");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let till = dir.path().join("till.sync.json");
+        std::fs::write(
+            &till,
+            r#"{"till":"a","host":"h","port":1,"dbname":"d","role":"r","password":"p"}"#,
+        )
+        .unwrap();
+        let err = load_credentials(&till).unwrap_err();
+        assert!(err.message(crate::i18n::Lang::En).contains("not a district credentials file"));
+    }
 }

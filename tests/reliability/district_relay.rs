@@ -502,6 +502,40 @@ fn coops_relay_through_a_lossy_link_and_the_district_holds_every_sale_once() {
     );
     assert!(err.contains("distri"), "{err}");
 
+    // An event the district cannot store is listed with its coop, till, seq and reason.
+    let mut as_a = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(pg.port())
+        .dbname("district")
+        .user(creds["role"].as_str().unwrap())
+        .password(creds["password"].as_str().unwrap())
+        .connect(postgres::NoTls)
+        .unwrap();
+    let bad = serde_json::json!([{
+        "id": "0190a000-0000-7000-8000-0000000000aa", "till": "sembako-9", "seq": 1,
+        "kind": "sale.v1", "version": 1, "payload": "{\"sale\":{}}", "hash": "00",
+        "till_time": "2026-12-02T08:00:00+07:00",
+    }]);
+    as_a.query(
+        "SELECT * FROM kasir_relay('kdmp-a', $1::text::jsonb)",
+        &[&bad.to_string()],
+    )
+    .unwrap();
+    let q = json(&none, &["district", "quarantine", "--url", &district]);
+    let q = q["quarantine"].as_array().unwrap();
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(
+        (&q[0]["coop"], &q[0]["till"], &q[0]["seq"], &q[0]["reason"]),
+        (
+            &serde_json::json!("kdmp-a"),
+            &serde_json::json!("sembako-9"),
+            &serde_json::json!(1),
+            &serde_json::json!("hash does not match the payload")
+        )
+    );
+    let status = json(&none, &["district", "status", "--url", &district]);
+    assert_eq!(status["coops"][0]["quarantined"], 1, "{status}");
+
     // A coop server without the district function (older than version 7): sync still runs.
     let mut c = postgres::Client::connect(&urls[2], postgres::NoTls).unwrap();
     c.batch_execute("DROP FUNCTION kasir_district_held(text)")
