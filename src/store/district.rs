@@ -368,6 +368,8 @@ mod tests {
         )
         .unwrap();
         let err = load_credentials(&till).unwrap_err();
-        assert!(err.message(crate::i18n::Lang::En).contains("not a district credentials file"));
+        assert!(err
+            .message(crate::i18n::Lang::En)
+            .contains("not a district credentials file"));
     }
 }
