@@ -130,15 +130,19 @@ pub enum Command {
     /// The coop's PostgreSQL: init (install or upgrade kasir's schema), status.
     #[command(subcommand)]
     Server(sync::ServerCmd),
-    /// The district (the dinas above several coops): reports over every coop.
-    #[command(subcommand)]
-    District(district::DistrictCmd),
     /// This machine as a till of the coop: join a server.
     #[command(subcommand)]
     Till(sync::TillCmd),
     /// Push this till's events to the coop's server and pull the other tills' now; or
     /// list the pulled events that could not be applied here.
     Sync(sync::SyncArgs),
+    /// The district (Dinas Koperasi) above the coops: add a coop, status, quarantine,
+    /// reports over every coop.
+    #[command(subcommand)]
+    District(district::DistrictCmd),
+    /// Relay the coop's events to its district (outbound only): from the coop's server
+    /// (--from), or from a one-till coop's own shop file.
+    Relay(district::RelayArgs),
     /// The outbox carried by hand where there is no link: export, import (at the coop with
     /// --server; an acknowledgement on the shop file).
     #[command(subcommand)]

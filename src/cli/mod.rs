@@ -21,6 +21,7 @@ mod args;
 mod backup;
 mod bundle;
 mod district;
+mod district_report;
 mod exceptions;
 mod ledger;
 mod members;
@@ -308,9 +309,10 @@ fn run(cli: Cli, db: &Path, lang: Lang) -> Result<()> {
         Command::Writeoff(args) => stock::run_writeoff(db, json, lang, args)?,
         Command::Hardware(cmd) => print::run_print(cmd, db, lang, json)?,
         Command::Server(cmd) => sync::run_server(cmd, lang, json)?,
-        Command::District(cmd) => district::run_district(cmd, lang, json)?,
         Command::Till(cmd) => sync::run_till(cmd, db, lang, json)?,
         Command::Sync(args) => sync::run_sync(args, db, lang, json)?,
+        Command::District(cmd) => district::run_district(cmd, lang, json)?,
+        Command::Relay(args) => district::run_relay(args, db, lang, json)?,
         Command::Bundle(cmd) => bundle::run_bundle(cmd, db, lang, json)?,
         Command::Exceptions(args) => exceptions::run_exceptions(args, db, lang, json)?,
     }

@@ -24,6 +24,7 @@ pub mod print;
 pub mod pull;
 mod pull_apply;
 pub mod receipt;
+pub mod relay;
 pub mod retention;
 pub mod returns;
 pub mod screen;

@@ -317,6 +317,9 @@ pub struct SyncReport {
     /// This machine's clock less the server's, as the server measured it (milliseconds);
     /// none from a server not yet upgraded to schema version 3.
     pub clock_offset_ms: Option<i64>,
+    /// The highest seq of this till the district above the coop holds, as the coop's server
+    /// last heard it; none from a server older than schema version 7.
+    pub district_held: Option<i64>,
 }
 
 /// A local time of this machine as RFC 3339 with its UTC offset (what the server compares
@@ -449,7 +452,11 @@ impl Shop {
         let mut outbox = crate::sync::StoreOutbox(&self.store);
         let pushed =
             crate::sync::push_all(&mut outbox, &mut server, &creds.till, crate::sync::BATCH)?;
-        if let Some(held) = server.district_held(&creds.till)? {
+        // What the district above the coop holds of this till, as the coop's server last
+        // heard it: this file keeps its events until the district holds them.
+        let district_held = server.district_held(&creds.till)?;
+        if let Some(held) = district_held {
+            let _crash = crate::store::crash::use_case("sync_district");
             let at = super::stamp(self.now());
             self.store
                 .write(|tx| crate::store::pull::set_district_held(tx, &creds.till, held, &at))?;
@@ -485,6 +492,7 @@ impl Shop {
         let clock_offset_ms = server.report(&creds.till, pending, &rfc3339(self.now()))?;
         Ok(SyncReport {
             clock_offset_ms,
+            district_held,
             till: creds.till.clone(),
             resent,
             sent: pushed.sent,

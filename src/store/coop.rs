@@ -14,7 +14,7 @@ use crate::store::outbox::{Event, Pulled};
 use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 9;
+pub const SERVER_SCHEMA_VERSION: i32 = 10;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 
@@ -57,7 +57,7 @@ pub(crate) fn connect(config: &Config) -> Result<Client> {
 
 /// TLS as `sslmode=require` means it (as in libpq): the connection is encrypted; the
 /// server's certificate is not checked against a root (kasir takes no `sslrootcert`).
-fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+pub(crate) fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -257,29 +257,45 @@ pub fn register(url: &str, till: &str, rejoin: bool) -> Result<Credentials> {
         )
         .map_err(|e| pg_error("register till", e))?
         .get(0);
+    let (host, port, dbname, tls) = address(&cfg);
+    Ok(Credentials {
+        till: till.to_string(),
+        host,
+        port,
+        dbname,
+        role,
+        password,
+        tls,
+    })
+}
+
+/// Where an address points: host, port, database and whether it asks for TLS.
+pub(crate) fn address(cfg: &Config) -> (String, u16, String, bool) {
     let host = match cfg.get_hosts().first() {
         Some(postgres::config::Host::Tcp(h)) => h.clone(),
         Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
         None => "localhost".to_string(),
     };
-    Ok(Credentials {
-        till: till.to_string(),
+    (
         host,
-        port: cfg.get_ports().first().copied().unwrap_or(5432),
-        dbname: cfg
-            .get_dbname()
+        cfg.get_ports().first().copied().unwrap_or(5432),
+        cfg.get_dbname()
             .or(cfg.get_user())
             .unwrap_or("postgres")
             .to_string(),
-        role,
-        password,
-        tls: cfg.get_ssl_mode() == SslMode::Require,
-    })
+        cfg.get_ssl_mode() == SslMode::Require,
+    )
 }
 
 /// Keep `creds` at `file`, readable by its owner only (0600), written whole or not at all.
 pub fn save_credentials(file: &Path, creds: &Credentials) -> Result<()> {
-    let text = serde_json::to_string_pretty(creds)
+    save_secret(file, creds)
+}
+
+/// Keep `value` as JSON at `file`, readable by its owner only (0600), written whole or not
+/// at all.
+pub(crate) fn save_secret(file: &Path, value: &impl Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)
         .map_err(|e| KasirError::invalid(e.to_string(), e.to_string()))?;
     crate::atomic_file::write_atomically(file, |out| {
         #[cfg(unix)]
@@ -590,5 +606,117 @@ impl OwnerRestore {
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
             .collect())
+    }
+}
+
+/// The coop's server read by its owner for the relay to the district (`kasir relay
+/// --from`): its events, and what the district holds of each till (`district_acks`).
+pub struct CoopSource {
+    client: Client,
+}
+
+impl CoopSource {
+    /// Connect to the coop's server at `url` (an owner's address); refused unless it holds
+    /// kasir's coop schema with the relay's functions (version 10).
+    pub fn connect(url: &str) -> Result<CoopSource> {
+        let mut client = connect(&config(url)?)?;
+        let row = client
+            .query_one(
+                "SELECT to_regclass('kasir_schema_version') IS NOT NULL,
+                        to_regclass('district_schema_version') IS NOT NULL,
+                        to_regprocedure('kasir_district_link(text)') IS NOT NULL",
+                &[],
+            )
+            .map_err(|e| pg_error("read version", e))?;
+        let (coop, district, linked): (bool, bool, bool) = (row.get(0), row.get(1), row.get(2));
+        if district {
+            return Err(KasirError::invalid(
+                "--from menunjuk basis data dinas (distrik): berikan alamat pemilik server koperasi",
+                "--from names a district database: give the coop server's owner address",
+            ));
+        }
+        if !coop {
+            return Err(KasirError::invalid(
+                "--from bukan server koperasi kasir: pasang dulu dengan `kasir server init --url URL-PEMILIK`",
+                "--from is not a kasir coop server: install it first with `kasir server init --url OWNER-URL`",
+            ));
+        }
+        if !linked {
+            return Err(KasirError::invalid(
+                "Skema kasir di server koperasi belum mendukung relay ke dinas: jalankan `kasir server init --url URL-PEMILIK`",
+                "kasir's schema on the coop's server does not support the relay to the district yet: run `kasir server init --url OWNER-URL`",
+            ));
+        }
+        Ok(CoopSource { client })
+    }
+
+    /// The coop id this server relays as, if it has relayed before.
+    pub fn linked_coop(&mut self) -> Result<Option<String>> {
+        Ok(self
+            .client
+            .query_opt("SELECT coop_id FROM district_link", &[])
+            .map_err(|e| pg_error("read district link", e))?
+            .map(|r| r.get(0)))
+    }
+
+    /// Link this server to `coop` if it is not linked yet; the coop it is linked to.
+    pub fn link(&mut self, coop: &str) -> Result<String> {
+        Ok(self
+            .client
+            .query_one("SELECT kasir_district_link($1)", &[&coop])
+            .map_err(|e| pg_error("link to the district", e))?
+            .get(0))
+    }
+}
+
+impl crate::sync::relay::Source for CoopSource {
+    fn tills(&mut self) -> Result<Vec<String>> {
+        let rows = self
+            .client
+            .query(
+                // One index step per till of `events` (its (till, seq) key), never a read
+                // of the history; the registered tills besides.
+                "WITH RECURSIVE t(till) AS (
+                     SELECT min(till) FROM events
+                     UNION ALL
+                     SELECT (SELECT min(e.till) FROM events e WHERE e.till > t.till) FROM t
+                     WHERE t.till IS NOT NULL)
+                 SELECT till FROM t WHERE till IS NOT NULL
+                 UNION SELECT till FROM tills ORDER BY 1",
+                &[],
+            )
+            .map_err(|e| pg_error("list tills", e))?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn events_after(&mut self, till: &str, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT id::text, till, seq, kind, version, payload::text, hash, till_time
+                 FROM events WHERE till = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                &[&till, &after, &limit],
+            )
+            .map_err(|e| pg_error("read events", e))?;
+        Ok(rows
+            .iter()
+            .map(|r| Event {
+                id: r.get(0),
+                till: r.get(1),
+                seq: r.get(2),
+                kind: r.get(3),
+                schema_version: i64::from(r.get::<_, i32>(4)),
+                payload: crate::sync::relay::canonical_payload(r.get(5)),
+                hash: r.get(6),
+                till_time: r.get(7),
+            })
+            .collect())
+    }
+
+    fn record_held(&mut self, till: &str, held: i64) -> Result<()> {
+        self.client
+            .execute("SELECT kasir_district_ack($1, $2)", &[&till, &held])
+            .map_err(|e| pg_error("district ack", e))?;
+        Ok(())
     }
 }

@@ -3,12 +3,19 @@
 //! statement kasir runs on a district database is here, in `district_report.rs` (the
 //! reports' queries) or in that script.
 
+use std::path::Path;
+
+use postgres::config::SslMode;
+use postgres::{Client, Config, NoTls};
+use serde::{Deserialize, Serialize};
+
 use crate::error::{KasirError, Result};
 use crate::store::coop::{self, config, connect, pg_error, Schema};
 use crate::store::outbox::Event;
+use crate::sync::relay::{District, Failed};
 
 /// The schema version `district.sql` installs.
-pub const DISTRICT_SCHEMA_VERSION: i32 = 3;
+pub const DISTRICT_SCHEMA_VERSION: i32 = 4;
 
 const DISTRICT_SQL: &str = include_str!("../sync/district.sql");
 
@@ -234,4 +241,324 @@ pub fn quarantined(
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect())
+}
+/// How a coop reaches its district: where, and as which coop and role. Written by `kasir
+/// district coop add --out FILE` (0600, whole or not at all); never printed.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct DistrictCredentials {
+    /// Always [`DISTRICT_FILE_KIND`]: a till's credentials file is not one of these.
+    pub kind: String,
+    pub coop: String,
+    pub host: String,
+    pub port: u16,
+    pub dbname: String,
+    pub role: String,
+    pub password: String,
+    /// The district's address asked for `sslmode=require`: the relay connects over TLS only.
+    #[serde(default)]
+    pub tls: bool,
+}
+
+/// The `kind` of a district credentials file.
+pub const DISTRICT_FILE_KIND: &str = "kasir-district";
+
+impl std::fmt::Debug for DistrictCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistrictCredentials")
+            .field("coop", &self.coop)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("dbname", &self.dbname)
+            .field("role", &self.role)
+            .field("password", &"…")
+            .field("tls", &self.tls)
+            .finish()
+    }
+}
+
+/// Register coop `coop` at the district at `url` (an owner's address) as
+/// [`register_coop`] does, and the credentials the coop relays with.
+pub fn register_coop_credentials(
+    url: &str,
+    coop: &str,
+    name: &str,
+    rejoin: bool,
+) -> Result<DistrictCredentials> {
+    let cfg = config(url)?;
+    let role = register_coop(url, coop, name, rejoin)?;
+    let (host, port, dbname, tls) = coop::address(&cfg);
+    Ok(DistrictCredentials {
+        kind: DISTRICT_FILE_KIND.to_string(),
+        coop: coop.to_string(),
+        host,
+        port,
+        dbname,
+        role: role.role,
+        password: role.password,
+        tls,
+    })
+}
+
+/// Keep `creds` at `file` (0600, written whole or not at all).
+pub fn save_credentials(file: &Path, creds: &DistrictCredentials) -> Result<()> {
+    coop::save_secret(file, creds)
+}
+
+/// The district credentials kept at `file`, or a refusal saying what the file is not.
+pub fn load_credentials(file: &Path) -> Result<DistrictCredentials> {
+    let not_one = || {
+        KasirError::invalid(
+            format!(
+                "{} bukan file kredensial dinas (distrik): buat dengan `kasir district coop add --out FILE`",
+                file.display()
+            ),
+            format!(
+                "{} is not a district credentials file: make one with `kasir district coop add --out FILE`",
+                file.display()
+            ),
+        )
+    };
+    let text = std::fs::read_to_string(file).map_err(|_| {
+        KasirError::invalid(
+            format!("{} tidak ada atau tidak terbaca", file.display()),
+            format!("{} is missing or unreadable", file.display()),
+        )
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| not_one())?;
+    if value.get("kind").and_then(|k| k.as_str()) != Some(DISTRICT_FILE_KIND) {
+        return Err(not_one());
+    }
+    serde_json::from_value(value).map_err(|_| not_one())
+}
+
+/// A connection to the district as a coop's role, made again after a lost answer.
+pub struct DistrictLink {
+    creds: DistrictCredentials,
+    client: Option<Client>,
+}
+
+impl DistrictLink {
+    pub fn new(creds: DistrictCredentials) -> DistrictLink {
+        DistrictLink {
+            creds,
+            client: None,
+        }
+    }
+
+    fn client(&mut self) -> std::result::Result<&mut Client, Failed> {
+        let client = match self.client.take() {
+            Some(c) => c,
+            None => self.connect()?,
+        };
+        Ok(self.client.insert(client))
+    }
+
+    fn connect(&self) -> std::result::Result<Client, Failed> {
+        let c = &self.creds;
+        let mut cfg = Config::new();
+        cfg.host(&c.host)
+            .port(c.port)
+            .dbname(&c.dbname)
+            .user(&c.role)
+            .password(&c.password)
+            .application_name("kasir relay")
+            .ssl_mode(if c.tls {
+                SslMode::Require
+            } else {
+                SslMode::Disable
+            })
+            .connect_timeout(std::time::Duration::from_secs(10));
+        if c.tls {
+            cfg.connect(coop::tls().map_err(Failed::Refused)?)
+        } else {
+            cfg.connect(NoTls)
+        }
+        .map_err(|e| failed("connect", e))
+    }
+
+    fn query(
+        &mut self,
+        what: &str,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> std::result::Result<Vec<(String, i64)>, Failed> {
+        let rows = match self.client()?.query(sql, params) {
+            Ok(rows) => rows,
+            Err(e) => {
+                let f = failed(what, e);
+                if matches!(f, Failed::Unknown(_)) {
+                    // The connection may be half-dead: the next try makes a new one.
+                    self.client = None;
+                }
+                return Err(f);
+            }
+        };
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+}
+
+/// A refusal the district answered with (its SQL state names no lost connection), or an
+/// unknown outcome.
+fn failed(what: &str, e: postgres::Error) -> Failed {
+    let lost = match e.as_db_error() {
+        None => true,
+        // Connection trouble, the server shutting down, out of resources, a deadlock or
+        // serialization failure: the call may be done or not; trying again is safe.
+        Some(db) => ["08", "57", "53", "40"]
+            .iter()
+            .any(|class| db.code().code().starts_with(class)),
+    };
+    let err = pg_error(what, e);
+    if lost {
+        Failed::Unknown(err)
+    } else {
+        Failed::Refused(err)
+    }
+}
+
+impl District for DistrictLink {
+    fn held(&mut self) -> std::result::Result<Vec<(String, i64)>, Failed> {
+        let coop = self.creds.coop.clone();
+        self.query(
+            "relay held",
+            "SELECT till, held FROM kasir_relay_held($1)",
+            &[&coop],
+        )
+    }
+
+    fn relay(&mut self, batch: &str) -> std::result::Result<Vec<(String, i64)>, Failed> {
+        let coop = self.creds.coop.clone();
+        self.query(
+            "relay",
+            "SELECT till, held FROM kasir_relay($1, $2::text::jsonb)",
+            &[&coop, &batch],
+        )
+    }
+}
+
+/// One coop as the district sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoopStatus {
+    pub coop: String,
+    pub name: String,
+    /// When the coop last relayed (UTC, `YYYY-MM-DD HH:MM:SS`), if ever.
+    pub last_relay: Option<String>,
+    /// Relayed batches answered.
+    pub relays: i64,
+    /// Events stored for the coop.
+    pub events: i64,
+    /// Tills of the coop with events stored.
+    pub tills: i64,
+    /// The coop's events in quarantine.
+    pub quarantined: i64,
+}
+
+/// Each registered coop at the district at `url` (an owner's address).
+pub fn status(url: &str) -> Result<Vec<CoopStatus>> {
+    let mut client = connect(&config(url)?)?;
+    let rows = client
+        .query(
+            "SELECT c.coop_id, c.name,
+                    to_char(c.last_relay AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), c.relays,
+                    (SELECT count(*) FROM district_events e WHERE e.coop_id = c.coop_id),
+                    (SELECT count(DISTINCT e.till) FROM district_events e
+                     WHERE e.coop_id = c.coop_id),
+                    (SELECT count(*) FROM district_quarantine q WHERE q.coop_id = c.coop_id)
+             FROM coops c ORDER BY c.coop_id",
+            &[],
+        )
+        .map_err(|e| pg_error("district status", e))?;
+    Ok(rows
+        .iter()
+        .map(|r| CoopStatus {
+            coop: r.get(0),
+            name: r.get(1),
+            last_relay: r.get(2),
+            relays: r.get(3),
+            events: r.get(4),
+            tills: r.get(5),
+            quarantined: r.get(6),
+        })
+        .collect())
+}
+
+/// An event the district could not store, with its coop, till, seq and reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quarantined {
+    pub coop: String,
+    pub till: String,
+    pub seq: Option<i64>,
+    pub kind: Option<String>,
+    pub event_id: String,
+    pub reason: String,
+    /// When it came (UTC, `YYYY-MM-DD HH:MM:SS`).
+    pub received_at: String,
+}
+
+/// The district's quarantine at `url` (an owner's address), oldest first.
+pub fn quarantine(url: &str) -> Result<Vec<Quarantined>> {
+    let mut client = connect(&config(url)?)?;
+    let rows = client
+        .query(
+            "SELECT coop_id, till, seq, kind, event_id, reason,
+                    to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+             FROM district_quarantine ORDER BY id",
+            &[],
+        )
+        .map_err(|e| pg_error("district quarantine", e))?;
+    Ok(rows
+        .iter()
+        .map(|r| Quarantined {
+            coop: r.get(0),
+            till: r.get(1),
+            seq: r.get(2),
+            kind: r.get(3),
+            event_id: r.get(4),
+            reason: r.get(5),
+            received_at: r.get(6),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_district_file_never_shows_its_password_and_a_tills_file_is_not_one() {
+        let creds = DistrictCredentials {
+            kind: DISTRICT_FILE_KIND.to_string(),
+            coop: "kdmp-a".to_string(),
+            host: "dinas".to_string(),
+            port: 5432,
+            dbname: "dinas".to_string(),
+            role: "kasir_coop_kdmp_a".to_string(),
+            password: "s3cret-password".to_string(),
+            tls: false,
+        };
+        let shown = format!("{creds:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("kdmp-a"), "{shown}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kdmp-a.json");
+        save_credentials(&file, &creds).unwrap();
+        assert_eq!(load_credentials(&file).unwrap().password, "s3cret-password");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let till = dir.path().join("till.sync.json");
+        std::fs::write(
+            &till,
+            r#"{"till":"a","host":"h","port":1,"dbname":"d","role":"r","password":"p"}"#,
+        )
+        .unwrap();
+        let err = load_credentials(&till).unwrap_err();
+        assert!(err
+            .message(crate::i18n::Lang::En)
+            .contains("not a district credentials file"));
+    }
 }

@@ -112,6 +112,11 @@ pub fn last_seq(c: &Connection, till: &str) -> Result<i64> {
 /// The first `limit` events of `till` the server has not acknowledged, in seq order.
 pub fn pending(c: &Connection, till: &str, limit: i64) -> Result<Vec<Event>> {
     let after = acked_through(c, till)?;
+    events_after(c, till, after, limit)
+}
+
+/// The first `limit` events of `till` after seq `after`, in seq order.
+pub fn events_after(c: &Connection, till: &str, after: i64, limit: i64) -> Result<Vec<Event>> {
     let mut st = c.prepare_cached(
         "SELECT id, till, seq, kind, schema_version, payload, hash, till_time
          FROM events WHERE till = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",

@@ -680,3 +680,42 @@ END
 $do$;
 
 INSERT INTO district_schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 4: what the district holds of a coop, read by index steps. `kasir_relay_held` runs
+-- at the start of every relay: it finds the coop's tills one step of the (coop_id, till,
+-- seq) key at a time and each till's highest seq from the same key, never reading the
+-- coop's history.
+CREATE OR REPLACE FUNCTION kasir_relay_held(p_coop text)
+RETURNS TABLE (till text, held bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM coops c WHERE c.coop_id = p_coop AND c.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not read coop %', session_user, p_coop
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        WITH RECURSIVE t(tid) AS (
+            SELECT min(d.till) FROM district_events d WHERE d.coop_id = p_coop
+            UNION ALL
+            SELECT (SELECT min(d.till) FROM district_events d
+                    WHERE d.coop_id = p_coop AND d.till > t.tid)
+            FROM t WHERE t.tid IS NOT NULL
+        ), s(tid) AS (
+            SELECT t.tid FROM t WHERE t.tid IS NOT NULL
+            UNION
+            SELECT q.till FROM district_quarantine q
+            WHERE q.coop_id = p_coop AND q.seq IS NOT NULL
+        )
+        SELECT s.tid, greatest(
+                   COALESCE((SELECT max(d.seq) FROM district_events d
+                             WHERE d.coop_id = p_coop AND d.till = s.tid), 0),
+                   COALESCE((SELECT max(q.seq) FROM district_quarantine q
+                             WHERE q.coop_id = p_coop AND q.till = s.tid), 0))::bigint
+        FROM s
+        ORDER BY s.tid;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_relay_held(text) FROM PUBLIC;
+
+INSERT INTO district_schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;

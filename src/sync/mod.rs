@@ -13,6 +13,7 @@
 //! delivered twice is pulled again or skipped by event id, so each event is applied once.
 
 pub mod bundle;
+pub mod relay;
 
 use crate::error::{KasirError, Result};
 use crate::store::outbox::{self, Event, Pulled};

@@ -815,3 +815,29 @@ $fn$;
 REVOKE ALL ON FUNCTION kasir_feed(text, bigint, integer) FROM PUBLIC;
 
 INSERT INTO kasir_schema_version (version) VALUES (9) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 10: which coop this server relays as. `kasir relay --from` this server's owner
+-- address links it to the coop id of the district credentials on its first run
+-- (`kasir_district_link`); a later run with another coop's credentials is refused, so one
+-- coop's events never go to the district under another coop's name.
+
+CREATE TABLE IF NOT EXISTS district_link (
+    only_one boolean PRIMARY KEY DEFAULT true CHECK (only_one),
+    coop_id text NOT NULL,
+    linked_at timestamptz NOT NULL DEFAULT now()
+);
+REVOKE ALL ON district_link FROM PUBLIC;
+
+-- Link this server to coop `p_coop` if it is not linked yet; the coop it is linked to.
+-- Run by the owner.
+CREATE OR REPLACE FUNCTION kasir_district_link(p_coop text) RETURNS text
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+BEGIN
+    INSERT INTO district_link (coop_id) VALUES (p_coop) ON CONFLICT DO NOTHING;
+    RETURN (SELECT coop_id FROM district_link);
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_district_link(text) FROM PUBLIC;
+
+INSERT INTO kasir_schema_version (version) VALUES (10) ON CONFLICT DO NOTHING;

@@ -497,6 +497,9 @@ out!(
     PrunedOut,
     SyncExceptionsOut,
     ServerStatusOut,
+    DistrictStatusOut,
+    DistrictQuarantineOut,
+    RelayOut,
     ExceptionsOut,
     ExceptionOut,
 );

@@ -30,6 +30,9 @@ pub(in crate::cli) struct SyncOut {
     pub pulled_through: i64,
     /// Remote events kept because they could not be applied here.
     pub exceptions: i64,
+    /// The highest seq of this till the district holds, as the coop's server last heard it;
+    /// null from a server without the district.
+    pub district_held: Option<i64>,
 }
 
 impl From<&crate::service::sync::SyncReport> for SyncOut {
@@ -40,6 +43,7 @@ impl From<&crate::service::sync::SyncReport> for SyncOut {
             sent: r.sent,
             batches: r.batches,
             acked_through: r.acked_through,
+            district_held: r.district_held,
             pending: r.pending,
             other_tills: r.other_tills.clone(),
             pulled: r.pulled,
