@@ -518,6 +518,14 @@ impl PgServer {
         match self.client.query_one("SELECT kasir_server_id()::text", &[]) {
             Ok(row) => Ok(row.get(0)),
             Err(e) if undefined_function(&e) => Ok(None),
+            // The till's role exists (roles belong to the whole PostgreSQL) but this
+            // database never granted it anything: a server set up again, or rebuilt.
+            Err(e) if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
+                Err(KasirError::invalid(
+                    "Peran kasir ini belum diberi hak di basis data server ini (server baru atau dibangun ulang): jalankan `kasir till join --server URL-PEMILIK --till T --rejoin`",
+                    "This till's role has no rights in this server database (a new or rebuilt server): run `kasir till join --server OWNER-URL --till T --rejoin`",
+                ))
+            }
             Err(e) => Err(pg_error("read server id", e)),
         }
     }

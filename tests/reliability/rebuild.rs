@@ -290,6 +290,9 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
         &["till", "join", "--server", &coop, "--till", "sembako-1"],
     );
     assert!(err.contains("--rejoin"), "{err}");
+    // A sync before joining again is turned away by the new database, and says what to do.
+    let err = refused(&a, &["sync", "--once"]);
+    assert!(err.contains("--rejoin"), "{err}");
     for (db, till) in nodes {
         join(db, &coop, till, true);
     }
