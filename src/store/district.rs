@@ -6,6 +6,7 @@
 use crate::error::{KasirError, Result};
 use crate::store::coop::{self, config, connect, pg_error, Schema};
 use crate::store::outbox::Event;
+use crate::store::pg_tls::{self, SavedTls, Tls};
 
 /// The schema version `district.sql` installs.
 pub const DISTRICT_SCHEMA_VERSION: i32 = 3;
@@ -50,7 +51,8 @@ pub fn register_coop(url: &str, coop: &str, name: &str, rejoin: bool) -> Result<
 
 /// How a coop reaches the district: a `postgresql://` address of its own role there, or
 /// the file `kasir district coop add … --out FILE` wrote (JSON with `host`, `port`,
-/// `dbname`, `role` and `password`, optionally `tls`; or one line holding the address).
+/// `dbname`, `role` and `password`, optionally `tls`, `sslmode` and `sslrootcert_pem` as a
+/// till's credentials keep them; or one line holding the address).
 pub fn coop_client(source: &str) -> Result<postgres::Client> {
     let source = source.trim();
     if source.starts_with("postgres://") || source.starts_with("postgresql://") {
@@ -86,6 +88,8 @@ pub fn coop_client(source: &str) -> Result<postgres::Client> {
         .get("tls")
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(false);
+    let saved: SavedTls = serde_json::from_value(v.clone()).map_err(|_| unreadable())?;
+    let tls = Tls::from_saved(tls, &saved)?;
     let mut cfg = postgres::Config::new();
     cfg.host(&host)
         .port(port)
@@ -93,13 +97,8 @@ pub fn coop_client(source: &str) -> Result<postgres::Client> {
         .user(&role)
         .password(&password)
         .application_name("kasir")
-        .ssl_mode(if tls {
-            postgres::config::SslMode::Require
-        } else {
-            postgres::config::SslMode::Disable
-        })
         .connect_timeout(std::time::Duration::from_secs(10));
-    connect(&cfg)
+    pg_tls::connect(&cfg, &tls)
 }
 
 /// The coop id a district credentials file names (its `coop`), if `source` is such a file.
