@@ -490,3 +490,104 @@ fn verify_modes_without_a_root_are_refused_before_connecting() {
     assert!(err.contains("sslrootcert"), "{err}");
     assert!(!PathBuf::from(format!("{}.sync.json", db.display())).exists());
 }
+
+#[test]
+fn a_district_credentials_file_keeps_verify_full_and_its_root() {
+    let Some(pg) = start_pg() else { return };
+    let certs = tempfile::tempdir().unwrap();
+    if !make_ca(certs.path(), "district-ca") || !make_ca(certs.path(), "other-ca") {
+        return;
+    }
+    make_server_cert(certs.path(), "server", "district-ca", "IP:127.0.0.1");
+    let district = crate::district_schema::database(&pg, "district");
+    let coop = crate::district_schema::database(&pg, "coop");
+    serve(
+        &pg,
+        &certs.path().join("server.crt"),
+        &certs.path().join("server.key"),
+    );
+    let root = certs.path().join("district-ca.crt");
+    let verified = |url: &str| format!("{url}?sslmode=verify-full&sslrootcert={}", root.display());
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("x.db");
+    ok(
+        &nowhere,
+        &[
+            "server",
+            "init",
+            "--district",
+            "--url",
+            &verified(&district),
+        ],
+    );
+    ok(&nowhere, &["server", "init", "--url", &verified(&coop)]);
+    let role = kasir::store::district::register_coop(
+        &verified(&district),
+        "kdmp-maju",
+        "KDMP Maju",
+        false,
+    )
+    .unwrap();
+    // The coop's district credentials file keeps the mode and the root as a till's does.
+    let file = |name: &str, fields: serde_json::Value| {
+        let mut v = serde_json::json!({
+            "kind": "kasir-district", "coop": "kdmp-maju", "host": "127.0.0.1",
+            "port": pg.port(), "dbname": "district", "role": role.role,
+            "password": role.password, "tls": true,
+        });
+        v.as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        let path = dir.path().join(name);
+        std::fs::write(&path, v.to_string()).unwrap();
+        path.display().to_string()
+    };
+    let pem = |ca: &str| std::fs::read_to_string(certs.path().join(format!("{ca}.crt"))).unwrap();
+    let good = file(
+        "good.json",
+        serde_json::json!({"sslmode": "verify-full", "sslrootcert_pem": pem("district-ca")}),
+    );
+    let built = json(
+        &nowhere,
+        &[
+            "server",
+            "rebuild",
+            "--url",
+            &verified(&coop),
+            "--district",
+            &good,
+        ],
+    );
+    assert_eq!(built["quarantined"].as_i64(), Some(0), "{built}");
+    // Another CA's root in the file: the district's certificate is refused.
+    let other = file(
+        "other.json",
+        serde_json::json!({"sslmode": "verify-full", "sslrootcert_pem": pem("other-ca")}),
+    );
+    let err = refused(
+        &nowhere,
+        &[
+            "server",
+            "rebuild",
+            "--url",
+            &verified(&coop),
+            "--district",
+            &other,
+        ],
+    );
+    assert!(err.contains("Sertifikat server ditolak"), "{err}");
+    // A verify mode kept without its root: refused, nothing trusted.
+    let bare = file("bare.json", serde_json::json!({"sslmode": "verify-full"}));
+    let err = refused(
+        &nowhere,
+        &[
+            "server",
+            "rebuild",
+            "--url",
+            &verified(&coop),
+            "--district",
+            &bare,
+        ],
+    );
+    assert!(err.contains("sslrootcert"), "{err}");
+}
