@@ -145,24 +145,24 @@ pub fn parse(url: &str) -> Result<Address> {
     Ok(Address { config, tls })
 }
 
+fn unknown_mode(mode: &str) -> KasirError {
+    const KNOWN: &str = "disable, prefer, require, verify-ca, verify-full";
+    KasirError::invalid(
+        format!("sslmode={mode} tidak dikenal ({KNOWN})"),
+        format!("Unknown sslmode={mode} ({KNOWN})"),
+    )
+}
+
 /// The TLS `sslmode` and `sslrootcert` ask for, the root read from its file.
 fn tls_of(sslmode: Option<&str>, sslrootcert: Option<&str>) -> Result<Tls> {
-    let mode =
-        match sslmode.unwrap_or("prefer") {
-            "disable" | "allow" | "prefer" => TlsMode::Disable,
-            "require" if sslrootcert.is_some() => TlsMode::VerifyCa,
-            "require" => TlsMode::Require,
-            "verify-ca" => TlsMode::VerifyCa,
-            "verify-full" => TlsMode::VerifyFull,
-            other => return Err(KasirError::invalid(
-                format!(
-                "sslmode={other} tidak dikenal (disable, prefer, require, verify-ca, verify-full)"
-            ),
-                format!(
-                    "Unknown sslmode={other} (disable, prefer, require, verify-ca, verify-full)"
-                ),
-            )),
-        };
+    let mode = match sslmode.unwrap_or("prefer") {
+        "disable" | "allow" | "prefer" => TlsMode::Disable,
+        "require" if sslrootcert.is_some() => TlsMode::VerifyCa,
+        "require" => TlsMode::Require,
+        "verify-ca" => TlsMode::VerifyCa,
+        "verify-full" => TlsMode::VerifyFull,
+        other => return Err(unknown_mode(other)),
+    };
     let Some(path) = sslrootcert else {
         if matches!(mode, TlsMode::VerifyCa | TlsMode::VerifyFull) {
             let m = mode.name();
