@@ -3,14 +3,13 @@
 //! a till and its role, pushing and pulling as that role, and the server's status.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use postgres::config::SslMode;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{KasirError, Result};
 use crate::store::outbox::{Event, Pulled};
+use crate::store::pg_tls::{self, Address, SavedTls, Tls};
 use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
@@ -38,89 +37,15 @@ fn old_server() -> KasirError {
     )
 }
 
-pub(crate) fn config(url: &str) -> Result<Config> {
-    Config::from_str(url).map_err(|_| {
-        KasirError::invalid(
-            "Alamat server tidak terbaca (contoh: postgresql://pemilik@host:5432/koperasi)",
-            "The server address does not parse (e.g. postgresql://owner@host:5432/coop)",
-        )
-    })
+/// Read a PostgreSQL address kasir was given (URL or `key=value` pairs), with libpq's
+/// `sslmode` (up to `verify-full`) and `sslrootcert` ([`pg_tls`]).
+pub(crate) fn config(url: &str) -> Result<Address> {
+    pg_tls::parse(url)
 }
 
-pub(crate) fn connect(config: &Config) -> Result<Client> {
-    match config.get_ssl_mode() {
-        SslMode::Require => config.connect(tls()?),
-        _ => config.connect(NoTls),
-    }
-    .map_err(|e| pg_error("connect", e))
-}
-
-/// TLS as `sslmode=require` means it (as in libpq): the connection is encrypted; the
-/// server's certificate is not checked against a root (kasir takes no `sslrootcert`).
-pub(crate) fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| {
-            KasirError::invalid(
-                format!("TLS tidak bisa disiapkan: {e}"),
-                format!("TLS cannot be set up: {e}"),
-            )
-        })?
-        .dangerous()
-        .with_custom_certificate_verifier(std::sync::Arc::new(EncryptOnly(provider)))
-        .with_no_client_auth();
-    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
-}
-
-/// `sslmode=require`: any certificate, but the handshake's signatures are checked, so the
-/// session is encrypted with the key of the certificate the server sent.
-#[derive(Debug)]
-struct EncryptOnly(std::sync::Arc<rustls::crypto::CryptoProvider>);
-
-impl rustls::client::danger::ServerCertVerifier for EncryptOnly {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &rustls::pki_types::CertificateDer<'_>,
-        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
-        _server_name: &rustls::pki_types::ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: rustls::pki_types::UnixTime,
-    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
+/// Connect to the address, with the TLS it asked for.
+pub(crate) fn connect(address: &Address) -> Result<Client> {
+    pg_tls::connect(&address.config, &address.tls)
 }
 
 /// Install or upgrade kasir's schema on the server at `url` (an owner's address), in one
@@ -208,10 +133,23 @@ pub struct Credentials {
     pub dbname: String,
     pub role: String,
     pub password: String,
-    /// Whether the server was joined with `sslmode=require`: the till then connects over
-    /// TLS only.
+    /// Whether the server was joined over TLS (any `sslmode` from `require` on): the till
+    /// then connects over TLS only. A file with only this (written before `sslmode`) means
+    /// `require`.
     #[serde(default)]
     pub tls: bool,
+    /// The `sslmode` the server was joined with and, for `verify-ca`/`verify-full`, the
+    /// root certificate copied from `sslrootcert`: the till keeps checking the server's
+    /// certificate against it.
+    #[serde(flatten)]
+    pub verify: SavedTls,
+}
+
+impl Credentials {
+    /// The TLS this till speaks to its server.
+    pub fn tls(&self) -> Result<Tls> {
+        Tls::from_saved(self.tls, &self.verify)
+    }
 }
 
 impl std::fmt::Debug for Credentials {
@@ -224,6 +162,7 @@ impl std::fmt::Debug for Credentials {
             .field("role", &self.role)
             .field("password", &"…")
             .field("tls", &self.tls)
+            .field("sslmode", &self.verify.sslmode)
             .finish()
     }
 }
@@ -257,7 +196,7 @@ pub fn register(url: &str, till: &str, rejoin: bool) -> Result<Credentials> {
         )
         .map_err(|e| pg_error("register till", e))?
         .get(0);
-    let (host, port, dbname, tls) = address(&cfg);
+    let (host, port, dbname) = address(&cfg);
     Ok(Credentials {
         till: till.to_string(),
         host,
@@ -265,12 +204,13 @@ pub fn register(url: &str, till: &str, rejoin: bool) -> Result<Credentials> {
         dbname,
         role,
         password,
-        tls,
+        tls: cfg.tls.encrypted(),
+        verify: cfg.tls.saved(),
     })
 }
 
-/// Where an address points: host, port, database and whether it asks for TLS.
-pub(crate) fn address(cfg: &Config) -> (String, u16, String, bool) {
+/// Where an address points: host, port and database.
+pub(crate) fn address(cfg: &Config) -> (String, u16, String) {
     let host = match cfg.get_hosts().first() {
         Some(postgres::config::Host::Tcp(h)) => h.clone(),
         Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
@@ -283,7 +223,6 @@ pub(crate) fn address(cfg: &Config) -> (String, u16, String, bool) {
             .or(cfg.get_user())
             .unwrap_or("postgres")
             .to_string(),
-        cfg.get_ssl_mode() == SslMode::Require,
     )
 }
 
@@ -350,15 +289,10 @@ impl PgServer {
             .user(&creds.role)
             .password(&creds.password)
             .application_name("kasir sync")
-            .ssl_mode(if creds.tls {
-                SslMode::Require
-            } else {
-                SslMode::Disable
-            })
             // A server that does not answer is a failed run, not a hung till thread.
             .connect_timeout(std::time::Duration::from_secs(10));
         Ok(PgServer {
-            client: connect(&cfg)?,
+            client: pg_tls::connect(&cfg, &creds.tls()?)?,
         })
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{KasirError, Result};
 use crate::store::coop::{self, config, connect, pg_error, Schema};
 use crate::store::outbox::Event;
+use crate::store::pg_tls::{self, SavedTls, Tls};
 use crate::sync::relay::{District, Failed};
 
 /// The schema version `district.sql` installs.
@@ -57,7 +58,8 @@ pub fn register_coop(url: &str, coop: &str, name: &str, rejoin: bool) -> Result<
 
 /// How a coop reaches the district: a `postgresql://` address of its own role there, or
 /// the file `kasir district coop add … --out FILE` wrote (JSON with `host`, `port`,
-/// `dbname`, `role` and `password`, optionally `tls`; or one line holding the address).
+/// `dbname`, `role` and `password`, optionally `tls`, `sslmode` and `sslrootcert_pem` as a
+/// till's credentials keep them; or one line holding the address).
 pub fn coop_client(source: &str) -> Result<postgres::Client> {
     let source = source.trim();
     if source.starts_with("postgres://") || source.starts_with("postgresql://") {
@@ -93,6 +95,8 @@ pub fn coop_client(source: &str) -> Result<postgres::Client> {
         .get("tls")
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(false);
+    let saved: SavedTls = serde_json::from_value(v.clone()).map_err(|_| unreadable())?;
+    let tls = Tls::from_saved(tls, &saved)?;
     let mut cfg = postgres::Config::new();
     cfg.host(&host)
         .port(port)
@@ -100,13 +104,8 @@ pub fn coop_client(source: &str) -> Result<postgres::Client> {
         .user(&role)
         .password(&password)
         .application_name("kasir")
-        .ssl_mode(if tls {
-            postgres::config::SslMode::Require
-        } else {
-            postgres::config::SslMode::Disable
-        })
         .connect_timeout(std::time::Duration::from_secs(10));
-    connect(&cfg)
+    pg_tls::connect(&cfg, &tls)
 }
 
 /// The coop id a district credentials file names (its `coop`), if `source` is such a file.
@@ -254,9 +253,13 @@ pub struct DistrictCredentials {
     pub dbname: String,
     pub role: String,
     pub password: String,
-    /// The district's address asked for `sslmode=require`: the relay connects over TLS only.
+    /// The district's address asked for TLS: the relay connects over TLS only.
     #[serde(default)]
     pub tls: bool,
+    /// The `sslmode` of the district's address and, for `verify-ca`/`verify-full`, the
+    /// root certificate's PEM: the relay checks the district's certificate as it was asked.
+    #[serde(flatten)]
+    pub verify: SavedTls,
 }
 
 /// The `kind` of a district credentials file.
@@ -286,7 +289,7 @@ pub fn register_coop_credentials(
 ) -> Result<DistrictCredentials> {
     let cfg = config(url)?;
     let role = register_coop(url, coop, name, rejoin)?;
-    let (host, port, dbname, tls) = coop::address(&cfg);
+    let (host, port, dbname) = coop::address(&cfg);
     Ok(DistrictCredentials {
         kind: DISTRICT_FILE_KIND.to_string(),
         coop: coop.to_string(),
@@ -295,7 +298,8 @@ pub fn register_coop_credentials(
         dbname,
         role: role.role,
         password: role.password,
-        tls,
+        tls: cfg.tls.encrypted(),
+        verify: cfg.tls.saved(),
     })
 }
 
@@ -362,18 +366,18 @@ impl DistrictLink {
             .user(&c.role)
             .password(&c.password)
             .application_name("kasir relay")
-            .ssl_mode(if c.tls {
-                SslMode::Require
-            } else {
-                SslMode::Disable
-            })
             .connect_timeout(std::time::Duration::from_secs(10));
-        if c.tls {
-            cfg.connect(coop::tls().map_err(Failed::Refused)?)
+        let tls = Tls::from_saved(c.tls, &c.verify).map_err(Failed::Refused)?;
+        let connected = if tls.encrypted() {
+            cfg.ssl_mode(SslMode::Require);
+            cfg.connect(pg_tls::connector(&tls).map_err(Failed::Refused)?)
         } else {
             cfg.connect(NoTls)
-        }
-        .map_err(|e| failed("connect", e))
+        };
+        connected.map_err(|e| match pg_tls::certificate_refusal(&e, &tls, &cfg) {
+            Some(refusal) => Failed::Refused(refusal),
+            None => failed("connect", e),
+        })
     }
 
     fn query(
@@ -535,6 +539,7 @@ mod tests {
             role: "kasir_coop_kdmp_a".to_string(),
             password: "s3cret-password".to_string(),
             tls: false,
+            verify: SavedTls::default(),
         };
         let shown = format!("{creds:?}");
         assert!(!shown.contains("s3cret"), "{shown}");

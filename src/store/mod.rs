@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod members;
 pub mod opname;
 pub mod outbox;
+pub mod pg_tls;
 pub mod pharmacy;
 #[cfg(test)]
 mod plan_guard;

@@ -41,6 +41,11 @@ impl Pg {
         self.port
     }
 
+    /// The folder of the server's Unix socket.
+    pub fn socket_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// Start the server (again) on its port, waiting until it accepts connections.
     pub fn start(&self) {
         let data = self.dir.path().join("data");

@@ -91,6 +91,7 @@ fn a_joined_till_whose_server_does_not_answer_says_sync_failed_and_keeps_selling
             role: "kasir_till_sembako_1".into(),
             password: secret.into(),
             tls: false,
+            verify: Default::default(),
         },
     )
     .unwrap();
