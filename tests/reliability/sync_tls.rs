@@ -590,4 +590,54 @@ fn a_district_credentials_file_keeps_verify_full_and_its_root() {
         ],
     );
     assert!(err.contains("sslrootcert"), "{err}");
+
+    // `district coop add` on a verify-full address writes a file that keeps the mode and the
+    // root, and the relay checks the district's certificate with it.
+    let added = dir.path().join("added.json");
+    ok(
+        &nowhere,
+        &[
+            "district",
+            "coop",
+            "add",
+            "--url",
+            &verified(&district),
+            "--coop",
+            "kdmp-maju",
+            "--rejoin",
+            "--out",
+            added.to_str().unwrap(),
+        ],
+    );
+    let mut kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&added).unwrap()).unwrap();
+    assert_eq!(kept["sslmode"], "verify-full", "{kept}");
+    assert_eq!(
+        pem_blocks(kept["sslrootcert_pem"].as_str().unwrap()),
+        pem_blocks(&pem("district-ca"))
+    );
+    let relayed = json(
+        &nowhere,
+        &[
+            "relay",
+            "--to",
+            added.to_str().unwrap(),
+            "--from",
+            &verified(&coop),
+        ],
+    );
+    assert_eq!(relayed["coop"], "kdmp-maju", "{relayed}");
+    kept["sslrootcert_pem"] = serde_json::json!(pem("other-ca"));
+    std::fs::write(&added, kept.to_string()).unwrap();
+    let err = refused(
+        &nowhere,
+        &[
+            "relay",
+            "--to",
+            added.to_str().unwrap(),
+            "--from",
+            &verified(&coop),
+        ],
+    );
+    assert!(err.contains("Sertifikat server ditolak"), "{err}");
 }
