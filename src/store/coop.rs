@@ -275,6 +275,26 @@ pub fn load_credentials(file: &Path) -> Result<Credentials> {
     })
 }
 
+/// How kasir reaches a database as a role it was given (a till's, a coop's at the
+/// district): `(host, port, dbname)`, `(role, password)`, named `application` in
+/// PostgreSQL's activity. A server that does not answer within 10 s is a failed run, not a
+/// hung thread.
+pub(crate) fn role_config(
+    (host, port, dbname): (&str, u16, &str),
+    (role, password): (&str, &str),
+    application: &str,
+) -> Config {
+    let mut cfg = Config::new();
+    cfg.host(host)
+        .port(port)
+        .dbname(dbname)
+        .user(role)
+        .password(password)
+        .application_name(application)
+        .connect_timeout(std::time::Duration::from_secs(10));
+    cfg
+}
+
 /// A connection to the server as a till's role.
 pub struct PgServer {
     client: Client,
@@ -282,15 +302,11 @@ pub struct PgServer {
 
 impl PgServer {
     pub fn connect(creds: &Credentials) -> Result<PgServer> {
-        let mut cfg = Config::new();
-        cfg.host(&creds.host)
-            .port(creds.port)
-            .dbname(&creds.dbname)
-            .user(&creds.role)
-            .password(&creds.password)
-            .application_name("kasir sync")
-            // A server that does not answer is a failed run, not a hung till thread.
-            .connect_timeout(std::time::Duration::from_secs(10));
+        let cfg = role_config(
+            (&creds.host, creds.port, &creds.dbname),
+            (&creds.role, &creds.password),
+            "kasir sync",
+        );
         Ok(PgServer {
             client: pg_tls::connect(&cfg, &creds.tls()?)?,
         })

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use postgres::config::SslMode;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, NoTls};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{KasirError, Result};
@@ -359,14 +359,11 @@ impl DistrictLink {
 
     fn connect(&self) -> std::result::Result<Client, Failed> {
         let c = &self.creds;
-        let mut cfg = Config::new();
-        cfg.host(&c.host)
-            .port(c.port)
-            .dbname(&c.dbname)
-            .user(&c.role)
-            .password(&c.password)
-            .application_name("kasir relay")
-            .connect_timeout(std::time::Duration::from_secs(10));
+        let mut cfg = coop::role_config(
+            (&c.host, c.port, &c.dbname),
+            (&c.role, &c.password),
+            "kasir relay",
+        );
         let tls = Tls::from_saved(c.tls, &c.verify).map_err(Failed::Refused)?;
         let connected = if tls.encrypted() {
             cfg.ssl_mode(SslMode::Require);
