@@ -90,7 +90,12 @@ impl Node for StoreNode<'_> {
                     done.already += 1;
                     continue;
                 }
-                match q::in_savepoint(tx, || apply_one(tx, p)) {
+                // A book event of a day already posted here, or a close that leaves this
+                // file's own events of its day out, is found in the same savepoint.
+                match q::in_savepoint(tx, || {
+                    apply_one(tx, p)?;
+                    super::late::found(tx, p, &at)
+                }) {
                     Ok(()) => {
                         q::record_applied(tx, p, &at)?;
                         q::clear_exception(tx, &p.event.id)?;

@@ -319,12 +319,13 @@ pub fn insert_day_event_from(
     actor: &str,
     reason: Option<&str>,
     posted_on: &str,
+    covers: Option<&str>,
 ) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO day_events(business_date, kind, at, actor, reason, posted_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO day_events(business_date, kind, at, actor, reason, posted_on, covers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![date, kind, at, actor, reason, posted_on])?;
+    .execute(params![date, kind, at, actor, reason, posted_on, covers])?;
     Ok(())
 }
 

@@ -14,3 +14,4 @@ mod rx_sync;
 mod sale_commit;
 mod stock_service;
 mod sync_events;
+mod late_events;
