@@ -67,11 +67,9 @@ fn text<'a>(v: &'a Value, key: &str) -> &'a str {
 }
 
 fn product_unit(c: &Connection, sku: &str) -> Result<BusinessUnit> {
-    let u: Option<String> = c
-        .prepare_cached("SELECT business_unit FROM products WHERE sku = ?1")?
-        .query_row([sku], |r| r.get(0))
-        .ok();
-    Ok(unit(u.as_deref().unwrap_or("sembako")))
+    Ok(unit(
+        pq::product_unit(c, sku)?.as_deref().unwrap_or("sembako"),
+    ))
 }
 
 fn moves(c: &Connection, v: &Value, flow: StockFlow, day: &mut PostDay) -> Result<()> {
@@ -259,11 +257,9 @@ pub(super) fn effect(c: &Connection, till: &str, kind: &str, v: &Value) -> Resul
         }
         k::SHIFT_CLOSE_KIND => {
             let diff = dec(&v["counted_cash"]) - dec(&v["expected_cash"]);
-            let u: Option<String> = c
-                .prepare_cached("SELECT business_unit FROM shifts WHERE uuid = ?1")?
-                .query_row([text(v, "shift")], |r| r.get(0))
-                .ok();
-            day.over_short.push((unit(u.as_deref().unwrap_or("")), diff));
+            let u = pq::shift_unit(c, text(v, "shift"))?;
+            day.over_short
+                .push((unit(u.as_deref().unwrap_or("")), diff));
             let date = text(v, "business_date").to_string();
             (
                 date.clone(),
@@ -290,9 +286,9 @@ pub(super) fn effect(c: &Connection, till: &str, kind: &str, v: &Value) -> Resul
                 let flow = match (payment, paid_from) {
                     (Some("credit"), _) => StockFlow::BoughtOnCredit,
                     (_, Some(p)) if !p.starts_with("drawer") => StockFlow::BoughtFromSafe,
-                    (_, Some(_)) => StockFlow::BoughtFromKas(
-                        r["paid_unit"].as_str().map(unit).unwrap_or(u),
-                    ),
+                    (_, Some(_)) => {
+                        StockFlow::BoughtFromKas(r["paid_unit"].as_str().map(unit).unwrap_or(u))
+                    }
                     (Some(_), None) if supplier => StockFlow::BoughtFromKas(u),
                     _ => StockFlow::BroughtIn,
                 };
@@ -349,7 +345,10 @@ pub(super) fn effect(c: &Connection, till: &str, kind: &str, v: &Value) -> Resul
             let acc = lq::account_by_role(c, &l.account)?.ok_or_else(|| {
                 KasirError::invalid(
                     format!("Tidak ada akun untuk peran \"{}\" di bagan akun", l.account),
-                    format!("No account for the role \"{}\" in the chart of accounts", l.account),
+                    format!(
+                        "No account for the role \"{}\" in the chart of accounts",
+                        l.account
+                    ),
                 )
             })?;
             lines.push((acc.code, l.debit, l.credit, l.memo.clone()));
@@ -373,18 +372,9 @@ pub(super) fn effect(c: &Connection, till: &str, kind: &str, v: &Value) -> Resul
 /// other tills or written by this file's own.
 pub(super) fn covers_here(c: &Connection) -> Result<BTreeMap<String, i64>> {
     let mut out = BTreeMap::new();
-    for sql in [
-        "SELECT till, max(seq) FROM sync_applied GROUP BY till",
-        "SELECT till, max(seq) FROM events GROUP BY till",
-    ] {
-        let mut st = c.prepare(sql)?;
-        let rows = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (till, seq) in rows {
-            let e = out.entry(till).or_insert(seq);
-            *e = (*e).max(seq);
-        }
+    for (till, seq) in pq::held_through(c)? {
+        let e = out.entry(till).or_insert(seq);
+        *e = (*e).max(seq);
     }
     Ok(out)
 }
@@ -392,13 +382,7 @@ pub(super) fn covers_here(c: &Connection) -> Result<BTreeMap<String, i64>> {
 /// The day's last close, if it is closed: what it covered (none: a close from before
 /// closes said so, which covers nothing that arrives after it).
 fn close_covers(c: &Connection, date: &str) -> Result<Option<Option<BTreeMap<String, i64>>>> {
-    let last: Option<(String, Option<String>)> = c
-        .prepare_cached(
-            "SELECT kind, covers FROM day_events WHERE business_date = ?1 ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row([date], |r| Ok((r.get(0)?, r.get(1)?)))
-        .ok();
-    Ok(match last {
+    Ok(match pq::last_day_covers(c, date)? {
         Some((kind, covers)) if kind == "close" => {
             Some(covers.and_then(|s| serde_json::from_str(&s).ok()))
         }
@@ -424,7 +408,11 @@ fn raise(
     let Some(covers) = close_covers(c, &e.date)? else {
         return Ok(());
     };
-    if covers.as_ref().and_then(|m| m.get(till)).is_some_and(|s| *s >= seq) {
+    if covers
+        .as_ref()
+        .and_then(|m| m.get(till))
+        .is_some_and(|s| *s >= seq)
+    {
         return Ok(());
     }
     if xq::any_for(c, KIND, event_id)? {
@@ -503,29 +491,42 @@ pub(super) fn after_close(c: &Connection, date: &str, close_event: &str, at: &st
         return Ok(());
     };
     let covers = covers.unwrap_or_default();
+    own_beyond(c, &covers, at)?;
+    settle(c, date, &covers, close_event, at)
+}
+
+/// At every sync, before pulling: this file's own book events beyond what the last close
+/// covered (a sale on a day whose close this till pulled while its shift was still open)
+/// are late here as they are on the nodes they reach.
+pub(super) fn own_after_last_close(c: &Connection, at: &str) -> Result<()> {
+    let Some((_, Some(covers))) = pq::last_close_covers(c)? else {
+        return Ok(());
+    };
+    let covers: BTreeMap<String, i64> = serde_json::from_str(&covers).unwrap_or_default();
+    own_beyond(c, &covers, at)
+}
+
+fn own_beyond(c: &Connection, covers: &BTreeMap<String, i64>, at: &str) -> Result<()> {
     for till in crate::store::outbox::tills(c)? {
         let after = covers.get(&till).copied().unwrap_or(0);
-        let mut st = c.prepare_cached(
-            "SELECT id, seq, kind, payload FROM events WHERE till = ?1 AND seq > ?2 ORDER BY seq",
-        )?;
-        let rows = st
-            .query_map(rusqlite::params![till, after], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (id, seq, kind, payload) in rows {
+        for (id, seq, kind, payload) in pq::own_events_after(c, &till, after)? {
             let Ok(v) = serde_json::from_str::<Value>(&payload) else {
                 continue;
             };
             raise(c, &id, &till, seq, &kind, &v, at)?;
         }
     }
-    // Open late events of this day that the close covers: they are in its journals now.
+    Ok(())
+}
+
+/// Open late events of `date` that its close covers: they are in its journals now.
+fn settle(
+    c: &Connection,
+    date: &str,
+    covers: &BTreeMap<String, i64>,
+    close_event: &str,
+    at: &str,
+) -> Result<()> {
     for x in xq::open_of_kind(c, KIND)? {
         let Some(corr) = xq::correction(c, x.id)? else {
             continue;

@@ -110,7 +110,9 @@ pub fn open_of_kind(c: &Connection, kind: &str) -> Result<Vec<ExceptionRow>> {
           WHERE kind = ?1 AND resolved_at IS NULL ORDER BY id"
     );
     let mut st = c.prepare_cached(&sql)?;
-    let rows = st.query_map([kind], row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = st
+        .query_map([kind], row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -125,10 +127,12 @@ pub fn set_correction(c: &Connection, id: i64, correction: &str) -> Result<()> {
 
 /// The correction kept with an exception (a late event's), if any.
 pub fn correction(c: &Connection, id: i64) -> Result<Option<String>> {
-    Ok(c.prepare_cached("SELECT correction FROM business_exceptions WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?
-        .flatten())
+    Ok(
+        c.prepare_cached("SELECT correction FROM business_exceptions WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten(),
+    )
 }
 
 /// The open exception of this kind and subject, or the id of one resolved, if any.

@@ -93,11 +93,26 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
     // The morning: one sale, the shift closed, all of it at the office.
     ok(
         &a,
-        &["sale", "--till", "sembako-1", &format!("{INDOMIE}*2"), "cash:50000"],
+        &[
+            "sale",
+            "--till",
+            "sembako-1",
+            &format!("{INDOMIE}*2"),
+            "cash:50000",
+        ],
     );
     ok(
         &a,
-        &["shift", "close", "--till", "sembako-1", "--count", "100000*1", "--reason", "setor"],
+        &[
+            "shift",
+            "close",
+            "--till",
+            "sembako-1",
+            "--count",
+            "100000*1",
+            "--reason",
+            "setor",
+        ],
     );
     sync(&a);
     sync(&bo);
@@ -114,12 +129,27 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
     for n in [3, 4] {
         ok(
             &a,
-            &["sale", "--till", "sembako-1", &format!("{INDOMIE}*{n}"), "cash:50000"],
+            &[
+                "sale",
+                "--till",
+                "sembako-1",
+                &format!("{INDOMIE}*{n}"),
+                "cash:50000",
+            ],
         );
     }
     ok(
         &a,
-        &["shift", "close", "--till", "sembako-1", "--count", "100000*1", "--reason", "setor"],
+        &[
+            "shift",
+            "close",
+            "--till",
+            "sembako-1",
+            "--count",
+            "100000*1",
+            "--reason",
+            "setor",
+        ],
     );
     sync(&a);
     sync(&bo);
@@ -139,21 +169,41 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
         assert!(en.contains("sembako-1") && en.contains(&day), "{en}");
     }
     let (sold, booked, _) = figures(&bo, &day);
-    assert!(booked < sold, "the day's books lack the late sales: {booked} < {sold}");
+    assert!(
+        booked < sold,
+        "the day's books lack the late sales: {booked} < {sold}"
+    );
 
     // The treasurer resolves them at the office; a cashier may not.
     let first = on_office[0]["id"].as_i64().unwrap().to_string();
     common::refused(
         &bo,
-        &["exceptions", "resolve", &first, "--note", "x", "--user", "siti", "--pin", "1111"],
+        &[
+            "exceptions",
+            "resolve",
+            &first,
+            "--note",
+            "x",
+            "--user",
+            "siti",
+            "--pin",
+            "1111",
+        ],
     );
     for x in &on_office {
         let id = x["id"].as_i64().unwrap().to_string();
         ok(
             &bo,
             &[
-                "exceptions", "resolve", &id, "--note", "shift dibuka lagi setelah tutup hari",
-                "--user", "ahmad", "--pin", "4444",
+                "exceptions",
+                "resolve",
+                &id,
+                "--note",
+                "shift dibuka lagi setelah tutup hari",
+                "--user",
+                "ahmad",
+                "--pin",
+                "4444",
             ],
         );
     }
@@ -166,7 +216,12 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
     assert_eq!(late(&a, true).len(), 3);
     for db in [&bo, &a] {
         let (sold, booked, net) = figures(db, &day);
-        assert_eq!(booked, sold, "{}: the day's books hold every sale", db.display());
+        assert_eq!(
+            booked,
+            sold,
+            "{}: the day's books hold every sale",
+            db.display()
+        );
         assert_eq!(net, 0, "{}: the books balance", db.display());
         assert!(json(db, &["sync", "exceptions"])["exceptions"]
             .as_array()
@@ -181,9 +236,17 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
     assert!(office_books.contains("Susulan hari"), "{office_books}");
     if common::have_tool("hledger") {
         let out = std::process::Command::new("hledger")
-            .args(["-f", dir.path().join("kantor.journal").to_str().unwrap(), "check"])
+            .args([
+                "-f",
+                dir.path().join("kantor.journal").to_str().unwrap(),
+                "check",
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

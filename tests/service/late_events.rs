@@ -153,16 +153,15 @@ fn sales_total(shop: &Shop) -> Decimal {
 }
 
 #[test]
-fn a_sale_that_reaches_a_posted_day_is_an_exception_and_its_correction_is_posted_once_everywhere()
-{
+fn a_sale_that_reaches_a_posted_day_is_an_exception_and_its_correction_is_posted_once_everywhere() {
     let day = NaiveDate::parse_from_str(DAY, "%Y-%m-%d").unwrap();
     let (mut till, till_clock) = node("sembako-1");
     let (mut office, office_clock) = node("kantor");
 
     // The morning at the till: goods in, a shift, one cash sale, the shift closed; all of it
     // reaches the office.
-    let lines = parse_receipt("code,qty,unit,cost,batch,expiry\nBRS,10,,8600,,\n".as_bytes())
-        .unwrap();
+    let lines =
+        parse_receipt("code,qty,unit,cost,batch,expiry\nBRS,10,,8600,,\n".as_bytes()).unwrap();
     till.receive(
         &back(),
         &lines,
@@ -182,7 +181,12 @@ fn a_sale_that_reaches_a_posted_day_is_an_exception_and_its_correction_is_posted
     let morning = events_after(&till, "sembako-1", 0, 1);
     let synced = last_seq(&till, "sembako-1");
     let done = office.apply_pulled(&morning).unwrap();
-    assert_eq!(done.exceptions, 0, "{:?}", office.sync_exceptions().unwrap());
+    assert_eq!(
+        done.exceptions,
+        0,
+        "{:?}",
+        office.sync_exceptions().unwrap()
+    );
 
     // The office closes the day: every shift it knows of is closed.
     office_clock.set(at(&format!("{DAY} 17:00:00")));
@@ -205,7 +209,12 @@ fn a_sale_that_reaches_a_posted_day_is_an_exception_and_its_correction_is_posted
     office_clock.set(at("2026-12-02 08:00:00"));
     let evening = events_after(&till, "sembako-1", synced, 100);
     let done = office.apply_pulled(&evening).unwrap();
-    assert_eq!(done.exceptions, 0, "{:?}", office.sync_exceptions().unwrap());
+    assert_eq!(
+        done.exceptions,
+        0,
+        "{:?}",
+        office.sync_exceptions().unwrap()
+    );
     assert_eq!(sales_total(&office), dec!(40000));
     let late: Vec<_> = office
         .exceptions(false)
@@ -249,7 +258,11 @@ fn a_sale_that_reaches_a_posted_day_is_an_exception_and_its_correction_is_posted
     on_till.sort();
     on_office.sort();
     assert_eq!(on_till, on_office);
-    assert_eq!(export(&till), export(&office), "the same books before resolving");
+    assert_eq!(
+        export(&till),
+        export(&office),
+        "the same books before resolving"
+    );
 
     // A note is needed, and a cashier may not; the treasurer resolves both at the office.
     let before = last_seq(&office, "kantor");
@@ -258,7 +271,12 @@ fn a_sale_that_reaches_a_posted_day_is_an_exception_and_its_correction_is_posted
         .is_err());
     for e in &late {
         let done = office
-            .resolve_exception(&ahmad, e.id, "kasir buka shift lagi setelah tutup hari", None)
+            .resolve_exception(
+                &ahmad,
+                e.id,
+                "kasir buka shift lagi setelah tutup hari",
+                None,
+            )
             .unwrap();
         assert!(done.resolved.is_some());
     }
@@ -354,6 +372,32 @@ fn two_nodes_that_resolve_the_same_late_sale_post_one_correction() {
                 .count(),
             1
         );
+        every_journal_balances(shop);
+    }
+    assert_eq!(export(&till), export(&office));
+
+    // The till's shift was open when the close arrived: a sale it makes on the posted day
+    // after that is found late on the till at its next sync, as at the office.
+    let till_seq = last_seq(&till, "sembako-1");
+    let office_seq = last_seq(&office, "kantor");
+    sell(&mut till, 1, false);
+    till.apply_pulled(&[]).unwrap();
+    assert_eq!(late(&till).len(), 1, "{:#?}", late(&till));
+    office
+        .apply_pulled(&events_after(&till, "sembako-1", till_seq, 700))
+        .unwrap();
+    let found = late(&office);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].subject, late(&till)[0].subject);
+    office
+        .resolve_exception(&ahmad_office, found[0].id, "dicek", None)
+        .unwrap();
+    till.apply_pulled(&events_after(&office, "kantor", office_seq, 800))
+        .unwrap();
+    assert!(late(&till).is_empty());
+    for shop in [&office, &till] {
+        assert_eq!(booked_sales(shop, day), dec!(40000));
+        assert_eq!(booked_sales(shop, day), sales_total(shop));
         every_journal_balances(shop);
     }
     assert_eq!(export(&till), export(&office));

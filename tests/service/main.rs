@@ -6,6 +6,7 @@
 mod common;
 
 mod exceptions_service;
+mod late_events;
 mod ledger_books;
 mod perf_generate;
 mod perf_search;
@@ -14,4 +15,3 @@ mod rx_sync;
 mod sale_commit;
 mod stock_service;
 mod sync_events;
-mod late_events;
