@@ -38,6 +38,9 @@ use crate::store::pull as pq;
 /// The exception kind's name in the table.
 pub const KIND: &str = "late_event";
 
+/// Journal lines in account codes: (account, debit, credit, memo).
+pub(super) type Lines = Vec<(String, Decimal, Decimal, String)>;
+
 /// What a book event carries for the day's books.
 pub(super) struct Effect {
     /// Its business day.
@@ -47,7 +50,7 @@ pub(super) struct Effect {
     /// Its amount (minor units are the exception's figure).
     pub amount: Decimal,
     /// Its own part of the day's journals, per unit, in account codes.
-    pub journals: Vec<(BusinessUnit, Vec<(String, Decimal, Decimal, String)>)>,
+    pub journals: Vec<(BusinessUnit, Lines)>,
 }
 
 fn unit(s: &str) -> BusinessUnit {
@@ -368,6 +371,21 @@ pub(super) fn effect(c: &Connection, till: &str, kind: &str, v: &Value) -> Resul
     }))
 }
 
+/// The business day of a book event (none: not a kind with an effect on the books).
+fn event_date(kind: &str, v: &Value) -> Option<String> {
+    use super::sync as k;
+    let d = match kind {
+        k::SALE_KIND => text(&v["sale"], "business_date"),
+        k::RETURN_KIND => text(&v["return"], "business_date"),
+        k::CASH_MOVE_KIND | k::KASBON_REPAY_KIND | k::SHIFT_CLOSE_KIND => text(v, "business_date"),
+        k::RECEIVE_KIND => text(&v["receipt"], "business_date"),
+        k::WRITE_OFF_KIND => text(v, "at").get(..10).unwrap_or(""),
+        k::OPNAME_KIND => text(&v["session"], "finished_at").get(..10).unwrap_or(""),
+        _ => return None,
+    };
+    (!d.is_empty()).then(|| d.to_string())
+}
+
 /// What a close covered, per till: the highest event sequence held here, applied from the
 /// other tills or written by this file's own.
 pub(super) fn covers_here(c: &Connection) -> Result<BTreeMap<String, i64>> {
@@ -402,10 +420,11 @@ fn raise(
     payload: &Value,
     at: &str,
 ) -> Result<()> {
-    let Some(e) = effect(c, till, kind, payload)? else {
+    // The cheap checks first: its day, that day's close and what it covered.
+    let Some(date) = event_date(kind, payload) else {
         return Ok(());
     };
-    let Some(covers) = close_covers(c, &e.date)? else {
+    let Some(covers) = close_covers(c, &date)? else {
         return Ok(());
     };
     if covers
@@ -418,6 +437,9 @@ fn raise(
     if xq::any_for(c, KIND, event_id)? {
         return Ok(());
     }
+    let Some(e) = effect(c, till, kind, payload)? else {
+        return Ok(());
+    };
     let reason_id = format!(
         "{} tiba setelah hari {} diposting di sini: belum masuk buku hari itu — selesaikan untuk memposting jurnal susulan bertanggal {}",
         e.what.0, e.date, e.date
@@ -569,7 +591,7 @@ pub(super) fn post_correction(
     by: &str,
 ) -> Result<Vec<Value>> {
     let date = text(correction, "business_date");
-    if !matches!(close_covers(c, date)?, Some(_)) {
+    if close_covers(c, date)?.is_none() {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();

@@ -381,7 +381,9 @@ pub fn live_day_journal(c: &Connection, date: &str, unit: &str) -> Result<Option
     .optional()?)
 }
 
-/// A day closed or reversed on another node (`posted_on`: the till id it pushes under).
+/// A day closed or reversed on another node (`posted_on`: the till id it pushes under;
+/// `covers`: what a close covered, JSON).
+#[allow(clippy::too_many_arguments)]
 pub fn insert_day_event_from(
     c: &Connection,
     date: &str,
