@@ -174,6 +174,13 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
         "the day's books lack the late sales: {booked} < {sold}"
     );
 
+    // Until resolved, `kasir check` names the late goods as books short of the stock.
+    let said = common::refused(&bo, &["--lang", "en", "check"]);
+    assert!(
+        said.contains("Persediaan") || said.contains("Inventory"),
+        "{said}"
+    );
+
     // The treasurer resolves them at the office; a cashier may not.
     let first = on_office[0]["id"].as_i64().unwrap().to_string();
     common::refused(
@@ -226,6 +233,10 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
         assert!(json(db, &["sync", "exceptions"])["exceptions"]
             .as_array()
             .is_none_or(|x| x.is_empty()));
+    }
+    // The books equal the stock value per unit again on both nodes.
+    for db in [&bo, &a] {
+        ok(db, &["check"]);
     }
     let (office_books, till_books) = (
         export(&bo, dir.path(), "kantor"),

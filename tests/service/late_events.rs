@@ -402,3 +402,67 @@ fn two_nodes_that_resolve_the_same_late_sale_post_one_correction() {
     }
     assert_eq!(export(&till), export(&office));
 }
+
+#[test]
+fn a_day_reversed_and_closed_again_takes_in_its_late_events_once() {
+    let day = NaiveDate::parse_from_str(DAY, "%Y-%m-%d").unwrap();
+    let (mut till, till_clock) = node("sembako-1");
+    let (mut office, office_clock) = node("kantor");
+    let ahmad = office.login("ahmad", "4444").unwrap();
+    office_clock.set(at(&format!("{DAY} 17:00:00")));
+    office.close_day(&ahmad, day).unwrap();
+    till.set_setting(&back(), "stock.allow_negative", "true")
+        .unwrap();
+    till.open_shift(&back(), "sembako-1", dec!(100000), &count(100000))
+        .unwrap();
+    till_clock.set(at(&format!("{DAY} 18:00:00")));
+    sell(&mut till, 1, false);
+    sell(&mut till, 2, false);
+    till.close_shift(&back(), "sembako-1", &count(130000), None, Lang::Id)
+        .unwrap();
+    office
+        .apply_pulled(&events_after(&till, "sembako-1", 0, 1))
+        .unwrap();
+    let late = |shop: &Shop, all: bool| -> Vec<_> {
+        shop.exceptions(all)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == ExceptionKind::LateEvent)
+            .collect()
+    };
+    let found = late(&office, false);
+    assert_eq!(found.len(), 2, "{found:#?}");
+
+    // One resolved (its adjusting journal posted), one still open; then the day is reversed
+    // and closed again: the adjusting journal is reversed with the day's, the new close
+    // holds both sales, and the open one is settled by it.
+    office
+        .resolve_exception(&ahmad, found[0].id, "dicek", None)
+        .unwrap();
+    assert!(booked_sales(&office, day) > Decimal::ZERO);
+    office_clock.set(at("2026-12-02 09:00:00"));
+    office
+        .reverse_day(&ahmad, day, "kasir jual setelah tutup hari", true)
+        .unwrap();
+    assert!(
+        late(&office, false).is_empty(),
+        "{:#?}",
+        late(&office, false)
+    );
+    assert_eq!(late(&office, true).len(), 2);
+    assert_eq!(booked_sales(&office, day), dec!(30000));
+    assert_eq!(booked_sales(&office, day), sales_total(&office));
+    every_journal_balances(&office);
+
+    // The till gets the same: the close, the resolution, the reversal and the new close.
+    till.apply_pulled(&events_after(&office, "kantor", 0, 100))
+        .unwrap();
+    assert!(
+        till.sync_exceptions().unwrap().is_empty(),
+        "{:?}",
+        till.sync_exceptions().unwrap()
+    );
+    assert!(late(&till, false).is_empty(), "{:#?}", late(&till, false));
+    assert_eq!(booked_sales(&till, day), dec!(30000));
+    assert_eq!(export(&till), export(&office));
+}
