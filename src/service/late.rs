@@ -513,7 +513,7 @@ pub(super) fn after_close(c: &Connection, date: &str, close_event: &str, at: &st
         return Ok(());
     };
     let covers = covers.unwrap_or_default();
-    own_beyond(c, &covers, at)?;
+    own_beyond(c, date, &covers, at)?;
     settle(c, date, &covers, close_event, at)
 }
 
@@ -521,17 +521,19 @@ pub(super) fn after_close(c: &Connection, date: &str, close_event: &str, at: &st
 /// covered (a sale on a day whose close this till pulled while its shift was still open)
 /// are late here as they are on the nodes they reach.
 pub(super) fn own_after_last_close(c: &Connection, at: &str) -> Result<()> {
-    let Some((_, Some(covers))) = pq::last_close_covers(c)? else {
+    let Some((date, Some(covers))) = pq::last_close_covers(c)? else {
         return Ok(());
     };
     let covers: BTreeMap<String, i64> = serde_json::from_str(&covers).unwrap_or_default();
-    own_beyond(c, &covers, at)
+    own_beyond(c, &date, &covers, at)
 }
 
-fn own_beyond(c: &Connection, covers: &BTreeMap<String, i64>, at: &str) -> Result<()> {
+/// This file's own events written on `date` or later beyond what `covers` says the close
+/// of `date` held (an event of an earlier day is written before it, by the till's clock).
+fn own_beyond(c: &Connection, date: &str, covers: &BTreeMap<String, i64>, at: &str) -> Result<()> {
     for till in crate::store::outbox::tills(c)? {
         let after = covers.get(&till).copied().unwrap_or(0);
-        for (id, seq, kind, payload) in pq::own_events_after(c, &till, after)? {
+        for (id, seq, kind, payload) in pq::own_events_after(c, &till, after, date)? {
             let Ok(v) = serde_json::from_str::<Value>(&payload) else {
                 continue;
             };

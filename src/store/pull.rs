@@ -316,17 +316,20 @@ pub fn last_close_covers(c: &Connection) -> Result<Option<(String, Option<String
     .optional()?)
 }
 
-/// This file's own events of `till` after seq `after`: (id, seq, kind, payload).
+/// This file's own events of `till` after seq `after` written on day `since` or later (by
+/// the till's clock): (id, seq, kind, payload).
 pub fn own_events_after(
     c: &Connection,
     till: &str,
     after: i64,
+    since: &str,
 ) -> Result<Vec<(String, i64, String, String)>> {
     let mut st = c.prepare_cached(
-        "SELECT id, seq, kind, payload FROM events WHERE till = ?1 AND seq > ?2 ORDER BY seq",
+        "SELECT id, seq, kind, payload FROM events
+          WHERE till = ?1 AND seq > ?2 AND substr(till_time, 1, 10) >= ?3 ORDER BY seq",
     )?;
     let rows = st
-        .query_map(params![till, after], |r| {
+        .query_map(params![till, after, since], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
