@@ -138,12 +138,21 @@ pub(super) fn effect(c: &Connection, till: &str, kind: &str, v: &Value) -> Resul
             });
             moves(c, v, StockFlow::Sold { member }, &mut day)?;
             let total = dec(&s["total"]);
+            // What each tender kept, as the books take it: cash net of the change.
+            let change = dec(&s["change"]);
             let paid = |lang: usize| {
-                tenders
+                ["cash", "qris", "transfer", "kasbon"]
                     .iter()
-                    .map(|(kind, a)| {
+                    .filter(|kind| tenders.iter().any(|(k, _)| k == *kind))
+                    .map(|kind| {
+                        let kept = sum(kind)
+                            - if *kind == "cash" {
+                                change
+                            } else {
+                                Decimal::ZERO
+                            };
                         let n = tender_name(kind);
-                        format!("{} {}", if lang == 0 { n.0 } else { n.1 }, rp(*a))
+                        format!("{} {}", if lang == 0 { n.0 } else { n.1 }, rp(kept))
                     })
                     .collect::<Vec<_>>()
                     .join(", ")

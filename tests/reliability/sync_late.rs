@@ -168,7 +168,11 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
         let en = x["reason"]["en"].as_str().unwrap();
         assert!(en.contains("sembako-1") && en.contains(&day), "{en}");
     }
+    for x in &on_office {
+        println!("late: {}", x["reason"]["en"].as_str().unwrap());
+    }
     let (sold, booked, _) = figures(&bo, &day);
+    println!("before resolving, {day}: sold {sold}, booked as sales {booked}");
     assert!(
         booked < sold,
         "the day's books lack the late sales: {booked} < {sold}"
@@ -223,6 +227,10 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
     assert_eq!(late(&a, true).len(), 3);
     for db in [&bo, &a] {
         let (sold, booked, net) = figures(db, &day);
+        println!(
+            "after resolving, {}: sold {sold}, booked as sales {booked}, debit - credit {net}",
+            db.file_name().unwrap().to_string_lossy()
+        );
         assert_eq!(
             booked,
             sold,
@@ -244,6 +252,9 @@ fn sales_made_after_the_day_was_posted_are_corrected_once_and_every_node_agrees(
     );
     assert_eq!(office_books, till_books, "the same books on every node");
     assert!(office_books.contains("KOR-sembako-1-"), "{office_books}");
+    for entry in office_books.split("\n\n").filter(|e| e.contains("KOR-")) {
+        println!("{entry}\n");
+    }
     assert!(office_books.contains("Susulan hari"), "{office_books}");
     if common::have_tool("hledger") {
         let out = std::process::Command::new("hledger")
