@@ -518,10 +518,11 @@ pub(super) fn found(c: &Connection, p: &Pulled, at: &str) -> Result<()> {
 /// A day closed here or applied from another node: this file's own book events of that
 /// day beyond what the close covered are late; open late events it covers are settled.
 pub(super) fn after_close(c: &Connection, date: &str, close_event: &str, at: &str) -> Result<()> {
-    let Some(covers) = close_covers(c, date)? else {
+    // A close from a program before closes said what they covered: which of this file's
+    // events it held is not known, so none is called late for it.
+    let Some(Some(covers)) = close_covers(c, date)? else {
         return Ok(());
     };
-    let covers = covers.unwrap_or_default();
     own_beyond(c, date, &covers, at)?;
     settle(c, date, &covers, close_event, at)
 }

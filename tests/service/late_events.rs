@@ -466,3 +466,46 @@ fn a_day_reversed_and_closed_again_takes_in_its_late_events_once() {
     assert_eq!(booked_sales(&till, day), dec!(30000));
     assert_eq!(export(&till), export(&office));
 }
+
+#[test]
+fn a_close_from_a_program_before_covers_calls_none_of_the_tills_own_events_late() {
+    let day = NaiveDate::parse_from_str(DAY, "%Y-%m-%d").unwrap();
+    let (mut till, till_clock) = node("sembako-1");
+    let (mut office, office_clock) = node("kantor");
+    till.set_setting(&back(), "stock.allow_negative", "true")
+        .unwrap();
+    till.open_shift(&back(), "sembako-1", dec!(100000), &count(100000))
+        .unwrap();
+    till_clock.set(at(&format!("{DAY} 09:00:00")));
+    sell(&mut till, 1, false);
+    till.close_shift(&back(), "sembako-1", &count(110000), None, Lang::Id)
+        .unwrap();
+    office
+        .apply_pulled(&events_after(&till, "sembako-1", 0, 1))
+        .unwrap();
+    office_clock.set(at(&format!("{DAY} 17:00:00")));
+    let ahmad = office.login("ahmad", "4444").unwrap();
+    office.close_day(&ahmad, day).unwrap();
+
+    // The close as a program before this one wrote it: without what it covered.
+    let mut close = events_after(&office, "kantor", 0, 100);
+    for p in &mut close {
+        let mut v: serde_json::Value = serde_json::from_str(&p.event.payload).unwrap();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("covers");
+        }
+        let (payload, hash) = kasir::store::outbox::canonical(&v);
+        p.event.payload = payload;
+        p.event.hash = hash;
+    }
+    let done = till.apply_pulled(&close).unwrap();
+    assert_eq!(done.exceptions, 0, "{:?}", till.sync_exceptions().unwrap());
+    let late: Vec<_> = till
+        .exceptions(false)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == ExceptionKind::LateEvent)
+        .collect();
+    assert!(late.is_empty(), "{late:#?}");
+    assert_eq!(export(&till), export(&office));
+}
