@@ -1,5 +1,6 @@
 //! `kasir exceptions`: the business exceptions found after syncing (stock sold below zero by
-//! tills offline at the same time, kasbon above a member's limit), and resolving one.
+//! tills offline at the same time, kasbon above a member's limit, an event of a day already
+//! posted), and resolving one.
 
 use std::path::Path;
 
@@ -26,7 +27,8 @@ pub struct ExceptionsArgs {
 #[derive(Subcommand, Debug)]
 pub enum ExceptionsCmd {
     /// Resolve an open exception with a note; an oversell with a stock adjustment to what is
-    /// on the shelf (--counted, default 0). Bendahara, or apoteker for obat.
+    /// on the shelf (--counted, default 0); a late event posts its adjusting journal on its
+    /// day. Bendahara, or apoteker for obat.
     Resolve {
         id: i64,
         #[arg(long)]

@@ -93,6 +93,12 @@ pub fn day_close_memo(date: &str, unit: &str) -> String {
     format!("Tutup hari {date} {unit}")
 }
 
+/// The memo of an adjusting journal: the entries of `what`, an event that reached the books
+/// after day `date` was posted, booked on that day.
+pub fn late_memo(date: &str, unit: &str, what: &str) -> String {
+    format!("Susulan hari {date} {unit}: {what}")
+}
+
 /// What kasir wrote as a memo or note, in the reader's language: "Tutup hari 2026-12-01
 /// sembako" → "Day close 2026-12-01 sembako", "Balik J000001: …" → "Reversal of J000001: …",
 /// "Stok awal" → "Opening stock". Anything else (a person's own words) stays as written.
@@ -103,6 +109,7 @@ pub fn memo(text: &str, lang: Lang) -> String {
     for (id, en) in [
         ("Tutup hari ", "Day close "),
         ("Balik ", "Reversal of "),
+        ("Susulan hari ", "Late entries, day "),
         ("Stok awal", "Opening stock"),
     ] {
         if let Some(rest) = text.strip_prefix(id) {

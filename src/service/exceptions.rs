@@ -43,6 +43,9 @@ pub enum ExceptionKind {
     KasbonOverLimit,
     /// A prescription dispensed beyond its total by several tills.
     RxOverDispensed,
+    /// An event with an effect on the books that reached this node after its business day
+    /// was posted here (`service::late`).
+    LateEvent,
 }
 
 impl ExceptionKind {
@@ -51,6 +54,7 @@ impl ExceptionKind {
             ExceptionKind::Oversell => "oversell",
             ExceptionKind::KasbonOverLimit => "kasbon_over_limit",
             ExceptionKind::RxOverDispensed => "rx_over_dispensed",
+            ExceptionKind::LateEvent => super::late::KIND,
         }
     }
 
@@ -59,6 +63,7 @@ impl ExceptionKind {
             "oversell" => Some(ExceptionKind::Oversell),
             "kasbon_over_limit" => Some(ExceptionKind::KasbonOverLimit),
             "rx_over_dispensed" => Some(ExceptionKind::RxOverDispensed),
+            super::late::KIND => Some(ExceptionKind::LateEvent),
             _ => None,
         }
     }
@@ -71,6 +76,10 @@ impl ExceptionKind {
             ExceptionKind::RxOverDispensed => (
                 "resep ditebus melebihi total",
                 "prescription over-dispensed",
+            ),
+            ExceptionKind::LateEvent => (
+                "tiba setelah hari diposting",
+                "arrived after the day was posted",
             ),
         }
     }
@@ -112,7 +121,7 @@ fn from_row(r: ExceptionRow) -> BusinessException {
     let kind = ExceptionKind::parse(&r.kind).unwrap_or(ExceptionKind::Oversell);
     let figure = match kind {
         ExceptionKind::Oversell | ExceptionKind::RxOverDispensed => q::qty_of(r.figure),
-        ExceptionKind::KasbonOverLimit => q::money_of(r.figure),
+        ExceptionKind::KasbonOverLimit | ExceptionKind::LateEvent => q::money_of(r.figure),
     };
     BusinessException {
         id: r.id,
@@ -144,6 +153,7 @@ fn from_row(r: ExceptionRow) -> BusinessException {
 pub fn may_resolve(role: Role, kind: ExceptionKind, drug: bool) -> bool {
     match role {
         Role::Admin => true,
+        // A late event's correction is a journal: the books are the treasurer's.
         Role::Bendahara => kind != ExceptionKind::RxOverDispensed,
         Role::Apoteker => {
             (kind == ExceptionKind::Oversell && drug) || kind == ExceptionKind::RxOverDispensed
@@ -230,6 +240,12 @@ impl Shop {
                     "Kasbon over limit is resolved with a note only, no stock quantity",
                 ));
             }
+            if kind == ExceptionKind::LateEvent && counted.is_some() {
+                return Err(KasirError::invalid(
+                    "Kejadian yang terlambat diselesaikan dengan catatan saja, tanpa jumlah stok: jurnal susulannya diposting",
+                    "A late event is resolved with a note only, no stock quantity: its adjusting journal is posted",
+                ));
+            }
             if kind == ExceptionKind::RxOverDispensed && counted.is_some() {
                 return Err(KasirError::invalid(
                     "Resep yang ditebus melebihi total diselesaikan dengan catatan saja, tanpa jumlah stok",
@@ -309,6 +325,24 @@ impl Shop {
                 "note": note,
                 "stock_moves": moves,
             });
+            // A late event: its adjusting journals, posted here (unless already here, from
+            // another node's resolution) and carried so every node posts the same ones.
+            if kind == ExceptionKind::LateEvent {
+                let corr = q::correction(tx, id)?
+                    .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                    .ok_or_else(|| {
+                        KasirError::invalid(
+                            format!("Pengecualian {id} tidak membawa jurnal koreksinya"),
+                            format!("Exception {id} carries no correcting journal"),
+                        )
+                    })?;
+                let journals =
+                    super::late::post_correction(tx, &corr, &at, &actor.username)?;
+                payload["event"] = corr["event"].clone();
+                payload["business_date"] = corr["business_date"].clone();
+                payload["correction"] = corr;
+                payload["journals"] = serde_json::json!(journals);
+            }
             // A prescription is resolved at what it has dispensed as far as this node
             // knows: a dispensing that reaches another node only later is found again there
             // and here alike.
@@ -409,6 +443,7 @@ pub(super) fn apply_resolve(
     till: &str,
     value: Value,
 ) -> Result<()> {
+    let value_copy = value.clone();
     let ev: ResolveEv = serde_json::from_value(value).map_err(|_| {
         KasirError::invalid(
             "Isi kejadian penyelesaian tidak lengkap atau tidak terbaca",
@@ -421,6 +456,9 @@ pub(super) fn apply_resolve(
             format!("Exception kind {} is unknown", ev.kind),
         )
     })?;
+    if kind == ExceptionKind::LateEvent {
+        return apply_late_resolve(c, event_id, till, &ev, &value_copy);
+    }
     let mut adjustment = None;
     let mut found = Vec::new();
     for m in &ev.stock_moves {
@@ -520,6 +558,67 @@ pub(super) fn apply_resolve(
         }
     }
     Ok(())
+}
+
+/// Another node's resolution of a late event: the adjusting journals it carries that are not
+/// here yet (the same ids wherever it was resolved, so two resolutions post one), and the
+/// same exception resolved; if this node had not found it, it is kept as resolved.
+fn apply_late_resolve(
+    c: &Connection,
+    event_id: &str,
+    till: &str,
+    ev: &ResolveEv,
+    value: &Value,
+) -> Result<()> {
+    let correction = if value["correction"].is_object() {
+        value["correction"].clone()
+    } else {
+        serde_json::json!({
+            "business_date": value["business_date"],
+            "journals": value["journals"],
+        })
+    };
+    if !value["journals"].as_array().is_some_and(|j| j.is_empty()) {
+        super::late::post_correction(c, &correction, &ev.at, &ev.actor)?;
+    }
+    let id = match q::latest_for(c, super::late::KIND, &ev.subject)? {
+        Some((id, true)) => id,
+        // Resolved here already (here, or by another node's resolution): one is enough.
+        Some((_, false)) => return Ok(()),
+        None => {
+            let id = q::insert(
+                c,
+                &NewException {
+                    kind: super::late::KIND,
+                    subject: &ev.subject,
+                    sku: None,
+                    batch_no: None,
+                    member: None,
+                    figure: 0,
+                    involved: "",
+                    reason: (
+                        &format!("Diselesaikan di {till} sebelum ditemukan di sini"),
+                        &format!("Resolved at {till} before it was found here"),
+                    ),
+                    detected_at: &ev.at,
+                },
+            )?;
+            q::set_correction(c, id, &correction.to_string())?;
+            id
+        }
+    };
+    q::resolve(
+        c,
+        id,
+        &Resolution {
+            at: &ev.at,
+            by: &ev.actor,
+            till,
+            note: &ev.note,
+            adjustment: None,
+            event: event_id,
+        },
+    )
 }
 
 /// After a pulled batch is applied (in its transaction): record, once, every product or

@@ -504,7 +504,24 @@ impl Shop {
             )?;
         }
         crate::store::crash::point("day_close.after_journals");
-        q::insert_day_event(tx, &d, "close", at, &actor.username, None)?;
+        // What the close covers: every event held here, per till (an event of this day
+        // beyond it is late, on every node).
+        let covers = super::late::covers_here(tx)?;
+        let covers_json = serde_json::to_string(&covers).map_err(|e| {
+            KasirError::invalid(
+                format!("Cakupan penutupan tidak tertulis: {e}"),
+                format!("The close's coverage could not be written: {e}"),
+            )
+        })?;
+        q::insert_day_event(
+            tx,
+            &d,
+            "close",
+            at,
+            &actor.username,
+            None,
+            Some(&covers_json),
+        )?;
         super::audit(
             tx,
             actor,
@@ -513,7 +530,7 @@ impl Shop {
             &format!("{d} journals={}", resolved.len()),
             None,
         )?;
-        crate::store::outbox::append_event(
+        let event = crate::store::outbox::append_event(
             tx,
             event_till,
             super::sync::DAY_CLOSE_KIND,
@@ -523,9 +540,12 @@ impl Shop {
                 "at": at,
                 "actor": actor.username,
                 "journals": event_journals,
+                "covers": covers,
             }),
             at,
         )?;
+        // Late events of this day still open here are in this close now.
+        super::late::after_close(tx, &d, &event.id, at)?;
         q::live_day_journals(tx, &d)
     }
 
@@ -608,7 +628,7 @@ impl Shop {
                 )?;
                 written.push(num);
             }
-            q::insert_day_event(tx, &d, "reverse", &at, &actor.username, Some(&reason))?;
+            q::insert_day_event(tx, &d, "reverse", &at, &actor.username, Some(&reason), None)?;
             super::audit(
                 tx,
                 actor,

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod district_report;
 pub mod exceptions;
 pub mod generate;
+mod late;
 pub mod ledger;
 pub mod member_books;
 pub mod members;

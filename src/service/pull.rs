@@ -90,7 +90,12 @@ impl Node for StoreNode<'_> {
                     done.already += 1;
                     continue;
                 }
-                match q::in_savepoint(tx, || apply_one(tx, p)) {
+                // A book event of a day already posted here, or a close that leaves this
+                // file's own events of its day out, is found in the same savepoint.
+                match q::in_savepoint(tx, || {
+                    apply_one(tx, p)?;
+                    super::late::found(tx, p, &at)
+                }) {
                     Ok(()) => {
                         q::record_applied(tx, p, &at)?;
                         q::clear_exception(tx, &p.event.id)?;
@@ -104,6 +109,7 @@ impl Node for StoreNode<'_> {
                 }
             }
             super::exceptions::detect(tx, batch, &at)?;
+            super::late::own_after_last_close(tx, &at)?;
             if let Some(last) = batch.iter().map(|p| p.change_seq).max() {
                 q::set_last_change_seq(tx, last)?;
             }
@@ -112,6 +118,11 @@ impl Node for StoreNode<'_> {
     }
 
     fn retry_exceptions(&mut self) -> Result<Applied> {
+        // Every sync begins here: this file's own events of a day posted since are found
+        // late here too (a till whose shift was open when the close arrived).
+        let at = stamp(self.now);
+        self.store
+            .write(|tx| super::late::own_after_last_close(tx, &at))?;
         let kept: Vec<Pulled> = q::exceptions(self.store.conn())?
             .into_iter()
             .map(|x| x.pulled)

@@ -438,6 +438,9 @@ pub(super) struct DayEv {
     #[serde(default)]
     reason: Option<String>,
     journals: Vec<JournalEv>,
+    /// A close's: per till, the highest event sequence the closing node held.
+    #[serde(default)]
+    covers: Option<std::collections::BTreeMap<String, i64>>,
 }
 
 #[derive(Deserialize)]
@@ -547,7 +550,25 @@ fn post_journals(c: &Connection, till: &str, ev: &DayEv, kind: &str) -> Result<(
         )?;
     }
     let event = if kind == "day" { "close" } else { "reverse" };
-    q::insert_day_event_from(c, d, event, &ev.at, &ev.actor, ev.reason.as_deref(), till)
+    let covers = match (&ev.covers, kind) {
+        (Some(m), "day") => Some(serde_json::to_string(m).map_err(|e| {
+            invalid(
+                format!("Cakupan penutupan tidak terbaca: {e}"),
+                format!("The close's coverage is unreadable: {e}"),
+            )
+        })?),
+        _ => None,
+    };
+    q::insert_day_event_from(
+        c,
+        d,
+        event,
+        &ev.at,
+        &ev.actor,
+        ev.reason.as_deref(),
+        till,
+        covers.as_deref(),
+    )
 }
 
 /// A day closed on another node. A day already closed here is not closed twice.

@@ -1,5 +1,6 @@
-//! Business exceptions (`schema_v26_exceptions`, `schema_v30_rx_sync`): stock sold below
-//! zero, kasbon above a member's limit, a prescription dispensed beyond its total, found
+//! Business exceptions (`schema_v26_exceptions`, `schema_v30_rx_sync`,
+//! `schema_v33_late_events`): stock sold below zero, kasbon above a member's limit, a
+//! prescription dispensed beyond its total, an event of a day already posted, found
 //! after the other tills' events were applied; and the look-ups that find them and name the
 //! tills and sales involved.
 
@@ -89,6 +90,58 @@ pub fn open_for(c: &Connection, kind: &str, subject: &str) -> Result<Option<i64>
           WHERE kind = ?1 AND subject = ?2 AND resolved_at IS NULL",
     )?
     .query_row(params![kind, subject], |r| r.get(0))
+    .optional()?)
+}
+
+/// Whether an exception of this kind and subject was ever recorded here (open or resolved).
+pub fn any_for(c: &Connection, kind: &str, subject: &str) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "SELECT 1 FROM business_exceptions WHERE kind = ?1 AND subject = ?2 LIMIT 1",
+    )?
+    .query_row(params![kind, subject], |_| Ok(()))
+    .optional()?
+    .is_some())
+}
+
+/// The open exceptions of a kind, oldest first.
+pub fn open_of_kind(c: &Connection, kind: &str) -> Result<Vec<ExceptionRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM business_exceptions
+          WHERE kind = ?1 AND resolved_at IS NULL ORDER BY id"
+    );
+    let mut st = c.prepare_cached(&sql)?;
+    let rows = st
+        .query_map([kind], row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Keep the correction of a late event with its (open) exception.
+pub fn set_correction(c: &Connection, id: i64, correction: &str) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE business_exceptions SET correction = ?2 WHERE id = ?1 AND resolved_at IS NULL",
+    )?
+    .execute(params![id, correction])?;
+    Ok(())
+}
+
+/// The correction kept with an exception (a late event's), if any.
+pub fn correction(c: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT correction FROM business_exceptions WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten(),
+    )
+}
+
+/// The open exception of this kind and subject, or the id of one resolved, if any.
+pub fn latest_for(c: &Connection, kind: &str, subject: &str) -> Result<Option<(i64, bool)>> {
+    Ok(c.prepare_cached(
+        "SELECT id, resolved_at IS NULL FROM business_exceptions
+          WHERE kind = ?1 AND subject = ?2 ORDER BY resolved_at IS NULL DESC, id DESC LIMIT 1",
+    )?
+    .query_row(params![kind, subject], |r| Ok((r.get(0)?, r.get(1)?)))
     .optional()?)
 }
 

@@ -214,11 +214,12 @@ pub fn journals_between(c: &Connection, from: &str, to: &str) -> Result<Vec<Jour
     journals_where(c, "j.business_date BETWEEN ?1 AND ?2", &[&from, &to])
 }
 
-/// The day journals of a date that no reversal has undone.
+/// The day journals of a date, and the adjusting journals of its late entries, that no
+/// reversal has undone.
 pub fn live_day_journals(c: &Connection, date: &str) -> Result<Vec<JournalRecord>> {
     journals_where(
         c,
-        "j.business_date = ?1 AND j.kind = 'day' AND NOT EXISTS (SELECT 1 FROM journals r WHERE r.reverses = j.id)",
+        "j.business_date = ?1 AND j.kind IN ('day', 'adjust') AND NOT EXISTS (SELECT 1 FROM journals r WHERE r.reverses = j.id)",
         &[&date],
     )
 }
@@ -275,10 +276,12 @@ pub fn insert_day_event(
     at: &str,
     actor: &str,
     reason: Option<&str>,
+    covers: Option<&str>,
 ) -> Result<()> {
     c.execute(
-        "INSERT INTO day_events(business_date, kind, at, actor, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![date, kind, at, actor, reason],
+        "INSERT INTO day_events(business_date, kind, at, actor, reason, covers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![date, kind, at, actor, reason, covers],
     )?;
     Ok(())
 }

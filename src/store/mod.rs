@@ -78,12 +78,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v30_rx_sync.sql")).foreign_key_check(),
         M::up(include_str!("schema_v31_server_id.sql")),
         M::up(include_str!("schema_v32_travel.sql")),
+        M::up(include_str!("schema_v33_late_events.sql")).foreign_key_check(),
     ])
 }
 
 /// Schema version this program writes.
 pub fn schema_version() -> i64 {
-    32
+    33
 }
 
 /// Tables that only grow with the shop's history; [`Store::open`] does not read them whole.

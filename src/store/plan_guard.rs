@@ -137,7 +137,7 @@ fn holes() -> Vec<(&'static str, &'static str, Vec<String>)> {
             "cond",
             v(&[
                 "j.business_date BETWEEN ?1 AND ?2",
-                "j.business_date = ?1 AND j.kind = 'day' AND NOT EXISTS \
+                "j.business_date = ?1 AND j.kind IN ('day', 'adjust') AND NOT EXISTS \
                  (SELECT 1 FROM journals r WHERE r.reverses = j.id)",
             ]),
         ),

@@ -262,6 +262,80 @@ pub fn unsynced_tills(c: &Connection, date: &str) -> Result<Vec<String>> {
     Ok(rows)
 }
 
+/// The business unit of the product with this SKU.
+pub fn product_unit(c: &Connection, sku: &str) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT business_unit FROM products WHERE sku = ?1")?
+            .query_row([sku], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+/// The business unit of the shift with this uuid.
+pub fn shift_unit(c: &Connection, uuid: &str) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT business_unit FROM shifts WHERE uuid = ?1")?
+            .query_row([uuid], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+/// Per till, the highest event sequence held here: applied from the other tills, or
+/// written by this file's own.
+pub fn held_through(c: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT till, max(seq) FROM sync_applied GROUP BY till",
+        "SELECT till, max(seq) FROM events GROUP BY till",
+    ] {
+        let mut st = c.prepare_cached(sql)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The day's last close/reverse event: (kind, what a close covered as JSON).
+pub fn last_day_covers(c: &Connection, date: &str) -> Result<Option<(String, Option<String>)>> {
+    Ok(c.prepare_cached(
+        "SELECT kind, covers FROM day_events WHERE business_date = ?1 ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row([date], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()?)
+}
+
+/// The last close written or applied here that says what it covered: (date, covers JSON).
+pub fn last_close_covers(c: &Connection) -> Result<Option<(String, Option<String>)>> {
+    Ok(c.prepare_cached(
+        "SELECT business_date, covers FROM day_events
+          WHERE kind = 'close' AND covers IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()?)
+}
+
+/// This file's own events of `till` after seq `after` written on day `since` or later (by
+/// the till's clock): (id, seq, kind, payload).
+pub fn own_events_after(
+    c: &Connection,
+    till: &str,
+    after: i64,
+    since: &str,
+) -> Result<Vec<(String, i64, String, String)>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, seq, kind, payload FROM events
+          WHERE till = ?1 AND seq > ?2 AND substr(till_time, 1, 10) >= ?3 ORDER BY seq",
+    )?;
+    let rows = st
+        .query_map(params![till, after, since], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// A goods receipt with this uuid exists.
 pub fn receipt_exists(c: &Connection, uuid: &str) -> Result<bool> {
     Ok(one(c, "SELECT id FROM goods_receipts WHERE uuid = ?1", [uuid])?.is_some())
@@ -310,7 +384,9 @@ pub fn live_day_journal(c: &Connection, date: &str, unit: &str) -> Result<Option
     .optional()?)
 }
 
-/// A day closed or reversed on another node (`posted_on`: the till id it pushes under).
+/// A day closed or reversed on another node (`posted_on`: the till id it pushes under;
+/// `covers`: what a close covered, JSON).
+#[allow(clippy::too_many_arguments)]
 pub fn insert_day_event_from(
     c: &Connection,
     date: &str,
@@ -319,12 +395,13 @@ pub fn insert_day_event_from(
     actor: &str,
     reason: Option<&str>,
     posted_on: &str,
+    covers: Option<&str>,
 ) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO day_events(business_date, kind, at, actor, reason, posted_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO day_events(business_date, kind, at, actor, reason, posted_on, covers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![date, kind, at, actor, reason, posted_on])?;
+    .execute(params![date, kind, at, actor, reason, posted_on, covers])?;
     Ok(())
 }
 

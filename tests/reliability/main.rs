@@ -30,6 +30,7 @@ mod sync_catalog;
 mod sync_exceptions;
 mod sync_faults;
 mod sync_kasbon;
+mod sync_late;
 mod sync_pg;
 mod sync_pull;
 mod sync_rx;

@@ -6,6 +6,7 @@
 mod common;
 
 mod exceptions_service;
+mod late_events;
 mod ledger_books;
 mod perf_generate;
 mod perf_search;

@@ -14,9 +14,9 @@ pub(in crate::cli) struct ExceptionsOut {
 #[derive(Debug, Serialize)]
 pub(in crate::cli) struct ExceptionOut {
     pub id: i64,
-    /// `oversell`, `kasbon_over_limit` or `rx_over_dispensed`.
+    /// `oversell`, `kasbon_over_limit`, `rx_over_dispensed` or `late_event`.
     pub kind: String,
-    /// SKU, SKU/batch number, member number, or prescription key/SKU.
+    /// SKU, SKU/batch number, member number, prescription key/SKU, or a late event's id.
     pub subject: String,
     pub sku: Option<String>,
     pub batch: Option<String>,

@@ -83,7 +83,7 @@ pub(super) fn resolve(app: &mut TillApp, s: &BooksScreen) {
 fn figure(x: &BusinessException) -> String {
     match x.kind {
         ExceptionKind::Oversell | ExceptionKind::RxOverDispensed => format_qty(x.figure),
-        ExceptionKind::KasbonOverLimit => format_rupiah(x.figure),
+        ExceptionKind::KasbonOverLimit | ExceptionKind::LateEvent => format_rupiah(x.figure),
     }
 }
 
