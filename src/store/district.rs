@@ -15,7 +15,7 @@ use crate::store::outbox::Event;
 use crate::sync::relay::{District, Failed};
 
 /// The schema version `district.sql` installs.
-pub const DISTRICT_SCHEMA_VERSION: i32 = 4;
+pub const DISTRICT_SCHEMA_VERSION: i32 = 5;
 
 const DISTRICT_SQL: &str = include_str!("../sync/district.sql");
 
