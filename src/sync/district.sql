@@ -815,6 +815,7 @@ DECLARE
     t text;
     red boolean;
     pay jsonb;
+    whole jsonb;
     eid uuid;
     eseq bigint;
     ever integer;
@@ -853,9 +854,12 @@ BEGIN
                 eseq := (e->>'seq')::bigint;
                 ever := (e->>'version')::int;
                 pay := (e->>'payload')::jsonb;
-                IF (e->>'kind') = ANY (red_kinds) THEN
+                -- A sale is redacted only when it carries prescriptions.
+                IF (e->>'kind') = ANY (red_kinds)
+                   AND ((e->>'kind') <> 'sale.v1' OR pay ? 'prescriptions') THEN
+                    whole := pay;
                     pay := kasir_redact(e->>'kind', pay);
-                    red := red OR pay IS DISTINCT FROM (e->>'payload')::jsonb;
+                    red := red OR pay IS DISTINCT FROM whole;
                 END IF;
                 IF eid IS NULL OR eseq IS NULL OR pay IS NULL OR e->>'hash' IS NULL
                    OR e->>'till_time' IS NULL THEN

@@ -248,15 +248,30 @@ const DOCTOR: &str = "dr. Sari Wulandari";
 fn rx_sale(db: &Path, till: &str) {
     ok(
         db,
-        &["settings", "set", &format!("till.{till}.pharmacy"), "apotek"],
+        &[
+            "settings",
+            "set",
+            &format!("till.{till}.pharmacy"),
+            "apotek",
+        ],
     );
     let today = chrono::Local::now().date_naive();
-    let rx = format!("no=R-9;doctor={DOCTOR};sip=SIP-77/2025;patient={PATIENT};date={today};qty=30");
+    let rx =
+        format!("no=R-9;doctor={DOCTOR};sip=SIP-77/2025;patient={PATIENT};date={today};qty=30");
     ok(
         db,
         &[
-            "sale", "--till", till, "cash:500000", "--rx", &rx, "--apoteker", "rina",
-            "--apoteker-pin", "3333", "1*8995895003248",
+            "sale",
+            "--till",
+            till,
+            "cash:500000",
+            "--rx",
+            &rx,
+            "--apoteker",
+            "rina",
+            "--apoteker-pin",
+            "3333",
+            "1*8995895003248",
         ],
     );
 }

@@ -166,9 +166,17 @@ fn one_batch_is_stored_by_each_events_rules_and_keeps_no_names_or_pins() {
     };
     let rx = r#"{"lines":[{"amount":"5000","business_unit":"apotek","line_no":1,"sku":"D"}],"prescriptions":[{"age_reason":"Joko sudah 70 tahun","apoteker":"rina","date":"2026-12-01","dispensed":"10","doctor":"dr. Sari","iter":0,"line_no":1,"number":"R-1","patient":"Joko","prescribed":"30","sip":"SIP-5","uuid":"u"}],"sale":{"business_date":"2026-12-01","member":null},"stock_moves":[],"tenders":[]}"#;
     let users = r#"{"users":[{"active":true,"name":"Rina Apoteker","pin_hash":"$argon2id$v=19$SECRETPIN","role":"apoteker","username":"rina"}]}"#;
-    let e1 = with(event("t", 1, &sale("1000", "2026-12-01")), "id", id(1).into());
+    let e1 = with(
+        event("t", 1, &sale("1000", "2026-12-01")),
+        "id",
+        id(1).into(),
+    );
     let other_at_1 = with(event("t", 1, &sale("9", "2026-12-01")), "id", id(2).into());
-    let e1_at_2 = with(event("t", 2, &sale("1000", "2026-12-01")), "id", id(1).into());
+    let e1_at_2 = with(
+        event("t", 2, &sale("1000", "2026-12-01")),
+        "id",
+        id(1).into(),
+    );
     let no_time = with(
         with(event("t", 3, &sale("7", "2026-12-01")), "id", id(3).into()),
         "till_time",
@@ -180,7 +188,11 @@ fn one_batch_is_stored_by_each_events_rules_and_keeps_no_names_or_pins() {
         "kind",
         "users.v1".into(),
     );
-    let e6 = with(event("t", 6, &sale("2000", "2026-12-02")), "id", id(6).into());
+    let e6 = with(
+        event("t", 6, &sale("2000", "2026-12-02")),
+        "id",
+        id(6).into(),
+    );
     let batch = serde_json::json!([e1, e1, other_at_1, e1_at_2, no_time, e4, e5, e6]).to_string();
     let relay = |c: &mut postgres::Client, batch: &str| -> Vec<(String, i64)> {
         c.query(
@@ -193,22 +205,35 @@ fn one_batch_is_stored_by_each_events_rules_and_keeps_no_names_or_pins() {
         .collect()
     };
     assert_eq!(relay(&mut ca, &batch), [("t".to_string(), 6)]);
-    assert_eq!(relay(&mut ca, &batch), [("t".to_string(), 6)], "a retry stores nothing");
+    assert_eq!(
+        relay(&mut ca, &batch),
+        [("t".to_string(), 6)],
+        "a retry stores nothing"
+    );
     let stored: Vec<(i64, bool)> = owner
-        .query("SELECT seq, redacted FROM district_events ORDER BY seq", &[])
+        .query(
+            "SELECT seq, redacted FROM district_events ORDER BY seq",
+            &[],
+        )
         .unwrap()
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     assert_eq!(stored, [(1, false), (4, true), (5, true), (6, false)]);
     let q: Vec<(i64, String)> = owner
-        .query("SELECT seq, reason FROM district_quarantine ORDER BY seq, reason", &[])
+        .query(
+            "SELECT seq, reason FROM district_quarantine ORDER BY seq, reason",
+            &[],
+        )
         .unwrap()
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     assert_eq!(q.len(), 3, "{q:?}");
-    assert_eq!(q[0], (1, "till and seq already hold another event".to_string()));
+    assert_eq!(
+        q[0],
+        (1, "till and seq already hold another event".to_string())
+    );
     assert_eq!(q[1], (2, "event id already stored elsewhere".to_string()));
     assert_eq!(q[2].0, 3);
     assert!(q[2].1.starts_with("unreadable event"), "{q:?}");
@@ -245,7 +270,11 @@ fn one_batch_is_stored_by_each_events_rules_and_keeps_no_names_or_pins() {
 
     // A payload the reports cannot read spoils no batch: the others are stored.
     let bad_day = with(event("t", 7, &sale("3", "not a date")), "id", id(7).into());
-    let e8 = with(event("t", 8, &sale("4000", "2026-12-02")), "id", id(8).into());
+    let e8 = with(
+        event("t", 8, &sale("4000", "2026-12-02")),
+        "id",
+        id(8).into(),
+    );
     assert_eq!(
         relay(&mut ca, &serde_json::json!([bad_day, e8]).to_string()),
         [("t".to_string(), 8)]
@@ -299,7 +328,10 @@ fn one_batch_is_stored_by_each_events_rules_and_keeps_no_names_or_pins() {
         r#"{"users": [{"role": "apoteker", "active": true, "username": "rina"}]}"#
     );
     let left: i64 = owner
-        .query_one("SELECT count(*) FROM district_quarantine WHERE till = 'u'", &[])
+        .query_one(
+            "SELECT count(*) FROM district_quarantine WHERE till = 'u'",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert_eq!(left, 0);

@@ -202,12 +202,22 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
         &["settings", "set", "till.sembako-2.pharmacy", "apotek"],
     );
     let today = chrono::Local::now().date_naive();
-    let rx = format!("no=R-1;doctor=dr. Sari;sip=SIP-5/2025;patient=Joko Prasetyo;date={today};qty=30");
+    let rx =
+        format!("no=R-1;doctor=dr. Sari;sip=SIP-5/2025;patient=Joko Prasetyo;date={today};qty=30");
     ok(
         &b,
         &[
-            "sale", "--till", "sembako-2", "cash:500000", "--rx", &rx, "--apoteker", "rina",
-            "--apoteker-pin", "3333", "1*8995895003248",
+            "sale",
+            "--till",
+            "sembako-2",
+            "cash:500000",
+            "--rx",
+            &rx,
+            "--apoteker",
+            "rina",
+            "--apoteker-pin",
+            "3333",
+            "1*8995895003248",
         ],
     );
     for (db, _) in nodes {
@@ -313,7 +323,10 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
         )
         .unwrap()
         .get(0);
-    assert_eq!(patient, 0, "the rebuilt server holds the prescription redacted");
+    assert_eq!(
+        patient, 0,
+        "the rebuilt server holds the prescription redacted"
+    );
     let a_built = built["tills"]
         .as_array()
         .unwrap()
@@ -384,6 +397,21 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
             .get(0)
     };
     let n = counts(&coop);
+    // The credentials file is read as the relay reads it: a file that is not one is refused.
+    let bogus = dir.path().join("bogus.json");
+    std::fs::write(&bogus, r#"{"coop": "kdmp-maju", "host": "127.0.0.1"}"#).unwrap();
+    let err = refused(
+        &nowhere,
+        &[
+            "server",
+            "rebuild",
+            "--url",
+            &coop,
+            "--district",
+            bogus.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("kasir district coop add"), "{err}");
     json(
         &nowhere,
         &[
