@@ -155,6 +155,7 @@ fn bundle(c: &mut Criterion) {
     kasir::store::district::init(&district).unwrap();
     kasir::store::district::register_coop(&district, COOP, "", false).unwrap();
     let mut owner = postgres::Client::connect(&district, postgres::NoTls).unwrap();
+    let mut emptier = postgres::Client::connect(&district, postgres::NoTls).unwrap();
     // The same rows as the import sends, in the same batches.
     let all = {
         let c = shop.store.conn();
@@ -180,7 +181,7 @@ fn bundle(c: &mut Criterion) {
     });
     g.bench_function("baseline_bare_insert_month", |b| {
         b.iter_batched(
-            || owner.batch_execute(EMPTY_DISTRICT).unwrap(),
+            || emptier.batch_execute(EMPTY_DISTRICT).unwrap(),
             |()| {
                 for json in &batches {
                     owner.execute(BARE_INSERT, &[json]).unwrap();
