@@ -10,6 +10,11 @@
 //!   (`DistrictLink`, the call `kasir relay` makes), fresh ids and seqs each time, against
 //!   one `INSERT … SELECT … FROM jsonb_array_elements($1) ON CONFLICT DO NOTHING` of the
 //!   same JSON into the same `district_events` table, as the owner.
+//! - `kasir_relay_500_per_event_v4`: the same through `kasir_relay` as district schema
+//!   version 4 had it (one INSERT per event, so the reports' statement trigger ran once per
+//!   event), installed by the bench from version 1 of `src/sync/district.sql` under another
+//!   name: the before of version 5 in the same run. Every arm runs with the reports' trigger
+//!   installed.
 //! - `relay_day_from_coop`: `relay_all` from the coop's server (`kasir relay --from`: read
 //!   in seq order, payloads back to canonical text, relay, `kasir_district_ack` per batch)
 //!   of a day of 3,000 sales of a new till, against the bare insert of the same rows in the
@@ -90,6 +95,17 @@ fn database(pg: &pg_server::Pg, name: &str) -> String {
     pg.url().replace("/postgres", &format!("/{name}"))
 }
 
+/// District schema version 4's `kasir_relay` (that of version 1: one INSERT per event),
+/// as `bench_relay_per_event`.
+fn relay_per_event_sql() -> String {
+    let sql = include_str!("../src/sync/district.sql");
+    let start = sql
+        .find("CREATE OR REPLACE FUNCTION kasir_relay(p_coop text, p_batch jsonb)")
+        .unwrap();
+    let len = sql[start..].find("$fn$;").unwrap() + "$fn$;".len();
+    sql[start..start + len].replace("FUNCTION kasir_relay(", "FUNCTION bench_relay_per_event(")
+}
+
 fn district(c: &mut Criterion) {
     let Some(pg) = pg_server::start_pg() else {
         return;
@@ -103,6 +119,21 @@ fn district(c: &mut Criterion) {
     kasir::store::coop::init(&coop).unwrap();
     let mut owner = postgres::Client::connect(&district, postgres::NoTls).unwrap();
     let mut link = DistrictLink::new(creds.clone());
+    owner.batch_execute(&relay_per_event_sql()).unwrap();
+    owner
+        .batch_execute(&format!(
+            "GRANT EXECUTE ON FUNCTION bench_relay_per_event(text, jsonb) TO {}",
+            creds.role
+        ))
+        .unwrap();
+    let mut as_coop = postgres::Client::connect(
+        &format!(
+            "host={} port={} dbname={} user={} password={}",
+            creds.host, creds.port, creds.dbname, creds.role, creds.password
+        ),
+        postgres::NoTls,
+    )
+    .unwrap();
     let seq = AtomicI64::new(1);
     let next = |n: usize| seq.fetch_add(n as i64, Ordering::SeqCst);
 
@@ -114,6 +145,21 @@ fn district(c: &mut Criterion) {
             |json| {
                 let held = link.relay(&json).unwrap();
                 assert_eq!(held.len(), 1);
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("kasir_relay_500_per_event_v4", |b| {
+        b.iter_batched(
+            || batch("v4-1", next(BATCH), BATCH),
+            |json| {
+                let rows = as_coop
+                    .query(
+                        "SELECT till, held FROM bench_relay_per_event('kdmp-bench', $1::text::jsonb)",
+                        &[&json],
+                    )
+                    .unwrap();
+                assert_eq!(rows.len(), 1);
             },
             BatchSize::PerIteration,
         )

@@ -191,11 +191,11 @@ pub fn run_relay(args: RelayArgs, db: &Path, lang: Lang, json: bool) -> Result<(
         "{}",
         lang.pick(
             &format!(
-                "Koperasi {}: {} kejadian dikirim ke dinas dalam {} kiriman ({} data anggota disamarkan, {} kali diulang)",
+                "Koperasi {}: {} kejadian dikirim ke dinas dalam {} kiriman ({} kejadian disamarkan: anggota, pengguna, resep; {} kali diulang)",
                 done.coop, r.sent, r.batches, r.redacted, r.retries
             ),
             &format!(
-                "Coop {}: {} events relayed to the district in {} batches ({} members events redacted, {} retries)",
+                "Coop {}: {} events relayed to the district in {} batches ({} events redacted: members, users, prescriptions; {} retries)",
                 done.coop, r.sent, r.batches, r.redacted, r.retries
             ),
         )

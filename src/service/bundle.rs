@@ -182,27 +182,13 @@ pub struct ImportedAtDistrict {
     pub damage: Option<Damage>,
 }
 
-/// A member change as it leaves the coop: each member without name, NIK and phone (only
-/// `members.v1` travels redacted; its hash stays the coop's hash of the whole payload).
-pub fn redacted_members(payload: &str) -> Option<String> {
-    let mut v: serde_json::Value = serde_json::from_str(payload).ok()?;
-    for m in v.get_mut("members")?.as_array_mut()? {
-        let m = m.as_object_mut()?;
-        for k in ["name", "nik", "phone"] {
-            m.remove(k);
-        }
-    }
-    Some(v.to_string())
-}
-
-/// One bundle event as `kasir_relay` takes it (a member change redacted).
+/// One bundle event as `kasir_relay` takes it: redacted as the relay sends it
+/// ([`crate::sync::relay::redact`]: members, users and prescriptions without names or PINs).
 fn relay_json(e: &Event) -> serde_json::Value {
     let mut v = crate::sync::event_json(e);
-    if e.kind == super::sync::MEMBERS_KIND {
-        if let Some(p) = redacted_members(&e.payload) {
-            v["payload"] = p.into();
-            v["redacted"] = true.into();
-        }
+    if let Some(p) = crate::sync::relay::redact(&e.kind, &e.payload) {
+        v["payload"] = p.into();
+        v["redacted"] = true.into();
     }
     v
 }
@@ -216,7 +202,7 @@ fn no_coop_id() -> KasirError {
 
 /// Store the events of coop bundle `file` at the district at `district_url` (its owner's
 /// address) through the relay's rules (`kasir_district_import`): each event id once, a bad
-/// one quarantined and named, a member change redacted as the relay sends it. The header's
+/// one quarantined and named, members, users and prescriptions redacted as the relay sends them. The header's
 /// coop id is required and must be registered at the district. Writes the district's
 /// acknowledgement to `ack_out` (else `FILE.ack`). A damaged file stores the events before
 /// the damage and says where it is in [`ImportedAtDistrict::damage`].

@@ -133,7 +133,7 @@ fn restore_json(h: &HeldEvent) -> serde_json::Value {
 /// credentials file) through the push's rules, till by till in seq order, and record what
 /// the district holds of each till. Running it again stores nothing twice.
 pub fn server_rebuild(url: &str, district_source: &str, coop: Option<&str>) -> Result<Rebuilt> {
-    let from_file = district::coop_of_source(district_source);
+    let from_file = district::coop_of_source(district_source)?;
     let coop = match (coop.map(str::trim), from_file.as_deref()) {
         (Some(c), Some(f)) if !c.is_empty() && c != f => {
             return Err(KasirError::invalid(

@@ -13,7 +13,7 @@ use crate::store::pg_tls::{self, Address, SavedTls, Tls};
 use crate::sync::{Feed, Server};
 
 /// The schema version `server.sql` installs.
-pub const SERVER_SCHEMA_VERSION: i32 = 10;
+pub const SERVER_SCHEMA_VERSION: i32 = 11;
 
 const SERVER_SQL: &str = include_str!("../sync/server.sql");
 

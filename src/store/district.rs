@@ -16,7 +16,7 @@ use crate::store::pg_tls::{self, SavedTls, Tls};
 use crate::sync::relay::{District, Failed};
 
 /// The schema version `district.sql` installs.
-pub const DISTRICT_SCHEMA_VERSION: i32 = 4;
+pub const DISTRICT_SCHEMA_VERSION: i32 = 5;
 
 const DISTRICT_SQL: &str = include_str!("../sync/district.sql");
 
@@ -57,62 +57,28 @@ pub fn register_coop(url: &str, coop: &str, name: &str, rejoin: bool) -> Result<
 }
 
 /// How a coop reaches the district: a `postgresql://` address of its own role there, or
-/// the file `kasir district coop add … --out FILE` wrote (JSON with `host`, `port`,
-/// `dbname`, `role` and `password`, optionally `tls`, `sslmode` and `sslrootcert_pem` as a
-/// till's credentials keep them; or one line holding the address).
+/// the credentials file `kasir district coop add … --out FILE` wrote, read by
+/// [`load_credentials`] and connected to as the relay connects ([`DistrictLink`]).
 pub fn coop_client(source: &str) -> Result<postgres::Client> {
     let source = source.trim();
     if source.starts_with("postgres://") || source.starts_with("postgresql://") {
         return connect(&config(source)?);
     }
-    let unreadable = || {
-        KasirError::invalid(
-            format!("Berkas kredensial dinas {source} tidak terbaca (atau pakai alamat postgresql:// peran koperasi di dinas)"),
-            format!("The district credentials file {source} does not read (or give the postgresql:// address of the coop's role at the district)"),
-        )
-    };
-    let text = std::fs::read_to_string(source).map_err(|_| unreadable())?;
-    let text = text.trim();
-    if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-        return connect(&config(text)?);
-    }
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|_| unreadable())?;
-    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    if let Some(url) = s("url") {
-        return connect(&config(&url)?);
-    }
-    let (Some(host), Some(dbname), Some(role), Some(password)) =
-        (s("host"), s("dbname"), s("role"), s("password"))
-    else {
-        return Err(unreadable());
-    };
-    let port = v
-        .get("port")
-        .and_then(serde_json::Value::as_u64)
-        .and_then(|p| u16::try_from(p).ok())
-        .unwrap_or(5432);
-    let tls = v
-        .get("tls")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    let saved: SavedTls = serde_json::from_value(v.clone()).map_err(|_| unreadable())?;
-    let tls = Tls::from_saved(tls, &saved)?;
-    let mut cfg = postgres::Config::new();
-    cfg.host(&host)
-        .port(port)
-        .dbname(&dbname)
-        .user(&role)
-        .password(&password)
-        .application_name("kasir")
-        .connect_timeout(std::time::Duration::from_secs(10));
-    pg_tls::connect(&cfg, &tls)
+    let link = DistrictLink::new(load_credentials(Path::new(source))?);
+    link.connect().map_err(|f| match f {
+        Failed::Unknown(e) | Failed::Refused(e) => e,
+    })
 }
 
-/// The coop id a district credentials file names (its `coop`), if `source` is such a file.
-pub fn coop_of_source(source: &str) -> Option<String> {
-    let text = std::fs::read_to_string(source.trim()).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v.get("coop")?.as_str().map(str::to_string)
+/// The coop id the district credentials file `source` names (its `coop`, read by
+/// [`load_credentials`]: a file that is not one is refused); None for a `postgresql://`
+/// address.
+pub fn coop_of_source(source: &str) -> Result<Option<String>> {
+    let source = source.trim();
+    if source.starts_with("postgres://") || source.starts_with("postgresql://") {
+        return Ok(None);
+    }
+    Ok(Some(load_credentials(Path::new(source))?.coop))
 }
 
 /// One of a coop's events as the district holds it.

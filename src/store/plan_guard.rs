@@ -384,12 +384,20 @@ fn statements(dir: &Path) -> (Vec<Statement>, Vec<String>) {
         // coop.rs and bundles.rs speak to the coop's PostgreSQL, district.rs and
         // district_report.rs to the district's: their statements are PostgreSQL's (run on a
         // real server by tests/reliability/sync_pg.rs, bundles.rs, district_schema.rs,
-        // district_reports.rs and rebuild.rs), not SQLite's to plan. (bundles.rs reads one event of the shop file by its unique till and seq.)
+        // district_reports.rs and rebuild.rs), not SQLite's to plan. (bundles.rs reads one
+        // event of the shop file by its unique till and seq.) tests.rs is the store's own
+        // tests, which write SQL of their own.
         .filter(|p| {
             p.file_name().is_some_and(|n| {
                 !matches!(
                     n.to_str(),
-                    Some("coop.rs" | "bundles.rs" | "district.rs" | "district_report.rs")
+                    Some(
+                        "coop.rs"
+                            | "bundles.rs"
+                            | "district.rs"
+                            | "district_report.rs"
+                            | "tests.rs"
+                    )
                 )
             })
         })

@@ -719,3 +719,307 @@ $fn$;
 REVOKE ALL ON FUNCTION kasir_relay_held(text) FROM PUBLIC;
 
 INSERT INTO district_schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 5: no person's name or PIN is kept at the district, and a batch is stored in one
+-- statement. The coop's users (`users.v1`: each user's username, role and active flag, never
+-- the name or the PIN hash), suppliers and settings are known kinds now; a user change and a
+-- sale that dispensed on prescriptions (each paper by number, SIP and date: no patient, no
+-- doctor's name, no free-text age reason) may come redacted, as a member change does. The
+-- district redacts them itself too (`kasir_redact`) whatever comes: an event of a redacted
+-- kind whose hash matches is stored redacted, and a quarantined one is kept redacted (its
+-- payload empty when it does not read). Users, suppliers and settings quarantined as unknown
+-- before this version are stored now, as they would be today.
+--
+-- `kasir_district_store` is kasir_relay's body: each event is checked on its own (same
+-- reasons, same quarantine as before), then the good ones are stored by one INSERT, so the
+-- report trigger (version 2) folds a batch once, not once per event.
+
+INSERT INTO district_event_kinds (kind, version) VALUES ('users.v1', 1), ('suppliers.v1', 1),
+    ('settings.v1', 1) ON CONFLICT DO NOTHING;
+INSERT INTO district_redacted_kinds (kind) VALUES ('users.v1'), ('sale.v1') ON CONFLICT DO NOTHING;
+
+-- Each object of the array `p_list` by the keys `p_keys` only (an empty array when it is not
+-- an array).
+CREATE OR REPLACE FUNCTION kasir_keep_keys(p_list jsonb, p_keys text[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = public, pg_temp AS $fn$
+    SELECT CASE WHEN jsonb_typeof(p_list) = 'array' THEN COALESCE(
+        (SELECT jsonb_agg(COALESCE((SELECT jsonb_object_agg(k.key, k.value)
+                                    FROM jsonb_each(CASE WHEN jsonb_typeof(x.value) = 'object'
+                                                         THEN x.value ELSE '{}' END) k
+                                    WHERE k.key = ANY (p_keys)), '{}'::jsonb)
+                          ORDER BY x.n)
+         FROM jsonb_array_elements(p_list) WITH ORDINALITY AS x(value, n)), '[]'::jsonb)
+    ELSE '[]'::jsonb END
+$fn$;
+
+-- The payload of an event of kind `p_kind` as the district may keep it: the relay's
+-- redaction (members by number, users without name and PIN, prescriptions without patient
+-- and doctor); every other payload as it is.
+CREATE OR REPLACE FUNCTION kasir_redact(p_kind text, p jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = public, pg_temp AS $fn$
+    SELECT CASE
+        WHEN p_kind = 'members.v1' THEN jsonb_build_object('members', kasir_keep_keys(
+            CASE WHEN jsonb_typeof(p) = 'object' THEN p->'members' END,
+            ARRAY['active', 'kasbon_limit', 'number', 'uuid']))
+        WHEN p_kind = 'users.v1' THEN jsonb_build_object('users', kasir_keep_keys(
+            CASE WHEN jsonb_typeof(p) = 'object' THEN p->'users' END,
+            ARRAY['active', 'role', 'username']))
+        WHEN p_kind = 'sale.v1' AND jsonb_typeof(p) <> 'object' THEN '{}'::jsonb
+        WHEN p_kind = 'sale.v1' AND p ? 'prescriptions' THEN
+            p || jsonb_build_object('prescriptions', kasir_keep_keys(p->'prescriptions',
+                ARRAY['apoteker', 'date', 'dispensed', 'iter', 'line_no', 'number',
+                      'prescribed', 'sip', 'uuid']))
+        ELSE p
+    END
+$fn$;
+
+-- The text of a quarantined payload of kind `p_kind` as the district may keep it: as it came
+-- when redacting changes nothing, else redacted; nothing when a payload of a redacted kind
+-- does not read.
+CREATE OR REPLACE FUNCTION kasir_redact_text(p_kind text, p text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = public, pg_temp AS $fn$
+DECLARE
+    j jsonb;
+    r jsonb;
+BEGIN
+    IF p IS NULL OR p_kind IS NULL
+       OR p_kind NOT IN ('members.v1', 'users.v1', 'sale.v1') THEN
+        RETURN p;
+    END IF;
+    j := p::jsonb;
+    r := kasir_redact(p_kind, j);
+    IF r = j THEN
+        RETURN p;
+    END IF;
+    RETURN r::text;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END
+$fn$;
+
+-- Store a batch of coop `p_coop`'s events (no role check: kasir_relay's and the migration's
+-- body). Each event is checked on its own, in the batch's order, with the rules of version 1
+-- (a (till, seq) or an id an earlier event of the same batch stores counts as stored); the
+-- good ones go in by one INSERT; one whose id is stored elsewhere is quarantined, as before.
+-- Should that INSERT fail (a payload the report trigger cannot read), the good ones are
+-- stored one by one as before, the failing one quarantined. Returns what kasir_relay returns.
+CREATE OR REPLACE FUNCTION kasir_district_store(p_coop text, p_batch jsonb)
+RETURNS TABLE (till text, held bigint)
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    e jsonb;
+    g jsonb;
+    reason text;
+    prior record;
+    t text;
+    red boolean;
+    pay jsonb;
+    whole jsonb;
+    eid uuid;
+    eseq bigint;
+    ever integer;
+    tills_seen text[] := '{}';
+    kinds text[];
+    red_kinds text[];
+    -- The batch's good events so far: their (till, seq), their id and hash, their ids.
+    slot_keys text[] := '{}';
+    slot_vals text[] := '{}';
+    good jsonb[] := '{}';
+    bad jsonb[] := '{}';
+    stored text[];
+    i integer;
+BEGIN
+    PERFORM pg_advisory_xact_lock(727377, hashtext(p_coop));
+    SELECT array_agg(dk.kind || '/' || dk.version) INTO kinds FROM district_event_kinds dk;
+    SELECT array_agg(rk.kind) INTO red_kinds FROM district_redacted_kinds rk;
+    FOR e IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+        reason := NULL;
+        t := e->>'till';
+        BEGIN
+            red := COALESCE((e->>'redacted')::boolean, false);
+            IF t IS NULL OR t !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$' THEN
+                reason := 'no till, or a till id that is not letters, digits, ".", "_" or "-"';
+                t := COALESCE(t, '');
+            ELSIF red AND NOT COALESCE((e->>'kind') = ANY (red_kinds), false) THEN
+                reason := 'redacted payload of a kind that is never redacted';
+            ELSIF NOT red AND encode(sha256(convert_to(e->>'payload', 'UTF8')), 'hex')
+                              IS DISTINCT FROM e->>'hash' THEN
+                reason := 'hash does not match the payload';
+            ELSIF NOT COALESCE(((e->>'kind') || '/' || ((e->>'version')::int)::text)
+                               = ANY (kinds), false) THEN
+                reason := 'unknown kind or version';
+            ELSE
+                eid := (e->>'id')::uuid;
+                eseq := (e->>'seq')::bigint;
+                ever := (e->>'version')::int;
+                pay := (e->>'payload')::jsonb;
+                -- A sale is redacted only when it carries prescriptions.
+                IF (e->>'kind') = ANY (red_kinds)
+                   AND ((e->>'kind') <> 'sale.v1' OR pay ? 'prescriptions') THEN
+                    whole := pay;
+                    pay := kasir_redact(e->>'kind', pay);
+                    red := red OR pay IS DISTINCT FROM whole;
+                END IF;
+                IF eid IS NULL OR eseq IS NULL OR pay IS NULL OR e->>'hash' IS NULL
+                   OR e->>'till_time' IS NULL THEN
+                    reason := 'unreadable event: no id, seq, payload, hash or till_time';
+                ELSE
+                    i := array_position(slot_keys, t || '/' || eseq);
+                    IF i IS NOT NULL THEN
+                        IF slot_vals[i] <> eid::text || '/' || (e->>'hash') THEN
+                            reason := 'till and seq already hold another event';
+                        END IF;
+                    ELSE
+                        SELECT d.id, d.hash INTO prior FROM district_events d
+                            WHERE d.coop_id = p_coop AND d.till = t AND d.seq = eseq;
+                        IF FOUND THEN
+                            IF prior.id <> eid OR prior.hash <> e->>'hash' THEN
+                                reason := 'till and seq already hold another event';
+                            END IF;
+                        ELSIF EXISTS (SELECT 1 FROM unnest(slot_vals) v
+                                      WHERE v LIKE eid::text || '/%') THEN
+                            reason := 'event id already stored elsewhere';
+                        ELSE
+                            slot_keys := slot_keys || (t || '/' || eseq);
+                            slot_vals := slot_vals || (eid::text || '/' || (e->>'hash'));
+                            good := good || jsonb_build_object(
+                                'id', eid, 'till', t, 'seq', eseq, 'kind', e->>'kind',
+                                'version', ever, 'payload', pay, 'hash', e->>'hash',
+                                'redacted', red, 'till_time', e->>'till_time',
+                                'raw', e->>'payload');
+                        END IF;
+                    END IF;
+                END IF;
+            END IF;
+        EXCEPTION WHEN others THEN
+            reason := 'unreadable event: ' || SQLERRM;
+        END;
+        IF reason IS NOT NULL THEN
+            INSERT INTO district_quarantine (coop_id, event_id, till, seq, kind, version,
+                                             payload, hash, till_time, reason)
+            VALUES (p_coop, COALESCE(e->>'id', ''), t,
+                    CASE WHEN e->>'seq' ~ '^[0-9]{1,18}$' THEN (e->>'seq')::bigint END,
+                    e->>'kind',
+                    CASE WHEN e->>'version' ~ '^[0-9]{1,9}$' THEN (e->>'version')::int END,
+                    kasir_redact_text(e->>'kind', e->>'payload'), COALESCE(e->>'hash', ''),
+                    e->>'till_time', reason)
+            ON CONFLICT (event_id, hash) DO NOTHING;
+        END IF;
+        IF NOT t = ANY (tills_seen) THEN
+            tills_seen := tills_seen || t;
+        END IF;
+    END LOOP;
+
+    IF cardinality(good) > 0 THEN
+        BEGIN
+            -- One statement for the batch: the report trigger folds it once.
+            WITH ins AS (
+                INSERT INTO district_events (id, coop_id, till, seq, kind, version, payload,
+                                             hash, redacted, till_time)
+                SELECT (u.g->>'id')::uuid, p_coop, u.g->>'till', (u.g->>'seq')::bigint,
+                       u.g->>'kind', (u.g->>'version')::int, u.g->'payload', u.g->>'hash',
+                       (u.g->>'redacted')::boolean, u.g->>'till_time'
+                FROM unnest(good) WITH ORDINALITY AS u(g, n)
+                ORDER BY u.n
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+            )
+            SELECT array_agg(ins.id::text) INTO stored FROM ins;
+            stored := COALESCE(stored, '{}');
+            SELECT COALESCE(array_agg(u.g ORDER BY u.n), '{}') INTO bad
+                FROM unnest(good) WITH ORDINALITY AS u(g, n)
+                WHERE NOT (u.g->>'id') = ANY (stored);
+            FOR g IN SELECT u.g FROM unnest(bad) AS u(g) LOOP
+                INSERT INTO district_quarantine (coop_id, event_id, till, seq, kind, version,
+                                                 payload, hash, till_time, reason)
+                VALUES (p_coop, g->>'id', g->>'till', (g->>'seq')::bigint, g->>'kind',
+                        (g->>'version')::int, kasir_redact_text(g->>'kind', g->>'raw'),
+                        g->>'hash', g->>'till_time', 'event id already stored elsewhere')
+                ON CONFLICT (event_id, hash) DO NOTHING;
+            END LOOP;
+        EXCEPTION WHEN others THEN
+            -- One event spoils the statement: store them one by one, as version 1 did.
+            FOREACH g IN ARRAY good LOOP
+                reason := NULL;
+                BEGIN
+                    INSERT INTO district_events (id, coop_id, till, seq, kind, version,
+                                                 payload, hash, redacted, till_time)
+                    VALUES ((g->>'id')::uuid, p_coop, g->>'till', (g->>'seq')::bigint,
+                            g->>'kind', (g->>'version')::int, g->'payload', g->>'hash',
+                            (g->>'redacted')::boolean, g->>'till_time')
+                    ON CONFLICT (id) DO NOTHING;
+                    IF NOT FOUND THEN
+                        reason := 'event id already stored elsewhere';
+                    END IF;
+                EXCEPTION WHEN others THEN
+                    reason := 'unreadable event: ' || SQLERRM;
+                END;
+                IF reason IS NOT NULL THEN
+                    INSERT INTO district_quarantine (coop_id, event_id, till, seq, kind,
+                                                     version, payload, hash, till_time, reason)
+                    VALUES (p_coop, g->>'id', g->>'till', (g->>'seq')::bigint, g->>'kind',
+                            (g->>'version')::int, kasir_redact_text(g->>'kind', g->>'raw'),
+                            g->>'hash', g->>'till_time', reason)
+                    ON CONFLICT (event_id, hash) DO NOTHING;
+                END IF;
+            END LOOP;
+        END;
+    END IF;
+    RETURN QUERY
+        SELECT s.t, greatest(
+                   COALESCE((SELECT max(d.seq) FROM district_events d
+                             WHERE d.coop_id = p_coop AND d.till = s.t), 0),
+                   COALESCE((SELECT max(q.seq) FROM district_quarantine q
+                             WHERE q.coop_id = p_coop AND q.till = s.t), 0))::bigint
+        FROM unnest(tills_seen) AS s(t)
+        ORDER BY s.t;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_district_store(text, jsonb) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION kasir_relay(p_coop text, p_batch jsonb)
+RETURNS TABLE (till text, held bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM coops c WHERE c.coop_id = p_coop AND c.role_name = session_user) THEN
+        RAISE EXCEPTION 'role % may not relay for coop %', session_user, p_coop
+            USING ERRCODE = '42501';
+    END IF;
+    UPDATE coops c SET last_relay = now(), relays = c.relays + 1 WHERE c.coop_id = p_coop;
+    RETURN QUERY SELECT r.till, r.held FROM kasir_district_store(p_coop, p_batch) r;
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_relay(text, jsonb) FROM PUBLIC;
+
+-- What the district kept before this version: names and PINs out of the quarantine, and the
+-- users, suppliers and settings it could not store then stored now (redacted as above).
+DO $do$
+DECLARE
+    r record;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM district_schema_version WHERE version = 5) THEN
+        UPDATE district_quarantine q SET payload = kasir_redact_text(q.kind, q.payload)
+            WHERE q.kind IN ('members.v1', 'users.v1', 'sale.v1');
+        FOR r IN SELECT q.coop_id,
+                        jsonb_agg(jsonb_build_object('id', q.event_id, 'till', q.till,
+                                  'seq', q.seq, 'kind', q.kind, 'version', q.version,
+                                  'payload', q.payload, 'hash', q.hash,
+                                  'redacted', q.kind = 'users.v1',
+                                  'till_time', q.till_time) ORDER BY q.till, q.seq) AS batch
+                 FROM district_quarantine q
+                 WHERE q.reason = 'unknown kind or version' AND q.version = 1
+                   AND q.kind IN ('users.v1', 'suppliers.v1', 'settings.v1')
+                 GROUP BY q.coop_id LOOP
+            PERFORM kasir_district_store(r.coop_id, r.batch);
+        END LOOP;
+        DELETE FROM district_quarantine q
+            WHERE q.reason = 'unknown kind or version' AND q.version = 1
+              AND q.kind IN ('users.v1', 'suppliers.v1', 'settings.v1')
+              AND EXISTS (SELECT 1 FROM district_events d
+                          WHERE d.id::text = q.event_id AND d.hash = q.hash);
+    END IF;
+END
+$do$;
+
+INSERT INTO district_schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;

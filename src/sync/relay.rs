@@ -10,9 +10,13 @@
 //! from what the district holds. After every answered batch the source records what the
 //! district holds of the till (the coop server's `district_acks`, or the shop file's).
 //!
-//! Members' privacy: a `members.v1` event leaves the coop with each
-//! member's name, NIK and phone removed ([`redact`]) and `"redacted": true`; its hash stays the
-//! coop's hash of the whole payload. Every other event leaves as the coop holds it.
+//! Privacy: no person's name, NIK, phone or PIN leaves the coop. A `members.v1` event leaves
+//! with each member by number only, a `users.v1` event with each user's username, role and
+//! active flag only (no name, no PIN hash), and a `sale.v1` event that dispensed on
+//! prescriptions with each prescription's paper by number, SIP and date only (no patient, no
+//! doctor's name, no free-text age reason) ([`redact`]); each is marked `"redacted": true` and
+//! its hash stays the coop's hash of the whole payload. Every other event leaves as the coop
+//! holds it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,11 +28,28 @@ use crate::store::outbox::Event;
 /// Tries per call to the district before a run gives up.
 pub const TRIES: u32 = 4;
 
-/// The kinds that leave the coop redacted.
-pub const REDACTED_KINDS: &[&str] = &["members.v1"];
+/// The kinds that may leave the coop redacted (a sale only when it carries prescriptions).
+pub const REDACTED_KINDS: &[&str] = &["members.v1", "users.v1", "sale.v1"];
 
 /// The fields of a member that leave the coop; name, NIK and phone never do.
 const MEMBER_FIELDS: &[&str] = &["active", "kasbon_limit", "number", "uuid"];
+
+/// The fields of a user that leave the coop; the name and the PIN hash never do.
+const USER_FIELDS: &[&str] = &["active", "role", "username"];
+
+/// The fields of a sale's prescription that leave the coop; the patient, the doctor's name
+/// and the free-text age reason never do.
+const RX_FIELDS: &[&str] = &[
+    "apoteker",
+    "date",
+    "dispensed",
+    "iter",
+    "line_no",
+    "number",
+    "prescribed",
+    "sip",
+    "uuid",
+];
 
 /// Where the coop's events are read and what the district holds is recorded.
 pub trait Source {
@@ -70,7 +91,7 @@ pub struct RelayReport {
     pub sent: usize,
     /// Batches the district answered.
     pub batches: usize,
-    /// Members events sent redacted.
+    /// Events sent redacted (members, users, sales with prescriptions).
     pub redacted: usize,
     /// Calls sent again after an answer was lost.
     pub retries: usize,
@@ -194,20 +215,40 @@ pub fn batch_json(events: &[Event]) -> (String, usize) {
 }
 
 /// The payload of a [`REDACTED_KINDS`] event as it leaves the coop: each member by
-/// [`MEMBER_FIELDS`] only. None for every other kind (it leaves whole). A payload that does
-/// not read leaves as no members at all, never as it is.
+/// [`MEMBER_FIELDS`], each user by [`USER_FIELDS`], each prescription of a sale by
+/// [`RX_FIELDS`]. None for every other kind and for a sale without prescriptions (it leaves
+/// whole). A payload that does not read leaves as an empty object, never as it is.
 pub fn redact(kind: &str, payload: &str) -> Option<String> {
     if !REDACTED_KINDS.contains(&kind) {
         return None;
     }
-    let value: serde_json::Value = serde_json::from_str(payload).unwrap_or_default();
-    let members: Vec<serde_json::Value> = value
-        .get("members")
-        .and_then(|m| m.as_array())
-        .map(|list| {
-            list.iter()
+    let mut value: serde_json::Value = serde_json::from_str(payload).unwrap_or_default();
+    let (list, fields) = match kind {
+        "members.v1" => ("members", MEMBER_FIELDS),
+        "users.v1" => ("users", USER_FIELDS),
+        _ => {
+            // A sale: only its prescriptions are private.
+            let Some(sale) = value.as_object_mut() else {
+                return Some("{}".to_string());
+            };
+            let rx = sale.get_mut("prescriptions")?;
+            *rx = keep_fields(rx, RX_FIELDS);
+            return Some(value.to_string());
+        }
+    };
+    let kept = keep_fields(value.get(list).unwrap_or(&serde_json::Value::Null), fields);
+    Some(serde_json::json!({ list: kept }).to_string())
+}
+
+/// Each object of the array `list` by `fields` only (an array of nothing when `list` is
+/// not an array).
+fn keep_fields(list: &serde_json::Value, fields: &[&str]) -> serde_json::Value {
+    list.as_array()
+        .map(|items| {
+            items
+                .iter()
                 .map(|m| {
-                    let kept: serde_json::Map<String, serde_json::Value> = MEMBER_FIELDS
+                    let kept: serde_json::Map<String, serde_json::Value> = fields
                         .iter()
                         .filter_map(|f| m.get(*f).map(|v| (f.to_string(), v.clone())))
                         .collect();
@@ -215,8 +256,7 @@ pub fn redact(kind: &str, payload: &str) -> Option<String> {
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    Some(serde_json::json!({ "members": members }).to_string())
+        .unwrap_or_else(|| serde_json::Value::Array(Vec::new()))
 }
 
 /// A payload as the coop's server gives it back (jsonb's own text: its key order and
@@ -445,6 +485,27 @@ mod tests {
             r#"{"members":[]}"#
         );
         assert_eq!(redact("sale.v1", payload), None);
+        assert_eq!(redact("return.v1", payload), None);
+    }
+
+    #[test]
+    fn a_user_leaves_without_name_or_pin_and_a_prescription_without_patient_or_doctor() {
+        let users = r#"{"users":[{"active":true,"name":"Budi Santoso","pin_hash":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA","role":"kasir","username":"budi"}]}"#;
+        assert_eq!(
+            redact("users.v1", users).unwrap(),
+            r#"{"users":[{"active":true,"role":"kasir","username":"budi"}]}"#
+        );
+        assert_eq!(redact("users.v1", "[").unwrap(), r#"{"users":[]}"#);
+        let plain = r#"{"lines":[{"amount":"1000","sku":"A"}],"sale":{"business_date":"2026-12-01"},"stock_moves":[],"tenders":[]}"#;
+        assert_eq!(redact("sale.v1", plain), None);
+        let rx = r#"{"lines":[{"amount":"1000","sku":"A"}],"prescriptions":[{"age_reason":"Joko, 70 th","apoteker":"apt","date":"2026-12-01","dispensed":"30","doctor":"dr. Sari","iter":0,"line_no":1,"number":"R/7","patient":"Joko","prescribed":"30","sip":"SIP 503","uuid":"x"}],"sale":{"business_date":"2026-12-01"},"stock_moves":[],"tenders":[]}"#;
+        let out = redact("sale.v1", rx).unwrap();
+        assert_eq!(
+            out,
+            r#"{"lines":[{"amount":"1000","sku":"A"}],"prescriptions":[{"apoteker":"apt","date":"2026-12-01","dispensed":"30","iter":0,"line_no":1,"number":"R/7","prescribed":"30","sip":"SIP 503","uuid":"x"}],"sale":{"business_date":"2026-12-01"},"stock_moves":[],"tenders":[]}"#
+        );
+        assert!(!out.contains("Joko") && !out.contains("Sari"));
+        assert_eq!(redact("sale.v1", "not json").unwrap(), "{}");
         // jsonb's text: shorter keys first, a space after each separator.
         let jsonb = r#"{"sale": {"total": "1000", "number": "x"}, "lines": []}"#;
         assert_eq!(

@@ -841,3 +841,79 @@ $fn$;
 REVOKE ALL ON FUNCTION kasir_district_link(text) FROM PUBLIC;
 
 INSERT INTO kasir_schema_version (version) VALUES (10) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 11: the district holds more than members redacted (a user change without name and
+-- PIN hash, a sale's prescriptions without patient and doctor), so `kasir server rebuild`
+-- stores a redacted event of any kind as version 8 stores a redacted member change: kept
+-- out of the tills' feed and replaced by the whole payload when a till pushes the same event
+-- again. A push still never stores a redacted payload.
+CREATE OR REPLACE FUNCTION kasir_store(p_till text, p_batch jsonb, p_restore boolean)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
+DECLARE
+    e jsonb;
+    reason text;
+    red boolean;
+    held record;
+BEGIN
+    FOR e IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+        reason := NULL;
+        BEGIN
+            red := COALESCE((e->>'redacted')::boolean, false);
+            IF e->>'till' IS DISTINCT FROM p_till THEN
+                reason := 'event of another till';
+            ELSIF red AND NOT p_restore THEN
+                reason := 'redacted payload (only an event restored from the district may be)';
+            ELSIF NOT red AND encode(sha256(convert_to(e->>'payload', 'UTF8')), 'hex')
+                  IS DISTINCT FROM e->>'hash' THEN
+                reason := 'hash does not match the payload';
+            ELSIF NOT EXISTS (SELECT 1 FROM event_kinds k
+                              WHERE k.kind = e->>'kind' AND k.version = (e->>'version')::int) THEN
+                reason := 'unknown kind or version';
+            ELSE
+                SELECT ev.id, ev.hash, ev.redacted INTO held FROM events ev
+                    WHERE ev.till = p_till AND ev.seq = (e->>'seq')::bigint;
+                IF FOUND THEN
+                    IF held.id <> (e->>'id')::uuid OR held.hash <> e->>'hash' THEN
+                        reason := 'till and seq already hold another event';
+                    ELSIF held.redacted AND NOT red THEN
+                        -- The whole payload is back: the tills read it as a new change.
+                        PERFORM pg_advisory_xact_lock(727375);
+                        UPDATE events SET payload = (e->>'payload')::jsonb, redacted = false,
+                                          change_seq = nextval('events_change_seq_numbers')
+                            WHERE id = held.id;
+                    END IF;
+                ELSE
+                    INSERT INTO events (id, till, seq, kind, version, payload, hash, till_time,
+                                        redacted)
+                    VALUES ((e->>'id')::uuid, p_till, (e->>'seq')::bigint, e->>'kind',
+                            (e->>'version')::int, (e->>'payload')::jsonb, e->>'hash',
+                            e->>'till_time', red)
+                    ON CONFLICT (id) DO NOTHING;
+                    IF NOT FOUND THEN
+                        reason := 'event id already stored at another seq';
+                    END IF;
+                END IF;
+            END IF;
+        EXCEPTION WHEN others THEN
+            reason := 'unreadable event: ' || SQLERRM;
+        END;
+        IF reason IS NOT NULL THEN
+            INSERT INTO quarantine (event_id, till, seq, kind, version, payload, hash,
+                                    till_time, reason)
+            VALUES (COALESCE(e->>'id', ''), p_till,
+                    CASE WHEN e->>'seq' ~ '^[0-9]{1,18}$' THEN (e->>'seq')::bigint END,
+                    e->>'kind',
+                    CASE WHEN e->>'version' ~ '^[0-9]{1,9}$' THEN (e->>'version')::int END,
+                    e->>'payload', COALESCE(e->>'hash', ''), e->>'till_time', reason)
+            ON CONFLICT (event_id, hash) DO NOTHING;
+        END IF;
+    END LOOP;
+    RETURN greatest(COALESCE((SELECT max(seq) FROM events WHERE till = p_till), 0),
+                    COALESCE((SELECT max(seq) FROM quarantine WHERE till = p_till), 0));
+END
+$fn$;
+REVOKE ALL ON FUNCTION kasir_store(text, jsonb, boolean) FROM PUBLIC;
+
+INSERT INTO kasir_schema_version (version) VALUES (11) ON CONFLICT DO NOTHING;

@@ -241,6 +241,104 @@ fn assert_members_redacted(d: &mut postgres::Client, coop: &str, number: &str) {
     assert!(seen, "{coop}: member {number} is named by number");
 }
 
+const PATIENT: &str = "Joko Prasetyo";
+const DOCTOR: &str = "dr. Sari Wulandari";
+
+/// A sale on `till` of a drug on prescription (patient [`PATIENT`], doctor [`DOCTOR`]).
+fn rx_sale(db: &Path, till: &str) {
+    ok(
+        db,
+        &[
+            "settings",
+            "set",
+            &format!("till.{till}.pharmacy"),
+            "apotek",
+        ],
+    );
+    let today = chrono::Local::now().date_naive();
+    let rx =
+        format!("no=R-9;doctor={DOCTOR};sip=SIP-77/2025;patient={PATIENT};date={today};qty=30");
+    ok(
+        db,
+        &[
+            "sale",
+            "--till",
+            till,
+            "cash:500000",
+            "--rx",
+            &rx,
+            "--apoteker",
+            "rina",
+            "--apoteker-pin",
+            "3333",
+            "1*8995895003248",
+        ],
+    );
+}
+
+/// No user's name or PIN hash and no patient's or doctor's name of the shop file `db` is
+/// at the district (stored or quarantined); the users and the prescription are, redacted.
+fn assert_people_private(d: &mut postgres::Client, db: &Path) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut q = c.prepare("SELECT pin_hash, name FROM users").unwrap();
+    let users: Vec<(String, String)> = q
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!users.is_empty());
+    let mut secrets = vec![PATIENT.to_string(), DOCTOR.to_string()];
+    for (hash, name) in users {
+        secrets.push(hash);
+        if name.len() > 3 {
+            secrets.push(name);
+        }
+    }
+    for secret in &secrets {
+        for table in ["district_events", "district_quarantine"] {
+            let n: i64 = d
+                .query_one(
+                    &format!(
+                        "SELECT count(*) FROM {table} WHERE payload::text ILIKE '%' || $1 || '%'"
+                    ),
+                    &[secret],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(n, 0, "{secret} left the coop ({table})");
+        }
+    }
+    let users: Vec<(bool, String)> = d
+        .query(
+            "SELECT redacted, payload::text FROM district_events WHERE kind = 'users.v1'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(!users.is_empty(), "the users are relayed");
+    for (redacted, text) in users {
+        assert!(redacted, "{text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for u in v["users"].as_array().unwrap() {
+            let keys: Vec<&str> = u.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, ["active", "role", "username"], "{u}");
+        }
+    }
+    let rx: Vec<(bool, String)> = d
+        .query(
+            "SELECT redacted, payload->'prescriptions'->0->>'sip' FROM district_events
+             WHERE kind = 'sale.v1' AND payload ? 'prescriptions'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(rx, [(true, "SIP-77/2025".to_string())]);
+}
+
 #[test]
 fn coops_relay_through_a_lossy_link_and_the_district_holds_every_sale_once() {
     let Some(pg) = start_pg() else { return };
@@ -278,6 +376,13 @@ fn coops_relay_through_a_lossy_link_and_the_district_holds_every_sale_once() {
             })
             .collect();
         import_member(&cdir, &dbs[0], &format!("R{i}001"));
+        if i == 0 {
+            // The users travel (each with the PIN's hash) and a sale dispenses on a
+            // prescription: both reach the coop's server whole, the district redacted.
+            ok(&dbs[1], &["sync", "publish"]);
+            rx_sale(&dbs[1], tills[1]);
+            ok(&dbs[1], &["sync", "--once"]);
+        }
         urls.push(url);
         files.push(file);
         shops.push(dbs);
@@ -452,6 +557,7 @@ fn coops_relay_through_a_lossy_link_and_the_district_holds_every_sale_once() {
         assert_eq!(whole, 1, "{coop}: the coop's server has the member whole");
         assert_members_redacted(&mut d, coop, &format!("R{i}001"));
     }
+    assert_people_private(&mut d, &shops[0][1]);
     assert_eq!(count(&mut d, "SELECT count(*) FROM district_quarantine"), 0);
     let relays: Vec<i64> = d
         .query("SELECT relays FROM coops ORDER BY coop_id", &[])
@@ -584,6 +690,9 @@ fn a_one_till_coop_relays_straight_from_its_shop_file() {
     let shop = till_shop(dir.path(), till);
     stock_up(dir.path(), &shop);
     import_member(dir.path(), &shop, "D0001");
+    // The users travel (each with the PIN's hash) and a sale dispenses on a prescription.
+    ok(&shop, &["sync", "publish"]);
+    rx_sale(&shop, till);
     sell(&shop, till, 3);
     // Through the lossy link first: some runs fail, none stores anything twice.
     proxy.set_faulty(true);
@@ -602,6 +711,7 @@ fn a_one_till_coop_relays_straight_from_its_shop_file() {
     assert_eq!(held[till], last_seq(&shop, till), "every event of the file");
     assert_eq!(local_district_held(&shop, till), held[till]);
     assert_members_redacted(&mut d, "kdmp-d", "D0001");
+    assert_people_private(&mut d, &shop);
     assert_eq!(count(&mut d, "SELECT count(*) FROM district_quarantine"), 0);
 
     // More sales go with the next run, and only they.

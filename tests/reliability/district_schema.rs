@@ -142,3 +142,197 @@ fn a_coop_relays_its_own_events_once_and_bad_ones_go_to_quarantine() {
         .get(0);
     assert_eq!(reason, "event id already stored elsewhere");
 }
+
+fn with(mut e: serde_json::Value, key: &str, value: serde_json::Value) -> serde_json::Value {
+    e[key] = value;
+    e
+}
+
+#[test]
+fn one_batch_is_stored_by_each_events_rules_and_keeps_no_names_or_pins() {
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let none = dir.path().join("none.db");
+    let district = database(&pg, "district");
+    json(&none, &["server", "init", "--district", "--url", &district]);
+    let a = kasir::store::district::register_coop(&district, "kdmp-a", "KDMP A", false).unwrap();
+    let mut ca = as_role(&pg, "district", &a.role, &a.password);
+    let mut owner = postgres::Client::connect(&district, postgres::NoTls).unwrap();
+    let id = |n: i64| format!("0190b000-0000-7000-8000-{n:012x}");
+    let sale = |total: &str, date: &str| {
+        format!(
+            r#"{{"lines":[{{"amount":"{total}","business_unit":"sembako","line_no":1,"sku":"A"}}],"sale":{{"business_date":"{date}","member":null}},"stock_moves":[],"tenders":[]}}"#
+        )
+    };
+    let rx = r#"{"lines":[{"amount":"5000","business_unit":"apotek","line_no":1,"sku":"D"}],"prescriptions":[{"age_reason":"Joko sudah 70 tahun","apoteker":"rina","date":"2026-12-01","dispensed":"10","doctor":"dr. Sari","iter":0,"line_no":1,"number":"R-1","patient":"Joko","prescribed":"30","sip":"SIP-5","uuid":"u"}],"sale":{"business_date":"2026-12-01","member":null},"stock_moves":[],"tenders":[]}"#;
+    let users = r#"{"users":[{"active":true,"name":"Rina Apoteker","pin_hash":"$argon2id$v=19$SECRETPIN","role":"apoteker","username":"rina"}]}"#;
+    let e1 = with(
+        event("t", 1, &sale("1000", "2026-12-01")),
+        "id",
+        id(1).into(),
+    );
+    let other_at_1 = with(event("t", 1, &sale("9", "2026-12-01")), "id", id(2).into());
+    let e1_at_2 = with(
+        event("t", 2, &sale("1000", "2026-12-01")),
+        "id",
+        id(1).into(),
+    );
+    let no_time = with(
+        with(event("t", 3, &sale("7", "2026-12-01")), "id", id(3).into()),
+        "till_time",
+        serde_json::Value::Null,
+    );
+    let e4 = with(event("t", 4, rx), "id", id(4).into());
+    let e5 = with(
+        with(event("t", 5, users), "id", id(5).into()),
+        "kind",
+        "users.v1".into(),
+    );
+    let e6 = with(
+        event("t", 6, &sale("2000", "2026-12-02")),
+        "id",
+        id(6).into(),
+    );
+    let batch = serde_json::json!([e1, e1, other_at_1, e1_at_2, no_time, e4, e5, e6]).to_string();
+    let relay = |c: &mut postgres::Client, batch: &str| -> Vec<(String, i64)> {
+        c.query(
+            "SELECT till, held FROM kasir_relay('kdmp-a', $1::text::jsonb)",
+            &[&batch],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+    };
+    assert_eq!(relay(&mut ca, &batch), [("t".to_string(), 6)]);
+    assert_eq!(
+        relay(&mut ca, &batch),
+        [("t".to_string(), 6)],
+        "a retry stores nothing"
+    );
+    let stored: Vec<(i64, bool)> = owner
+        .query(
+            "SELECT seq, redacted FROM district_events ORDER BY seq",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(stored, [(1, false), (4, true), (5, true), (6, false)]);
+    let q: Vec<(i64, String)> = owner
+        .query(
+            "SELECT seq, reason FROM district_quarantine ORDER BY seq, reason",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(q.len(), 3, "{q:?}");
+    assert_eq!(
+        q[0],
+        (1, "till and seq already hold another event".to_string())
+    );
+    assert_eq!(q[1], (2, "event id already stored elsewhere".to_string()));
+    assert_eq!(q[2].0, 3);
+    assert!(q[2].1.starts_with("unreadable event"), "{q:?}");
+    for secret in ["Joko", "Sari", "SECRETPIN", "Rina"] {
+        let n: i64 = owner
+            .query_one(
+                "SELECT (SELECT count(*) FROM district_events WHERE payload::text LIKE '%' || $1 || '%')
+                      + (SELECT count(*) FROM district_quarantine WHERE payload LIKE '%' || $1 || '%')",
+                &[&secret],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(n, 0, "{secret} is kept at the district");
+    }
+    // The reports fold the batch once, the redacted sale with the others.
+    let daily: Vec<(String, i64, String)> = owner
+        .query(
+            "SELECT day::text, sales, gross::text FROM district_sales_daily ORDER BY day, business_unit",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let dec = |s: &str| s.to_string();
+    assert_eq!(
+        daily,
+        [
+            ("2026-12-01".to_string(), 1, dec("5000")),
+            ("2026-12-01".to_string(), 1, dec("1000")),
+            ("2026-12-02".to_string(), 1, dec("2000")),
+        ]
+    );
+
+    // A payload the reports cannot read spoils no batch: the others are stored.
+    let bad_day = with(event("t", 7, &sale("3", "not a date")), "id", id(7).into());
+    let e8 = with(
+        event("t", 8, &sale("4000", "2026-12-02")),
+        "id",
+        id(8).into(),
+    );
+    assert_eq!(
+        relay(&mut ca, &serde_json::json!([bad_day, e8]).to_string()),
+        [("t".to_string(), 8)]
+    );
+    let gross: String = owner
+        .query_one(
+            "SELECT gross::text FROM district_sales_daily WHERE day = '2026-12-02'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(gross, dec("6000"));
+    let reason: String = owner
+        .query_one("SELECT reason FROM district_quarantine WHERE seq = 7", &[])
+        .unwrap()
+        .get(0);
+    assert!(reason.starts_with("unreadable event"), "{reason}");
+
+    // Users quarantined as unknown before version 5 are stored, redacted, by the upgrade.
+    let old = with(
+        with(event("u", 1, users), "id", id(9).into()),
+        "kind",
+        "users.v1".into(),
+    );
+    owner
+        .execute(
+            "INSERT INTO district_quarantine (coop_id, event_id, till, seq, kind, version,
+                 payload, hash, till_time, reason)
+             VALUES ('kdmp-a', $1, 'u', 1, 'users.v1', 1, $2, $3, 'x', 'unknown kind or version')",
+            &[
+                &old["id"].as_str().unwrap(),
+                &old["payload"].as_str().unwrap(),
+                &old["hash"].as_str().unwrap(),
+            ],
+        )
+        .unwrap();
+    owner
+        .execute("DELETE FROM district_schema_version WHERE version = 5", &[])
+        .unwrap();
+    json(&none, &["server", "init", "--district", "--url", &district]);
+    let (red, text): (bool, String) = owner
+        .query_one(
+            "SELECT redacted, payload::text FROM district_events WHERE till = 'u'",
+            &[],
+        )
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap();
+    assert!(red);
+    assert_eq!(
+        text,
+        r#"{"users": [{"role": "apoteker", "active": true, "username": "rina"}]}"#
+    );
+    let left: i64 = owner
+        .query_one(
+            "SELECT count(*) FROM district_quarantine WHERE till = 'u'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+}

@@ -194,6 +194,32 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
     ok(&bo, &["members", "import", m.to_str().unwrap()]);
     sell_offline(&a, "sembako-1", 2);
     sell_offline(&b, "sembako-2", 2);
+    // The users travel (each with the PIN's hash) and sembako-2 dispenses on a
+    // prescription: the district holds both redacted, as it holds the member.
+    ok(&bo, &["sync", "publish"]);
+    ok(
+        &b,
+        &["settings", "set", "till.sembako-2.pharmacy", "apotek"],
+    );
+    let today = chrono::Local::now().date_naive();
+    let rx =
+        format!("no=R-1;doctor=dr. Sari;sip=SIP-5/2025;patient=Joko Prasetyo;date={today};qty=30");
+    ok(
+        &b,
+        &[
+            "sale",
+            "--till",
+            "sembako-2",
+            "cash:500000",
+            "--rx",
+            &rx,
+            "--apoteker",
+            "rina",
+            "--apoteker-pin",
+            "3333",
+            "1*8995895003248",
+        ],
+    );
     for (db, _) in nodes {
         sync(db);
     }
@@ -272,9 +298,34 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
         .iter()
         .map(|t| t["redacted"].as_i64().unwrap())
         .sum();
+    let at_district: Vec<String> = owner(&district)
+        .query(
+            "SELECT DISTINCT kind FROM district_events WHERE redacted ORDER BY kind",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(at_district, ["members.v1", "sale.v1", "users.v1"]);
+    let n_district: i64 = owner(&district)
+        .query_one("SELECT count(*) FROM district_events WHERE redacted", &[])
+        .unwrap()
+        .get(0);
     assert_eq!(
-        redacted, 1,
-        "the members change came back redacted: {built}"
+        redacted, n_district,
+        "the members, users and prescription came back redacted: {built}"
+    );
+    let patient: i64 = owner(&coop)
+        .query_one(
+            "SELECT count(*) FROM events WHERE payload::text LIKE '%Joko Prasetyo%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        patient, 0,
+        "the rebuilt server holds the prescription redacted"
     );
     let a_built = built["tills"]
         .as_array()
@@ -349,6 +400,21 @@ fn a_lost_coop_server_is_rebuilt_from_the_district_and_the_tills() {
             .get(0)
     };
     let n = counts(&coop);
+    // The credentials file is read as the relay reads it: a file that is not one is refused.
+    let bogus = dir.path().join("bogus.json");
+    std::fs::write(&bogus, r#"{"coop": "kdmp-maju", "host": "127.0.0.1"}"#).unwrap();
+    let err = refused(
+        &nowhere,
+        &[
+            "server",
+            "rebuild",
+            "--url",
+            &coop,
+            "--district",
+            bogus.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("kasir district coop add"), "{err}");
     json(
         &nowhere,
         &[

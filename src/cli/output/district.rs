@@ -83,7 +83,7 @@ pub(in crate::cli) struct RelayOut {
     pub sent: usize,
     /// Batches the district answered.
     pub batches: usize,
-    /// Members events sent redacted (by number only).
+    /// Events sent redacted (members, users, sales with prescriptions).
     pub redacted: usize,
     /// Calls sent again after their answer was lost.
     pub retries: usize,
