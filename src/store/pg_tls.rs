@@ -417,17 +417,18 @@ fn tls_setup_failed(e: impl std::fmt::Display) -> KasirError {
 /// The rustls connector for `tls` (ring as the provider).
 pub(crate) fn connector(tls: &Tls) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier: Arc<dyn ServerCertVerifier> = match tls.mode {
-        TlsMode::VerifyCa | TlsMode::VerifyFull => Arc::new(Checked {
-            roots: Arc::new(roots(
-                tls.roots_pem.as_deref().unwrap_or(""),
-                "sslrootcert_pem",
-            )?),
-            check_name: tls.mode == TlsMode::VerifyFull,
-            provider: provider.clone(),
-        }),
-        _ => Arc::new(EncryptOnly(provider.clone())),
+    let roots = match tls.mode {
+        TlsMode::VerifyCa | TlsMode::VerifyFull => Some(Arc::new(roots(
+            tls.roots_pem.as_deref().unwrap_or(""),
+            "sslrootcert_pem",
+        )?)),
+        _ => None,
     };
+    let verifier = Arc::new(Checked {
+        roots,
+        check_name: tls.mode == TlsMode::VerifyFull,
+        provider: provider.clone(),
+    });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(tls_setup_failed)?
@@ -437,11 +438,14 @@ pub(crate) fn connector(tls: &Tls) -> Result<tokio_postgres_rustls::MakeRustlsCo
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
-/// `verify-ca` and `verify-full`: the chain must lead to one of `roots` (validity dates
-/// included); with `check_name`, the certificate must also be for the host connected to.
+/// How the server's certificate is checked. `verify-ca` and `verify-full` (`roots`): the
+/// chain must lead to one of them (validity dates included); with `check_name`, the
+/// certificate must also be for the host connected to. `require` (no `roots`): any
+/// certificate. Either way the handshake's signatures are checked, so the session is
+/// encrypted with the key of the certificate the server sent.
 #[derive(Debug)]
 struct Checked {
-    roots: Arc<RootCertStore>,
+    roots: Option<Arc<RootCertStore>>,
     check_name: bool,
     provider: Arc<CryptoProvider>,
 }
@@ -455,10 +459,13 @@ impl ServerCertVerifier for Checked {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let Some(roots) = &self.roots else {
+            return Ok(ServerCertVerified::assertion());
+        };
         let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
         rustls::client::verify_server_cert_signed_by_trust_anchor(
             &cert,
-            &self.roots,
+            roots,
             intermediates,
             now,
             self.provider.signature_verification_algorithms.all,
@@ -501,56 +508,6 @@ impl ServerCertVerifier for Checked {
         self.provider
             .signature_verification_algorithms
             .supported_schemes()
-    }
-}
-
-/// `sslmode=require`: any certificate, but the handshake's signatures are checked, so the
-/// session is encrypted with the key of the certificate the server sent.
-#[derive(Debug)]
-struct EncryptOnly(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for EncryptOnly {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
