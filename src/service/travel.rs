@@ -33,6 +33,31 @@ use rusqlite::Connection;
 /// Users, suppliers or settings per event.
 const PER_EVENT: usize = 200;
 
+/// Write `kind` events (in the caller's transaction), [`PER_EVENT`] of `keys` each,
+/// carrying under `field` the state `state` finds for each key now (none: left out);
+/// nothing is written for a chunk with nothing to carry.
+fn state_events<K>(
+    c: &Connection,
+    (till, at): (&str, &str),
+    (kind, field): (&str, &str),
+    keys: &[K],
+    mut state: impl FnMut(&K) -> Result<Option<serde_json::Value>>,
+) -> Result<()> {
+    for chunk in keys.chunks(PER_EVENT) {
+        let mut list = Vec::with_capacity(chunk.len());
+        for key in chunk {
+            if let Some(v) = state(key)? {
+                list.push(v);
+            }
+        }
+        if list.is_empty() {
+            continue;
+        }
+        outbox::append_event(c, till, kind, 1, &json!({ field: list }), at)?;
+    }
+    Ok(())
+}
+
 /// Write [`super::sync::USERS_KIND`] events (in the caller's transaction) carrying each
 /// user of `usernames` as it now stands.
 pub(super) fn user_events(
@@ -41,29 +66,23 @@ pub(super) fn user_events(
     at: &str,
     usernames: &[String],
 ) -> Result<()> {
-    for chunk in usernames.chunks(PER_EVENT) {
-        let mut list = Vec::with_capacity(chunk.len());
-        for name in chunk {
-            if let Some(u) = users::record(c, name)? {
-                list.push(json!({
+    state_events(
+        c,
+        (till, at),
+        (super::sync::USERS_KIND, "users"),
+        usernames,
+        |name| {
+            Ok(users::record(c, name)?.map(|u| {
+                json!({
                     "username": u.username,
                     "name": u.name,
                     "role": u.role.as_str(),
                     "pin_hash": u.pin_hash,
                     "active": u.active,
-                }));
-            }
-        }
-        outbox::append_event(
-            c,
-            till,
-            super::sync::USERS_KIND,
-            1,
-            &json!({ "users": list }),
-            at,
-        )?;
-    }
-    Ok(())
+                })
+            }))
+        },
+    )
 }
 
 /// Write [`super::sync::SUPPLIERS_KIND`] events (in the caller's transaction) carrying each
@@ -74,30 +93,24 @@ pub(super) fn supplier_events(
     at: &str,
     codes: &[String],
 ) -> Result<()> {
-    for chunk in codes.chunks(PER_EVENT) {
-        let mut list = Vec::with_capacity(chunk.len());
-        for code in chunk {
-            if let Some(s) = stock::supplier_record(c, code)? {
-                list.push(json!({
+    state_events(
+        c,
+        (till, at),
+        (super::sync::SUPPLIERS_KIND, "suppliers"),
+        codes,
+        |code| {
+            Ok(stock::supplier_record(c, code)?.map(|s| {
+                json!({
                     "uuid": s.uuid,
                     "code": s.code,
                     "name": s.name,
                     "phone": s.phone,
                     "address": s.address,
                     "active": s.active,
-                }));
-            }
-        }
-        outbox::append_event(
-            c,
-            till,
-            super::sync::SUPPLIERS_KIND,
-            1,
-            &json!({ "suppliers": list }),
-            at,
-        )?;
-    }
-    Ok(())
+                })
+            }))
+        },
+    )
 }
 
 /// Write [`super::sync::SETTINGS_KIND`] events (in the caller's transaction) carrying each
@@ -108,26 +121,13 @@ pub(super) fn setting_events(c: &Connection, till: &str, at: &str, keys: &[Strin
         .iter()
         .filter(|k| super::settings::travels(k))
         .collect();
-    for chunk in travelling.chunks(PER_EVENT) {
-        let mut list = Vec::with_capacity(chunk.len());
-        for key in chunk {
-            if let Some(value) = settings::get(c, key)? {
-                list.push(json!({ "key": key, "value": value }));
-            }
-        }
-        if list.is_empty() {
-            continue;
-        }
-        outbox::append_event(
-            c,
-            till,
-            super::sync::SETTINGS_KIND,
-            1,
-            &json!({ "settings": list }),
-            at,
-        )?;
-    }
-    Ok(())
+    state_events(
+        c,
+        (till, at),
+        (super::sync::SETTINGS_KIND, "settings"),
+        &travelling,
+        |key| Ok(settings::get(c, key)?.map(|value| json!({ "key": key, "value": value }))),
+    )
 }
 
 #[derive(Deserialize)]
