@@ -547,48 +547,27 @@ fn a_district_credentials_file_keeps_verify_full_and_its_root() {
         "good.json",
         serde_json::json!({"sslmode": "verify-full", "sslrootcert_pem": pem("district-ca")}),
     );
-    let built = json(
-        &nowhere,
-        &[
-            "server",
-            "rebuild",
-            "--url",
-            &verified(&coop),
-            "--district",
-            &good,
-        ],
-    );
+    let coop_v = verified(&coop);
+    let rebuild = ["server", "rebuild", "--url", &coop_v, "--district"];
+    let with = |file: &str| -> Vec<String> {
+        rebuild
+            .iter()
+            .map(|a| a.to_string())
+            .chain([file.to_string()])
+            .collect()
+    };
+    let built = json(&nowhere, &strs(&with(&good)));
     assert_eq!(built["quarantined"].as_i64(), Some(0), "{built}");
     // Another CA's root in the file: the district's certificate is refused.
     let other = file(
         "other.json",
         serde_json::json!({"sslmode": "verify-full", "sslrootcert_pem": pem("other-ca")}),
     );
-    let err = refused(
-        &nowhere,
-        &[
-            "server",
-            "rebuild",
-            "--url",
-            &verified(&coop),
-            "--district",
-            &other,
-        ],
-    );
+    let err = refused(&nowhere, &strs(&with(&other)));
     assert!(err.contains("Sertifikat server ditolak"), "{err}");
     // A verify mode kept without its root: refused, nothing trusted.
     let bare = file("bare.json", serde_json::json!({"sslmode": "verify-full"}));
-    let err = refused(
-        &nowhere,
-        &[
-            "server",
-            "rebuild",
-            "--url",
-            &verified(&coop),
-            "--district",
-            &bare,
-        ],
-    );
+    let err = refused(&nowhere, &strs(&with(&bare)));
     assert!(err.contains("sslrootcert"), "{err}");
 
     // `district coop add` on a verify-full address writes a file that keeps the mode and the
@@ -640,4 +619,8 @@ fn a_district_credentials_file_keeps_verify_full_and_its_root() {
         ],
     );
     assert!(err.contains("Sertifikat server ditolak"), "{err}");
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
