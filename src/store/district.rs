@@ -16,7 +16,7 @@ use crate::store::pg_tls::{self, SavedTls, Tls};
 use crate::sync::relay::{District, Failed};
 
 /// The schema version `district.sql` installs.
-pub const DISTRICT_SCHEMA_VERSION: i32 = 5;
+pub const DISTRICT_SCHEMA_VERSION: i32 = 6;
 
 const DISTRICT_SQL: &str = include_str!("../sync/district.sql");
 
@@ -173,6 +173,14 @@ pub fn coop_registered(client: &mut postgres::Client, coop: &str) -> Result<bool
             "Basis data ini bukan basis data dinas: pasang dengan `kasir server init --district --url URL`",
             "This database is not a district's: install it with `kasir server init --district --url URL`",
         ));
+    }
+    // A district older than this program would quarantine what it does not know yet.
+    let version: Option<i32> = client
+        .query_one("SELECT max(version) FROM district_schema_version", &[])
+        .map_err(|e| pg_error("read the district's version", e))?
+        .get(0);
+    if version.is_none_or(|v| v < DISTRICT_SCHEMA_VERSION) {
+        return Err(old_district());
     }
     Ok(client
         .query_one(
@@ -337,10 +345,30 @@ impl DistrictLink {
         } else {
             cfg.connect(NoTls)
         };
-        connected.map_err(|e| match pg_tls::certificate_refusal(&e, &tls, &cfg) {
-            Some(refusal) => Failed::Refused(refusal),
-            None => failed("connect", e),
-        })
+        let mut client =
+            connected.map_err(|e| match pg_tls::certificate_refusal(&e, &tls, &cfg) {
+                Some(refusal) => Failed::Refused(refusal),
+                None => failed("connect", e),
+            })?;
+        // A district older than this program would quarantine what it does not know yet
+        // (new kinds, redacted kinds): refuse until the district is upgraded.
+        let version: Option<i32> = match client.query_one("SELECT kasir_district_version()", &[]) {
+            Ok(row) => row.get(0),
+            Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_FUNCTION) => None,
+            Err(e) => return Err(failed("read the district's version", e)),
+        };
+        if version.is_none_or(|v| v < DISTRICT_SCHEMA_VERSION) {
+            let had = version.map_or_else(|| "< 6".to_string(), |v| v.to_string());
+            return Err(Failed::Refused(KasirError::invalid(
+                format!(
+                    "Skema kasir di dinas versi {had}, lebih lama dari program ini ({DISTRICT_SCHEMA_VERSION}): minta dinas menjalankan `kasir server init --district --url URL-PEMILIK` dulu; tidak ada yang dikirim"
+                ),
+                format!(
+                    "kasir's schema at the district is version {had}, older than this program ({DISTRICT_SCHEMA_VERSION}): ask the district to run `kasir server init --district --url OWNER-URL` first; nothing was sent"
+                ),
+            )));
+        }
+        Ok(client)
     }
 
     fn query(

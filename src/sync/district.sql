@@ -1023,3 +1023,48 @@ END
 $do$;
 
 INSERT INTO district_schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------------------------------
+-- Version 6: a coop's role may read the district's schema version
+-- (`kasir_district_version`), so a relay from a newer program refuses a district not yet
+-- upgraded instead of having its new kinds quarantined there. Events a newer relay sent to
+-- a district before version 5 were quarantined as "redacted payload of a kind that is never
+-- redacted" (a user or prescription sale redacted before the district knew those kinds may
+-- come so): they are stored now, as they would be today.
+
+CREATE OR REPLACE FUNCTION kasir_district_version() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+    SELECT max(version) FROM district_schema_version;
+$fn$;
+REVOKE ALL ON FUNCTION kasir_district_version() FROM PUBLIC;
+
+INSERT INTO coop_functions (name) VALUES ('kasir_district_version') ON CONFLICT DO NOTHING;
+
+DO $do$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT c.role_name FROM coops c JOIN pg_roles p ON p.rolname = c.role_name LOOP
+        PERFORM kasir_grant_coop(r.role_name);
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM district_schema_version WHERE version = 6) THEN
+        FOR r IN SELECT q.coop_id,
+                        jsonb_agg(jsonb_build_object('id', q.event_id, 'till', q.till,
+                                  'seq', q.seq, 'kind', q.kind, 'version', q.version,
+                                  'payload', q.payload, 'hash', q.hash, 'redacted', true,
+                                  'till_time', q.till_time) ORDER BY q.till, q.seq) AS batch
+                 FROM district_quarantine q
+                 WHERE q.reason = 'redacted payload of a kind that is never redacted'
+                   AND q.kind IN (SELECT k.kind FROM district_redacted_kinds k)
+                 GROUP BY q.coop_id LOOP
+            PERFORM kasir_district_store(r.coop_id, r.batch);
+        END LOOP;
+        DELETE FROM district_quarantine q
+            WHERE q.reason = 'redacted payload of a kind that is never redacted'
+              AND EXISTS (SELECT 1 FROM district_events d
+                          WHERE d.id::text = q.event_id AND d.hash = q.hash);
+    END IF;
+END
+$do$;
+
+INSERT INTO district_schema_version (version) VALUES (6) ON CONFLICT DO NOTHING;

@@ -348,9 +348,10 @@ fn coops_relay_through_a_lossy_link_and_the_district_holds_every_sale_once() {
     let district = database(&pg, "district");
     ok(&none, &["server", "init", "--district", "--url", &district]);
     // A relay's connection gets a reply for the login, then two for each call (prepare,
-    // answer): what the district holds, then batch after batch. Cuts fall on any of the
-    // first eight, so most lose the answer to a batch the district has stored.
-    let proxy = FaultProxy::start_cutting(pg.port(), rng.next(), 8);
+    // answer): the district's schema version, what the district holds, then batch after
+    // batch. Cuts fall on any of the first ten, so most lose the answer to a batch the
+    // district has stored.
+    let proxy = FaultProxy::start_cutting(pg.port(), rng.next(), 10);
 
     let coops = ["kdmp-a", "kdmp-b", "kdmp-c"];
     // Till ids are unique within a coop only: every coop has these two.
@@ -433,12 +434,13 @@ fn coops_relay_through_a_lossy_link_and_the_district_holds_every_sale_once() {
     }
 
     // A batch stored at the district whose answer is lost: the same batch goes again in the
-    // same run, and is stored once. (The login is the first reply, what the district holds
-    // the next two, the batch's prepare and answer the fourth and fifth.)
+    // same run, and is stored once. (The login is the first reply, the district's version
+    // the next two, what it holds the two after, the batch's prepare and answer the sixth
+    // and seventh.)
     sell(&shops[0][0], tills[0], 2);
     ok(&shops[0][0], &["sync", "--once"]);
     proxy.set_faulty(false);
-    proxy.force(Some(Fault::CutReply(5)));
+    proxy.force(Some(Fault::CutReply(7)));
     let cut = relay_healed(&none, &files[0], Some(&urls[0]));
     proxy.force(None);
     assert!(cut["retries"].as_i64().unwrap() >= 1, "{cut}");
@@ -683,7 +685,7 @@ fn a_one_till_coop_relays_straight_from_its_shop_file() {
     ok(&none, &["server", "init", "--district", "--url", &district]);
     let file = dir.path().join("kdmp-d.district.json");
     add_coop(&none, &district, "kdmp-d", &file);
-    let proxy = FaultProxy::start_cutting(pg.port(), rng.next(), 8);
+    let proxy = FaultProxy::start_cutting(pg.port(), rng.next(), 10);
     route_file(&file, proxy.port);
 
     let till = "toko-1";

@@ -336,3 +336,79 @@ fn one_batch_is_stored_by_each_events_rules_and_keeps_no_names_or_pins() {
         .get(0);
     assert_eq!(left, 0);
 }
+
+#[test]
+fn a_relay_waits_for_a_district_not_yet_upgraded_and_the_upgrade_stores_what_it_refused() {
+    let Some(pg) = start_pg() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let none = dir.path().join("none.db");
+    let district = database(&pg, "district");
+    json(&none, &["server", "init", "--district", "--url", &district]);
+    let file = dir.path().join("kdmp-a.json");
+    crate::common::ok(
+        &none,
+        &[
+            "district",
+            "coop",
+            "add",
+            "--url",
+            &district,
+            "--coop",
+            "kdmp-a",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    let shop = crate::sync_pg::till_shop(dir.path(), "toko-1");
+    crate::sync_pg::sell(&shop, "toko-1", 2);
+
+    // The district as it stood before version 6: the relay refuses, and sends nothing.
+    let mut owner = postgres::Client::connect(&district, postgres::NoTls).unwrap();
+    owner
+        .batch_execute(
+            "DELETE FROM district_schema_version WHERE version >= 6;
+             DROP FUNCTION kasir_district_version();",
+        )
+        .unwrap();
+    let err = refused(&shop, &["relay", "--to", file.to_str().unwrap()]);
+    assert!(err.contains("kasir server init --district"), "{err}");
+    let stored = |c: &mut postgres::Client| -> i64 {
+        c.query_one("SELECT count(*) FROM district_events", &[])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(stored(&mut owner), 0);
+
+    // A user change a newer relay sent redacted before the district knew it could be: it
+    // was quarantined then, and the upgrade stores it.
+    let payload = r#"{"users":[{"active":true,"role":"kasir","username":"siti"}]}"#;
+    owner
+        .execute(
+            "INSERT INTO district_quarantine (coop_id, event_id, till, seq, kind, version,
+                                              payload, hash, till_time, reason)
+             VALUES ('kdmp-a', '0190a000-0000-7000-8000-00000000abcd', 'kantor', 1,
+                     'users.v1', 1, $1, 'hash-of-the-whole-payload', '2026-12-01T08:00:00+07:00',
+                     'redacted payload of a kind that is never redacted')",
+            &[&payload],
+        )
+        .unwrap();
+    json(&none, &["server", "init", "--district", "--url", &district]);
+    let left: i64 = owner
+        .query_one("SELECT count(*) FROM district_quarantine", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+    let redacted: bool = owner
+        .query_one(
+            "SELECT redacted FROM district_events WHERE kind = 'users.v1' AND till = 'kantor'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(redacted);
+
+    // Upgraded: the relay goes through.
+    let relayed = json(&shop, &["relay", "--to", file.to_str().unwrap()]);
+    assert_eq!(relayed["coop"], "kdmp-a", "{relayed}");
+    assert!(stored(&mut owner) > 1);
+}
